@@ -1,0 +1,59 @@
+/**
+ * The one event model. The same objects drive the TTY bars, the plain lines and `--json`.
+ * Field names are snake_case because they are the JSON-lines wire format (docs/events.md).
+ */
+
+/** Error payload shared by `error` and `item_failed`. */
+export interface EventError {
+  code: string;
+  message: string;
+  data?: Record<string, unknown>;
+}
+
+/** Every event type with its own fields (the envelope adds v and ts). */
+export type EventBody =
+  | { type: "start"; command: string; job?: string; total_items?: number; total_bytes?: number }
+  | { type: "item_start"; item: string; name: string; total_bytes?: number }
+  | { type: "item_progress"; item: string; done_bytes: number; total_bytes?: number }
+  | { type: "item_done"; item: string; name?: string; bytes?: number; path?: string; skipped?: boolean }
+  | { type: "item_failed"; item: string; error: EventError }
+  | {
+    type: "pause";
+    reason: "flood_wait" | "rate_limit" | "disk_budget" | "reconnect";
+    seconds: number;
+    account?: string;
+    method?: string;
+  }
+  | { type: "resume"; reason: string; account?: string }
+  | { type: "retry"; item?: string; attempt: number; delay_ms: number; error: EventError }
+  | { type: "log"; level: "debug" | "info"; message: string }
+  | { type: "warning"; code: string; message: string; item?: string }
+  | { type: "result"; kind: string; data: unknown }
+  | { type: "error"; error: EventError; exit_code: number }
+  | {
+    type: "done";
+    command: string;
+    exit_code: number;
+    items_done: number;
+    items_failed: number;
+    items_skipped: number;
+    bytes: number;
+    elapsed_ms: number;
+  };
+
+/** The type names, for validators and docs. */
+export type EventType = EventBody["type"];
+
+/** An event as emitted: the body plus the schema version and an ISO timestamp. */
+export type TgpipeEvent = EventBody & { v: 1; ts: string };
+
+/** Something that receives events (reporters, recorders, the JSON writer). */
+export interface EventSink {
+  /** Handles one event; must not throw for ordinary output problems. */
+  write(event: TgpipeEvent): void;
+  /** Flushes and releases the sink (stops bar redraw timers). */
+  close(): void | Promise<void>;
+}
+
+/** The function every long operation receives to report what it does. */
+export type Emit = (event: EventBody) => void;
