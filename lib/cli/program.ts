@@ -1,0 +1,65 @@
+import { Command, CommanderError, Option } from "@commander-js/extra-typings";
+import { EXIT_CODE_HELP, ExitCode } from "../core/exit_codes.ts";
+import { VERSION } from "../core/version.ts";
+import type { AnyCommand, CliIo, CliState } from "./runtime.ts";
+import { configCommand } from "./commands/config.ts";
+import { completionsCommand } from "./commands/completions.ts";
+
+/** A function that builds one top-level command. */
+export type CommandFactory = (io: CliIo, state: CliState) => AnyCommand;
+
+/** The command list; each later command adds its factory here. */
+export const COMMANDS: CommandFactory[] = [configCommand];
+
+/** Builds the whole command tree for one run. */
+export function buildProgram(io: CliIo, state: CliState): AnyCommand {
+  const program = new Command("tgpipe")
+    .description("Move Telegram history and media where you need it")
+    .version(VERSION, "-V, --version")
+    .addOption(new Option("--config <file>", "config file (JSON); default $TGPIPE_CONFIG or XDG config dir"))
+    .addOption(new Option("--kv <path|url>", "progress store: a file, or a KV Connect URL"))
+    .addOption(new Option("--session <file>", "session file (mode 0600)"))
+    .addOption(new Option("--json", "JSON lines on stdout (see docs/events.md)"))
+    .addOption(new Option("-q, --quiet", "print only errors"))
+    .addOption(new Option("-v, --verbose", "debug lines and stack traces"))
+    .addOption(new Option("--no-color", "no colors (also NO_COLOR)"))
+    .showSuggestionAfterError(true)
+    .addHelpText("after", _exitCodeHelp());
+  for (const make of COMMANDS) program.addCommand(make(io, state));
+  program.addCommand(completionsCommand(program, io));
+  _configureOutput(program, io);
+  return program;
+}
+
+function _configureOutput(
+  cmd: AnyCommand,
+  io: CliIo,
+): void {
+  cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  for (const sub of cmd.commands) _configureOutput(sub, io);
+}
+
+function _exitCodeHelp(): string {
+  const rows = EXIT_CODE_HELP.map(([code, text]) => `  ${String(code).padEnd(3)} ${text}`).join("\n");
+  return `\nExit codes:\n${rows}\n\nEvery setting also comes from TGPIPE_<NAME> or the config file; see \`tgpipe config show\`.`;
+}
+
+/** Runs the CLI for argv (without the program name) and returns the exit code. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const state: CliState = { exitCode: ExitCode.OK };
+  const program = buildProgram(io, state);
+  try {
+    await program.parseAsync(argv, { from: "user" });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === "commander.helpDisplayed" || err.code === "commander.version") return ExitCode.OK;
+      if (err.code === "commander.help" || err.code === "commander.executeSubCommandAsync") {
+        return err.exitCode;
+      }
+      // commander already printed its one-line message on stderr
+      return ExitCode.USAGE;
+    }
+    throw err;
+  }
+  return state.exitCode;
+}

@@ -1,0 +1,50 @@
+import type { TgpipeEvent } from "./events.ts";
+import { formatBytes } from "../core/format.ts";
+
+/** How chatty a human reporter is. */
+export type Verbosity = "quiet" | "normal" | "verbose";
+
+/** One human line for an event, or undefined when the event is not shown at this verbosity. */
+export function describeEvent(e: TgpipeEvent, verbosity: Verbosity): string | undefined {
+  if (verbosity === "quiet" && e.type !== "error") return undefined;
+  switch (e.type) {
+    case "start":
+      return `${e.command} started${e.job ? ` (job ${e.job})` : ""}${
+        e.total_items !== undefined ? `: ${e.total_items} items` : ""
+      }`;
+    case "item_start":
+      return verbosity === "verbose" ? `start ${e.name}` : undefined;
+    case "item_progress":
+      return undefined;
+    case "item_done":
+      return `${e.skipped ? "skipped" : "done"} ${e.name ?? e.item}${
+        e.bytes !== undefined ? ` (${formatBytes(e.bytes)})` : ""
+      }`;
+    case "item_failed":
+      return `failed ${e.item}: ${e.error.message}`;
+    case "pause":
+      return `paused ${e.seconds}s: ${e.reason.replace("_", " ")}${
+        e.account ? ` (account ${e.account})` : ""
+      }${e.method ? ` on ${e.method}` : ""}`;
+    case "resume":
+      return `resumed after ${e.reason.replace("_", " ")}`;
+    case "retry":
+      return verbosity === "verbose"
+        ? `retry ${e.attempt}${e.item ? ` of ${e.item}` : ""} in ${e.delay_ms} ms: ${e.error.message}`
+        : undefined;
+    case "log":
+      return e.level === "info" || verbosity === "verbose" ? e.message : undefined;
+    case "warning":
+      return `warning: ${e.message}`;
+    case "result":
+      return undefined;
+    case "error":
+      return `error: ${e.error.message}`;
+    case "done":
+      return `${e.command} finished in ${
+        (e.elapsed_ms / 1000).toFixed(1)
+      }s: ${e.items_done} done, ${e.items_failed} failed, ${e.items_skipped} skipped${
+        e.bytes ? `, ${formatBytes(e.bytes)}` : ""
+      }`;
+  }
+}

@@ -1,0 +1,18 @@
+import type { EventSink, TgpipeEvent } from "./events.ts";
+
+/** `--json`: one JSON object per line on stdout. */
+export class JsonLinesReporter implements EventSink {
+  #write: (line: string) => void;
+
+  constructor(write: (line: string) => void) {
+    this.#write = write;
+  }
+
+  /** Writes the event as one line. */
+  write(event: TgpipeEvent): void {
+    this.#write(JSON.stringify(event) + "\n");
+  }
+
+  /** Nothing is buffered. */
+  close(): void {}
+}
