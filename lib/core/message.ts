@@ -1,0 +1,286 @@
+/**
+ * tgpipe's own message and chat model: the union of what the Telegram API and Telegram Desktop
+ * exports carry. lib/telegram maps GramJS messages into it, lib/export/tdesktop_reader.ts maps
+ * Telegram Desktop JSON into it, and lib/export renders it.
+ *
+ * Field names are snake_case because `messages.jsonl` is this model serialised as is
+ * (docs/export-format.md). Ids that can exceed 2^53 (documents, albums) are decimal strings;
+ * peer ids are plain positive ids (no Bot API -100 prefix) plus a `kind`, as Telegram Desktop writes them.
+ */
+
+/** Entity types that only carry a range. */
+export type PlainEntityType =
+  | "bold"
+  | "italic"
+  | "underline"
+  | "strikethrough"
+  | "spoiler"
+  | "code"
+  | "mention"
+  | "hashtag"
+  | "cashtag"
+  | "bot_command"
+  | "url"
+  | "email"
+  | "phone";
+
+/**
+ * A formatting entity over `text`. Offsets and lengths are in UTF-16 code units, exactly as
+ * Telegram sends them, so they index JavaScript strings directly.
+ */
+export type MessageEntity =
+  & { offset: number; length: number }
+  & (
+    | { type: PlainEntityType }
+    | { type: "pre"; language?: string }
+    | { type: "text_link"; url: string }
+    | { type: "mention_name"; user_id: number }
+    | { type: "blockquote"; collapsed?: boolean }
+    | { type: "custom_emoji"; document_id: string; alt?: string }
+  );
+
+/** Every entity type name. */
+export type EntityType = MessageEntity["type"];
+
+/** What kind of peer an id names. */
+export type PeerKind = "user" | "chat" | "channel";
+
+/** A message author, forward source or service actor. Every field is optional: exports lose some. */
+export interface PeerRef {
+  id?: number;
+  kind?: PeerKind;
+  name?: string;
+  username?: string;
+}
+
+/** What a message replies to. */
+export interface ReplyRef {
+  message_id?: number;
+  /** Forum topic the reply lives in (the topic's root message id). */
+  topic_id?: number;
+  /** Set when the replied message is in another chat. */
+  chat_id?: number;
+  /** The quoted part of the replied message, when the reply quotes. */
+  quote_text?: string;
+}
+
+/** Where a forwarded message came from. */
+export interface ForwardOrigin {
+  from_name?: string;
+  from_id?: number;
+  from_kind?: PeerKind;
+  /** Message id in the source channel, for forwarded channel posts. */
+  channel_post?: number;
+  /** Unix seconds of the original message. */
+  date?: number;
+  /** Author signature of the original channel post. */
+  signature?: string;
+}
+
+/** Known service action types (Telegram Desktop's export names); others pass through as strings. */
+export type ServiceType =
+  | "create_group"
+  | "create_channel"
+  | "migrate_to_supergroup"
+  | "migrate_from_group"
+  | "edit_group_title"
+  | "edit_group_photo"
+  | "delete_group_photo"
+  | "invite_members"
+  | "remove_members"
+  | "join_group_by_link"
+  | "join_group_by_request"
+  | "pin_message"
+  | "clear_history"
+  | "phone_call"
+  | "group_call"
+  | "topic_created"
+  | "topic_edit"
+  | "score_in_game"
+  | "screenshot_taken"
+  | "set_messages_ttl"
+  | "other";
+
+/** A service message's action: its type plus the fields that type carries. */
+export interface ServiceAction {
+  type: ServiceType | (string & Record<never, never>);
+  actor?: PeerRef;
+  title?: string;
+  members?: string[];
+  /** Pinned message id, for pin_message. */
+  message_id?: number;
+  /** Seconds, for calls and message TTL. */
+  duration?: number;
+  /** Any further fields of the action, JSON-safe. */
+  data?: Record<string, unknown>;
+}
+
+/** One reaction and how many people chose it. */
+export interface Reaction {
+  /** A Unicode emoji, or the fallback emoji of a custom one. */
+  emoji?: string;
+  /** Set for custom-emoji reactions. */
+  custom_emoji_id?: string;
+  /** True for paid (star) reactions. */
+  paid?: boolean;
+  count: number;
+  /** The current account chose it. */
+  chosen?: boolean;
+}
+
+/** A poll answer with its results. */
+export interface PollAnswer {
+  text: string;
+  voters?: number;
+  chosen?: boolean;
+  /** The right answer of a quiz. */
+  correct?: boolean;
+}
+
+/** A poll with results, as far as they are known. */
+export interface Poll {
+  question: string;
+  answers: PollAnswer[];
+  total_voters?: number;
+  closed?: boolean;
+  quiz?: boolean;
+  multiple_choice?: boolean;
+}
+
+/** A point on the map, optionally a venue. */
+export interface Location {
+  latitude: number;
+  longitude: number;
+  accuracy_m?: number;
+  /** Seconds a live location is shared for. */
+  live_period?: number;
+  venue?: { title: string; address?: string; provider?: string; venue_id?: string };
+}
+
+/** A shared contact. */
+export interface Contact {
+  first_name?: string;
+  last_name?: string;
+  phone?: string;
+  user_id?: number;
+  vcard?: string;
+}
+
+/** Media kinds tgpipe knows; everything else is a document. */
+export type MediaKind =
+  | "photo"
+  | "video"
+  | "voice"
+  | "audio"
+  | "round"
+  | "document"
+  | "sticker"
+  | "animation";
+
+/** The media kinds in a stable order (CLI help, --media parsing). */
+export const MEDIA_KINDS: readonly MediaKind[] = [
+  "photo",
+  "video",
+  "voice",
+  "audio",
+  "round",
+  "document",
+  "sticker",
+  "animation",
+];
+
+/** Facts a post-processor measured from the file itself (optional: probing is a later stage). */
+export interface MediaProbe {
+  duration?: number;
+  width?: number;
+  height?: number;
+  codec?: string;
+  bitrate?: number;
+}
+
+/** One media attachment. */
+export interface Media {
+  kind: MediaKind;
+  /**
+   * Opaque file locator for whoever fetches the file (lib/telegram encodes a document or photo
+   * reference; the Telegram Desktop reader stores the path relative to the export). Absent when
+   * the file is not available (e.g. "File not included" in a Desktop export).
+   */
+  ref?: string;
+  /** Locator of a thumbnail, same rules as `ref`. */
+  thumb_ref?: string;
+  file_name?: string;
+  mime_type?: string;
+  size?: number;
+  width?: number;
+  height?: number;
+  /** Seconds. */
+  duration?: number;
+  /** Stickers: the emoji the sticker stands for. */
+  emoji?: string;
+  /** Audio: performer and title. */
+  performer?: string;
+  title?: string;
+  /** The media is hidden behind a spoiler. */
+  spoiler?: boolean;
+  probe?: MediaProbe;
+  /** Speech-to-text of voice/video, when transcribed. */
+  transcript?: string;
+}
+
+/** A message of any kind: a normal message, or a service message when `service` is set. */
+export interface Message {
+  id: number;
+  chat_id: number;
+  /** Unix seconds. */
+  date: number;
+  /** Unix seconds of the last edit. */
+  edit_date?: number;
+  author?: PeerRef;
+  /** Channel post signature. */
+  post_author?: string;
+  text: string;
+  entities: MessageEntity[];
+  reply_to?: ReplyRef;
+  forward?: ForwardOrigin;
+  via_bot?: { id?: number; username?: string };
+  service?: ServiceAction;
+  reactions?: Reaction[];
+  poll?: Poll;
+  location?: Location;
+  contact?: Contact;
+  media?: Media;
+  /** Album id: consecutive messages with the same value form one album. */
+  grouped_id?: string;
+  /** Forum topic (the topic's root message id). */
+  topic_id?: number;
+  /** Channel posts with a discussion group: comment count and the linked discussion post. */
+  comments?: { count: number; chat_id?: number; post_id?: number };
+  views?: number;
+  forwards?: number;
+  /** Set on comments: the channel post they comment on. */
+  comment_of?: { chat_id: number; post_id: number };
+}
+
+/** Chat kinds. `forum` is a supergroup with topics; `saved` is Saved Messages. */
+export type ChatKind = "user" | "bot" | "group" | "supergroup" | "channel" | "forum" | "saved";
+
+/** A forum topic. */
+export interface Topic {
+  /** The topic's root message id. */
+  id: number;
+  title: string;
+  icon_emoji?: string;
+  closed?: boolean;
+}
+
+/** A chat being exported. */
+export interface Chat {
+  id: number;
+  kind: ChatKind;
+  title: string;
+  username?: string;
+  topics?: Topic[];
+  /** Free-form description (Desktop exports of channels carry none; the API has `about`). */
+  about?: string;
+}
