@@ -1,0 +1,251 @@
+/**
+ * The event schema as data: every type and field of the JSON-lines wire format, with its type,
+ * whether it is required, and what it means. docs/events.md is generated from this table, and
+ * validateEvent() checks events against it. The mapped types below make the compiler reject a
+ * schema that misses, adds or mis-flags a field of the EventBody union in events.ts.
+ */
+import type { EventBody, EventType } from "./events.ts";
+
+/** The JSON type of one field. "error" is the EventError object; "any" is any JSON value. */
+export type FieldType = "string" | "integer" | "number" | "boolean" | "error" | "any";
+
+/** One field of an event: its JSON type, whether it must be present, and its meaning. */
+export interface FieldSchema {
+  name: string;
+  type: FieldType;
+  required: boolean;
+  description: string;
+  /** The only allowed values, for string enums. */
+  values?: readonly string[];
+}
+
+/** One event type with its fields in documentation order. */
+export interface EventTypeSchema {
+  type: EventType;
+  description: string;
+  fields: readonly FieldSchema[];
+}
+
+type Body<T extends EventType> = Extract<EventBody, { type: T }>;
+type FieldKeys<T extends EventType> = Exclude<keyof Body<T>, "type">;
+// A key is required exactly when `{}` cannot stand in for its pick.
+type IsRequired<B, K extends keyof B> = Record<never, never> extends Pick<B, K> ? false : true;
+type FieldSpec<B, K extends keyof B> = {
+  type: FieldType;
+  required: IsRequired<B, K>;
+  description: string;
+  values?: readonly NonNullable<B[K]>[];
+};
+type TypeSpec<T extends EventType> = {
+  description: string;
+  fields: { [K in FieldKeys<T>]-?: FieldSpec<Body<T>, K> };
+};
+
+const ERROR_DESC = "error: `code` (stable, e.g. FLOOD_WAIT), `message` (one line), optional `data` object";
+
+const SPEC: { [T in EventType]: TypeSpec<T> } = {
+  start: {
+    description: "A command began its work",
+    fields: {
+      command: { type: "string", required: true, description: "command name, e.g. export" },
+      job: { type: "string", required: false, description: "progress-store job id (resumable work)" },
+      total_items: { type: "integer", required: false, description: "items planned, when known" },
+      total_bytes: { type: "integer", required: false, description: "bytes planned, when known" },
+    },
+  },
+  item_start: {
+    description: "One item (file, message page, upload) began",
+    fields: {
+      item: { type: "string", required: true, description: "stable item id, unique within the run" },
+      name: { type: "string", required: true, description: "human name, e.g. a file name" },
+      total_bytes: { type: "integer", required: false, description: "item size, when known" },
+    },
+  },
+  item_progress: {
+    description: "Bytes of an item are done (cumulative, not a delta)",
+    fields: {
+      item: { type: "string", required: true, description: "item id from item_start" },
+      done_bytes: { type: "integer", required: true, description: "bytes done so far" },
+      total_bytes: { type: "integer", required: false, description: "item size, when known" },
+    },
+  },
+  item_done: {
+    description: "An item finished, or was skipped because it was already done",
+    fields: {
+      item: { type: "string", required: true, description: "item id" },
+      name: { type: "string", required: false, description: "human name" },
+      bytes: { type: "integer", required: false, description: "bytes transferred or written" },
+      path: { type: "string", required: false, description: "where the result was written" },
+      skipped: { type: "boolean", required: false, description: "true when nothing had to be done" },
+    },
+  },
+  item_failed: {
+    description: "An item failed; the batch goes on",
+    fields: {
+      item: { type: "string", required: true, description: "item id" },
+      error: { type: "error", required: true, description: ERROR_DESC },
+    },
+  },
+  pause: {
+    description: "Work (or one account) waits before going on",
+    fields: {
+      reason: {
+        type: "string",
+        required: true,
+        description: "why",
+        values: ["flood_wait", "rate_limit", "disk_budget", "reconnect"],
+      },
+      seconds: { type: "number", required: true, description: "planned wait in seconds" },
+      account: {
+        type: "string",
+        required: false,
+        description: "the paused account or bot, when only one is",
+      },
+      method: { type: "string", required: false, description: "the Telegram method that was throttled" },
+    },
+  },
+  resume: {
+    description: "A pause ended",
+    fields: {
+      reason: { type: "string", required: true, description: "the reason of the pause that ended" },
+      account: { type: "string", required: false, description: "the account that resumed" },
+    },
+  },
+  retry: {
+    description: "An operation failed and will be tried again",
+    fields: {
+      item: { type: "string", required: false, description: "item id, when the retry is for one item" },
+      attempt: {
+        type: "integer",
+        required: true,
+        description: "number of the coming attempt (2 = first retry)",
+      },
+      delay_ms: { type: "integer", required: true, description: "wait before the attempt, in milliseconds" },
+      error: { type: "error", required: true, description: ERROR_DESC },
+    },
+  },
+  log: {
+    description: "A human log line",
+    fields: {
+      level: { type: "string", required: true, description: "severity", values: ["debug", "info"] },
+      message: { type: "string", required: true, description: "the line" },
+    },
+  },
+  warning: {
+    description: "Something went wrong but the work goes on",
+    fields: {
+      code: { type: "string", required: true, description: "stable warning code" },
+      message: { type: "string", required: true, description: "one line for people" },
+      item: { type: "string", required: false, description: "item id, when about one item" },
+    },
+  },
+  result: {
+    description: "The command's answer (e.g. `config show` settings); shape depends on kind",
+    fields: {
+      kind: { type: "string", required: true, description: "what data holds, e.g. config" },
+      data: { type: "any", required: true, description: "the result itself" },
+    },
+  },
+  error: {
+    description: "The command failed; always the last event but done",
+    fields: {
+      error: { type: "error", required: true, description: ERROR_DESC },
+      exit_code: { type: "integer", required: true, description: "the process exit code" },
+    },
+  },
+  done: {
+    description: "A command finished (also after partial failure or a stop)",
+    fields: {
+      command: { type: "string", required: true, description: "command name" },
+      exit_code: { type: "integer", required: true, description: "the process exit code" },
+      items_done: { type: "integer", required: true, description: "items finished" },
+      items_failed: { type: "integer", required: true, description: "items failed" },
+      items_skipped: { type: "integer", required: true, description: "items already done" },
+      bytes: { type: "integer", required: true, description: "bytes transferred" },
+      elapsed_ms: { type: "integer", required: true, description: "wall time in milliseconds" },
+    },
+  },
+};
+
+/** The envelope fields every event carries besides its own. */
+export const ENVELOPE_FIELDS: readonly FieldSchema[] = [
+  { name: "v", type: "integer", required: true, description: "schema version, always 1" },
+  { name: "ts", type: "string", required: true, description: "emit time, ISO 8601 UTC with milliseconds" },
+  { name: "type", type: "string", required: true, description: "the event type (one of the sections below)" },
+];
+
+/** Every event type with its fields, in documentation order. */
+export const EVENT_SCHEMA: readonly EventTypeSchema[] = (Object.keys(SPEC) as EventType[]).map((type) => ({
+  type,
+  description: SPEC[type].description,
+  fields: Object.entries(SPEC[type].fields as Record<string, Omit<FieldSchema, "name">>).map((
+    [name, f],
+  ) => ({ name, ...f })),
+}));
+
+const BY_TYPE = new Map(EVENT_SCHEMA.map((t) => [t.type as string, t]));
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
+
+/** Checks one decoded JSON line against the schema; returns the problems (empty = valid). */
+export function validateEvent(value: unknown): string[] {
+  if (!_isObject(value)) return ["event is not a JSON object"];
+  const problems: string[] = [];
+  if (value.v !== 1) problems.push(`v must be 1, got ${JSON.stringify(value.v)}`);
+  if (typeof value.ts !== "string" || !ISO_UTC.test(value.ts) || Number.isNaN(Date.parse(value.ts))) {
+    problems.push(`ts must be an ISO 8601 UTC time, got ${JSON.stringify(value.ts)}`);
+  }
+  const schema = typeof value.type === "string" ? BY_TYPE.get(value.type) : undefined;
+  if (!schema) return [...problems, `unknown event type ${JSON.stringify(value.type)}`];
+  const known = new Set(["v", "ts", "type", ...schema.fields.map((f) => f.name)]);
+  for (const key of Object.keys(value)) {
+    if (!known.has(key)) problems.push(`${schema.type}: unknown field "${key}"`);
+  }
+  for (const field of schema.fields) {
+    const v = value[field.name];
+    if (v === undefined) {
+      if (field.required) problems.push(`${schema.type}: missing required field "${field.name}"`);
+      continue;
+    }
+    const why = _checkType(field, v);
+    if (why) problems.push(`${schema.type}.${field.name}: ${why}`);
+  }
+  return problems;
+}
+
+function _checkType(field: FieldSchema, v: unknown): string | undefined {
+  switch (field.type) {
+    case "any":
+      return undefined;
+    case "string":
+      if (typeof v !== "string") return `expected string, got ${_kind(v)}`;
+      if (field.values && !field.values.includes(v)) return `must be one of ${field.values.join(", ")}`;
+      return undefined;
+    case "integer":
+      return Number.isSafeInteger(v) ? undefined : `expected integer, got ${_kind(v)}`;
+    case "number":
+      return typeof v === "number" && Number.isFinite(v) ? undefined : `expected number, got ${_kind(v)}`;
+    case "boolean":
+      return typeof v === "boolean" ? undefined : `expected boolean, got ${_kind(v)}`;
+    case "error":
+      return _checkError(v);
+  }
+}
+
+function _checkError(v: unknown): string | undefined {
+  if (!_isObject(v)) return `expected error object, got ${_kind(v)}`;
+  if (typeof v.code !== "string") return "error.code must be a string";
+  if (typeof v.message !== "string") return "error.message must be a string";
+  if (v.data !== undefined && !_isObject(v.data)) return "error.data must be an object";
+  const extra = Object.keys(v).filter((k) => k !== "code" && k !== "message" && k !== "data");
+  return extra.length ? `unknown error field "${extra[0]}"` : undefined;
+}
+
+function _isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function _kind(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "array";
+  return typeof v === "number" && !Number.isInteger(v) ? "number" : typeof v;
+}
