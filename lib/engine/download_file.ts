@@ -1,0 +1,177 @@
+import { TgpipeError } from "../core/errors.ts";
+import type { Emit } from "../progress/events.ts";
+import type { FileSource, PartLedger } from "./file_source.ts";
+import { Limiter } from "./limiter.ts";
+import { PartFile, VerifyError } from "./part_file.ts";
+import { type PartPlan, planParts } from "./parts.ts";
+import { retry } from "./retry.ts";
+
+/** How one file is downloaded. */
+export interface DownloadFileOptions {
+  /** Event id of this item. */
+  item: string;
+  /** Parts fetched at once for this file. */
+  concurrency: number;
+  partSize?: number;
+  ledger?: PartLedger;
+  signal?: AbortSignal;
+  emit?: Emit;
+  /** A part attempt that has not completed after this long is cancelled and retried. */
+  stallMs?: number;
+  attempts?: number;
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  random?: () => number;
+  /** Whether an error is worth retrying (default: anything but VerifyError and aborts). */
+  isRetryable?: (err: unknown) => boolean;
+}
+
+/** What a finished download did. */
+export interface DownloadFileResult {
+  path: string;
+  bytes: number;
+  /** Bytes fetched in this run (less than `bytes` when resumed). */
+  fetchedBytes: number;
+  /** Parts that were already on disk from an earlier run. */
+  resumedParts: number;
+}
+
+/** A part attempt made no progress within the stall limit. */
+export class StallError extends TgpipeError {
+  constructor(part: number, ms: number) {
+    super(`Part ${part} stalled for ${ms} ms`, { code: "STALL", data: { part, ms } });
+  }
+}
+
+/**
+ * Downloads `source` to `dest`: parts in parallel into `<dest>.part`, each recorded in the ledger
+ * after it is written, then size and hashes verified, then renamed into place.
+ */
+export async function downloadFile(
+  source: FileSource,
+  dest: string,
+  opts: DownloadFileOptions,
+): Promise<DownloadFileResult> {
+  const parts = planParts(source.size, { partSize: opts.partSize });
+  const { file, existed } = await PartFile.open(dest);
+  let done = existed && opts.ledger ? await opts.ledger.load(source.key) : new Set<number>();
+  if (!existed && opts.ledger) {
+    // The ledger may remember parts of a partial file that was deleted since: start over.
+    await opts.ledger.clear(source.key);
+    done = new Set();
+  }
+  const stop = new AbortController();
+  const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
+  let doneBytes = parts.filter((p) => done.has(p.index)).reduce((n, p) => n + _len(p, source.size), 0);
+  let fetchedBytes = 0;
+  opts.emit?.({ type: "item_progress", item: opts.item, done_bytes: doneBytes, total_bytes: source.size });
+  const limiter = new Limiter(opts.concurrency);
+  try {
+    await Promise.all(
+      parts.filter((p) => !done.has(p.index)).map((part) =>
+        limiter.run(async () => {
+          signal.throwIfAborted();
+          const bytes = await _fetchWithRetry(source, part, signal, opts);
+          await file.writeAt(part.offset, bytes);
+          await opts.ledger?.markDone(source.key, part.index);
+          doneBytes += bytes.length;
+          fetchedBytes += bytes.length;
+          opts.emit?.({
+            type: "item_progress",
+            item: opts.item,
+            done_bytes: doneBytes,
+            total_bytes: source.size,
+          });
+        }).catch((err) => {
+          stop.abort(err);
+          throw err;
+        })
+      ),
+    );
+  } catch (err) {
+    await file.close();
+    throw opts.signal?.aborted ? opts.signal.reason : err;
+  }
+  try {
+    await file.verify(source.size, source.hashes ? await source.hashes(signal) : []);
+  } catch (err) {
+    if (err instanceof VerifyError) {
+      await file.discard();
+      await opts.ledger?.clear(source.key);
+    } else {
+      await file.close();
+    }
+    throw err;
+  }
+  await file.commit();
+  await opts.ledger?.clear(source.key);
+  return { path: dest, bytes: source.size, fetchedBytes, resumedParts: done.size };
+}
+
+async function _fetchWithRetry(
+  source: FileSource,
+  part: PartPlan,
+  signal: AbortSignal,
+  opts: DownloadFileOptions,
+): Promise<Uint8Array> {
+  const expected = _len(part, source.size);
+  return await retry(async () => {
+    const bytes = await _withStallWatchdog(part, signal, opts.stallMs, (s) => source.fetchPart(part, s));
+    if (bytes.length !== expected) {
+      throw new TgpipeError(`Part ${part.index} returned ${bytes.length} bytes, expected ${expected}`, {
+        code: "SHORT_PART",
+        data: { part: part.index, got: bytes.length, expected },
+      });
+    }
+    return bytes;
+  }, {
+    attempts: opts.attempts ?? 8,
+    baseMs: opts.retryBaseMs ?? 250,
+    maxMs: opts.retryMaxMs ?? 10_000,
+    signal,
+    random: opts.random,
+    isRetryable: opts.isRetryable ?? ((e) => !(e instanceof VerifyError)),
+    onRetry: (err, attempt, delay) => {
+      const e = err instanceof TgpipeError
+        ? err
+        : new TgpipeError(String((err as Error)?.message ?? err), { code: "ERROR" });
+      opts.emit?.({
+        type: "retry",
+        item: opts.item,
+        attempt,
+        delay_ms: delay,
+        error: { code: e.code, message: e.message },
+      });
+    },
+  });
+}
+
+async function _withStallWatchdog<T>(
+  part: PartPlan,
+  signal: AbortSignal,
+  stallMs: number | undefined,
+  fn: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  if (!stallMs) return await fn(signal);
+  const attempt = new AbortController();
+  const onAbort = () => attempt.abort(signal.reason);
+  signal.addEventListener("abort", onAbort, { once: true });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stalled = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const err = new StallError(part.index, stallMs);
+      attempt.abort(err);
+      reject(err);
+    }, stallMs);
+  });
+  try {
+    return await Promise.race([fn(attempt.signal), stalled]);
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener("abort", onAbort);
+  }
+}
+
+function _len(part: PartPlan, size: number): number {
+  return Math.min(part.offset + part.limit, size) - part.offset;
+}

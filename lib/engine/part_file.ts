@@ -1,0 +1,89 @@
+import { open, rename, rm, stat } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
+import { dirname } from "node:path";
+import { mkdir } from "node:fs/promises";
+import { TgpipeError } from "../core/errors.ts";
+import type { FileHashRange } from "./file_source.ts";
+
+/** A file being downloaded: `<dest>.part`, written at offsets, renamed into place once verified. */
+export class PartFile {
+  readonly dest: string;
+  readonly partPath: string;
+  #fh: FileHandle | undefined;
+
+  private constructor(dest: string) {
+    this.dest = dest;
+    this.partPath = `${dest}.part`;
+  }
+
+  /** Opens (or creates, keeping existing bytes) `<dest>.part`; reports whether it already existed. */
+  static async open(dest: string): Promise<{ file: PartFile; existed: boolean }> {
+    const file = new PartFile(dest);
+    await mkdir(dirname(dest), { recursive: true });
+    const existed = await stat(file.partPath).then(() => true, () => false);
+    // "r+" keeps bytes written by an earlier run; "w+" would truncate them.
+    file.#fh = await open(file.partPath, existed ? "r+" : "w+");
+    return { file, existed };
+  }
+
+  /** Writes `bytes` at `offset` (positional write: concurrent parts never race on a file cursor). */
+  async writeAt(offset: number, bytes: Uint8Array): Promise<void> {
+    let done = 0;
+    while (done < bytes.length) {
+      const { bytesWritten } = await this.#handle().write(bytes, done, bytes.length - done, offset + done);
+      done += bytesWritten;
+    }
+  }
+
+  /** Checks the size and, when given, every hash range; throws VerifyError on a mismatch. */
+  async verify(size: number, hashes: FileHashRange[] = []): Promise<void> {
+    const actual = (await this.#handle().stat()).size;
+    if (actual !== size) throw new VerifyError(this.dest, `size ${actual} != ${size}`);
+    for (const h of hashes) {
+      const len = Math.min(h.limit, size - h.offset);
+      const buf = new Uint8Array(len);
+      await this.#handle().read(buf, 0, len, h.offset);
+      const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", buf));
+      if (!_equal(digest, h.sha256)) {
+        throw new VerifyError(this.dest, `sha256 mismatch at offset ${h.offset}`);
+      }
+    }
+  }
+
+  /** Closes and renames the verified file into place. */
+  async commit(): Promise<void> {
+    await this.close();
+    await rename(this.partPath, this.dest);
+  }
+
+  /** Closes and deletes the partial file (after a failed verification). */
+  async discard(): Promise<void> {
+    await this.close();
+    await rm(this.partPath, { force: true });
+  }
+
+  /** Closes the handle, keeping the partial file for a later resume. */
+  async close(): Promise<void> {
+    const fh = this.#fh;
+    this.#fh = undefined;
+    await fh?.close();
+  }
+
+  #handle(): FileHandle {
+    if (!this.#fh) throw new Error(`${this.partPath} is closed`);
+    return this.#fh;
+  }
+}
+
+/** A downloaded file did not match its expected size or hashes; it was not renamed into place. */
+export class VerifyError extends TgpipeError {
+  readonly path: string;
+  constructor(path: string, detail: string) {
+    super(`Verification failed for ${path}: ${detail}`, { code: "VERIFY_FAILED", data: { path, detail } });
+    this.path = path;
+  }
+}
+
+function _equal(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}

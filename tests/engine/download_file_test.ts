@@ -1,0 +1,182 @@
+import assert from "node:assert/strict";
+import { downloadFile, StallError } from "../../lib/engine/download_file.ts";
+import type { FileHashRange, FileSource, PartLedger } from "../../lib/engine/file_source.ts";
+import { VerifyError } from "../../lib/engine/part_file.ts";
+import type { PartPlan } from "../../lib/engine/parts.ts";
+import type { EventBody } from "../../lib/progress/events.ts";
+
+function blob(size: number): Uint8Array {
+  const b = new Uint8Array(size);
+  for (let i = 0; i < size; i++) b[i] = (i * 31 + (i >> 12)) & 0xff;
+  return b;
+}
+
+class MemSource implements FileSource {
+  readonly key = "mem:1";
+  fetched: number[] = [];
+  constructor(
+    readonly data: Uint8Array,
+    readonly behave: (p: PartPlan, n: number) => Promise<void> = () => Promise.resolve(),
+  ) {}
+  get size() {
+    return this.data.length;
+  }
+  async fetchPart(p: PartPlan, signal: AbortSignal): Promise<Uint8Array> {
+    const n = this.fetched.filter((i) => i === p.index).length;
+    this.fetched.push(p.index);
+    await this.behave(p, n);
+    signal.throwIfAborted();
+    return this.data.slice(p.offset, Math.min(p.offset + p.limit, this.data.length));
+  }
+  async hashes(): Promise<FileHashRange[]> {
+    const out: FileHashRange[] = [];
+    for (let off = 0; off < this.data.length; off += 131072) {
+      const chunk = this.data.slice(off, off + 131072);
+      out.push({
+        offset: off,
+        limit: 131072,
+        sha256: new Uint8Array(await crypto.subtle.digest("SHA-256", chunk)),
+      });
+    }
+    return out;
+  }
+}
+
+class MemLedger implements PartLedger {
+  parts = new Map<string, Set<number>>();
+  load(k: string) {
+    return Promise.resolve(new Set(this.parts.get(k) ?? []));
+  }
+  markDone(k: string, i: number) {
+    if (!this.parts.has(k)) this.parts.set(k, new Set());
+    this.parts.get(k)!.add(i);
+    return Promise.resolve();
+  }
+  clear(k: string) {
+    this.parts.delete(k);
+    return Promise.resolve();
+  }
+}
+
+async function withTmp(fn: (dir: string) => Promise<void>) {
+  const dir = await Deno.makeTempDir();
+  try {
+    await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("a file is fetched in parts, verified and renamed into place", () =>
+  withTmp(async (dir) => {
+    const src = new MemSource(blob(5 * 262144 + 777));
+    const events: EventBody[] = [];
+    const r = await downloadFile(src, `${dir}/a.bin`, {
+      item: "a",
+      concurrency: 3,
+      partSize: 262144,
+      emit: (e) => events.push(e),
+    });
+    assert.deepEqual(await Deno.readFile(`${dir}/a.bin`), src.data);
+    assert.equal(r.fetchedBytes, src.size);
+    await assert.rejects(Deno.stat(`${dir}/a.bin.part`));
+    const last = events.filter((e) => e.type === "item_progress").at(-1);
+    assert.deepEqual(last, { type: "item_progress", item: "a", done_bytes: src.size, total_bytes: src.size });
+  }));
+
+Deno.test("after an interruption only the missing parts are fetched again", () =>
+  withTmp(async (dir) => {
+    const data = blob(8 * 65536);
+    const ledger = new MemLedger();
+    const failing = new MemSource(data, (p) =>
+      p.index >= 5 ? Promise.reject(new Error("connection lost")) : Promise.resolve());
+    await assert.rejects(
+      downloadFile(failing, `${dir}/b.bin`, {
+        item: "b",
+        concurrency: 1,
+        partSize: 65536,
+        ledger,
+        attempts: 1,
+      }),
+      /connection lost/,
+    );
+    await assert.rejects(Deno.stat(`${dir}/b.bin`), "no complete file before all parts are there");
+    const resumed = new MemSource(data);
+    const r = await downloadFile(resumed, `${dir}/b.bin`, {
+      item: "b",
+      concurrency: 2,
+      partSize: 65536,
+      ledger,
+    });
+    assert.deepEqual(resumed.fetched.sort(), [5, 6, 7]);
+    assert.equal(r.resumedParts, 5);
+    assert.deepEqual(await Deno.readFile(`${dir}/b.bin`), data);
+    assert.equal(ledger.parts.size, 0);
+  }));
+
+Deno.test("a deleted partial file makes the ledger start over", () =>
+  withTmp(async (dir) => {
+    const data = blob(4 * 4096);
+    const ledger = new MemLedger();
+    await ledger.markDone("mem:1", 0);
+    await ledger.markDone("mem:1", 1);
+    const src = new MemSource(data);
+    await downloadFile(src, `${dir}/c.bin`, { item: "c", concurrency: 2, partSize: 4096, ledger });
+    assert.equal(src.fetched.length, 4);
+    assert.deepEqual(await Deno.readFile(`${dir}/c.bin`), data);
+  }));
+
+Deno.test("transient errors and stalls are retried with retry events", () =>
+  withTmp(async (dir) => {
+    const data = blob(4 * 4096);
+    const src = new MemSource(data, (p, n) => {
+      if (p.index === 1 && n === 0) return Promise.reject(new Error("timeout"));
+      if (p.index === 2 && n === 0) return new Promise(() => {}); // never answers: the watchdog must act
+      return Promise.resolve();
+    });
+    const events: EventBody[] = [];
+    await downloadFile(src, `${dir}/d.bin`, {
+      item: "d",
+      concurrency: 4,
+      partSize: 4096,
+      stallMs: 50,
+      retryBaseMs: 1,
+      emit: (e) => events.push(e),
+    });
+    assert.deepEqual(await Deno.readFile(`${dir}/d.bin`), data);
+    const retries = events.filter((e) => e.type === "retry");
+    assert.equal(retries.length, 2);
+    assert.ok(retries.some((e) => e.type === "retry" && e.error.code === "STALL"));
+    assert.ok(new StallError(1, 5) instanceof Error);
+  }));
+
+Deno.test("a file that fails verification is never renamed into place", () =>
+  withTmp(async (dir) => {
+    const src = new MemSource(blob(3 * 4096));
+    const good = await src.hashes();
+    good[0].sha256[0] ^= 1;
+    src.hashes = () => Promise.resolve(good);
+    const ledger = new MemLedger();
+    await assert.rejects(
+      downloadFile(src, `${dir}/e.bin`, { item: "e", concurrency: 2, partSize: 4096, ledger }),
+      VerifyError,
+    );
+    await assert.rejects(Deno.stat(`${dir}/e.bin`));
+    await assert.rejects(Deno.stat(`${dir}/e.bin.part`));
+    assert.equal(ledger.parts.size, 0);
+  }));
+
+Deno.test("aborting stops the download and keeps the partial file for resume", () =>
+  withTmp(async (dir) => {
+    const ctl = new AbortController();
+    const src = new MemSource(blob(6 * 4096), (p) => {
+      if (p.index === 3) ctl.abort(new Error("stop"));
+      return Promise.resolve();
+    });
+    await assert.rejects(
+      downloadFile(src, `${dir}/f.bin`, { item: "f", concurrency: 1, partSize: 4096, signal: ctl.signal }),
+      /stop/,
+    );
+    await Deno.stat(`${dir}/f.bin.part`);
+    await assert.rejects(Deno.stat(`${dir}/f.bin`));
+  }));
