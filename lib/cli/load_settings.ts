@@ -51,7 +51,9 @@ async function _readConfig(path: string, required: boolean): Promise<Record<stri
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw new ConfigError(`Config file ${path} is not valid JSON: ${(err as Error).message}`, path);
+    // V8 quotes a snippet of the input ('..."api_hash": "1a2b"...'); drop it so secrets stay out.
+    const why = (err as Error).message.replace(/, (\.\.\.)?".*"(\.\.\.)? is not valid JSON$/s, "");
+    throw new ConfigError(`Config file ${path} is not valid JSON: ${why}`, path);
   }
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
     throw new ConfigError(`Config file ${path} must hold a JSON object`, path);
