@@ -1,0 +1,171 @@
+/**
+ * The middleware every Telegram call goes through: flood waits pause this account and retry,
+ * transient failures retry with backoff and jitter, revoked sessions become LoginRequiredError,
+ * and every other RPC error becomes a TelegramError carrying its code and message.
+ */
+import { LoginRequiredError, StoppedError, TelegramError, type TgpipeError } from "../core/errors.ts";
+import type { Emit } from "../progress/events.ts";
+
+/** How a call is retried and reported. Every field has a default. */
+export interface CallPolicy {
+  /** Receives `pause` and `retry` events. Default: none. */
+  emit?: Emit;
+  /** Account label for events (masked phone or user id); never a secret. */
+  account?: string;
+  /** Stops waiting and retrying. */
+  signal?: AbortSignal;
+  /** Flood waits honoured per call before giving up with a TelegramError. Default 5. */
+  maxFloodWaits?: number;
+  /** Longest single flood wait honoured, seconds. Default 3600. */
+  maxFloodSeconds?: number;
+  /** Retries after transient failures (disconnect, timeout, 5xx). Default 4. */
+  maxRetries?: number;
+  /** First backoff delay, doubled per attempt, plus up to 50% jitter. Default 500 ms. */
+  baseDelayMs?: number;
+  /** A call with no answer after this long counts as a transient timeout. Default 60000 ms. */
+  timeoutMs?: number;
+  /** Injected for tests: [0, 1). Default Math.random. */
+  random?: () => number;
+}
+
+const REVOKED = new Set([
+  "AUTH_KEY_UNREGISTERED",
+  "SESSION_REVOKED",
+  "SESSION_EXPIRED",
+  "USER_DEACTIVATED",
+  "USER_DEACTIVATED_BAN",
+  "AUTH_KEY_INVALID",
+  "AUTH_KEY_PERM_EMPTY",
+]);
+
+/** Runs `fn` (one Telegram call named `method`) under the policy; see the module comment. */
+export async function callWithPolicy<T>(
+  fn: () => Promise<T>,
+  method: string,
+  policy: CallPolicy = {},
+): Promise<T> {
+  const maxFlood = policy.maxFloodWaits ?? 5;
+  const maxRetries = policy.maxRetries ?? 4;
+  const base = policy.baseDelayMs ?? 500;
+  const random = policy.random ?? Math.random;
+  let floods = 0;
+  let retries = 0;
+  while (true) {
+    _checkAborted(policy.signal);
+    let err: unknown;
+    try {
+      return await _withTimeout(fn, policy.timeoutMs ?? 60_000, policy.signal);
+    } catch (e) {
+      err = e;
+    }
+    _checkAborted(policy.signal);
+    const seconds = floodSeconds(err);
+    if (seconds !== undefined) {
+      if (floods >= maxFlood || seconds > (policy.maxFloodSeconds ?? 3600)) {
+        throw mapTelegramError(err, method);
+      }
+      floods++;
+      policy.emit?.({ type: "pause", reason: "flood_wait", seconds, account: policy.account, method });
+      await _sleep(seconds * 1000, policy.signal);
+      policy.emit?.({ type: "resume", reason: "flood_wait", account: policy.account });
+      continue;
+    }
+    if (isTransient(err) && retries < maxRetries) {
+      retries++;
+      const delay = Math.round(base * 2 ** (retries - 1) * (1 + random() / 2));
+      const mapped = mapTelegramError(err, method);
+      policy.emit?.({
+        type: "retry",
+        attempt: retries,
+        delay_ms: delay,
+        error: { code: mapped.code, message: mapped.message, data: { ...mapped.data, method } },
+      });
+      await _sleep(delay, policy.signal);
+      continue;
+    }
+    throw mapTelegramError(err, method);
+  }
+}
+
+/** The X of a FLOOD_WAIT_X (or SLOW_MODE_WAIT_X) error, else undefined. */
+export function floodSeconds(err: unknown): number | undefined {
+  const e = err as { code?: unknown; seconds?: unknown; errorMessage?: unknown } | null;
+  if (e === null || typeof e !== "object") return undefined;
+  if (e.code === 420 && typeof e.seconds === "number") return e.seconds;
+  const m = typeof e.errorMessage === "string"
+    ? /^(?:FLOOD_WAIT|FLOOD_PREMIUM_WAIT)_(\d+)$/.exec(e.errorMessage)
+    : null;
+  return m ? Number(m[1]) : undefined;
+}
+
+/** True for failures worth retrying: dropped connections, timeouts, Telegram 5xx. */
+export function isTransient(err: unknown): boolean {
+  const e = err as { code?: unknown; errorMessage?: unknown; message?: unknown; name?: unknown } | null;
+  if (e === null || typeof e !== "object") return false;
+  if (e instanceof _CallTimeout) return true;
+  if (typeof e.code === "number" && (e.code >= 500 || e.code === -500 || e.code === -503)) return true;
+  if (e.errorMessage === "RPC_CALL_FAIL" || e.errorMessage === "RPC_MCGET_FAIL") return true;
+  const msg = typeof e.message === "string" ? e.message : "";
+  return /Not connected|disconnected|Connection (closed|reset|refused)|ECONNRESET|ECONNREFUSED|timed? ?out|Request was unsuccessful/i
+    .test(msg) || e.name === "ConnectionReset" || e.name === "ConnectionRefused" || e.name === "BrokenPipe";
+}
+
+/** Maps a GramJS failure to tgpipe's typed errors; tgpipe errors pass through unchanged. */
+export function mapTelegramError(err: unknown, method: string): TgpipeError {
+  if (err !== null && typeof err === "object" && "exitCode" in err && "code" in err && "data" in err) {
+    return err as TgpipeError;
+  }
+  const e = err as { code?: unknown; errorMessage?: unknown; message?: unknown } | null;
+  const rpc = typeof e?.errorMessage === "string" ? e.errorMessage : undefined;
+  if (rpc !== undefined && REVOKED.has(rpc)) {
+    return new LoginRequiredError(
+      `The Telegram session is no longer valid (${rpc}); run \`tgpipe login\` again`,
+      rpc.toLowerCase(),
+    );
+  }
+  const seconds = floodSeconds(err);
+  if (seconds !== undefined) return new TelegramError(420, `FLOOD_WAIT_${seconds}`, method);
+  if (rpc !== undefined && typeof e?.code === "number") return new TelegramError(e.code, rpc, method);
+  if (err instanceof _CallTimeout) return new TelegramError(-503, "TIMEOUT", method);
+  const text = typeof e?.message === "string" ? e.message.split("\n")[0] : String(err);
+  return new TelegramError(-1, text === "" ? "UNKNOWN" : text, method);
+}
+
+class _CallTimeout extends Error {}
+
+function _checkAborted(signal: AbortSignal | undefined): void {
+  if (!signal?.aborted) return;
+  throw signal.reason instanceof Error ? signal.reason : new StoppedError("Stopped");
+}
+
+function _withTimeout<T>(fn: () => Promise<T>, ms: number, signal: AbortSignal | undefined): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => done(() => reject(new _CallTimeout(`No answer within ${ms} ms`))), ms);
+    const onAbort = () => done(() => reject(signal?.reason ?? new StoppedError("Stopped")));
+    let settled = false;
+    const done = (then: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      then();
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+    fn().then((v) => done(() => resolve(v)), (e) => done(() => reject(e)));
+  });
+}
+
+function _sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason instanceof Error ? signal.reason : new StoppedError("Stopped"));
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}

@@ -1,0 +1,166 @@
+/**
+ * Creates, connects and closes tgpipe's Telegram client. GramJS stays inside: callers get a
+ * TgClient whose calls all run through the call policy (flood waits, retries, typed errors).
+ */
+import bigInt from "big-integer";
+import { TelegramClient } from "telegram";
+import { StringSession } from "telegram/sessions/index.js";
+import { ConnectionTCPFull } from "telegram/network/index.js";
+import { _serverKeys } from "telegram/crypto/RSA.js";
+import { Logger, LogLevel } from "telegram/extensions/Logger.js";
+import { LoginRequiredError } from "../core/errors.ts";
+import type { Emit } from "../progress/events.ts";
+import { type CallPolicy, callWithPolicy, mapTelegramError } from "./call_policy.ts";
+import type { TelegramEndpoints } from "./endpoints.ts";
+import { installFastIge } from "./fast_ige.ts";
+import { bindGram, gramOf, unbindGram } from "./_gram.ts";
+
+/** What openClient needs; resolved from settings in lib/cli. */
+export interface ClientOptions {
+  apiId: number;
+  apiHash: string;
+  /** A StringSession string; undefined starts a fresh, logged-out session (for login). */
+  session: string | undefined;
+  /** The test seam (telegram_endpoints); undefined = Telegram's own DCs. */
+  endpoints?: TelegramEndpoints;
+  signal?: AbortSignal;
+  /** Receives pause/retry events from the call policy. */
+  emit?: Emit;
+  /** Overrides for the call policy (tests shorten timeouts and backoff). */
+  policy?: Omit<CallPolicy, "emit" | "signal" | "account">;
+  /** Seconds to wait for a TCP connection. Default 10. */
+  connectTimeoutS?: number;
+}
+
+/** A connected Telegram client; no GramJS type in its surface. */
+export class TgClient {
+  /** Label for events: masked phone or user id once known, never a secret. */
+  account = "unknown";
+  readonly #policy: CallPolicy;
+
+  constructor(policy: CallPolicy) {
+    this.#policy = policy;
+  }
+
+  /** The DC this session lives on. */
+  get dcId(): number {
+    return gramOf(this).session.dcId;
+  }
+
+  /**
+   * Invokes one TL request (an Api.* object built inside lib/telegram) through the call policy.
+   * `dcId` sends it on another DC's connection (file DCs).
+   */
+  call<T>(request: object, opts: { dcId?: number } = {}): Promise<T> {
+    const gram = gramOf(this);
+    const method = (request as { className?: string }).className ?? "unknown";
+    // deno-lint-ignore no-explicit-any
+    const invoke = () => gram.invoke(request as any, opts.dcId) as Promise<T>;
+    return callWithPolicy(invoke, method, { ...this.#policy, account: this.account });
+  }
+
+  /** The session as a string to store; a secret: never print or log it. */
+  exportSession(): string {
+    return (gramOf(this).session as StringSession).save();
+  }
+
+  /**
+   * Disconnects every connection, including the file-DC ones GramJS leaves open after
+   * destroy() (it walks a Map with Object.values), and their release timers.
+   */
+  async close(): Promise<void> {
+    let gram;
+    try {
+      gram = gramOf(this);
+    } catch {
+      return;
+    }
+    unbindGram(this);
+    // deno-lint-ignore no-explicit-any
+    const g = gram as any;
+    const exported = [...(g._exportedSenderPromises as Map<number, Promise<unknown>>).values()];
+    const borrowed = Object.values(g._borrowedSenderPromises as Record<string, Promise<unknown>>);
+    const timers = [...(g._exportedSenderReleaseTimeouts as Map<number, number>).values()];
+    await gram.destroy().catch(() => {});
+    for (const t of timers) clearTimeout(t);
+    g._exportedSenderReleaseTimeouts.clear();
+    await Promise.all([...exported, ...borrowed].map(async (p) => {
+      try {
+        const sender = (await p) as { disconnect(): Promise<void> } | undefined;
+        await sender?.disconnect();
+      } catch {
+        // a sender that never connected has nothing to close
+      }
+    }));
+  }
+}
+
+/** Creates a GramJS client (logging silenced, fast AES-IGE, the seam if set) and connects it. */
+export async function openClient(opts: ClientOptions): Promise<TgClient> {
+  installFastIge();
+  let session: StringSession;
+  try {
+    session = new StringSession(opts.session ?? "");
+  } catch {
+    // the string itself is a secret: do not echo any of it
+    throw new LoginRequiredError("The session string is not valid; run `tgpipe login` again", "bad_session");
+  }
+  const params: Record<string, unknown> = {
+    // GramJS logs at info by default and may print request data: keep it silent
+    baseLogger: new Logger(LogLevel.NONE),
+    // 0 hands every FLOOD_WAIT to our middleware, which pauses this account and reports it
+    floodSleepThreshold: 0,
+    connectionRetries: 2,
+    retryDelay: 500,
+    timeout: opts.connectTimeoutS ?? 10,
+    autoReconnect: true,
+    useWSS: false,
+  };
+  if (opts.endpoints) {
+    _registerRsaKey(opts.endpoints);
+    params.connection = _seamConnection(opts.endpoints);
+    const dcs = opts.endpoints.dcs;
+    if (!session.serverAddress || !(session.dcId in dcs)) {
+      // a fresh session would go to GramJS's default DC on Telegram: start on a mapped one
+      const home = dcs[2] ? 2 : Number(Object.keys(dcs)[0]);
+      session.setDC(home, dcs[home].host, dcs[home].port);
+    }
+  }
+  const gram = new TelegramClient(session, opts.apiId, opts.apiHash, params);
+  gram.setLogLevel(LogLevel.NONE);
+  const client = new TgClient({ ...opts.policy, emit: opts.emit, signal: opts.signal });
+  bindGram(client, gram);
+  const onAbort = () => void client.close();
+  opts.signal?.addEventListener("abort", onAbort, { once: true });
+  try {
+    await callWithPolicy(() => gram.connect(), "connect", {
+      ...opts.policy,
+      emit: opts.emit,
+      signal: opts.signal,
+    });
+  } catch (err) {
+    await client.close();
+    throw mapTelegramError(err, "connect");
+  } finally {
+    opts.signal?.removeEventListener("abort", onAbort);
+  }
+  return client;
+}
+
+function _registerRsaKey(ep: TelegramEndpoints): void {
+  if (!ep.rsa) return;
+  // GramJS looks server keys up by the signed-decimal fingerprint string (crypto/RSA.js)
+  _serverKeys.set(ep.rsa.fingerprint, { n: bigInt(ep.rsa.n), e: ep.rsa.e });
+}
+
+function _seamConnection(ep: TelegramEndpoints): typeof ConnectionTCPFull {
+  // GramJS ignores the session's port (connect() uses 80/443, getDC() answers 443), so the
+  // map is applied where every connection is built: here, by DC id.
+  return class SeamConnection extends ConnectionTCPFull {
+    constructor(o: ConstructorParameters<typeof ConnectionTCPFull>[0]) {
+      const dc = ep.dcs[o.dcId];
+      if (!dc) throw new RangeError(`telegram_endpoints has no address for DC ${o.dcId}`);
+      super({ ...o, ip: dc.host, port: dc.port });
+    }
+  };
+}

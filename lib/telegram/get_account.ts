@@ -1,0 +1,28 @@
+/** Who the session belongs to (`tgpipe whoami`). */
+import { Api } from "telegram";
+import type { Account } from "../core/account.ts";
+import { maskPhone } from "../core/mask_phone.ts";
+import type { TgClient } from "./client.ts";
+
+/** Fetches the logged-in account; LoginRequiredError (exit 4) when the session is not authorised. */
+export async function getAccount(client: TgClient): Promise<Account> {
+  const users = await client.call<Api.TypeUser[]>(new Api.users.GetUsers({ id: [new Api.InputUserSelf()] }));
+  const u = users[0] as Api.User;
+  const account: Account = {
+    id: Number(u.id),
+    name: [u.firstName, u.lastName].filter(Boolean).join(" "),
+    bot: !!u.bot,
+    dc_id: client.dcId,
+  };
+  const username = u.username ?? u.usernames?.[0]?.username;
+  if (username) account.username = username;
+  const phone = maskPhone(u.phone ?? undefined);
+  if (phone) account.phone_masked = phone;
+  client.account = accountLabel(account);
+  return account;
+}
+
+/** The label events use for an account: masked phone, else `user <id>`. */
+export function accountLabel(a: Pick<Account, "id" | "phone_masked" | "bot">): string {
+  return a.phone_masked ?? (a.bot ? `bot ${a.id}` : `user ${a.id}`);
+}
