@@ -1,0 +1,199 @@
+/**
+ * A fake Telegram: three DCs on loopback (home DC 2, DC 1, media DC 4) sharing one auth-key
+ * registry and one world. Keys stay bound to the DC that made them, so clients must really
+ * export/import authorizations to download from another DC.
+ */
+import { Buffer } from "node:buffer";
+import type { AuthRecord, DcSpec, FaultSpec, HandlerMap, Layer } from "./contract.ts";
+import { devHandlers } from "./_dev_handlers.ts";
+import { defaultFaults, makeRng, parseFaults } from "./faults.ts";
+import { authKeyIdHex } from "./mtproto/crypto.ts";
+import type { ConnEnv } from "./mtproto/connection.ts";
+import { DcServer } from "./mtproto/dc_server.ts";
+import { testRsaKey } from "./mtproto/rsa.ts";
+import { DcState } from "./mtproto/session.ts";
+import { loadWorld, type World } from "./world/index.ts";
+
+/** Options of startFakeTelegram. */
+export interface StartOptions {
+  /** A world, an export directory or a `gen:` spec (see world/index.ts). */
+  world: string | World;
+  faults?: FaultSpec | string;
+  /** Seeds the world and every fault decision. Default 1. */
+  seed?: number;
+  /** Interface to bind. Default 127.0.0.1. */
+  host?: string;
+  /** DC 2 listens on basePort, DC 1 on basePort+1, DC 4 on basePort+2; 0 (default) = ephemeral. */
+  basePort?: number;
+  log?: (line: string) => void;
+  /** Log every RPC too (noisy). */
+  trace?: boolean;
+  /** Skews the servers' clock (ms) to test clients' time correction. */
+  clockOffsetMs?: number;
+  /** Seconds each server salt stays current. Default 1800. */
+  saltPeriodS?: number;
+  /** Replaces the world's handlers (protocol tests use the small dev set); gets the bound DCs. */
+  handlers?: (dcs: DcSpec[]) => (dc: DcSpec) => HandlerMap;
+}
+
+/** A running fake Telegram. */
+export interface FakeTelegram {
+  dcs: DcSpec[];
+  homeDcId: number;
+  rsa: { fingerprint: string; n: string; e: number; pem: string };
+  /** TGPIPE_SESSION, TGPIPE_API_ID, TGPIPE_API_HASH, TGPIPE_TELEGRAM_ENDPOINTS. */
+  env: Record<string, string>;
+  world: World;
+  registry: Map<string, AuthRecord>;
+  faults: FaultSpec;
+  /** Methods clients called that no handler implements (tests should assert it stays empty). */
+  unimplemented: Set<string>;
+  /** Registers a logged-in auth key on the home DC; returns a GramJS/Telethon StringSession. */
+  sessionFor(userId?: bigint): string;
+  /** Open client connections per DC id. */
+  connectionCount(): Record<number, number>;
+  /** Drops every client connection (listeners stay up). */
+  dropConnections(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Test API credentials the fake DC accepts (any are accepted; these are what env carries). */
+export const FAKE_API_ID = "17349";
+export const FAKE_API_HASH = "344583e45741c457fe1862106095a5eb";
+
+type CreateHandlers = (
+  world: World,
+  o: {
+    dcs: DcSpec[];
+    homeDcId: number;
+    faults: FaultSpec;
+    rng: () => number;
+    registry: Map<string, AuthRecord>;
+  },
+) => (dc: DcSpec) => HandlerMap;
+
+// The handlers module is written in parallel; load it only when it exists.
+async function _worldHandlers(): Promise<CreateHandlers | undefined> {
+  const spec = "./handlers/index.ts";
+  try {
+    const m = await import(new URL(spec, import.meta.url).href);
+    return m.createHandlers as CreateHandlers;
+  } catch (e) {
+    if (e instanceof TypeError && /not found|Cannot find|Module not found/i.test(e.message)) return undefined;
+    throw e;
+  }
+}
+
+function _ip4(host: string): Uint8Array {
+  const h = host === "0.0.0.0" || host === "localhost" ? "127.0.0.1" : host;
+  const parts = h.split(".").map(Number);
+  if (parts.length !== 4 || parts.some((p) => !(p >= 0 && p <= 255))) {
+    throw new RangeError(`Host must be an IPv4 address, got "${host}"`);
+  }
+  return Uint8Array.from(parts);
+}
+
+/** Starts DCs 2 (home), 1 and 4 (media) and returns once all three listen. */
+export async function startFakeTelegram(opts: StartOptions): Promise<FakeTelegram> {
+  const seed = opts.seed ?? 1;
+  const host = opts.host ?? "127.0.0.1";
+  const faults = typeof opts.faults === "string"
+    ? parseFaults(opts.faults)
+    : (opts.faults ?? defaultFaults());
+  const log = opts.log ?? (() => {});
+  const world = typeof opts.world === "string"
+    ? await loadWorld(opts.world, { seed, fileDcs: [2, 4] })
+    : opts.world;
+  const rsa = testRsaKey();
+  const registry = new Map<string, AuthRecord>();
+  const layers = new Map<string, Layer>();
+  const unimplemented = new Set<string>();
+  const ids = [2, 1, 4];
+  const servers: DcServer[] = [];
+  const envs: ConnEnv[] = [];
+  try {
+    for (const [i, id] of ids.entries()) {
+      const dc: DcSpec = { id, host, port: 0, media: id === 4 ? true : undefined };
+      const env: ConnEnv = {
+        dc,
+        state: new DcState(opts.clockOffsetMs ?? 0, opts.saltPeriodS ?? 1800),
+        rsa,
+        registry,
+        layers,
+        handlers: {},
+        faults,
+        rng: makeRng((seed * 7919 + id) >>> 0),
+        log,
+        trace: opts.trace ?? false,
+        unimplemented,
+      };
+      const s = DcServer.listen(env, host, opts.basePort ? opts.basePort + i : 0);
+      dc.port = s.port;
+      servers.push(s);
+      envs.push(env);
+    }
+  } catch (e) {
+    await Promise.all(servers.map((s) => s.close()));
+    throw e;
+  }
+  const dcs = envs.map((e) => e.dc);
+  let forDc = opts.handlers?.(dcs);
+  if (!forDc) {
+    const create = await _worldHandlers();
+    forDc = create
+      ? create(world, { dcs, homeDcId: 2, faults, rng: makeRng(seed), registry })
+      : devHandlers(dcs, { selfId: world.selfUserId, fileDc: 4, blobSize: 3 << 20 });
+  }
+  for (const env of envs) env.handlers = forDc(env.dc);
+
+  const home = dcs[0];
+  const sessionFor = (userId?: bigint): string => {
+    const key = crypto.getRandomValues(new Uint8Array(256));
+    key[0] |= 0x80; // a full 256-byte key, as StringSession stores exactly 256 bytes
+    const keyIdHex = authKeyIdHex(key);
+    registry.set(keyIdHex, { keyIdHex, key, dcId: home.id, userId: userId ?? world.selfUserId });
+    const b = new Uint8Array(1 + 4 + 2 + 256);
+    b[0] = home.id;
+    b.set(_ip4(home.host), 1);
+    new DataView(b.buffer).setUint16(5, home.port, false);
+    b.set(key, 7);
+    return "1" + Buffer.from(b).toString("base64");
+  };
+  const endpoints = {
+    dcs: Object.fromEntries(
+      dcs.map((d) => [String(d.id), { host: d.host, port: d.port, ...(d.media ? { media: true } : {}) }]),
+    ),
+    rsa: { fingerprint: rsa.fingerprint, n: rsa.n.toString(), e: Number(rsa.e) },
+  };
+  let closed = false;
+  log(
+    `fake Telegram up: ${
+      dcs.map((d) => `DC${d.id}${d.media ? " (media)" : ""} ${d.host}:${d.port}`).join(", ")
+    }`,
+  );
+  return {
+    dcs,
+    homeDcId: home.id,
+    rsa: { fingerprint: rsa.fingerprint, n: rsa.n.toString(), e: Number(rsa.e), pem: rsa.pem },
+    env: {
+      TGPIPE_SESSION: sessionFor(),
+      TGPIPE_API_ID: FAKE_API_ID,
+      TGPIPE_API_HASH: FAKE_API_HASH,
+      TGPIPE_TELEGRAM_ENDPOINTS: JSON.stringify(endpoints),
+    },
+    world,
+    registry,
+    faults,
+    unimplemented,
+    sessionFor,
+    connectionCount: () => Object.fromEntries(servers.map((s) => [s.env.dc.id, s.connectionCount])),
+    dropConnections: async () => {
+      await Promise.all(servers.map((s) => s.dropConnections()));
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await Promise.all(servers.map((s) => s.close()));
+    },
+  };
+}
