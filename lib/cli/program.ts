@@ -4,12 +4,13 @@ import { VERSION } from "../core/version.ts";
 import type { AnyCommand, CliIo, CliState } from "./runtime.ts";
 import { configCommand } from "./commands/config.ts";
 import { completionsCommand } from "./commands/completions.ts";
+import { doctorCommand } from "./commands/doctor.ts";
 
 /** A function that builds one top-level command. */
 export type CommandFactory = (io: CliIo, state: CliState) => AnyCommand;
 
 /** The command list; each later command adds its factory here. */
-export const COMMANDS: CommandFactory[] = [configCommand];
+export const COMMANDS: CommandFactory[] = [configCommand, doctorCommand];
 
 /** Builds the whole command tree for one run. */
 export function buildProgram(io: CliIo, state: CliState): AnyCommand {
@@ -24,7 +25,11 @@ export function buildProgram(io: CliIo, state: CliState): AnyCommand {
     .addOption(new Option("-v, --verbose", "debug lines and stack traces"))
     .addOption(new Option("--no-color", "no colors (also NO_COLOR)"))
     .showSuggestionAfterError(true)
-    .addHelpText("after", _exitCodeHelp());
+    .addHelpText("after", _exitCodeHelp())
+    .addHelpText(
+      "after",
+      "\nExamples:\n  tgpipe config show\n  tgpipe --json config show | jq .data\n  tgpipe help config",
+    );
   for (const make of COMMANDS) program.addCommand(make(io, state));
   program.addCommand(completionsCommand(program, io));
   _configureOutput(program, io);

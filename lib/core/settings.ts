@@ -107,14 +107,14 @@ function _pick(def: SettingDef, layers: SettingLayers): { value: unknown; source
   const env = layers.env[def.env];
   if (env !== undefined && env !== "") return { value: _coerce(def, env, def.env), source: "env" };
   if (def.file in layers.file) {
-    return { value: _coerce(def, layers.file[def.file], def.file), source: "file" };
+    return { value: _coerce(def, layers.file[def.file], def.file, layers.filePath), source: "file" };
   }
   const defaults: Record<string, unknown> = { ...layers.defaults, json: false, quiet: false, verbose: false };
   defaults.color = true;
   return { value: defaults[def.key], source: "default" };
 }
 
-function _coerce(def: SettingDef, raw: unknown, where: string): unknown {
+function _coerce(def: SettingDef, raw: unknown, where: string, path?: string): unknown {
   if (def.kind === "boolean") {
     if (typeof raw === "boolean") return raw;
     if (raw === "1" || raw === "true") return true;
@@ -125,7 +125,10 @@ function _coerce(def: SettingDef, raw: unknown, where: string): unknown {
   } else if (typeof raw === "string") {
     return raw;
   }
-  throw new ConfigError(`Invalid ${def.kind} for ${where}: ${def.secret ? "(hidden)" : JSON.stringify(raw)}`);
+  throw new ConfigError(
+    `Invalid ${def.kind} for ${where}: ${def.secret ? "(hidden)" : JSON.stringify(raw)}`,
+    path,
+  );
 }
 
 /** Masks a secret for display: keeps nothing but its length class. */

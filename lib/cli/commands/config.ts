@@ -4,7 +4,8 @@ import { type AnyCommand, type CliIo, type CliState, makeAction } from "../runti
 
 /** `tgpipe config show`: the resolved settings, secrets masked, with where each came from. */
 export function configCommand(io: CliIo, state: CliState): AnyCommand {
-  const cmd = new Command("config").description("Inspect tgpipe's settings");
+  const cmd = new Command("config").description("Inspect tgpipe's settings")
+    .addHelpText("after", "\nExamples:\n  tgpipe config show\n  TGPIPE_KV=/tmp/p.kv tgpipe config show");
   cmd.command("show")
     .description("Print the resolved settings (flags > env > config file > defaults), secrets masked")
     .addHelpText("after", "\nExamples:\n  tgpipe config show\n  tgpipe --json config show | jq .data")

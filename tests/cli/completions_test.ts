@@ -1,0 +1,64 @@
+import assert from "node:assert/strict";
+import { runCli } from "../_helpers/run_cli.ts";
+import { walkCommands } from "../_helpers/command_tree.ts";
+
+async function which(tool: string): Promise<boolean> {
+  try {
+    const out = await new Deno.Command("sh", { args: ["-c", `command -v ${tool}`], stdout: "null" }).output();
+    return out.success;
+  } catch {
+    return false;
+  }
+}
+
+async function syntaxCheck(shell: string, args: string[], script: string): Promise<string | undefined> {
+  const dir = await Deno.makeTempDir({ prefix: "tgpipe_compl_" });
+  try {
+    await Deno.writeTextFile(`${dir}/script`, script);
+    const out = await new Deno.Command(shell, { args: [...args, `${dir}/script`], stderr: "piped" }).output();
+    return out.success ? undefined : new TextDecoder().decode(out.stderr);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("completions bash: valid bash (bash -n) naming every top-level command", async () => {
+  const r = await runCli(["completions", "bash"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /complete .*-F _tgpipe tgpipe/);
+  assert.equal(await syntaxCheck("bash", ["-n"], r.stdout), undefined);
+  const top = (await walkCommands()).filter((c) => c.path.length === 1).map((c) => c.path[0]);
+  const rootWords = r.stdout.match(/^ {4}""\) words="([^"]*)"/m)?.[1].split(" ") ?? [];
+  for (const name of top) assert.ok(rootWords.includes(name), `bash completion offers ${name}`);
+});
+
+Deno.test("completions bash: completing works when sourced in bash", async () => {
+  const r = await runCli(["completions", "bash"]);
+  const dir = await Deno.makeTempDir({ prefix: "tgpipe_compl_" });
+  try {
+    await Deno.writeTextFile(`${dir}/c.bash`, r.stdout);
+    const probe =
+      `source ${dir}/c.bash; COMP_WORDS=(tgpipe config s); COMP_CWORD=2; _tgpipe; echo "\${COMPREPLY[*]}"`;
+    const out = await new Deno.Command("bash", { args: ["-c", probe] }).output();
+    assert.equal(new TextDecoder().decode(out.stdout).trim(), "show");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("completions zsh and fish: syntax-checked when the shell is installed", async () => {
+  for (const [shell, args] of [["zsh", ["-n"]], ["fish", ["--no-execute"]]] as const) {
+    const r = await runCli(["completions", shell]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(r.stdout.length > 0);
+    if (await which(shell)) assert.equal(await syntaxCheck(shell, [...args], r.stdout), undefined, shell);
+  }
+});
+
+Deno.test("completions with an unknown or missing shell: exit 2", async () => {
+  const r = await runCli(["completions", "powershell"]);
+  assert.equal(r.code, 2);
+  assert.equal(r.stdout, "");
+  assert.match(r.stderr, /^error: unknown shell "powershell"/);
+  assert.equal((await runCli(["completions"])).code, 2);
+});
