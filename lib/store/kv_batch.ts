@@ -9,7 +9,7 @@ export interface KvRunner {
 }
 
 const MAX_CHECKS = 100; // Deno KV: at most 100 checks per atomic commit
-const MAX_CAS_ROUNDS = 50;
+const MAX_CAS_ROUNDS = 500;
 const DELTA_FIELDS: ReadonlyArray<[keyof ProgressDelta, CounterName]> = [
   ["items", "items"],
   ["itemsDone", "items_done"],
@@ -44,31 +44,31 @@ export class KvBatch implements StoreBatch {
     return this.#ops.size;
   }
 
-  setCursor(jobId: string, shard: string, value: unknown): Promise<void> {
+  async setCursor(jobId: string, shard: string, value: unknown): Promise<void> {
     this.#put({ kind: "set", key: KEYS.cursor(jobId, shard), value, size: _sizeOf(value) });
-    return this.#touch(jobId);
+    await this.#touch(jobId);
   }
 
-  markItemDone(jobId: string, item: string): Promise<void> {
+  async markItemDone(jobId: string, item: string): Promise<void> {
     this.#put({ kind: "set", key: KEYS.item(jobId, item), value: 1, size: 1 });
-    return this.#touch(jobId);
+    await this.#touch(jobId);
   }
 
-  markParts(jobId: string, file: string, parts: readonly number[]): Promise<void> {
+  async markParts(jobId: string, file: string, parts: readonly number[]): Promise<void> {
     for (const [chunk, mask] of partMasks(parts)) {
       this.#put({ kind: "bits", key: KEYS.bitmapChunk(jobId, file, chunk), value: mask, size: mask.length });
     }
-    return this.#touch(jobId);
+    await this.#touch(jobId);
   }
 
-  addProgress(jobId: string, delta: ProgressDelta): Promise<void> {
+  async addProgress(jobId: string, delta: ProgressDelta): Promise<void> {
     for (const [field, name] of DELTA_FIELDS) {
       const n = delta[field];
       if (n === undefined || n === 0) continue;
       if (!Number.isSafeInteger(n)) throw new RangeError(`Invalid ${field} delta ${n}`);
       this.#put({ kind: "sum", key: KEYS.counter(jobId, name), value: BigInt(n), size: 8 });
     }
-    return this.#touch(jobId);
+    await this.#touch(jobId);
   }
 
   flush(): Promise<void> {
@@ -145,6 +145,8 @@ export class KvBatch implements StoreBatch {
         return atomic.commit();
       });
       if (res.ok) return;
+      // Lost a race with another writer of the same chunk: back off a little, re-read, merge again.
+      await new Promise((r) => setTimeout(r, Math.random() * Math.min(20, round)));
     }
     throw new Error(`Part bitmap update lost ${MAX_CAS_ROUNDS} races in a row`);
   }

@@ -25,7 +25,7 @@ export interface KvProgressStoreOptions {
   retry?: LockRetryOptions;
 }
 
-const CAS_ROUNDS = 20;
+const CAS_ROUNDS = 200;
 // Deno deletes expired leases by itself eventually; expiry is judged by expiresAt, not by this.
 const LEASE_CLEANUP_MS = 10 * 60_000;
 
@@ -167,9 +167,9 @@ export class KvProgressStore implements ProgressStore {
     return (await this.#run(() => this.#kv.get(KEYS.item(jobId, item)))).versionstamp !== null;
   }
 
-  acquireLease(key: string, owner: string, ttlMs: number): Promise<Lease | undefined> {
+  async acquireLease(key: string, owner: string, ttlMs: number): Promise<Lease | undefined> {
     _checkTtl(ttlMs);
-    return this.#cas(KEYS.lease(key), (old: LeaseRecord | null) => {
+    return await this.#cas(KEYS.lease(key), (old: LeaseRecord | null) => {
       const now = Date.now();
       if (old && old.owner !== owner && old.expiresAt > now) return { result: undefined };
       const value: LeaseRecord = { owner, expiresAt: now + ttlMs };
@@ -177,9 +177,9 @@ export class KvProgressStore implements ProgressStore {
     });
   }
 
-  renewLease(key: string, owner: string, ttlMs: number): Promise<Lease | undefined> {
+  async renewLease(key: string, owner: string, ttlMs: number): Promise<Lease | undefined> {
     _checkTtl(ttlMs);
-    return this.#cas(KEYS.lease(key), (old: LeaseRecord | null) => {
+    return await this.#cas(KEYS.lease(key), (old: LeaseRecord | null) => {
       // An expired lease nobody took over is still ours to renew.
       if (!old || old.owner !== owner) return { result: undefined };
       const value: LeaseRecord = { owner, expiresAt: Date.now() + ttlMs };
@@ -245,6 +245,7 @@ export class KvProgressStore implements ProgressStore {
         return atomic.commit();
       });
       if (res.ok) return d.result;
+      await new Promise((r) => setTimeout(r, Math.random() * Math.min(20, round)));
     }
     throw new StoreError(`Too much contention on ${JSON.stringify(key)} in ${this.location}`, this.location);
   }

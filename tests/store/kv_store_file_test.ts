@@ -1,0 +1,8 @@
+import { progressStoreConformance } from "../conformance/progress_store_conformance.ts";
+import { openProgressStore } from "../../lib/store/kv_store.ts";
+
+progressStoreConformance("kv file store", async () => {
+  const dir = await Deno.makeTempDir();
+  const store = await openProgressStore(`${dir}/progress.kv`);
+  return { store, cleanup: () => Deno.remove(dir, { recursive: true }) };
+});
