@@ -11,7 +11,7 @@ import { authKeyIdHex } from "./mtproto/crypto.ts";
 import type { ConnEnv } from "./mtproto/connection.ts";
 import { DcServer } from "./mtproto/dc_server.ts";
 import { testRsaKey } from "./mtproto/rsa.ts";
-import { DcState } from "./mtproto/session.ts";
+import { DcState, newStats, type ServerStats } from "./mtproto/session.ts";
 import { loadWorld, type World } from "./world/index.ts";
 
 /** Options of startFakeTelegram. */
@@ -46,6 +46,8 @@ export interface FakeTelegram {
   world: World;
   registry: Map<string, AuthRecord>;
   faults: FaultSpec;
+  /** Protocol counters (bad salts, new sessions, containers, gzip, faults...). */
+  stats: ServerStats;
   /** Methods clients called that no handler implements (tests should assert it stays empty). */
   unimplemented: Set<string>;
   /** Registers a logged-in auth key on the home DC; returns a GramJS/Telethon StringSession. */
@@ -108,6 +110,7 @@ export async function startFakeTelegram(opts: StartOptions): Promise<FakeTelegra
   const registry = new Map<string, AuthRecord>();
   const layers = new Map<string, Layer>();
   const unimplemented = new Set<string>();
+  const stats = newStats();
   const ids = [2, 1, 4];
   const servers: DcServer[] = [];
   const envs: ConnEnv[] = [];
@@ -126,6 +129,7 @@ export async function startFakeTelegram(opts: StartOptions): Promise<FakeTelegra
         log,
         trace: opts.trace ?? false,
         unimplemented,
+        stats,
       };
       const s = DcServer.listen(env, host, opts.basePort ? opts.basePort + i : 0);
       dc.port = s.port;
@@ -185,6 +189,7 @@ export async function startFakeTelegram(opts: StartOptions): Promise<FakeTelegra
     registry,
     faults,
     unimplemented,
+    stats,
     sessionFor,
     connectionCount: () => Object.fromEntries(servers.map((s) => [s.env.dc.id, s.connectionCount])),
     dropConnections: async () => {

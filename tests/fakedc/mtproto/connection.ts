@@ -11,7 +11,7 @@ import { abortableSleep, type KeyRef, Outbox } from "./outbox.ts";
 import type { RsaKey } from "./rsa.ts";
 import { rpcResult, runRpc, unwrap } from "./rpc.ts";
 import * as S from "./service.ts";
-import type { DcState, SessionState } from "./session.ts";
+import type { DcState, ServerStats, SessionState } from "./session.ts";
 import { DEFAULT_LAYER, layerFor, LayerReader } from "./tl.ts";
 import { FrameCodec } from "./transport.ts";
 
@@ -31,6 +31,7 @@ export interface ConnEnv {
   /** Log every RPC (off by default: logging costs more than serving a small call). */
   trace: boolean;
   unimplemented: Set<string>;
+  stats: ServerStats;
 }
 
 interface Incoming {
@@ -54,6 +55,7 @@ export class Connection {
       bandwidthBps: env.faults.bandwidthBps,
       signal: this.#abort.signal,
       onError: () => this.close(),
+      stats: env.stats,
     });
   }
 
@@ -124,11 +126,13 @@ export class Connection {
     };
     const bad = this.env.state.checkClientMsgId(msgId);
     if (bad) {
+      this.env.stats.badMsgNotification++;
       this.#log(`bad_msg_notification ${bad} for msg_id ${msgId} (server clock says it is off)`);
       this.#send(inc, S.badMsgNotification(msgId, seqno, bad), { response: true, bare: true });
       return;
     }
     if (!this.env.state.saltValid(keyIdHex, salt)) {
+      this.env.stats.badServerSalt++;
       this.#send(inc, S.badServerSalt(msgId, seqno, this.env.state.currentSalt(keyIdHex)), {
         response: true,
         bare: true,
@@ -137,6 +141,7 @@ export class Connection {
     }
     if (!session.announced) {
       session.announced = true;
+      this.env.stats.newSessionCreated++;
       const unique = new DataView(crypto.getRandomValues(new Uint8Array(8)).buffer).getBigInt64(0, true);
       this.#send(inc, S.newSessionCreated(msgId, unique, this.env.state.currentSalt(keyIdHex)), {
         response: false,
@@ -254,11 +259,13 @@ export class Connection {
     const rDisconnect = this.env.rng(), rTimeout = this.env.rng();
     if (this.env.trace) this.#log(`<- ${[...u.wrappers, method].join(" > ")} (layer ${L.layer})`);
     if (rDisconnect < this.env.faults.disconnectP) {
+      this.env.stats.faultDisconnects++;
       this.#log(`fault: disconnect instead of answering ${method}`);
       this.close();
       return;
     }
     if (rTimeout < this.env.faults.timeoutP) {
+      this.env.stats.faultTimeouts++;
       this.#log(`fault: never answering ${method}`);
       return;
     }
@@ -285,6 +292,7 @@ export class Connection {
     if (step.newKey) {
       const keyIdHex = authKeyIdHex(step.newKey);
       this.env.registry.set(keyIdHex, { keyIdHex, key: step.newKey, dcId: this.env.dc.id });
+      this.env.stats.handshakes++;
       this.#log(`new auth key ${keyIdHex} (${step.newKey.length} bytes)`);
       this.#handshake = undefined;
     }

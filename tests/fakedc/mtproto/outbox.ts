@@ -4,7 +4,7 @@
  * does; writes are paced by the per-connection bandwidth cap.
  */
 import { encryptMessage } from "./crypto.ts";
-import type { DcState, SessionState } from "./session.ts";
+import type { DcState, ServerStats, SessionState } from "./session.ts";
 import type { FrameCodec } from "./transport.ts";
 
 /** The auth key a message is encrypted with. */
@@ -50,7 +50,12 @@ export class Outbox {
     readonly codec: FrameCodec,
     readonly dc: DcState,
     readonly write: Writer,
-    readonly opts: { bandwidthBps: number; signal: AbortSignal; onError: (e: unknown) => void },
+    readonly opts: {
+      bandwidthBps: number;
+      signal: AbortSignal;
+      onError: (e: unknown) => void;
+      stats: ServerStats;
+    },
   ) {}
 
   /** Queues an unencrypted packet (handshake replies, transport errors). */
@@ -136,6 +141,7 @@ export class Outbox {
         o += 16 + m.body.length;
       }
       msgId = this.dc.newMsgId(false);
+      this.opts.stats.containersOut++;
       seqno = session.contentSent * 2;
     }
     const plain = new Uint8Array(32 + body.length);

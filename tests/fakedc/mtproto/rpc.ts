@@ -6,6 +6,7 @@ import { Buffer } from "node:buffer";
 import zlib from "node:zlib";
 import { serializeBytes } from "telegram/tl/generationHelpers.js";
 import { type HandlerMap, type Layer, type RpcContext, RpcError } from "../contract.ts";
+import type { ServerStats } from "./session.ts";
 import { serializeResult } from "./tl.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -60,6 +61,7 @@ export interface RpcEnv {
   log: (line: string) => void;
   /** Methods that hit METHOD_NOT_IMPLEMENTED_IN_FAKE_DC (tests assert it stays empty). */
   unimplemented: Set<string>;
+  stats: ServerStats;
 }
 
 function _errorBytes(L: Layer, code: number, message: string): Uint8Array {
@@ -72,6 +74,7 @@ function _errorBytes(L: Layer, code: number, message: string): Uint8Array {
  */
 export async function runRpc(query: TlObject, ctx: RpcContext, env: RpcEnv): Promise<Uint8Array> {
   const method: string = query?.className ?? "?";
+  env.stats.rpcs++;
   if (ctx.auth.revoked) return _errorBytes(ctx.L, 401, "AUTH_KEY_UNREGISTERED");
   const h = env.handlers[method];
   if (!h) {
@@ -91,6 +94,7 @@ export async function runRpc(query: TlObject, ctx: RpcContext, env: RpcEnv): Pro
   if (body.length > GZIP_MIN && !method.startsWith("upload.")) {
     const packed = zlib.gzipSync(body, { level: 1 });
     if (packed.length + 8 < body.length) {
+      env.stats.gzipOut++;
       // gzip_packed#3072cfa1 packed_data:bytes
       const head = new Uint8Array([0xa1, 0xcf, 0x72, 0x30]);
       const tl: Uint8Array = serializeBytes(Buffer.from(packed.buffer, packed.byteOffset, packed.length));

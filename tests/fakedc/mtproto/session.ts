@@ -9,6 +9,34 @@ export const MSG_TOO_OLD_S = 300;
 /** Client msg_ids further ahead than this (s) are "too high" (error 17). */
 export const MSG_TOO_NEW_S = 30;
 
+/** Counters tests assert on (shared by every DC of a cluster). */
+export interface ServerStats {
+  rpcs: number;
+  badServerSalt: number;
+  badMsgNotification: number;
+  newSessionCreated: number;
+  containersOut: number;
+  gzipOut: number;
+  faultDisconnects: number;
+  faultTimeouts: number;
+  handshakes: number;
+}
+
+/** Zeroed counters. */
+export function newStats(): ServerStats {
+  return {
+    rpcs: 0,
+    badServerSalt: 0,
+    badMsgNotification: 0,
+    newSessionCreated: 0,
+    containersOut: 0,
+    gzipOut: 0,
+    faultDisconnects: 0,
+    faultTimeouts: 0,
+    handshakes: 0,
+  };
+}
+
 /** Outgoing seqno state of one MTProto session (auth key + client session id). */
 export interface SessionState {
   sessionId: Uint8Array;
