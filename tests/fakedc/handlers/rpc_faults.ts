@@ -1,0 +1,79 @@
+/**
+ * RPC-level faults around a handler map, driven by FaultSpec and the cluster's seeded rng:
+ * flood rules and random FLOOD_WAIT, stalled and FILE_MIGRATE'd upload.getFile. (Transport
+ * faults — latency, bandwidth, disconnects, timeouts — belong to the protocol server.)
+ */
+import type { Handler, HandlerMap, RpcContext } from "../contract.ts";
+import { RpcError } from "../contract.ts";
+import type { HandlerEnv } from "./env.ts";
+
+/** Methods never flooded, so a client can always connect and learn the DC layout. */
+const EXEMPT = new Set(["help.GetConfig", "help.GetNearestDc"]);
+
+/** Call history per (account, method) for the flood rules; shared by every DC of the cluster. */
+export class FloodState {
+  readonly calls = new Map<string, number[]>();
+}
+
+/** Wrap every handler with the RPC faults. */
+export function withRpcFaults(env: HandlerEnv, flood: FloodState, dcId: number, map: HandlerMap): HandlerMap {
+  const out: HandlerMap = {};
+  for (const [name, h] of Object.entries(map)) out[name] = _wrap(env, flood, dcId, name, h);
+  return out;
+}
+
+function _wrap(env: HandlerEnv, flood: FloodState, dcId: number, name: string, h: Handler): Handler {
+  const f = env.opts.faults, rng = env.opts.rng;
+  return async (req, ctx: RpcContext) => {
+    if (!EXEMPT.has(name)) {
+      _floodRules(env, flood, name, ctx);
+      if (f.floodP > 0 && rng() < f.floodP) throw new RpcError(420, `FLOOD_WAIT_${f.floodSeconds}`);
+    }
+    if (name === "upload.GetFile") {
+      if (f.migrateP > 0 && rng() < f.migrateP) _migrate(env, dcId, req);
+      if (f.stallP > 0 && rng() < f.stallP) await _sleep(f.stallMs, ctx.signal);
+    }
+    return await h(req, ctx);
+  };
+}
+
+function _floodRules(env: HandlerEnv, flood: FloodState, name: string, ctx: RpcContext): void {
+  const now = env.now();
+  for (const rule of env.opts.faults.floodRules) {
+    if (rule.method.toLowerCase() !== name.toLowerCase()) continue;
+    const key = `${ctx.auth.userId ?? ctx.auth.keyIdHex}|${name}|${rule.windowS}`;
+    const since = now - rule.windowS * 1000;
+    const list = (flood.calls.get(key) ?? []).filter((t) => t > since);
+    flood.calls.set(key, list);
+    if (list.length >= rule.requests) {
+      throw new RpcError(420, `FLOOD_WAIT_${Math.max(1, Math.ceil((list[0] - since) / 1000))}`);
+    }
+    list.push(now);
+  }
+}
+
+/** Send a file the client asked for at its right DC to another DC, which then serves it. */
+// deno-lint-ignore no-explicit-any
+function _migrate(env: HandlerEnv, dcId: number, req: any): void {
+  const id = req?.location?.id?.toString();
+  const file = id !== undefined ? env.world.files.get(BigInt(id)) : undefined;
+  if (!file || env.fileDc(file) !== dcId) return;
+  const others = env.dcIds.filter((d) => d !== dcId);
+  if (others.length === 0) return;
+  const to = others[Math.floor(env.opts.rng() * others.length)];
+  env.migrated.add(`${file.id}:${to}`);
+  throw new RpcError(303, `FILE_MIGRATE_${to}`);
+}
+
+function _sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(t);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
+}

@@ -1,0 +1,168 @@
+/** messages.sendMessage / sendMedia / uploadMedia: uploads become real photos and documents. */
+import type { HandlerMap, RpcContext } from "../contract.ts";
+import { RpcError } from "../contract.ts";
+import type { WChat, WDocAttrs, WEntity, WMedia, WMessage } from "../world/types.ts";
+import { WorldBuilder } from "../world/builder.ts";
+import { chatPeer, messageToTl, peersFor } from "../world/to_tl.ts";
+import { mediaToTl } from "../world/to_tl_media.ts";
+import type { HandlerEnv } from "./env.ts";
+import type { Uploads } from "./uploads.ts";
+
+// deno-lint-ignore no-explicit-any
+type Req = any;
+
+const ENTITY: Record<string, WEntity["type"]> = {
+  MessageEntityBold: "bold",
+  MessageEntityItalic: "italic",
+  MessageEntityUnderline: "underline",
+  MessageEntityStrike: "strikethrough",
+  MessageEntitySpoiler: "spoiler",
+  MessageEntityCode: "code",
+  MessageEntityPre: "pre",
+  MessageEntityUrl: "link",
+  MessageEntityTextUrl: "text_link",
+  MessageEntityMention: "mention",
+  MessageEntityMentionName: "mention_name",
+  InputMessageEntityMentionName: "mention_name",
+  MessageEntityHashtag: "hashtag",
+  MessageEntityCashtag: "cashtag",
+  MessageEntityBotCommand: "bot_command",
+  MessageEntityEmail: "email",
+  MessageEntityPhone: "phone",
+  MessageEntityBlockquote: "blockquote",
+  MessageEntityCustomEmoji: "custom_emoji",
+  MessageEntityBankCard: "bank_card",
+};
+
+function _entities(list: Req[] | undefined): WEntity[] {
+  return (list ?? []).map((e) => ({
+    type: ENTITY[e.className] ?? "unknown",
+    offset: e.offset,
+    length: e.length,
+    language: e.language,
+    url: e.url,
+    userId: e.userId?.userId !== undefined
+      ? BigInt(e.userId.userId.toString())
+      : e.userId !== undefined
+      ? BigInt(e.userId.toString())
+      : undefined,
+    documentId: e.documentId !== undefined ? BigInt(e.documentId.toString()) : undefined,
+  }));
+}
+
+function _attrs(list: Req[]): WDocAttrs {
+  const a: WDocAttrs = {};
+  for (const x of list ?? []) {
+    if (x.className === "DocumentAttributeFilename") a.fileName = x.fileName;
+    if (x.className === "DocumentAttributeVideo") {
+      a.video = {
+        w: x.w,
+        h: x.h,
+        duration: x.duration,
+        round: x.roundMessage || undefined,
+        supportsStreaming: x.supportsStreaming || undefined,
+      };
+    }
+    if (x.className === "DocumentAttributeAudio") {
+      a.audio = { duration: x.duration, voice: x.voice || undefined, title: x.title, performer: x.performer };
+    }
+    if (x.className === "DocumentAttributeSticker") a.sticker = { alt: x.alt };
+    if (x.className === "DocumentAttributeAnimated") a.animated = true;
+    if (x.className === "DocumentAttributeImageSize") a.imageSize = { w: x.w, h: x.h };
+  }
+  return a;
+}
+
+/** Sending handlers. */
+export function sendHandlers(env: HandlerEnv, uploads: Uploads): HandlerMap {
+  const b = new WorldBuilder(env.world.seed);
+  // The builder only allocates ids and files here; reuse the live world instead of its fresh one.
+  Object.assign(b, { world: env.world });
+  const date = () => Math.floor(env.now() / 1000);
+  const toMedia = (m: Req, me: bigint): WMedia => {
+    const newId = () => env.world.nextFileId++;
+    switch (m?.className) {
+      case "InputMediaUploadedPhoto": {
+        const blob = uploads.take(me, m.file, newId);
+        return { kind: "photo", photo: b.photo(date(), 1280, 720, blob) };
+      }
+      case "InputMediaUploadedDocument": {
+        const blob = uploads.take(me, m.file, newId);
+        const thumb = m.thumb
+          ? { type: "m", w: 90, h: 90, blob: uploads.take(me, m.thumb, newId) }
+          : undefined;
+        return {
+          kind: "document",
+          doc: b.document(
+            date(),
+            m.mimeType || "application/octet-stream",
+            blob,
+            _attrs(m.attributes),
+            thumb,
+          ),
+        };
+      }
+      case "InputMediaDocument":
+      case "InputMediaPhoto": {
+        const f = env.world.files.get(BigInt(m.id?.id?.toString() ?? "0"));
+        if (!f || f.accessHash !== BigInt(m.id.accessHash.toString())) {
+          throw new RpcError(400, "MEDIA_INVALID");
+        }
+        return f.kind === "photo" ? { kind: "photo", photo: f } : { kind: "document", doc: f };
+      }
+    }
+    throw new RpcError(400, "MEDIA_INVALID");
+  };
+  const send = (q: Req, ctx: RpcContext, media?: WMedia) => {
+    const me = env.me(ctx);
+    let chat: WChat = env.chat(q.peer, me);
+    if (!env.world.chats.has(`${chatPeer(chat).kind}:${chat.id}`)) {
+      env.world.chats.set(`user:${chat.id}`, chat);
+    }
+    chat = env.world.chats.get(`${chatPeer(chat).kind}:${chat.id}`)!;
+    const common = chat.kind === "private" || chat.kind === "group";
+    const id = common ? env.world.nextCommonId++ : (chat.messages.at(-1)?.id ?? 0) + 1;
+    const replyTo = q.replyTo?.replyToMsgId ?? q.replyToMsgId;
+    const m: WMessage = {
+      id,
+      date: date(),
+      text: String(q.message ?? ""),
+      entities: _entities(q.entities),
+      media,
+      from: chat.kind === "channel" ? undefined : { kind: "user", id: me },
+      post: chat.kind === "channel" || undefined,
+      reply: replyTo ? { msgId: replyTo } : undefined,
+    };
+    chat.messages.push(m);
+    const A = ctx.L.Api, t = env.tl(ctx);
+    const msg = messageToTl(t, chat, m);
+    const { users, chats } = peersFor(t, [{ chat, msgs: [m] }]);
+    const upd = common
+      ? new A.UpdateNewMessage({ message: msg, pts: id, ptsCount: 1 })
+      : new A.UpdateNewChannelMessage({ message: msg, pts: id, ptsCount: 1 });
+    return new A.Updates({
+      updates: [new A.UpdateMessageID({ id, randomId: q.randomId }), upd],
+      users,
+      chats,
+      date: m.date,
+      seq: 0,
+    });
+  };
+  return {
+    "messages.SendMessage": (q: Req, ctx) => {
+      const text = String(q.message ?? "");
+      if (!text.trim()) throw new RpcError(400, "MESSAGE_EMPTY");
+      if (text.length > 4096) throw new RpcError(400, "MESSAGE_TOO_LONG");
+      return send(q, ctx);
+    },
+    "messages.SendMedia": (q: Req, ctx) => {
+      if (String(q.message ?? "").length > 1024) throw new RpcError(400, "MEDIA_CAPTION_TOO_LONG");
+      env.chat(q.peer, env.me(ctx));
+      return send(q, ctx, toMedia(q.media, env.me(ctx)));
+    },
+    "messages.UploadMedia": (q: Req, ctx) => {
+      env.chat(q.peer, env.me(ctx));
+      return mediaToTl(env.tl(ctx), toMedia(q.media, env.me(ctx)));
+    },
+  };
+}
