@@ -1,0 +1,270 @@
+import { TgpipeError } from "../core/errors.ts";
+import type { FromWorker, InitMessage, ToWorker, WireError } from "./worker_protocol.ts";
+
+/** Pool settings; every field has a default. */
+export interface WorkerPoolOptions {
+  /** Number of workers; default navigator.hardwareConcurrency. */
+  size?: number;
+  /** Tasks waiting for a worker before `submit` waits (back-pressure); default `size`. */
+  queueSize?: number;
+  /** After a cancel, how long a worker may take to stop before it is replaced; default 2000 ms. */
+  cancelGraceMs?: number;
+}
+
+/** Per-task options. */
+export interface SubmitOptions<Ev> {
+  /** Cancels the task: removed from the queue, or told to stop in its worker. */
+  signal?: AbortSignal;
+  /** Buffers of the payload to move (not copy) into the worker. */
+  transfer?: Transferable[];
+  /** Receives the task's progress events. */
+  onEvent?: (event: Ev) => void;
+}
+
+/** A task accepted by the pool. */
+export interface TaskHandle<Res> {
+  id: number;
+  /** Settles with the worker's answer; rejects on failure, crash, cancel or pool shutdown. */
+  result: Promise<Res>;
+}
+
+interface _Task<Req, Res, Ev> {
+  id: number;
+  payload: Req;
+  opts: SubmitOptions<Ev>;
+  resolve: (v: Res) => void;
+  reject: (e: unknown) => void;
+  settled: boolean;
+  unlisten: () => void;
+}
+
+interface _Slot<Req, Res, Ev> {
+  worker: Worker;
+  port: MessagePort;
+  task?: _Task<Req, Res, Ev>;
+  killTimer?: ReturnType<typeof setTimeout>;
+}
+
+/**
+ * A generic pool of module Web Workers running one task at a time each, fed through a bounded
+ * queue: `submit` waits while the queue is full, so producers never outrun the workers. Messages
+ * are typed (worker_protocol.ts) and go over MessagePorts. A task that throws or a worker that
+ * crashes fails only that task; a crashed worker is replaced.
+ *
+ * @example
+ * ```ts
+ * const pool = new WorkerPool<Req, Res>(new URL("../../workers/media_worker.ts", import.meta.url), { size: 2 });
+ * const res = await pool.run({ ... });
+ * await pool.close();
+ * ```
+ */
+export class WorkerPool<Req, Res, Ev = never> {
+  readonly size: number;
+  readonly queueSize: number;
+  #url: URL | string;
+  #grace: number;
+  #slots: _Slot<Req, Res, Ev>[] = [];
+  #queue: _Task<Req, Res, Ev>[] = [];
+  #spaceWaiters: Array<() => void> = [];
+  #idleWaiters: Array<() => void> = [];
+  #nextId = 1;
+  #closed = false;
+
+  constructor(url: URL | string, opts: WorkerPoolOptions = {}) {
+    this.size = opts.size ?? navigator.hardwareConcurrency ?? 1;
+    this.queueSize = opts.queueSize ?? this.size;
+    if (!(Number.isInteger(this.size) && this.size >= 1)) throw new RangeError(`Pool size must be >= 1`);
+    if (!(Number.isInteger(this.queueSize) && this.queueSize >= 1)) {
+      throw new RangeError(`Queue size must be >= 1`);
+    }
+    this.#url = url;
+    this.#grace = opts.cancelGraceMs ?? 2000;
+  }
+
+  /** Tasks waiting for a worker. */
+  get queued(): number {
+    return this.#queue.length;
+  }
+
+  /** Tasks running in a worker now. */
+  get running(): number {
+    return this.#slots.filter((s) => s.task).length;
+  }
+
+  /** Queues a task, waiting first while the queue is full; resolves once the task is accepted. */
+  async submit(payload: Req, opts: SubmitOptions<Ev> = {}): Promise<TaskHandle<Res>> {
+    while (this.#queue.length >= this.queueSize && !this.#closed) {
+      opts.signal?.throwIfAborted();
+      await new Promise<void>((resolve, reject) => {
+        const onAbort = () => {
+          this.#spaceWaiters = this.#spaceWaiters.filter((w) => w !== wake);
+          reject(opts.signal!.reason);
+        };
+        const wake = () => {
+          opts.signal?.removeEventListener("abort", onAbort);
+          resolve();
+        };
+        this.#spaceWaiters.push(wake);
+        opts.signal?.addEventListener("abort", onAbort, { once: true });
+      });
+    }
+    if (this.#closed) throw new TgpipeError("Worker pool is closed", { code: "POOL_CLOSED" });
+    opts.signal?.throwIfAborted();
+    const id = this.#nextId++;
+    let task!: _Task<Req, Res, Ev>;
+    const result = new Promise<Res>((resolve, reject) => {
+      task = { id, payload, opts, resolve, reject, settled: false, unlisten: () => {} };
+    });
+    // Callers often collect handles and await later; a failure in between is not "unhandled".
+    result.catch(() => {});
+    if (opts.signal) {
+      const onAbort = () => this.#cancel(task, opts.signal!.reason);
+      opts.signal.addEventListener("abort", onAbort, { once: true });
+      task.unlisten = () => opts.signal!.removeEventListener("abort", onAbort);
+    }
+    this.#queue.push(task);
+    this.#dispatch();
+    return { id, result };
+  }
+
+  /** Submits and waits for the answer. */
+  async run(payload: Req, opts: SubmitOptions<Ev> = {}): Promise<Res> {
+    return await (await this.submit(payload, opts)).result;
+  }
+
+  /** Stops accepting tasks, waits for queued and running ones, then ends the workers. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#wakeSpace();
+    while (this.#queue.length > 0 || this.#slots.some((s) => s.task)) {
+      await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
+    }
+    this.terminate();
+  }
+
+  /** Ends every worker now; queued and running tasks reject. */
+  terminate(): void {
+    this.#closed = true;
+    const err = new TgpipeError("Worker pool terminated", { code: "POOL_CLOSED" });
+    for (const t of this.#queue.splice(0)) this.#settle(t, err);
+    for (const s of this.#slots.splice(0)) {
+      if (s.task) this.#settle(s.task, err);
+      this.#kill(s);
+    }
+    this.#wakeSpace();
+    this.#wakeIdle();
+  }
+
+  #dispatch(): void {
+    while (this.#queue.length > 0) {
+      let slot = this.#slots.find((s) => !s.task);
+      if (!slot && this.#slots.length < this.size) slot = this.#spawn();
+      if (!slot) break;
+      const task = this.#queue.shift()!;
+      slot.task = task;
+      const msg: ToWorker<Req> = { kind: "task", id: task.id, payload: task.payload };
+      slot.port.postMessage(msg, task.opts.transfer ?? []);
+    }
+    this.#wakeSpace();
+    this.#wakeIdle();
+  }
+
+  #spawn(): _Slot<Req, Res, Ev> {
+    const worker = new Worker(this.#url, { type: "module" });
+    const channel = new MessageChannel();
+    const slot: _Slot<Req, Res, Ev> = { worker, port: channel.port1 };
+    const init: InitMessage = { kind: "init", port: channel.port2 };
+    worker.postMessage(init, [channel.port2]);
+    slot.port.onmessage = (e: MessageEvent<FromWorker<Res, Ev>>) => this.#onMessage(slot, e.data);
+    worker.onerror = (e: ErrorEvent) => {
+      // Keep the error from ending the main program; it ends only the task that was running.
+      e.preventDefault();
+      this.#crash(slot, e.message);
+    };
+    worker.onmessageerror = () => this.#crash(slot, "message could not be deserialized");
+    this.#slots.push(slot);
+    return slot;
+  }
+
+  #onMessage(slot: _Slot<Req, Res, Ev>, msg: FromWorker<Res, Ev>): void {
+    const task = slot.task;
+    if (!task || task.id !== msg.id) return;
+    if (msg.kind === "event") {
+      if (!task.settled) task.opts.onEvent?.(msg.event);
+      return;
+    }
+    clearTimeout(slot.killTimer);
+    slot.task = undefined;
+    if (msg.kind === "done") {
+      if (!task.settled) {
+        task.settled = true;
+        task.unlisten();
+        task.resolve(msg.value);
+      }
+    } else this.#settle(task, _fromWire(msg.error));
+    this.#dispatch();
+  }
+
+  #cancel(task: _Task<Req, Res, Ev>, reason: unknown): void {
+    if (task.settled) return;
+    const queuedAt = this.#queue.indexOf(task);
+    if (queuedAt >= 0) this.#queue.splice(queuedAt, 1);
+    this.#settle(task, reason);
+    const slot = this.#slots.find((s) => s.task === task);
+    if (slot) {
+      const msg: ToWorker<Req> = { kind: "cancel", id: task.id };
+      slot.port.postMessage(msg);
+      // The slot stays busy until the worker confirms; a worker that ignores cancel is replaced.
+      slot.killTimer = setTimeout(() => this.#crash(slot, "did not stop after cancel"), this.#grace);
+    }
+    this.#dispatch();
+  }
+
+  #crash(slot: _Slot<Req, Res, Ev>, why: string): void {
+    const at = this.#slots.indexOf(slot);
+    if (at < 0) return;
+    this.#slots.splice(at, 1);
+    if (slot.task) {
+      this.#settle(
+        slot.task,
+        new TgpipeError(`Worker crashed: ${why}`, { code: "WORKER_CRASHED", data: { reason: why } }),
+      );
+    }
+    this.#kill(slot);
+    if (!this.#closed || this.#queue.length > 0) this.#dispatch();
+    else this.#wakeIdle();
+  }
+
+  #kill(slot: _Slot<Req, Res, Ev>): void {
+    clearTimeout(slot.killTimer);
+    slot.task = undefined;
+    slot.port.onmessage = null;
+    slot.port.close();
+    slot.worker.terminate();
+  }
+
+  #settle(task: _Task<Req, Res, Ev>, err: unknown): void {
+    if (task.settled) return;
+    task.settled = true;
+    task.unlisten();
+    task.reject(err);
+  }
+
+  #wakeSpace(): void {
+    while (this.#spaceWaiters.length > 0 && (this.#queue.length < this.queueSize || this.#closed)) {
+      this.#spaceWaiters.shift()!();
+    }
+  }
+
+  #wakeIdle(): void {
+    if (this.#queue.length > 0 || this.#slots.some((s) => s.task)) return;
+    for (const w of this.#idleWaiters.splice(0)) w();
+  }
+}
+
+function _fromWire(e: WireError): Error {
+  if (e.code) return new TgpipeError(e.message, { code: e.code, data: e.data });
+  const err = new Error(e.message);
+  err.name = e.name;
+  return err;
+}

@@ -1,0 +1,41 @@
+/**
+ * The typed messages between a WorkerPool (main thread) and serveWorker (inside a worker).
+ * After `init` hands the worker one end of a MessageChannel, everything goes over that port.
+ */
+
+/** An error as it crosses a port: enough to rebuild a TgpipeError with its code and data. */
+export interface WireError {
+  name: string;
+  message: string;
+  code?: string;
+  data?: Record<string, unknown>;
+}
+
+/** Main thread -> worker. */
+export type ToWorker<Req> =
+  | { kind: "task"; id: number; payload: Req }
+  | { kind: "cancel"; id: number };
+
+/** Worker -> main thread. */
+export type FromWorker<Res, Ev> =
+  | { kind: "event"; id: number; event: Ev }
+  | { kind: "done"; id: number; value: Res }
+  | { kind: "fail"; id: number; error: WireError };
+
+/** The first message on the worker itself, carrying its port. */
+export interface InitMessage {
+  kind: "init";
+  port: MessagePort;
+}
+
+/** Flattens any thrown value into a WireError (TgpipeError code/data kept). */
+export function toWireError(err: unknown): WireError {
+  if (err instanceof Error) {
+    const e = err as Error & { code?: unknown; data?: unknown };
+    const out: WireError = { name: e.name, message: e.message };
+    if (typeof e.code === "string") out.code = e.code;
+    if (e.data && typeof e.data === "object") out.data = structuredClone({ ...e.data as object });
+    return out;
+  }
+  return { name: "Error", message: String(err) };
+}

@@ -1,0 +1,144 @@
+import assert from "node:assert/strict";
+import { WorkerPool } from "../../lib/engine/worker_pool.ts";
+import { TgpipeError } from "../../lib/core/errors.ts";
+import type { TestReq } from "./fixtures/test_worker.ts";
+
+const URL_ = new URL("./fixtures/test_worker.ts", import.meta.url);
+
+function pool(size: number, queueSize?: number, cancelGraceMs?: number) {
+  return new WorkerPool<TestReq, unknown, number>(URL_, { size, queueSize, cancelGraceMs });
+}
+
+Deno.test("worker pool runs tasks on several workers and returns their answers", async () => {
+  const p = pool(2);
+  try {
+    const results = await Promise.all([1, 2, 3, 4, 5].map((v) => p.run({ op: "echo", value: v })));
+    assert.deepEqual(results, [1, 2, 3, 4, 5]);
+  } finally {
+    await p.close();
+  }
+});
+
+Deno.test("worker pool moves buffers as transferables both ways", async () => {
+  const p = pool(1);
+  try {
+    const data = new Uint8Array([1, 2, 3]);
+    const out = await p.run({ op: "buffer", data }, { transfer: [data.buffer] });
+    assert.equal(data.byteLength, 0, "the sent buffer was moved, not copied");
+    assert.deepEqual([...(out as Uint8Array)], [2, 3, 4]);
+  } finally {
+    await p.close();
+  }
+});
+
+Deno.test("worker pool forwards a task's events to its submitter", async () => {
+  const p = pool(1);
+  try {
+    const seen: number[] = [];
+    assert.equal(await p.run({ op: "events", count: 3 }, { onEvent: (e) => seen.push(e) }), 3);
+    assert.deepEqual(seen, [0, 1, 2]);
+  } finally {
+    await p.close();
+  }
+});
+
+Deno.test("submit waits while the queue is full (back-pressure)", async () => {
+  const p = pool(1, 1);
+  try {
+    const a = await p.submit({ op: "sleep", ms: 150, value: 1 }); // running
+    const b = await p.submit({ op: "sleep", ms: 10, value: 2 }); // queued: queue now full
+    let cAccepted = false;
+    const c = p.submit({ op: "echo", value: 3 }).then((h) => {
+      cAccepted = true;
+      return h;
+    });
+    await new Promise((r) => setTimeout(r, 60));
+    assert.equal(cAccepted, false, "third submit must wait for space");
+    assert.equal(p.queued, 1);
+    assert.equal(await a.result, 1);
+    const hc = await c;
+    assert.equal(cAccepted, true);
+    assert.equal(await b.result, 2);
+    assert.equal(await hc.result, 3);
+  } finally {
+    await p.close();
+  }
+});
+
+Deno.test("a failing task fails alone and keeps its error code and data", async () => {
+  const p = pool(1);
+  try {
+    const bad = p.run({ op: "throw" });
+    const good = p.run({ op: "echo", value: 7 });
+    await assert.rejects(bad, (e: unknown) => {
+      assert.ok(e instanceof TgpipeError);
+      assert.equal(e.code, "BAD_TASK");
+      assert.deepEqual(e.data, { why: "test" });
+      return true;
+    });
+    assert.equal(await good, 7);
+  } finally {
+    await p.close();
+  }
+});
+
+Deno.test("a crashed worker fails only its task and is replaced", async () => {
+  const p = pool(1);
+  try {
+    const crash = p.run({ op: "crash" });
+    const after = p.run({ op: "echo", value: 9 });
+    await assert.rejects(crash, (e: unknown) => e instanceof TgpipeError && e.code === "WORKER_CRASHED");
+    assert.equal(await after, 9);
+  } finally {
+    await p.close();
+  }
+});
+
+Deno.test("aborting cancels a queued task and tells a running one to stop", async () => {
+  const p = pool(1, 2);
+  try {
+    const ac = new AbortController();
+    const running = await p.submit({ op: "wait_cancel" }, { signal: ac.signal });
+    const queuedAc = new AbortController();
+    const queued = await p.submit({ op: "echo", value: 1 }, { signal: queuedAc.signal });
+    queuedAc.abort(new Error("no longer needed"));
+    await assert.rejects(queued.result, /no longer needed/);
+    assert.equal(p.queued, 0);
+    ac.abort(new Error("stop"));
+    await assert.rejects(running.result, /stop/);
+    // The worker obeyed the cancel, so the next task runs on it without a restart.
+    assert.equal(await p.run({ op: "echo", value: 2 }), 2);
+  } finally {
+    await p.close();
+  }
+});
+
+Deno.test("a worker that ignores cancel is replaced after the grace period", async () => {
+  const p = pool(1, 1, 50);
+  try {
+    const ac = new AbortController();
+    const h = await p.submit({ op: "sleep", ms: 5000, value: 1 }, { signal: ac.signal });
+    ac.abort(new Error("cancel"));
+    await assert.rejects(h.result, /cancel/);
+    const t0 = performance.now();
+    assert.equal(await p.run({ op: "echo", value: 3 }), 3);
+    assert.ok(performance.now() - t0 < 2000);
+  } finally {
+    p.terminate();
+  }
+});
+
+Deno.test("terminate rejects pending tasks and submit after close fails", async () => {
+  const p = pool(1, 2);
+  const a = await p.submit({ op: "sleep", ms: 5000, value: 1 });
+  const b = await p.submit({ op: "echo", value: 2 });
+  p.terminate();
+  await assert.rejects(a.result, /terminated/);
+  await assert.rejects(b.result, /terminated/);
+  await assert.rejects(p.submit({ op: "echo", value: 3 }), /closed/);
+});
+
+Deno.test("pool options are checked", () => {
+  assert.throws(() => pool(0), RangeError);
+  assert.throws(() => pool(1, 0), RangeError);
+});
