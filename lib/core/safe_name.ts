@@ -14,6 +14,7 @@ export interface SanitizeNameOptions {
 // Characters Windows forbids plus the path separators of every platform.
 const FORBIDDEN = /[<>:"/\\|?*]/g;
 // C0/C1 controls, DEL, and bidi overrides that would disguise an extension.
+// deno-lint-ignore no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 const RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)$/i;
 const encoder = new TextEncoder();

@@ -1,0 +1,162 @@
+import type { Chat, MediaKind, Message } from "../core/message.ts";
+import type { ExportWriter, StreamFile } from "./export_writer.ts";
+import { ExportLayout, type NoteLayout, utcDay } from "./export_layout.ts";
+import type { NoteContext } from "./message_body.ts";
+import { renderDayNote, renderMessageNote } from "./render_note.ts";
+import { renderChatIndex } from "./render_chat_index.ts";
+
+/** Options of {@link ChatExporter}. */
+export interface ChatExportOptions {
+  layout: NoteLayout;
+  /** Media kinds to put in the output; an empty set means none. */
+  mediaKinds: ReadonlySet<MediaKind>;
+  /** Materialises a message's media at `path` through the writer; false when unavailable. */
+  fetchMedia?: (msg: Message, path: string, signal?: AbortSignal) => Promise<boolean>;
+  signal?: AbortSignal;
+}
+
+/** What one chat export produced. */
+export interface ChatExportSummary {
+  chat_id: number;
+  layout: NoteLayout;
+  messages: number;
+  notes: number;
+  media_files: number;
+  media_missing: number;
+  first_id?: number;
+  last_id?: number;
+  first_date?: number;
+  last_date?: number;
+}
+
+/**
+ * Renders one chat, message by message, into notes, `messages.jsonl`, `chat.json` and `index.md`
+ * through an {@link ExportWriter}. Messages must arrive in ascending id order (the sharded fetch
+ * and the Desktop reader both keep it); albums and days are buffered until they are complete,
+ * so every note is written once, whole.
+ */
+export class ChatExporter {
+  readonly layout: ExportLayout;
+  #links = new Map<number, string>();
+  #media = new Map<number, string>();
+  #album: Message[] = [];
+  #day: string | undefined;
+  #dayNotes = new Map<string, Message[][]>();
+  #days = new Set<string>();
+  #jsonl: StreamFile | undefined;
+  #sum: ChatExportSummary;
+  #ctx: NoteContext;
+
+  constructor(readonly chat: Chat, readonly writer: ExportWriter, readonly opts: ChatExportOptions) {
+    this.layout = new ExportLayout(chat, opts.layout);
+    this.#sum = {
+      chat_id: chat.id,
+      layout: opts.layout,
+      messages: 0,
+      notes: 0,
+      media_files: 0,
+      media_missing: 0,
+    };
+    this.#ctx = {
+      chat,
+      layout: this.layout,
+      linkOf: (id) => this.#links.get(id),
+      mediaFileOf: (m) => this.#media.get(m.id),
+    };
+  }
+
+  /** Adds the next message (ascending id order). */
+  async add(msg: Message): Promise<void> {
+    this.opts.signal?.throwIfAborted();
+    const cur = this.#album[0];
+    if (
+      cur &&
+      !(msg.grouped_id !== undefined && msg.grouped_id === cur.grouped_id && msg.topic_id === cur.topic_id)
+    ) {
+      await this.#flushAlbum();
+    }
+    this.#album.push(msg);
+  }
+
+  /** Writes what is buffered, commits messages.jsonl and writes the chat index. */
+  async finish(): Promise<ChatExportSummary> {
+    await this.#flushAlbum();
+    await this.#flushDay();
+    const jsonl = await this.#stream();
+    await jsonl.commit();
+    const { indexMd, chatJson } = renderChatIndex(this.chat, this.#sum, {
+      layout: this.layout,
+      days: [...this.#days],
+    });
+    await this.writer.writeText(`${this.layout.chatDir}/chat.json`, chatJson, this.opts.signal);
+    await this.writer.writeText(`${this.layout.chatDir}/index.md`, indexMd, this.opts.signal);
+    return { ...this.#sum };
+  }
+
+  /** Drops the partial messages.jsonl after a failure (notes already written stay whole). */
+  async abort(): Promise<void> {
+    await this.#jsonl?.abort();
+  }
+
+  async #stream(): Promise<StreamFile> {
+    this.#jsonl ??= await this.writer.openStream(`${this.layout.chatDir}/messages.jsonl`);
+    return this.#jsonl;
+  }
+
+  async #flushAlbum(): Promise<void> {
+    const album = this.#album;
+    if (album.length === 0) return;
+    this.#album = [];
+    const first = album[0];
+    const day = utcDay(first.date);
+    if (this.opts.layout === "day" && this.#day !== undefined && day !== this.#day) await this.#flushDay();
+    const note = this.layout.noteOf(first, first.id);
+    for (const m of album) {
+      this.#links.set(m.id, this.opts.layout === "day" ? `${note}#^m${first.id}` : note);
+      await this.#fetch(m);
+    }
+    const jsonl = await this.#stream();
+    for (const m of album) {
+      const media = m.media ? { ...m.media, file: this.#media.get(m.id) ?? null } : undefined;
+      await jsonl.write(JSON.stringify({ ...m, media, note: `${note}.md` }) + "\n");
+    }
+    this.#sum.messages += album.length;
+    this.#sum.first_id ??= first.id;
+    this.#sum.first_date ??= first.date;
+    this.#sum.last_id = album.at(-1)!.id;
+    this.#sum.last_date = album.at(-1)!.date;
+    this.#days.add(day);
+    if (this.opts.layout === "message") {
+      await this.writer.writeText(`${note}.md`, renderMessageNote(album, this.#ctx), this.opts.signal);
+      this.#sum.notes++;
+    } else {
+      this.#day = day;
+      const list = this.#dayNotes.get(note) ?? [];
+      list.push(album);
+      this.#dayNotes.set(note, list);
+    }
+  }
+
+  async #flushDay(): Promise<void> {
+    const day = this.#day;
+    if (day === undefined) return;
+    for (const [note, albums] of this.#dayNotes) {
+      await this.writer.writeText(`${note}.md`, renderDayNote(day, albums, this.#ctx), this.opts.signal);
+      this.#sum.notes++;
+    }
+    this.#dayNotes.clear();
+    this.#day = undefined;
+  }
+
+  async #fetch(m: Message): Promise<void> {
+    const media = m.media;
+    if (!media || !this.opts.mediaKinds.has(media.kind)) return;
+    const path = this.layout.mediaPath(m);
+    const ok = media.ref !== undefined && this.opts.fetchMedia !== undefined &&
+      await this.opts.fetchMedia(m, path, this.opts.signal);
+    if (ok) {
+      this.#media.set(m.id, path);
+      this.#sum.media_files++;
+    } else this.#sum.media_missing++;
+  }
+}

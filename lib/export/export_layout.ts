@@ -1,0 +1,76 @@
+import type { Chat, Media, Message } from "../core/message.ts";
+import { sanitizeName } from "../core/safe_name.ts";
+
+/** One note per message (albums grouped) or one note per day. */
+export type NoteLayout = "message" | "day";
+
+const EXT_BY_KIND: Record<Media["kind"], string> = {
+  photo: ".jpg",
+  video: ".mp4",
+  voice: ".ogg",
+  audio: ".mp3",
+  round: ".mp4",
+  document: ".bin",
+  sticker: ".webp",
+  animation: ".mp4",
+};
+const EXT_BY_MIME: Record<string, string> = {
+  "image/jpeg": ".jpg",
+  "image/png": ".png",
+  "image/webp": ".webp",
+  "image/gif": ".gif",
+  "video/mp4": ".mp4",
+  "video/webm": ".webm",
+  "audio/ogg": ".ogg",
+  "audio/mpeg": ".mp3",
+  "application/x-tgsticker": ".tgs",
+  "application/pdf": ".pdf",
+};
+
+/**
+ * The stable folder layout of an export, relative to --out (docs/export-format.md):
+ * `chats/<chat id>/` holds index.md, chat.json, messages.jsonl and media/; notes live in
+ * `notes/<id>.md` or `days/<YYYY-MM-DD>.md`, under `topics/<topic id>/` for forum topics.
+ * Everything derives from ids and UTC dates, never from titles, so renames keep paths stable.
+ */
+export class ExportLayout {
+  readonly chatDir: string;
+  constructor(readonly chat: Chat, readonly layout: NoteLayout) {
+    if (!Number.isSafeInteger(chat.id)) throw new RangeError(`Bad chat id: ${chat.id}`);
+    this.chatDir = `chats/${chat.id}`;
+  }
+
+  /** Folder of the notes of a message: the chat folder, or its topic folder in forums. */
+  noteDir(msg: Pick<Message, "topic_id">): string {
+    return this.chat.kind === "forum" && msg.topic_id !== undefined
+      ? `${this.chatDir}/topics/${Math.trunc(msg.topic_id)}`
+      : this.chatDir;
+  }
+
+  /** Path of the note holding `msg` (without ".md", as wikilinks want it). */
+  noteOf(msg: Pick<Message, "id" | "date" | "topic_id">, albumFirstId?: number): string {
+    return this.layout === "day"
+      ? `${this.noteDir(msg)}/days/${utcDay(msg.date)}`
+      : `${this.noteDir(msg)}/notes/${Math.trunc(albumFirstId ?? msg.id)}`;
+  }
+
+  /** Stable, sanitised file name of a message's media: `<message id>-<original or kind name>`. */
+  mediaName(msg: Pick<Message, "id" | "media">): string {
+    const m = msg.media;
+    if (!m) throw new RangeError(`Message ${msg.id} has no media`);
+    const original = m.file_name ?? m.ref?.split(/[\\/]/).at(-1);
+    const ext = (m.mime_type && EXT_BY_MIME[m.mime_type]) ?? EXT_BY_KIND[m.kind];
+    const base = original && original.length > 0 ? original : `${m.kind}${ext}`;
+    return sanitizeName(`${Math.trunc(msg.id)}-${base}`, { maxBytes: 120 });
+  }
+
+  /** Path of a message's media file. */
+  mediaPath(msg: Pick<Message, "id" | "media">): string {
+    return `${this.chatDir}/media/${this.mediaName(msg)}`;
+  }
+}
+
+/** The UTC day of a unix time, as YYYY-MM-DD. */
+export function utcDay(unix: number): string {
+  return new Date(unix * 1000).toISOString().slice(0, 10);
+}

@@ -1,0 +1,184 @@
+/**
+ * The Markdown body of one message or album: reply/forward lines, text, media embeds, polls,
+ * locations, contacts, service actions, reactions and comments. Shared by both note layouts.
+ */
+import type { Chat, Message, PeerRef, ServiceAction } from "../core/message.ts";
+import { entitiesToMarkdown } from "./entities_to_markdown.ts";
+import { escapeMarkdown } from "./escape_markdown.ts";
+import type { ExportLayout } from "./export_layout.ts";
+
+/** What rendering needs beyond the message: where other notes and media files are. */
+export interface NoteContext {
+  chat: Chat;
+  layout: ExportLayout;
+  /** Wikilink target (no ".md", optional "#^block") of a message already placed, if known. */
+  linkOf(messageId: number): string | undefined;
+  /** Output path of a message's media file when it was written, else undefined. */
+  mediaFileOf(msg: Message): string | undefined;
+}
+
+/**
+ * Renders the body of an album (one or more messages sharing `grouped_id`, or one message).
+ *
+ * @example
+ * ```ts
+ * renderMessageBody([msg], ctx); // "↩️ Reply to [[chats/1/notes/5|message 5]]\n\nhello"
+ * ```
+ */
+export function renderMessageBody(album: readonly Message[], ctx: NoteContext): string {
+  const first = album[0];
+  const blocks: string[] = [];
+  const meta = _metaLines(first, ctx);
+  if (meta.length > 0) blocks.push(meta.join("\n"));
+  if (first.service) blocks.push(_service(first.service, first, ctx));
+  for (const m of album) {
+    if (m.text.length > 0) blocks.push(entitiesToMarkdown(m.text, m.entities).replace(/\n+$/, ""));
+  }
+  for (const m of album) {
+    if (m.media) blocks.push(_media(m, ctx));
+    if (m.poll) blocks.push(_poll(m));
+    if (m.location) blocks.push(_location(m));
+    if (m.contact) blocks.push(_contact(m));
+  }
+  const tail: string[] = [];
+  const reactions = first.reactions ?? [];
+  if (reactions.length > 0) {
+    tail.push(
+      reactions.map((r) => `${escapeMarkdown(r.emoji ?? "❔", { atLineStart: false })} ${r.count}`).join(
+        " · ",
+      ),
+    );
+  }
+  if (first.comments) tail.push(`💬 ${first.comments.count} comments`);
+  if (tail.length > 0) blocks.push(tail.join("\n"));
+  return blocks.filter((b) => b.length > 0).join("\n\n") + "\n";
+}
+
+function _metaLines(m: Message, ctx: NoteContext): string[] {
+  const lines: string[] = [];
+  if (m.reply_to?.message_id !== undefined) {
+    const id = m.reply_to.message_id;
+    const target = m.reply_to.chat_id === undefined ? ctx.linkOf(id) : undefined;
+    lines.push(target ? `↩️ Reply to [[${target}|message ${id}]]` : `↩️ Reply to message ${id}`);
+    if (m.reply_to.quote_text) {
+      lines.push(...escapeMarkdown(m.reply_to.quote_text).split("\n").map((l) => `> ${l}`));
+      lines.push("");
+    }
+  }
+  if (m.forward) {
+    const f = m.forward;
+    const who = f.from_name ??
+      (f.from_id !== undefined ? `${f.from_kind ?? "peer"} ${f.from_id}` : "unknown");
+    let line = `↪️ Forwarded from **${escapeMarkdown(who, { atLineStart: false })}**`;
+    if (f.signature) line += ` (${escapeMarkdown(f.signature, { atLineStart: false })})`;
+    if (f.channel_post !== undefined) line += `, post ${f.channel_post}`;
+    if (f.date !== undefined) line += `, ${_iso(f.date)}`;
+    lines.push(line);
+  }
+  if (m.via_bot?.username) lines.push(`🤖 via @${escapeMarkdown(m.via_bot.username.replace(/^@/, ""))}`);
+  if (m.comment_of) lines.push(`💬 Comment on post ${m.comment_of.post_id}`);
+  return lines;
+}
+
+function _media(m: Message, ctx: NoteContext): string {
+  const media = m.media!;
+  const file = ctx.mediaFileOf(m);
+  const label = `${media.kind}${media.emoji ? ` ${media.emoji}` : ""}`;
+  const lines = [
+    file ? `![[${file}]]` : `*\\[${escapeMarkdown(label, { atLineStart: false })} not included\\]*`,
+  ];
+  if (media.transcript) {
+    lines.push("", "> [!transcript]", ...escapeMarkdown(media.transcript).split("\n").map((l) => `> ${l}`));
+  }
+  return lines.join("\n");
+}
+
+function _poll(m: Message): string {
+  const p = m.poll!;
+  const flags = [
+    p.quiz ? "quiz" : "poll",
+    p.closed ? "closed" : undefined,
+    p.multiple_choice ? "multiple choice" : undefined,
+  ];
+  const total = p.total_voters ?? p.answers.reduce((n, a) => n + (a.voters ?? 0), 0);
+  const head = `📊 **${escapeMarkdown(p.question, { atLineStart: false })}** (${
+    flags.filter(Boolean).join(", ")
+  }, ${total} voters)`;
+  const rows = p.answers.map((a) => {
+    const pct = total > 0 && a.voters !== undefined ? ` (${Math.round((a.voters / total) * 100)}%)` : "";
+    const votes = a.voters !== undefined ? ` — ${a.voters} votes${pct}` : "";
+    const right = a.correct ? " ✅" : "";
+    return `- [${a.chosen ? "x" : " "}] ${escapeMarkdown(a.text, { atLineStart: false })}${votes}${right}`;
+  });
+  return [head, ...rows].join("\n");
+}
+
+function _location(m: Message): string {
+  const l = m.location!;
+  const coords = `${l.latitude}, ${l.longitude}`;
+  const url = `https://www.openstreetmap.org/?mlat=${l.latitude}&mlon=${l.longitude}`;
+  const lines = [`📍 [${coords}](${url})${l.live_period ? ` (live for ${l.live_period}s)` : ""}`];
+  if (l.venue) {
+    const addr = l.venue.address ? `, ${escapeMarkdown(l.venue.address, { atLineStart: false })}` : "";
+    lines.push(`**${escapeMarkdown(l.venue.title, { atLineStart: false })}**${addr}`);
+  }
+  return lines.join("\n");
+}
+
+function _contact(m: Message): string {
+  const c = m.contact!;
+  const name = [c.first_name, c.last_name].filter(Boolean).join(" ") || "contact";
+  const phone = c.phone ? `, [${escapeMarkdown(c.phone)}](tel:${c.phone.replace(/[^\d+]/g, "")})` : "";
+  return `👤 Contact: **${escapeMarkdown(name, { atLineStart: false })}**${phone}`;
+}
+
+function _service(a: ServiceAction, m: Message, ctx: NoteContext): string {
+  const actor = _name(a.actor ?? m.author);
+  const e = (s: string) => escapeMarkdown(s, { atLineStart: false });
+  const title = a.title !== undefined ? ` «${e(a.title)}»` : "";
+  const members = a.members && a.members.length > 0 ? ` ${a.members.map(e).join(", ")}` : "";
+  let what: string;
+  switch (a.type) {
+    case "create_channel":
+      what = `created the channel${title}`;
+      break;
+    case "create_group":
+      what = `created the group${title}${members ? ` with${members}` : ""}`;
+      break;
+    case "edit_group_title":
+      what = `changed the title to${title}`;
+      break;
+    case "invite_members":
+      what = `added${members}`;
+      break;
+    case "remove_members":
+      what = `removed${members}`;
+      break;
+    case "join_group_by_link":
+      what = "joined by invite link";
+      break;
+    case "pin_message": {
+      const link = a.message_id !== undefined ? ctx.linkOf(a.message_id) : undefined;
+      what = link ? `pinned [[${link}|message ${a.message_id}]]` : `pinned message ${a.message_id ?? "?"}`;
+      break;
+    }
+    case "phone_call":
+      what = `called${a.duration !== undefined ? ` (${a.duration}s)` : ""}`;
+      break;
+    case "topic_created":
+      what = `created the topic${title}`;
+      break;
+    default:
+      what = `${e(a.type.replace(/_/g, " "))}${title}${members}`;
+  }
+  return `*⚙️ ${e(actor)} ${what}*`;
+}
+
+function _name(p: PeerRef | undefined): string {
+  return p?.name ??
+    (p?.username ? `@${p.username}` : p?.id !== undefined ? `${p.kind ?? "user"} ${p.id}` : "Someone");
+}
+
+function _iso(unix: number): string {
+  return new Date(unix * 1000).toISOString().replace(".000Z", "Z");
+}

@@ -1,0 +1,54 @@
+import type { Chat } from "../core/message.ts";
+import type { ChatExportSummary } from "./chat_exporter.ts";
+import { escapeMarkdown } from "./escape_markdown.ts";
+import type { ExportLayout } from "./export_layout.ts";
+import { toYaml } from "./yaml.ts";
+
+/**
+ * The chat index: `index.md` (front matter, counts, links to topics, days or first/last note)
+ * and `chat.json` (the Chat model plus the export summary).
+ */
+export function renderChatIndex(
+  chat: Chat,
+  sum: ChatExportSummary,
+  opts: { layout: ExportLayout; days: readonly string[] },
+): { indexMd: string; chatJson: string } {
+  const fm = toYaml({
+    chat_id: chat.id,
+    title: chat.title,
+    kind: chat.kind,
+    username: chat.username,
+    layout: sum.layout,
+    messages: sum.messages,
+    notes: sum.notes,
+    media_files: sum.media_files,
+    first_id: sum.first_id,
+    last_id: sum.last_id,
+    first_date: _iso(sum.first_date),
+    last_date: _iso(sum.last_date),
+  });
+  const e = (s: string) => escapeMarkdown(s, { atLineStart: false });
+  const lines = [`# ${e(chat.title)}`, ""];
+  if (chat.username) {
+    lines.push(`[@${e(chat.username)}](https://t.me/${encodeURIComponent(chat.username)})`, "");
+  }
+  lines.push(`${sum.messages} messages, ${sum.notes} notes, ${sum.media_files} media files.`, "");
+  lines.push("Data: [[" + `${opts.layout.chatDir}/messages.jsonl` + "|messages.jsonl]]", "");
+  if (chat.topics && chat.topics.length > 0) {
+    lines.push("## Topics", "");
+    for (const t of chat.topics) lines.push(`- ${t.icon_emoji ?? ""}${e(t.title)} (topic ${t.id})`);
+    lines.push("");
+  }
+  if (sum.layout === "day" && chat.kind !== "forum") {
+    lines.push("## Days", "", ...opts.days.map((d) => `- [[${opts.layout.chatDir}/days/${d}|${d}]]`), "");
+  } else if (sum.first_id !== undefined && chat.kind !== "forum") {
+    lines.push(`First: [[${opts.layout.chatDir}/notes/${sum.first_id}|message ${sum.first_id}]]`);
+    lines.push(`Last: [[${opts.layout.chatDir}/notes/${sum.last_id}|message ${sum.last_id}]]`, "");
+  }
+  const chatJson = JSON.stringify({ ...chat, export: sum }, null, 2) + "\n";
+  return { indexMd: `---\n${fm}---\n\n${lines.join("\n")}`, chatJson };
+}
+
+function _iso(unix: number | undefined): string | undefined {
+  return unix === undefined ? undefined : new Date(unix * 1000).toISOString().replace(".000Z", "Z");
+}

@@ -1,0 +1,62 @@
+/**
+ * A tiny YAML emitter for front matter. Every string is written as a JSON string, which is a
+ * valid YAML double-quoted scalar, so no value (":", "#", "- ", "yes", "null", newlines, quotes)
+ * can change type or structure.
+ */
+
+/** A value the emitter accepts: JSON data; undefined fields are left out. */
+export type YamlValue = string | number | boolean | null | undefined | YamlValue[] | {
+  [k: string]: YamlValue;
+};
+
+/**
+ * Renders an object as YAML block mappings, e.g. for `---` front matter.
+ *
+ * @example
+ * ```ts
+ * toYaml({ title: "a: b", tags: ["x"] }); // 'title: "a: b"\ntags:\n  - "x"\n'
+ * ```
+ */
+export function toYaml(obj: Record<string, YamlValue>): string {
+  return _mapping(obj, "");
+}
+
+function _mapping(obj: Record<string, YamlValue>, indent: string): string {
+  let out = "";
+  for (const [k, v] of Object.entries(obj)) {
+    if (v === undefined) continue;
+    const key = /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? k : JSON.stringify(k);
+    out += _entry(`${indent}${key}:`, v, indent);
+  }
+  return out;
+}
+
+function _entry(head: string, v: YamlValue, indent: string): string {
+  if (Array.isArray(v)) {
+    const items = v.filter((x) => x !== undefined);
+    if (items.length === 0) return `${head} []\n`;
+    return `${head}\n` + items.map((x) => _item(x, indent + "  ")).join("");
+  }
+  if (v !== null && typeof v === "object") {
+    const body = _mapping(v, indent + "  ");
+    return body.length === 0 ? `${head} {}\n` : `${head}\n${body}`;
+  }
+  return `${head} ${_scalar(v)}\n`;
+}
+
+function _item(v: YamlValue, indent: string): string {
+  if (v !== null && typeof v === "object" && !Array.isArray(v)) {
+    const body = _mapping(v, indent + "  ");
+    if (body.length === 0) return `${indent}- {}\n`;
+    return `${indent}- ${body.slice(indent.length + 2)}`;
+  }
+  if (Array.isArray(v)) return `${indent}- ${JSON.stringify(v)}\n`;
+  return `${indent}- ${_scalar(v)}\n`;
+}
+
+function _scalar(v: string | number | boolean | null | undefined): string {
+  if (v === null || v === undefined) return "null";
+  if (typeof v === "number") return Number.isFinite(v) ? String(v) : "null";
+  if (typeof v === "boolean") return v ? "true" : "false";
+  return JSON.stringify(v);
+}
