@@ -42,6 +42,8 @@ const PRELUDE: Record<TransportKind, Uint8Array> = {
 export class RawClient {
   /** Every message received, in order. */
   readonly received: RawMessage[] = [];
+  /** Transport errors (e.g. -404 for an unknown auth key). */
+  readonly transportErrors: number[] = [];
   salt = 0n;
   clockOffsetMs = 0;
   closed = false;
@@ -135,6 +137,10 @@ export class RawClient {
   }
 
   #onPacket(p: Uint8Array): void {
+    if (p.length === 4) {
+      this.transportErrors.push(new DataView(p.buffer, p.byteOffset).getInt32(0, true));
+      return;
+    }
     const msgKey = p.subarray(8, 24);
     const { key, iv } = _keys(this.key, msgKey, 8);
     const plain = igeDecrypt(p.subarray(24), key, iv);
@@ -172,6 +178,7 @@ export class RawClient {
     } else if (ctor === 0xa7eff811) {
       // Time correction, as clients do it: the server's msg_id carries the server time.
       this.clockOffsetMs += Number(msgId >> 32n) * 1000 - (Date.now() + this.clockOffsetMs);
+      this.#lastMsgId = 0n;
       this.#waiters.get(dv.getBigInt64(4, true))?.({ kind: "result", body: new Uint8Array(0), ms: 0 });
     }
   }

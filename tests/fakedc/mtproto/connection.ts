@@ -110,6 +110,8 @@ export class Connection {
       this.#outbox.sendRaw(new Uint8Array([0x6c, 0xfe, 0xff, 0xff]));
       return;
     }
+    // Padded intermediate appends 0..15 random bytes; MTProto ciphertext is 16-byte aligned.
+    if (this.#codec.kind === "padded") pkt = pkt.subarray(0, 24 + ((pkt.length - 24) & ~15));
     const plain = decryptMessage(auth.key, pkt);
     if (!plain) throw new Error("Bad msg_key: dropping the connection as Telegram does");
     const dv = new DataView(plain.buffer, plain.byteOffset, plain.byteLength);

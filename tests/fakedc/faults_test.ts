@@ -1,0 +1,53 @@
+import assert from "node:assert/strict";
+import { defaultFaults, makeRng, parseFaults } from "./faults.ts";
+
+Deno.test("parseFaults reads every key of the documented example", () => {
+  const f = parseFaults(
+    "rtt=30,bw=8M,flood=0.05,flood_s=2,rule=messages.GetHistory:30/10,disconnect=0.01,timeout=0.01," +
+      "stall=0.01,stall_ms=20000,file_ref_ttl=60,takeout_delay=10,migrate=0.05",
+  );
+  assert.deepEqual(f, {
+    rttMs: 30,
+    bandwidthBps: 8 * 1024 * 1024,
+    floodP: 0.05,
+    floodSeconds: 2,
+    floodRules: [{ method: "messages.GetHistory", requests: 30, windowS: 10 }],
+    disconnectP: 0.01,
+    timeoutP: 0.01,
+    stallP: 0.01,
+    stallMs: 20000,
+    fileRefTtlS: 60,
+    takeoutDelayS: 10,
+    migrateP: 0.05,
+  });
+});
+
+Deno.test("parseFaults of an empty spec is the default", () => {
+  assert.deepEqual(parseFaults(""), defaultFaults());
+  assert.deepEqual(parseFaults(" , "), defaultFaults());
+});
+
+Deno.test("parseFaults accepts byte suffixes and repeated rules", () => {
+  const f = parseFaults("bw=512K,rule=a.B:1/1,rule=c.D:5/0.5");
+  assert.equal(f.bandwidthBps, 512 * 1024);
+  assert.equal(f.floodRules.length, 2);
+});
+
+Deno.test("parseFaults rejects unknown keys and bad values with RangeError", () => {
+  assert.throws(() => parseFaults("nope=1"), { name: "RangeError", message: /Unknown fault "nope"/ });
+  assert.throws(() => parseFaults("flood=2"), RangeError);
+  assert.throws(() => parseFaults("rtt=-1"), RangeError);
+  assert.throws(() => parseFaults("rtt"), RangeError);
+  assert.throws(() => parseFaults("bw=fast"), RangeError);
+  assert.throws(() => parseFaults("rule=GetHistory"), RangeError);
+});
+
+Deno.test("makeRng is deterministic per seed and uniform enough", () => {
+  const a = makeRng(42), b = makeRng(42), c = makeRng(43);
+  const xs = Array.from({ length: 1000 }, a);
+  assert.deepEqual(xs.slice(0, 5), Array.from({ length: 5 }, b));
+  assert.notEqual(xs[0], c());
+  assert.ok(xs.every((x) => x >= 0 && x < 1));
+  const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
+  assert.ok(Math.abs(mean - 0.5) < 0.05);
+});

@@ -1,0 +1,110 @@
+import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
+import bigInt from "big-integer";
+import { Api } from "telegram/tl/index.js";
+import { openRaw, startDev } from "./_dev_cluster.ts";
+import type { FakeTelegram } from "./cluster.ts";
+import type { CallOutcome, RawClient } from "./_raw_client.ts";
+
+const getConfig = () => new Api.help.GetConfig().getBytes();
+const getFile = (offset: number) =>
+  new Api.upload.GetFile({
+    location: new Api.InputDocumentFileLocation({
+      id: bigInt(555),
+      accessHash: bigInt(666),
+      fileReference: Buffer.from([1, 2, 3]),
+      thumbSize: "",
+    }),
+    offset: bigInt(offset),
+    limit: 1 << 20,
+  }).getBytes();
+
+async function median(c: RawClient, n: number): Promise<number> {
+  const ms: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const o = await c.call(getConfig());
+    if (o.kind === "result") ms.push(o.ms);
+  }
+  return ms.sort((a, b) => a - b)[ms.length >> 1];
+}
+
+Deno.test("rtt adds latency to every answer", async () => {
+  const tg = await startDev({ faults: "rtt=80" });
+  const c = await openRaw(tg);
+  try {
+    await c.call(getConfig());
+    const ms = await median(c, 5);
+    assert.ok(ms >= 75 && ms < 400, `median ${ms} ms`);
+  } finally {
+    await c.close();
+    await tg.close();
+  }
+});
+
+async function download2MB(tg: FakeTelegram): Promise<number> {
+  const c = await openRaw(tg, { dcId: 4 });
+  try {
+    await c.call(getConfig());
+    const t0 = performance.now();
+    for (const off of [0, 1 << 20]) assert.equal((await c.call(getFile(off), 10_000)).kind, "result");
+    return performance.now() - t0;
+  } finally {
+    await c.close();
+  }
+}
+
+Deno.test("bw caps a connection's download rate", async () => {
+  const free = await startDev();
+  const capped = await startDev({ faults: "bw=4M" });
+  try {
+    const fast = await download2MB(free);
+    const slow = await download2MB(capped);
+    // 2 MiB at 4 MiB/s is ~500 ms (minus a 20 ms burst).
+    assert.ok(slow >= 430, `capped took ${slow} ms`);
+    assert.ok(slow > fast * 2, `capped ${slow} ms vs free ${fast} ms`);
+  } finally {
+    await free.close();
+    await capped.close();
+  }
+});
+
+// Runs `n` calls, reopening the connection whenever the server drops it; returns the outcomes.
+async function outcomes(faults: string, seed: number, n: number): Promise<string> {
+  const tg = await startDev({ faults, seed });
+  let c = await openRaw(tg);
+  const seen: CallOutcome["kind"][] = [];
+  try {
+    await c.call(getConfig()); // fixes the salt; with faults it may itself be hit
+    seen.length = 0;
+    while (seen.length < n) {
+      const o = await c.call(getConfig(), 150);
+      seen.push(o.kind);
+      if (o.kind === "closed") {
+        await c.close();
+        c = await openRaw(tg);
+      }
+    }
+    return seen.map((k) => k[0]).join("");
+  } finally {
+    await c.close();
+    await tg.close();
+  }
+}
+
+Deno.test("disconnect drops the connection at the given rate, the same calls for the same seed", async () => {
+  const a = await outcomes("disconnect=0.25", 7, 40);
+  const b = await outcomes("disconnect=0.25", 7, 40);
+  assert.equal(a, b);
+  const closes = [...a].filter((k) => k === "c").length;
+  assert.ok(closes >= 4 && closes <= 18, `closed ${closes}/40: ${a}`);
+  assert.ok(![...a].includes("t"));
+});
+
+Deno.test("timeout leaves calls unanswered at the given rate, the same calls for the same seed", async () => {
+  const a = await outcomes("timeout=0.2", 11, 30);
+  const b = await outcomes("timeout=0.2", 11, 30);
+  assert.equal(a, b);
+  const timeouts = [...a].filter((k) => k === "t").length;
+  assert.ok(timeouts >= 2 && timeouts <= 13, `timed out ${timeouts}/30: ${a}`);
+  assert.ok(![...a].includes("c"));
+});
