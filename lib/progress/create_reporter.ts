@@ -1,6 +1,7 @@
 import type { EventSink } from "./events.ts";
 import { JsonLinesReporter } from "./json_reporter.ts";
 import { PlainReporter } from "./plain_reporter.ts";
+import { TtyReporter } from "./tty_reporter.ts";
 import type { Verbosity } from "./describe_event.ts";
 
 /** Output settings a reporter needs. */
@@ -22,5 +23,6 @@ export interface ReporterIo {
 export function createReporter(settings: ReporterSettings, io: ReporterIo): EventSink {
   if (settings.json) return new JsonLinesReporter(io.stdout);
   const verbosity: Verbosity = settings.quiet ? "quiet" : settings.verbose ? "verbose" : "normal";
+  if (io.stderrIsTty) return new TtyReporter(io.stderr, { color: settings.color, verbosity });
   return new PlainReporter(io.stderr, verbosity);
 }
