@@ -40,9 +40,28 @@ export function cluster(world: World, faults: Partial<FaultSpec> = {}, seed = 1)
   const maps: Record<number, HandlerMap> = { 2: make(dcs[0]), 4: make(dcs[1]) };
   let n = 0;
   /** A fresh auth key (optionally logged in). */
-  const key = (userId?: bigint): AuthRecord => ({ keyIdHex: `k${n++}`, key: new Uint8Array(256), dcId: 2, userId });
-  const call = async (auth: AuthRecord, method: string, req: unknown, dcId = 2, extra: Partial<RpcContext> = {}) => {
-    const ctx: RpcContext = { dcId, L: L198, auth, connId: 1, method, signal: new AbortController().signal, ...extra };
+  const key = (userId?: bigint): AuthRecord => ({
+    keyIdHex: `k${n++}`,
+    key: new Uint8Array(256),
+    dcId: 2,
+    userId,
+  });
+  const call = async (
+    auth: AuthRecord,
+    method: string,
+    req: unknown,
+    dcId = 2,
+    extra: Partial<RpcContext> = {},
+  ) => {
+    const ctx: RpcContext = {
+      dcId,
+      L: L198,
+      auth,
+      connId: 1,
+      method,
+      signal: new AbortController().signal,
+      ...extra,
+    };
     const h = maps[dcId][method];
     if (!h) throw new Error(`No handler ${method}`);
     // deno-lint-ignore no-explicit-any

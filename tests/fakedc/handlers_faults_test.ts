@@ -17,7 +17,10 @@ const err = async (p: Promise<unknown>) => {
 
 Deno.test("flood rules, random FLOOD_WAIT with a fixed seed, takeout delay and validity", async () => {
   const w = await loadWorld("gen:chats=1,messages=5,files=0", { seed: 1 });
-  const c = cluster(w, { floodRules: [{ method: "updates.GetState", requests: 2, windowS: 10 }], takeoutDelayS: 30 });
+  const c = cluster(w, {
+    floodRules: [{ method: "updates.GetState", requests: 2, windowS: 10 }],
+    takeoutDelayS: 30,
+  });
   const me = c.key(w.selfUserId);
   assert.equal(await err(c.call(me, "updates.GetState", {})), "ok");
   assert.equal(await err(c.call(me, "updates.GetState", {})), "ok");
@@ -31,7 +34,10 @@ Deno.test("flood rules, random FLOOD_WAIT with a fixed seed, takeout delay and v
   assert.equal(await err(c.call(me, "messages.GetSplitRanges", {}, 2, { takeoutId: tid })), "ok");
   assert.equal(await err(c.call(me, "messages.GetSplitRanges", {}, 2, { takeoutId: 1n })), "TAKEOUT_INVALID");
   await c.call(me, "account.FinishTakeoutSession", {}, 2, { takeoutId: tid });
-  assert.equal(await err(c.call(me, "messages.GetSplitRanges", {}, 2, { takeoutId: tid })), "TAKEOUT_INVALID");
+  assert.equal(
+    await err(c.call(me, "messages.GetSplitRanges", {}, 2, { takeoutId: tid })),
+    "TAKEOUT_INVALID",
+  );
   const run = async () => {
     const f = cluster(w, { floodP: 0.3, floodSeconds: 7 }, 42);
     const k = f.key(w.selfUserId);
@@ -50,9 +56,17 @@ Deno.test("migrateP sends a file elsewhere that then serves it; stalls end early
   const me = c.key(w.selfUserId);
   const d = await c.call(me, "messages.GetDialogs", { offsetPeer: new Api.InputPeerEmpty(), limit: 10 });
   const ch = d.chats.find((x: Json) => x.broadcast);
-  const h = await c.call(me, "messages.GetHistory", { peer: new Api.InputPeerChannel({ channelId: ch.id, accessHash: ch.accessHash }), limit: 100 });
+  const h = await c.call(me, "messages.GetHistory", {
+    peer: new Api.InputPeerChannel({ channelId: ch.id, accessHash: ch.accessHash }),
+    limit: 100,
+  });
   const doc = h.messages.find((m: Json) => m.media?.document).media.document;
-  const loc = new Api.InputDocumentFileLocation({ id: doc.id, accessHash: doc.accessHash, fileReference: doc.fileReference, thumbSize: "" });
+  const loc = new Api.InputDocumentFileLocation({
+    id: doc.id,
+    accessHash: doc.accessHash,
+    fileReference: doc.fileReference,
+    thumbSize: "",
+  });
   const req = { location: loc, offset: bigInt(0), limit: 4096 };
   const other = doc.dcId === 2 ? 4 : 2;
   assert.equal(await err(c.call(me, "upload.GetFile", req, doc.dcId)), `FILE_MIGRATE_${other}`);
@@ -69,15 +83,52 @@ Deno.test("uploads: part rules, then sendMedia makes a byte-identical document",
   const c = cluster(w);
   const me = c.key(w.selfUserId);
   const part = (n: number, fill: number) => new Uint8Array(n).fill(fill);
-  assert.equal(await err(c.call(me, "upload.SaveBigFilePart", { fileId: bigInt(9), filePart: 0, fileTotalParts: 4001, bytes: part(1024, 1) })), "FILE_PARTS_INVALID");
-  assert.equal(await err(c.call(me, "upload.SaveBigFilePart", { fileId: bigInt(9), filePart: 0, fileTotalParts: 3, bytes: part(3000, 1) })), "FILE_PART_SIZE_INVALID");
-  assert.equal(await err(c.call(me, "upload.SaveFilePart", { fileId: bigInt(9), filePart: 0, bytes: part(600 * 1024, 1) })), "FILE_PART_TOO_BIG");
+  assert.equal(
+    await err(
+      c.call(me, "upload.SaveBigFilePart", {
+        fileId: bigInt(9),
+        filePart: 0,
+        fileTotalParts: 4001,
+        bytes: part(1024, 1),
+      }),
+    ),
+    "FILE_PARTS_INVALID",
+  );
+  assert.equal(
+    await err(
+      c.call(me, "upload.SaveBigFilePart", {
+        fileId: bigInt(9),
+        filePart: 0,
+        fileTotalParts: 3,
+        bytes: part(3000, 1),
+      }),
+    ),
+    "FILE_PART_SIZE_INVALID",
+  );
+  assert.equal(
+    await err(
+      c.call(me, "upload.SaveFilePart", { fileId: bigInt(9), filePart: 0, bytes: part(600 * 1024, 1) }),
+    ),
+    "FILE_PART_TOO_BIG",
+  );
   for (let i = 0; i < 3; i++) {
-    await c.call(me, "upload.SaveBigFilePart", { fileId: bigInt(7), filePart: i, fileTotalParts: 3, bytes: part(i < 2 ? 512 * 1024 : 1000, i + 1) });
+    await c.call(me, "upload.SaveBigFilePart", {
+      fileId: bigInt(7),
+      filePart: i,
+      fileTotalParts: 3,
+      bytes: part(i < 2 ? 512 * 1024 : 1000, i + 1),
+    });
   }
   const peer = new Api.InputPeerSelf();
-  const missing = new Api.InputMediaUploadedDocument({ file: new Api.InputFileBig({ id: bigInt(8), parts: 3, name: "x" }), mimeType: "application/pdf", attributes: [] });
-  assert.equal(await err(c.call(me, "messages.SendMedia", { peer, media: missing, message: "" })), "FILE_PART_0_MISSING");
+  const missing = new Api.InputMediaUploadedDocument({
+    file: new Api.InputFileBig({ id: bigInt(8), parts: 3, name: "x" }),
+    mimeType: "application/pdf",
+    attributes: [],
+  });
+  assert.equal(
+    await err(c.call(me, "messages.SendMedia", { peer, media: missing, message: "" })),
+    "FILE_PART_0_MISSING",
+  );
   const media = new Api.InputMediaUploadedDocument({
     file: new Api.InputFileBig({ id: bigInt(7), parts: 3, name: "a.pdf" }),
     mimeType: "application/pdf",
@@ -86,9 +137,23 @@ Deno.test("uploads: part rules, then sendMedia makes a byte-identical document",
   const up = await c.call(me, "messages.SendMedia", { peer, media, message: "hi", randomId: bigInt(5) });
   const doc = up.updates[1].message.media.document;
   assert.equal(Number(doc.size), 2 * 512 * 1024 + 1000);
-  const loc = new Api.InputDocumentFileLocation({ id: doc.id, accessHash: doc.accessHash, fileReference: doc.fileReference, thumbSize: "" });
-  const got = await c.call(me, "upload.GetFile", { location: loc, offset: bigInt(1 << 20), limit: 4096 }, doc.dcId);
+  const loc = new Api.InputDocumentFileLocation({
+    id: doc.id,
+    accessHash: doc.accessHash,
+    fileReference: doc.fileReference,
+    thumbSize: "",
+  });
+  const got = await c.call(
+    me,
+    "upload.GetFile",
+    { location: loc, offset: bigInt(1 << 20), limit: 4096 },
+    doc.dcId,
+  );
   assert.deepEqual(new Uint8Array(got.bytes), part(1000, 3));
-  const mid = await c.call(me, "upload.GetFile", { location: loc, offset: bigInt(512 * 1024 - 4096), limit: 8192 }, doc.dcId);
+  const mid = await c.call(me, "upload.GetFile", {
+    location: loc,
+    offset: bigInt(512 * 1024 - 4096),
+    limit: 8192,
+  }, doc.dcId);
   assert.deepEqual(new Uint8Array(mid.bytes), new Uint8Array([...part(4096, 1), ...part(4096, 2)]));
 });

@@ -4,10 +4,13 @@ import { readBlob } from "./world/blob.ts";
 
 const SPEC = "gen:chats=4,messages=300,files=12,file_size=2MB,big_files=1,big_size=1GB,forum=1";
 
-const dump = (w: unknown) => JSON.stringify(w, (_k, v) => (typeof v === "bigint" ? String(v) : v instanceof Uint8Array ? [...v] : v));
+const dump = (w: unknown) =>
+  JSON.stringify(w, (_k, v) => (typeof v === "bigint" ? String(v) : v instanceof Uint8Array ? [...v] : v));
 
 Deno.test("generated worlds are deterministic per seed and differ across seeds", async () => {
-  const a = await loadWorld(SPEC, { seed: 7 }), b = await loadWorld(SPEC, { seed: 7 }), c = await loadWorld(SPEC, { seed: 8 });
+  const a = await loadWorld(SPEC, { seed: 7 }),
+    b = await loadWorld(SPEC, { seed: 7 }),
+    c = await loadWorld(SPEC, { seed: 8 });
   assert.equal(dump([...a.chats.values()]), dump([...b.chats.values()]));
   assert.notEqual(dump([...a.chats.values()]), dump([...c.chats.values()]));
 });
@@ -21,11 +24,18 @@ Deno.test("a generated world has every chat kind, topics, comments and every med
   const msgs = [...w.chats.values()].flatMap((c) => c.messages);
   assert.ok(msgs.some((m) => m.comments));
   assert.ok(msgs.some((m) => m.groupedId));
-  for (const t of ["poll", "geo", "contact", "photo", "document"]) assert.ok(msgs.some((m) => m.media?.kind === t), t);
+  for (const t of ["poll", "geo", "contact", "photo", "document"]) {
+    assert.ok(msgs.some((m) => m.media?.kind === t), t);
+  }
   const docs = msgs.flatMap((m) => (m.media?.kind === "document" ? [m.media.doc.attrs] : []));
-  assert.ok(docs.some((d) => d.video?.round) && docs.some((d) => d.audio?.voice) && docs.some((d) => d.sticker) && docs.some((d) => d.animated));
+  assert.ok(
+    docs.some((d) => d.video?.round) && docs.some((d) => d.audio?.voice) && docs.some((d) => d.sticker) &&
+      docs.some((d) => d.animated),
+  );
   const ents = new Set(msgs.flatMap((m) => m.entities.map((e) => e.type)));
-  for (const t of ["bold", "pre", "text_link", "mention_name", "hashtag", "custom_emoji", "blockquote"]) assert.ok(ents.has(t as never), t);
+  for (const t of ["bold", "pre", "text_link", "mention_name", "hashtag", "custom_emoji", "blockquote"]) {
+    assert.ok(ents.has(t as never), t);
+  }
   for (const m of msgs) for (const e of m.entities) assert.ok(e.offset + e.length <= m.text.length);
 });
 

@@ -67,7 +67,14 @@ Deno.test("every exported message is served by getHistory with text, entities, r
     const peer = new Api.InputPeerChannel({ channelId: ch.id, accessHash: ch.accessHash });
     const got = new Map<number, Json>();
     for (let offsetId = 0;;) {
-      const r = await call(me, "messages.GetHistory", { peer, offsetId, limit: 100, addOffset: 0, maxId: 0, minId: 0 });
+      const r = await call(me, "messages.GetHistory", {
+        peer,
+        offsetId,
+        limit: 100,
+        addOffset: 0,
+        maxId: 0,
+        minId: 0,
+      });
       assert.ok(r.messages.length <= 100);
       for (const m of r.messages) got.set(m.id, m);
       if (r.messages.length < 100) break;
@@ -82,7 +89,9 @@ Deno.test("every exported message is served by getHistory with text, entities, r
         continue;
       }
       assert.equal(g.message, want.text, `text of ${m.id}`);
-      const ents = (g.entities ?? []).map((e: Json) => [TL_TYPE[e.className] ?? e.className, e.offset, e.length]);
+      const ents = (g.entities ?? []).map((
+        e: Json,
+      ) => [TL_TYPE[e.className] ?? e.className, e.offset, e.length]);
       assert.deepEqual(ents, want.ents, `entities of ${m.id}`);
       assert.equal(g.replyTo?.replyToMsgId, m.reply_to_message_id, `reply of ${m.id}`);
       assert.equal(g.fwdFrom?.fromName, m.forwarded_from ?? undefined);
@@ -94,7 +103,9 @@ Deno.test("every exported message is served by getHistory with text, entities, r
       const doc = g.media.photo ?? g.media.document;
       assert.ok(doc, `media of ${m.id}`);
       if (m.width && g.media.photo) assert.equal(doc.sizes.at(-1).w, m.width);
-      const disk = path.startsWith("(") ? undefined : await Deno.readFile(join(dirname(f), path)).catch(() => undefined);
+      const disk = path.startsWith("(")
+        ? undefined
+        : await Deno.readFile(join(dirname(f), path)).catch(() => undefined);
       const size = g.media.photo ? doc.sizes.at(-1).size : Number(doc.size);
       if (!disk) {
         assert.ok(size > 0, "an omitted file still has a recorded size");
@@ -102,11 +113,26 @@ Deno.test("every exported message is served by getHistory with text, entities, r
       }
       assert.equal(size, disk.length, `size of ${path}`);
       const location = g.media.photo
-        ? new Api.InputPhotoFileLocation({ id: doc.id, accessHash: doc.accessHash, fileReference: doc.fileReference, thumbSize: doc.sizes.at(-1).type })
-        : new Api.InputDocumentFileLocation({ id: doc.id, accessHash: doc.accessHash, fileReference: doc.fileReference, thumbSize: "" });
+        ? new Api.InputPhotoFileLocation({
+          id: doc.id,
+          accessHash: doc.accessHash,
+          fileReference: doc.fileReference,
+          thumbSize: doc.sizes.at(-1).type,
+        })
+        : new Api.InputDocumentFileLocation({
+          id: doc.id,
+          accessHash: doc.accessHash,
+          fileReference: doc.fileReference,
+          thumbSize: "",
+        });
       const parts: Uint8Array[] = [];
       for (let off = 0; off < size; off += 512 * 1024) {
-        const r = await call(me, "upload.GetFile", { location, offset: bigInt(off), limit: 512 * 1024 }, doc.dcId);
+        const r = await call(
+          me,
+          "upload.GetFile",
+          { location, offset: bigInt(off), limit: 512 * 1024 },
+          doc.dcId,
+        );
         parts.push(r.bytes);
       }
       const all = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));

@@ -26,14 +26,19 @@ export function authHandlers(env: HandlerEnv): HandlerMap {
     let v = verifiers.get(userId);
     if (!v) {
       const s = Buffer.from(`tgpipe-fakedc-salt-${userId}`);
-      verifiers.set(userId, v = srpVerifier(password, Buffer.concat([s, Buffer.from("1")]), Buffer.concat([s, Buffer.from("2")])));
+      verifiers.set(
+        userId,
+        v = srpVerifier(password, Buffer.concat([s, Buffer.from("1")]), Buffer.concat([s, Buffer.from("2")])),
+      );
     }
     return v;
   };
   const authorized = (ctx: RpcContext, userId: bigint) => {
     ctx.auth.userId = userId;
     pending2fa.delete(ctx.auth.keyIdHex);
-    return new ctx.L.Api.auth.Authorization({ user: userToTl({ ...env.tl(ctx), me: userId }, env.world.users.get(userId)!) });
+    return new ctx.L.Api.auth.Authorization({
+      user: userToTl({ ...env.tl(ctx), me: userId }, env.world.users.get(userId)!),
+    });
   };
   const algo = (A: Req, v: SrpVerifier) =>
     new A.PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow({
@@ -51,7 +56,11 @@ export function authHandlers(env: HandlerEnv): HandlerMap {
       codes.set(hash, { phone, at: env.now() });
       latest.set(phone, hash);
       const A = ctx.L.Api;
-      return new A.auth.SentCode({ type: new A.auth.SentCodeTypeApp({ length: 5 }), phoneCodeHash: hash, timeout: 60 });
+      return new A.auth.SentCode({
+        type: new A.auth.SentCodeTypeApp({ length: 5 }),
+        phoneCodeHash: hash,
+        timeout: 60,
+      });
     },
     "auth.SignIn": (q: Req, ctx) => {
       const phone = phoneOf(q.phoneNumber);
@@ -129,7 +138,9 @@ export function authHandlers(env: HandlerEnv): HandlerMap {
     "auth.ImportAuthorization": (q: Req, ctx) => {
       const key = Buffer.from(q.bytes ?? []).toString("hex");
       const e = exported.get(key);
-      if (!e || e.userId !== BigInt(q.id.toString()) || e.dcId !== ctx.dcId) throw new RpcError(400, "AUTH_BYTES_INVALID");
+      if (!e || e.userId !== BigInt(q.id.toString()) || e.dcId !== ctx.dcId) {
+        throw new RpcError(400, "AUTH_BYTES_INVALID");
+      }
       exported.delete(key);
       return authorized(ctx, e.userId);
     },

@@ -10,10 +10,10 @@ import { HandlerEnv, type HandlerOptions } from "./env.ts";
 import { peerHandlers } from "./peers.ts";
 import { historyHandlers } from "./history.ts";
 import { fileHandlers } from "./files.ts";
-import { Uploads, uploadHandlers } from "./uploads.ts";
+import { uploadHandlers, Uploads } from "./uploads.ts";
 import { sendHandlers } from "./send.ts";
 import { authHandlers } from "./auth.ts";
-import { Takeouts, takeoutHandlers } from "./takeout.ts";
+import { takeoutHandlers, Takeouts } from "./takeout.ts";
 import { FloodState, withRpcFaults } from "./rpc_faults.ts";
 
 export type { HandlerOptions } from "./env.ts";
@@ -53,7 +53,9 @@ export function createHandlers(world: World, opts: HandlerOptions): (dc: DcSpec)
     for (const [name, h] of Object.entries(raw)) {
       guarded[name] = (req, ctx: RpcContext) => {
         if (ctx.auth.revoked) throw new RpcError(401, "AUTH_KEY_UNREGISTERED");
-        if (ctx.auth.userId === undefined && !PUBLIC.has(name)) throw new RpcError(401, "AUTH_KEY_UNREGISTERED");
+        if (ctx.auth.userId === undefined && !PUBLIC.has(name)) {
+          throw new RpcError(401, "AUTH_KEY_UNREGISTERED");
+        }
         takeouts.check(ctx);
         return h(req, ctx);
       };

@@ -13,7 +13,9 @@ export class Takeouts {
   /** TAKEOUT_INVALID unless the call's takeout id is live and belongs to the caller. */
   check(ctx: RpcContext): void {
     if (ctx.takeoutId === undefined) return;
-    if (this.live.get(BigInt(ctx.takeoutId.toString())) !== ctx.auth.userId) throw new RpcError(400, "TAKEOUT_INVALID");
+    if (this.live.get(BigInt(ctx.takeoutId.toString())) !== ctx.auth.userId) {
+      throw new RpcError(400, "TAKEOUT_INVALID");
+    }
   }
 
   /** A fresh session id. */

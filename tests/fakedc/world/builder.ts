@@ -1,5 +1,16 @@
 /** Incremental construction of a World, shared by the Telegram Desktop loader and the generator. */
-import type { BlobSource, ChatKind, WBlob, WChat, WDocAttrs, WDocument, World, WPhoto, WPhotoSize, WUser } from "./types.ts";
+import type {
+  BlobSource,
+  ChatKind,
+  WBlob,
+  WChat,
+  WDocAttrs,
+  WDocument,
+  World,
+  WPhoto,
+  WPhotoSize,
+  WUser,
+} from "./types.ts";
 import { hash32, hash63 } from "./rand.ts";
 import { FAKE_LOGIN } from "./login.ts";
 
@@ -90,9 +101,18 @@ export class WorldBuilder {
     const scale = Math.min(1, 320 / Math.max(w, h, 1));
     const mw = Math.max(1, Math.round(w * scale)), mh = Math.max(1, Math.round(h * scale));
     const sizes: WPhotoSize[] = [];
-    if (scale < 1) sizes.push({ type: "m", w: mw, h: mh, blob: this.blob(Math.max(600, Math.min(main.size, 9000))) });
+    if (scale < 1) {
+      sizes.push({ type: "m", w: mw, h: mh, blob: this.blob(Math.max(600, Math.min(main.size, 9000))) });
+    }
     sizes.push({ type: _sizeType(w, h), w, h, blob: main });
-    const p: WPhoto = { kind: "photo", id, accessHash: hash63(this.world.seed, "ph", id), dcId: this._dc(id), date, sizes };
+    const p: WPhoto = {
+      kind: "photo",
+      id,
+      accessHash: hash63(this.world.seed, "ph", id),
+      dcId: this._dc(id),
+      date,
+      sizes,
+    };
     this.world.files.set(id, p);
     return p;
   }

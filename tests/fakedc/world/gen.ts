@@ -55,7 +55,11 @@ export function parseGenSpec(spec: string, seed: number): GenSpec {
     start: 1600000000,
     seed,
   };
-  const keys: Record<string, keyof GenSpec> = { file_size: "fileSize", big_files: "bigFiles", big_size: "bigSize" };
+  const keys: Record<string, keyof GenSpec> = {
+    file_size: "fileSize",
+    big_files: "bigFiles",
+    big_size: "bigSize",
+  };
   for (const kv of spec.replace(/^gen:/, "").split(",").filter(Boolean)) {
     const [k, v] = kv.split("=");
     const key = keys[k] ?? (k as keyof GenSpec);
@@ -80,7 +84,13 @@ export function generateWorld(spec: string, opts: { seed: number; fileDcs?: numb
   const users: WUser[] = [];
   for (let i = 0; i < g.users; i++) {
     const first = pick(rng, ["Alice", "Bob", "Chen", "Dara", "Eve", "Femi", "Gus", "Hana", "Ivan", "Jo"]);
-    users.push(b.user(2000000n + BigInt(i), first, { lastName: `Tester${i}`, username: `user${i}_gen`, phone: `1555100${1000 + i}` }));
+    users.push(
+      b.user(2000000n + BigInt(i), first, {
+        lastName: `Tester${i}`,
+        username: `user${i}_gen`,
+        phone: `1555100${1000 + i}`,
+      }),
+    );
   }
   const bot = b.user(3000000n, "Gif Bot", { bot: true, username: "gif" });
   const media = new GenMedia(b, rng, g);
@@ -132,20 +142,42 @@ function _fill(c: Ctx, chat: WChat, files: number, bigFiles: number): void {
     return msg;
   };
   const sender = (): WMessage["from"] =>
-    chat.kind === "channel" ? undefined : { kind: "user", id: pick(c.rng, [b.world.selfUserId, ...c.users.map((u) => u.id)]) };
+    chat.kind === "channel"
+      ? undefined
+      : { kind: "user", id: pick(c.rng, [b.world.selfUserId, ...c.users.map((u) => u.id)]) };
   const created = chat.kind === "channel" ? "create_channel" : "create_group";
-  if (chat.kind !== "private") push({ text: "", entities: [], from: sender(), action: { type: created, title: chat.title }, post: chat.kind === "channel" });
+  if (chat.kind !== "private") {
+    push({
+      text: "",
+      entities: [],
+      from: sender(),
+      action: { type: created, title: chat.title },
+      post: chat.kind === "channel",
+    });
+  }
   for (let t = 0; t < (chat.kind === "forum" ? g.topics : 0); t++) {
-    const m = push({ text: "", entities: [], from: sender(), action: { type: "topic_created", title: `Topic ${t + 1}`, iconColor: 0x6fb9f0 } });
+    const m = push({
+      text: "",
+      entities: [],
+      from: sender(),
+      action: { type: "topic_created", title: `Topic ${t + 1}`, iconColor: 0x6fb9f0 },
+    });
     m.topicId = m.id;
     chat.topics!.push({ id: m.id, title: `Topic ${t + 1}`, date: m.date, iconColor: 0x6fb9f0 });
   }
-  for (let i = 0; i < bigFiles; i++) push({ text: `big file ${i}`, entities: [], post: true, media: c.media.big(date, i) });
+  for (let i = 0; i < bigFiles; i++) {
+    push({ text: `big file ${i}`, entities: [], post: true, media: c.media.big(date, i) });
+  }
   const every = files > 0 ? Math.max(1, Math.floor(g.messages / files)) : Infinity;
   let made = 0;
   for (let i = chat.messages.length; i < g.messages; i++) {
     const { text, entities } = genText(rng, c.users);
-    const m: Omit<WMessage, "id" | "date"> = { text, entities, from: sender(), post: chat.kind === "channel" || undefined };
+    const m: Omit<WMessage, "id" | "date"> = {
+      text,
+      entities,
+      from: sender(),
+      post: chat.kind === "channel" || undefined,
+    };
     if (m.from?.kind === "user" && m.from.id === b.world.selfUserId) m.out = true;
     let mediaList: WMedia[] = [];
     if (made < files && i % every === 0) mediaList = c.media.next(date, made++);
@@ -153,7 +185,15 @@ function _fill(c: Ctx, chat: WChat, files: number, bigFiles: number): void {
     _decorate(c, chat, m, id);
     if (mediaList.length > 1) {
       const gid = BigInt(hash32(chat.id, id, "album")) + 1n;
-      for (const [k, md] of mediaList.entries()) push({ ...m, text: k === 0 ? m.text : "", entities: k === 0 ? m.entities : [], media: md, groupedId: gid });
+      for (const [k, md] of mediaList.entries()) {
+        push({
+          ...m,
+          text: k === 0 ? m.text : "",
+          entities: k === 0 ? m.entities : [],
+          media: md,
+          groupedId: gid,
+        });
+      }
     } else push({ ...m, media: mediaList[0] });
   }
   if (common) b.world.nextCommonId = id;
@@ -169,7 +209,9 @@ function _decorate(c: Ctx, chat: WChat, m: Omit<WMessage, "id" | "date">, nextId
   }
   if (cand && (!cand.action || cand.action.type === "topic_created") && rng() < 0.2) {
     const to = cand;
-    if (!m.topicId || to.topicId === m.topicId) m.reply = { msgId: to.id, topId: m.topicId, forumTopic: m.topicId ? true : undefined };
+    if (!m.topicId || to.topicId === m.topicId) {
+      m.reply = { msgId: to.id, topId: m.topicId, forumTopic: m.topicId ? true : undefined };
+    }
   }
   if (rng() < 0.08) {
     const u = pick(rng, c.users);
@@ -179,13 +221,17 @@ function _decorate(c: Ctx, chat: WChat, m: Omit<WMessage, "id" | "date">, nextId
   }
   if (rng() < 0.04) m.viaBotId = c.bot.id;
   if (rng() < 0.1) m.editDate = c.g.start + nextId * 200;
-  if (rng() < 0.15) m.reactions = [{ emoji: "👍", count: 1 + Math.floor(rng() * 9) }, { emoji: "🔥", count: 1 }];
+  if (rng() < 0.15) {
+    m.reactions = [{ emoji: "👍", count: 1 + Math.floor(rng() * 9) }, { emoji: "🔥", count: 1 }];
+  }
   if (chat.kind === "channel") m.views = 10 + Math.floor(rng() * 5000);
   if (rng() < 0.01) m.pinned = true;
 }
 
 function _comments(c: Ctx, channel: WChat): void {
-  const group = c.b.chat("supergroup", channel.id + 60000000n, `${channel.title} chat`, { linkedChatId: channel.id });
+  const group = c.b.chat("supergroup", channel.id + 60000000n, `${channel.title} chat`, {
+    linkedChatId: channel.id,
+  });
   group.participants.push(...c.users.map((u) => u.id));
   channel.linkedChatId = group.id;
   let id = 1, date = channel.messages[0]?.date ?? c.g.start;
@@ -206,7 +252,14 @@ function _comments(c: Ctx, channel: WChat): void {
     for (let k = 0; k < n; k++) {
       const { text, entities } = genText(c.rng, c.users);
       const from = { kind: "user" as const, id: pick(c.rng, c.users).id };
-      group.messages.push({ id: id++, date: date + k + 1, text, entities, from, reply: { msgId: copy.id, topId: copy.id } });
+      group.messages.push({
+        id: id++,
+        date: date + k + 1,
+        text,
+        entities,
+        from,
+        reply: { msgId: copy.id, topId: copy.id },
+      });
     }
   }
 }

@@ -21,22 +21,55 @@ export class GenMedia {
     const size = this._size(this.g.fileSize);
     const blob = this.b.blob(size);
     const d = Math.max(1, Math.floor(size / 40000));
-    const thumb = (w: number, h: number): WPhotoSize => ({ type: "m", w, h, blob: this.b.blob(1500 + (size % 4000)) });
+    const thumb = (w: number, h: number): WPhotoSize => ({
+      type: "m",
+      w,
+      h,
+      blob: this.b.blob(1500 + (size % 4000)),
+    });
     const doc = (mime: string, attrs: Parameters<WorldBuilder["document"]>[3], t?: WPhotoSize) =>
       ({ kind: "document", doc: this.b.document(date, mime, blob, attrs, t) }) as WMedia;
     switch (kind) {
       case "video":
-        return [doc("video/mp4", { video: { w: 1280, h: 720, duration: d, supportsStreaming: true }, fileName: `clip_${n}.mp4` }, thumb(320, 180))];
+        return [
+          doc("video/mp4", {
+            video: { w: 1280, h: 720, duration: d, supportsStreaming: true },
+            fileName: `clip_${n}.mp4`,
+          }, thumb(320, 180)),
+        ];
       case "round":
-        return [doc("video/mp4", { video: { w: 384, h: 384, duration: Math.min(d, 60), round: true } }, thumb(320, 320))];
+        return [
+          doc(
+            "video/mp4",
+            { video: { w: 384, h: 384, duration: Math.min(d, 60), round: true } },
+            thumb(320, 320),
+          ),
+        ];
       case "voice":
-        return [doc("audio/ogg", { audio: { duration: d, voice: true, waveform: new Uint8Array([1, 5, 9, 31, 2]) } })];
+        return [
+          doc("audio/ogg", {
+            audio: { duration: d, voice: true, waveform: new Uint8Array([1, 5, 9, 31, 2]) },
+          }),
+        ];
       case "audio":
-        return [doc("audio/mpeg", { audio: { duration: d, title: `Song ${n}`, performer: "Gen Band" }, fileName: `song_${n}.mp3` }, thumb(320, 320))];
+        return [
+          doc("audio/mpeg", {
+            audio: { duration: d, title: `Song ${n}`, performer: "Gen Band" },
+            fileName: `song_${n}.mp3`,
+          }, thumb(320, 320)),
+        ];
       case "sticker":
-        return [doc("image/webp", { sticker: { alt: "😀" }, imageSize: { w: 512, h: 512 } }, thumb(128, 128))];
+        return [
+          doc("image/webp", { sticker: { alt: "😀" }, imageSize: { w: 512, h: 512 } }, thumb(128, 128)),
+        ];
       case "animation":
-        return [doc("video/mp4", { video: { w: 320, h: 240, duration: 2 }, animated: true, fileName: "anim.mp4" }, thumb(320, 240))];
+        return [
+          doc(
+            "video/mp4",
+            { video: { w: 320, h: 240, duration: 2 }, animated: true, fileName: "anim.mp4" },
+            thumb(320, 240),
+          ),
+        ];
       default:
         return [doc("application/pdf", { fileName: `report_${n}.pdf` })];
     }

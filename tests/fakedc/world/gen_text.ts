@@ -44,7 +44,12 @@ export function genText(
   return { text: t.text, entities: t.entities };
 }
 
-function _decorated(rng: () => number, t: TextBuf, word: string, mentions: { username?: string; id: bigint }[]): void {
+function _decorated(
+  rng: () => number,
+  t: TextBuf,
+  word: string,
+  mentions: { username?: string; id: bigint }[],
+): void {
   const u = pick(rng, mentions);
   const kind = Math.floor(rng() * 19);
   switch (kind) {
@@ -83,7 +88,10 @@ function _decorated(rng: () => number, t: TextBuf, word: string, mentions: { use
     case 16:
       return t.add(`${word} said the ${pick(rng, WORDS)}`, { type: "blockquote" });
     case 17:
-      return t.add(pick(rng, EMOJI), { type: "custom_emoji", documentId: 5368324170671202286n + BigInt(kind) });
+      return t.add(pick(rng, EMOJI), {
+        type: "custom_emoji",
+        documentId: 5368324170671202286n + BigInt(kind),
+      });
     default:
       return t.add(`${word} ${pick(rng, EMOJI)}`, { type: "bold" });
   }

@@ -82,7 +82,9 @@ function _message(b: WorldBuilder, media: ExportMedia, chat: WChat, m: Json): WM
   if (chat.kind === "channel" && (!from || from.kind === "channel")) msg.post = true;
   else if (from) msg.from = from;
   if (from?.kind === "user" && from.id === b.world.selfUserId) msg.out = true;
-  if (m.edited !== undefined || m.edited_unixtime !== undefined) msg.editDate = _time(m.edited_unixtime, m.edited);
+  if (m.edited !== undefined || m.edited_unixtime !== undefined) {
+    msg.editDate = _time(m.edited_unixtime, m.edited);
+  }
   if (typeof m.reply_to_message_id === "number") msg.reply = { msgId: m.reply_to_message_id };
   if (m.forwarded_from !== undefined || m.forwarded_from_id !== undefined) {
     msg.fwd = { date, fromName: m.forwarded_from ?? undefined };
@@ -110,7 +112,9 @@ function _action(b: WorldBuilder, m: Json): WAction {
   if (typeof m.message_id === "number") a.messageId = m.message_id;
   if (m.duration_seconds !== undefined) a.duration = Number(m.duration_seconds);
   if (Array.isArray(m.members)) {
-    a.userIds = m.members.map((name: Json) => b.user(hash63("member", name) & 0xffffffffn, String(name ?? "")).id);
+    a.userIds = m.members.map((name: Json) =>
+      b.user(hash63("member", name) & 0xffffffffn, String(name ?? "")).id
+    );
   }
   if (m.text && typeof m.text === "string") a.text = m.text;
   return a;
@@ -133,13 +137,19 @@ function _forumTopics(chat: WChat): void {
   const created = chat.messages.filter((m) => m.action?.type === "topic_created");
   if (created.length === 0) return;
   chat.kind = "forum";
-  chat.topics = created.map((m) => ({ id: m.id, title: m.action?.title ?? "", date: m.date, iconColor: 0x6fb9f0 }));
+  chat.topics = created.map((m) => ({
+    id: m.id,
+    title: m.action?.title ?? "",
+    date: m.date,
+    iconColor: 0x6fb9f0,
+  }));
   const byId = new Map(chat.messages.map((m) => [m.id, m]));
   for (const m of [...chat.messages].sort((x, y) => x.id - y.id)) {
     if (m.action?.type === "topic_created") m.topicId = m.id;
     else if (m.reply) {
       const parent = byId.get(m.reply.msgId);
-      const top = parent?.topicId ?? (chat.topics.some((t) => t.id === m.reply!.msgId) ? m.reply.msgId : undefined);
+      const top = parent?.topicId ??
+        (chat.topics.some((t) => t.id === m.reply!.msgId) ? m.reply.msgId : undefined);
       if (top !== undefined) {
         m.topicId = top;
         m.reply = { msgId: m.reply.msgId, topId: m.reply.msgId === top ? undefined : top, forumTopic: true };

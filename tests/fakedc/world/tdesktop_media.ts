@@ -50,7 +50,11 @@ export class ExportMedia {
       };
     }
     if (m.location_information) {
-      return { kind: "geo", lat: Number(m.location_information.latitude), long: Number(m.location_information.longitude) };
+      return {
+        kind: "geo",
+        lat: Number(m.location_information.latitude),
+        long: Number(m.location_information.longitude),
+      };
     }
     if (m.contact_information) {
       const c = m.contact_information;
@@ -82,7 +86,9 @@ export class ExportMedia {
     else if (type === "voice_message") attrs.audio = { duration, voice: true };
     else if (type === "audio_file") attrs.audio = { duration, title: m.title, performer: m.performer };
     else if (w && h) attrs.imageSize = { w, h };
-    if (name && type !== "voice_message" && type !== "video_message" && type !== "sticker") attrs.fileName = name;
+    if (name && type !== "voice_message" && type !== "video_message" && type !== "sticker") {
+      attrs.fileName = name;
+    }
     const mime = String(m.mime_type ?? (type ? MIME[type] : "application/octet-stream"));
     let thumb: WPhotoSize | undefined;
     if (m.thumbnail !== undefined) {

@@ -149,11 +149,16 @@ function _reactions(env: TlEnv, list: { emoji: string; count: number }[]): Tl {
   const A = env.A;
   // Layer 145 replaced the plain emoji string with the Reaction type.
   const r = (e: string) => (A.ReactionEmoji ? new A.ReactionEmoji({ emoticon: e }) : e);
-  return new A.MessageReactions({ results: list.map((x) => new A.ReactionCount({ reaction: r(x.emoji), count: x.count })) });
+  return new A.MessageReactions({
+    results: list.map((x) => new A.ReactionCount({ reaction: r(x.emoji), count: x.count })),
+  });
 }
 
 /** Users and chats an answer must carry for its messages (and the chats themselves). */
-export function peersFor(env: TlEnv, items: { chat: WChat; msgs: WMessage[] }[]): { users: Tl[]; chats: Tl[] } {
+export function peersFor(
+  env: TlEnv,
+  items: { chat: WChat; msgs: WMessage[] }[],
+): { users: Tl[]; chats: Tl[] } {
   const userIds = new Set<bigint>([env.me]);
   const chatKeys = new Set<string>();
   const addPeer = (p?: WPeer) => {
@@ -172,7 +177,11 @@ export function peersFor(env: TlEnv, items: { chat: WChat; msgs: WMessage[] }[])
       for (const u of m.action?.userIds ?? []) userIds.add(u);
     }
   }
-  const users = [...userIds].map((id) => env.world.users.get(id)).filter((u) => u).map((u) => userToTl(env, u!));
-  const chats = [...chatKeys].map((k) => env.world.chats.get(k)).filter((c) => c).map((c) => chatToTl(env, c!));
+  const users = [...userIds].map((id) => env.world.users.get(id)).filter((u) => u).map((u) =>
+    userToTl(env, u!)
+  );
+  const chats = [...chatKeys].map((k) => env.world.chats.get(k)).filter((c) => c).map((c) =>
+    chatToTl(env, c!)
+  );
   return { users, chats };
 }

@@ -82,25 +82,31 @@ export function documentToTl(env: MediaEnv, d: WDocument): Tl {
   if (a.imageSize) attributes.push(new A.DocumentAttributeImageSize(a.imageSize));
   if (a.animated) attributes.push(new A.DocumentAttributeAnimated());
   if (a.sticker) {
-    attributes.push(new A.DocumentAttributeSticker({ alt: a.sticker.alt, stickerset: new A.InputStickerSetEmpty() }));
+    attributes.push(
+      new A.DocumentAttributeSticker({ alt: a.sticker.alt, stickerset: new A.InputStickerSetEmpty() }),
+    );
   }
   if (a.video) {
-    attributes.push(new A.DocumentAttributeVideo({
-      roundMessage: a.video.round || undefined,
-      supportsStreaming: a.video.supportsStreaming || undefined,
-      duration: a.video.duration,
-      w: a.video.w,
-      h: a.video.h,
-    }));
+    attributes.push(
+      new A.DocumentAttributeVideo({
+        roundMessage: a.video.round || undefined,
+        supportsStreaming: a.video.supportsStreaming || undefined,
+        duration: a.video.duration,
+        w: a.video.w,
+        h: a.video.h,
+      }),
+    );
   }
   if (a.audio) {
-    attributes.push(new A.DocumentAttributeAudio({
-      voice: a.audio.voice || undefined,
-      duration: a.audio.duration,
-      title: a.audio.title,
-      performer: a.audio.performer,
-      waveform: a.audio.waveform ? Buffer.from(a.audio.waveform) : undefined,
-    }));
+    attributes.push(
+      new A.DocumentAttributeAudio({
+        voice: a.audio.voice || undefined,
+        duration: a.audio.duration,
+        title: a.audio.title,
+        performer: a.audio.performer,
+        waveform: a.audio.waveform ? Buffer.from(a.audio.waveform) : undefined,
+      }),
+    );
   }
   if (a.fileName !== undefined) attributes.push(new A.DocumentAttributeFilename({ fileName: a.fileName }));
   return new A.Document({
@@ -143,7 +149,11 @@ export function mediaToTl(env: MediaEnv, m: WMedia): Tl {
         }),
         results: new A.PollResults({
           results: m.answers.map((a, i) =>
-            new A.PollAnswerVoters({ option: Buffer.from([i]), voters: a.voters, chosen: a.chosen || undefined })
+            new A.PollAnswerVoters({
+              option: Buffer.from([i]),
+              voters: a.voters,
+              chosen: a.chosen || undefined,
+            })
           ),
           totalVoters: m.totalVoters,
         }),
