@@ -3,14 +3,31 @@ import { EXIT_CODE_HELP, ExitCode } from "../core/exit_codes.ts";
 import { VERSION } from "../core/version.ts";
 import type { AnyCommand, CliIo, CliState } from "./runtime.ts";
 import { configCommand } from "./commands/config.ts";
+import { loginCommand } from "./commands/login.ts";
+import { logoutCommand } from "./commands/logout.ts";
+import { whoamiCommand } from "./commands/whoami.ts";
+import { chatsCommand } from "./commands/chats.ts";
 import { completionsCommand } from "./commands/completions.ts";
 import { doctorCommand } from "./commands/doctor.ts";
+import { statusCommand } from "./commands/status.ts";
+import { jobsCommand } from "./commands/jobs.ts";
+import { importCommand } from "./commands/import.ts";
 
 /** A function that builds one top-level command. */
 export type CommandFactory = (io: CliIo, state: CliState) => AnyCommand;
 
 /** The command list; each later command adds its factory here. */
-export const COMMANDS: CommandFactory[] = [configCommand, doctorCommand];
+export const COMMANDS: CommandFactory[] = [
+  configCommand,
+  doctorCommand,
+  loginCommand,
+  logoutCommand,
+  whoamiCommand,
+  chatsCommand,
+  importCommand,
+  statusCommand,
+  jobsCommand,
+];
 
 /** Builds the whole command tree for one run. */
 export function buildProgram(io: CliIo, state: CliState): AnyCommand {

@@ -1,0 +1,61 @@
+import { Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
+import { importTdesktop, type ImportTdesktopResult } from "../../app/import_tdesktop.ts";
+import { ExitCode } from "../../core/exit_codes.ts";
+import { MEDIA_KINDS, type MediaKind } from "../../core/message.ts";
+import { type AnyCommand, type CliIo, type CliState, makeAction } from "../runtime.ts";
+
+const EXAMPLES = `
+Examples:
+  tgpipe import tdesktop ~/Downloads/Telegram\\ Desktop/ChatExport_2024-05-01 --out vault
+  tgpipe import tdesktop ./DataExport_2024-05-01 --out vault --layout day --media photo,video
+  tgpipe --json import tdesktop ./export --out vault --media none | jq 'select(.type=="result")'
+
+Reads single-chat and whole-account result.json exports (and folders of exported.json slices).
+The output format is the one of \`tgpipe export\`: see docs/export-format.md.`;
+
+/** `tgpipe import tdesktop <dir> --out DIR`: Telegram Desktop JSON export -> notes and JSON lines. */
+export function importCommand(io: CliIo, state: CliState): AnyCommand {
+  const cmd = new Command("import").description("Import chat history exported by other tools");
+  cmd.command("tdesktop")
+    .description("Turn a Telegram Desktop JSON export into Markdown notes, messages.jsonl and media")
+    .argument("<export-dir>", "folder holding result.json (or exported.json slices)")
+    .requiredOption("--out <dir>", "output folder (an Obsidian vault works)")
+    .addOption(
+      new Option("--layout <layout>", "one note per message (albums grouped) or per day")
+        .choices(["message", "day"] as const).default("message" as const),
+    )
+    .addOption(
+      new Option("--media <kinds>", `media to copy: all, none, or a list of ${MEDIA_KINDS.join(",")}`)
+        .argParser(_mediaKinds).default(new Set(MEDIA_KINDS), "all"),
+    )
+    .addHelpText("after", EXAMPLES)
+    .action(makeAction(io, state, async (rt, dir, flags) => {
+      const res = await importTdesktop(dir, {
+        out: flags.out,
+        layout: flags.layout,
+        mediaKinds: flags.media,
+        emit: rt.emit,
+        signal: rt.signal,
+      });
+      rt.result("import", res, () => _human(res));
+      return res.failed > 0 ? ExitCode.PARTIAL : ExitCode.OK;
+    }));
+  return cmd;
+}
+
+function _human(r: ImportTdesktopResult): string {
+  const missing = r.media_missing > 0 ? `, ${r.media_missing} media not in the export` : "";
+  return `Imported ${r.chats.length} chats, ${r.messages} messages, ${r.media_files} media files${missing} into ${r.out}\n`;
+}
+
+function _mediaKinds(v: string): Set<MediaKind> {
+  const parts = v.split(",").map((s) => s.trim().toLowerCase()).filter((s) => s.length > 0);
+  if (parts.length === 1 && parts[0] === "all") return new Set(MEDIA_KINDS);
+  if (parts.length === 1 && parts[0] === "none") return new Set();
+  for (const p of parts) {
+    if (!(MEDIA_KINDS as readonly string[]).includes(p)) {
+      throw new InvalidArgumentError(`unknown media kind "${p}" (all, none, ${MEDIA_KINDS.join(", ")})`);
+    }
+  }
+  return new Set(parts as MediaKind[]);
+}

@@ -1,0 +1,318 @@
+/**
+ * Reads Telegram Desktop JSON exports into tgpipe's message model: a single-chat result.json,
+ * a whole-account result.json (chats.list and left_chats.list), and the tgif layout (folders
+ * of exported.json + metadata.json slices of one chat, some in the older format without
+ * date_unixtime/text_entities). Slices of the same chat are merged by message id.
+ * Media `ref`s are paths relative to the directory given, with "/" separators.
+ */
+import { dirname, join, relative } from "node:path";
+import { UsageError } from "../core/errors.ts";
+import type { Chat, ChatKind, Media, MediaKind, Message, MessageEntity, PeerRef } from "../core/message.ts";
+
+/** One chat found in an export. */
+export interface TdesktopChat {
+  chat: Chat;
+  /** Ascending by id, without duplicates. */
+  messages: Message[];
+  /** The account left this chat (whole-account exports list these apart). */
+  left: boolean;
+}
+
+/** What {@link readTdesktopExport} found. */
+export interface TdesktopExport {
+  format: "single" | "account" | "tgif";
+  /** The JSON files read, relative to the directory. */
+  files: string[];
+  chats: TdesktopChat[];
+}
+
+// deno-lint-ignore no-explicit-any
+type Json = any;
+
+const KINDS: Record<string, ChatKind> = {
+  personal_chat: "user",
+  bot_chat: "bot",
+  saved_messages: "saved",
+  private_group: "group",
+  private_supergroup: "supergroup",
+  public_supergroup: "supergroup",
+  private_channel: "channel",
+  public_channel: "channel",
+};
+const MEDIA_TYPES: Record<string, MediaKind> = {
+  sticker: "sticker",
+  animation: "animation",
+  video_file: "video",
+  video_message: "round",
+  voice_message: "voice",
+  audio_file: "audio",
+};
+const NOT_INCLUDED = /^\(File .*not included/i;
+
+/**
+ * Reads every Telegram Desktop export in `dir` (searched two levels deep).
+ *
+ * @throws {UsageError} when `dir` is missing, not a directory, or holds no export
+ * @example
+ * ```ts
+ * const { chats } = await readTdesktopExport("./ChatExport_2024-01-01");
+ * ```
+ */
+export async function readTdesktopExport(
+  dir: string,
+  opts: { signal?: AbortSignal } = {},
+): Promise<TdesktopExport> {
+  const st = await Deno.stat(dir).catch(() => undefined);
+  if (!st) throw new UsageError(`Export directory not found: ${dir}`, { path: dir });
+  if (!st.isDirectory) throw new UsageError(`Not a directory: ${dir}`, { path: dir });
+  const files = await _findExports(dir, 2);
+  if (files.length === 0) {
+    throw new UsageError(`Not a Telegram Desktop export (no result.json or exported.json): ${dir}`, {
+      path: dir,
+    });
+  }
+  const byId = new Map<number, TdesktopChat>();
+  let format: TdesktopExport["format"] = "single";
+  for (const file of files) {
+    opts.signal?.throwIfAborted();
+    let j: Json;
+    try {
+      j = JSON.parse(await Deno.readTextFile(file));
+    } catch (err) {
+      throw new UsageError(`Not a valid export file: ${file}: ${err instanceof Error ? err.message : err}`, {
+        path: file,
+      });
+    }
+    const base = relative(dir, dirname(file));
+    if (file.endsWith("exported.json")) format = "tgif";
+    const self = j.personal_information?.user_id;
+    if (Array.isArray(j.chats?.list) || Array.isArray(j.left_chats?.list)) {
+      format = "account";
+      for (const c of j.chats?.list ?? []) _merge(byId, _chat(c, base, false, self));
+      for (const c of j.left_chats?.list ?? []) _merge(byId, _chat(c, base, true, self));
+    } else if (Array.isArray(j.messages)) _merge(byId, _chat(j, base, false, self));
+    else {throw new UsageError(`Not a Telegram Desktop export file (no messages or chats): ${file}`, {
+        path: file,
+      });}
+  }
+  const chats = [...byId.values()];
+  for (const c of chats) {
+    const seen = new Map<number, Message>();
+    for (const m of c.messages) seen.set(m.id, m);
+    c.messages = [...seen.values()].sort((a, b) => a.id - b.id);
+  }
+  return { format, files: files.map((f) => _slash(relative(dir, f))), chats };
+}
+
+async function _findExports(dir: string, depth: number): Promise<string[]> {
+  const found: string[] = [];
+  const subdirs: string[] = [];
+  for await (const e of Deno.readDir(dir)) {
+    if (e.isFile && (e.name === "result.json" || e.name === "exported.json")) found.push(join(dir, e.name));
+    else if (e.isDirectory) subdirs.push(join(dir, e.name));
+  }
+  if (found.length > 0 || depth === 0) return found;
+  const nested = await Promise.all(subdirs.sort().map((d) => _findExports(d, depth - 1)));
+  return nested.flat();
+}
+
+function _merge(byId: Map<number, TdesktopChat>, c: TdesktopChat): void {
+  const prev = byId.get(c.chat.id);
+  if (prev) prev.messages.push(...c.messages);
+  else byId.set(c.chat.id, c);
+}
+
+function _chat(j: Json, base: string, left: boolean, self: unknown): TdesktopChat {
+  const kind = KINDS[j.type] ?? "supergroup";
+  const rawId = j.id ?? (kind === "saved" ? self : undefined) ?? 0;
+  const id = Number(rawId);
+  if (!Number.isSafeInteger(id)) throw new UsageError(`Bad chat id in export: ${rawId}`);
+  const chat: Chat = {
+    id,
+    kind,
+    title: String(j.name ?? (kind === "saved" ? "Saved Messages" : `Chat ${id}`)),
+  };
+  const messages: Message[] = [];
+  for (const m of j.messages ?? []) {
+    if (typeof m?.id === "number" && m.id > 0) messages.push(_message(m, id, base));
+  }
+  return { chat, messages, left };
+}
+
+function _message(m: Json, chatId: number, base: string): Message {
+  const { text, entities } = parseTdesktopText(m.text_entities ?? m.text);
+  const msg: Message = {
+    id: m.id,
+    chat_id: chatId,
+    date: _time(m.date_unixtime, m.date) ?? 0,
+    text,
+    entities,
+  };
+  const edit = _time(m.edited_unixtime, m.edited);
+  if (edit !== undefined) msg.edit_date = edit;
+  const author = _peer(m.from, m.from_id);
+  if (author && m.type !== "service") msg.author = author;
+  if (m.author) msg.post_author = String(m.author);
+  if (typeof m.reply_to_message_id === "number") {
+    msg.reply_to = { message_id: m.reply_to_message_id };
+    const peer = _peer(undefined, m.reply_to_peer_id);
+    if (peer?.id !== undefined && peer.id !== chatId) msg.reply_to.chat_id = peer.id;
+  }
+  if (m.forwarded_from !== undefined || m.forwarded_from_id !== undefined || m.saved_from !== undefined) {
+    const from = _peer(m.forwarded_from ?? m.saved_from ?? undefined, m.forwarded_from_id);
+    msg.forward = { from_name: from?.name, from_id: from?.id, from_kind: from?.kind };
+  }
+  if (m.via_bot) msg.via_bot = { username: String(m.via_bot).replace(/^@/, "") };
+  if (m.type === "service") {
+    msg.service = { type: String(m.action ?? "other"), actor: _peer(m.actor, m.actor_id) };
+    if (m.title !== undefined) msg.service.title = String(m.title);
+    if (Array.isArray(m.members)) msg.service.members = m.members.map((x: unknown) => String(x ?? "?"));
+    if (typeof m.message_id === "number") msg.service.message_id = m.message_id;
+    if (typeof m.duration_seconds === "number") msg.service.duration = m.duration_seconds;
+    if (m.discard_reason !== undefined) msg.service.data = { discard_reason: m.discard_reason };
+  }
+  const media = _media(m, base);
+  if (media) msg.media = media;
+  if (m.poll) {
+    msg.poll = {
+      question: String(m.poll.question ?? ""),
+      closed: m.poll.closed === true,
+      total_voters: m.poll.total_voters,
+      answers: (m.poll.answers ?? []).map((a: Json) => ({
+        text: String(a.text ?? ""),
+        voters: a.voters,
+        chosen: a.chosen,
+      })),
+    };
+  }
+  if (m.location_information) {
+    const l = m.location_information;
+    msg.location = { latitude: Number(l.latitude), longitude: Number(l.longitude) };
+    if (m.live_location_period_seconds) msg.location.live_period = m.live_location_period_seconds;
+    if (m.place_name) msg.location.venue = { title: String(m.place_name), address: m.address };
+  }
+  if (m.contact_information) {
+    const c = m.contact_information;
+    msg.contact = {
+      first_name: c.first_name || undefined,
+      last_name: c.last_name || undefined,
+      phone: c.phone_number,
+    };
+  }
+  if (Array.isArray(m.reactions)) {
+    msg.reactions = m.reactions.map((r: Json) => ({
+      emoji: r.emoji,
+      custom_emoji_id: r.document_id,
+      paid: r.type === "paid" || undefined,
+      count: Number(r.count ?? 0),
+    }));
+  }
+  return msg;
+}
+
+function _media(m: Json, base: string): Media | undefined {
+  const ref = (
+    p: unknown,
+  ) => (typeof p === "string" && p.length > 0 && !NOT_INCLUDED.test(p) ? _slash(join(base, p)) : undefined);
+  let media: Media | undefined;
+  if (m.photo !== undefined) {
+    media = { kind: "photo", ref: ref(m.photo), size: m.photo_file_size };
+  } else if (m.file !== undefined || m.media_type !== undefined) {
+    media = { kind: MEDIA_TYPES[m.media_type] ?? "document", ref: ref(m.file), thumb_ref: ref(m.thumbnail) };
+    if (m.file_name) media.file_name = String(m.file_name);
+    else if (media.ref) media.file_name = media.ref.split("/").at(-1);
+    if (m.mime_type) media.mime_type = String(m.mime_type);
+    if (typeof m.file_size === "number") media.size = m.file_size;
+    if (typeof m.duration_seconds === "number") media.duration = m.duration_seconds;
+    if (m.sticker_emoji) media.emoji = String(m.sticker_emoji);
+    if (m.performer) media.performer = String(m.performer);
+    if (m.title) media.title = String(m.title);
+  }
+  if (!media) return undefined;
+  if (media.ref === undefined) delete media.ref;
+  if (media.thumb_ref === undefined) delete media.thumb_ref;
+  if (media.size === undefined) delete media.size;
+  if (typeof m.width === "number") media.width = m.width;
+  if (typeof m.height === "number") media.height = m.height;
+  if (m.media_spoiler === true) media.spoiler = true;
+  return media;
+}
+
+/**
+ * Flattens Desktop's text (a string, or an array of strings and `{type, text, ...}` parts, or
+ * `text_entities`) into text plus entities with UTF-16 offsets.
+ */
+export function parseTdesktopText(raw: unknown): { text: string; entities: MessageEntity[] } {
+  if (typeof raw === "string") return { text: raw, entities: [] };
+  if (!Array.isArray(raw)) return { text: "", entities: [] };
+  let text = "";
+  const entities: MessageEntity[] = [];
+  for (const part of raw) {
+    const s = typeof part === "string" ? part : String(part?.text ?? "");
+    const offset = text.length;
+    text += s;
+    if (typeof part === "string" || s.length === 0) continue;
+    const e = _entity(part, offset, s.length);
+    if (e) entities.push(e);
+  }
+  return { text, entities };
+}
+
+function _entity(p: Json, offset: number, length: number): MessageEntity | undefined {
+  const at = { offset, length };
+  switch (p.type) {
+    case "bold":
+    case "italic":
+    case "underline":
+    case "strikethrough":
+    case "spoiler":
+    case "code":
+    case "mention":
+    case "hashtag":
+    case "cashtag":
+    case "bot_command":
+    case "email":
+    case "phone":
+      return { ...at, type: p.type };
+    case "link":
+      return { ...at, type: "url" };
+    case "pre":
+      return p.language ? { ...at, type: "pre", language: String(p.language) } : { ...at, type: "pre" };
+    case "text_link":
+      return { ...at, type: "text_link", url: String(p.href ?? "") };
+    case "mention_name":
+      return { ...at, type: "mention_name", user_id: Number(p.user_id ?? 0) };
+    case "blockquote":
+      return p.collapsed ? { ...at, type: "blockquote", collapsed: true } : { ...at, type: "blockquote" };
+    case "custom_emoji":
+      return { ...at, type: "custom_emoji", document_id: String(p.document_id ?? "") };
+    default:
+      // plain, bank_card, unknown: no formatting.
+      return undefined;
+  }
+}
+
+function _peer(name: unknown, id: unknown): PeerRef | undefined {
+  const ref: PeerRef = {};
+  if (typeof name === "string") ref.name = name;
+  const m = typeof id === "string" ? /^(user|channel|chat)(\d+)$/.exec(id) : undefined;
+  if (m) {
+    ref.kind = m[1] as PeerRef["kind"];
+    ref.id = Number(m[2]);
+  } else if (typeof id === "number") ref.id = id;
+  return Object.keys(ref).length > 0 ? ref : undefined;
+}
+
+function _time(unix: unknown, iso: unknown): number | undefined {
+  if (unix !== undefined && unix !== null && Number.isFinite(Number(unix))) return Number(unix);
+  // Older exports only have local wall-clock time without a zone; it is read as UTC.
+  if (typeof iso === "string") {
+    const t = Date.parse(/[zZ]|[+-]\d\d:\d\d$/.test(iso) ? iso : `${iso}Z`);
+    if (Number.isFinite(t)) return Math.floor(t / 1000);
+  }
+  return undefined;
+}
+
+function _slash(p: string): string {
+  return p.replaceAll("\\", "/");
+}
