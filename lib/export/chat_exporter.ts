@@ -27,6 +27,9 @@ export interface ChatExportSummary {
   last_id?: number;
   first_date?: number;
   last_date?: number;
+  /** Notes of the first and last message (without ".md"). */
+  first_note?: string;
+  last_note?: string;
 }
 
 /**
@@ -123,6 +126,8 @@ export class ChatExporter {
     this.#sum.messages += album.length;
     this.#sum.first_id ??= first.id;
     this.#sum.first_date ??= first.date;
+    this.#sum.first_note ??= note;
+    this.#sum.last_note = note;
     this.#sum.last_id = album.at(-1)!.id;
     this.#sum.last_date = album.at(-1)!.date;
     this.#days.add(day);

@@ -41,9 +41,9 @@ export function renderChatIndex(
   }
   if (sum.layout === "day" && chat.kind !== "forum") {
     lines.push("## Days", "", ...opts.days.map((d) => `- [[${opts.layout.chatDir}/days/${d}|${d}]]`), "");
-  } else if (sum.first_id !== undefined && chat.kind !== "forum") {
-    lines.push(`First: [[${opts.layout.chatDir}/notes/${sum.first_id}|message ${sum.first_id}]]`);
-    lines.push(`Last: [[${opts.layout.chatDir}/notes/${sum.last_id}|message ${sum.last_id}]]`, "");
+  } else if (sum.first_note !== undefined) {
+    lines.push(`First: [[${sum.first_note}|message ${sum.first_id}]]`);
+    lines.push(`Last: [[${sum.last_note}|message ${sum.last_id}]]`, "");
   }
   const chatJson = JSON.stringify({ ...chat, export: sum }, null, 2) + "\n";
   return { indexMd: `---\n${fm}---\n\n${lines.join("\n")}`, chatJson };

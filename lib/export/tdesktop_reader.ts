@@ -100,6 +100,7 @@ export async function readTdesktopExport(
     const seen = new Map<number, Message>();
     for (const m of c.messages) seen.set(m.id, m);
     c.messages = [...seen.values()].sort((a, b) => a.id - b.id);
+    _inferAlbums(c.messages);
   }
   return { format, files: files.map((f) => _slash(relative(dir, f))), chats };
 }
@@ -114,6 +115,25 @@ async function _findExports(dir: string, depth: number): Promise<string[]> {
   if (found.length > 0 || depth === 0) return found;
   const nested = await Promise.all(subdirs.sort().map((d) => _findExports(d, depth - 1)));
   return nested.flat();
+}
+
+/**
+ * Desktop exports drop grouped_id; an album shows as consecutive photo/video messages from the
+ * same sender in the same second. Those get a synthetic `grouped_id` ("tdesktop:<first id>").
+ */
+function _inferAlbums(messages: Message[]): void {
+  const albumable = (m: Message) => m.media?.kind === "photo" || m.media?.kind === "video";
+  for (let i = 0; i < messages.length;) {
+    let j = i + 1;
+    const a = messages[i];
+    while (
+      albumable(a) && j < messages.length && albumable(messages[j]) &&
+      messages[j].id === messages[j - 1].id + 1 &&
+      messages[j].date === a.date && messages[j].author?.id === a.author?.id && j - i < 10
+    ) j++;
+    if (j - i > 1) { for (let k = i; k < j; k++) messages[k].grouped_id = `tdesktop:${a.id}`; }
+    i = j;
+  }
 }
 
 function _merge(byId: Map<number, TdesktopChat>, c: TdesktopChat): void {
