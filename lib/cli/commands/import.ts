@@ -15,7 +15,8 @@ The output format is the one of \`tgpipe export\`: see docs/export-format.md.`;
 
 /** `tgpipe import tdesktop <dir> --out DIR`: Telegram Desktop JSON export -> notes and JSON lines. */
 export function importCommand(io: CliIo, state: CliState): AnyCommand {
-  const cmd = new Command("import").description("Import chat history exported by other tools");
+  const cmd = new Command("import").description("Import chat history exported by other tools")
+    .addHelpText("after", EXAMPLES);
   cmd.command("tdesktop")
     .description("Turn a Telegram Desktop JSON export into Markdown notes, messages.jsonl and media")
     .argument("<export-dir>", "folder holding result.json (or exported.json slices)")
