@@ -32,7 +32,7 @@ export async function extractTool(source: string, opts: ExtractToolOptions): Pro
   // Copy under a unique name and rename: two tgpipe processes extracting at once both succeed.
   const tmp = `${target}.tmp-${crypto.randomUUID().slice(0, 8)}`;
   try {
-    await Deno.copyFile(source, tmp);
+    await _copy(source, tmp);
     await Deno.chmod(tmp, 0o755);
     const got = await _sha256(tmp, opts.signal);
     if (got !== srcHash) {
@@ -43,6 +43,13 @@ export async function extractTool(source: string, opts: ExtractToolOptions): Pro
     await Deno.remove(tmp).catch(() => {});
   }
   return target;
+}
+
+/** Streams the copy: the source may live in a compiled binary's read-only embedded file system. */
+async function _copy(from: string, to: string): Promise<void> {
+  const src = await Deno.open(from, { read: true });
+  const dst = await Deno.open(to, { write: true, createNew: true, mode: 0o700 });
+  await src.readable.pipeTo(dst.writable);
 }
 
 async function _ensureExecutable(path: string, mode: number | null): Promise<void> {
