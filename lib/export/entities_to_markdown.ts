@@ -222,5 +222,5 @@ function _linkTarget(e: MessageEntity, raw: string): string | undefined {
       break;
   }
   // Percent-encode what would end or break a Markdown link destination.
-  return url?.replace(/[\s()<>\\]/g, (c) => encodeURIComponent(c).replace("%5C", "%5C"));
+  return url?.replace(/[\s()<>\\]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0"));
 }

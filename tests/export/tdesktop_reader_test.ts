@@ -1,0 +1,203 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { UsageError } from "../../lib/core/errors.ts";
+import type { Message } from "../../lib/core/message.ts";
+import { parseTdesktopText, readTdesktopExport } from "../../lib/export/tdesktop_reader.ts";
+
+const DATA = new URL("../../../shared/data/tdesktop/", import.meta.url).pathname;
+const byId = (ms: Message[], id: number) => ms.find((m) => m.id === id)!;
+
+Deno.test("tdesktop: tgif slices merge per chat, old and new formats", async () => {
+  const exp = await readTdesktopExport(join(DATA, "tgif"));
+  assert.equal(exp.format, "tgif");
+  assert.equal(exp.files.length, 14);
+  const tu = exp.chats.find((c) => c.chat.id === 1712691810)!;
+  assert.equal(tu.chat.title, "Teknologi Umum v2.0");
+  assert.equal(tu.chat.kind, "supergroup");
+  const ids = tu.messages.map((m) => m.id);
+  assert.deepEqual(ids, [...ids].sort((a, b) => a - b));
+  assert.equal(new Set(ids).size, ids.length);
+  // Old-format slice (no date_unixtime): wall-clock time read as UTC; reply and edit kept.
+  const old = byId(tu.messages, 95366);
+  assert.equal(old.date, Date.UTC(2022, 8, 16, 21, 4, 27) / 1000);
+  assert.equal(old.edit_date, Date.UTC(2022, 8, 16, 21, 4, 57) / 1000);
+  assert.deepEqual(byId(tu.messages, 95364).reply_to, { message_id: 95359 });
+  assert.deepEqual(byId(tu.messages, 95364).author, { name: "Ahmad Tohir", kind: "user", id: 368718073 });
+  assert.equal(byId(tu.messages, 95370).forward?.from_name, "Ronny Gunawan ️");
+  // New format: date_unixtime wins.
+  assert.equal(byId(tu.messages, 249636).date, 1674835763);
+  // Poll with results.
+  const poll = byId(tu.messages, 632576).poll!;
+  assert.equal(poll.total_voters, 25);
+  assert.deepEqual(poll.answers.map((a) => [a.text, a.voters, a.chosen]), [["Tahu", 11, true], [
+    "Tidak",
+    14,
+    false,
+  ]]);
+  // Sticker, animation via bot, "(File not included...)".
+  const all = exp.chats.flatMap((c) => c.messages);
+  const sticker = byId(all, 10837).media!;
+  assert.equal(sticker.kind, "sticker");
+  assert.equal(sticker.emoji, "✨");
+  assert.equal(sticker.ref, "coorporate-speak/stickers/sticker (1).webp");
+  assert.equal(byId(all, 10906).via_bot?.username, "gif");
+  assert.equal(byId(all, 10906).media?.kind, "animation");
+  const missing = byId(all, 54863).media!;
+  assert.equal(missing.kind, "animation");
+  assert.equal(missing.ref, undefined);
+  assert.equal(missing.thumb_ref, undefined);
+});
+
+Deno.test("tdesktop: tg2md single chat, service message, entities, media kinds", async () => {
+  const exp = await readTdesktopExport(join(DATA, "tg2md"));
+  assert.equal(exp.format, "single");
+  const [{ chat, messages }] = exp.chats;
+  assert.deepEqual(chat, { id: 1292077344, kind: "channel", title: "test" });
+  const svc = byId(messages, 1);
+  assert.equal(svc.service?.type, "create_channel");
+  assert.deepEqual(svc.service?.actor, { name: "test", kind: "channel", id: 1292077344 });
+  const m5 = byId(messages, 5);
+  assert.deepEqual(m5.entities.map((e) => e.type), ["italic", "bold", "underline", "strikethrough", "pre"]);
+  assert.equal(m5.text.slice(m5.entities[4].offset), "monospace");
+  const m14 = byId(messages, 14);
+  assert.deepEqual(m14.entities.map((e) => e.type), ["text_link", "url", "email"]);
+  assert.equal(byId(messages, 7).media?.kind, "voice");
+  assert.equal(byId(messages, 8).media?.kind, "audio");
+  assert.equal(byId(messages, 22).media?.kind, "document");
+  assert.equal(byId(messages, 22).media?.thumb_ref, "files/dice.svg_thumb.jpg");
+  assert.equal(byId(messages, 3).media?.kind, "photo");
+  // Photos sent together become an album.
+  assert.deepEqual([23, 24, 25].map((id) => byId(messages, id).grouped_id), Array(3).fill("tdesktop:23"));
+  assert.equal(byId(messages, 26).grouped_id, undefined);
+});
+
+Deno.test("tdesktop: whole-account export (chats.list, left_chats) and every entity type", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const text = [
+      "a ",
+      { type: "bold", text: "b" },
+      { type: "italic", text: "i" },
+      { type: "underline", text: "u" },
+      { type: "strikethrough", text: "s" },
+      { type: "spoiler", text: "sp" },
+      { type: "code", text: "c" },
+      { type: "pre", text: "p", language: "go" },
+      { type: "text_link", text: "t", href: "https://x/" },
+      { type: "link", text: "x.y" },
+      { type: "mention", text: "@m" },
+      { type: "mention_name", text: "N", user_id: 7 },
+      { type: "hashtag", text: "#h" },
+      { type: "cashtag", text: "$C" },
+      { type: "bot_command", text: "/b" },
+      { type: "email", text: "e@x.y" },
+      { type: "phone", text: "+1" },
+      { type: "blockquote", text: "q", collapsed: true },
+      { type: "custom_emoji", text: "😀", document_id: "123" },
+      { type: "bank_card", text: "4111" },
+    ];
+    const account = {
+      personal_information: { user_id: 99, first_name: "Me" },
+      chats: {
+        about: "",
+        list: [
+          {
+            name: "Bob",
+            type: "personal_chat",
+            id: 5,
+            messages: [{
+              id: 1,
+              type: "message",
+              date: "2024-01-01T00:00:00",
+              date_unixtime: "1704067200",
+              from: "Bob",
+              from_id: "user5",
+              text,
+              text_entities: text.map((p) => typeof p === "string" ? { type: "plain", text: p } : p),
+              location_information: { latitude: 1.5, longitude: 2.5 },
+              place_name: "Cafe",
+              address: "Main st",
+              contact_information: { first_name: "Al", last_name: "", phone_number: "+100" },
+              reactions: [{ type: "emoji", count: 3, emoji: "👍" }],
+            }],
+          },
+          {
+            type: "saved_messages",
+            messages: [{
+              id: 2,
+              type: "message",
+              date_unixtime: "1704067201",
+              text: "note to self",
+              file: "../../etc/passwd",
+              media_type: "video_message",
+            }],
+          },
+        ],
+      },
+      left_chats: { about: "", list: [{ name: "Old group", type: "private_group", id: 6, messages: [] }] },
+    };
+    await Deno.writeTextFile(join(dir, "result.json"), JSON.stringify(account));
+    const exp = await readTdesktopExport(dir);
+    assert.equal(exp.format, "account");
+    assert.deepEqual(exp.chats.map((c) => [c.chat.id, c.chat.kind, c.left]), [[5, "user", false], [
+      99,
+      "saved",
+      false,
+    ], [6, "group", true]]);
+    const m = exp.chats[0].messages[0];
+    assert.deepEqual(m.entities.map((e) => e.type), [
+      "bold",
+      "italic",
+      "underline",
+      "strikethrough",
+      "spoiler",
+      "code",
+      "pre",
+      "text_link",
+      "url",
+      "mention",
+      "mention_name",
+      "hashtag",
+      "cashtag",
+      "bot_command",
+      "email",
+      "phone",
+      "blockquote",
+      "custom_emoji",
+    ]);
+    for (const e of m.entities) assert.ok(m.text.slice(e.offset, e.offset + e.length).length > 0);
+    assert.deepEqual(m.location, {
+      latitude: 1.5,
+      longitude: 2.5,
+      venue: { title: "Cafe", address: "Main st" },
+    });
+    assert.deepEqual(m.contact, { first_name: "Al", last_name: undefined, phone: "+100" });
+    assert.deepEqual(m.reactions, [{ emoji: "👍", custom_emoji_id: undefined, paid: undefined, count: 3 }]);
+    const saved = exp.chats[1].messages[0];
+    assert.equal(saved.media?.kind, "round");
+    // The reader keeps the hostile path as an opaque ref; the importer refuses it (safeJoin).
+    assert.equal(saved.media?.ref, "../../etc/passwd");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("tdesktop: UTF-16 offsets with astral characters", () => {
+  const { text, entities } = parseTdesktopText(["😀 ", { type: "bold", text: "𝐁x" }]);
+  assert.equal(text, "😀 𝐁x");
+  assert.deepEqual(entities, [{ offset: 3, length: 3, type: "bold" }]);
+});
+
+Deno.test("tdesktop: bad input is a UsageError", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await assert.rejects(readTdesktopExport(join(dir, "missing")), UsageError);
+    await assert.rejects(readTdesktopExport(dir), /Not a Telegram Desktop export/);
+    await Deno.writeTextFile(join(dir, "result.json"), "{not json");
+    await assert.rejects(readTdesktopExport(dir), UsageError);
+    await Deno.writeTextFile(join(dir, "result.json"), "{}");
+    await assert.rejects(readTdesktopExport(dir), UsageError);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
