@@ -33,7 +33,11 @@ export function renderBars(state: BarState, now: number, width: number, opts: Re
   for (const p of pauses) lines.push(_pause(p, now));
   const max = opts.maxItems ?? 8;
   const items = [...state.items.values()];
-  for (const item of items.slice(0, max)) lines.push(_item(item, now, cols));
+  const shown = items.slice(0, max);
+  // One name column for all items, so their bars line up; at most a third of the line.
+  const longest = Math.max(0, ...shown.map((i) => [...i.name].length));
+  const nameWidth = Math.max(8, Math.min(Math.floor(cols / 3), longest));
+  for (const item of shown) lines.push(_item(item, now, cols, nameWidth));
   if (items.length > max) {
     lines.push([{ text: `  … and ${items.length - max} more in flight`, color: "dim" }]);
   }
@@ -61,15 +65,13 @@ function _overall(state: BarState, now: number, cols: number): Segment[] {
   return _withBar([{ text: label, color: "cyan" }], label.length, fraction, stats, cols);
 }
 
-function _item(item: ItemBar, now: number, cols: number): Segment[] {
+function _item(item: ItemBar, now: number, cols: number, nameWidth: number): Segment[] {
   const speed = movingSpeed(item.samples, now);
   const stats: Segment[] = [
     { text: ` ${_bytes(item.done, item.total)}` },
     ..._speedEta(speed, item.done, item.total),
   ];
   const fraction = item.total ? item.done / item.total : undefined;
-  // The name takes what the bar and stats leave, up to a third of the line.
-  const nameWidth = Math.max(8, Math.min(Math.floor(cols / 3), item.name.length));
   return _withBar(
     [{ text: `  ${_truncate(item.name, nameWidth).padEnd(nameWidth)}` }],
     nameWidth + 2,
