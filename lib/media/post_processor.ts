@@ -5,16 +5,10 @@
 import type { Emit } from "../progress/events.ts";
 import type { ResolvedTool } from "./tool_types.ts";
 
-/** What Telegram calls the media of a message, as tgpipe names it. */
-export type MediaKind =
-  | "photo"
-  | "video"
-  | "voice"
-  | "audio"
-  | "round"
-  | "document"
-  | "sticker"
-  | "animation";
+import type { MediaKind } from "../core/message.ts";
+
+/** Media kinds are the message model's: photo, video, voice, audio, round, document, sticker, animation. */
+export type { MediaKind };
 
 /** One media file on disk, as export, download or `tgpipe transcribe` hands it over. */
 export interface MediaItem {

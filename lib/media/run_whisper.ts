@@ -7,6 +7,8 @@ import type { ResolvedTool } from "./tool_types.ts";
 /** How to run whisper-cli on one 16 kHz mono WAV chunk. */
 export interface RunWhisperOptions {
   model: string;
+  /** whisper-cli writes `<outPrefix>.json`: a scratch path, never beside the media. */
+  outPrefix: string;
   language?: string;
   threads?: number;
   /** Where the chunk starts in the whole media, added to every timestamp. */
@@ -19,14 +21,14 @@ export interface RunWhisperOptions {
 
 /**
  * Runs whisper-cli with JSON output (`-oj`) on `wav` and returns its segments on the whole media's
- * clock. The JSON is written next to the WAV (a scratch dir), read, and parsed.
+ * clock. The JSON goes to `<outPrefix>.json` in a scratch dir.
  */
 export async function runWhisper(
   whisperCli: ResolvedTool,
   wav: string,
   opts: RunWhisperOptions,
 ): Promise<{ language: string | undefined; segments: TranscriptSegment[] }> {
-  const prefix = wav.replace(/\.wav$/, "");
+  const prefix = opts.outPrefix;
   const args = ["-m", opts.model, "-f", wav, "-oj", "-of", prefix, "-np", "-l", opts.language ?? "auto"];
   if (opts.threads) args.push("-t", String(opts.threads));
   await runTool(whisperCli, args, { signal: opts.signal, timeoutMs: opts.timeoutMs, stdout: "discard" });

@@ -16,7 +16,7 @@ import { runTool } from "./run_tool.ts";
 import { runWhisper } from "./run_whisper.ts";
 import { formatTranscript, type Transcript, type TranscriptSegment } from "./subtitles.ts";
 import { TranscriptCache } from "./transcript_cache.ts";
-import { wavDuration } from "./wav_duration.ts";
+import { readWavInfo } from "./wav_info.ts";
 import { writeViaPart } from "./write_part.ts";
 
 const SPOKEN = new Set(["voice", "audio", "round", "video"]);
@@ -39,11 +39,8 @@ export const transcribeProcessor: PostProcessor = {
       if (ctx.previous.probe?.metadata.has_audio === false) {
         return { processor: "transcribe", status: "skipped", files: [], metadata: { reason: "no_audio" } };
       }
-      const { ffmpeg, whisperCli } = ctx.tools;
+      const { whisperCli } = ctx.tools;
       if (!whisperCli) throw new ToolMissingError("whisper-cli", "pass --whisper-cli; see `tgpipe doctor`");
-      if (!ffmpeg) {
-        throw new ToolMissingError("ffmpeg", "install ffmpeg or pass --ffmpeg; see `tgpipe doctor`");
-      }
       const model = await _modelSize(o.model);
       const cache = new TranscriptCache(ctx.cacheDir);
       const variant = TranscriptCache.variant({ path: o.model, size: model }, o.language ?? "auto");
@@ -81,8 +78,12 @@ async function _transcribe(path: string, o: TranscribeOptions, ctx: ProcessorCon
   const scratch = await Deno.makeTempDir({ dir: tmpRoot, prefix: "transcribe-" });
   try {
     const chunkSeconds = o.chunkSeconds ?? 600;
+    // Already what whisper.cpp wants (16 kHz mono s16 WAV, one chunk): no conversion needed.
+    if (await _whisperReady(path, chunkSeconds)) return await _whisperChunks([path], scratch, o, ctx);
+    const ffmpeg = ctx.tools.ffmpeg;
+    if (!ffmpeg) throw new ToolMissingError("ffmpeg", "install ffmpeg or pass --ffmpeg; see `tgpipe doctor`");
     // One ffmpeg pass decodes and cuts: whisper.cpp holds a whole input in memory, chunks bound it.
-    await runTool(ctx.tools.ffmpeg!, [
+    await runTool(ffmpeg, [
       "-hide_banner",
       "-nostdin",
       "-v",
@@ -110,34 +111,55 @@ async function _transcribe(path: string, o: TranscribeOptions, ctx: ProcessorCon
     if (chunks.length === 0) {
       throw new TgpipeError(`No audio decoded from ${path}`, { code: "CORRUPT_MEDIA", data: { path } });
     }
-    const segments: TranscriptSegment[] = [];
-    let offsetMs = 0;
-    let language: string | undefined;
-    for (const chunk of chunks) {
-      const chunkMs = Math.round((await wavDuration(chunk)) * 1000);
-      if (chunkMs === 0) continue;
-      const r = await runWhisper(ctx.tools.whisperCli!, chunk, {
-        model: o.model,
-        language: o.language,
-        threads: o.threads,
-        offsetMs,
-        chunkMs,
-        signal: ctx.signal,
-        timeoutMs: ctx.options.timeoutMs,
-      });
-      language ??= r.language;
-      segments.push(...r.segments);
-      offsetMs += chunkMs;
-    }
-    return {
-      language: language ?? o.language ?? "unknown",
-      duration_s: offsetMs / 1000,
-      text: segments.map((s) => s.text).join(" "),
-      segments,
-    };
+    return await _whisperChunks(chunks, scratch, o, ctx);
   } finally {
     await Deno.remove(scratch, { recursive: true }).catch(() => {});
   }
+}
+
+async function _whisperReady(path: string, chunkSeconds: number): Promise<boolean> {
+  if (!path.toLowerCase().endsWith(".wav")) return false;
+  try {
+    const w = await readWavInfo(path);
+    return w.format === 1 && w.channels === 1 && w.sample_rate === 16000 && w.bits === 16 &&
+      w.duration_s <= chunkSeconds;
+  } catch {
+    return false;
+  }
+}
+
+async function _whisperChunks(
+  chunks: string[],
+  scratch: string,
+  o: TranscribeOptions,
+  ctx: ProcessorContext,
+): Promise<Transcript> {
+  const segments: TranscriptSegment[] = [];
+  let offsetMs = 0;
+  let language: string | undefined;
+  for (const [i, chunk] of chunks.entries()) {
+    const chunkMs = Math.round((await readWavInfo(chunk)).duration_s * 1000);
+    if (chunkMs === 0) continue;
+    const r = await runWhisper(ctx.tools.whisperCli!, chunk, {
+      model: o.model,
+      outPrefix: join(scratch, `whisper_${String(i).padStart(5, "0")}`),
+      language: o.language,
+      threads: o.threads,
+      offsetMs,
+      chunkMs,
+      signal: ctx.signal,
+      timeoutMs: ctx.options.timeoutMs,
+    });
+    language ??= r.language;
+    segments.push(...r.segments);
+    offsetMs += chunkMs;
+  }
+  return {
+    language: language ?? o.language ?? "unknown",
+    duration_s: offsetMs / 1000,
+    text: segments.map((s) => s.text).join(" "),
+    segments,
+  };
 }
 
 async function _writeFormats(path: string, t: Transcript, options: MediaOptions): Promise<DerivedFile[]> {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { formatTranscript, type Transcript } from "../../lib/media/subtitles.ts";
 import { parseWhisperJson } from "../../lib/media/parse_whisper_json.ts";
-import { wavDuration } from "../../lib/media/wav_duration.ts";
+import { readWavInfo } from "../../lib/media/wav_info.ts";
 
 const T: Transcript = {
   language: "en",
@@ -47,7 +47,7 @@ Deno.test("whisper JSON segments are shifted by the chunk offset and clipped to 
   assert.throws(() => parseWhisperJson("not json", { offsetMs: 0 }), SyntaxError);
 });
 
-Deno.test("wavDuration walks RIFF chunks (LIST before data) and rejects non-WAV", async () => {
+Deno.test("readWavInfo walks RIFF chunks (LIST before data) and rejects non-WAV", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const pcm = 16000 * 2 * 3; // 3 s of 16 kHz mono s16
@@ -71,10 +71,16 @@ Deno.test("wavDuration walks RIFF chunks (LIST before data) and rejects non-WAV"
     const body = new Uint8Array(head.length + pcm);
     body.set(head);
     await Deno.writeFile(wav, body);
-    assert.equal(await wavDuration(wav), 3);
+    assert.deepEqual(await readWavInfo(wav), {
+      format: 1,
+      channels: 1,
+      sample_rate: 16000,
+      bits: 16,
+      duration_s: 3,
+    });
     const bad = join(dir, "b.wav");
     await Deno.writeTextFile(bad, "nope");
-    await assert.rejects(wavDuration(bad), SyntaxError);
+    await assert.rejects(readWavInfo(bad), SyntaxError);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -65,7 +65,7 @@ Deno.test("transcode of corrupt media or on timeout warns and leaves no half-wri
   }
 });
 
-Deno.test("transcode is not asked for when --transcode is off, and audio only with an audio codec", async () => {
+Deno.test("transcode is not asked for when --transcode is off, and audio only with an audio codec", () => {
   const item = { path: "/x/a.mp4", kind: "video" as const, size: 1 };
   assert.equal(transcodeProcessor.accepts(item, {}), false);
   assert.equal(

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { transcribeProcessor } from "../../lib/media/transcribe.ts";
 import type { Transcript } from "../../lib/media/subtitles.ts";
 import {
+  ffmpegMake,
   itemOf,
   listFiles,
   makeCtx,
@@ -99,6 +100,33 @@ Deno.test("long media is transcribed in chunks with offsets added", async () => 
     assert.ok(near(t.segments[2].start_ms, 20_000) && near(t.segments[2].end_ms, 25_000));
     assert.ok(near(t.duration_s! * 1000, 25_000));
     assert.equal(t.text, "hello world hello world hello world");
+  });
+});
+
+Deno.test("a 16 kHz mono WAV goes to whisper-cli as it is, without ffmpeg", async () => {
+  await withDirs(async (media, cache) => {
+    const wav = await ffmpegMake(join(media, "speech.wav"), [
+      "-f",
+      "lavfi",
+      "-i",
+      "sine=duration=2",
+      "-ar",
+      "16000",
+      "-ac",
+      "1",
+      "-c:a",
+      "pcm_s16le",
+    ]);
+    const ctx = await makeCtx(cache, { transcribe: { model: await testModel() } });
+    ctx.tools = { whisperCli: ctx.tools.whisperCli };
+    const r = await transcribeProcessor.run(await itemOf(wav, "audio"), ctx);
+    assert.equal(r.status, "ok", JSON.stringify(r.warning));
+    assert.deepEqual((r.metadata.transcript as Transcript).segments, [{
+      start_ms: 0,
+      end_ms: 2000,
+      text: "hello world",
+    }]);
+    assert.deepEqual(await listFiles(media), ["speech.srt", "speech.vtt", "speech.wav"]);
   });
 });
 
