@@ -222,5 +222,8 @@ function _linkTarget(e: MessageEntity, raw: string): string | undefined {
       break;
   }
   // Percent-encode what would end or break a Markdown link destination.
-  return url?.replace(/[\s()<>\\]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0"));
+  return url?.replace(
+    /[\s()<>\\]/g,
+    (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0"),
+  );
 }

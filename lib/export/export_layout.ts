@@ -58,10 +58,11 @@ export class ExportLayout {
   mediaName(msg: Pick<Message, "id" | "media">): string {
     const m = msg.media;
     if (!m) throw new RangeError(`Message ${msg.id} has no media`);
-    const original = m.file_name ?? m.ref?.split(/[\\/]/).at(-1);
+    // `ref` is opaque (a Telegram locator or an export path): only `file_name` names the file.
     const ext = (m.mime_type && EXT_BY_MIME[m.mime_type]) ?? EXT_BY_KIND[m.kind];
-    const base = original && original.length > 0 ? original : `${m.kind}${ext}`;
-    return sanitizeName(`${Math.trunc(msg.id)}-${base}`, { maxBytes: 120 });
+    const base = m.file_name ? sanitizeName(m.file_name, { fallback: `${m.kind}${ext}` }) : `${m.kind}${ext}`;
+    // [ ] # ^ | would end or redirect an Obsidian ![[embed]].
+    return sanitizeName(`${Math.trunc(msg.id)}-${base}`.replace(/[[\]#^|]/g, "_"), { maxBytes: 120 });
   }
 
   /** Path of a message's media file. */

@@ -237,6 +237,7 @@ function _media(m: Json, base: string): Media | undefined {
   let media: Media | undefined;
   if (m.photo !== undefined) {
     media = { kind: "photo", ref: ref(m.photo), size: m.photo_file_size };
+    if (media.ref) media.file_name = media.ref.split("/").at(-1);
   } else if (m.file !== undefined || m.media_type !== undefined) {
     media = { kind: MEDIA_TYPES[m.media_type] ?? "document", ref: ref(m.file), thumb_ref: ref(m.thumbnail) };
     if (m.file_name) media.file_name = String(m.file_name);
