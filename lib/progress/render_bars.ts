@@ -34,9 +34,9 @@ export function renderBars(state: BarState, now: number, width: number, opts: Re
   const max = opts.maxItems ?? 8;
   const items = [...state.items.values()];
   const shown = items.slice(0, max);
-  // One name column for all items, so their bars line up; at most a third of the line.
+  // One name column for all items, so their bars line up; at most a quarter of the line.
   const longest = Math.max(0, ...shown.map((i) => [...i.name].length));
-  const nameWidth = Math.max(8, Math.min(Math.floor(cols / 3), longest));
+  const nameWidth = Math.max(8, Math.min(Math.floor(cols / 4), longest));
   for (const item of shown) lines.push(_item(item, now, cols, nameWidth));
   if (items.length > max) {
     lines.push([{ text: `  … and ${items.length - max} more in flight`, color: "dim" }]);
@@ -62,7 +62,7 @@ function _overall(state: BarState, now: number, cols: number): Segment[] {
     ? finished / state.totalItems
     : undefined;
   const label = state.command ?? "working";
-  return _withBar([{ text: label, color: "cyan" }], label.length, fraction, stats, cols);
+  return _withBar([{ text: label, color: "cyan" }], label.length, fraction, stats, cols, 48);
 }
 
 function _item(item: ItemBar, now: number, cols: number, nameWidth: number): Segment[] {
@@ -78,6 +78,7 @@ function _item(item: ItemBar, now: number, cols: number, nameWidth: number): Seg
     fraction,
     stats,
     cols,
+    36,
   );
 }
 
@@ -94,8 +95,11 @@ function _withBar(
   fraction: number | undefined,
   stats: Segment[],
   cols: number,
+  reserve: number,
 ): Segment[] {
-  const statsLen = stats.reduce((n, s) => n + s.text.length, 0);
+  // Room is measured against typical stats (`reserve`), not these: the bar keeps its width
+  // while speed and ETA come and go.
+  const statsLen = Math.max(reserve, stats.reduce((n, s) => n + s.text.length, 0));
   const room = cols - headLen - statsLen - 3;
   if (fraction === undefined || room < BAR_MIN) return [...head, ...stats];
   const width = Math.min(BAR_MAX, room);

@@ -47,7 +47,7 @@ Deno.test("renderBars: one line per item in flight with name, bar, bytes, speed 
   assert.equal(lines.length, 2);
   assert.match(
     lines[1],
-    /^ {2}holiday-video-with-a-very-long-name-20… \[█+░+\] 5\.0 MiB\/10\.0 MiB {2}1\.0 MiB\/s {2}ETA 0:05$/,
+    /^ {2}holiday-video-with-a-very-lo… \[█+░+\] 5\.0 MiB\/10\.0 MiB {2}1\.0 MiB\/s {2}ETA 0:05$/,
   );
 });
 
