@@ -12,6 +12,7 @@ import { doctorCommand } from "./commands/doctor.ts";
 import { statusCommand } from "./commands/status.ts";
 import { jobsCommand } from "./commands/jobs.ts";
 import { importCommand } from "./commands/import.ts";
+import { transcribeCommand } from "./commands/transcribe.ts";
 
 /** A function that builds one top-level command. */
 export type CommandFactory = (io: CliIo, state: CliState) => AnyCommand;
@@ -27,6 +28,7 @@ export const COMMANDS: CommandFactory[] = [
   importCommand,
   statusCommand,
   jobsCommand,
+  transcribeCommand,
 ];
 
 /** Builds the whole command tree for one run. */
