@@ -28,6 +28,7 @@ Deno.test("sanitizeName: hostile names become one safe segment", () => {
   for (const name of HOSTILE) {
     const s = sanitizeName(name);
     assert.ok(s.length > 0, name);
+    // deno-lint-ignore no-control-regex -- the check is for control characters
     assert.ok(!/[/\\\0-\x1f<>:"|?*\u202e]/.test(s), `${JSON.stringify(name)} -> ${JSON.stringify(s)}`);
     assert.ok(s !== "." && s !== ".." && !s.startsWith("."), s);
     assert.ok(!/[. ]$/.test(s), s);
