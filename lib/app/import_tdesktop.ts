@@ -123,16 +123,6 @@ export async function importTdesktop(
   }
   await writer.writeText("index.md", _rootIndex(res), opts.signal);
   res.elapsed_ms = Math.round(performance.now() - t0);
-  emit({
-    type: "done",
-    command: "import",
-    exit_code: res.failed > 0 ? 3 : 0,
-    items_done: res.chats.length,
-    items_failed: res.failed,
-    items_skipped: 0,
-    bytes: res.media_bytes,
-    elapsed_ms: res.elapsed_ms,
-  });
   if (res.failed > 0 && res.chats.length === 0) throw new PartialFailureError(res.failed, exp.chats.length);
   return res;
 }

@@ -39,7 +39,19 @@ export function importCommand(io: CliIo, state: CliState): AnyCommand {
         signal: rt.signal,
       });
       rt.result("import", res, () => _human(res));
-      return res.failed > 0 ? ExitCode.PARTIAL : ExitCode.OK;
+      const code = res.failed > 0 ? ExitCode.PARTIAL : ExitCode.OK;
+      // The closing event comes last, after the result (docs/events.md).
+      rt.emit({
+        type: "done",
+        command: "import",
+        exit_code: code,
+        items_done: res.chats.length,
+        items_failed: res.failed,
+        items_skipped: 0,
+        bytes: res.media_bytes,
+        elapsed_ms: res.elapsed_ms,
+      });
+      return code;
     }));
   return cmd;
 }
