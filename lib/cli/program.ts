@@ -80,7 +80,22 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       if (err.code === "commander.help" || err.code === "commander.executeSubCommandAsync") {
         return err.exitCode;
       }
-      // commander already printed its one-line message on stderr
+      // commander already printed its one-line message on stderr; JSON consumers get it as an event too
+      const flags = argv.includes("--") ? argv.slice(0, argv.indexOf("--")) : argv;
+      if (flags.includes("--json")) {
+        const message = err.message.replace(/^error: /, "").split("\n")[0];
+        const error = { code: "USAGE", message: message.charAt(0).toUpperCase() + message.slice(1) };
+        io.stdout(
+          JSON.stringify({
+            v: 1,
+            ts: new Date().toISOString(),
+            type: "error",
+            error,
+            exit_code: ExitCode.USAGE,
+          }) +
+            "\n",
+        );
+      }
       return ExitCode.USAGE;
     }
     throw err;

@@ -25,6 +25,17 @@ Deno.test("exit 2: unknown command or option, with a one-line error on stderr", 
   }
 });
 
+Deno.test("exit 2 with --json: a command-line mistake is also one error event on stdout", async () => {
+  const r = await runCli(["--json", "export-everything"]);
+  assert.equal(r.code, 2);
+  assert.equal(r.events.length, 1);
+  const [e] = r.events;
+  assert.ok(e.type === "error");
+  assert.equal(e.exit_code, 2);
+  assert.equal(e.error.code, "USAGE");
+  assert.match(e.error.message, /^Unknown command 'export-everything'$/);
+});
+
 const BAD_CONFIGS: Record<string, [string, RegExp]> = {
   "invalid JSON": ['{"kv": "/x",}', /is not valid JSON/],
   "not an object": ["[1, 2]", /must hold a JSON object/],
