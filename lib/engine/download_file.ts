@@ -1,6 +1,6 @@
 import { TgpipeError } from "../core/errors.ts";
 import type { Emit } from "../progress/events.ts";
-import type { FileSource, PartLedger } from "./file_source.ts";
+import type { FileSource, PartLedger, PartWriter } from "./file_source.ts";
 import { Limiter } from "./limiter.ts";
 import { PartFile, VerifyError } from "./part_file.ts";
 import { type PartPlan, planParts } from "./parts.ts";
@@ -24,6 +24,8 @@ export interface DownloadFileOptions {
   random?: () => number;
   /** Whether an error is worth retrying (default: anything but VerifyError and aborts). */
   isRetryable?: (err: unknown) => boolean;
+  /** Fetches and writes parts elsewhere (a fetch worker) instead of `source.fetchPart` + a write here. */
+  partWriter?: PartWriter;
 }
 
 /** What a finished download did. */
@@ -71,11 +73,11 @@ export async function downloadFile(
       parts.filter((p) => !done.has(p.index)).map((part) =>
         limiter.run(async () => {
           signal.throwIfAborted();
-          const bytes = await _fetchWithRetry(source, part, signal, opts);
-          await file.writeAt(part.offset, bytes);
+          const n = await _fetchWithRetry(source, part, signal, opts, file);
+          // recorded before it is acknowledged: a kill after this line loses nothing
           await opts.ledger?.markDone(source.key, part.index);
-          doneBytes += bytes.length;
-          fetchedBytes += bytes.length;
+          doneBytes += n;
+          fetchedBytes += n;
           opts.emit?.({
             type: "item_progress",
             item: opts.item,
@@ -113,17 +115,26 @@ async function _fetchWithRetry(
   part: PartPlan,
   signal: AbortSignal,
   opts: DownloadFileOptions,
-): Promise<Uint8Array> {
+  file: PartFile,
+): Promise<number> {
   const expected = _len(part, source.size);
+  const writer = opts.partWriter;
   return await retry(async () => {
-    const bytes = await _withStallWatchdog(part, signal, opts.stallMs, (s) => source.fetchPart(part, s));
-    if (bytes.length !== expected) {
-      throw new TgpipeError(`Part ${part.index} returned ${bytes.length} bytes, expected ${expected}`, {
+    let got: number;
+    let bytes: Uint8Array | undefined;
+    if (writer) got = await _withStallWatchdog(part, signal, opts.stallMs, (s) => writer(part, file.partPath, s));
+    else {
+      bytes = await _withStallWatchdog(part, signal, opts.stallMs, (s) => source.fetchPart(part, s));
+      got = bytes.length;
+    }
+    if (got !== expected) {
+      throw new TgpipeError(`Part ${part.index} returned ${got} bytes, expected ${expected}`, {
         code: "SHORT_PART",
-        data: { part: part.index, got: bytes.length, expected },
+        data: { part: part.index, got, expected },
       });
     }
-    return bytes;
+    if (bytes) await file.writeAt(part.offset, bytes);
+    return got;
   }, {
     attempts: opts.attempts ?? 8,
     baseMs: opts.retryBaseMs ?? 250,

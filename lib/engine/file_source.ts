@@ -27,3 +27,9 @@ export interface PartLedger {
   /** Forgets the file (after it was completed, or when its partial file is gone). */
   clear(fileKey: string): Promise<void>;
 }
+
+/**
+ * Fetches one part and writes it at its offset into the partial file itself (a fetch worker does
+ * this, so megabytes never cross threads); resolves with the bytes written.
+ */
+export type PartWriter = (part: PartPlan, partPath: string, signal: AbortSignal) => Promise<number>;

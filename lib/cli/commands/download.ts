@@ -1,0 +1,125 @@
+import { Command, Option } from "@commander-js/extra-typings";
+import { download, type DownloadReport } from "../../app/download.ts";
+import { telegramAccess } from "../../app/telegram_access.ts";
+import { UsageError } from "../../core/errors.ts";
+import { ExitCode } from "../../core/exit_codes.ts";
+import { formatBytes } from "../../core/format.ts";
+import { MEDIA_KINDS, type MediaKind } from "../../core/message.ts";
+import { TEMPLATE_VARS } from "../../core/name_template.ts";
+import { type AnyCommand, type CliIo, type CliState, makeAction } from "../runtime.ts";
+
+const EXAMPLES = `
+Examples:
+  tgpipe download https://t.me/durov/123 --out ./media
+  tgpipe dl https://t.me/c/1234567/100-200 --out ./media
+  tgpipe dl @channel --type video,photo --min-size 1MB --after 2024-01-01 --limit 50 --out ./media
+  tgpipe dl @channel --template "{chat}/{date:YYYY-MM}/{id}_{filename}" --skip-same --out ./media
+  cat links.txt | tgpipe dl --from-file - --out ./media --json
+  tgpipe dl @channel --account ~/.tgpipe/a.session --account ~/.tgpipe/b.session --out ./media
+
+Template variables (see docs/download.md):
+${TEMPLATE_VARS.map(([k, v]) => `  ${k.padEnd(12)} ${v}`).join("\n")}
+
+Re-running the same command resumes it: finished files are skipped, partial ones continue.
+Exit code 3 when some files failed (each reported), 2 for a bad link or unknown chat.`;
+
+/** `tgpipe download <link|chat…>` (alias `dl`): download media of messages and chats. */
+export function downloadCommand(io: CliIo, state: CliState): AnyCommand {
+  return new Command("download").alias("dl")
+    .description("Download media from message links (also ranges) or whole chats, resumable")
+    .argument("[inputs...]", "message links (t.me/name/123, t.me/c/<id>/100-200) or chats (@name, id)")
+    .requiredOption("-o, --out <dir>", "output directory")
+    .option("--from-file <file>", "read more inputs from a file, one per line ('-' = stdin)")
+    .option("--type <types>", `only these media types, comma-separated (${MEDIA_KINDS.join(",")})`)
+    .option("--min-size <size>", "only files at least this big (e.g. 500KB, 10MB)")
+    .option("--max-size <size>", "only files at most this big")
+    .option("--after <date>", "only messages on or after this date (YYYY-MM-DD or ISO time)")
+    .option("--before <date>", "only messages before this date")
+    .option("--match <regex>", "only files whose name or caption matches (case-insensitive)")
+    .option("--limit <n>", "at most n files per chat")
+    .option("--template <tpl>", "output path template", "{chat}/{id}_{filename}")
+    .option("--skip-same", "skip files already downloaded to --out (same Telegram file), counted as done")
+    .option("--concurrency <n>", "files at once (default: 8, or 2 when big files are queued)")
+    .option("--part-concurrency <n>", "parts in flight per file (default: 4 below 10 MB, else 8)")
+    .option("--connections <n>", "connections per DC per account or worker", "8")
+    .option("--workers <n>", "fetch workers with their own connections (0 = main thread)", "0")
+    .addOption(new Option("--account <session...>", "session file or string of another account to share the work"))
+    .option("--no-verify", "skip the upload.getFileHashes check")
+    .addHelpText("after", EXAMPLES)
+    .action(makeAction(io, state, async (rt, args, flags) => {
+      const inputs = [...args, ...await _fromFile(flags.fromFile)];
+      const primary = telegramAccess(rt.settings);
+      const extra = (flags.account ?? []).map((s) =>
+        /^1[A-Za-z0-9+/=_-]{300,}$/.test(s)
+          ? { ...primary, sessionString: s }
+          : { ...primary, sessionString: undefined, sessionFile: s }
+      );
+      const report = await download({
+        inputs,
+        out: flags.out,
+        kv: rt.settings.kv,
+        accounts: [primary, ...extra],
+        template: flags.template,
+        filter: {
+          types: flags.type?.split(",").map((t) => t.trim() as MediaKind).filter(Boolean),
+          minSize: _size(flags.minSize, "--min-size"),
+          maxSize: _size(flags.maxSize, "--max-size"),
+          after: _date(flags.after, "--after"),
+          before: _date(flags.before, "--before"),
+          match: flags.match,
+          limit: _int(flags.limit, "--limit"),
+        },
+        skipSame: flags.skipSame === true,
+        concurrency: _int(flags.concurrency, "--concurrency"),
+        partConcurrency: _int(flags.partConcurrency, "--part-concurrency"),
+        connections: _int(flags.connections, "--connections"),
+        workers: _int(flags.workers, "--workers", 0),
+        verify: flags.verify,
+        emit: rt.emit,
+        signal: rt.signal,
+      });
+      rt.result("download", report, () => _human(report));
+      return report.failed > 0 ? ExitCode.PARTIAL : ExitCode.OK;
+    }));
+}
+
+function _human(r: DownloadReport): string {
+  const failed = r.failed > 0 ? `, ${r.failed} failed` : "";
+  const skipped = r.skipped > 0 ? ` (${r.skipped} already there)` : "";
+  return `${r.done}/${r.items} files${skipped}${failed}, ${formatBytes(r.bytes)} in ${
+    (r.elapsed_ms / 1000).toFixed(1)
+  }s (job ${r.job})\n`;
+}
+
+async function _fromFile(path: string | undefined): Promise<string[]> {
+  if (path === undefined) return [];
+  let text: string;
+  try {
+    text = path === "-" ? await new Response(Deno.stdin.readable).text() : await Deno.readTextFile(path);
+  } catch (err) {
+    throw new UsageError(`Cannot read --from-file ${path}: ${(err as Error).message}`);
+  }
+  return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+}
+
+function _int(v: string | undefined, flag: string, min = 1): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} must be an integer >= ${min}, got ${v}`);
+  return n;
+}
+
+function _size(v: string | undefined, flag: string): number | undefined {
+  if (v === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)\s*(b|kb|k|mb|m|gb|g)?$/i.exec(v.trim());
+  if (!m) throw new UsageError(`${flag} must be a size like 500KB or 10MB, got ${v}`);
+  const unit = (m[2] ?? "b").toLowerCase()[0];
+  return Math.round(Number(m[1]) * ({ b: 1, k: 1024, m: 1 << 20, g: 1 << 30 }[unit] ?? 1));
+}
+
+function _date(v: string | undefined, flag: string): number | undefined {
+  if (v === undefined) return undefined;
+  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v);
+  if (Number.isNaN(ms)) throw new UsageError(`${flag} must be a date like 2024-01-31, got ${v}`);
+  return Math.floor(ms / 1000);
+}

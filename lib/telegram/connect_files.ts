@@ -1,0 +1,60 @@
+/**
+ * Everything a fetch worker needs to download on its own: a client opened from plain settings,
+ * its FilePool, and FileSources that refresh expired references through that client.
+ */
+import type { FileSource } from "../engine/file_source.ts";
+import type { Emit } from "../progress/events.ts";
+import { openClient, type TgClient } from "./client.ts";
+import { parseEndpoints } from "./endpoints.ts";
+import { FilePool } from "./file_pool.ts";
+import { telegramFileSource } from "./file_source.ts";
+import { refreshFileLocation } from "./media_messages.ts";
+import type { RemoteFile } from "./remote_file.ts";
+
+/** Plain, structured-clonable login data of one account; `session` and `apiHash` are secrets. */
+export interface AccountConfig {
+  apiId: number;
+  apiHash: string;
+  session: string;
+  /** Raw telegram_endpoints JSON (the test seam). */
+  endpoints?: string;
+}
+
+/** A client with its file connections. */
+export interface FileAccess {
+  client: TgClient;
+  pool: FilePool;
+  /** The FileSource of a file, refreshing its reference through this client. */
+  source(file: RemoteFile, opts?: { verify?: boolean }): FileSource;
+  close(): Promise<void>;
+}
+
+/** Wraps a connected client (or opens one from `config`) with a FilePool. */
+export async function connectFiles(
+  from: TgClient | AccountConfig,
+  opts: { connections?: number; emit?: Emit; signal?: AbortSignal },
+): Promise<FileAccess> {
+  const owned = !("call" in from);
+  const client = "call" in from ? from : await openClient({
+    apiId: from.apiId,
+    apiHash: from.apiHash,
+    session: from.session,
+    endpoints: from.endpoints ? parseEndpoints(from.endpoints) : undefined,
+    emit: opts.emit,
+    signal: opts.signal,
+  });
+  const pool = new FilePool(client, { connectionsPerDc: opts.connections, emit: opts.emit });
+  return {
+    client,
+    pool,
+    source: (file, o = {}) =>
+      telegramFileSource(pool, file, {
+        verify: o.verify,
+        refresh: () => refreshFileLocation(client, file, { signal: opts.signal }),
+      }),
+    close: async () => {
+      await pool.close();
+      if (owned) await client.close();
+    },
+  };
+}

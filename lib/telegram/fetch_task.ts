@@ -1,0 +1,32 @@
+/**
+ * Messages of the fetch worker (workers/fetch_worker.ts): tasks are dispatched by `kind` to a
+ * handler in workers/fetch_tasks/. Plain data only: tasks cross threads by structured clone.
+ */
+import type { PartPlan } from "../engine/parts.ts";
+import type { AccountConfig } from "./connect_files.ts";
+import type { RemoteFile } from "./remote_file.ts";
+
+/** Fetch parts of one file and write them at their offsets into `partPath`. */
+export interface FilePartsTask {
+  kind: "file_parts";
+  account: AccountConfig;
+  file: RemoteFile;
+  partPath: string;
+  parts: PartPlan[];
+  /** Connections per DC this worker may open. */
+  connections: number;
+}
+
+/** Any task; handlers registered in workers/fetch_tasks/index.ts narrow it by `kind`. */
+export type FetchTask = FilePartsTask | { kind: string; [field: string]: unknown };
+
+/** A task's answer: bytes written for file_parts, free-form for other kinds. */
+export interface FetchTaskResult {
+  bytes: number;
+  [field: string]: unknown;
+}
+
+/** Progress a task reports while it runs. */
+export type FetchTaskEvent =
+  | { kind: "part_done"; index: number; bytes: number }
+  | { kind: "log"; message: string };

@@ -1,0 +1,207 @@
+/**
+ * Connections for file transfers: several MTProto senders per DC (GramJS lends one per DC, which
+ * caps a download at one connection's bandwidth). The first sender on a foreign DC makes its own
+ * auth key and imports the account's authorization (auth.exportAuthorization); the others reuse
+ * that key, so only one handshake and one import happen per DC. Media DCs work the same way.
+ */
+import { Api } from "telegram";
+import { MTProtoSender } from "telegram/network/index.js";
+import { AuthKey } from "telegram/crypto/AuthKey.js";
+import { LAYER } from "telegram/tl/AllTLObjects.js";
+import type { Emit } from "../progress/events.ts";
+import { type CallPolicy, callWithPolicy } from "./call_policy.ts";
+import type { TgClient } from "./client.ts";
+import { gramOf } from "./_gram.ts";
+
+/** Options of {@link FilePool}. */
+export interface FilePoolOptions {
+  /** Senders per DC at most. Default 8. */
+  connectionsPerDc?: number;
+  /** Requests a sender carries at once before another sender is opened. Default 2. */
+  perConnection?: number;
+  emit?: Emit;
+  /** Overrides for the call policy (tests shorten timeouts). */
+  policy?: Omit<CallPolicy, "emit" | "signal" | "account">;
+}
+
+interface _Sender {
+  // deno-lint-ignore no-explicit-any
+  s: any;
+  busy: number;
+}
+
+interface _Dc {
+  senders: _Sender[];
+  opening: number;
+  /** The DC's auth key, once the first sender has it and the authorization is imported. */
+  // deno-lint-ignore no-explicit-any
+  key?: Promise<any>;
+}
+
+/** A pool of file connections per DC for one account (see module comment). */
+export class FilePool {
+  readonly #client: TgClient;
+  readonly #max: number;
+  readonly #perConn: number;
+  readonly #opts: FilePoolOptions;
+  #dcs = new Map<number, _Dc>();
+  #closed = false;
+
+  constructor(client: TgClient, opts: FilePoolOptions = {}) {
+    this.#client = client;
+    this.#max = opts.connectionsPerDc ?? 8;
+    this.#perConn = opts.perConnection ?? 2;
+    this.#opts = opts;
+  }
+
+  /** Account label of the client, for events. */
+  get account(): string {
+    return this.#client.account;
+  }
+
+  /** Open senders per DC id (for tests and the benchmark). */
+  connectionCount(): Record<number, number> {
+    return Object.fromEntries([...this.#dcs].map(([id, dc]) => [id, dc.senders.length]));
+  }
+
+  /** Sends one request (an Api object of lib/telegram) on the least busy sender of `dcId`. */
+  call<T>(dcId: number, request: object, signal?: AbortSignal): Promise<T> {
+    const method = (request as { className?: string }).className ?? "unknown";
+    return callWithPolicy(async () => {
+      const sender = await this.#pick(dcId);
+      sender.busy++;
+      try {
+        return await sender.s.send(request) as T;
+      } finally {
+        sender.busy--;
+      }
+    }, method, { ...this.#opts.policy, emit: this.#opts.emit, signal, account: this.#client.account });
+  }
+
+  /** Disconnects every sender of the pool. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const all = [...this.#dcs.values()].flatMap((d) => d.senders);
+    this.#dcs.clear();
+    await Promise.all(all.map((x) => x.s.disconnect().catch(() => {})));
+  }
+
+  async #pick(dcId: number): Promise<_Sender> {
+    if (this.#closed) throw new Error("File pool is closed");
+    let dc = this.#dcs.get(dcId);
+    if (!dc) {
+      dc = { senders: [], opening: 0 };
+      this.#dcs.set(dcId, dc);
+    }
+    const idle = dc.senders.reduce<_Sender | undefined>((a, b) => (!a || b.busy < a.busy ? b : a), undefined);
+    const total = dc.senders.length + dc.opening;
+    if (idle && (idle.busy < this.#perConn || total >= this.#max)) return idle;
+    if (total >= this.#max) {
+      // every slot is still connecting: wait for one
+      while (dc.senders.length === 0) await new Promise((r) => setTimeout(r, 20));
+      return dc.senders[0];
+    }
+    dc.opening++;
+    try {
+      const s = { s: await this.#open(dcId, dc), busy: 0 };
+      if (this.#closed) {
+        await s.s.disconnect().catch(() => {});
+        throw new Error("File pool is closed");
+      }
+      dc.senders.push(s);
+      return s;
+    } finally {
+      dc.opening--;
+    }
+  }
+
+  // deno-lint-ignore no-explicit-any
+  async #open(dcId: number, dc: _Dc): Promise<any> {
+    const gram = gramOf(this.#client);
+    // deno-lint-ignore no-explicit-any
+    const g = gram as any;
+    const home = gram.session.dcId === dcId;
+    let first = false;
+    if (!dc.key) {
+      first = true;
+      if (home) dc.key = Promise.resolve(gram.session.getAuthKey());
+      else {
+        let done!: (k: unknown) => void, fail!: (e: unknown) => void;
+        dc.key = new Promise((res, rej) => ((done = res), (fail = rej)));
+        try {
+          const sender = await this.#connect(g, dcId, new AuthKey());
+          const auth = await this.#client.call<Api.auth.ExportedAuthorization>(
+            new Api.auth.ExportAuthorization({ dcId }),
+          );
+          await sender.send(this.#init(g, new Api.auth.ImportAuthorization({ id: auth.id, bytes: auth.bytes })));
+          done(sender.authKey);
+          return sender;
+        } catch (err) {
+          dc.key = undefined;
+          fail(err);
+          throw err;
+        }
+      }
+    }
+    const key = await dc.key;
+    const sender = await this.#connect(g, dcId, key);
+    if (home && first) await sender.send(this.#init(g, new Api.help.GetConfig()));
+    return sender;
+  }
+
+  // deno-lint-ignore no-explicit-any
+  async #connect(g: any, dcId: number, key: any): Promise<any> {
+    const sender = new MTProtoSender(key, {
+      logger: g._log,
+      dcId,
+      retries: g._connectionRetries,
+      delay: g._retryDelay,
+      autoReconnect: true,
+      connectTimeout: g._timeout,
+      authKeyCallback: () => {},
+      isMainSender: false,
+      // GramJS's default here forgets the DC's key; a broken sender just reconnects instead
+      onConnectionBreak: () => {},
+      client: g,
+      securityChecks: g._securityChecks,
+      _exportedSenderPromises: new Map(),
+      reconnectRetries: g._reconnectRetries,
+    });
+    const dc = await g.getDC(dcId, true);
+    const ok = await sender.connect(
+      new g._connection({
+        ip: dc.ipAddress,
+        port: dc.port,
+        dcId,
+        loggers: g._log,
+        proxy: g._proxy,
+        testServers: g.testServers,
+        socket: g.networkSocket,
+      }),
+      false,
+    );
+    if (!ok) {
+      await sender.disconnect().catch(() => {});
+      throw new Error(`Connection to DC ${dcId} failed`);
+    }
+    return sender;
+  }
+
+  // deno-lint-ignore no-explicit-any
+  #init(g: any, query: object): object {
+    const i = g._initRequest as Api.InitConnection;
+    const init = new Api.InitConnection({
+      apiId: i.apiId,
+      deviceModel: i.deviceModel,
+      systemVersion: i.systemVersion,
+      appVersion: i.appVersion,
+      langCode: i.langCode,
+      langPack: i.langPack,
+      systemLangCode: i.systemLangCode,
+      proxy: i.proxy,
+      // deno-lint-ignore no-explicit-any
+      query: query as any,
+    });
+    return new Api.InvokeWithLayer({ layer: LAYER, query: init });
+  }
+}

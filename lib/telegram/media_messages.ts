@@ -1,0 +1,225 @@
+/**
+ * Messages -> downloadable files: fetch messages by id (links, ranges, file-reference refresh)
+ * or page through a chat's history, and map each media message to a RemoteFile.
+ */
+import bigInt from "big-integer";
+import { Buffer } from "node:buffer";
+import { Api } from "telegram";
+import type { Chat, MediaKind } from "../core/message.ts";
+import { TelegramError } from "../core/errors.ts";
+import type { TgClient } from "./client.ts";
+import { decodePeer, inputPeerOf } from "./peer_ref.ts";
+import type { RemoteFile } from "./remote_file.ts";
+
+/** The chat a message belongs to, as resolve_chat.ts returns it. */
+export type ChatRef = Chat & { peer: string };
+
+/** What one requested message id turned out to be. */
+export type MessageFileResult =
+  | { id: number; file: RemoteFile }
+  | { id: number; problem: "deleted" | "no_media" };
+
+/** Options of {@link historyFiles}. */
+export interface HistoryOptions {
+  /** Only messages of this forum topic. */
+  topicId?: number;
+  /** Only messages with an id above / below. */
+  minId?: number;
+  maxId?: number;
+  /** Stop at messages older than this (unix seconds). */
+  minDate?: number;
+  /** Start at messages older than this (unix seconds). */
+  offsetDate?: number;
+  signal?: AbortSignal;
+}
+
+const PAGE = 100;
+
+/**
+ * Looks messages up by id (at most 100 per call) and maps them; deleted messages and messages
+ * without a file are reported, not thrown.
+ */
+export async function fetchMessageFiles(
+  client: TgClient,
+  chat: ChatRef,
+  ids: number[],
+  opts: { signal?: AbortSignal } = {},
+): Promise<MessageFileResult[]> {
+  const out: MessageFileResult[] = [];
+  const peer = decodePeer(chat.peer);
+  for (let i = 0; i < ids.length; i += PAGE) {
+    opts.signal?.throwIfAborted();
+    const chunk = ids.slice(i, i + PAGE);
+    const id = chunk.map((n) => new Api.InputMessageID({ id: n }));
+    const res = peer.kind === "channel"
+      ? await client.call<Api.messages.TypeMessages>(
+        new Api.channels.GetMessages({
+          channel: new Api.InputChannel({ channelId: bigInt(peer.id), accessHash: bigInt(peer.accessHash ?? "0") }),
+          id,
+        }),
+      )
+      : await client.call<Api.messages.TypeMessages>(new Api.messages.GetMessages({ id }));
+    const msgs = "messages" in res ? res.messages : [];
+    const byId = new Map<number, Api.TypeMessage>();
+    for (const m of msgs) if (!(m instanceof Api.MessageEmpty)) byId.set(m.id, m);
+    for (const n of chunk) {
+      const m = byId.get(n);
+      if (!(m instanceof Api.Message) || !_samePeer(m, chat)) out.push({ id: n, problem: "deleted" });
+      else {
+        const file = mapMessageFile(m, chat);
+        out.push(file ? { id: n, file } : { id: n, problem: "no_media" });
+      }
+    }
+  }
+  return out;
+}
+
+/** Pages through a chat's history, newest first, yielding each media message's file. */
+export async function* historyFiles(
+  client: TgClient,
+  chat: ChatRef,
+  opts: HistoryOptions = {},
+): AsyncGenerator<RemoteFile> {
+  const input = inputPeerOf(decodePeer(chat.peer));
+  let offsetId = opts.maxId ? opts.maxId : 0;
+  let offsetDate = opts.maxId ? 0 : (opts.offsetDate ?? 0);
+  while (true) {
+    opts.signal?.throwIfAborted();
+    const page = {
+      peer: input,
+      offsetId,
+      offsetDate,
+      addOffset: 0,
+      limit: PAGE,
+      maxId: 0,
+      minId: opts.minId ?? 0,
+      hash: bigInt(0),
+    };
+    const res = opts.topicId
+      ? await client.call<Api.messages.TypeMessages>(new Api.messages.GetReplies({ ...page, msgId: opts.topicId }))
+      : await client.call<Api.messages.TypeMessages>(new Api.messages.GetHistory(page));
+    const msgs = "messages" in res ? res.messages : [];
+    if (msgs.length === 0) return;
+    for (const m of msgs) {
+      if (!(m instanceof Api.Message)) continue;
+      if (opts.minDate && m.date < opts.minDate) return;
+      const file = mapMessageFile(m, chat);
+      if (file) yield file;
+    }
+    const last = msgs[msgs.length - 1];
+    if (msgs.length < PAGE || last.id <= (opts.minId ?? 0) + 1) return;
+    offsetId = last.id;
+    offsetDate = 0;
+  }
+}
+
+/** The file of a message (document or largest photo size), or undefined without one. */
+export function mapMessageFile(m: Api.Message, chat: ChatRef): RemoteFile | undefined {
+  const base = {
+    chatId: chat.id,
+    chatPeer: chat.peer,
+    chatTitle: chat.title,
+    chatUsername: chat.username,
+    messageId: m.id,
+    date: m.date,
+    topicId: _topicOf(m),
+    caption: m.message ?? "",
+  };
+  const media = m.media;
+  if (media instanceof Api.MessageMediaDocument && media.document instanceof Api.Document) {
+    const d = media.document;
+    const name = d.attributes.find((a) => a instanceof Api.DocumentAttributeFilename) as
+      | Api.DocumentAttributeFilename
+      | undefined;
+    return {
+      ...base,
+      key: `document:${d.id}`,
+      size: Number(d.size),
+      location: {
+        kind: "document",
+        id: d.id.toString(),
+        accessHash: d.accessHash.toString(),
+        fileReference: Buffer.from(d.fileReference).toString("hex"),
+        dcId: d.dcId,
+        thumbSize: "",
+      },
+      mediaType: _docKind(d),
+      fileName: name?.fileName,
+      mimeType: d.mimeType,
+    };
+  }
+  if (media instanceof Api.MessageMediaPhoto && media.photo instanceof Api.Photo) {
+    const p = media.photo;
+    const best = _largestSize(p.sizes);
+    if (!best) return undefined;
+    return {
+      ...base,
+      key: `photo:${p.id}`,
+      size: best.size,
+      location: {
+        kind: "photo",
+        id: p.id.toString(),
+        accessHash: p.accessHash.toString(),
+        fileReference: Buffer.from(p.fileReference).toString("hex"),
+        dcId: p.dcId,
+        thumbSize: best.type,
+      },
+      mediaType: "photo",
+      mimeType: "image/jpeg",
+    };
+  }
+  return undefined;
+}
+
+function _samePeer(m: Api.Message, chat: ChatRef): boolean {
+  const p = m.peerId;
+  const id = p instanceof Api.PeerChannel ? p.channelId : p instanceof Api.PeerChat ? p.chatId : undefined;
+  // messages.getMessages searches the account's shared id space: keep only this chat's hits
+  if (id === undefined) return chat.kind === "user" || chat.kind === "bot" || chat.kind === "saved";
+  return Number(id) === chat.id;
+}
+
+function _topicOf(m: Api.Message): number | undefined {
+  const r = m.replyTo;
+  if (!(r instanceof Api.MessageReplyHeader) || !r.forumTopic) return undefined;
+  return r.replyToTopId ?? r.replyToMsgId;
+}
+
+function _docKind(d: Api.Document): MediaKind {
+  let kind: MediaKind = "document";
+  for (const a of d.attributes) {
+    if (a instanceof Api.DocumentAttributeSticker) return "sticker";
+    if (a instanceof Api.DocumentAttributeAnimated) return "animation";
+    if (a instanceof Api.DocumentAttributeVideo) kind = a.roundMessage ? "round" : "video";
+    if (a instanceof Api.DocumentAttributeAudio) kind = a.voice ? "voice" : "audio";
+  }
+  return kind;
+}
+
+function _largestSize(sizes: Api.TypePhotoSize[]): { type: string; size: number } | undefined {
+  let best: { type: string; size: number } | undefined;
+  for (const s of sizes) {
+    const size = s instanceof Api.PhotoSize
+      ? s.size
+      : s instanceof Api.PhotoSizeProgressive
+      ? Math.max(...s.sizes)
+      : 0;
+    if (size > 0 && (!best || size > best.size)) best = { type: s.type, size };
+  }
+  return best;
+}
+
+/** Refetches the message a file came from and returns its fresh location (FILE_REFERENCE_EXPIRED). */
+export async function refreshFileLocation(
+  client: TgClient,
+  file: RemoteFile,
+  opts: { signal?: AbortSignal } = {},
+): Promise<RemoteFile["location"]> {
+  const kind = file.chatPeer.startsWith("channel:") ? "channel" : file.chatPeer.startsWith("chat:") ? "group" : "user";
+  const chat: ChatRef = { id: file.chatId, kind, title: file.chatTitle, peer: file.chatPeer };
+  const [r] = await fetchMessageFiles(client, chat, [file.messageId], opts);
+  if (!r || !("file" in r) || r.file.key !== file.key) {
+    throw new TelegramError(400, "MESSAGE_FILE_GONE", `message ${file.messageId}`);
+  }
+  return r.file.location;
+}

@@ -1,0 +1,46 @@
+/**
+ * The `file_parts` task: fetch parts of a file over this worker's own connections (MTProto
+ * decryption runs on this thread) and write them at their offsets into the partial file, so the
+ * megabytes never cross to the main thread; only "part done" (index, bytes) does.
+ */
+import { open } from "node:fs/promises";
+import type { TaskContext } from "../../lib/engine/serve_worker.ts";
+import { type AccountConfig, connectFiles, type FileAccess } from "../../lib/telegram/connect_files.ts";
+import type { FetchTaskEvent, FetchTaskResult, FilePartsTask } from "../../lib/telegram/fetch_task.ts";
+
+// One connected client per account for the worker's lifetime: connecting is the slow part.
+const _accounts = new Map<string, Promise<FileAccess>>();
+
+/** Handles one file_parts task (see module comment). */
+export async function fileParts(task: FilePartsTask, ctx: TaskContext<FetchTaskEvent>): Promise<FetchTaskResult> {
+  const access = await _access(task.account, task.connections);
+  const source = access.source(task.file, { verify: false });
+  const fh = await open(task.partPath, "r+");
+  let total = 0;
+  try {
+    await Promise.all(task.parts.map(async (part) => {
+      const bytes = await source.fetchPart(part, ctx.signal);
+      let done = 0;
+      while (done < bytes.length) {
+        const { bytesWritten } = await fh.write(bytes, done, bytes.length - done, part.offset + done);
+        done += bytesWritten;
+      }
+      total += bytes.length;
+      ctx.emit({ kind: "part_done", index: part.index, bytes: bytes.length });
+    }));
+  } finally {
+    await fh.close();
+  }
+  return { bytes: total };
+}
+
+function _access(account: AccountConfig, connections: number): Promise<FileAccess> {
+  const key = `${account.apiId}|${account.endpoints ?? ""}|${account.session}`;
+  let p = _accounts.get(key);
+  if (!p) {
+    p = connectFiles(account, { connections });
+    p.catch(() => _accounts.delete(key));
+    _accounts.set(key, p);
+  }
+  return p;
+}
