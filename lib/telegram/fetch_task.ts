@@ -5,6 +5,8 @@
 import type { PartPlan } from "../engine/parts.ts";
 import type { AccountConfig } from "./connect_files.ts";
 import type { RemoteFile } from "./remote_file.ts";
+import type { HistoryPageEvent, HistoryShardTask } from "./history_shard.ts";
+import type { EventBody } from "../progress/events.ts";
 
 /** Fetch parts of one file and write them at their offsets into `partPath`. */
 export interface FilePartsTask {
@@ -18,7 +20,7 @@ export interface FilePartsTask {
 }
 
 /** Any task; handlers registered in workers/fetch_tasks/index.ts narrow it by `kind`. */
-export type FetchTask = FilePartsTask | { kind: string; [field: string]: unknown };
+export type FetchTask = FilePartsTask | HistoryShardTask | { kind: string; [field: string]: unknown };
 
 /** A task's answer: bytes written for file_parts, free-form for other kinds. */
 export interface FetchTaskResult {
@@ -29,4 +31,8 @@ export interface FetchTaskResult {
 /** Progress a task reports while it runs. */
 export type FetchTaskEvent =
   | { kind: "part_done"; index: number; bytes: number }
-  | { kind: "log"; message: string };
+  | { kind: "log"; message: string }
+  /** A page of a history_shard task. */
+  | HistoryPageEvent
+  /** A pause/retry event of the worker's own Telegram client (flood waits show their countdown). */
+  | { kind: "event"; event: EventBody };

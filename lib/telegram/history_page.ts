@@ -1,0 +1,98 @@
+/**
+ * One page of a chat's history in ascending id order: the messages just above a cursor, at most
+ * 100 (Telegram's page limit), inside an id range; optionally in a forum topic or a comment thread
+ * (messages.getReplies) and wrapped in a takeout session.
+ */
+import bigInt from "big-integer";
+import { Api } from "telegram";
+import type { TgClient } from "./client.ts";
+import { mapMessage, type MappedMessage, peerNamesOf } from "./map_message.ts";
+import type { ChatRef } from "./media_messages.ts";
+import { decodePeer, inputPeerOf } from "./peer_ref.ts";
+import { withTakeout } from "./takeout.ts";
+
+/** Where a page starts and what bounds it. */
+export interface HistoryPageOptions {
+  /** Exclusive lower bound: the page holds the messages just above it. */
+  after: number;
+  /** Inclusive upper bound; 0 = none. */
+  upTo?: number;
+  /** At most 100. Default 100. */
+  limit?: number;
+  /** Messages of this forum topic or comment thread (messages.getReplies with this msg_id). */
+  replyTo?: number;
+  /** Takeout session id (decimal string) to wrap the call in. */
+  takeoutId?: string;
+}
+
+/** A page: mapped messages ascending, and whether the range may hold more above them. */
+export interface HistoryPage {
+  messages: MappedMessage[];
+  /** Highest id seen (the next cursor); `after` when the page is empty. */
+  last: number;
+  /** True when the page was full, so more messages may follow. */
+  more: boolean;
+}
+
+/** Fetches one ascending page (see module comment). */
+export async function fetchHistoryPage(
+  client: TgClient,
+  chat: ChatRef,
+  opts: HistoryPageOptions,
+): Promise<HistoryPage> {
+  const limit = Math.min(100, Math.max(1, opts.limit ?? 100));
+  const page = {
+    peer: inputPeerOf(decodePeer(chat.peer)),
+    // add_offset = -limit from offset_id = after+1 gives the `limit` messages just above `after`
+    offsetId: opts.after + 1,
+    offsetDate: 0,
+    addOffset: -limit,
+    limit,
+    maxId: opts.upTo ? opts.upTo + 1 : 0,
+    minId: opts.after,
+    hash: bigInt(0),
+  };
+  const req = opts.replyTo !== undefined
+    ? new Api.messages.GetReplies({ ...page, msgId: opts.replyTo })
+    : new Api.messages.GetHistory(page);
+  const res = await client.call<Api.messages.TypeMessages>(withTakeout(req, opts.takeoutId));
+  if (!("messages" in res)) return { messages: [], last: opts.after, more: false };
+  const names = peerNamesOf(res);
+  const out: MappedMessage[] = [];
+  let last = opts.after;
+  for (const m of res.messages) {
+    if (m.id <= opts.after || (opts.upTo && m.id > opts.upTo)) continue;
+    const mapped = mapMessage(m, chat, names);
+    if (mapped) out.push(mapped);
+    last = Math.max(last, m.id);
+  }
+  out.sort((a, b) => a.message.id - b.message.id);
+  return { messages: out, last, more: res.messages.length >= limit };
+}
+
+/**
+ * The newest message id of a chat (or thread) with a date before `beforeUnix` (0 = the newest of
+ * all); 0 when there is none.
+ */
+export async function newestIdBefore(
+  client: TgClient,
+  chat: ChatRef,
+  opts: { beforeUnix?: number; replyTo?: number; skip?: number; takeoutId?: string } = {},
+): Promise<number> {
+  const page = {
+    peer: inputPeerOf(decodePeer(chat.peer)),
+    offsetId: 0,
+    offsetDate: opts.beforeUnix ?? 0,
+    addOffset: opts.skip ?? 0,
+    limit: 1,
+    maxId: 0,
+    minId: 0,
+    hash: bigInt(0),
+  };
+  const req = opts.replyTo !== undefined
+    ? new Api.messages.GetReplies({ ...page, msgId: opts.replyTo })
+    : new Api.messages.GetHistory(page);
+  const res = await client.call<Api.messages.TypeMessages>(withTakeout(req, opts.takeoutId));
+  if (!("messages" in res) || res.messages.length === 0) return 0;
+  return Math.max(...res.messages.map((m) => m.id));
+}

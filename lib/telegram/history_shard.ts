@@ -1,0 +1,58 @@
+/**
+ * The `history_shard` fetch task: one id range of one chat, paged upwards (ascending, at most 100
+ * messages per call) on the worker's own connection; every page goes back to the writer as soon
+ * as it arrives. Plain data only: it crosses threads by structured clone.
+ */
+import type { TgClient } from "./client.ts";
+import type { AccountConfig } from "./connect_files.ts";
+import { fetchHistoryPage } from "./history_page.ts";
+import type { MappedMessage } from "./map_message.ts";
+import type { ChatRef } from "./media_messages.ts";
+
+/** Fetch the messages with `after < id <= upTo` of one chat. */
+export interface HistoryShardTask {
+  kind: "history_shard";
+  account: AccountConfig;
+  chat: ChatRef;
+  /** Shard number (events carry it back). */
+  shard: number;
+  after: number;
+  upTo: number;
+  /** Forum topic id (messages.getReplies). */
+  replyTo?: number;
+  takeoutId?: string;
+}
+
+/** One page of a shard, ascending. */
+export interface HistoryPageEvent {
+  kind: "history_page";
+  shard: number;
+  messages: MappedMessage[];
+  /** Highest id covered so far: the shard's cursor. */
+  cursor: number;
+}
+
+/** Pages through one shard, handing each page to `onPage`; returns the number of messages. */
+export async function runHistoryShard(
+  client: TgClient,
+  task: HistoryShardTask,
+  ctx: { onPage: (page: HistoryPageEvent) => void; signal?: AbortSignal },
+): Promise<number> {
+  let after = task.after;
+  let total = 0;
+  while (after < task.upTo) {
+    ctx.signal?.throwIfAborted();
+    const page = await fetchHistoryPage(client, task.chat, {
+      after,
+      upTo: task.upTo,
+      replyTo: task.replyTo,
+      takeoutId: task.takeoutId,
+    });
+    // a page that ends early (or stops moving) means the range above `after` is exhausted
+    const cursor = page.more && page.last > after ? page.last : task.upTo;
+    total += page.messages.length;
+    ctx.onPage({ kind: "history_page", shard: task.shard, messages: page.messages, cursor });
+    after = cursor;
+  }
+  return total;
+}
