@@ -258,6 +258,11 @@ Deno.test("atomic writes: no .part left, no partial note after a failure", async
       /simulated crash/,
     );
     assert.deepEqual(await _tree(dir), []);
+    // A small note whose rename fails (a folder holds its name) leaves no .part either.
+    await Deno.mkdir(join(dir, "taken.md"));
+    await assert.rejects(fsw.writeText("taken.md", "x"));
+    assert.deepEqual(await _tree(dir), []);
+    await Deno.remove(join(dir, "taken.md"));
     // A writer that fails on the 4th note: earlier notes are whole, nothing else is visible.
     let n = 0;
     const failing: ExportWriter = {

@@ -1,6 +1,7 @@
 /** `tgpipe import tdesktop` through the real CLI in a subprocess: output, JSON events, exit codes. */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { parse as parseYaml } from "yaml";
 
 const ROOT = new URL("../../../", import.meta.url).pathname;
 const DATA = new URL("../../../../shared/data/tdesktop/", import.meta.url).pathname;
@@ -51,8 +52,20 @@ Deno.test("cli import tdesktop: tgif slices to notes, JSON lines and media, exit
     assert.ok((await Deno.stat(join(chat, "days/2022-09-16.md"))).isFile);
     assert.ok((await Deno.stat(join(chat, "index.md"))).isFile);
     assert.ok((await Deno.stat(join(out, "index.md"))).isFile);
-    // No partial file anywhere.
-    for await (const f of _walk(out)) assert.ok(!f.endsWith(".part"), f);
+    // No partial file anywhere; every note's front matter is valid YAML; media embeds resolve.
+    let notes = 0;
+    for await (const f of _walk(out)) {
+      assert.ok(!f.endsWith(".part"), f);
+      if (!f.endsWith(".md")) continue;
+      const text = await Deno.readTextFile(f);
+      const fm = /^---\n([\s\S]*?)\n---\n/.exec(text);
+      if (fm) assert.equal(typeof parseYaml(fm[1]), "object", f);
+      for (const [, target] of text.matchAll(/!\[\[([^\]]+)\]\]/g)) {
+        assert.ok((await Deno.stat(join(out, target))).isFile, target);
+      }
+      notes++;
+    }
+    assert.ok(notes > 50, `${notes}`);
   } finally {
     await Deno.remove(out, { recursive: true });
   }
