@@ -65,7 +65,8 @@ Deno.test("cli import tdesktop: tgif slices to notes, JSON lines and media, exit
       }
       notes++;
     }
-    assert.ok(notes > 50, `${notes}`);
+    // 4 chats: 4 indexes, the root index and one note per chat day.
+    assert.ok(notes >= 15, `${notes}`);
   } finally {
     await Deno.remove(out, { recursive: true });
   }
