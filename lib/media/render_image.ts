@@ -68,7 +68,12 @@ export async function renderImage(
 }
 
 function _input(src: ImageSource): string[] {
-  return "image" in src ? ["-i", src.image] : ["-ss", src.atSeconds.toFixed(3), "-i", src.video];
+  // One decoder thread: a single frame gains nothing from frame threads, and parallelism comes
+  // from the media worker pool running several tasks at once.
+  const one = ["-threads", "1"];
+  return "image" in src
+    ? [...one, "-i", src.image]
+    : [...one, "-ss", src.atSeconds.toFixed(3), "-i", src.video];
 }
 
 async function _grabFrame(
