@@ -1,5 +1,6 @@
 import { ConfigError } from "../core/errors.ts";
 import { type ResolvedSettings, resolveSettings, type Settings } from "../core/settings.ts";
+import { sessionEnvAlias } from "./session_env.ts";
 
 /** Where the CLI runs: its environment and the XDG base directories derived from it. */
 export interface CliEnv {
@@ -31,7 +32,7 @@ export async function loadSettings(
   const dataDir = String(settingFlags.dataDir ?? cli.env.TGPIPE_DATA_DIR ?? file.data_dir ?? dirs.data);
   const resolved = resolveSettings({
     flags: settingFlags,
-    env: cli.env,
+    env: sessionEnvAlias(cli.env),
     file,
     filePath: configPath,
     defaults: { kv: `${dataDir}/progress.kv`, session: `${dataDir}/session`, dataDir, cacheDir: dirs.cache },

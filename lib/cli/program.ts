@@ -12,6 +12,8 @@ import { doctorCommand } from "./commands/doctor.ts";
 import { statusCommand } from "./commands/status.ts";
 import { jobsCommand } from "./commands/jobs.ts";
 import { importCommand } from "./commands/import.ts";
+import { exportCommand } from "./commands/export.ts";
+import { downloadCommand } from "./commands/download.ts";
 import { transcribeCommand } from "./commands/transcribe.ts";
 
 /** A function that builds one top-level command. */
@@ -26,9 +28,11 @@ export const COMMANDS: CommandFactory[] = [
   whoamiCommand,
   chatsCommand,
   importCommand,
+  exportCommand,
   statusCommand,
   jobsCommand,
   transcribeCommand,
+  downloadCommand,
 ];
 
 /** Builds the whole command tree for one run. */

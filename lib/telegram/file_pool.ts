@@ -67,15 +67,19 @@ export class FilePool {
   /** Sends one request (an Api object of lib/telegram) on the least busy sender of `dcId`. */
   call<T>(dcId: number, request: object, signal?: AbortSignal): Promise<T> {
     const method = (request as { className?: string }).className ?? "unknown";
-    return callWithPolicy(async () => {
-      const sender = await this.#pick(dcId);
-      sender.busy++;
-      try {
-        return await sender.s.send(request) as T;
-      } finally {
-        sender.busy--;
-      }
-    }, method, { ...this.#opts.policy, emit: this.#opts.emit, signal, account: this.#client.account });
+    return callWithPolicy(
+      async () => {
+        const sender = await this.#pick(dcId);
+        sender.busy++;
+        try {
+          return await sender.s.send(request) as T;
+        } finally {
+          sender.busy--;
+        }
+      },
+      method,
+      { ...this.#opts.policy, emit: this.#opts.emit, signal, account: this.#client.account },
+    );
   }
 
   /** Disconnects every sender of the pool. */
@@ -133,7 +137,9 @@ export class FilePool {
           const auth = await this.#client.call<Api.auth.ExportedAuthorization>(
             new Api.auth.ExportAuthorization({ dcId }),
           );
-          await sender.send(this.#init(g, new Api.auth.ImportAuthorization({ id: auth.id, bytes: auth.bytes })));
+          await sender.send(
+            this.#init(g, new Api.auth.ImportAuthorization({ id: auth.id, bytes: auth.bytes })),
+          );
           done(sender.authKey);
           return sender;
         } catch (err) {

@@ -37,7 +37,9 @@ export function telegramFileSource(
   const refresh = async (stale: FileLocationRef) => {
     if (!opts.refresh) return false;
     // concurrent parts share one refetch; a part that already sees a newer reference just retries
-    if (loc === stale) refreshing ??= opts.refresh().then((l) => void (loc = l)).finally(() => (refreshing = undefined));
+    if (loc === stale) {
+      refreshing ??= opts.refresh().then((l) => void (loc = l)).finally(() => (refreshing = undefined));
+    }
     await refreshing;
     return true;
   };

@@ -71,17 +71,17 @@ export async function fetchHistoryPage(
 }
 
 /**
- * The newest message id of a chat (or thread) with a date before `beforeUnix` (0 = the newest of
- * all); 0 when there is none.
+ * The newest message id of a chat (or thread) with a date before `beforeUnix` and an id below
+ * `belowId` (0 = no bound), after skipping `skip` newer ones; 0 when there is none.
  */
 export async function newestIdBefore(
   client: TgClient,
   chat: ChatRef,
-  opts: { beforeUnix?: number; replyTo?: number; skip?: number; takeoutId?: string } = {},
+  opts: { beforeUnix?: number; belowId?: number; replyTo?: number; skip?: number; takeoutId?: string } = {},
 ): Promise<number> {
   const page = {
     peer: inputPeerOf(decodePeer(chat.peer)),
-    offsetId: 0,
+    offsetId: opts.belowId ?? 0,
     offsetDate: opts.beforeUnix ?? 0,
     addOffset: opts.skip ?? 0,
     limit: 1,

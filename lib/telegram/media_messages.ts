@@ -54,7 +54,10 @@ export async function fetchMessageFiles(
     const res = peer.kind === "channel"
       ? await client.call<Api.messages.TypeMessages>(
         new Api.channels.GetMessages({
-          channel: new Api.InputChannel({ channelId: bigInt(peer.id), accessHash: bigInt(peer.accessHash ?? "0") }),
+          channel: new Api.InputChannel({
+            channelId: bigInt(peer.id),
+            accessHash: bigInt(peer.accessHash ?? "0"),
+          }),
           id,
         }),
       )
@@ -96,7 +99,9 @@ export async function* historyFiles(
       hash: bigInt(0),
     };
     const res = opts.topicId
-      ? await client.call<Api.messages.TypeMessages>(new Api.messages.GetReplies({ ...page, msgId: opts.topicId }))
+      ? await client.call<Api.messages.TypeMessages>(
+        new Api.messages.GetReplies({ ...page, msgId: opts.topicId }),
+      )
       : await client.call<Api.messages.TypeMessages>(new Api.messages.GetHistory(page));
     const msgs = "messages" in res ? res.messages : [];
     if (msgs.length === 0) return;
@@ -215,7 +220,11 @@ export async function refreshFileLocation(
   file: RemoteFile,
   opts: { signal?: AbortSignal } = {},
 ): Promise<RemoteFile["location"]> {
-  const kind = file.chatPeer.startsWith("channel:") ? "channel" : file.chatPeer.startsWith("chat:") ? "group" : "user";
+  const kind = file.chatPeer.startsWith("channel:")
+    ? "channel"
+    : file.chatPeer.startsWith("chat:")
+    ? "group"
+    : "user";
   const chat: ChatRef = { id: file.chatId, kind, title: file.chatTitle, peer: file.chatPeer };
   const [r] = await fetchMessageFiles(client, chat, [file.messageId], opts);
   if (!r || !("file" in r) || r.file.key !== file.key) {

@@ -1,0 +1,46 @@
+import assert from "node:assert/strict";
+import { LoginRequiredError } from "../../lib/core/errors.ts";
+import { deleteSession, loadSession, saveSession } from "../../lib/telegram/session_store.ts";
+
+Deno.test("saveSession writes mode 0600 atomically and loadSession reads it back", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = `${dir}/sub/session`;
+    await saveSession(file, "1AAAsecret");
+    assert.equal((await Deno.stat(file)).mode! & 0o777, 0o600);
+    assert.equal(await loadSession({ file }), "1AAAsecret");
+    await saveSession(file, "1BBBnewer");
+    assert.equal(await loadSession({ file }), "1BBBnewer");
+    assert.deepEqual([...Deno.readDirSync(`${dir}/sub`)].map((e) => e.name), ["session"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("saveSession leaves no file behind when it fails", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = `${dir}/session`;
+    await Deno.mkdir(file); // rename onto a directory fails after the .part was written
+    await assert.rejects(() => saveSession(file, "1AAAsecret"));
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["session"]);
+    assert.ok((await Deno.stat(file)).isDirectory);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("loadSession prefers the session string and says login is needed without one", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = `${dir}/session`;
+    assert.equal(await loadSession({ file, sessionString: " 1XYZ " }), "1XYZ");
+    await assert.rejects(() => loadSession({ file }), LoginRequiredError);
+    await Deno.writeTextFile(file, "\n");
+    await assert.rejects(() => loadSession({ file }), LoginRequiredError);
+    assert.equal(await deleteSession(file), true);
+    assert.equal(await deleteSession(file), false);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
