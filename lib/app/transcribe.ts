@@ -5,7 +5,8 @@ import { findTool } from "../media/find_tool.ts";
 import { sha256File } from "../media/hash_file.ts";
 import type { MediaItem, MediaTools, ProcessorWarning } from "../media/post_processor.ts";
 import type { Transcript, TranscriptFormat } from "../media/subtitles.ts";
-import type { Emit } from "../progress/events.ts";
+import { type MediaTask, type MediaTaskResult, runMediaTask } from "../media/media_task.ts";
+import type { Emit, EventBody } from "../progress/events.ts";
 import { createMediaPool } from "./media_pool.ts";
 
 /** Options of `transcribeFiles`; lib/cli resolves them from flags, env and config. */
@@ -103,7 +104,9 @@ export async function transcribeFiles(
   const emit = opts.emit;
   emit({ type: "start", command: "transcribe", total_items: paths.length });
   const size = Math.max(1, Math.min(opts.concurrency ?? 1, paths.length));
-  const pool = createMediaPool({ size, queueSize: size });
+  // One file at a time gains nothing from a worker (whisper-cli is a subprocess using every core),
+  // so the chain then runs in this thread and skips the worker's start-up.
+  const pool = size > 1 ? createMediaPool({ size, queueSize: size }) : _inThread();
   const files: TranscribedFile[] = new Array(paths.length);
   const pending: Promise<void>[] = [];
   try {
@@ -201,4 +204,17 @@ async function _item(path: string, signal: AbortSignal): Promise<MediaItem> {
 function _failed(path: string, w: ProcessorWarning, emit: Emit): TranscribedFile {
   emit({ type: "item_failed", item: path, error: { code: w.code, message: w.message, data: w.data } });
   return { path, ok: false, cached: false, outputs: [], warning: w };
+}
+
+/** The pool's submit/close surface, running each task in this thread, one after another. */
+function _inThread() {
+  return {
+    submit(task: MediaTask, o: { signal: AbortSignal; onEvent: (e: EventBody) => void }) {
+      const result: Promise<MediaTaskResult> = runMediaTask(task, { signal: o.signal, emit: o.onEvent });
+      // Awaiting here keeps one task at a time, like a pool of size 1 with a full queue.
+      return result.then(() => ({ result }), () => ({ result }));
+    },
+    close: () => Promise.resolve(),
+    terminate: () => {},
+  };
 }
