@@ -1,0 +1,138 @@
+import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
+import bigInt from "big-integer";
+import { Api } from "telegram";
+import { mapMessage, peerNames } from "../../lib/telegram/map_message.ts";
+import { decodeMediaRef } from "../../lib/telegram/map_media.ts";
+
+const alice = new Api.User({ id: bigInt(11), firstName: "Alice", lastName: "A", username: "alice" });
+const chan = new Api.Channel({
+  id: bigInt(500),
+  title: "News",
+  photo: new Api.ChatPhotoEmpty(),
+  date: 0,
+  megagroup: true,
+});
+const names = peerNames([alice], [chan]);
+
+Deno.test("mapMessage maps text, entities, author, forum reply and forward", () => {
+  const m = mapMessage(
+    new Api.Message({
+      id: 42,
+      peerId: new Api.PeerChannel({ channelId: bigInt(500) }),
+      fromId: new Api.PeerUser({ userId: bigInt(11) }),
+      date: 1700000000,
+      editDate: 1700000100,
+      message: "bold link code",
+      entities: [
+        new Api.MessageEntityBold({ offset: 0, length: 4 }),
+        new Api.MessageEntityTextUrl({ offset: 5, length: 4, url: "https://example.org" }),
+        new Api.MessageEntityPre({ offset: 10, length: 4, language: "ts" }),
+        new Api.MessageEntityMentionName({ offset: 0, length: 4, userId: bigInt(11) }),
+      ],
+      replyTo: new Api.MessageReplyHeader({ forumTopic: true, replyToMsgId: 40, replyToTopId: 7 }),
+      fwdFrom: new Api.MessageFwdHeader({ date: 1600000000, fromName: "Someone", channelPost: 9 }),
+      groupedId: bigInt("9007199254740993"),
+    }),
+    names,
+  );
+  assert.deepEqual(m, {
+    id: 42,
+    chat_id: 500,
+    date: 1700000000,
+    edit_date: 1700000100,
+    text: "bold link code",
+    entities: [
+      { offset: 0, length: 4, type: "bold" },
+      { offset: 5, length: 4, type: "text_link", url: "https://example.org" },
+      { offset: 10, length: 4, type: "pre", language: "ts" },
+      { offset: 0, length: 4, type: "mention_name", user_id: 11 },
+    ],
+    author: { id: 11, kind: "user", name: "Alice A", username: "alice" },
+    topic_id: 7,
+    reply_to: { message_id: 40, topic_id: 7 },
+    forward: { date: 1600000000, from_name: "Someone", channel_post: 9 },
+    grouped_id: "9007199254740993",
+  });
+});
+
+Deno.test("mapMessage maps a voice note with a ref that decodes back to its location", () => {
+  const doc = new Api.Document({
+    id: bigInt("1234567890123"),
+    accessHash: bigInt("-55"),
+    fileReference: Buffer.from([1, 2, 255]),
+    date: 0,
+    mimeType: "audio/ogg",
+    size: bigInt(5000),
+    dcId: 4,
+    attributes: [new Api.DocumentAttributeAudio({ voice: true, duration: 3 })],
+  });
+  const m = mapMessage(
+    new Api.Message({
+      id: 1,
+      peerId: new Api.PeerUser({ userId: bigInt(11) }),
+      date: 1,
+      message: "",
+      media: new Api.MessageMediaDocument({ document: doc }),
+    }),
+    names,
+  )!;
+  assert.equal(m.media?.kind, "voice");
+  assert.equal(m.media?.size, 5000);
+  assert.equal(m.media?.duration, 3);
+  assert.deepEqual(m.author, { id: 11, kind: "user", name: "Alice A", username: "alice" });
+  assert.deepEqual(decodeMediaRef(m.media!.ref!), {
+    type: "document",
+    id: "1234567890123",
+    accessHash: "-55",
+    dcId: 4,
+    thumbSize: "",
+    fileReference: "0102ff",
+  });
+});
+
+Deno.test("mapMessage maps photos to the largest size and service messages to actions", () => {
+  const photo = new Api.Photo({
+    id: bigInt(9),
+    accessHash: bigInt(8),
+    fileReference: Buffer.from([7]),
+    date: 0,
+    dcId: 2,
+    sizes: [
+      new Api.PhotoSize({ type: "m", w: 320, h: 240, size: 1000 }),
+      new Api.PhotoSizeProgressive({ type: "y", w: 1280, h: 960, sizes: [100, 5000, 9000] }),
+    ],
+  });
+  const p = mapMessage(
+    new Api.Message({
+      id: 2,
+      peerId: new Api.PeerUser({ userId: bigInt(11) }),
+      date: 1,
+      message: "pic",
+      media: new Api.MessageMediaPhoto({ photo }),
+    }),
+  )!;
+  assert.deepEqual(
+    {
+      kind: p.media?.kind,
+      size: p.media?.size,
+      w: p.media?.width,
+      ref: decodeMediaRef(p.media!.ref!).thumbSize,
+    },
+    { kind: "photo", size: 9000, w: 1280, ref: "y" },
+  );
+  const s = mapMessage(
+    new Api.MessageService({
+      id: 3,
+      peerId: new Api.PeerChannel({ channelId: bigInt(500) }),
+      fromId: new Api.PeerUser({ userId: bigInt(11) }),
+      date: 2,
+      action: new Api.MessageActionPinMessage(),
+      replyTo: new Api.MessageReplyHeader({ replyToMsgId: 2 }),
+    }),
+    names,
+  )!;
+  assert.equal(s.service?.type, "pin_message");
+  assert.equal(s.service?.message_id, 2);
+  assert.equal(mapMessage(new Api.MessageEmpty({ id: 5 })), undefined);
+});
