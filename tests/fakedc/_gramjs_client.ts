@@ -8,7 +8,7 @@ import { TelegramClient } from "telegram";
 import { StringSession } from "telegram/sessions/index.js";
 import { ConnectionTCPAbridged, ConnectionTCPFull, ConnectionTCPObfuscated } from "telegram/network/index.js";
 import { _serverKeys } from "telegram/crypto/RSA.js";
-import { LogLevel } from "telegram/extensions/Logger.js";
+import { Logger, LogLevel } from "telegram/extensions/Logger.js";
 import type { FakeTelegram } from "./cluster.ts";
 import { FAKE_API_HASH, FAKE_API_ID } from "./cluster.ts";
 
@@ -60,6 +60,7 @@ export async function openGramjs(tg: FakeTelegram, opts: GramjsOptions = {}): Pr
     useWSS: false,
     connectionRetries: 1,
     autoReconnect: false,
+    baseLogger: new Logger(opts.logLevel ?? LogLevel.NONE),
   });
   client.setLogLevel(opts.logLevel ?? LogLevel.NONE);
   if (!opts.noConnect) await client.connect();

@@ -5,7 +5,6 @@
  */
 import { Buffer } from "node:buffer";
 import type { AuthRecord, DcSpec, FaultSpec, HandlerMap, Layer } from "./contract.ts";
-import { devHandlers } from "./_dev_handlers.ts";
 import { defaultFaults, makeRng, parseFaults } from "./faults.ts";
 import { authKeyIdHex } from "./mtproto/crypto.ts";
 import type { ConnEnv } from "./mtproto/connection.ts";
@@ -13,6 +12,7 @@ import { DcServer } from "./mtproto/dc_server.ts";
 import { testRsaKey } from "./mtproto/rsa.ts";
 import { DcState, newStats, type ServerStats } from "./mtproto/session.ts";
 import { loadWorld, type World } from "./world/index.ts";
+import { createHandlers } from "./handlers/index.ts";
 
 /** Options of startFakeTelegram. */
 export interface StartOptions {
@@ -23,7 +23,7 @@ export interface StartOptions {
   seed?: number;
   /** Interface to bind. Default 127.0.0.1. */
   host?: string;
-  /** DC 2 listens on basePort, DC 1 on basePort+1, DC 4 on basePort+2; 0 (default) = ephemeral. */
+  /** DC 2 listens on basePort, DC 1 on basePort+1, DC 4 on basePort+2; 0 (default) = free ports below 32768. */
   basePort?: number;
   log?: (line: string) => void;
   /** Log every RPC too (noisy). */
@@ -63,29 +63,6 @@ export interface FakeTelegram {
 export const FAKE_API_ID = "17349";
 export const FAKE_API_HASH = "344583e45741c457fe1862106095a5eb";
 
-type CreateHandlers = (
-  world: World,
-  o: {
-    dcs: DcSpec[];
-    homeDcId: number;
-    faults: FaultSpec;
-    rng: () => number;
-    registry: Map<string, AuthRecord>;
-  },
-) => (dc: DcSpec) => HandlerMap;
-
-// The handlers module is written in parallel; load it only when it exists.
-async function _worldHandlers(): Promise<CreateHandlers | undefined> {
-  const spec = "./handlers/index.ts";
-  try {
-    const m = await import(new URL(spec, import.meta.url).href);
-    return m.createHandlers as CreateHandlers;
-  } catch (e) {
-    if (e instanceof TypeError && /not found|Cannot find|Module not found/i.test(e.message)) return undefined;
-    throw e;
-  }
-}
-
 function _ip4(host: string): Uint8Array {
   const h = host === "0.0.0.0" || host === "localhost" ? "127.0.0.1" : host;
   const parts = h.split(".").map(Number);
@@ -93,6 +70,19 @@ function _ip4(host: string): Uint8Array {
     throw new RangeError(`Host must be an IPv4 address, got "${host}"`);
   }
   return Uint8Array.from(parts);
+}
+
+// GramJS's StringSession.save() writes the port with writeInt16BE and throws above 32767, and
+// the kernel's ephemeral range starts at 32768: so "any free port" means one from 20000-32767.
+function _listenLowPort(env: ConnEnv, host: string): DcServer {
+  for (let attempt = 0;; attempt++) {
+    const port = 20000 + Math.floor(Math.random() * 12768);
+    try {
+      return DcServer.listen(env, host, port);
+    } catch (e) {
+      if (!(e instanceof Deno.errors.AddrInUse) || attempt > 50) throw e;
+    }
+  }
 }
 
 /** Starts DCs 2 (home), 1 and 4 (media) and returns once all three listen. */
@@ -131,7 +121,7 @@ export async function startFakeTelegram(opts: StartOptions): Promise<FakeTelegra
         unimplemented,
         stats,
       };
-      const s = DcServer.listen(env, host, opts.basePort ? opts.basePort + i : 0);
+      const s = opts.basePort ? DcServer.listen(env, host, opts.basePort + i) : _listenLowPort(env, host);
       dc.port = s.port;
       servers.push(s);
       envs.push(env);
@@ -141,13 +131,10 @@ export async function startFakeTelegram(opts: StartOptions): Promise<FakeTelegra
     throw e;
   }
   const dcs = envs.map((e) => e.dc);
-  let forDc = opts.handlers?.(dcs);
-  if (!forDc) {
-    const create = await _worldHandlers();
-    forDc = create
-      ? create(world, { dcs, homeDcId: 2, faults, rng: makeRng(seed), registry })
-      : devHandlers(dcs, { selfId: world.selfUserId, fileDc: 4, blobSize: 3 << 20 });
-  }
+  // Clocks: handlers see the same (possibly skewed) time as the protocol layer.
+  const now = () => envs[0].state.nowMs();
+  const forDc = opts.handlers?.(dcs) ??
+    createHandlers(world, { dcs, homeDcId: 2, faults, rng: makeRng(seed), registry, now });
   for (const env of envs) env.handlers = forDc(env.dc);
 
   const home = dcs[0];

@@ -41,6 +41,7 @@ export type Writer = (bytes: Uint8Array) => Promise<void>;
 export class Outbox {
   #queue: Entry[] = [];
   #running?: Promise<void>;
+  #draining = false;
   #acks = new Map<SessionState, bigint[]>();
   #nextFree = 0;
   /** Bytes written to the socket so far (for tests and stats). */
@@ -78,8 +79,14 @@ export class Outbox {
   #push(e: Entry): void {
     if (this.opts.signal.aborted) return;
     this.#queue.push(e);
-    if (!this.#running) {
-      this.#running = this.#drain().catch(this.opts.onError).finally(() => (this.#running = undefined));
+    if (!this.#draining) {
+      // The flag is cleared synchronously when the queue empties (a .finally() would leave a
+      // window in which a pushed message finds "running" set and is never written).
+      this.#draining = true;
+      this.#running = this.#drain().catch((e) => {
+        this.#draining = false;
+        this.opts.onError(e);
+      });
     }
   }
 
@@ -89,7 +96,11 @@ export class Outbox {
   }
 
   async #drain(): Promise<void> {
-    while (this.#queue.length > 0 && !this.opts.signal.aborted) {
+    while (true) {
+      if (this.#queue.length === 0 || this.opts.signal.aborted) {
+        this.#draining = false;
+        return;
+      }
       const e = this.#queue.shift()!;
       if (e.kind === "raw") {
         await this.#writeFrame(this.codec.encode(e.payload));
