@@ -25,6 +25,8 @@ const load0 = (await Deno.readTextFile("/proc/loadavg").catch(() => "n/a")).trim
 interface Cost {
   wallMs: number;
   cpuMs: number;
+  /** CPU of this process alone (tgpipe's own work, without whisper-cli). */
+  selfMs: number;
 }
 const work = await Deno.makeTempDir({ prefix: "tgpipe-bench-media-" });
 try {
@@ -61,6 +63,9 @@ try {
   const direct = _median(directRuns.map((c) => c.wallMs)), tg = _median(tgpipeRuns.map((c) => c.wallMs));
   const directCpu = _median(directRuns.map((c) => c.cpuMs)), tgCpu = _median(tgpipeRuns.map((c) => c.cpuMs));
   const overheadWall = tg / direct - 1;
+  // whisper-cli's own CPU swings with load (OpenMP spin-waits); tgpipe's own CPU does not.
+  const tgSelf = _median(tgpipeRuns.map((c) => c.selfMs));
+  const overheadSelf = tgSelf / directCpu;
   const overhead = tgCpu / directCpu - 1;
   console.log(`load average before: ${load0}`);
   console.log(
@@ -98,6 +103,8 @@ try {
       tgpipe_cpu_ms: tgCpu,
       overhead: _r(overhead),
       overhead_wall: _r(overheadWall),
+      tgpipe_self_cpu_ms: tgSelf,
+      overhead_self_cpu: _r(overheadSelf),
       goal_max: 0.05,
     },
     pool: { tasks: TASKS, one_worker_ms: one, two_workers_ms: two, speedup: _r(speedup), goal_min: 1.8 },
@@ -154,7 +161,8 @@ async function _direct(whisper: ResolvedTool, model: string, files: string[], ou
   }
   const wallMs = Math.round(performance.now() - t0);
   // Only whisper-cli's own CPU: the harness that starts it is not part of "running it directly".
-  return { wallMs, cpuMs: (await _cpu()).children - c0.children };
+  const c1 = await _cpu();
+  return { wallMs, cpuMs: c1.children - c0.children, selfMs: c1.self - c0.self };
 }
 
 /** tgpipe's path: the app function with a fresh cache (no hits), one media worker. */
@@ -177,7 +185,7 @@ async function _tgpipe(files: string[], model: string, whisper: ResolvedTool, ou
   const wallMs = Math.round(performance.now() - t0);
   const c1 = await _cpu();
   // Everything tgpipe spent: its threads (main, worker) and its children (whisper-cli, ffmpeg).
-  return { wallMs, cpuMs: c1.self - c0.self + c1.children - c0.children };
+  return { wallMs, cpuMs: c1.self - c0.self + c1.children - c0.children, selfMs: c1.self - c0.self };
 }
 
 /** CPU milliseconds of this process and of its waited-for children, from /proc/self/stat. */
