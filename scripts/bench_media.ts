@@ -73,7 +73,10 @@ try {
       `${directCpu} ms CPU, tgpipe ${tg} ms wall / ${tgCpu} ms CPU`,
   );
   console.log(
-    `  overhead: CPU ${(overhead * 100).toFixed(1)}% (goal <= 5%), wall ${(overheadWall * 100).toFixed(1)}%`,
+    `  overhead: CPU ${(overhead * 100).toFixed(1)}% (goal <= 5%), wall ${
+      (overheadWall * 100).toFixed(1)
+    }%, ` +
+      `tgpipe's own CPU ${tgSelf} ms = ${(overheadSelf * 100).toFixed(1)}% of whisper-cli's`,
   );
 
   // --- 2. probe + thumbnail on 1 vs 2 workers ------------------------------------------------
