@@ -2,6 +2,7 @@
  * Test helper: a minimal MTProto 2.0 client with a pre-registered key, so protocol and fault
  * tests can see every service message and count outcomes exactly (real clients hide both).
  */
+import nodeCrypto from "node:crypto";
 import zlib from "node:zlib";
 import { concat, sha256 } from "./mtproto/crypto.ts";
 import { igeDecrypt, igeEncrypt } from "./mtproto/crypto.ts";
@@ -93,7 +94,12 @@ export class RawClient {
     plain.set(body, 32);
     const pad = 12 + ((16 - ((plain.length + 12) % 16)) % 16);
     const padded = concat(plain, crypto.getRandomValues(new Uint8Array(pad)));
-    const msgKey = sha256(concat(this.key.subarray(88, 120), padded)).subarray(8, 24);
+    const msgKey = Uint8Array.from(
+      nodeCrypto.createHash("sha256").update(this.key.subarray(88, 120)).update(padded).digest().subarray(
+        8,
+        24,
+      ),
+    );
     const { key, iv } = _keys(this.key, msgKey, 0);
     const frame = this.#codec.encode(concat(this.keyId, msgKey, igeEncrypt(padded, key, iv)));
     for (let o = 0; o < frame.length;) o += await this.conn.write(frame.subarray(o));
