@@ -4,8 +4,7 @@
  */
 import { Api } from "telegram";
 import type { TgClient } from "./client.ts";
-import { fetchHistoryPage } from "./history_page.ts";
-import type { MappedMessage } from "./map_message.ts";
+import { fetchHistoryPage, type MappedMessage } from "./history_page.ts";
 import { mapEntity } from "./map_peer.ts";
 import type { ChatRef } from "./media_messages.ts";
 import { withTakeout } from "./takeout.ts";

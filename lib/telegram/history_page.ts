@@ -6,10 +6,18 @@
 import bigInt from "big-integer";
 import { Api } from "telegram";
 import type { TgClient } from "./client.ts";
-import { mapMessage, type MappedMessage, peerNamesOf } from "./map_message.ts";
-import type { ChatRef } from "./media_messages.ts";
+import type { Message } from "../core/message.ts";
+import { mapMessage, peerNames } from "./map_message.ts";
+import { type ChatRef, mapMessageFile } from "./media_messages.ts";
+import type { RemoteFile } from "./remote_file.ts";
 import { decodePeer, inputPeerOf } from "./peer_ref.ts";
 import { withTakeout } from "./takeout.ts";
+
+/** A mapped message and, for media messages, its file (with a fresh file reference). */
+export interface MappedMessage {
+  message: Message;
+  file?: RemoteFile;
+}
 
 /** Where a page starts and what bounds it. */
 export interface HistoryPageOptions {
@@ -57,14 +65,18 @@ export async function fetchHistoryPage(
     : new Api.messages.GetHistory(page);
   const res = await client.call<Api.messages.TypeMessages>(withTakeout(req, opts.takeoutId));
   if (!("messages" in res)) return { messages: [], last: opts.after, more: false };
-  const names = peerNamesOf(res);
+  const names = peerNames(res.users, res.chats);
   const out: MappedMessage[] = [];
   let last = opts.after;
   for (const m of res.messages) {
     if (m.id <= opts.after || (opts.upTo && m.id > opts.upTo)) continue;
-    const mapped = mapMessage(m, chat, names);
-    if (mapped) out.push(mapped);
     last = Math.max(last, m.id);
+    const message = mapMessage(m, names);
+    if (!message) continue;
+    message.chat_id = chat.id;
+    const file = m instanceof Api.Message ? mapMessageFile(m, chat) : undefined;
+    _stableRefs(message);
+    out.push(file ? { message, file } : { message });
   }
   out.sort((a, b) => a.message.id - b.message.id);
   return { messages: out, last, more: res.messages.length >= limit };
@@ -95,4 +107,16 @@ export async function newestIdBefore(
   const res = await client.call<Api.messages.TypeMessages>(withTakeout(req, opts.takeoutId));
   if (!("messages" in res) || res.messages.length === 0) return 0;
   return Math.max(...res.messages.map((m) => m.id));
+}
+
+/**
+ * File references expire and change on every fetch; refs in the export keep everything but them
+ * (`tg:...:` with an empty reference), so the same message always exports the same line. The
+ * fresh reference travels beside the message in `MappedMessage.file` for the download.
+ */
+function _stableRefs(m: Message): void {
+  if (!m.media) return;
+  const strip = (r: string | undefined) => r?.startsWith("tg:") ? r.replace(/:[0-9a-f]*$/i, ":") : r;
+  if (m.media.ref !== undefined) m.media.ref = strip(m.media.ref);
+  if (m.media.thumb_ref !== undefined) m.media.thumb_ref = strip(m.media.thumb_ref);
 }

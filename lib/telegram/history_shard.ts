@@ -5,8 +5,7 @@
  */
 import type { TgClient } from "./client.ts";
 import type { AccountConfig } from "./connect_files.ts";
-import { fetchHistoryPage } from "./history_page.ts";
-import type { MappedMessage } from "./map_message.ts";
+import { fetchHistoryPage, type MappedMessage } from "./history_page.ts";
 import type { ChatRef } from "./media_messages.ts";
 
 /** Fetch the messages with `after < id <= upTo` of one chat. */

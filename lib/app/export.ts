@@ -1,0 +1,267 @@
+/**
+ * `tgpipe export`: sharded, resumable export of chats to Markdown notes, messages.jsonl and media
+ * (docs/export-format.md). Chats are resolved first (bad input fails before any work), then each
+ * chat is fetched in shards on the fetch workers and written in id order by one writer; progress
+ * lives in the KV store so a re-run resumes, and a later run fetches only what is new.
+ */
+import { resolve } from "node:path";
+import { PartialFailureError, StoppedError, toTgpipeError, UsageError } from "../core/errors.ts";
+import type { MediaKind, Message, Topic } from "../core/message.ts";
+import { downloadFile } from "../engine/download_file.ts";
+import { KvPartLedger } from "../engine/kv_part_ledger.ts";
+import { WorkerPool } from "../engine/worker_pool.ts";
+import type { NoteLayout } from "../export/export_layout.ts";
+import type { Emit } from "../progress/events.ts";
+import { openProgressStore } from "../store/kv_store.ts";
+import type { TgClient } from "../telegram/client.ts";
+import { type AccountConfig, connectFiles, type FileAccess } from "../telegram/connect_files.ts";
+import { finishTakeout, initTakeout } from "../telegram/takeout.ts";
+import { listForumTopics } from "../telegram/forum_topics.ts";
+import { resolveChat, type ResolvedChat } from "../telegram/resolve_chat.ts";
+import { loadSession } from "../telegram/session_store.ts";
+import { exportChat, type ExportChatResult, type IdBounds, type MediaPostProcess } from "./export_chat.ts";
+import { exportComments } from "./export_comments.ts";
+import { resolveBounds } from "./export_bounds.ts";
+import { parseExportTarget } from "./export_target.ts";
+import { writeRootIndex } from "./export_root_index.ts";
+import type { FetchPool } from "./export_shard_feed.ts";
+import { connectAccount, type TelegramAccess } from "./telegram_access.ts";
+
+/** Options of {@link exportChats}; lib/cli fills them from flags and settings. */
+export interface ExportOptions {
+  out: string;
+  kv: string;
+  access: TelegramAccess;
+  layout: NoteLayout;
+  /** Media kinds to download; empty = none. */
+  mediaKinds: ReadonlySet<MediaKind>;
+  maxMediaSize?: number;
+  minId?: number;
+  maxId?: number;
+  /** Unix seconds: messages at or after / before. */
+  after?: number;
+  before?: number;
+  /** The newest N messages of each chat. */
+  limit?: number;
+  comments?: boolean;
+  topics?: boolean;
+  takeout?: boolean;
+  /** Fetch workers (= concurrent shards, each its own connection); undefined = automatic. */
+  shards?: number;
+  /** Ids per shard. Default 2000. */
+  shardSize?: number;
+  refresh?: boolean;
+  /** Optional step per downloaded media file (the media issue wires transcription here). */
+  postProcess?: MediaPostProcess;
+  emit?: Emit;
+  signal?: AbortSignal;
+}
+
+/** What an export run did. */
+export interface ExportReport {
+  job: string;
+  out: string;
+  chats: ExportChatResult[];
+  messages: number;
+  fetched: number;
+  media_files: number;
+  media_failed: number;
+  failed: number;
+  shards: number;
+  elapsed_ms: number;
+}
+
+const AUTO_MAX_SHARDS = 4;
+
+/**
+ * Exports every chat named in `inputs` (see module comment).
+ *
+ * @throws {UsageError} for bad chat references, unknown chats or an unwritable output (exit 2)
+ * @throws {StoppedError} on TAKEOUT_INIT_DELAY or when stopped (exit 75, resumable)
+ * @throws {PartialFailureError} when some chats or media failed, each reported (exit 3)
+ */
+export async function exportChats(inputs: string[], opts: ExportOptions): Promise<ExportReport> {
+  const t0 = performance.now();
+  const emit: Emit = opts.emit ?? (() => {});
+  if (inputs.length === 0) throw new UsageError("Name at least one chat to export");
+  const targets = inputs.map(parseExportTarget);
+  await _checkWritable(opts.out);
+  const store = await openProgressStore(opts.kv, { createParent: true, signal: opts.signal });
+  let client: TgClient | undefined;
+  let pool: FetchPool | undefined;
+  let files: FileAccess | undefined;
+  let takeoutId: string | undefined;
+  const jobKey = JSON.stringify({ out: resolve(opts.out), inputs, layout: opts.layout });
+  try {
+    const { job } = await store.startJob({
+      command: "export",
+      key: jobKey,
+      args: `${inputs.join(" ")} -> ${opts.out}`,
+    });
+    client = await connectAccount(opts.access, { emit, signal: opts.signal });
+    const chats: Array<{ chat: ResolvedChat; topicId?: number }> = [];
+    for (const t of targets) {
+      chats.push({ chat: await resolveChat(client, t.chat, { signal: opts.signal }), topicId: t.topicId });
+    }
+    if (opts.takeout) {
+      takeoutId = await initTakeout(client, {
+        files: opts.mediaKinds.size > 0,
+        maxFileSize: opts.maxMediaSize,
+      });
+    }
+    const account: AccountConfig = {
+      apiId: opts.access.apiId!,
+      apiHash: opts.access.apiHash!,
+      session: await loadSession({ file: opts.access.sessionFile, sessionString: opts.access.sessionString }),
+      endpoints: opts.access.endpoints,
+    };
+    if (opts.mediaKinds.size > 0) {
+      files = await connectFiles(client, { connections: 4, emit, signal: opts.signal });
+    }
+    const ledger = new KvPartLedger(store, job.id);
+    const fetchMedia = files
+      ? async (file: import("../telegram/remote_file.ts").RemoteFile, dest: string, signal?: AbortSignal) => {
+        const have = await Deno.stat(dest).then((s) => s.size, () => -1);
+        if (have === file.size) return true;
+        await downloadFile(files!.source(file), dest, {
+          item: `media:${file.chatId}:${file.messageId}`,
+          concurrency: 4,
+          ledger,
+          signal,
+          emit,
+          stallMs: 30_000,
+        });
+        return true;
+      }
+      : undefined;
+    const report: ExportReport = {
+      job: job.id,
+      out: opts.out,
+      chats: [],
+      messages: 0,
+      fetched: 0,
+      media_files: 0,
+      media_failed: 0,
+      failed: 0,
+      shards: 0,
+      elapsed_ms: 0,
+    };
+    emit({ type: "start", command: "export", job: job.id, total_items: chats.length });
+    for (const { chat, topicId } of chats) {
+      const item = `chat:${chat.id}${topicId !== undefined ? `/${topicId}` : ""}`;
+      emit({ type: "item_start", item, name: chat.title });
+      try {
+        if (chat.kind === "forum" && (opts.topics || topicId !== undefined)) {
+          const topics: Topic[] = await listForumTopics(client, chat, { takeoutId, signal: opts.signal });
+          chat.topics = topicId !== undefined ? topics.filter((t) => t.id === topicId) : topics;
+        }
+        const bounds: IdBounds = await resolveBounds(client, chat, { ...opts, topicId, takeoutId });
+        const span = Math.max(0, bounds.upTo - bounds.after);
+        const shards = opts.shards ?? Math.max(1, Math.min(AUTO_MAX_SHARDS, Math.ceil(span / 2000)));
+        report.shards = Math.max(report.shards, shards);
+        if (!pool || pool.size !== shards) {
+          await pool?.close();
+          pool = new WorkerPool(new URL("../../workers/fetch_worker.ts", import.meta.url), {
+            size: shards,
+            queueSize: shards * 4,
+          });
+        }
+        const posts: number[] = [];
+        const res = await exportChat(chat, {
+          out: opts.out,
+          layout: opts.layout,
+          mediaKinds: opts.mediaKinds,
+          maxMediaSize: opts.maxMediaSize,
+          refresh: opts.refresh ?? false,
+          store,
+          jobId: job.id,
+          pool,
+          account,
+          bounds,
+          shardSize: opts.shardSize ?? Math.max(100, Math.min(2000, Math.ceil(span / shards))),
+          topicId,
+          takeoutId,
+          fetchMedia,
+          postProcess: opts.postProcess,
+          onMessage: (m: Message) => void (m.comments && m.comments.count > 0 && posts.push(m.id)),
+          emit,
+          signal: opts.signal,
+        });
+        report.chats.push(res);
+        report.messages += res.messages;
+        report.fetched += res.fetched;
+        report.media_files += res.media_files;
+        report.media_failed += res.media_failed;
+        if (opts.comments && chat.kind === "channel" && posts.length > 0) {
+          const c = await exportComments(client, chat, {
+            posts,
+            out: opts.out,
+            layout: opts.layout,
+            mediaKinds: opts.mediaKinds,
+            takeoutId,
+            signal: opts.signal,
+          });
+          if (c) report.chats.push(c);
+        }
+        emit({
+          type: "item_done",
+          item,
+          name: `${chat.title} (${res.messages} messages)`,
+          path: `chats/${chat.id}`,
+        });
+      } catch (err) {
+        if (opts.signal?.aborted) throw err;
+        const e = toTgpipeError(err);
+        if (e instanceof StoppedError) throw e;
+        report.failed++;
+        emit({ type: "item_failed", item, error: { code: e.code, message: e.message, data: { ...e.data } } });
+      }
+    }
+    await writeRootIndex(opts.out, opts.signal);
+    report.elapsed_ms = Math.round(performance.now() - t0);
+    const bad = report.failed + report.media_failed;
+    await store.updateJob(job.id, { state: bad > 0 ? "failed" : "done", items: chats.length });
+    emit({
+      type: "done",
+      command: "export",
+      exit_code: bad > 0 ? 3 : 0,
+      items_done: report.chats.length,
+      items_failed: report.failed,
+      items_skipped: 0,
+      bytes: 0,
+      elapsed_ms: report.elapsed_ms,
+    });
+    if (bad > 0) {
+      throw Object.assign(new PartialFailureError(bad, report.messages + report.failed), { report });
+    }
+    return report;
+  } catch (err) {
+    if (opts.signal?.aborted) {
+      await store.startJob({ command: "export", key: jobKey }).then(({ job }) =>
+        store.updateJob(job.id, { state: "stopped" })
+      )
+        .catch(() => {});
+      throw new StoppedError("Stopped; run the same command again to resume");
+    }
+    throw err;
+  } finally {
+    // workers first: they hold their own connections
+    pool?.terminate();
+    if (takeoutId !== undefined && client) await finishTakeout(client, takeoutId, true);
+    await files?.close();
+    await client?.close();
+    store.close();
+  }
+}
+
+async function _checkWritable(out: string): Promise<void> {
+  try {
+    await Deno.mkdir(out, { recursive: true });
+    const probe = `${out}/.tgpipe-write-test-${crypto.randomUUID()}`;
+    await Deno.writeTextFile(probe, "");
+    await Deno.remove(probe);
+  } catch (err) {
+    const why = err instanceof Error ? err.message.split("\n")[0] : String(err);
+    throw new UsageError(`Output directory is not writable: ${out} (${why})`, { path: out });
+  }
+}

@@ -1,0 +1,141 @@
+import { Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
+import { exportChats, type ExportReport } from "../../app/export.ts";
+import { telegramAccess } from "../../app/telegram_access.ts";
+import { PartialFailureError } from "../../core/errors.ts";
+import { ExitCode } from "../../core/exit_codes.ts";
+import { MEDIA_KINDS, type MediaKind } from "../../core/message.ts";
+import { type AnyCommand, type CliIo, type CliState, makeAction } from "../runtime.ts";
+
+const EXAMPLES = `
+Examples:
+  tgpipe export @durov --out vault
+  tgpipe export https://t.me/c/1234567/42 --out vault --layout day      # one forum topic
+  tgpipe export me @channel -1001234567 --out vault --media photo,voice --max-media-size 20MB
+  tgpipe export @channel --out vault --after 2024-01-01 --before 2024-07-01 --comments
+  tgpipe export @channel --out vault --takeout --shards 8
+  tgpipe --json export @channel --out vault --media none | jq 'select(.type=="result").data'
+
+Runs resume: after Ctrl-C, a crash or kill -9, the same command continues where it stopped;
+a later run fetches only new messages (--refresh re-renders edited ones). Output format:
+docs/export-format.md.`;
+
+/** `tgpipe export <chat…> --out DIR`: sharded, resumable export to Markdown, JSON lines and media. */
+export function exportCommand(io: CliIo, state: CliState): AnyCommand {
+  return new Command("export")
+    .description("Export chats to Markdown notes, messages.jsonl and media (sharded, resumable)")
+    .argument("<chat...>", "@username, t.me link, t.me/c/<id>/<topic>, numeric id, or me")
+    .requiredOption("--out <dir>", "output folder (an Obsidian vault works)")
+    .addOption(
+      new Option("--layout <layout>", "one note per message (albums grouped) or per day")
+        .choices(["message", "day"] as const).default("message" as const),
+    )
+    .addOption(
+      new Option("--media <kinds>", `media to download: all, none, or a list of ${MEDIA_KINDS.join(",")}`)
+        .argParser(_mediaKinds).default(new Set(MEDIA_KINDS), "all"),
+    )
+    .addOption(
+      new Option("--max-media-size <size>", "skip media larger than this (e.g. 50MB)").argParser(_size),
+    )
+    .addOption(
+      new Option("--after <date>", "only messages at or after this date (YYYY-MM-DD or ISO)").argParser(
+        _date,
+      ),
+    )
+    .addOption(new Option("--before <date>", "only messages before this date").argParser(_date))
+    .addOption(new Option("--min-id <id>", "only messages with id >= this").argParser(_positive))
+    .addOption(new Option("--max-id <id>", "only messages with id <= this").argParser(_positive))
+    .addOption(new Option("--limit <n>", "only the newest n messages of each chat").argParser(_positive))
+    .addOption(new Option("--comments", "also export the comments of channel posts"))
+    .addOption(new Option("--topics", "list every topic of a forum in its index"))
+    .addOption(new Option("--takeout", "run as a Telegram takeout session (approve it in another app)"))
+    .addOption(
+      new Option("--shards <n>", "concurrent shards, each its own connection (default: automatic)").argParser(
+        _positive,
+      ),
+    )
+    .addOption(new Option("--refresh", "fetch everything again and rewrite notes whose messages changed"))
+    .addHelpText("after", EXAMPLES)
+    .action(makeAction(io, state, async (rt, chats, flags) => {
+      let report: ExportReport;
+      try {
+        report = await exportChats(chats, {
+          out: flags.out,
+          kv: rt.settings.kv,
+          access: telegramAccess(rt.settings),
+          layout: flags.layout,
+          mediaKinds: flags.media,
+          maxMediaSize: flags.maxMediaSize,
+          after: flags.after,
+          before: flags.before,
+          minId: flags.minId,
+          maxId: flags.maxId,
+          limit: flags.limit,
+          comments: flags.comments ?? false,
+          topics: flags.topics ?? false,
+          takeout: flags.takeout ?? false,
+          shards: flags.shards,
+          refresh: flags.refresh ?? false,
+          emit: rt.emit,
+          signal: rt.signal,
+        });
+      } catch (err) {
+        const partial = err instanceof PartialFailureError
+          ? (err as { report?: ExportReport }).report
+          : undefined;
+        if (!partial) throw err;
+        rt.result("export", partial, () => _human(partial));
+        return ExitCode.PARTIAL;
+      }
+      rt.result("export", report, () => _human(report));
+      return ExitCode.OK;
+    }));
+}
+
+function _human(r: ExportReport): string {
+  const rows = r.chats.map((c) =>
+    `  ${c.title}: ${c.messages} messages (${c.fetched} new), ${c.notes_written} notes written, ${c.media_files} media`
+  );
+  const failed = r.failed + r.media_failed > 0
+    ? `, ${r.failed} chats and ${r.media_failed} media failed`
+    : "";
+  return `Exported ${r.chats.length} chats into ${r.out} in ${(r.elapsed_ms / 1000).toFixed(1)} s${failed}\n${
+    rows.join("\n")
+  }\n`;
+}
+
+function _mediaKinds(v: string): Set<MediaKind> {
+  const parts = v.split(",").map((s) => s.trim().toLowerCase()).filter((s) => s.length > 0);
+  if (parts.length === 1 && parts[0] === "all") return new Set(MEDIA_KINDS);
+  if (parts.length === 1 && parts[0] === "none") return new Set();
+  for (const p of parts) {
+    if (!(MEDIA_KINDS as readonly string[]).includes(p)) {
+      throw new InvalidArgumentError(`unknown media kind "${p}" (all, none, ${MEDIA_KINDS.join(", ")})`);
+    }
+  }
+  return new Set(parts as MediaKind[]);
+}
+
+function _positive(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n) || n < 1) {
+    throw new InvalidArgumentError("expected a positive whole number");
+  }
+  return n;
+}
+
+function _size(v: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(b|kb|k|mb|m|gb|g)?$/i.exec(v.trim());
+  if (!m) throw new InvalidArgumentError("expected a size like 500KB, 20MB or 2GB");
+  const unit = (m[2] ?? "b").toLowerCase()[0];
+  const mul = { b: 1, k: 1024, m: 1 << 20, g: 1 << 30 }[unit as "b" | "k" | "m" | "g"];
+  return Math.round(Number(m[1]) * mul);
+}
+
+function _date(v: string): number {
+  const s = v.trim();
+  const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T00:00:00Z` : s);
+  if (!Number.isFinite(t)) {
+    throw new InvalidArgumentError("expected a date like 2024-05-01 or 2024-05-01T12:00:00Z");
+  }
+  return Math.floor(t / 1000);
+}
