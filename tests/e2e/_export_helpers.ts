@@ -1,0 +1,45 @@
+/** Helpers of the export e2e tests: read an output tree, spawn a killable export. */
+import { REPO } from "../_helpers/run_cli.ts";
+
+/** Every file under `dir` (relative path -> text), `.part` files included so leftovers show. */
+export async function readTree(dir: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const walk = async (rel: string) => {
+    for await (const e of Deno.readDir(`${dir}/${rel}`)) {
+      const p = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory) await walk(p);
+      else out.set(p, await Deno.readTextFile(`${dir}/${p}`));
+    }
+  };
+  await walk("");
+  return out;
+}
+
+/** Paths whose content differs between two trees (missing on one side included). */
+export function treeDiff(a: Map<string, string>, b: Map<string, string>): string[] {
+  const bad: string[] = [];
+  for (const [k, v] of a) if (b.get(k) !== v) bad.push(k);
+  for (const k of b.keys()) if (!a.has(k)) bad.push(k);
+  return bad.sort();
+}
+
+/** Starts `tgpipe ...args` as a child with the fake DC env; the caller waits or kills it. */
+export function spawnTgpipe(args: string[], env: Record<string, string>): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--unstable-kv", "--config", `${REPO}deno.json`, `${REPO}main.ts`, ...args],
+    env: { ...env, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+}
+
+/** Runs tgpipe to the end; returns exit code and output. */
+export async function runTgpipe(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = await spawnTgpipe(args, env).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
