@@ -15,8 +15,8 @@ import type { Emit } from "../progress/events.ts";
 import { openProgressStore } from "../store/kv_store.ts";
 import type { ProgressStore } from "../store/progress_store.ts";
 import type { RemoteFile } from "../telegram/remote_file.ts";
-import { type DownloadFilter, parseInputs, type PlannedItem, planItems } from "./download_plan.ts";
-import { openFetchers, type Fetcher } from "./download_fetchers.ts";
+import { type DownloadFilter, parseInputs, planItems, type PlannedItem } from "./download_plan.ts";
+import { type Fetcher, openFetchers } from "./download_fetchers.ts";
 import type { TelegramAccess } from "./telegram_access.ts";
 
 /** Options of {@link download}; lib/cli fills every field from flags and settings. */
@@ -71,7 +71,12 @@ export async function download(opts: DownloadOptions): Promise<DownloadReport> {
   const store = await openProgressStore(opts.kv, { createParent: true, signal: opts.signal });
   let fetchers: Fetcher[] = [];
   try {
-    const jobKey = JSON.stringify({ inputs: opts.inputs, out: opts.out, template, filter: opts.filter ?? {} });
+    const jobKey = JSON.stringify({
+      inputs: opts.inputs,
+      out: opts.out,
+      template,
+      filter: opts.filter ?? {},
+    });
     const { job, resumed } = await store.startJob({
       command: "download",
       key: jobKey,
@@ -84,10 +89,19 @@ export async function download(opts: DownloadOptions): Promise<DownloadReport> {
       emit,
       signal: opts.signal,
     });
-    const planned = await planItems(fetchers[0].client, inputs, { filter: opts.filter ?? {}, signal: opts.signal });
+    const planned = await planItems(fetchers[0].client, inputs, {
+      filter: opts.filter ?? {},
+      signal: opts.signal,
+    });
     const totalBytes = planned.reduce((n, p) => n + ("file" in p ? p.file.size : 0), 0);
     await store.updateJob(job.id, { items: planned.length, bytes: totalBytes });
-    emit({ type: "start", command: "download", job: job.id, total_items: planned.length, total_bytes: totalBytes });
+    emit({
+      type: "start",
+      command: "download",
+      job: job.id,
+      total_items: planned.length,
+      total_bytes: totalBytes,
+    });
     const ledger = new KvPartLedger(store, job.id);
     const report: DownloadReport = {
       job: job.id,

@@ -90,7 +90,10 @@ async function _open(access: TelegramAccess, opts: FetcherOptions): Promise<Fetc
     partWriter: (file) => async (part, partPath, signal) => {
       const res = await pool.run(
         { kind: "file_parts", account: config, file, partPath, parts: [part], connections: opts.connections },
-        { signal, onEvent: (e) => e.kind === "log" && opts.emit({ type: "log", level: "debug", message: e.message }) },
+        {
+          signal,
+          onEvent: (e) => e.kind === "log" && opts.emit({ type: "log", level: "debug", message: e.message }),
+        },
       );
       return res.bytes;
     },

@@ -42,12 +42,19 @@ export function parseInputs(texts: string[]): DownloadInput[] {
   return texts.map((text) => {
     const t = text.trim();
     try {
-      if (/^(https?:\/\/|tg:\/\/|(www\.)?(t\.me|telegram\.me|telegram\.dog)\/)/i.test(t) && /\/\d[\d-]*\/?$/.test(t)) {
+      if (
+        /^(https?:\/\/|tg:\/\/|(www\.)?(t\.me|telegram\.me|telegram\.dog)\/)/i.test(t) &&
+        /\/\d[\d-]*\/?$/.test(t)
+      ) {
         const link = parseMessageLink(t);
-        if (link.to - link.from >= MAX_RANGE) throw new RangeError(`Range of more than ${MAX_RANGE} messages`);
+        if (link.to - link.from >= MAX_RANGE) {
+          throw new RangeError(`Range of more than ${MAX_RANGE} messages`);
+        }
         return { kind: "link", text: t, link };
       }
-      if (/^tg:\/\//i.test(t) && /[?&]post=/.test(t)) return { kind: "link", text: t, link: parseMessageLink(t) };
+      if (/^tg:\/\//i.test(t) && /[?&]post=/.test(t)) {
+        return { kind: "link", text: t, link: parseMessageLink(t) };
+      }
       if (/^[a-z]+:\/\//i.test(t) && !/^https?:\/\/(www\.)?(t\.me|telegram\.me|telegram\.dog)\//i.test(t)) {
         throw new RangeError("not a Telegram link");
       }
@@ -62,7 +69,9 @@ export function parseInputs(texts: string[]): DownloadInput[] {
 /** Checks filter values; returns the compiled --match regex. */
 export function checkFilter(f: DownloadFilter): RegExp | undefined {
   for (const t of f.types ?? []) {
-    if (!MEDIA_KINDS.includes(t)) throw new UsageError(`Unknown --type ${t} (known: ${MEDIA_KINDS.join(", ")})`);
+    if (!MEDIA_KINDS.includes(t)) {
+      throw new UsageError(`Unknown --type ${t} (known: ${MEDIA_KINDS.join(", ")})`);
+    }
   }
   if (f.limit !== undefined && !(Number.isInteger(f.limit) && f.limit > 0)) {
     throw new UsageError("--limit must be a positive integer");
@@ -120,7 +129,10 @@ export async function planItems(
           const message = r.problem === "deleted"
             ? `Message ${r.id} of ${chat.title} does not exist (deleted?)`
             : `Message ${r.id} of ${chat.title} has no file to download`;
-          push({ item, problem: { code: r.problem === "deleted" ? "MESSAGE_NOT_FOUND" : "NO_MEDIA", message } });
+          push({
+            item,
+            problem: { code: r.problem === "deleted" ? "MESSAGE_NOT_FOUND" : "NO_MEDIA", message },
+          });
         }
       }
       continue;

@@ -122,8 +122,9 @@ async function _fetchWithRetry(
   return await retry(async () => {
     let got: number;
     let bytes: Uint8Array | undefined;
-    if (writer) got = await _withStallWatchdog(part, signal, opts.stallMs, (s) => writer(part, file.partPath, s));
-    else {
+    if (writer) {
+      got = await _withStallWatchdog(part, signal, opts.stallMs, (s) => writer(part, file.partPath, s));
+    } else {
       bytes = await _withStallWatchdog(part, signal, opts.stallMs, (s) => source.fetchPart(part, s));
       got = bytes.length;
     }

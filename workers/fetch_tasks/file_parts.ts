@@ -12,7 +12,10 @@ import type { FetchTaskEvent, FetchTaskResult, FilePartsTask } from "../../lib/t
 const _accounts = new Map<string, Promise<FileAccess>>();
 
 /** Handles one file_parts task (see module comment). */
-export async function fileParts(task: FilePartsTask, ctx: TaskContext<FetchTaskEvent>): Promise<FetchTaskResult> {
+export async function fileParts(
+  task: FilePartsTask,
+  ctx: TaskContext<FetchTaskEvent>,
+): Promise<FetchTaskResult> {
   const access = await _access(task.account, task.connections);
   const source = access.source(task.file, { verify: false });
   const fh = await open(task.partPath, "r+");

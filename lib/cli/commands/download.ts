@@ -43,7 +43,9 @@ export function downloadCommand(io: CliIo, state: CliState): AnyCommand {
     .option("--part-concurrency <n>", "parts in flight per file (default: 4 below 10 MB, else 8)")
     .option("--connections <n>", "connections per DC per account or worker", "8")
     .option("--workers <n>", "fetch workers with their own connections (0 = main thread)", "0")
-    .addOption(new Option("--account <session...>", "session file or string of another account to share the work"))
+    .addOption(
+      new Option("--account <session...>", "session file or string of another account to share the work"),
+    )
     .option("--no-verify", "skip the upload.getFileHashes check")
     .addHelpText("after", EXAMPLES)
     .action(makeAction(io, state, async (rt, args, flags) => {

@@ -1,0 +1,120 @@
+/**
+ * `tgpipe download` end to end: the real CLI against the fake DC (real MTProto, DC 4 as the file
+ * DC so every document goes through export/importAuthorization).
+ */
+import assert from "node:assert/strict";
+import { startFakeTelegram } from "../fakedc/cluster.ts";
+import { readBlob } from "../fakedc/world/blob.ts";
+import type { World } from "../fakedc/world/types.ts";
+import { runCli } from "../_helpers/run_cli.ts";
+
+const WORLD = "gen:chats=1,messages=40,files=6,file_size=3MB,forum=0,comments=0,left=0";
+const T = { timeoutMs: 150_000 };
+
+async function _expectSame(world: World, path: string, docId: bigint): Promise<void> {
+  const file = world.files.get(docId)!;
+  const blob = file.kind === "document" ? file.blob : file.sizes.at(-1)!.blob;
+  const want = await readBlob(blob, 0, blob.size);
+  const got = await Deno.readFile(path);
+  assert.equal(got.length, want.length, path);
+  assert.ok(got.every((b, i) => b === want[i]), `${path} differs`);
+}
+
+function _mediaIds(world: World): Array<{ msg: number; file: bigint }> {
+  const chat = [...world.chats.values()].find((c) => c.username === "gen_channel_0")!;
+  return chat.messages.flatMap((m) => {
+    const md = m.media;
+    if (md?.kind === "document") return [{ msg: m.id, file: md.doc.id }];
+    if (md?.kind === "photo") return [{ msg: m.id, file: md.photo.id }];
+    return [];
+  });
+}
+
+Deno.test({
+  name: "download: links, range, chat with filters, template, skip-same, bad input",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async (t) => {
+    const tg = await startFakeTelegram({ world: WORLD, basePort: 0 });
+    const dir = await Deno.makeTempDir({ prefix: "tgpipe_dl_" });
+    const env = { ...tg.env, TGPIPE_KV: `${dir}/p.kv` };
+    const media = _mediaIds(tg.world);
+    try {
+      await t.step("one link and a range, named by template, verified", async () => {
+        const [a, b] = media;
+        const r = await runCli([
+          "--json",
+          "download",
+          `https://t.me/gen_channel_0/${a.msg}`,
+          `https://t.me/gen_channel_0/${b.msg}-${b.msg + 1}`,
+          "--template",
+          "{chat}/{date:YYYY}/{id}_{filename}",
+          "--out",
+          `${dir}/a`,
+        ], { env, ...T });
+        assert.equal(r.code, 0, r.stderr);
+        const done = r.events.filter((e) => e.type === "item_done");
+        assert.equal(done.length, 2);
+        for (const e of done) {
+          assert.ok(e.type === "item_done" && e.path?.startsWith(`${dir}/a/channel 0/`), JSON.stringify(e));
+          const m = media.find((x) => e.type === "item_done" && e.item.endsWith(`/${x.msg}`))!;
+          await _expectSame(tg.world, e.type === "item_done" ? e.path! : "", m.file);
+        }
+      });
+      await t.step("a whole chat with --type and --limit; then --skip-same fetches nothing", async () => {
+        const args = ["--json", "download", "@gen_channel_0", "--type", "video,voice,photo", "--limit", "3"];
+        const r = await runCli([...args, "--out", `${dir}/b`], { env, ...T });
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(r.events.filter((e) => e.type === "item_done").length, 3);
+        const before = tg.stats.rpcs;
+        const again = await runCli([
+          ...args,
+          "--skip-same",
+          "--template",
+          "{id}-{filename}",
+          "--out",
+          `${dir}/b`,
+        ], {
+          env,
+          ...T,
+        });
+        assert.equal(again.code, 0, again.stderr);
+        const skipped = again.events.filter((e) => e.type === "item_done" && e.skipped);
+        assert.equal(skipped.length, 3);
+        // listing costs a few calls; no getFile per file
+        assert.ok(tg.stats.rpcs - before < 12, `rpcs ${tg.stats.rpcs - before}`);
+      });
+      await t.step("bad input exits 2; a message without media exits 3 with item_failed", async () => {
+        const foreign = await runCli(["download", "https://example.com/x/1", "--out", `${dir}/c`], {
+          env,
+          ...T,
+        });
+        assert.equal(foreign.code, 2);
+        assert.match(foreign.stderr, /Bad input/);
+        const unknown = await runCli(["download", "https://t.me/no_such_chat_x/1", "--out", `${dir}/c`], {
+          env,
+          ...T,
+        });
+        assert.equal(unknown.code, 2, unknown.stderr);
+        const chat = [...tg.world.chats.values()].find((c) => c.username === "gen_channel_0")!;
+        const plain = chat.messages.find((m) => !m.media && !m.action)!;
+        const r = await runCli([
+          "--json",
+          "download",
+          `https://t.me/gen_channel_0/${plain.id}`,
+          "--out",
+          `${dir}/c`,
+        ], {
+          env,
+          ...T,
+        });
+        assert.equal(r.code, 3);
+        const failed = r.events.find((e) => e.type === "item_failed");
+        assert.ok(failed && failed.type === "item_failed" && failed.error.code === "NO_MEDIA");
+      });
+    } finally {
+      await tg.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
