@@ -91,7 +91,8 @@ export async function exportChats(inputs: string[], opts: ExportOptions): Promis
   let pool: FetchPool | undefined;
   let files: FileAccess | undefined;
   let takeoutId: string | undefined;
-  const jobKey = JSON.stringify({ out: resolve(opts.out), inputs, layout: opts.layout });
+  // One job per output folder and layout: chats keep their checkpoints whatever else a run names.
+  const jobKey = JSON.stringify({ out: resolve(opts.out), layout: opts.layout });
   try {
     const { job } = await store.startJob({
       command: "export",

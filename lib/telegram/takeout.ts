@@ -36,7 +36,8 @@ export async function initTakeout(client: TgClient, scope: TakeoutScope = {}): P
         messageMegagroups: scope.megagroups ?? true,
         messageChannels: scope.channels ?? true,
         files: scope.files,
-        fileMaxSize: scope.files && scope.maxFileSize ? bigInt(scope.maxFileSize) : undefined,
+        // files and file_max_size share one flag bit: setting one without the other breaks the request
+        fileMaxSize: scope.files ? bigInt(scope.maxFileSize ?? 4000 * 1024 * 1024) : undefined,
       }),
     );
     return t.id.toString();
