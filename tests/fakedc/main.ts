@@ -79,12 +79,13 @@ export async function main(args: string[]): Promise<number> {
     chats: w.chats?.size ?? 0,
     files: w.files?.size ?? 0,
   };
-  // The env carries the session string on purpose: it is how other processes log in.
-  console.log(JSON.stringify({ dcs: tg.dcs, env: tg.env, world: summary }));
+  // Listen before announcing: whoever reads the first line may signal at once.
   const stop = Promise.withResolvers<string>();
   const onSignal = (sig: Deno.Signal) => () => stop.resolve(sig);
   const handlers = (["SIGINT", "SIGTERM"] as const).map((s) => [s, onSignal(s)] as const);
   for (const [s, h] of handlers) Deno.addSignalListener(s, h);
+  // The env carries the session string on purpose: it is how other processes log in.
+  console.log(JSON.stringify({ dcs: tg.dcs, env: tg.env, world: summary }));
   const sig = await stop.promise;
   for (const [s, h] of handlers) Deno.removeSignalListener(s, h);
   log(`${sig}: shutting down`);

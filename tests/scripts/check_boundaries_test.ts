@@ -12,7 +12,10 @@ Deno.test("npm:telegram outside lib/telegram is a violation", () => {
   assert.equal(checkSource("lib/engine/x.ts", 'import { Api } from "telegram";').length, 1);
   assert.equal(checkSource("lib/export/x.ts", 'import { X } from "npm:telegram@2.26.22/tl";').length, 1);
   assert.equal(checkSource("lib/telegram/client.ts", 'import { Api } from "telegram";').length, 0);
-  assert.equal(checkSource("tests/fakedc/server.ts", 'import { Api } from "telegram/tl/index.js";').length, 0);
+  assert.equal(
+    checkSource("tests/fakedc/server.ts", 'import { Api } from "telegram/tl/index.js";').length,
+    0,
+  );
 });
 
 Deno.test("imports against the one-way order are violations", () => {
@@ -22,7 +25,10 @@ Deno.test("imports against the one-way order are violations", () => {
   assert.equal(checkSource("lib/app/x.ts", 'import { y } from "../cli/y.ts";').length, 1);
   assert.equal(checkSource("lib/app/x.ts", 'import { y } from "../engine/y.ts";').length, 0);
   assert.equal(checkSource("lib/engine/x.ts", 'import type { E } from "../progress/events.ts";').length, 0);
-  assert.equal(checkSource("lib/app/x.ts", 'import { fake } from "../../tests/fakedc/cluster.ts";').length, 1);
+  assert.equal(
+    checkSource("lib/app/x.ts", 'import { fake } from "../../tests/fakedc/cluster.ts";').length,
+    1,
+  );
 });
 
 Deno.test("subprocesses outside the wrapper are violations", () => {
