@@ -13,7 +13,8 @@ console.log(`starting the fake Telegram with ${world}`);
 const tg = await startFakeTelegram({ world, seed: 7, basePort: 0 });
 const channel = [...tg.world.chats.values()].find((c) => c.kind === "channel" && c.username && c.selfMember);
 try {
-  const env = { ...tg.env, HOME: home, XDG_DATA_HOME: `${home}/data`, XDG_CONFIG_HOME: `${home}/config` };
+  // A private progress store and config; HOME stays so Deno keeps its module cache.
+  const env = { ...tg.env, XDG_DATA_HOME: `${home}/data`, XDG_CONFIG_HOME: `${home}/config` };
   await _tgpipe(["chats"], env);
   if (!channel) throw new Error("the generated world has no public channel");
   const code = await _tgpipe(
