@@ -32,6 +32,11 @@ export interface StartOptions {
   clockOffsetMs?: number;
   /** Seconds each server salt stays current. Default 1800. */
   saltPeriodS?: number;
+  /**
+   * Methods a test expects clients to call without a handler. Any other unimplemented call makes
+   * close() throw, so a test whose client needs a missing handler fails loudly.
+   */
+  allowUnimplemented?: string[];
   /** Replaces the world's handlers (protocol tests use the small dev set); gets the bound DCs. */
   handlers?: (dcs: DcSpec[]) => (dc: DcSpec) => HandlerMap;
 }
@@ -186,6 +191,11 @@ export async function startFakeTelegram(opts: StartOptions): Promise<FakeTelegra
       if (closed) return;
       closed = true;
       await Promise.all(servers.map((s) => s.close()));
+      const allowed = new Set(opts.allowUnimplemented ?? []);
+      const missing = [...unimplemented].filter((m) => !allowed.has(m));
+      if (missing.length > 0) {
+        throw new Error(`Client called methods the fake DC does not implement: ${missing.join(", ")}`);
+      }
     },
   };
 }

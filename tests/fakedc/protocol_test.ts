@@ -115,7 +115,7 @@ Deno.test("large non-file answers are gzip_packed", async () => {
 
 Deno.test("unknown methods answer METHOD_NOT_IMPLEMENTED_IN_FAKE_DC and are recorded", async () => {
   const lines: string[] = [];
-  const tg = await startDev({ log: (l) => lines.push(l) });
+  const tg = await startDev({ log: (l) => lines.push(l), allowUnimplemented: ["messages.GetDialogFilters"] });
   const c = await openRaw(tg);
   try {
     const out = await c.call(new Api.messages.GetDialogFilters().getBytes());
@@ -130,6 +130,17 @@ Deno.test("unknown methods answer METHOD_NOT_IMPLEMENTED_IN_FAKE_DC and are reco
   } finally {
     await c.close();
     await tg.close();
+  }
+});
+
+Deno.test("closing a fake DC that was asked for an unimplemented method fails loudly", async () => {
+  const tg = await startDev();
+  const c = await openRaw(tg);
+  try {
+    await c.call(new Api.messages.GetDialogFilters().getBytes());
+  } finally {
+    await c.close();
+    await assert.rejects(tg.close(), /does not implement: messages.GetDialogFilters/);
   }
 });
 
