@@ -71,7 +71,9 @@ export interface ExportReport {
   elapsed_ms: number;
 }
 
-const AUTO_MAX_SHARDS = 4;
+const AUTO_MAX_SHARDS = 8;
+/** Shards per fetch worker at most: more shards share a worker's connection (pipelined). */
+const MAX_WORKERS = Math.max(1, Math.min(4, navigator.hardwareConcurrency ?? 2));
 
 /**
  * Exports every chat named in `inputs` (see module comment).
@@ -160,11 +162,12 @@ export async function exportChats(inputs: string[], opts: ExportOptions): Promis
         const span = Math.max(0, bounds.upTo - bounds.after);
         const shards = opts.shards ?? Math.max(1, Math.min(AUTO_MAX_SHARDS, Math.ceil(span / 2000)));
         report.shards = Math.max(report.shards, shards);
-        if (!pool || pool.size !== shards) {
-          await pool?.close();
+        const workers = Math.min(shards, MAX_WORKERS);
+        if (!pool || pool.size !== workers) {
+          pool?.terminate();
           pool = new WorkerPool(new URL("../../workers/fetch_worker.ts", import.meta.url), {
-            size: shards,
-            queueSize: shards * 4,
+            size: workers,
+            queueSize: workers * 4,
           });
         }
         const posts: number[] = [];
@@ -179,7 +182,8 @@ export async function exportChats(inputs: string[], opts: ExportOptions): Promis
           pool,
           account,
           bounds,
-          shardSize: opts.shardSize ?? Math.max(100, Math.min(2000, Math.ceil(span / shards))),
+          shardSize: opts.shardSize ?? Math.max(100, Math.min(1000, Math.ceil(span / shards))),
+          lanes: Math.ceil(shards / workers),
           topicId,
           takeoutId,
           fetchMedia,

@@ -48,6 +48,8 @@ export interface ExportChatOptions {
   bounds: IdBounds;
   /** Ids per shard. */
   shardSize: number;
+  /** Shards per fetch task (fetched concurrently on one worker connection). Default 1. */
+  lanes?: number;
   topicId?: number;
   takeoutId?: string;
   fetchMedia?: MediaFetch;
@@ -150,6 +152,7 @@ export async function exportChat(chat: ResolvedChat, opts: ExportChatOptions): P
         account: opts.account,
         chat,
         ranges,
+        lanes: opts.lanes,
         replyTo: opts.topicId,
         takeoutId: opts.takeoutId,
         emit: opts.emit,

@@ -2,8 +2,8 @@
  * The sharded fetch of one chat: the id range is cut into shards that run as `history_shard`
  * tasks on the fetch workers (each worker its own Telegram connection). Pages come back over the
  * pool's MessagePorts and are handed out strictly in id order to the one writer. Back-pressure:
- * only `window` shards are fetched ahead of the shard the writer is on, so at most
- * window × shard size messages wait in memory however long the chat is.
+ * only `window` tasks (of `lanes` shards each) are fetched ahead of the one the writer is on, so
+ * at most window × lanes × shard size messages wait in memory however long the chat is.
  */
 import type { WorkerPool } from "../engine/worker_pool.ts";
 import type { Emit } from "../progress/events.ts";
@@ -27,7 +27,9 @@ export interface ShardFeedOptions {
   account: AccountConfig;
   chat: ChatRef;
   ranges: ShardRange[];
-  /** Shards fetched ahead of the writer. Default 2 × pool size. */
+  /** Shards per task: a worker fetches them concurrently on its one connection. Default 1. */
+  lanes?: number;
+  /** Tasks fetched ahead of the writer. Default 2 × pool size. */
   window?: number;
   replyTo?: number;
   takeoutId?: string;
@@ -63,11 +65,12 @@ export function planShards(after: number, upTo: number, size: number): ShardRang
 
 /** Yields the pages of every shard in id order (see module comment). */
 export async function* shardFeed(pool: FetchPool, opts: ShardFeedOptions): AsyncGenerator<FeedPage> {
+  const lanes = Math.max(1, opts.lanes ?? 1);
   const window = Math.max(1, opts.window ?? pool.size * 2);
   const shards: _Shard[] = opts.ranges.map((range) => ({
     range,
     pages: [],
-    done: false,
+    done: range.after >= range.upTo,
     cursor: range.after,
     attempt: 0,
   }));
@@ -79,57 +82,64 @@ export async function* shardFeed(pool: FetchPool, opts: ShardFeedOptions): Async
   };
   const stop = new AbortController();
   const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
-  const start = (i: number) => {
-    const s = shards[i];
+  // one task per group of `lanes` consecutive shards: a worker fetches them concurrently
+  const start = (group: number, attempt: number) => {
+    const ids: number[] = [];
+    for (let i = group * lanes; i < Math.min(shards.length, (group + 1) * lanes); i++) {
+      if (!shards[i].done) ids.push(i);
+    }
+    if (ids.length === 0) return;
     const task: HistoryShardTask = {
       kind: "history_shard",
       account: opts.account,
       chat: opts.chat,
-      shard: i,
-      after: s.cursor,
-      upTo: s.range.upTo,
+      shards: ids.map((i) => ({ shard: i, after: shards[i].cursor, upTo: shards[i].range.upTo })),
       replyTo: opts.replyTo,
       takeoutId: opts.takeoutId,
     };
     pool.submit(task, {
       signal,
       onEvent: (ev) => {
-        if (ev.kind === "history_page" && ev.shard === i) {
+        if (ev.kind === "history_page") {
+          const s = shards[ev.shard];
+          if (!s || !ids.includes(ev.shard)) return;
           s.pages.push({ messages: ev.messages, cursor: ev.cursor });
           s.cursor = ev.cursor;
+          if (ev.cursor >= s.range.upTo) s.done = true;
           poke();
         } else if (ev.kind === "event") opts.emit?.(ev.event);
       },
     }).then((h) => h.result).then(
       () => {
-        s.done = true;
+        for (const i of ids) shards[i].done = true;
         poke();
       },
       (err) => {
-        if (!signal.aborted && s.attempt + 1 < (opts.attempts ?? 3)) {
-          s.attempt++;
+        if (!signal.aborted && attempt + 1 < (opts.attempts ?? 3)) {
           opts.emit?.({
             type: "retry",
-            item: `shard:${i}`,
-            attempt: s.attempt,
+            item: `shards:${ids[0]}-${ids.at(-1)}`,
+            attempt: attempt + 1,
             delay_ms: 0,
             error: {
               code: (err as { code?: string })?.code ?? "SHARD_FAILED",
               message: String((err as Error)?.message ?? err),
             },
           });
-          start(i);
+          start(group, attempt + 1);
           return;
         }
-        s.error = err;
+        for (const i of ids) if (!shards[i].done) shards[i].error = err;
         poke();
       },
     );
   };
-  let next = 0;
+  let nextGroup = 0;
+  const groups = Math.ceil(shards.length / lanes);
   try {
     for (let i = 0; i < shards.length; i++) {
-      while (next < shards.length && next < i + window) start(next++);
+      const g = Math.floor(i / lanes);
+      while (nextGroup < groups && nextGroup < g + window) start(nextGroup++, 0);
       const s = shards[i];
       while (true) {
         if (s.pages.length > 0) {
@@ -140,7 +150,6 @@ export async function* shardFeed(pool: FetchPool, opts: ShardFeedOptions): Async
         if (s.done) break;
         await new Promise<void>((resolve) => (wake = resolve));
       }
-      shards[i] = { ...s, pages: [] };
     }
   } finally {
     stop.abort();

@@ -8,15 +8,13 @@ import type { AccountConfig } from "./connect_files.ts";
 import { fetchHistoryPage, type MappedMessage } from "./history_page.ts";
 import type { ChatRef } from "./media_messages.ts";
 
-/** Fetch the messages with `after < id <= upTo` of one chat. */
+/** Fetch the messages with `after < id <= upTo` of one chat, for each shard of the task. */
 export interface HistoryShardTask {
   kind: "history_shard";
   account: AccountConfig;
   chat: ChatRef;
-  /** Shard number (events carry it back). */
-  shard: number;
-  after: number;
-  upTo: number;
+  /** The shards of this task, fetched concurrently over the one connection (events carry `shard`). */
+  shards: Array<{ shard: number; after: number; upTo: number }>;
   /** Forum topic id (messages.getReplies). */
   replyTo?: number;
   takeoutId?: string;
@@ -31,26 +29,40 @@ export interface HistoryPageEvent {
   cursor: number;
 }
 
-/** Pages through one shard, handing each page to `onPage`; returns the number of messages. */
+/**
+ * Pages through every shard of the task at once (one request in flight per shard, all on the
+ * same connection: MTProto pipelines them), handing each page to `onPage`; returns the number of
+ * messages.
+ */
 export async function runHistoryShard(
   client: TgClient,
   task: HistoryShardTask,
   ctx: { onPage: (page: HistoryPageEvent) => void; signal?: AbortSignal },
 ): Promise<number> {
-  let after = task.after;
+  const counts = await Promise.all(task.shards.map((s) => _one(client, task, s, ctx)));
+  return counts.reduce((a, b) => a + b, 0);
+}
+
+async function _one(
+  client: TgClient,
+  task: HistoryShardTask,
+  s: { shard: number; after: number; upTo: number },
+  ctx: { onPage: (page: HistoryPageEvent) => void; signal?: AbortSignal },
+): Promise<number> {
+  let after = s.after;
   let total = 0;
-  while (after < task.upTo) {
+  while (after < s.upTo) {
     ctx.signal?.throwIfAborted();
     const page = await fetchHistoryPage(client, task.chat, {
       after,
-      upTo: task.upTo,
+      upTo: s.upTo,
       replyTo: task.replyTo,
       takeoutId: task.takeoutId,
     });
     // a page that ends early (or stops moving) means the range above `after` is exhausted
-    const cursor = page.more && page.last > after ? page.last : task.upTo;
+    const cursor = page.more && page.last > after ? page.last : s.upTo;
     total += page.messages.length;
-    ctx.onPage({ kind: "history_page", shard: task.shard, messages: page.messages, cursor });
+    ctx.onPage({ kind: "history_page", shard: s.shard, messages: page.messages, cursor });
     after = cursor;
   }
   return total;
