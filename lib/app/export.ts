@@ -26,6 +26,7 @@ import { parseExportTarget } from "./export_target.ts";
 import { writeRootIndex } from "./export_root_index.ts";
 import type { FetchPool } from "./export_shard_feed.ts";
 import { connectAccount, type TelegramAccess } from "./telegram_access.ts";
+import { type MediaPost, type MediaPostSettings, openMediaPost } from "./media_post.ts";
 
 /** Options of {@link exportChats}; lib/cli fills them from flags and settings. */
 export interface ExportOptions {
@@ -53,6 +54,8 @@ export interface ExportOptions {
   refresh?: boolean;
   /** Optional step per downloaded media file (the media issue wires transcription here). */
   postProcess?: MediaPostProcess;
+  /** --transcribe, --transcode, --thumbnails, --optimize-images, --dedup (docs/media.md). */
+  media?: MediaPostSettings;
   emit?: Emit;
   signal?: AbortSignal;
 }
@@ -93,6 +96,7 @@ export async function exportChats(inputs: string[], opts: ExportOptions): Promis
   let pool: FetchPool | undefined;
   let files: FileAccess | undefined;
   let takeoutId: string | undefined;
+  let media: MediaPost | undefined;
   // One job per output folder and layout: chats keep their checkpoints whatever else a run names.
   const jobKey = JSON.stringify({ out: resolve(opts.out), layout: opts.layout });
   try {
@@ -121,6 +125,12 @@ export async function exportChats(inputs: string[], opts: ExportOptions): Promis
     if (opts.mediaKinds.size > 0) {
       files = await connectFiles(client, { connections: 4, emit, signal: opts.signal });
     }
+    if (opts.media && opts.mediaKinds.size > 0) {
+      media = await openMediaPost({ ...opts.media, out: opts.out, emit, signal: opts.signal });
+    }
+    const postProcess: MediaPostProcess | undefined = media
+      ? (msg, path, signal) => media!.process(msg, path, signal)
+      : opts.postProcess;
     const ledger = new KvPartLedger(store, job.id);
     const fetchMedia = files
       ? async (file: import("../telegram/remote_file.ts").RemoteFile, dest: string, signal?: AbortSignal) => {
@@ -187,7 +197,7 @@ export async function exportChats(inputs: string[], opts: ExportOptions): Promis
           topicId,
           takeoutId,
           fetchMedia,
-          postProcess: opts.postProcess,
+          postProcess,
           onMessage: (m: Message) => void (m.comments && m.comments.count > 0 && posts.push(m.id)),
           emit,
           signal: opts.signal,
@@ -222,6 +232,7 @@ export async function exportChats(inputs: string[], opts: ExportOptions): Promis
         emit({ type: "item_failed", item, error: { code: e.code, message: e.message, data: { ...e.data } } });
       }
     }
+    await media?.close();
     await writeRootIndex(opts.out, opts.signal);
     report.elapsed_ms = Math.round(performance.now() - t0);
     const bad = report.failed + report.media_failed;
@@ -252,6 +263,7 @@ export async function exportChats(inputs: string[], opts: ExportOptions): Promis
   } finally {
     // workers first: they hold their own connections
     pool?.terminate();
+    media?.pool.terminate();
     if (takeoutId !== undefined && client) await finishTakeout(client, takeoutId, true);
     await files?.close();
     await client?.close();

@@ -20,8 +20,11 @@ import { type FetchPool, planShards, shardFeed } from "./export_shard_feed.ts";
 /** Downloads one media file to `dest` (absolute); resolves true when it is in place. */
 export type MediaFetch = (file: RemoteFile, dest: string, signal?: AbortSignal) => Promise<boolean>;
 
-/** Optional step after a media file is in place (transcode, transcribe, ...); may update `msg.media`. */
-export type MediaPostProcess = (msg: Message, path: string, signal?: AbortSignal) => Promise<void>;
+/**
+ * Optional step after a media file is in place (transcode, transcribe, ...); may update
+ * `msg.media`, and may return another path (relative to the output) for notes to link to (dedup).
+ */
+export type MediaPostProcess = (msg: Message, path: string, signal?: AbortSignal) => Promise<string | void>;
 
 /** Id bounds of one chat's export (resolved from --min-id/--max-id/--after/--before/--limit). */
 export interface IdBounds {
@@ -96,8 +99,8 @@ export async function exportChat(chat: ResolvedChat, opts: ExportChatOptions): P
   const replayedMedia = new Map<number, string | null>();
   const files = new Map<number, RemoteFile>();
   const res = { fetched: 0, replayed: 0, media_failed: 0, media_skipped: 0 };
-  const fetchMedia = async (msg: Message, path: string, signal?: AbortSignal): Promise<boolean> => {
-    if (replayedMedia.has(msg.id)) return replayedMedia.get(msg.id) !== null;
+  const fetchMedia = async (msg: Message, path: string, signal?: AbortSignal): Promise<boolean | string> => {
+    if (replayedMedia.has(msg.id)) return replayedMedia.get(msg.id) ?? false;
     const file = files.get(msg.id);
     files.delete(msg.id);
     if (!file || !opts.fetchMedia) return false;
@@ -108,8 +111,7 @@ export async function exportChat(chat: ResolvedChat, opts: ExportChatOptions): P
     const dest = safeJoin(opts.out, path);
     try {
       if (!(await opts.fetchMedia(file, dest, signal))) return false;
-      await opts.postProcess?.(msg, path, signal);
-      return true;
+      return (await opts.postProcess?.(msg, path, signal)) ?? true;
     } catch (err) {
       if (signal?.aborted) throw err;
       res.media_failed++;

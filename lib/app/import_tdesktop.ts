@@ -1,5 +1,5 @@
 import { PartialFailureError, toTgpipeError, UsageError } from "../core/errors.ts";
-import type { MediaKind, Message } from "../core/message.ts";
+import type { Chat, MediaKind, Message } from "../core/message.ts";
 import { safeJoin } from "../core/safe_join.ts";
 import type { Emit } from "../progress/events.ts";
 import { ChatExporter, type ChatExportSummary } from "../export/chat_exporter.ts";
@@ -7,6 +7,7 @@ import type { NoteLayout } from "../export/export_layout.ts";
 import { FsExportWriter } from "../export/fs_export_writer.ts";
 import { escapeMarkdown } from "../export/escape_markdown.ts";
 import { readTdesktopExport } from "../export/tdesktop_reader.ts";
+import { type MediaPost, type MediaPostSettings, openMediaPost } from "./media_post.ts";
 
 /** Options of {@link importTdesktop}. */
 export interface ImportTdesktopOptions {
@@ -19,6 +20,8 @@ export interface ImportTdesktopOptions {
   signal?: AbortSignal;
   /** Messages between two progress log events. Default 1000. */
   batch?: number;
+  /** --transcribe, --transcode, --thumbnails, --optimize-images, --dedup (docs/media.md). */
+  media?: MediaPostSettings;
 }
 
 /** What an import produced. */
@@ -64,7 +67,10 @@ export async function importTdesktop(
     failed: 0,
     elapsed_ms: 0,
   };
-  const fetchMedia = async (msg: Message, path: string, signal?: AbortSignal) => {
+  const media: MediaPost | undefined = opts.media && opts.mediaKinds.size > 0
+    ? await openMediaPost({ ...opts.media, out: opts.out, emit, signal: opts.signal })
+    : undefined;
+  const fetchMedia = async (msg: Message, path: string, signal?: AbortSignal): Promise<boolean | string> => {
     // safeJoin on the read side too: a hostile export cannot make us copy files from outside it.
     let source: string;
     try {
@@ -80,9 +86,32 @@ export async function importTdesktop(
     const st = await Deno.stat(source).catch(() => undefined);
     if (!st?.isFile) return false;
     res.media_bytes += await writer.copyFile(source, path, signal);
-    return true;
+    return media ? await media.process(msg, path, signal) : true;
   };
-  for (const { chat, messages } of exp.chats) {
+  try {
+    await _importChats(exp.chats, { opts, writer, fetchMedia, res, batch });
+  } finally {
+    if (media) await media.close();
+  }
+  await writer.writeText("index.md", _rootIndex(res), opts.signal);
+  res.elapsed_ms = Math.round(performance.now() - t0);
+  if (res.failed > 0 && res.chats.length === 0) throw new PartialFailureError(res.failed, exp.chats.length);
+  return res;
+}
+
+async function _importChats(
+  chats: Array<{ chat: Chat; messages: Message[] }>,
+  c: {
+    opts: ImportTdesktopOptions;
+    writer: FsExportWriter;
+    fetchMedia: (msg: Message, path: string, signal?: AbortSignal) => Promise<boolean | string>;
+    res: ImportTdesktopResult;
+    batch: number;
+  },
+): Promise<void> {
+  const { opts, writer, fetchMedia, res, batch } = c;
+  const emit = opts.emit;
+  for (const { chat, messages } of chats) {
     const item = `chat:${chat.id}`;
     emit({ type: "item_start", item, name: chat.title });
     const exporter = new ChatExporter(chat, writer, {
@@ -121,10 +150,6 @@ export async function importTdesktop(
       emit({ type: "item_failed", item, error: { code: e.code, message: e.message, data: { ...e.data } } });
     }
   }
-  await writer.writeText("index.md", _rootIndex(res), opts.signal);
-  res.elapsed_ms = Math.round(performance.now() - t0);
-  if (res.failed > 0 && res.chats.length === 0) throw new PartialFailureError(res.failed, exp.chats.length);
-  return res;
 }
 
 async function _checkWritable(out: string): Promise<void> {

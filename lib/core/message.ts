@@ -195,7 +195,24 @@ export interface MediaProbe {
   width?: number;
   height?: number;
   codec?: string;
+  /** Audio codec when the file also has video (`codec` is then the video codec). */
+  audio_codec?: string;
   bitrate?: number;
+}
+
+/** A file a post-processor derived from a media file (thumbnail, subtitles, transcoded copy). */
+export interface DerivedMedia {
+  /** "thumbnail", "preview", "optimized", "transcoded", "srt", "vtt", "json", "txt". */
+  role: string;
+  /** Path relative to the output root, like the media file itself. */
+  file: string;
+}
+
+/** One timed piece of a transcript, in milliseconds from the start of the media. */
+export interface TranscriptSegment {
+  start_ms: number;
+  end_ms: number;
+  text: string;
 }
 
 /** One media attachment. */
@@ -226,6 +243,13 @@ export interface Media {
   probe?: MediaProbe;
   /** Speech-to-text of voice/video, when transcribed. */
   transcript?: string;
+  /** The transcript's timed segments and detected language (messages.jsonl only). */
+  transcript_segments?: TranscriptSegment[];
+  transcript_language?: string;
+  /** Files derived from the media (--thumbnails, --transcribe, --transcode, ...). */
+  derived?: DerivedMedia[];
+  /** Hex sha256 of the file (set by --dedup). */
+  sha256?: string;
 }
 
 /** A message of any kind: a normal message, or a service message when `service` is set. */

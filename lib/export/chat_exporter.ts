@@ -10,8 +10,11 @@ export interface ChatExportOptions {
   layout: NoteLayout;
   /** Media kinds to put in the output; an empty set means none. */
   mediaKinds: ReadonlySet<MediaKind>;
-  /** Materialises a message's media at `path` through the writer; false when unavailable. */
-  fetchMedia?: (msg: Message, path: string, signal?: AbortSignal) => Promise<boolean>;
+  /**
+   * Materialises a message's media at `path` through the writer; false when unavailable, or the
+   * path notes should link to instead (a deduplicated copy stored once elsewhere).
+   */
+  fetchMedia?: (msg: Message, path: string, signal?: AbortSignal) => Promise<boolean | string>;
   signal?: AbortSignal;
 }
 
@@ -160,7 +163,7 @@ export class ChatExporter {
     const ok = media.ref !== undefined && this.opts.fetchMedia !== undefined &&
       await this.opts.fetchMedia(m, path, this.opts.signal);
     if (ok) {
-      this.#media.set(m.id, path);
+      this.#media.set(m.id, typeof ok === "string" ? ok : path);
       this.#sum.media_files++;
     } else this.#sum.media_missing++;
   }

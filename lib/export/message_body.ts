@@ -84,12 +84,21 @@ function _media(m: Message, ctx: NoteContext): string {
   const media = m.media!;
   const file = ctx.mediaFileOf(m);
   const label = `${media.kind}${media.emoji ? ` ${media.emoji}` : ""}`;
+  const derived = new Map((file ? media.derived ?? [] : []).map((d) => [d.role, d.file]));
+  // An optimised or transcoded copy is what a reader wants to see; the original stays one click away.
+  const shown = derived.get("optimized") ?? derived.get("transcoded");
   const lines = [
-    file ? `![[${file}]]` : `*\\[${escapeMarkdown(label, { atLineStart: false })} not included\\]*`,
+    file
+      ? shown ? `![[${shown}]]\n[[${file}|original]]` : `![[${file}]]`
+      : `*\\[${escapeMarkdown(label, { atLineStart: false })} not included\\]*`,
   ];
-  if (media.transcript) {
-    lines.push("", "> [!transcript]", ...escapeMarkdown(media.transcript).split("\n").map((l) => `> ${l}`));
+  if (media.transcript !== undefined) {
+    // Collapsed by default (Obsidian's "-" callout): long transcripts would bury the chat.
+    const text = media.transcript.length > 0 ? media.transcript : "(no speech)";
+    lines.push("", "> [!transcript]-", ...escapeMarkdown(text).split("\n").map((l) => `> ${l}`));
   }
+  const subs = ["srt", "vtt"].filter((r) => derived.has(r)).map((r) => `[[${derived.get(r)}|${r}]]`);
+  if (subs.length > 0) lines.push("", `Subtitles: ${subs.join(" · ")}`);
   return lines.join("\n");
 }
 

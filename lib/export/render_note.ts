@@ -116,6 +116,9 @@ function _mediaList(album: readonly Message[], ctx: NoteContext): YamlValue {
       emoji: md.emoji,
       probe: md.probe ? { ...md.probe } : undefined,
       transcript: md.transcript,
+      thumbnail: md.derived?.find((d) => d.role === "thumbnail" || d.role === "preview")?.file,
+      derived: md.derived && md.derived.length > 0 ? md.derived.map((d) => ({ ...d })) : undefined,
+      sha256: md.sha256,
     };
   });
   return list.length > 0 ? list : undefined;

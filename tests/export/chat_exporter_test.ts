@@ -182,7 +182,7 @@ Deno.test("exporter: bodies render replies, forwards, service, polls, places, co
     body(10),
     "![[chats/100/media/10-a _b_ _c _d.pdf]]\n\n👤 Contact: **Bo**, [\\+1 555](tel:+1555)\n",
   );
-  assert.equal(body(11), "![[chats/100/media/11-voice.ogg]]\n\n> [!transcript]\n> hi there\n");
+  assert.equal(body(11), "![[chats/100/media/11-voice.ogg]]\n\n> [!transcript]-\n> hi there\n");
   assert.equal(body(12), "*\\[sticker ✨ not included\\]*\n");
   assert.equal(body(13), "*⚙️ Ann: \\*star\\* pinned [[chats/100/notes/2|message 2]]*\n");
 });

@@ -4,6 +4,7 @@ import { telegramAccess } from "../../app/telegram_access.ts";
 import { PartialFailureError } from "../../core/errors.ts";
 import { ExitCode } from "../../core/exit_codes.ts";
 import { MEDIA_KINDS, type MediaKind } from "../../core/message.ts";
+import { addMediaFlags, MEDIA_FLAGS_HELP, type MediaFlags, mediaSettings } from "../media_flags.ts";
 import { type AnyCommand, type CliIo, type CliState, makeAction } from "../runtime.ts";
 
 const EXAMPLES = `
@@ -14,6 +15,8 @@ Examples:
   tgpipe export @channel --out vault --after 2024-01-01 --before 2024-07-01 --comments
   tgpipe export @channel --out vault --takeout --shards 8
   tgpipe --json export @channel --out vault --media none | jq 'select(.type=="result").data'
+  tgpipe export @channel --out vault --transcribe --whisper-model ~/models/ggml-base.bin --dedup
+  tgpipe export @channel --out vault --media video,photo --transcode h264 --max-height 720 --thumbnails
 
 Runs resume: after Ctrl-C, a crash or kill -9, the same command continues where it stopped;
 a later run fetches only new messages (--refresh re-renders edited ones). Output format:
@@ -21,7 +24,7 @@ docs/export-format.md.`;
 
 /** `tgpipe export <chat…> --out DIR`: sharded, resumable export to Markdown, JSON lines and media. */
 export function exportCommand(io: CliIo, state: CliState): AnyCommand {
-  return new Command("export")
+  return addMediaFlags(new Command("export"))
     .description("Export chats to Markdown notes, messages.jsonl and media (sharded, resumable)")
     .argument("<chat...>", "@username, t.me link, t.me/c/<id>/<topic>, numeric id, or me")
     .requiredOption("--out <dir>", "output folder (an Obsidian vault works)")
@@ -54,7 +57,7 @@ export function exportCommand(io: CliIo, state: CliState): AnyCommand {
       ),
     )
     .addOption(new Option("--refresh", "fetch everything again and rewrite notes whose messages changed"))
-    .addHelpText("after", EXAMPLES)
+    .addHelpText("after", EXAMPLES + "\n" + MEDIA_FLAGS_HELP)
     .action(makeAction(io, state, async (rt, chats, flags) => {
       let report: ExportReport;
       try {
@@ -75,6 +78,7 @@ export function exportCommand(io: CliIo, state: CliState): AnyCommand {
           takeout: flags.takeout ?? false,
           shards: flags.shards,
           refresh: flags.refresh ?? false,
+          media: mediaSettings(flags as MediaFlags, rt),
           emit: rt.emit,
           signal: rt.signal,
         });

@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError, Option } from "@commander-js/extra-typin
 import { importTdesktop, type ImportTdesktopResult } from "../../app/import_tdesktop.ts";
 import { ExitCode } from "../../core/exit_codes.ts";
 import { MEDIA_KINDS, type MediaKind } from "../../core/message.ts";
+import { addMediaFlags, MEDIA_FLAGS_HELP, type MediaFlags, mediaSettings } from "../media_flags.ts";
 import { type AnyCommand, type CliIo, type CliState, makeAction } from "../runtime.ts";
 
 const EXAMPLES = `
@@ -9,6 +10,7 @@ Examples:
   tgpipe import tdesktop ~/Downloads/Telegram\\ Desktop/ChatExport_2024-05-01 --out vault
   tgpipe import tdesktop ./DataExport_2024-05-01 --out vault --layout day --media photo,video
   tgpipe --json import tdesktop ./export --out vault --media none | jq 'select(.type=="result")'
+  tgpipe import tdesktop ./export --out vault --transcribe --whisper-model ~/models/ggml-base.bin --dedup
 
 Reads single-chat and whole-account result.json exports (and folders of exported.json slices).
 The output format is the one of \`tgpipe export\`: see docs/export-format.md.`;
@@ -17,7 +19,8 @@ The output format is the one of \`tgpipe export\`: see docs/export-format.md.`;
 export function importCommand(io: CliIo, state: CliState): AnyCommand {
   const cmd = new Command("import").description("Import chat history exported by other tools")
     .addHelpText("after", EXAMPLES);
-  cmd.command("tdesktop")
+  const sub = cmd.command("tdesktop");
+  addMediaFlags(sub)
     .description("Turn a Telegram Desktop JSON export into Markdown notes, messages.jsonl and media")
     .argument("<export-dir>", "folder holding result.json (or exported.json slices)")
     .requiredOption("--out <dir>", "output folder (an Obsidian vault works)")
@@ -29,12 +32,13 @@ export function importCommand(io: CliIo, state: CliState): AnyCommand {
       new Option("--media <kinds>", `media to copy: all, none, or a list of ${MEDIA_KINDS.join(",")}`)
         .argParser(_mediaKinds).default(new Set(MEDIA_KINDS), "all"),
     )
-    .addHelpText("after", EXAMPLES)
+    .addHelpText("after", EXAMPLES + "\n" + MEDIA_FLAGS_HELP)
     .action(makeAction(io, state, async (rt, dir, flags) => {
       const res = await importTdesktop(dir, {
         out: flags.out,
         layout: flags.layout,
         mediaKinds: flags.media,
+        media: mediaSettings(flags as MediaFlags, rt),
         emit: rt.emit,
         signal: rt.signal,
       });
