@@ -11,6 +11,7 @@ import { downloadFile } from "../engine/download_file.ts";
 import { VerifyError } from "../engine/part_file.ts";
 import { KvPartLedger } from "../engine/kv_part_ledger.ts";
 import { Limiter } from "../engine/limiter.ts";
+import type { Media } from "../core/message.ts";
 import type { Emit } from "../progress/events.ts";
 import { openProgressStore } from "../store/kv_store.ts";
 import type { ProgressStore } from "../store/progress_store.ts";
@@ -18,6 +19,7 @@ import type { RemoteFile } from "../telegram/remote_file.ts";
 import { type DownloadFilter, parseInputs, planItems, type PlannedItem } from "./download_plan.ts";
 import { type Fetcher, openFetchers } from "./download_fetchers.ts";
 import type { TelegramAccess } from "./telegram_access.ts";
+import { type MediaPost, type MediaPostSettings, openMediaPost } from "./media_post.ts";
 
 /** Options of {@link download}; lib/cli fills every field from flags and settings. */
 export interface DownloadOptions {
@@ -41,6 +43,8 @@ export interface DownloadOptions {
   verify?: boolean;
   /** A part with no answer after this long is cancelled and retried. Default 30000 ms. */
   stallMs?: number;
+  /** --transcribe (and its whisper flags): each file is transcribed once it is in place. */
+  media?: MediaPostSettings;
   emit?: Emit;
   signal?: AbortSignal;
 }
@@ -70,6 +74,7 @@ export async function download(opts: DownloadOptions): Promise<DownloadReport> {
   checkTemplate(template);
   const store = await openProgressStore(opts.kv, { createParent: true, signal: opts.signal });
   let fetchers: Fetcher[] = [];
+  let media: MediaPost | undefined;
   try {
     const jobKey = JSON.stringify({
       inputs: opts.inputs,
@@ -102,6 +107,7 @@ export async function download(opts: DownloadOptions): Promise<DownloadReport> {
       total_items: planned.length,
       total_bytes: totalBytes,
     });
+    if (opts.media) media = await openMediaPost({ ...opts.media, out: opts.out, emit, signal: opts.signal });
     const ledger = new KvPartLedger(store, job.id);
     const report: DownloadReport = {
       job: job.id,
@@ -120,9 +126,10 @@ export async function download(opts: DownloadOptions): Promise<DownloadReport> {
     const run = (p: PlannedItem) =>
       limiter.run(() => {
         const fetcher = _freeFetcher(fetchers, next++);
-        return _one(p, { opts, store, jobId: job.id, template, ledger, fetcher, report, emit });
+        return _one(p, { opts, store, jobId: job.id, template, ledger, fetcher, report, emit, media });
       });
     await Promise.all(planned.map(run));
+    await media?.close();
     await store.updateJob(job.id, { state: report.failed > 0 ? "failed" : "done" });
     report.elapsed_ms = Date.now() - started;
     emit({
@@ -143,6 +150,7 @@ export async function download(opts: DownloadOptions): Promise<DownloadReport> {
     }
     throw err;
   } finally {
+    media?.pool.terminate();
     await Promise.all(fetchers.map((f) => f.close()));
     store.close();
   }
@@ -157,6 +165,7 @@ interface _Ctx {
   fetcher: Fetcher;
   report: DownloadReport;
   emit: Emit;
+  media?: MediaPost;
 }
 
 async function _one(p: PlannedItem, c: _Ctx): Promise<void> {
@@ -184,6 +193,8 @@ async function _one(p: PlannedItem, c: _Ctx): Promise<void> {
     report.skipped++;
     emit({ type: "item_done", item: p.item, name, bytes: f.size, path: same, skipped: true });
     await c.store.addProgress(c.jobId, { itemsDone: 1, bytesDone: f.size });
+    // A re-run with --transcribe still transcribes files already there (the cache makes it cheap).
+    await c.media?.processFile(same, { media: _media(f), item: p.item, signal: c.opts.signal });
     return;
   }
   emit({ type: "item_start", item: p.item, name, total_bytes: f.size });
@@ -210,7 +221,14 @@ async function _one(p: PlannedItem, c: _Ctx): Promise<void> {
     report.failed++;
     emit({ type: "item_failed", item: p.item, error: _wire(err) });
     await c.store.addProgress(c.jobId, { itemsFailed: 1 });
+    return;
   }
+  // Outside the download's try: a media task failure is a warning, never a failed download.
+  await c.media?.processFile(dest, { media: _media(f), item: p.item, signal: c.opts.signal });
+}
+
+function _media(f: RemoteFile): Media {
+  return { kind: f.mediaType, mime_type: f.mimeType, size: f.size };
 }
 
 async function _alreadyHave(c: _Ctx, f: RemoteFile, dest: string): Promise<string | undefined> {

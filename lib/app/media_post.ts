@@ -92,10 +92,36 @@ export class MediaPost {
    * Returns the path notes should link to: the canonical copy when dedup found one.
    */
   async process(msg: Message, path: string, signal?: AbortSignal): Promise<string> {
-    const media = msg.media;
-    if (!media) return path;
+    if (!msg.media) return path;
     const item = `media:${msg.chat_id}:${msg.id}`;
-    let abs = join(this.opts.out, path);
+    const abs = await this.processFile(join(this.opts.out, path), { media: msg.media, item, signal });
+    return relative(this.opts.out, abs);
+  }
+
+  /**
+   * Processes the file at `abs` (any absolute path: download uses this) and updates `media`;
+   * returns the absolute path to link to (the canonical copy when dedup found one).
+   */
+  async processFile(abs: string, o: { media: Media; item: string; signal?: AbortSignal }): Promise<string> {
+    try {
+      return await this.#processFile(abs, o);
+    } catch (err) {
+      if (o.signal?.aborted || this.opts.signal?.aborted) throw err;
+      // Whatever went wrong (a file gone, a full disk), the message keeps its media as it is.
+      const e = toTgpipeError(err);
+      this.stats.warnings++;
+      this.opts.emit({
+        type: "warning",
+        code: e.code,
+        message: `Media tasks failed: ${e.message}`,
+        item: o.item,
+      });
+      return abs;
+    }
+  }
+
+  async #processFile(abs: string, o: { media: Media; item: string; signal?: AbortSignal }): Promise<string> {
+    const { media, item, signal } = o;
     const size = (await Deno.stat(abs)).size;
     let sha256: string | undefined;
     if (this.index) {
@@ -104,7 +130,6 @@ export class MediaPost {
       if (d.duplicate) {
         this.stats.duplicates++;
         abs = d.canonical;
-        path = relative(this.opts.out, abs);
       }
       await this.index.flush();
     } else if (this.opts.transcribe) {
@@ -140,11 +165,11 @@ export class MediaPost {
       const e = toTgpipeError(err);
       this.stats.warnings++;
       this.opts.emit({ type: "warning", code: e.code, message: `Media tasks failed: ${e.message}`, item });
-      return path;
+      return abs;
     }
     this.stats.processed++;
     this.#apply(media, res, item);
-    return path;
+    return abs;
   }
 
   /** Waits for running tasks, stops the workers and logs what was done. */
@@ -177,7 +202,7 @@ export class MediaPost {
     for (const r of res.results) {
       if (r.status !== "ok") continue;
       for (const f of r.files) derived.push({ role: f.role, file: relative(this.opts.out, f.path) });
-      if (r.processor === "probe") media.probe = _probe(r.metadata);
+      if (r.processor === "probe") media.probe = _probe(r.metadata, media.kind === "photo");
       if (r.processor === "transcribe") {
         const t = r.metadata.transcript as Transcript;
         media.transcript = t.text;
@@ -240,12 +265,13 @@ async function _tool(
   }
 }
 
-function _probe(m: Record<string, unknown>): MediaProbe {
-  const num = (v: unknown) => typeof v === "number" && Number.isFinite(v) ? v : undefined;
+function _probe(m: Record<string, unknown>, still: boolean): MediaProbe {
+  // ffprobe reports 0 for unknown sizes and one frame's time as a still image's "duration".
+  const num = (v: unknown) => typeof v === "number" && Number.isFinite(v) && v > 0 ? v : undefined;
   const video = typeof m.video_codec === "string" ? m.video_codec : undefined;
   const audio = typeof m.audio_codec === "string" ? m.audio_codec : undefined;
   return {
-    duration: num(m.duration_s),
+    duration: still ? undefined : num(m.duration_s),
     width: num(m.width),
     height: num(m.height),
     codec: video ?? audio,

@@ -6,6 +6,7 @@ import { ExitCode } from "../../core/exit_codes.ts";
 import { formatBytes } from "../../core/format.ts";
 import { MEDIA_KINDS, type MediaKind } from "../../core/message.ts";
 import { TEMPLATE_VARS } from "../../core/name_template.ts";
+import { addMediaFlags, MEDIA_FLAGS_HELP, type MediaFlags, mediaSettings } from "../media_flags.ts";
 import { type AnyCommand, type CliIo, type CliState, makeAction } from "../runtime.ts";
 
 const EXAMPLES = `
@@ -15,6 +16,7 @@ Examples:
   tgpipe dl @channel --type video,photo --min-size 1MB --after 2024-01-01 --limit 50 --out ./media
   tgpipe dl @channel --template "{chat}/{date:YYYY-MM}/{id}_{filename}" --skip-same --out ./media
   cat links.txt | tgpipe dl --from-file - --out ./media --json
+  tgpipe dl @channel --type voice,round --out ./media --transcribe --whisper-model ~/models/ggml-base.bin
   tgpipe dl @channel --account ~/.tgpipe/a.session --account ~/.tgpipe/b.session --out ./media
 
 Template variables (see docs/download.md):
@@ -25,7 +27,7 @@ Exit code 3 when some files failed (each reported), 2 for a bad link or unknown 
 
 /** `tgpipe download <link|chat…>` (alias `dl`): download media of messages and chats. */
 export function downloadCommand(io: CliIo, state: CliState): AnyCommand {
-  return new Command("download").alias("dl")
+  return addMediaFlags(new Command("download").alias("dl"), { transcribeOnly: true })
     .description("Download media from message links (also ranges) or whole chats, resumable")
     .argument("[inputs...]", "message links (t.me/name/123, t.me/c/<id>/100-200) or chats (@name, id)")
     .requiredOption("-o, --out <dir>", "output directory")
@@ -47,7 +49,7 @@ export function downloadCommand(io: CliIo, state: CliState): AnyCommand {
       new Option("--account <session...>", "session file or string of another account to share the work"),
     )
     .option("--no-verify", "skip the upload.getFileHashes check")
-    .addHelpText("after", EXAMPLES)
+    .addHelpText("after", EXAMPLES + "\n" + MEDIA_FLAGS_HELP)
     .action(makeAction(io, state, async (rt, args, flags) => {
       const inputs = [...args, ...await _fromFile(flags.fromFile)];
       const primary = telegramAccess(rt.settings);
@@ -77,6 +79,7 @@ export function downloadCommand(io: CliIo, state: CliState): AnyCommand {
         connections: _int(flags.connections, "--connections"),
         workers: _int(flags.workers, "--workers", 0),
         verify: flags.verify,
+        media: mediaSettings(flags as MediaFlags, rt),
         emit: rt.emit,
         signal: rt.signal,
       });

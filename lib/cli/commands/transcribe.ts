@@ -1,5 +1,8 @@
 import { Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { transcribeFiles, type TranscribeReport } from "../../app/transcribe.ts";
+import { isChatArgument, transcribeChat } from "../../app/transcribe_chat.ts";
+import { telegramAccess } from "../../app/telegram_access.ts";
+import { UsageError } from "../../core/errors.ts";
 import { ExitCode } from "../../core/exit_codes.ts";
 import { type AnyCommand, type CliIo, type CliState, makeAction } from "../runtime.ts";
 
@@ -11,7 +14,10 @@ Examples:
   tgpipe transcribe voice.ogg --whisper-model ~/models/ggml-base.bin
   tgpipe transcribe *.ogg *.mp4 --language de --threads 4 --out transcripts --format srt,vtt,txt
   tgpipe --json transcribe note.ogg | jq 'select(.type=="result") | .data.files[].transcript.text'
+  tgpipe transcribe @channel --out voice --limit 20 --whisper-model ~/models/ggml-base.bin
 
+A chat (@name, t.me link, id, me) instead of files: its voice, round, audio and video media are
+downloaded into --out (resumable) and transcribed there.
 Transcripts are cached by content hash in the cache dir, so a file is never transcribed twice.
 Exit code 3 when some files failed (each reported), 1 when all failed.`;
 
@@ -19,14 +25,18 @@ Exit code 3 when some files failed (each reported), 1 when all failed.`;
 export function transcribeCommand(io: CliIo, state: CliState): AnyCommand {
   return new Command("transcribe")
     .description("Transcribe voice notes, audio and video files with whisper.cpp (whisper-cli)")
-    .argument("<files...>", "media files (ogg, opus, mp3, m4a, wav, mp4, webm, ...)")
+    .argument("<files...>", "media files (ogg, opus, mp3, m4a, wav, mp4, webm, ...), or one chat")
     .option("--ffmpeg <path>", "ffmpeg binary (default: PATH, then the bundled one)")
     .option("--whisper-cli <path>", "whisper.cpp whisper-cli binary")
     .option("--whisper-model <file>", "ggml Whisper model file (e.g. ggml-base.bin)")
     .option("--language <code>", "spoken language (en, de, ...) or auto", "auto")
     .option("--threads <n>", "whisper threads (default: whisper-cli's)", _positiveInt)
     .option("--jobs <n>", "files transcribed at once", _positiveInt, 1)
-    .option("--out <dir>", "write transcripts here instead of beside each file")
+    .option(
+      "--out <dir>",
+      "write transcripts here instead of beside each file (a chat: media and transcripts)",
+    )
+    .option("--limit <n>", "a chat: only its newest n voice/round/audio/video files", _positiveInt)
     .addOption(
       new Option("--format <list>", `comma-separated: ${FORMATS.join(",")}`)
         .argParser(_formats).default(["srt", "vtt"] as Format[], "srt,vtt"),
@@ -34,6 +44,31 @@ export function transcribeCommand(io: CliIo, state: CliState): AnyCommand {
     .addHelpText("after", EXAMPLES)
     .action(makeAction(io, state, async (rt, files, flags) => {
       const s = rt.settings;
+      if (files.length === 1 && await isChatArgument(files[0])) {
+        if (!flags.out) throw new UsageError("Transcribing a chat needs --out <dir> for its media");
+        const dl = await transcribeChat(files[0], {
+          out: flags.out,
+          kv: s.kv,
+          access: telegramAccess(s),
+          limit: flags.limit,
+          media: {
+            transcribe: { model: s.whisperModel, language: flags.language, threads: flags.threads },
+            ffmpeg: s.ffmpeg,
+            whisperCli: s.whisperCli,
+            searchPath: rt.io.env.PATH ?? "",
+            cacheDir: s.cacheDir,
+            workers: flags.jobs,
+          },
+          emit: rt.emit,
+          signal: rt.signal,
+        });
+        rt.result(
+          "transcribe",
+          dl,
+          () => `${dl.done}/${dl.items} files downloaded and transcribed into ${flags.out}\n`,
+        );
+        return dl.failed > 0 ? ExitCode.PARTIAL : ExitCode.OK;
+      }
       const report = await transcribeFiles(files, {
         ffmpeg: s.ffmpeg,
         whisperCli: s.whisperCli,
