@@ -74,6 +74,11 @@ export async function fetchHistoryPage(
     const message = mapMessage(m, names);
     if (!message) continue;
     message.chat_id = chat.id;
+    // as in Desktop exports, a service message names its actor in service.actor, not as author
+    if (message.service) delete message.author;
+    // GramJS leaves absent optional numbers as null; the model has them absent
+    if (message.views === null) delete message.views;
+    if (message.forwards === null) delete message.forwards;
     const file = m instanceof Api.Message ? mapMessageFile(m, chat) : undefined;
     _stableRefs(message);
     out.push(file ? { message, file } : { message });

@@ -1,0 +1,64 @@
+import assert from "node:assert/strict";
+import { startFakeTelegram } from "../fakedc/cluster.ts";
+import { importTdesktop } from "../../lib/app/import_tdesktop.ts";
+import { readTree, runTgpipe } from "./_export_helpers.ts";
+
+const SAMPLE = new URL("../../../shared/data/tdesktop/tg2md", import.meta.url).pathname;
+
+/**
+ * The documented differences between an export from Telegram and a Desktop import of the same
+ * messages (docs/export-format.md, "Export from Telegram"): usernames, forward dates, member ids,
+ * album ids, media sizes and file names/refs. Everything else must match line for line.
+ */
+function normalize(note: string): string {
+  return note.split("\n")
+    .filter((l) =>
+      !/^\s+username: /.test(l) && !/^\s+date: \d{4}-/.test(l) && !/^\s+file_name: /.test(l) &&
+      !/^\s+size: \d+$/.test(l)
+    )
+    .map((l) =>
+      l.replace(/(↪️ Forwarded from .*?), \d{4}-\d\d-\d\dT[\d:]+Z$/, "$1")
+        .replace(/!\[\[[^\]]*\]\]/g, "![[media]]")
+        // a file the Desktop export left out is still on Telegram, so export has it
+        .replace(/^\*\\\[\w+(?: \S+)? not included\\\]\*$/, "![[media]]")
+        .replace(/^(\s+- kind: \w+\n?)/, "$1")
+        .replace(/^(\s+)file: .*/, "$1file: media")
+        .replace(/grouped_id: .*/, "grouped_id: album")
+    ).join("\n");
+}
+
+Deno.test("export of a fake-DC world loaded from a Desktop sample gives the notes of `import tdesktop`", async () => {
+  const tmp = await Deno.makeTempDir({ prefix: "tgpipe_export_conf_" });
+  const tg = await startFakeTelegram({ world: SAMPLE, basePort: 0 });
+  try {
+    const chat = [...tg.world.chats.values()].find((c) => c.messages.length > 0 && c.title === "test")!;
+    const r = await runTgpipe(
+      ["export", `-100${chat.id}`, "--out", `${tmp}/exp`],
+      { ...tg.env, TGPIPE_KV: `${tmp}/p.kv` },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    await importTdesktop(SAMPLE, {
+      out: `${tmp}/imp`,
+      layout: "message",
+      mediaKinds: new Set(["photo", "video", "voice", "audio", "round", "document", "sticker", "animation"]),
+      emit: () => {},
+    });
+    const exp = await readTree(`${tmp}/exp`), imp = await readTree(`${tmp}/imp`);
+    const notes = (t: Map<string, string>) => [...t.keys()].filter((k) => k.includes("/notes/")).sort();
+    // Desktop exports drop grouped_id, so the fake DC serves those photos as single messages while
+    // the import infers an album (a documented difference): album notes are left out here.
+    const inAlbums = new Set<string>();
+    for (const k of notes(imp)) {
+      const m = /album:\n(?:.*\n)*?\s+message_ids:\n((?:\s+- \d+\n)+)/.exec(imp.get(k)!);
+      if (!m) continue;
+      for (const id of m[1].match(/\d+/g)!) inAlbums.add(k.replace(/\d+\.md$/, `${id}.md`));
+    }
+    const common = notes(imp).filter((k) => !inAlbums.has(k));
+    assert.deepEqual(notes(exp).filter((k) => !inAlbums.has(k)), common);
+    assert.ok(common.length >= 10, `${common.length} notes compared`);
+    for (const k of common) assert.equal(normalize(exp.get(k)!), normalize(imp.get(k)!), k);
+  } finally {
+    await tg.close();
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
