@@ -1,19 +1,15 @@
 import { runCli } from "./lib/cli/program.ts";
-import { ExitCode } from "./lib/core/exit_codes.ts";
-import { StoppedError } from "./lib/core/errors.ts";
+import { onInterrupts } from "./lib/cli/interrupts.ts";
 import { promptLine } from "./lib/cli/prompt.ts";
 
 const encoder = new TextEncoder();
 const controller = new AbortController();
-let interrupts = 0;
-const onInterrupt = () => {
-  interrupts++;
-  // First Ctrl-C: stop gracefully so in-flight work is saved. Second: stop at once.
-  if (interrupts > 1) Deno.exit(ExitCode.STOPPED);
-  controller.abort(new StoppedError("Stopped by signal; run the same command again to resume", "signal"));
-};
-Deno.addSignalListener("SIGINT", onInterrupt);
-if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", onInterrupt);
+// First Ctrl-C: stop gracefully so in-flight work is saved. Second: stop at once (exit 75).
+onInterrupts(controller, {
+  listen: (signal, handler) => Deno.addSignalListener(signal, handler),
+  exit: (code) => Deno.exit(code),
+  signals: Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"],
+});
 
 const code = await runCli(Deno.args, {
   stdout: (text) => _writeAll(Deno.stdout, text),

@@ -110,6 +110,12 @@ export async function exportChats(inputs: string[], opts: ExportOptions): Promis
     for (const t of targets) {
       chats.push({ chat: await resolveChat(client, t.chat, { signal: opts.signal }), topicId: t.topicId });
     }
+    // Every run exports every named chat again (incrementally), so its item counters restart.
+    await store.updateJob(job.id, { items: chats.length });
+    await store.addProgress(job.id, {
+      itemsDone: -job.totals.itemsDone,
+      itemsFailed: -job.totals.itemsFailed,
+    });
     if (opts.takeout) {
       takeoutId = await initTakeout(client, {
         files: opts.mediaKinds.size > 0,
@@ -218,6 +224,7 @@ export async function exportChats(inputs: string[], opts: ExportOptions): Promis
           });
           if (c) report.chats.push(c);
         }
+        await store.addProgress(job.id, { itemsDone: 1 });
         emit({
           type: "item_done",
           item,
@@ -229,6 +236,7 @@ export async function exportChats(inputs: string[], opts: ExportOptions): Promis
         const e = toTgpipeError(err);
         if (e instanceof StoppedError) throw e;
         report.failed++;
+        await store.addProgress(job.id, { itemsFailed: 1 });
         emit({ type: "item_failed", item, error: { code: e.code, message: e.message, data: { ...e.data } } });
       }
     }
@@ -257,7 +265,10 @@ export async function exportChats(inputs: string[], opts: ExportOptions): Promis
         store.updateJob(job.id, { state: "stopped" })
       )
         .catch(() => {});
-      throw new StoppedError("Stopped; run the same command again to resume");
+      const reason = opts.signal.reason;
+      throw reason instanceof StoppedError
+        ? reason
+        : new StoppedError("Stopped; run the same command again to resume");
     }
     throw err;
   } finally {

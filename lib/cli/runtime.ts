@@ -84,8 +84,11 @@ export function makeAction<A extends unknown[]>(
       };
       state.exitCode = (await body(rt, ...args)) ?? ExitCode.OK;
     } catch (err) {
+      // Whatever a command threw while stopping, a stop is reported as the stop (with its reason).
       const e = io.signal.aborted && !(err instanceof StoppedError)
-        ? new StoppedError("Stopped; run the same command again to resume")
+        ? (io.signal.reason instanceof StoppedError
+          ? io.signal.reason
+          : new StoppedError("Stopped; run the same command again to resume"))
         : toTgpipeError(err);
       state.exitCode = e.exitCode;
       const error = { code: e.code, message: e.message, data: { ...e.data } };
