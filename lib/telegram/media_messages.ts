@@ -201,17 +201,19 @@ function _docKind(d: Api.Document): MediaKind {
   return kind;
 }
 
+// The original is the size with the most pixels (as map_media.ts picks it): a small photo's
+// preview can weigh as many bytes as the original, so bytes alone would pick the preview.
 function _largestSize(sizes: Api.TypePhotoSize[]): { type: string; size: number } | undefined {
-  let best: { type: string; size: number } | undefined;
+  let best: { type: string; size: number; area: number } | undefined;
   for (const s of sizes) {
-    const size = s instanceof Api.PhotoSize
-      ? s.size
-      : s instanceof Api.PhotoSizeProgressive
-      ? Math.max(...s.sizes)
-      : 0;
-    if (size > 0 && (!best || size > best.size)) best = { type: s.type, size };
+    if (!(s instanceof Api.PhotoSize || s instanceof Api.PhotoSizeProgressive)) continue;
+    const size = s instanceof Api.PhotoSize ? s.size : Math.max(...s.sizes);
+    const area = s.w * s.h;
+    if (size > 0 && (!best || area > best.area || (area === best.area && size > best.size))) {
+      best = { type: s.type, size, area };
+    }
   }
-  return best;
+  return best && { type: best.type, size: best.size };
 }
 
 /** Refetches the message a file came from and returns its fresh location (FILE_REFERENCE_EXPIRED). */
