@@ -116,7 +116,7 @@ export function mapTelegramError(err: unknown, method: string): TgpipeError {
     return err as TgpipeError;
   }
   const e = err as { code?: unknown; errorMessage?: unknown; message?: unknown } | null;
-  const rpc = typeof e?.errorMessage === "string" ? e.errorMessage : undefined;
+  const rpc = _migrateName(err) ?? (typeof e?.errorMessage === "string" ? e.errorMessage : undefined);
   if (rpc !== undefined && REVOKED.has(rpc)) {
     return new LoginRequiredError(
       `The Telegram session is no longer valid (${rpc}); run \`tgpipe login\` again`,
@@ -129,6 +129,15 @@ export function mapTelegramError(err: unknown, method: string): TgpipeError {
   if (err instanceof _CallTimeout) return new TelegramError(-503, "TIMEOUT", method);
   const text = typeof e?.message === "string" ? e.message.split("\n")[0] : String(err);
   return new TelegramError(-1, text === "" ? "UNKNOWN" : text, method);
+}
+
+// GramJS turns X_MIGRATE_N into FileMigrateError & co. with a prose errorMessage and `newDc`:
+// give back Telegram's own name so callers can match FILE_MIGRATE_N.
+function _migrateName(err: unknown): string | undefined {
+  const e = err as { code?: unknown; newDc?: unknown; constructor?: { name?: string } } | null;
+  if (e === null || typeof e !== "object" || e.code !== 303 || typeof e.newDc !== "number") return undefined;
+  const kind = /^(File|Phone|Network|User|Stats)Migrate/.exec(e.constructor?.name ?? "")?.[1];
+  return kind ? `${kind.toUpperCase()}_MIGRATE_${e.newDc}` : undefined;
 }
 
 class _CallTimeout extends Error {}

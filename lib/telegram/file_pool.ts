@@ -4,7 +4,6 @@
  * auth key and imports the account's authorization (auth.exportAuthorization); the others reuse
  * that key, so only one handshake and one import happen per DC. Media DCs work the same way.
  */
-import bigInt from "big-integer";
 import { Api } from "telegram";
 import { MTProtoSender } from "telegram/network/index.js";
 import { AuthKey } from "telegram/crypto/AuthKey.js";
@@ -126,9 +125,7 @@ export class FilePool {
     // deno-lint-ignore no-explicit-any
     const g = gram as any;
     const home = gram.session.dcId === dcId;
-    let first = false;
     if (!dc.key) {
-      first = true;
       if (home) dc.key = Promise.resolve(gram.session.getAuthKey());
       else {
         let done!: (k: unknown) => void, fail!: (e: unknown) => void;
@@ -150,10 +147,9 @@ export class FilePool {
         }
       }
     }
-    const key = await dc.key;
-    const sender = await this.#connect(g, dcId, key);
-    await this.#warmUp(g, sender, home && first);
-    return sender;
+    // The first request goes straight out: the unanswered first requests seen once were a race
+    // in the fake DC's outbox (fixed there), not something a real DC does.
+    return await this.#connect(g, dcId, await dc.key);
   }
 
   // deno-lint-ignore no-explicit-any
@@ -192,24 +188,6 @@ export class FilePool {
       throw new Error(`Connection to DC ${dcId} failed`);
     }
     return sender;
-  }
-
-  /**
-   * A first request on a new connection settles the server salt and session; a first answer
-   * that never comes (seen against the fake DC) is retried here, not on a file part.
-   */
-  // deno-lint-ignore no-explicit-any
-  async #warmUp(g: any, sender: any, init: boolean): Promise<void> {
-    for (let attempt = 1;; attempt++) {
-      const req = init ? this.#init(g, new Api.help.GetConfig()) : new Api.Ping({ pingId: bigInt(attempt) });
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const timeout = new Promise<"timeout">((r) => (timer = setTimeout(() => r("timeout"), 2000 * attempt)));
-      try {
-        if (await Promise.race([sender.send(req).then(() => "ok"), timeout]) === "ok" || attempt >= 4) return;
-      } finally {
-        clearTimeout(timer);
-      }
-    }
   }
 
   // deno-lint-ignore no-explicit-any

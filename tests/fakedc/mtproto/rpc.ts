@@ -84,7 +84,12 @@ export async function runRpc(query: TlObject, ctx: RpcContext, env: RpcEnv): Pro
   }
   let body: Uint8Array;
   try {
-    body = serializeResult(await h(query, ctx));
+    const result = await h(query, ctx);
+    if (method === "upload.GetFile") {
+      env.stats.getFileCalls++;
+      env.stats.getFileBytes += (result as { bytes?: Uint8Array })?.bytes?.length ?? 0;
+    }
+    body = serializeResult(result);
   } catch (e) {
     if (e instanceof RpcError) return _errorBytes(ctx.L, e.code, e.errorMessage);
     const msg = e instanceof Error ? (e.stack ?? e.message) : String(e);

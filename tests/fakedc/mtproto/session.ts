@@ -20,6 +20,9 @@ export interface ServerStats {
   faultDisconnects: number;
   faultTimeouts: number;
   handshakes: number;
+  /** upload.getFile calls answered with bytes, and the file bytes they carried. */
+  getFileCalls: number;
+  getFileBytes: number;
 }
 
 /** Zeroed counters. */
@@ -34,6 +37,8 @@ export function newStats(): ServerStats {
     faultDisconnects: 0,
     faultTimeouts: 0,
     handshakes: 0,
+    getFileCalls: 0,
+    getFileBytes: 0,
   };
 }
 
