@@ -63,7 +63,10 @@ function _configureOutput(
   cmd: AnyCommand,
   io: CliIo,
 ): void {
-  cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  // commander's own messages start in lower case; house rule 6 wants a capital like ours
+  const writeErr = (text: string) =>
+    io.stderr(text.replace(/^error: ([a-z])/, (_m, c: string) => `error: ${c.toUpperCase()}`));
+  cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr });
   for (const sub of cmd.commands) _configureOutput(sub, io);
 }
 

@@ -60,6 +60,6 @@ Deno.test("completions with an unknown or missing shell: exit 2", async () => {
   const r = await runCli(["completions", "powershell"]);
   assert.equal(r.code, 2);
   assert.equal(r.stdout, "");
-  assert.match(r.stderr, /^error: unknown shell "powershell"/);
+  assert.match(r.stderr, /^error: Unknown shell "powershell"/);
   assert.equal((await runCli(["completions"])).code, 2);
 });
