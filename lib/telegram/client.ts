@@ -13,6 +13,7 @@ import type { Emit } from "../progress/events.ts";
 import { type CallPolicy, callWithPolicy, mapTelegramError } from "./call_policy.ts";
 import type { TelegramEndpoints } from "./endpoints.ts";
 import { installFastIge } from "./fast_ige.ts";
+import { installFastTl } from "./fast_tl.ts";
 import { bindGram, gramOf, unbindGram } from "./_gram.ts";
 
 /** What openClient needs; resolved from settings in lib/cli. */
@@ -49,14 +50,16 @@ export class TgClient {
 
   /**
    * Invokes one TL request (an Api.* object built inside lib/telegram) through the call policy.
-   * `dcId` sends it on another DC's connection (file DCs).
+   * `dcId` sends it on another DC's connection (file DCs); `signal` replaces the client's own
+   * (clean-up calls that must still go out after the run was stopped).
    */
-  call<T>(request: object, opts: { dcId?: number } = {}): Promise<T> {
+  call<T>(request: object, opts: { dcId?: number; signal?: AbortSignal } = {}): Promise<T> {
     const gram = gramOf(this);
     const method = (request as { className?: string }).className ?? "unknown";
     // deno-lint-ignore no-explicit-any
     const invoke = () => gram.invoke(request as any, opts.dcId) as Promise<T>;
-    return callWithPolicy(invoke, method, { ...this.#policy, account: this.account });
+    const signal = opts.signal ?? this.#policy.signal;
+    return callWithPolicy(invoke, method, { ...this.#policy, signal, account: this.account });
   }
 
   /** The session as a string to store; a secret: never print or log it. */
@@ -98,6 +101,7 @@ export class TgClient {
 /** Creates a GramJS client (logging silenced, fast AES-IGE, the seam if set) and connects it. */
 export async function openClient(opts: ClientOptions): Promise<TgClient> {
   installFastIge();
+  installFastTl();
   let session: StringSession;
   try {
     session = new StringSession(opts.session ?? "");
