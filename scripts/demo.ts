@@ -6,7 +6,8 @@
 import { startFakeTelegram } from "../tests/fakedc/cluster.ts";
 
 const root = new URL("..", import.meta.url).pathname;
-const out = Deno.args[0] ?? `${Deno.cwd()}/demo-out`;
+// `deno task` runs in the project root; INIT_CWD is where the user typed the command.
+const out = Deno.args[0] ?? `${Deno.env.get("INIT_CWD") ?? Deno.cwd()}/demo-out`;
 const home = await Deno.makeTempDir({ prefix: "tgpipe_demo_" });
 const world = "gen:chats=3,messages=400,files=16,file_size=512KB,forum=1,topics=3,comments=1";
 console.log(`starting the fake Telegram with ${world}`);

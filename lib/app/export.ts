@@ -96,6 +96,8 @@ export async function exportChats(inputs: string[], opts: ExportOptions): Promis
   let pool: FetchPool | undefined;
   let files: FileAccess | undefined;
   let takeoutId: string | undefined;
+  // Takeout is finished with success only when every chat was exported.
+  let finished = false;
   let media: MediaPost | undefined;
   // One job per output folder and layout: chats keep their checkpoints whatever else a run names.
   const jobKey = JSON.stringify({ out: resolve(opts.out), layout: opts.layout });
@@ -258,6 +260,7 @@ export async function exportChats(inputs: string[], opts: ExportOptions): Promis
     if (bad > 0) {
       throw Object.assign(new PartialFailureError(bad, report.messages + report.failed), { report });
     }
+    finished = true;
     return report;
   } catch (err) {
     if (opts.signal?.aborted) {
@@ -275,7 +278,7 @@ export async function exportChats(inputs: string[], opts: ExportOptions): Promis
     // workers first: they hold their own connections
     pool?.terminate();
     media?.pool.terminate();
-    if (takeoutId !== undefined && client) await finishTakeout(client, takeoutId, true);
+    if (takeoutId !== undefined && client) await finishTakeout(client, takeoutId, finished);
     await files?.close();
     await client?.close();
     store.close();

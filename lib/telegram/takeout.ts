@@ -62,10 +62,15 @@ export function withTakeout(request: object, takeoutId: string | undefined): obj
   return new Api.InvokeWithTakeout({ takeoutId: bigInt(takeoutId), query: request as any });
 }
 
-/** Finishes a takeout session; failures are ignored (the session expires on its own). */
+/**
+ * Finishes a takeout session; failures are ignored (the session expires on its own). It runs
+ * under its own short deadline, so it still goes out after a run was stopped with Ctrl-C.
+ */
 export async function finishTakeout(client: TgClient, takeoutId: string, success: boolean): Promise<void> {
   try {
-    await client.call(withTakeout(new Api.account.FinishTakeoutSession({ success }), takeoutId));
+    await client.call(withTakeout(new Api.account.FinishTakeoutSession({ success }), takeoutId), {
+      signal: AbortSignal.timeout(5000),
+    });
   } catch {
     // a session Telegram already dropped needs no finishing
   }
