@@ -14,6 +14,7 @@ import type { ProgressStore } from "../store/progress_store.ts";
 import type { AccountConfig } from "../telegram/connect_files.ts";
 import type { RemoteFile } from "../telegram/remote_file.ts";
 import type { ResolvedChat } from "../telegram/resolve_chat.ts";
+import { NoteSink } from "./export_note_sink.ts";
 import { ResumeWriter } from "./export_resume_writer.ts";
 import { type FetchPool, planShards, shardFeed } from "./export_shard_feed.ts";
 
@@ -91,7 +92,9 @@ export async function exportChat(chat: ResolvedChat, opts: ExportChatOptions): P
   const saved = opts.refresh
     ? undefined
     : await opts.store.getCursor(opts.jobId, key) as Checkpoint | undefined;
-  const writer = new ResumeWriter(opts.out);
+  // notes are created on the write worker, beside rendering (file creation is kernel time)
+  const notes = new NoteSink();
+  const writer = new ResumeWriter(opts.out, { notes });
   writer.compare = opts.refresh;
   const layout = new ExportLayout(chat, opts.layout);
   const jsonlPath = `${layout.chatDir}/messages.jsonl`;
@@ -144,10 +147,19 @@ export async function exportChat(chat: ResolvedChat, opts: ExportChatOptions): P
     }
     const after = Math.max(lastId, opts.bounds.after);
     const ranges = planShards(after, opts.bounds.upTo, opts.shardSize);
+    // A checkpoint is recorded only once every line and note it covers is on disk. Lines are
+    // written at once; notes are still on the write worker, so the record waits for them while
+    // the next page renders (at most one record outstanding, recorded in order).
+    let saving: Promise<void> = Promise.resolve();
     const checkpoint = async (done: boolean) => {
+      const written = writer.flush(opts.signal);
+      written.catch(() => {}); // surfaces through `saving`
       lastId = stream.lastId ?? lastId;
       const cp: Checkpoint = { last_id: lastId, bytes: stream.bytes, lines: stream.lines, done };
-      await opts.store.setCursor(opts.jobId, key, cp);
+      const prev = saving;
+      saving = prev.then(() => written).then(() => opts.store.setCursor(opts.jobId, key, cp));
+      saving.catch(() => {});
+      await (done ? saving : prev);
     };
     for await (
       const page of shardFeed(opts.pool, {
@@ -186,6 +198,8 @@ export async function exportChat(chat: ResolvedChat, opts: ExportChatOptions): P
   } catch (err) {
     await exporter.abort();
     throw err;
+  } finally {
+    notes.close();
   }
 }
 

@@ -5,13 +5,21 @@
  * messages are replayed into a fresh ChatExporter (to rebuild its links and albums), note writes
  * are skipped (they are on disk already) and the first `lines` stream writes are dropped (they are
  * in the file already). With `compare` set, a note is only rewritten when its text changed.
+ *
+ * Speed (100k-message chats): stream lines are buffered and written with one call per flush (the
+ * `bytes`/`lines`/`lastId` getters flush first, so a checkpoint never records unwritten bytes);
+ * with a NoteSink, notes go to the write worker in batches and `flush()` waits until they are on
+ * disk: call it before recording a checkpoint.
  */
 import { dirname } from "node:path";
 import { safeJoin } from "../core/safe_join.ts";
 import type { ExportWriter, StreamFile } from "../export/export_writer.ts";
 import { FsExportWriter } from "../export/fs_export_writer.ts";
+import type { NoteSink } from "./export_note_sink.ts";
 
 const encoder = new TextEncoder();
+/** Buffered stream text written at once past this many UTF-16 units. */
+const STREAM_BUFFER = 256 << 10;
 
 /** A stream file that reports how much of it is durable. */
 export interface ResumableStream extends StreamFile {
@@ -33,10 +41,19 @@ export class ResumeWriter implements ExportWriter {
   /** Notes written (or rewritten) so far. */
   written = 0;
   #streams = new Map<string, { skip: number }>();
-  #open = new Map<string, ResumableStream>();
+  #open = new Map<string, ResumableStream & { flushSync(): void }>();
+  #notes: NoteSink | undefined;
 
-  constructor(readonly root: string) {
+  /** `notes`: write notes through this sink (batched, off this thread) instead of one by one. */
+  constructor(readonly root: string, opts: { notes?: NoteSink } = {}) {
     this.fs = new FsExportWriter(root);
+    this.#notes = opts.notes;
+  }
+
+  /** Writes buffered stream lines and waits for the notes handed to the sink. */
+  async flush(signal?: AbortSignal): Promise<void> {
+    for (const s of this.#open.values()) s.flushSync();
+    await this.#notes?.flush(signal);
   }
 
   /** Plans a resumed stream: keep `bytes` of it (from `.part`, else the committed file), skip `lines`. */
@@ -67,7 +84,8 @@ export class ResumeWriter implements ExportWriter {
       const old = await Deno.readTextFile(safeJoin(this.root, path)).catch(() => undefined);
       if (old === text) return;
     }
-    await this.fs.writeText(path, text, signal);
+    if (this.#notes) await this.#notes.add(safeJoin(this.root, path), text, signal);
+    else await this.fs.writeText(path, text, signal);
     this.written++;
   }
 
@@ -85,42 +103,61 @@ export class ResumeWriter implements ExportWriter {
     let skip = plan.skip;
     let open = true;
     let lastText: string | undefined;
+    let buffered: string[] = [];
+    let bufferedChars = 0;
     const close = () => {
       if (open) file.close();
       open = false;
     };
-    const stream: ResumableStream = {
+    const flushSync = () => {
+      if (buffered.length === 0 || !open) return;
+      const text = buffered.join("");
+      const data = encoder.encode(text);
+      let off = 0;
+      while (off < data.length) off += file.writeSync(data.subarray(off));
+      bytes += data.length;
+      lines += buffered.length;
+      lastText = buffered.at(-1);
+      buffered = [];
+      bufferedChars = 0;
+    };
+    const stream = {
       get bytes() {
+        flushSync();
         return bytes;
       },
       get lines() {
+        flushSync();
         return lines;
       },
       get lastId() {
+        flushSync();
         // lines are `{"id":N,...}`: the model's first key is its id
         const m = lastText === undefined ? null : /^\{"id":(\d+)/.exec(lastText);
         return m ? Number(m[1]) : undefined;
       },
-      write: async (text) => {
+      flushSync,
+      write: (text: string) => {
         // replayed messages produce their lines again: those are in the file already
         if (skip > 0) {
           skip--;
-          return;
+          return Promise.resolve();
         }
-        const data = encoder.encode(text);
-        let off = 0;
-        while (off < data.length) off += await file.write(data.subarray(off));
-        bytes += data.length;
-        lines++;
-        lastText = text;
+        buffered.push(text);
+        bufferedChars += text.length;
+        if (bufferedChars >= STREAM_BUFFER) flushSync();
+        return Promise.resolve();
       },
       commit: async () => {
+        flushSync();
         close();
         this.#open.delete(path);
         await Deno.rename(part, full);
       },
       abort: () => {
-        // keep the .part: it is the resume point of the next run
+        // keep the .part: it is the resume point of the next run (buffered lines were never
+        // checkpointed, so dropping them is safe)
+        buffered = [];
         close();
         this.#open.delete(path);
         return Promise.resolve();

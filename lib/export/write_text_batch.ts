@@ -1,0 +1,41 @@
+/**
+ * Writes a batch of small text files (notes) with synchronous calls, each as `<file>.part` renamed
+ * into place, so no file is ever seen half-written. Runs on the write worker
+ * (workers/write_worker.ts): creating a file is kernel work (inode allocation), and doing it off
+ * the renderer's thread lets rendering and file creation overlap.
+ */
+
+/** Whole files to write; paths are absolute and already checked to lie inside the output. */
+export interface TextBatch {
+  files: Array<{ path: string; text: string }>;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Writes every file of `batch` in order; `dirs` remembers folders already created (one mkdir per
+ * folder, not per file). On a failure the file's `.part` is removed and the error names the file.
+ */
+export function writeTextBatch(batch: TextBatch, dirs: Set<string>): number {
+  for (const { path, text } of batch.files) {
+    const dir = path.slice(0, path.lastIndexOf("/"));
+    const part = `${path}.part`;
+    try {
+      if (dir && !dirs.has(dir)) {
+        Deno.mkdirSync(dir, { recursive: true });
+        dirs.add(dir);
+      }
+      Deno.writeFileSync(part, encoder.encode(text));
+      Deno.renameSync(part, path);
+    } catch (err) {
+      try {
+        Deno.removeSync(part);
+      } catch {
+        // never created, or already gone
+      }
+      const why = err instanceof Error ? err.message : String(err);
+      throw Object.assign(new Error(`Cannot write ${path}: ${why}`), { cause: err });
+    }
+  }
+  return batch.files.length;
+}
