@@ -91,6 +91,7 @@ export async function download(opts: DownloadOptions): Promise<DownloadReport> {
       workers: opts.workers ?? 0,
       connections: opts.connections ?? 8,
       verify: opts.verify ?? true,
+      stallMs: opts.stallMs ?? 30_000,
       emit,
       signal: opts.signal,
     });

@@ -29,6 +29,8 @@ export interface FetcherOptions {
   workers: number;
   connections: number;
   verify: boolean;
+  /** File requests (parts, hashes) with no answer after this long are retried. */
+  stallMs?: number;
   emit: Emit;
   signal?: AbortSignal;
 }
@@ -60,7 +62,12 @@ async function _open(access: TelegramAccess, opts: FetcherOptions): Promise<Fetc
   label = client.account;
   let files: FileAccess;
   try {
-    files = await connectFiles(client, { connections: opts.connections, emit, signal: opts.signal });
+    files = await connectFiles(client, {
+      connections: opts.connections,
+      callTimeoutMs: opts.stallMs,
+      emit,
+      signal: opts.signal,
+    });
   } catch (err) {
     await client.close();
     throw err;

@@ -32,7 +32,13 @@ export interface FileAccess {
 /** Wraps a connected client (or opens one from `config`) with a FilePool. */
 export async function connectFiles(
   from: TgClient | AccountConfig,
-  opts: { connections?: number; emit?: Emit; signal?: AbortSignal },
+  opts: {
+    connections?: number;
+    /** A file request with no answer after this long is retried (default: the call policy's). */
+    callTimeoutMs?: number;
+    emit?: Emit;
+    signal?: AbortSignal;
+  },
 ): Promise<FileAccess> {
   const owned = !("call" in from);
   const client = "call" in from ? from : await openClient({
@@ -43,7 +49,11 @@ export async function connectFiles(
     emit: opts.emit,
     signal: opts.signal,
   });
-  const pool = new FilePool(client, { connectionsPerDc: opts.connections, emit: opts.emit });
+  const pool = new FilePool(client, {
+    connectionsPerDc: opts.connections,
+    emit: opts.emit,
+    policy: opts.callTimeoutMs ? { timeoutMs: opts.callTimeoutMs } : undefined,
+  });
   return {
     client,
     pool,

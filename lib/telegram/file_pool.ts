@@ -28,6 +28,9 @@ interface _Sender {
   // deno-lint-ignore no-explicit-any
   s: any;
   busy: number;
+  /** Rejects when the sender is dropped: GramJS leaves requests of a closed sender pending. */
+  gone: Promise<never>;
+  drop: () => void;
 }
 
 interface _Dc {
@@ -44,6 +47,7 @@ export class FilePool {
   readonly #max: number;
   readonly #perConn: number;
   readonly #opts: FilePoolOptions;
+  readonly #timeoutMs: number;
   #dcs = new Map<number, _Dc>();
   #closed = false;
 
@@ -52,6 +56,7 @@ export class FilePool {
     this.#max = opts.connectionsPerDc ?? 8;
     this.#perConn = opts.perConnection ?? 2;
     this.#opts = opts;
+    this.#timeoutMs = opts.policy?.timeoutMs ?? 60_000;
   }
 
   /** Account label of the client, for events. */
@@ -71,9 +76,15 @@ export class FilePool {
       async () => {
         const sender = await this.#pick(dcId);
         sender.busy++;
+        // A request that outlives the timeout or is given up by its caller (stall watchdog) most
+        // likely sits on a dead connection: drop it, so retries go out on a fresh one.
+        const timer = setTimeout(sender.drop, this.#timeoutMs);
+        signal?.addEventListener("abort", sender.drop, { once: true });
         try {
-          return await sender.s.send(request) as T;
+          return await Promise.race([sender.s.send(request) as Promise<T>, sender.gone]);
         } finally {
+          clearTimeout(timer);
+          signal?.removeEventListener("abort", sender.drop);
           sender.busy--;
         }
       },
@@ -86,6 +97,7 @@ export class FilePool {
   async close(): Promise<void> {
     this.#closed = true;
     const all = [...this.#dcs.values()].flatMap((d) => d.senders);
+    for (const x of all) x.drop(); // fails the requests still waiting on them
     this.#dcs.clear();
     await Promise.all(all.map((x) => x.s.disconnect().catch(() => {})));
   }
@@ -107,7 +119,7 @@ export class FilePool {
     }
     dc.opening++;
     try {
-      const s = { s: await this.#open(dcId, dc), busy: 0 };
+      const s = this.#wrap(dcId, await this.#open(dcId, dc));
       if (this.#closed) {
         await s.s.disconnect().catch(() => {});
         throw new Error("File pool is closed");
@@ -117,6 +129,27 @@ export class FilePool {
     } finally {
       dc.opening--;
     }
+  }
+
+  // deno-lint-ignore no-explicit-any
+  #wrap(dcId: number, raw: any): _Sender {
+    let kill!: (e: Error) => void;
+    const gone = new Promise<never>((_, rej) => (kill = rej));
+    gone.catch(() => {});
+    const sender: _Sender = {
+      s: raw,
+      busy: 0,
+      gone,
+      drop: () => {
+        const dc = this.#dcs.get(dcId);
+        const i = dc?.senders.indexOf(sender) ?? -1;
+        if (i < 0) return;
+        dc!.senders.splice(i, 1);
+        kill(new Error("Connection closed (dropped by the file pool)"));
+        raw.disconnect().catch(() => {});
+      },
+    };
+    return sender;
   }
 
   // deno-lint-ignore no-explicit-any
@@ -132,12 +165,24 @@ export class FilePool {
         dc.key = new Promise((res, rej) => ((done = res), (fail = rej)));
         try {
           const sender = await this.#connect(g, dcId, new AuthKey());
-          const auth = await this.#client.call<Api.auth.ExportedAuthorization>(
-            new Api.auth.ExportAuthorization({ dcId }),
-          );
-          await sender.send(
-            this.#init(g, new Api.auth.ImportAuthorization({ id: auth.id, bytes: auth.bytes })),
-          );
+          try {
+            const auth = await _within(
+              this.#client.call<Api.auth.ExportedAuthorization>(new Api.auth.ExportAuthorization({ dcId })),
+              this.#timeoutMs,
+              `auth.exportAuthorization for DC ${dcId}`,
+            );
+            // an import that is never answered would hold every request for this DC forever
+            await _within(
+              sender.send(
+                this.#init(g, new Api.auth.ImportAuthorization({ id: auth.id, bytes: auth.bytes })),
+              ),
+              this.#timeoutMs,
+              `auth.importAuthorization on DC ${dcId}`,
+            );
+          } catch (err) {
+            await sender.disconnect().catch(() => {});
+            throw err;
+          }
           done(sender.authKey);
           return sender;
         } catch (err) {
@@ -207,4 +252,13 @@ export class FilePool {
     });
     return new Api.InvokeWithLayer({ layer: LAYER, query: init });
   }
+}
+
+function _within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((
+    _,
+    rej,
+  ) => (timer = setTimeout(() => rej(new Error(`${what} timed out`)), ms)));
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }

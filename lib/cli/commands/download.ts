@@ -48,6 +48,7 @@ export function downloadCommand(io: CliIo, state: CliState): AnyCommand {
     .addOption(
       new Option("--account <session...>", "session file or string of another account to share the work"),
     )
+    .option("--stall-timeout <s>", "seconds a part may go without an answer before it is retried", "30")
     .option("--no-verify", "skip the upload.getFileHashes check")
     .addHelpText("after", EXAMPLES + "\n" + MEDIA_FLAGS_HELP)
     .action(makeAction(io, state, async (rt, args, flags) => {
@@ -79,6 +80,7 @@ export function downloadCommand(io: CliIo, state: CliState): AnyCommand {
         connections: _int(flags.connections, "--connections"),
         workers: _int(flags.workers, "--workers", 0),
         verify: flags.verify,
+        stallMs: _int(flags.stallTimeout, "--stall-timeout")! * 1000,
         media: mediaSettings(flags as MediaFlags, rt),
         emit: rt.emit,
         signal: rt.signal,

@@ -1,0 +1,245 @@
+/**
+ * `tgpipe download` under trouble, end to end against the fake DC: injected faults (flood waits,
+ * disconnects, timeouts, stalls, FILE_MIGRATE, expiring file references), kill -9 at seeded
+ * random moments then resume, Ctrl-C (exit 75, then resume), a full disk and an unwritable --out.
+ */
+import assert from "node:assert/strict";
+import { type FakeTelegram, startFakeTelegram } from "../fakedc/cluster.ts";
+import { readBlob } from "../fakedc/world/blob.ts";
+import { seededRng } from "../fakedc/world/rand.ts";
+import { REPO, runCli } from "../_helpers/run_cli.ts";
+import type { TgpipeEvent } from "../../lib/progress/events.ts";
+
+const WORLD = "gen:chats=1,messages=30,files=5,file_size=4MB,forum=0,comments=0,left=0";
+const T = { timeoutMs: 120_000 };
+const CHAT = "https://t.me/gen_channel_0";
+
+/** Every document and photo of the chat, by message id, with its bytes. */
+async function _expected(tg: FakeTelegram): Promise<Map<number, Uint8Array>> {
+  const chat = [...tg.world.chats.values()].find((c) => c.username === "gen_channel_0")!;
+  const out = new Map<number, Uint8Array>();
+  for (const m of chat.messages) {
+    const md = m.media;
+    const blob = md?.kind === "document"
+      ? md.doc.blob
+      : md?.kind === "photo"
+      ? md.photo.sizes.at(-1)!.blob
+      : undefined;
+    if (blob) out.set(m.id, await readBlob(blob, 0, blob.size));
+  }
+  return out;
+}
+
+/** Asserts `out` holds exactly the expected files (template {id}), byte for byte, and no partial file. */
+async function _assertTree(out: string, want: Map<number, Uint8Array>): Promise<void> {
+  const names: string[] = [];
+  for await (const e of Deno.readDir(out)) names.push(e.name);
+  assert.ok(!names.some((n) => n.endsWith(".part")), `partial files left: ${names}`);
+  assert.equal(names.length, want.size, names.join(","));
+  for (const [id, bytes] of want) {
+    const got = await Deno.readFile(`${out}/${id}`);
+    assert.equal(got.length, bytes.length, `size of ${id}`);
+    assert.ok(got.every((b, i) => b === bytes[i]), `${id} differs`);
+  }
+}
+
+function _env(tg: FakeTelegram, dir: string): Record<string, string> {
+  return { ...tg.env, TGPIPE_KV: `${dir}/p.kv` };
+}
+
+const DL = (
+  out: string,
+  ...more: string[]
+) => ["--json", "dl", CHAT, "--template", "{id}", "--out", out, ...more];
+
+/** Spawns the CLI (like runCli) so a test can signal it; stdout lines go to `onEvent`. */
+function _spawn(args: string[], env: Record<string, string>, onEvent?: (e: TgpipeEvent) => void) {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--unstable-kv", `${REPO}main.ts`, ...args],
+    env: { ...env, NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const read = (async () => {
+    let buf = "";
+    for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
+      buf += chunk;
+      for (let i = buf.indexOf("\n"); i >= 0; i = buf.indexOf("\n")) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        if (line.startsWith("{")) onEvent?.(JSON.parse(line));
+      }
+    }
+  })();
+  return { child, done: async () => ((await read), (await child.status).code) };
+}
+
+Deno.test({
+  name: "download: every file completes and verifies under flood waits, drops, timeouts, stalls, migrations",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const faults = "rtt=5,flood=0.05,flood_s=1,disconnect=0.05,timeout=0.05,stall=0.05,stall_ms=3000," +
+      "migrate=0.05,file_ref_ttl=2";
+    const tg = await startFakeTelegram({ world: WORLD, basePort: 0, faults, seed: 7 });
+    const dir = await Deno.makeTempDir({ prefix: "tgpipe_dlf_" });
+    try {
+      const r = await runCli(DL(`${dir}/o`, "--stall-timeout", "2", "--part-concurrency", "4"), {
+        env: _env(tg, dir),
+        ...T,
+      });
+      assert.equal(r.code, 0, r.stderr + r.stdout.slice(-2000));
+      await _assertTree(`${dir}/o`, await _expected(tg));
+      const s = tg.stats;
+      assert.ok(s.faultDisconnects + s.faultTimeouts > 0, JSON.stringify(s));
+      assert.ok(r.events.some((e) => e.type === "retry" || e.type === "pause"), "faults were seen");
+    } finally {
+      await tg.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "download: kill -9 at 10 seeded moments, then resume: identical files, refetch <= parts in flight",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const tg = await startFakeTelegram({ world: WORLD, basePort: 0, faults: "rtt=10,bw=16M" });
+    const want = await _expected(tg);
+    const total = [...want.values()].reduce((n, b) => n + b.length, 0);
+    const rng = seededRng(2024);
+    // files at once x parts per file x 1 MB: what may be in flight when the process dies
+    const inflight = 2 * 4 * (1 << 20);
+    try {
+      for (let trial = 0; trial < 10; trial++) {
+        const dir = await Deno.makeTempDir({ prefix: "tgpipe_dlk_" });
+        try {
+          const args = DL(`${dir}/o`, "--concurrency", "2", "--part-concurrency", "4");
+          const before = tg.stats.getFileBytes;
+          let progressed = false;
+          const run = _spawn(args, _env(tg, dir), (e) => (progressed ||= e.type === "item_progress"));
+          while (!progressed) await new Promise((r) => setTimeout(r, 20));
+          await new Promise((r) => setTimeout(r, Math.floor(rng() * 1200)));
+          try {
+            run.child.kill("SIGKILL");
+          } catch { /* already finished */ }
+          await run.done();
+          const r = await runCli(args, { env: _env(tg, dir), ...T });
+          assert.equal(r.code, 0, `trial ${trial}: ${r.stderr}`);
+          await _assertTree(`${dir}/o`, want);
+          const again = tg.stats.getFileBytes - before - total;
+          assert.ok(again <= inflight, `trial ${trial}: fetched ${again} bytes again`);
+        } finally {
+          await Deno.remove(dir, { recursive: true });
+        }
+      }
+    } finally {
+      await tg.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "download: Ctrl-C stops with exit 75 and the rerun completes; a second Ctrl-C stops at once",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const tg = await startFakeTelegram({ world: WORLD, basePort: 0, faults: "rtt=10,bw=4M" });
+    const dir = await Deno.makeTempDir({ prefix: "tgpipe_dli_" });
+    try {
+      const args = DL(`${dir}/o`);
+      let progressed = false;
+      const run = _spawn(args, _env(tg, dir), (e) => (progressed ||= e.type === "item_progress"));
+      while (!progressed) await new Promise((r) => setTimeout(r, 20));
+      run.child.kill("SIGINT");
+      assert.equal(await run.done(), 75);
+      const r = await runCli(args, { env: _env(tg, dir), ...T });
+      assert.equal(r.code, 0, r.stderr);
+      await _assertTree(`${dir}/o`, await _expected(tg));
+
+      // twice: the second signal ends the process without waiting for anything
+      await Deno.remove(`${dir}/o`, { recursive: true });
+      progressed = false;
+      const twice = _spawn(
+        DL(`${dir}/o`, "--limit", "5"),
+        _env(tg, dir),
+        (e) => (progressed ||= e.type === "item_progress"),
+      );
+      while (!progressed) await new Promise((r) => setTimeout(r, 20));
+      twice.child.kill("SIGINT");
+      twice.child.kill("SIGINT");
+      const t0 = Date.now();
+      assert.equal(await twice.done(), 75);
+      assert.ok(Date.now() - t0 < 3000, `took ${Date.now() - t0} ms`);
+    } finally {
+      await tg.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+async function _tmpfs(path: string): Promise<boolean> {
+  await Deno.mkdir(path, { recursive: true });
+  const r = await new Deno.Command("mount", {
+    args: ["-t", "tmpfs", "-o", "size=2m", "tmpfs", path],
+    stderr: "null",
+  })
+    .output().catch(() => undefined);
+  return r?.success === true;
+}
+
+Deno.test({
+  name:
+    "download: a full disk and an unwritable --out fail each item clearly (exit 3), nothing shown as complete",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async (t) => {
+    const tg = await startFakeTelegram({ world: WORLD, basePort: 0 });
+    const dir = await Deno.makeTempDir({ prefix: "tgpipe_dln_" });
+    const want = await _expected(tg);
+    const big = [...want].filter(([, b]) => b.length > 2 << 20).map(([id]) => id);
+    try {
+      const mounted = await _tmpfs(`${dir}/small`);
+      await t.step({
+        name: "no space left (2 MB tmpfs)",
+        ignore: !mounted,
+        fn: async () => {
+          const links = big.map((id) => `${CHAT}/${id}`);
+          const r = await runCli(
+            ["--json", "dl", ...links, "--template", "{id}", "--out", `${dir}/small/o`],
+            {
+              env: _env(tg, dir),
+              ...T,
+            },
+          );
+          assert.equal(r.code, 3, r.stderr);
+          const failed = r.events.filter((e) => e.type === "item_failed");
+          assert.ok(
+            failed.length >= 1 && failed.every((e) => e.type === "item_failed" && e.error.code === "ENOSPC"),
+          );
+          for (const id of big) {
+            const s = await Deno.stat(`${dir}/small/o/${id}`).catch(() => undefined);
+            if (s) assert.equal(s.size, want.get(id)!.length, `${id} is there only when complete`);
+          }
+        },
+      });
+      await t.step("unwritable --out (a path under a regular file)", async () => {
+        await Deno.writeTextFile(`${dir}/file`, "x");
+        const r = await runCli(DL(`${dir}/file/o`, "--limit", "2"), { env: _env(tg, dir), ...T });
+        assert.equal(r.code, 3, r.stderr);
+        const failed = r.events.filter((e) => e.type === "item_failed");
+        assert.equal(failed.length, 2);
+        assert.ok(
+          failed.every((e) => e.type === "item_failed" && /^E[A-Z]+$/.test(e.error.code)),
+          JSON.stringify(failed),
+        );
+      });
+      if (mounted) await new Deno.Command("umount", { args: [`${dir}/small`] }).output();
+    } finally {
+      await tg.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
