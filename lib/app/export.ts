@@ -25,6 +25,7 @@ import { resolveBounds } from "./export_bounds.ts";
 import { parseExportTarget } from "./export_target.ts";
 import { writeRootIndex } from "./export_root_index.ts";
 import type { FetchPool } from "./export_shard_feed.ts";
+import type { HistoryShardTask } from "../telegram/history_shard.ts";
 import { connectAccount, type TelegramAccess } from "./telegram_access.ts";
 import { type MediaPost, type MediaPostSettings, openMediaPost } from "./media_post.ts";
 
@@ -74,9 +75,22 @@ export interface ExportReport {
   elapsed_ms: number;
 }
 
+/**
+ * Automatic --shards: up to 8 getHistory calls in flight. Measured (scripts/bench_export.ts, 30 ms
+ * RTT): one worker parses and maps ~13k msg/s, so 8 pipelined shards on one connection (26k msg/s
+ * of network at 30 ms) need at most two workers, and at Telegram's usual 50-150 ms RTT one.
+ */
 const AUTO_MAX_SHARDS = 8;
-/** Shards per fetch worker at most: more shards share a worker's connection (pipelined). */
-const MAX_WORKERS = Math.max(1, Math.min(4, navigator.hardwareConcurrency ?? 2));
+/**
+ * Fetch workers at most: every core but the one the writer renders on (at least one, at most 4).
+ * More shards share a worker's connection (pipelined); each worker costs ~60 MB (its own GramJS).
+ */
+const MAX_WORKERS = Math.max(1, Math.min(4, (navigator.hardwareConcurrency ?? 2) - 1));
+/**
+ * Ids per shard at most: with `lanes` shards per task and two tasks fetched ahead of the writer,
+ * at most 2 × lanes × 500 messages wait in memory.
+ */
+const MAX_SHARD_SIZE = 500;
 
 /**
  * Exports every chat named in `inputs` (see module comment).
@@ -107,6 +121,18 @@ export async function exportChats(inputs: string[], opts: ExportOptions): Promis
       key: jobKey,
       args: `${inputs.join(" ")} -> ${opts.out}`,
     });
+    const account: AccountConfig = {
+      apiId: opts.access.apiId!,
+      apiHash: opts.access.apiHash!,
+      session: await loadSession({ file: opts.access.sessionFile, sessionString: opts.access.sessionString }),
+      endpoints: opts.access.endpoints,
+    };
+    // Fetch workers load GramJS and connect (~0.6 s) while this thread connects and resolves.
+    const workers = Math.min(opts.shards ?? MAX_WORKERS, MAX_WORKERS);
+    if (account.apiId && account.apiHash && account.session) {
+      pool = _fetchPool(workers);
+      _warmUp(pool, account, opts.signal);
+    }
     client = await connectAccount(opts.access, { emit, signal: opts.signal });
     const chats: Array<{ chat: ResolvedChat; topicId?: number }> = [];
     for (const t of targets) {
@@ -124,12 +150,6 @@ export async function exportChats(inputs: string[], opts: ExportOptions): Promis
         maxFileSize: opts.maxMediaSize,
       });
     }
-    const account: AccountConfig = {
-      apiId: opts.access.apiId!,
-      apiHash: opts.access.apiHash!,
-      session: await loadSession({ file: opts.access.sessionFile, sessionString: opts.access.sessionString }),
-      endpoints: opts.access.endpoints,
-    };
     if (opts.mediaKinds.size > 0) {
       files = await connectFiles(client, { connections: 4, emit, signal: opts.signal });
     }
@@ -180,14 +200,7 @@ export async function exportChats(inputs: string[], opts: ExportOptions): Promis
         const span = Math.max(0, bounds.upTo - bounds.after);
         const shards = opts.shards ?? Math.max(1, Math.min(AUTO_MAX_SHARDS, Math.ceil(span / 2000)));
         report.shards = Math.max(report.shards, shards);
-        const workers = Math.min(shards, MAX_WORKERS);
-        if (!pool || pool.size !== workers) {
-          pool?.terminate();
-          pool = new WorkerPool(new URL("../../workers/fetch_worker.ts", import.meta.url), {
-            size: workers,
-            queueSize: workers * 4,
-          });
-        }
+        pool ??= _fetchPool(workers);
         const posts: number[] = [];
         const res = await exportChat(chat, {
           out: opts.out,
@@ -200,8 +213,8 @@ export async function exportChats(inputs: string[], opts: ExportOptions): Promis
           pool,
           account,
           bounds,
-          shardSize: opts.shardSize ?? Math.max(100, Math.min(1000, Math.ceil(span / shards))),
-          lanes: Math.ceil(shards / workers),
+          shardSize: opts.shardSize ?? Math.max(100, Math.min(MAX_SHARD_SIZE, Math.ceil(span / shards))),
+          lanes: Math.ceil(shards / pool.size),
           topicId,
           takeoutId,
           fetchMedia,
@@ -282,6 +295,22 @@ export async function exportChats(inputs: string[], opts: ExportOptions): Promis
     await files?.close();
     await client?.close();
     store.close();
+  }
+}
+
+function _fetchPool(workers: number): FetchPool {
+  return new WorkerPool(new URL("../../workers/fetch_worker.ts", import.meta.url), {
+    size: workers,
+    queueSize: workers * 4,
+  });
+}
+
+/** One empty history task per worker: each loads GramJS and connects; failures show up later. */
+function _warmUp(pool: FetchPool, account: AccountConfig, signal?: AbortSignal): void {
+  const none: ResolvedChat = { id: 0, kind: "channel", title: "", peer: "" };
+  for (let i = 0; i < pool.size; i++) {
+    const task: HistoryShardTask = { kind: "history_shard", account, chat: none, shards: [] };
+    pool.submit(task, { signal }).then((h) => h.result).catch(() => {});
   }
 }
 

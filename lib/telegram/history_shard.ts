@@ -13,7 +13,10 @@ export interface HistoryShardTask {
   kind: "history_shard";
   account: AccountConfig;
   chat: ChatRef;
-  /** The shards of this task, fetched concurrently over the one connection (events carry `shard`). */
+  /**
+   * The shards of this task, fetched concurrently over the one connection (events carry `shard`).
+   * None: the task only connects the worker's client (a warm-up while the writer starts).
+   */
   shards: Array<{ shard: number; after: number; upTo: number }>;
   /** Forum topic id (messages.getReplies). */
   replyTo?: number;
