@@ -10,6 +10,8 @@ const ALWAYS = /[\\*_`[\]|~$^<#]/g;
 const DOUBLED = /={2,}|%{2,}/g;
 // An HTML entity like &amp; or &#32; would be decoded; escape its ampersand.
 const ENTITY = /&(?=#?[a-zA-Z0-9]+;)/g;
+// Any character one of the three above could touch: most lines of most messages have none.
+const ANY = /[\\*_`[\]|~$^<#&=%]/;
 
 /** Options of {@link escapeMarkdown}. */
 export interface EscapeOptions {
@@ -31,7 +33,7 @@ export function escapeMarkdown(text: string, opts: EscapeOptions = {}): string {
 }
 
 function _escapeLine(line: string, atStart: boolean): string {
-  let s = line.replace(ALWAYS, "\\$&").replace(ENTITY, "\\&").replace(
+  let s = !ANY.test(line) ? line : line.replace(ALWAYS, "\\$&").replace(ENTITY, "\\&").replace(
     DOUBLED,
     (run) => run.split("").join("\\").replace(/^/, "\\"),
   );

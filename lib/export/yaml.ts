@@ -21,12 +21,23 @@ export function toYaml(obj: Record<string, YamlValue>): string {
   return _mapping(obj, "");
 }
 
+// Front matter repeats a few keys on every note: decide each key's form once.
+const _keys = new Map<string, string>();
+
+function _key(k: string): string {
+  let key = _keys.get(k);
+  if (key === undefined) {
+    key = /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? k : JSON.stringify(k);
+    if (_keys.size < 1000) _keys.set(k, key);
+  }
+  return key;
+}
+
 function _mapping(obj: Record<string, YamlValue>, indent: string): string {
   let out = "";
   for (const [k, v] of Object.entries(obj)) {
     if (v === undefined) continue;
-    const key = /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? k : JSON.stringify(k);
-    out += _entry(`${indent}${key}:`, v, indent);
+    out += _entry(`${indent}${_key(k)}:`, v, indent);
   }
   return out;
 }
