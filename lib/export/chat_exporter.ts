@@ -4,6 +4,7 @@ import { ExportLayout, type NoteLayout, utcDay } from "./export_layout.ts";
 import type { NoteContext } from "./message_body.ts";
 import { renderDayNote, renderMessageNote } from "./render_note.ts";
 import { renderChatIndex } from "./render_chat_index.ts";
+import { LinkIndex } from "./link_index.ts";
 
 /** Options of {@link ChatExporter}. */
 export interface ChatExportOptions {
@@ -43,7 +44,7 @@ export interface ChatExportSummary {
  */
 export class ChatExporter {
   readonly layout: ExportLayout;
-  #links = new Map<number, string>();
+  #links = new LinkIndex();
   #media = new Map<number, string>();
   #album: Message[] = [];
   #day: string | undefined;
@@ -66,7 +67,7 @@ export class ChatExporter {
     this.#ctx = {
       chat,
       layout: this.layout,
-      linkOf: (id) => this.#links.get(id),
+      linkOf: (id) => this.#linkOf(id),
       mediaFileOf: (m) => this.#media.get(m.id),
     };
   }
@@ -118,7 +119,7 @@ export class ChatExporter {
     if (this.opts.layout === "day" && this.#day !== undefined && day !== this.#day) await this.#flushDay();
     const note = this.layout.noteOf(first, first.id);
     for (const m of album) {
-      this.#links.set(m.id, this.opts.layout === "day" ? `${note}#^m${first.id}` : note);
+      this.#links.set(m.id, first);
       await this.#fetch(m);
     }
     const jsonl = await this.#stream();
@@ -154,6 +155,14 @@ export class ChatExporter {
     }
     this.#dayNotes.clear();
     this.#day = undefined;
+  }
+
+  /** The wikilink target of message `id` (as #flushAlbum names notes), if it was exported. */
+  #linkOf(id: number): string | undefined {
+    const head = this.#links.get(id);
+    if (!head) return undefined;
+    const note = this.layout.noteOf(head, head.id);
+    return this.opts.layout === "day" ? `${note}#^m${head.id}` : note;
   }
 
   async #fetch(m: Message): Promise<void> {
