@@ -5,13 +5,13 @@
 import bigInt from "big-integer";
 import { TelegramClient } from "telegram";
 import { StringSession } from "telegram/sessions/index.js";
-import { ConnectionTCPFull } from "telegram/network/index.js";
 import { _serverKeys } from "telegram/crypto/RSA.js";
 import { Logger, LogLevel } from "telegram/extensions/Logger.js";
 import { LoginRequiredError } from "../core/errors.ts";
 import type { Emit } from "../progress/events.ts";
 import { type CallPolicy, callWithPolicy, mapTelegramError } from "./call_policy.ts";
 import type { TelegramEndpoints } from "./endpoints.ts";
+import { FastConnection } from "./fast_connection.ts";
 import { installFastIge } from "./fast_ige.ts";
 import { installFastTl } from "./fast_tl.ts";
 import { bindGram, gramOf, unbindGram } from "./_gram.ts";
@@ -119,6 +119,8 @@ export async function openClient(opts: ClientOptions): Promise<TgClient> {
     timeout: opts.connectTimeoutS ?? 10,
     autoReconnect: true,
     useWSS: false,
+    // intermediate transport over tgpipe's socket: no JS CRC32, no per-chunk copies
+    connection: FastConnection,
   };
   if (opts.endpoints) {
     _registerRsaKey(opts.endpoints);
@@ -157,11 +159,11 @@ function _registerRsaKey(ep: TelegramEndpoints): void {
   _serverKeys.set(ep.rsa.fingerprint, { n: bigInt(ep.rsa.n), e: ep.rsa.e });
 }
 
-function _seamConnection(ep: TelegramEndpoints): typeof ConnectionTCPFull {
+function _seamConnection(ep: TelegramEndpoints): typeof FastConnection {
   // GramJS ignores the session's port (connect() uses 80/443, getDC() answers 443), so the
   // map is applied where every connection is built: here, by DC id.
-  return class SeamConnection extends ConnectionTCPFull {
-    constructor(o: ConstructorParameters<typeof ConnectionTCPFull>[0]) {
+  return class SeamConnection extends FastConnection {
+    constructor(o: ConstructorParameters<typeof FastConnection>[0]) {
       const dc = ep.dcs[o.dcId];
       if (!dc) throw new RangeError(`telegram_endpoints has no address for DC ${o.dcId}`);
       super({ ...o, ip: dc.host, port: dc.port });

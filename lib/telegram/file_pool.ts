@@ -28,8 +28,12 @@ interface _Sender {
   // deno-lint-ignore no-explicit-any
   s: any;
   busy: number;
-  /** Rejects when the sender is dropped: GramJS leaves requests of a closed sender pending. */
-  gone: Promise<never>;
+  /**
+   * Rejecters of the requests in flight, called when the sender is dropped (GramJS leaves the
+   * requests of a closed sender pending). Not a shared "gone" promise raced against each call:
+   * such a promise keeps every race it joined, and so every 1 MB answer, alive until it settles.
+   */
+  waiting: Set<(e: Error) => void>;
   drop: () => void;
 }
 
@@ -81,7 +85,12 @@ export class FilePool {
         const timer = setTimeout(sender.drop, this.#timeoutMs);
         signal?.addEventListener("abort", sender.drop, { once: true });
         try {
-          return await Promise.race([sender.s.send(request) as Promise<T>, sender.gone]);
+          return await new Promise<T>((resolve, reject) => {
+            sender.waiting.add(reject);
+            (sender.s.send(request) as Promise<T>).then(resolve, reject).finally(() =>
+              sender.waiting.delete(reject)
+            );
+          });
         } finally {
           clearTimeout(timer);
           signal?.removeEventListener("abort", sender.drop);
@@ -133,19 +142,18 @@ export class FilePool {
 
   // deno-lint-ignore no-explicit-any
   #wrap(dcId: number, raw: any): _Sender {
-    let kill!: (e: Error) => void;
-    const gone = new Promise<never>((_, rej) => (kill = rej));
-    gone.catch(() => {});
     const sender: _Sender = {
       s: raw,
       busy: 0,
-      gone,
+      waiting: new Set(),
       drop: () => {
         const dc = this.#dcs.get(dcId);
         const i = dc?.senders.indexOf(sender) ?? -1;
         if (i < 0) return;
         dc!.senders.splice(i, 1);
-        kill(new Error("Connection closed (dropped by the file pool)"));
+        const err = new Error("Connection closed (dropped by the file pool)");
+        for (const reject of sender.waiting) reject(err);
+        sender.waiting.clear();
         raw.disconnect().catch(() => {});
       },
     };
