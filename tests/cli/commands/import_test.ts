@@ -2,24 +2,14 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
+import { runCli } from "../../_helpers/run_cli.ts";
 
 const ROOT = new URL("../../../", import.meta.url).pathname;
 const DATA = new URL("../../../../shared/data/tdesktop/", import.meta.url).pathname;
 
-const HOME = Deno.makeTempDirSync({ prefix: "tgpipe-import-home-" });
-globalThis.addEventListener("unload", () => Deno.removeSync(HOME, { recursive: true }));
-
-async function _cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--unstable-kv", join(ROOT, "main.ts"), ...args],
-    cwd: ROOT,
-    // A private config/data home: no user config file can change the run.
-    env: { NO_COLOR: "1", XDG_CONFIG_HOME: HOME, XDG_DATA_HOME: HOME, XDG_CACHE_HOME: HOME },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+// runCli isolates HOME/XDG dirs per run, keeps Deno's module cache, and validates --json events.
+function _cli(args: string[]) {
+  return runCli(args, { cwd: ROOT, timeoutMs: 60_000 });
 }
 
 Deno.test("cli import tdesktop: tgif slices to notes, JSON lines and media, exit 0", async () => {
