@@ -86,6 +86,9 @@ interface Checkpoint {
   done: boolean;
 }
 
+/** Page checkpoints that may wait for their notes while later pages render. */
+const CHECKPOINTS_AHEAD = 4;
+
 /** Runs one chat's export (see module comment). */
 export async function exportChat(chat: ResolvedChat, opts: ExportChatOptions): Promise<ExportChatResult> {
   const key = `chat:${chat.id}${opts.topicId !== undefined ? `/topic:${opts.topicId}` : ""}|${opts.layout}`;
@@ -149,17 +152,20 @@ export async function exportChat(chat: ResolvedChat, opts: ExportChatOptions): P
     const ranges = planShards(after, opts.bounds.upTo, opts.shardSize);
     // A checkpoint is recorded only once every line and note it covers is on disk. Lines are
     // written at once; notes are still on the write worker, so the record waits for them while
-    // the next page renders (at most one record outstanding, recorded in order).
+    // the next pages render (records stay in order; at most CHECKPOINTS_AHEAD outstanding, and
+    // the note sink's own queue bounds the notes waiting).
     let saving: Promise<void> = Promise.resolve();
+    const outstanding: Promise<void>[] = [];
     const checkpoint = async (done: boolean) => {
       const written = writer.flush(opts.signal);
       written.catch(() => {}); // surfaces through `saving`
       lastId = stream.lastId ?? lastId;
       const cp: Checkpoint = { last_id: lastId, bytes: stream.bytes, lines: stream.lines, done };
-      const prev = saving;
-      saving = prev.then(() => written).then(() => opts.store.setCursor(opts.jobId, key, cp));
+      saving = saving.then(() => written).then(() => opts.store.setCursor(opts.jobId, key, cp));
       saving.catch(() => {});
-      await (done ? saving : prev);
+      outstanding.push(saving);
+      if (done) await saving;
+      else if (outstanding.length > CHECKPOINTS_AHEAD) await outstanding.shift();
     };
     for await (
       const page of shardFeed(opts.pool, {
