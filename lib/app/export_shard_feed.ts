@@ -13,8 +13,11 @@ import type { HistoryShardTask } from "../telegram/history_shard.ts";
 import type { MappedMessage } from "../telegram/history_page.ts";
 import type { ChatRef } from "../telegram/media_messages.ts";
 
-/** The fetch worker pool. */
-export type FetchPool = WorkerPool<FetchTask, FetchTaskResult, FetchTaskEvent>;
+/** The fetch worker pool, or anything that runs its tasks the same way (LocalFetchPool). */
+export type FetchPool = Pick<
+  WorkerPool<FetchTask, FetchTaskResult, FetchTaskEvent>,
+  "size" | "submit" | "terminate"
+>;
 
 /** One piece of the id range: `after < id <= upTo`. */
 export interface ShardRange {
