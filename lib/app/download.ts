@@ -33,7 +33,7 @@ export interface DownloadOptions {
   skipSame?: boolean;
   /** Files at once; default by file size (8 small files, 2 big ones). */
   concurrency?: number;
-  /** Parts in flight per file; default by file size. */
+  /** Parts in flight per file; default by file size (4 below 10 MB, 8 below 64 MB, else 16). */
   partConcurrency?: number;
   /** Fetch workers (each with its own connections); 0 = fetch on the main thread. Default 0. */
   workers?: number;
@@ -202,7 +202,8 @@ async function _one(p: PlannedItem, c: _Ctx): Promise<void> {
   try {
     const res = await downloadFile(c.fetcher.source(f), dest, {
       item: p.item,
-      concurrency: c.opts.partConcurrency ?? (f.size >= SMALL ? 8 : 4),
+      // a big file alone keeps 8 connections busy (2 parts each); measured 31 vs 23 MB/s at 8 parts
+      concurrency: c.opts.partConcurrency ?? (f.size >= BIG ? 16 : f.size >= SMALL ? 8 : 4),
       ledger: c.ledger,
       signal: c.opts.signal,
       emit,

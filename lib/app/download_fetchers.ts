@@ -90,7 +90,9 @@ async function _open(access: TelegramAccess, opts: FetcherOptions): Promise<Fetc
   };
   const pool = new WorkerPool<FetchTask, FetchTaskResult, FetchTaskEvent>(
     new URL("../../workers/fetch_worker.ts", import.meta.url),
-    { size: opts.workers, queueSize: opts.workers * 64 },
+    // parts mostly wait on the network: each worker keeps many in flight over its connections
+    // (the download's own limits bound how many exist); one at a time left a worker idle
+    { size: opts.workers, queueSize: opts.workers * 64, perWorker: 64 },
   );
   return {
     ...base,

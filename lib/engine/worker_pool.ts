@@ -9,6 +9,11 @@ export interface WorkerPoolOptions {
   queueSize?: number;
   /** After a cancel, how long a worker may take to stop before it is replaced; default 2000 ms. */
   cancelGraceMs?: number;
+  /**
+   * Tasks one worker runs at once; default 1. More suits tasks that mostly wait (network parts):
+   * each worker keeps several in flight instead of idling through every round trip.
+   */
+  perWorker?: number;
 }
 
 /** Per-task options. */
@@ -41,12 +46,13 @@ interface _Task<Req, Res, Ev> {
 interface _Slot<Req, Res, Ev> {
   worker: Worker;
   port: MessagePort;
-  task?: _Task<Req, Res, Ev>;
-  killTimer?: ReturnType<typeof setTimeout>;
+  tasks: Map<number, _Task<Req, Res, Ev>>;
+  /** Cancelled tasks the worker has not confirmed yet, by task id. */
+  killTimers: Map<number, ReturnType<typeof setTimeout>>;
 }
 
 /**
- * A generic pool of module Web Workers running one task at a time each, fed through a bounded
+ * A generic pool of module Web Workers running `perWorker` tasks at a time each, fed through a bounded
  * queue: `submit` waits while the queue is full, so producers never outrun the workers. Messages
  * are typed (worker_protocol.ts) and go over MessagePorts. A task that throws or a worker that
  * crashes fails only that task; a crashed worker is replaced.
@@ -61,6 +67,7 @@ interface _Slot<Req, Res, Ev> {
 export class WorkerPool<Req, Res, Ev = never> {
   readonly size: number;
   readonly queueSize: number;
+  readonly perWorker: number;
   #url: URL | string;
   #grace: number;
   #slots: _Slot<Req, Res, Ev>[] = [];
@@ -73,9 +80,13 @@ export class WorkerPool<Req, Res, Ev = never> {
   constructor(url: URL | string, opts: WorkerPoolOptions = {}) {
     this.size = opts.size ?? navigator.hardwareConcurrency ?? 1;
     this.queueSize = opts.queueSize ?? this.size;
+    this.perWorker = opts.perWorker ?? 1;
     if (!(Number.isInteger(this.size) && this.size >= 1)) throw new RangeError(`Pool size must be >= 1`);
     if (!(Number.isInteger(this.queueSize) && this.queueSize >= 1)) {
       throw new RangeError(`Queue size must be >= 1`);
+    }
+    if (!(Number.isInteger(this.perWorker) && this.perWorker >= 1)) {
+      throw new RangeError(`Tasks per worker must be >= 1`);
     }
     this.#url = url;
     this.#grace = opts.cancelGraceMs ?? 2000;
@@ -88,7 +99,7 @@ export class WorkerPool<Req, Res, Ev = never> {
 
   /** Tasks running in a worker now. */
   get running(): number {
-    return this.#slots.filter((s) => s.task).length;
+    return this.#slots.reduce((n, s) => n + s.tasks.size, 0);
   }
 
   /** Queues a task, waiting first while the queue is full; resolves once the task is accepted. */
@@ -136,7 +147,7 @@ export class WorkerPool<Req, Res, Ev = never> {
   async close(): Promise<void> {
     this.#closed = true;
     this.#wakeSpace();
-    while (this.#queue.length > 0 || this.#slots.some((s) => s.task)) {
+    while (this.#queue.length > 0 || this.#slots.some((s) => s.tasks.size > 0)) {
       await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
     }
     this.terminate();
@@ -148,7 +159,7 @@ export class WorkerPool<Req, Res, Ev = never> {
     const err = new TgpipeError("Worker pool terminated", { code: "POOL_CLOSED" });
     for (const t of this.#queue.splice(0)) this.#settle(t, err);
     for (const s of this.#slots.splice(0)) {
-      if (s.task) this.#settle(s.task, err);
+      for (const t of s.tasks.values()) this.#settle(t, err);
       this.#kill(s);
     }
     this.#wakeSpace();
@@ -157,11 +168,16 @@ export class WorkerPool<Req, Res, Ev = never> {
 
   #dispatch(): void {
     while (this.#queue.length > 0) {
-      let slot = this.#slots.find((s) => !s.task);
+      // an idle worker first, then a new one, then the least busy one with room
+      let slot = this.#slots.find((s) => s.tasks.size === 0);
       if (!slot && this.#slots.length < this.size) slot = this.#spawn();
+      slot ??= this.#slots.reduce<_Slot<Req, Res, Ev> | undefined>(
+        (a, b) => (b.tasks.size < this.perWorker && (!a || b.tasks.size < a.tasks.size) ? b : a),
+        undefined,
+      );
       if (!slot) break;
       const task = this.#queue.shift()!;
-      slot.task = task;
+      slot.tasks.set(task.id, task);
       const msg: ToWorker<Req> = { kind: "task", id: task.id, payload: task.payload };
       slot.port.postMessage(msg, task.opts.transfer ?? []);
     }
@@ -172,7 +188,12 @@ export class WorkerPool<Req, Res, Ev = never> {
   #spawn(): _Slot<Req, Res, Ev> {
     const worker = new Worker(this.#url, { type: "module" });
     const channel = new MessageChannel();
-    const slot: _Slot<Req, Res, Ev> = { worker, port: channel.port1 };
+    const slot: _Slot<Req, Res, Ev> = {
+      worker,
+      port: channel.port1,
+      tasks: new Map(),
+      killTimers: new Map(),
+    };
     const init: InitMessage = { kind: "init", port: channel.port2 };
     worker.postMessage(init, [channel.port2]);
     slot.port.onmessage = (e: MessageEvent<FromWorker<Res, Ev>>) => this.#onMessage(slot, e.data);
@@ -187,14 +208,15 @@ export class WorkerPool<Req, Res, Ev = never> {
   }
 
   #onMessage(slot: _Slot<Req, Res, Ev>, msg: FromWorker<Res, Ev>): void {
-    const task = slot.task;
-    if (!task || task.id !== msg.id) return;
+    const task = slot.tasks.get(msg.id);
+    if (!task) return;
     if (msg.kind === "event") {
       if (!task.settled) task.opts.onEvent?.(msg.event);
       return;
     }
-    clearTimeout(slot.killTimer);
-    slot.task = undefined;
+    clearTimeout(slot.killTimers.get(msg.id));
+    slot.killTimers.delete(msg.id);
+    slot.tasks.delete(msg.id);
     if (msg.kind === "done") {
       if (!task.settled) {
         task.settled = true;
@@ -210,12 +232,15 @@ export class WorkerPool<Req, Res, Ev = never> {
     const queuedAt = this.#queue.indexOf(task);
     if (queuedAt >= 0) this.#queue.splice(queuedAt, 1);
     this.#settle(task, reason);
-    const slot = this.#slots.find((s) => s.task === task);
+    const slot = this.#slots.find((s) => s.tasks.get(task.id) === task);
     if (slot) {
       const msg: ToWorker<Req> = { kind: "cancel", id: task.id };
       slot.port.postMessage(msg);
-      // The slot stays busy until the worker confirms; a worker that ignores cancel is replaced.
-      slot.killTimer = setTimeout(() => this.#crash(slot, "did not stop after cancel"), this.#grace);
+      // The task keeps its place until the worker confirms; a worker that ignores cancel is replaced.
+      slot.killTimers.set(
+        task.id,
+        setTimeout(() => this.#crash(slot, "did not stop after cancel"), this.#grace),
+      );
     }
     this.#dispatch();
   }
@@ -224,9 +249,9 @@ export class WorkerPool<Req, Res, Ev = never> {
     const at = this.#slots.indexOf(slot);
     if (at < 0) return;
     this.#slots.splice(at, 1);
-    if (slot.task) {
+    for (const task of slot.tasks.values()) {
       this.#settle(
-        slot.task,
+        task,
         new TgpipeError(`Worker crashed: ${why}`, { code: "WORKER_CRASHED", data: { reason: why } }),
       );
     }
@@ -236,8 +261,9 @@ export class WorkerPool<Req, Res, Ev = never> {
   }
 
   #kill(slot: _Slot<Req, Res, Ev>): void {
-    clearTimeout(slot.killTimer);
-    slot.task = undefined;
+    for (const t of slot.killTimers.values()) clearTimeout(t);
+    slot.killTimers.clear();
+    slot.tasks.clear();
     slot.port.onmessage = null;
     slot.port.close();
     slot.worker.terminate();
@@ -257,7 +283,7 @@ export class WorkerPool<Req, Res, Ev = never> {
   }
 
   #wakeIdle(): void {
-    if (this.#queue.length > 0 || this.#slots.some((s) => s.task)) return;
+    if (this.#queue.length > 0 || this.#slots.some((s) => s.tasks.size > 0)) return;
     for (const w of this.#idleWaiters.splice(0)) w();
   }
 }

@@ -142,3 +142,32 @@ Deno.test("pool options are checked", () => {
   assert.throws(() => pool(0), RangeError);
   assert.throws(() => pool(1, 0), RangeError);
 });
+
+Deno.test("perWorker runs several tasks at once in one worker; a cancel stops only its own task", async () => {
+  const p = new WorkerPool<TestReq, unknown, number>(URL_, { size: 1, perWorker: 3, queueSize: 4 });
+  const acs = [0, 1, 2, 3].map(() => new AbortController());
+  try {
+    const handles = await Promise.all(
+      acs.map((ac) => p.submit({ op: "wait_cancel" }, { signal: ac.signal })),
+    );
+    assert.equal(p.running, 3);
+    assert.equal(p.queued, 1);
+    acs[0].abort(new Error("stop 0"));
+    await assert.rejects(handles[0].result, /stop 0/);
+    // once the worker confirms the cancel, the queued task takes the freed place
+    while (p.queued > 0) await new Promise((r) => setTimeout(r, 5));
+    assert.equal(p.running, 3);
+    const echo = await p.submit({ op: "echo", value: 7 });
+    assert.equal(p.queued, 1, "a fourth task waits while three run");
+    for (const ac of acs.slice(1, 2)) ac.abort(new Error("stop"));
+    assert.equal(await echo.result, 7);
+    for (const ac of acs.slice(2)) ac.abort(new Error("stop"));
+    for (const h of handles.slice(1)) await assert.rejects(h.result, /stop/);
+  } finally {
+    p.terminate();
+  }
+});
+
+Deno.test("perWorker must be a positive integer", () => {
+  assert.throws(() => new WorkerPool(URL_, { size: 1, perWorker: 0 }), RangeError);
+});

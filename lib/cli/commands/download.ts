@@ -42,7 +42,10 @@ export function downloadCommand(io: CliIo, state: CliState): AnyCommand {
     .option("--template <tpl>", "output path template", "{chat}/{id}_{filename}")
     .option("--skip-same", "skip files already downloaded to --out (same Telegram file), counted as done")
     .option("--concurrency <n>", "files at once (default: 8, or 2 when big files are queued)")
-    .option("--part-concurrency <n>", "parts in flight per file (default: 4 below 10 MB, else 8)")
+    .option(
+      "--part-concurrency <n>",
+      "parts in flight per file (default: 4 below 10 MB, 8 below 64 MB, else 16)",
+    )
     .option("--connections <n>", "connections per DC per account or worker", "8")
     .option("--workers <n>", "fetch workers with their own connections (0 = main thread)", "0")
     .addOption(
