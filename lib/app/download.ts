@@ -31,7 +31,7 @@ export interface DownloadOptions {
   template?: string;
   filter?: DownloadFilter;
   skipSame?: boolean;
-  /** Files at once; default by file size (8 small files, 2 big ones). */
+  /** Files at once; default by file size (8 small files, 4 when a big one is queued). */
   concurrency?: number;
   /** Parts in flight per file; default by file size (4 below 10 MB, 8 below 64 MB, else 16). */
   partConcurrency?: number;
@@ -122,7 +122,8 @@ export async function download(opts: DownloadOptions): Promise<DownloadReport> {
       elapsed_ms: 0,
     };
     const big = planned.some((p) => "file" in p && p.file.size >= BIG);
-    const limiter = new Limiter(opts.concurrency ?? (big ? 2 : 8));
+    // 4, not 2: with one big file the other slot alone left small files waiting (17 vs 27 MB/s)
+    const limiter = new Limiter(opts.concurrency ?? (big ? 4 : 8));
     let next = 0;
     const run = (p: PlannedItem) =>
       limiter.run(() => {
