@@ -10,6 +10,7 @@ import { BinaryReader } from "telegram/extensions/index.js";
 import { Api as ApiDefault } from "telegram/tl/index.js";
 import { LAYER, tlobjects } from "telegram/tl/AllTLObjects.js";
 import type { Layer } from "../contract.ts";
+import { addSchema, fastBytes, RawTl } from "./fast_tl.ts";
 
 // deno-lint-ignore no-explicit-any
 type TlClass = any;
@@ -46,6 +47,7 @@ export function loadLayer(layer: number, schemaText: string): Layer {
     undefined,
   );
   const api = module.exports.Api;
+  addSchema(schemaText);
   // Constructors the old schema lacks fall back to the default layer's.
   return { layer, Api: api, map: { ...tlobjects, ...(_buildMap(api)) } };
 }
@@ -88,6 +90,7 @@ const BOOL_FALSE = new Uint8Array([0x37, 0x97, 0x79, 0xbc]);
 
 function _serializeItem(x: unknown): Uint8Array {
   if (x instanceof Uint8Array) return x;
+  if (x instanceof RawTl) return x.bytes;
   if (x === true) return BOOL_TRUE;
   if (x === false) return BOOL_FALSE;
   if (typeof x === "number") {
@@ -114,7 +117,7 @@ function _serializeItem(x: unknown): Uint8Array {
     return out;
   }
   if (x && typeof x === "object" && "getBytes" in x && typeof x.getBytes === "function") {
-    return x.getBytes() as Uint8Array;
+    return fastBytes(x);
   }
   throw new TypeError(`Cannot serialize handler result of type ${typeof x}`);
 }
