@@ -9,6 +9,7 @@ import { checkTemplate, DEFAULT_TEMPLATE, renderName } from "../core/name_templa
 import { safeJoin } from "../core/safe_join.ts";
 import { downloadFile } from "../engine/download_file.ts";
 import { VerifyError } from "../engine/part_file.ts";
+import { sameFile } from "../engine/same_file.ts";
 import { KvPartLedger } from "../engine/kv_part_ledger.ts";
 import { Limiter } from "../engine/limiter.ts";
 import type { Media } from "../core/message.ts";
@@ -188,7 +189,8 @@ async function _one(p: PlannedItem, c: _Ctx): Promise<void> {
     return;
   }
   const name = dest.slice(c.opts.out.length).replace(/^[/\\]/, "");
-  // Skip-same: a file already in place, or the same Telegram file saved under another name.
+  // Skip-same: the file already in place (by id, or same size and hashes), or the same Telegram
+  // file saved under another name (--skip-same).
   const same = await _alreadyHave(c, f, dest);
   if (same) {
     report.done++;
@@ -235,12 +237,23 @@ function _media(f: RemoteFile): Media {
 }
 
 async function _alreadyHave(c: _Ctx, f: RemoteFile, dest: string): Promise<string | undefined> {
-  const size = await stat(dest).then((s) => s.size, () => -1);
-  if (size === f.size) return dest;
-  if (!c.opts.skipSame) return undefined;
   const known = await c.store.getCursor(_indexJob(c), f.key) as { path: string; size: number } | undefined;
-  if (known && await stat(known.path).then((s) => s.size === known.size, () => false)) return known.path;
-  return undefined;
+  const knownOk = known && await stat(known.path).then((s) => s.size === known.size, () => false);
+  // the same Telegram file (document/photo id) saved here before: no request at all
+  if (knownOk && (known.path === dest || c.opts.skipSame)) return known.path;
+  const size = await stat(dest).then((s) => s.size, () => -1);
+  if (size !== f.size) return undefined;
+  // Same name and size but not known by id: only the SHA-256 ranges prove it is the same file;
+  // when they differ it is downloaded to .part and replaces the old file only once verified.
+  try {
+    const hashes = await c.fetcher.hashes(f, c.opts.signal);
+    if (!await sameFile(dest, f.size, hashes)) return undefined;
+  } catch (err) {
+    if (c.opts.signal?.aborted) throw err;
+    return undefined; // no hashes to compare: downloading again is the safe answer
+  }
+  await c.store.setCursor(_indexJob(c), f.key, { path: dest, size: f.size });
+  return dest;
 }
 
 // Files already downloaded into an output directory, by Telegram file id, for --skip-same.

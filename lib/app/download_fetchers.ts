@@ -3,7 +3,7 @@
  * over the account's FilePool, or through fetch workers that open their own connections and write
  * parts into the partial file themselves.
  */
-import type { FileSource, PartWriter } from "../engine/file_source.ts";
+import type { FileHashRange, FileSource, PartWriter } from "../engine/file_source.ts";
 import { WorkerPool } from "../engine/worker_pool.ts";
 import type { Emit } from "../progress/events.ts";
 import type { TgClient } from "../telegram/client.ts";
@@ -19,6 +19,8 @@ export interface Fetcher {
   source(file: RemoteFile): FileSource;
   /** Set when parts are fetched and written by workers. */
   partWriter?(file: RemoteFile): PartWriter;
+  /** upload.getFileHashes of a file (also with --no-verify: --skip-same compares files by them). */
+  hashes(file: RemoteFile, signal?: AbortSignal): Promise<FileHashRange[]>;
   /** True while the account waits out a FLOOD_WAIT. */
   paused(): boolean;
   close(): Promise<void>;
@@ -75,6 +77,7 @@ async function _open(access: TelegramAccess, opts: FetcherOptions): Promise<Fetc
   const base: Fetcher = {
     client,
     source: (f) => files.source(f, { verify: opts.verify }),
+    hashes: (f, signal) => files.source(f, { verify: true }).hashes!(signal ?? new AbortController().signal),
     paused: () => Date.now() < pausedUntil,
     close: async () => {
       await files.close();

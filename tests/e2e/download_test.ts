@@ -31,7 +31,7 @@ function _mediaIds(world: World): Array<{ msg: number; file: bigint }> {
 }
 
 Deno.test({
-  name: "download: links, range, chat with filters, template, skip-same, bad input",
+  name: "download: links, range, chat with filters, template, skip-same (by id, by size+hash), bad input",
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async (t) => {
@@ -84,6 +84,58 @@ Deno.test({
         // listing costs a few calls; no getFile per file
         assert.ok(tg.stats.rpcs - before < 12, `rpcs ${tg.stats.rpcs - before}`);
       });
+      await t.step(
+        "a same-size file not known by id: skipped when its hashes match, else replaced",
+        async () => {
+          const [, , m] = media;
+          const file = tg.world.files.get(m.file)!;
+          const blob = file.kind === "document" ? file.blob : file.sizes.at(-1)!.blob;
+          const bytes = await readBlob(blob, 0, blob.size);
+          const out = `${dir}/h`;
+          await Deno.mkdir(out, { recursive: true });
+          const dest = `${out}/${m.msg}.bin`;
+          // a fresh --kv each run: nothing is known by document id, only the file on disk
+          const run = (kv: string) =>
+            runCli([
+              "--json",
+              "download",
+              `https://t.me/gen_channel_0/${m.msg}`,
+              "--skip-same",
+              "--template",
+              "{id}.bin",
+              "--kv",
+              `${dir}/${kv}`,
+              "--out",
+              out,
+            ], { env, ...T });
+          await Deno.writeFile(dest, bytes);
+          let calls = tg.stats.getFileCalls;
+          const same = await run("h1.kv");
+          assert.equal(same.code, 0, same.stderr);
+          const done = same.events.find((e) => e.type === "item_done");
+          assert.ok(done?.type === "item_done" && done.skipped === true, JSON.stringify(done));
+          const end = same.events.find((e) => e.type === "done");
+          assert.ok(
+            end?.type === "done" && end.items_done === 1 && end.items_skipped === 1,
+            JSON.stringify(end),
+          );
+          assert.equal(tg.stats.getFileCalls, calls, "no getFile for a file with matching hashes");
+
+          const other = bytes.slice();
+          other[Math.floor(other.length / 2)] ^= 0xff;
+          await Deno.writeFile(dest, other);
+          calls = tg.stats.getFileCalls;
+          const bytesBefore = tg.stats.getFileBytes;
+          const diff = await run("h2.kv");
+          assert.equal(diff.code, 0, diff.stderr);
+          const d = diff.events.find((e) => e.type === "item_done");
+          assert.ok(d?.type === "item_done" && !d.skipped && d.path === dest, JSON.stringify(d));
+          assert.ok(tg.stats.getFileCalls > calls, "downloaded again");
+          assert.equal(tg.stats.getFileBytes - bytesBefore, bytes.length);
+          await _expectSame(tg.world, dest, m.file);
+          await assert.rejects(Deno.stat(`${dest}.part`));
+        },
+      );
       await t.step("bad input exits 2; a message without media exits 3 with item_failed", async () => {
         const foreign = await runCli(["download", "https://example.com/x/1", "--out", `${dir}/c`], {
           env,
