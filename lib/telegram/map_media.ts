@@ -3,7 +3,6 @@
  * locators (`ref`) that lib/telegram can later turn back into an InputFileLocation.
  */
 import { Buffer } from "node:buffer";
-import bigInt from "big-integer";
 import { Api } from "telegram";
 import type { Contact, Location, Media, Poll } from "../core/message.ts";
 
@@ -45,18 +44,6 @@ export function decodeMediaRef(ref: string): MediaLocator {
     thumbSize: m[5],
     fileReference: m[6],
   };
-}
-
-/** Builds the InputFileLocation for a decoded ref (lib/telegram only). */
-export function inputLocationOf(l: MediaLocator): Api.TypeInputFileLocation {
-  const common = {
-    id: bigInt(l.id),
-    accessHash: bigInt(l.accessHash),
-    fileReference: Buffer.from(l.fileReference, "hex"),
-  };
-  return l.type === "photo"
-    ? new Api.InputPhotoFileLocation({ ...common, thumbSize: l.thumbSize })
-    : new Api.InputDocumentFileLocation({ ...common, thumbSize: l.thumbSize });
 }
 
 /** Maps a message's media; unknown kinds (web pages, games, ...) map to nothing. */

@@ -3,11 +3,11 @@
  * or page through a chat's history, and map each media message to a RemoteFile.
  */
 import bigInt from "big-integer";
-import { Buffer } from "node:buffer";
 import { Api } from "telegram";
-import type { Chat, MediaKind } from "../core/message.ts";
+import type { Chat } from "../core/message.ts";
 import { TelegramError } from "../core/errors.ts";
 import type { TgClient } from "./client.ts";
+import { decodeMediaRef, mapMedia } from "./map_media.ts";
 import { decodePeer, inputPeerOf } from "./peer_ref.ts";
 import type { RemoteFile } from "./remote_file.ts";
 
@@ -118,9 +118,19 @@ export async function* historyFiles(
   }
 }
 
-/** The file of a message (document or largest photo size), or undefined without one. */
+/**
+ * The file of a message (document, or the photo size with the most pixels), or undefined without
+ * one. map_media.ts is the one media mapper (export and download agree on kind, name, size choice);
+ * this only turns its `ref` back into a location.
+ */
 export function mapMessageFile(m: Api.Message, chat: ChatRef): RemoteFile | undefined {
-  const base = {
+  const media = mapMedia(m.media).media;
+  if (!media?.ref) return undefined;
+  const l = decodeMediaRef(media.ref);
+  const size = media.size ?? 0;
+  // a photo without a size in bytes has nothing getFile could fetch
+  if (l.type === "photo" && !(size > 0)) return undefined;
+  return {
     chatId: chat.id,
     chatPeer: chat.peer,
     chatTitle: chat.title,
@@ -129,51 +139,20 @@ export function mapMessageFile(m: Api.Message, chat: ChatRef): RemoteFile | unde
     date: m.date,
     topicId: _topicOf(m),
     caption: m.message ?? "",
+    key: `${l.type}:${l.id}`,
+    size,
+    location: {
+      kind: l.type,
+      id: l.id,
+      accessHash: l.accessHash,
+      fileReference: l.fileReference,
+      dcId: l.dcId,
+      thumbSize: l.type === "photo" ? l.thumbSize : "",
+    },
+    mediaType: media.kind,
+    fileName: media.file_name,
+    mimeType: media.mime_type ?? (l.type === "photo" ? "image/jpeg" : undefined),
   };
-  const media = m.media;
-  if (media instanceof Api.MessageMediaDocument && media.document instanceof Api.Document) {
-    const d = media.document;
-    const name = d.attributes.find((a) => a instanceof Api.DocumentAttributeFilename) as
-      | Api.DocumentAttributeFilename
-      | undefined;
-    return {
-      ...base,
-      key: `document:${d.id}`,
-      size: Number(d.size),
-      location: {
-        kind: "document",
-        id: d.id.toString(),
-        accessHash: d.accessHash.toString(),
-        fileReference: Buffer.from(d.fileReference).toString("hex"),
-        dcId: d.dcId,
-        thumbSize: "",
-      },
-      mediaType: _docKind(d),
-      fileName: name?.fileName,
-      mimeType: d.mimeType,
-    };
-  }
-  if (media instanceof Api.MessageMediaPhoto && media.photo instanceof Api.Photo) {
-    const p = media.photo;
-    const best = _largestSize(p.sizes);
-    if (!best) return undefined;
-    return {
-      ...base,
-      key: `photo:${p.id}`,
-      size: best.size,
-      location: {
-        kind: "photo",
-        id: p.id.toString(),
-        accessHash: p.accessHash.toString(),
-        fileReference: Buffer.from(p.fileReference).toString("hex"),
-        dcId: p.dcId,
-        thumbSize: best.type,
-      },
-      mediaType: "photo",
-      mimeType: "image/jpeg",
-    };
-  }
-  return undefined;
 }
 
 function _samePeer(m: Api.Message, chat: ChatRef): boolean {
@@ -188,32 +167,6 @@ function _topicOf(m: Api.Message): number | undefined {
   const r = m.replyTo;
   if (!(r instanceof Api.MessageReplyHeader) || !r.forumTopic) return undefined;
   return r.replyToTopId ?? r.replyToMsgId;
-}
-
-function _docKind(d: Api.Document): MediaKind {
-  let kind: MediaKind = "document";
-  for (const a of d.attributes) {
-    if (a instanceof Api.DocumentAttributeSticker) return "sticker";
-    if (a instanceof Api.DocumentAttributeAnimated) return "animation";
-    if (a instanceof Api.DocumentAttributeVideo) kind = a.roundMessage ? "round" : "video";
-    if (a instanceof Api.DocumentAttributeAudio) kind = a.voice ? "voice" : "audio";
-  }
-  return kind;
-}
-
-// The original is the size with the most pixels (as map_media.ts picks it): a small photo's
-// preview can weigh as many bytes as the original, so bytes alone would pick the preview.
-function _largestSize(sizes: Api.TypePhotoSize[]): { type: string; size: number } | undefined {
-  let best: { type: string; size: number; area: number } | undefined;
-  for (const s of sizes) {
-    if (!(s instanceof Api.PhotoSize || s instanceof Api.PhotoSizeProgressive)) continue;
-    const size = s instanceof Api.PhotoSize ? s.size : Math.max(...s.sizes);
-    const area = s.w * s.h;
-    if (size > 0 && (!best || area > best.area || (area === best.area && size > best.size))) {
-      best = { type: s.type, size, area };
-    }
-  }
-  return best && { type: best.type, size: best.size };
 }
 
 /** Refetches the message a file came from and returns its fresh location (FILE_REFERENCE_EXPIRED). */
