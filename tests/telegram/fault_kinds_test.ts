@@ -8,7 +8,7 @@ import { startFakeTelegram } from "../fakedc/cluster.ts";
 import { openClient } from "../../lib/telegram/client.ts";
 import { parseEndpoints } from "../../lib/telegram/endpoints.ts";
 import { listDialogs } from "../../lib/telegram/list_dialogs.ts";
-import { getHistoryPage } from "../../lib/telegram/get_history_page.ts";
+import { fetchHistoryPage } from "../../lib/telegram/history_page.ts";
 import { historyFiles } from "../../lib/telegram/media_messages.ts";
 import { connectFiles } from "../../lib/telegram/connect_files.ts";
 import { downloadFile } from "../../lib/engine/download_file.ts";
@@ -33,11 +33,11 @@ Deno.test("RPC timeouts: unanswered calls time out, are retried and the listing 
       assert.ok(chats.length >= 3, `${chats.length} chats`);
       const chan = chats.find((c) => c.kind === "channel")!;
       const ids = new Set<number>();
-      for (let offsetId = 0;;) {
-        const page = await getHistoryPage(client, chan.peer, { offsetId });
-        for (const m of page.messages) ids.add(m.id);
-        if (page.messages.length < 100) break;
-        offsetId = page.messages.at(-1)!.id;
+      for (let after = 0;;) {
+        const page = await fetchHistoryPage(client, chan, { after });
+        for (const { message } of page.messages) ids.add(message.id);
+        if (!page.more) break;
+        after = page.last;
       }
       assert.equal(ids.size, tg.world.chats.get(`channel:${chan.id}`)!.messages.length);
     } finally {

@@ -5,7 +5,7 @@ import { parseEndpoints } from "../../lib/telegram/endpoints.ts";
 import { getAccount } from "../../lib/telegram/get_account.ts";
 import { listDialogs } from "../../lib/telegram/list_dialogs.ts";
 import { resolveChat } from "../../lib/telegram/resolve_chat.ts";
-import { getHistoryPage } from "../../lib/telegram/get_history_page.ts";
+import { fetchHistoryPage } from "../../lib/telegram/history_page.ts";
 import { NotFoundError } from "../../lib/core/errors.ts";
 import type { EventBody } from "../../lib/progress/events.ts";
 
@@ -39,9 +39,9 @@ Deno.test("flood waits from the fake DC pause the client, are reported, and the 
       const first = chats.find((c) => c.kind !== "saved")!;
       const resolved = await resolveChat(client, String(first.id));
       assert.equal(resolved.peer, first.peer);
-      const page = await getHistoryPage(client, first.peer, { limit: 5 });
+      const page = await fetchHistoryPage(client, first, { after: 0, limit: 5 });
       assert.ok(page.messages.length > 0 && page.messages.length <= 5);
-      assert.ok(page.messages.every((m) => m.chat_id === first.id));
+      assert.ok(page.messages.every(({ message }) => message.chat_id === first.id));
       await assert.rejects(() => resolveChat(client, "@no_such_chat_here"), NotFoundError);
       await assert.rejects(() => resolveChat(client, "987654321"), NotFoundError);
     } finally {

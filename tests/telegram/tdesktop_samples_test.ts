@@ -1,6 +1,6 @@
 /**
  * Over real sockets: every message of every sample in ../shared/data/tdesktop, served by the fake
- * DC and read back through lib/telegram (listDialogs, getHistoryPage, historyFiles, FilePool),
+ * DC and read back through lib/telegram (listDialogs, fetchHistoryPage, historyFiles, FilePool),
  * has the exported text, entities, reply/forward data and media size, and its media bytes come
  * back identical, downloaded from whichever DC holds them.
  */
@@ -10,7 +10,7 @@ import { startFakeTelegram } from "../fakedc/cluster.ts";
 import { openClient } from "../../lib/telegram/client.ts";
 import { parseEndpoints } from "../../lib/telegram/endpoints.ts";
 import { listDialogs } from "../../lib/telegram/list_dialogs.ts";
-import { getHistoryPage } from "../../lib/telegram/get_history_page.ts";
+import { fetchHistoryPage } from "../../lib/telegram/history_page.ts";
 import { historyFiles } from "../../lib/telegram/media_messages.ts";
 import { connectFiles } from "../../lib/telegram/connect_files.ts";
 import { downloadFile } from "../../lib/engine/download_file.ts";
@@ -65,12 +65,12 @@ Deno.test("tdesktop samples over the socket: history through lib/telegram matche
       const chat = dialogs.find((d) => String(d.id) === String(j.id) || String(d.id) === `-100${j.id}`);
       assert.ok(chat, `chat ${j.id} of ${f} is in the dialogs`);
       const got = new Map<number, Message>();
-      for (let offsetId = 0;;) {
-        const page = await getHistoryPage(client, chat.peer, { offsetId, limit: 100 });
+      for (let after = 0;;) {
+        const page = await fetchHistoryPage(client, chat, { after, limit: 100 });
         assert.ok(page.messages.length <= 100);
-        for (const m of page.messages) got.set(m.id, m);
-        if (page.messages.length < 100) break;
-        offsetId = page.messages.at(-1)!.id;
+        for (const { message } of page.messages) got.set(message.id, message);
+        if (!page.more) break;
+        after = page.last;
       }
       const remote = new Map<number, RemoteFile>();
       for await (const rf of historyFiles(client, chat)) remote.set(rf.messageId, rf);
