@@ -11,43 +11,52 @@ Deno.test("export: kill -9 at 10 seeded random points, then resume, gives the un
   try {
     const env = { ...tg.env, TGPIPE_KV: `${tmp}/ref.kv` };
     const args = (out: string) => ["export", "@gen_channel_0", "--out", out, "--shards", "3"];
-    const t0 = performance.now();
     const ref = await runTgpipe(args(`${tmp}/ref`), env);
-    const refMs = performance.now() - t0;
     assert.equal(ref.code, 0, ref.stderr);
     const want = await readTree(`${tmp}/ref`);
     assert.ok(want.has("chats/1700000000/messages.jsonl"));
+    const jsonls = [...want.keys()].filter((p) => p.endsWith("/messages.jsonl"));
     const rng = makeRng(42);
-    let interrupted = 0;
     for (let trial = 0; trial < 10; trial++) {
       const out = `${tmp}/t${trial}`;
       const kenv = { ...env, TGPIPE_KV: `${tmp}/t${trial}.kv` };
-      // kill somewhere inside the fetch and write: past most of the start-up, before the end
-      // (measured on the uninterrupted run, so the points follow the machine's speed)
-      const delay = Math.floor(refMs * (0.3 + 0.6 * rng()));
+      // Kill at a seeded point of the work itself, not of the clock: once a chosen chat's
+      // messages.jsonl.part has grown to a seeded fraction of its final size.
+      const target = jsonls[Math.floor(rng() * jsonls.length)];
+      const bytes = Math.floor(want.get(target)!.length * (0.05 + 0.85 * rng()));
       const child = spawnTgpipe(args(out), kenv);
-      await new Promise((r) => setTimeout(r, delay));
-      try {
-        child.kill("SIGKILL");
-      } catch {
-        // it already finished: the resume below must then change nothing
-      }
+      const killedAt = await _killWhenGrown(child, `${out}/${target}.part`, bytes);
       await child.output();
-      // interrupted: some chat's messages.jsonl is not committed yet (the run stopped inside it)
-      const jsonls = [...want.keys()].filter((p) => p.endsWith("/messages.jsonl"));
-      const committed = await Promise.all(
-        jsonls.map((p) => Deno.stat(`${out}/${p}`).then(() => true, () => false)),
+      assert.ok(
+        killedAt !== undefined,
+        `trial ${trial}: the export ended before ${target} reached ${bytes} bytes`,
       );
-      if (committed.includes(false)) interrupted++;
       const again = await runTgpipe(args(out), kenv);
       assert.equal(again.code, 0, `trial ${trial}: ${again.stderr}`);
       const got = await readTree(out);
-      assert.deepEqual(treeDiff(want, got), [], `trial ${trial} (kill after ${delay} ms)`);
+      assert.deepEqual(treeDiff(want, got), [], `trial ${trial} (killed at ${killedAt} bytes of ${target})`);
     }
-    // most kills must land inside the export, or the test proves nothing
-    assert.ok(interrupted >= 6, `only ${interrupted} of 10 kills interrupted the export`);
   } finally {
     await tg.close();
     await Deno.remove(tmp, { recursive: true });
   }
 });
+
+/** SIGKILLs `child` once `path` holds at least `bytes`; undefined when the run ended first. */
+async function _killWhenGrown(
+  child: Deno.ChildProcess,
+  path: string,
+  bytes: number,
+): Promise<number | undefined> {
+  let ended = false;
+  child.status.then(() => ended = true);
+  while (!ended) {
+    const size = await Deno.stat(path).then((s) => s.size, () => -1);
+    if (size >= bytes) {
+      child.kill("SIGKILL");
+      return size;
+    }
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  return undefined;
+}
