@@ -15,8 +15,12 @@ const small = argv.includes("--small");
 const json = argv.includes("--json");
 const onlyAt = argv.indexOf("--only");
 const only = onlyAt >= 0 ? argv[onlyAt + 1].split(",") : ["tgpipe", "gramjs", "telethon"];
-// --v8-flags=... goes to tgpipe's deno (e.g. --v8-flags=--prof to profile it)
-const v8 = argv.filter((a) => a.startsWith("--v8-flags="));
+// --v8-flags=... goes to tgpipe's deno (e.g. --v8-flags=--prof to profile it), after the
+// flags `deno task tgpipe` uses, so the bench measures what users run
+const v8 = [
+  "--max-semi-space-size=8",
+  ...argv.filter((a) => a.startsWith("--v8-flags=")).map((a) => a.slice(11)),
+];
 const CAP = 8 << 20;
 const FAULTS = "rtt=30,bw=8M";
 // file_size=13MB spreads ordinary files over 6.5-13 MB (about 10 MB on average)
@@ -119,6 +123,7 @@ async function _run(client: string, out: string, ids: number[], total: number): 
       "run",
       "-A",
       "--unstable-kv",
+      `--v8-flags=${v8.join(",")}`,
       `${root}main.ts`,
       "dl",
       "--from-file",
