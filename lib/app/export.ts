@@ -29,6 +29,7 @@ import { LocalFetchPool } from "./export_local_fetch.ts";
 import type { HistoryShardTask } from "../telegram/history_shard.ts";
 import { connectAccount, type TelegramAccess } from "./telegram_access.ts";
 import { type MediaPost, type MediaPostSettings, openMediaPost } from "./media_post.ts";
+import { checkWritable } from "./check_writable.ts";
 
 /** Options of {@link exportChats}; lib/cli fills them from flags and settings. */
 export interface ExportOptions {
@@ -116,7 +117,7 @@ export async function exportChats(inputs: string[], opts: ExportOptions): Promis
   const emit: Emit = opts.emit ?? (() => {});
   if (inputs.length === 0) throw new UsageError("Name at least one chat to export");
   const targets = inputs.map(parseExportTarget);
-  await _checkWritable(opts.out);
+  await checkWritable(opts.out);
   const store = await openProgressStore(opts.kv, { createParent: true, signal: opts.signal });
   let client: TgClient | undefined;
   let pool: FetchPool | undefined;
@@ -323,17 +324,5 @@ function _warmUp(pool: FetchPool, account: AccountConfig, signal?: AbortSignal):
   for (let i = 0; i < pool.size; i++) {
     const task: HistoryShardTask = { kind: "history_shard", account, chat: none, shards: [] };
     pool.submit(task, { signal }).then((h) => h.result).catch(() => {});
-  }
-}
-
-async function _checkWritable(out: string): Promise<void> {
-  try {
-    await Deno.mkdir(out, { recursive: true });
-    const probe = `${out}/.tgpipe-write-test-${crypto.randomUUID()}`;
-    await Deno.writeTextFile(probe, "");
-    await Deno.remove(probe);
-  } catch (err) {
-    const why = err instanceof Error ? err.message.split("\n")[0] : String(err);
-    throw new UsageError(`Output directory is not writable: ${out} (${why})`, { path: out });
   }
 }

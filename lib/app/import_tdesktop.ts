@@ -1,4 +1,4 @@
-import { PartialFailureError, toTgpipeError, UsageError } from "../core/errors.ts";
+import { PartialFailureError, toTgpipeError } from "../core/errors.ts";
 import type { Chat, MediaKind, Message } from "../core/message.ts";
 import { safeJoin } from "../core/safe_join.ts";
 import type { Emit } from "../progress/events.ts";
@@ -8,6 +8,7 @@ import { FsExportWriter } from "../export/fs_export_writer.ts";
 import { escapeMarkdown } from "../export/escape_markdown.ts";
 import { readTdesktopExport } from "../export/tdesktop_reader.ts";
 import { type MediaPost, type MediaPostSettings, openMediaPost } from "./media_post.ts";
+import { checkWritable } from "./check_writable.ts";
 
 /** Options of {@link importTdesktop}. */
 export interface ImportTdesktopOptions {
@@ -51,7 +52,7 @@ export async function importTdesktop(
 ): Promise<ImportTdesktopResult> {
   const t0 = performance.now();
   const exp = await readTdesktopExport(dir, { signal: opts.signal });
-  await _checkWritable(opts.out);
+  await checkWritable(opts.out);
   const writer = new FsExportWriter(opts.out);
   const emit = opts.emit;
   const batch = opts.batch ?? 1000;
@@ -149,18 +150,6 @@ async function _importChats(
       res.failed++;
       emit({ type: "item_failed", item, error: { code: e.code, message: e.message, data: { ...e.data } } });
     }
-  }
-}
-
-async function _checkWritable(out: string): Promise<void> {
-  try {
-    await Deno.mkdir(out, { recursive: true });
-    const probe = `${out}/.tgpipe-write-test-${crypto.randomUUID()}`;
-    await Deno.writeTextFile(probe, "");
-    await Deno.remove(probe);
-  } catch (err) {
-    const why = err instanceof Error ? err.message.split("\n")[0] : String(err);
-    throw new UsageError(`Output directory is not writable: ${out} (${why})`, { path: out });
   }
 }
 

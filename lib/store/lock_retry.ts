@@ -1,3 +1,5 @@
+import { sleep } from "../core/sleep.ts";
+
 /** Options of `withLockRetry`. */
 export interface LockRetryOptions {
   /** Attempts in all, the first included; default 10. */
@@ -30,22 +32,7 @@ export async function withLockRetry<T>(fn: () => Promise<T>, opts: LockRetryOpti
       if (!isLockedError(err) || attempt >= attempts) throw err;
       const delay = Math.min(1000, base * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
       opts.onRetry?.(attempt, Math.round(delay), err);
-      await _sleep(delay, opts.signal);
+      await sleep(delay, opts.signal);
     }
   }
-}
-
-function _sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  signal?.throwIfAborted();
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
