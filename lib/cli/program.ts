@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from "@commander-js/extra-typings";
 import { EXIT_CODE_HELP, ExitCode } from "../core/exit_codes.ts";
 import { VERSION } from "../core/version.ts";
+import { writeJsonEvent } from "../progress/json_reporter.ts";
 import type { AnyCommand, CliIo, CliState } from "./runtime.ts";
 import { configCommand } from "./commands/config.ts";
 import { loginCommand } from "./commands/login.ts";
@@ -92,16 +93,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       if (flags.includes("--json")) {
         const message = err.message.replace(/^error: /, "").split("\n")[0];
         const error = { code: "USAGE", message: message.charAt(0).toUpperCase() + message.slice(1) };
-        io.stdout(
-          JSON.stringify({
-            v: 1,
-            ts: new Date().toISOString(),
-            type: "error",
-            error,
-            exit_code: ExitCode.USAGE,
-          }) +
-            "\n",
-        );
+        writeJsonEvent(io.stdout, { type: "error", error, exit_code: ExitCode.USAGE });
       }
       return ExitCode.USAGE;
     }

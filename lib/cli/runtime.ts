@@ -5,6 +5,7 @@ import type { ResolvedSettings, Settings } from "../core/settings.ts";
 import type { Emit } from "../progress/events.ts";
 import { EventBus } from "../progress/event_bus.ts";
 import { createReporter } from "../progress/create_reporter.ts";
+import { writeJsonEvent } from "../progress/json_reporter.ts";
 import { loadSettings } from "./load_settings.ts";
 
 /** What the process gives the CLI: output streams, environment, TTY-ness and the stop signal. */
@@ -93,17 +94,8 @@ export function makeAction<A extends unknown[]>(
       state.exitCode = e.exitCode;
       const error = { code: e.code, message: e.message, data: { ...e.data } };
       if (bus && wantJson) bus.emit({ type: "error", error, exit_code: e.exitCode });
-      else if (wantJson) {
-        io.stdout(
-          JSON.stringify({
-            v: 1,
-            ts: new Date().toISOString(),
-            type: "error",
-            error,
-            exit_code: e.exitCode,
-          }) + "\n",
-        );
-      } else io.stderr(`error: ${e.message}\n`);
+      else if (wantJson) writeJsonEvent(io.stdout, { type: "error", error, exit_code: e.exitCode });
+      else io.stderr(`error: ${e.message}\n`);
       if (all.verbose === true && e.stack) io.stderr(`${_stackOf(err)}\n`);
     } finally {
       await bus?.close();

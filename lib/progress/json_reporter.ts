@@ -1,4 +1,4 @@
-import type { EventSink, TgpipeEvent } from "./events.ts";
+import type { EventBody, EventSink, TgpipeEvent } from "./events.ts";
 
 /** `--json`: one JSON object per line on stdout. */
 export class JsonLinesReporter implements EventSink {
@@ -15,4 +15,9 @@ export class JsonLinesReporter implements EventSink {
 
   /** Nothing is buffered. */
   close(): void {}
+}
+
+/** Writes one event as a JSON line without a bus: for errors raised before reporters exist. */
+export function writeJsonEvent(write: (line: string) => void, body: EventBody): void {
+  new JsonLinesReporter(write).write({ v: 1, ts: new Date().toISOString(), ...body } as TgpipeEvent);
 }
