@@ -3,8 +3,9 @@ import { exportChats, type ExportReport } from "../../app/export.ts";
 import { telegramAccess } from "../../app/telegram_access.ts";
 import { PartialFailureError } from "../../core/errors.ts";
 import { ExitCode } from "../../core/exit_codes.ts";
-import { MEDIA_KINDS, type MediaKind } from "../../core/message.ts";
+import { MEDIA_KINDS } from "../../core/message.ts";
 import { addMediaFlags, MEDIA_FLAGS_HELP, type MediaFlags, mediaSettings } from "../media_flags.ts";
+import { parseMediaKinds } from "../parse_media_kinds.ts";
 import { type AnyCommand, type CliIo, type CliState, makeAction } from "../runtime.ts";
 
 const EXAMPLES = `
@@ -34,7 +35,7 @@ export function exportCommand(io: CliIo, state: CliState): AnyCommand {
     )
     .addOption(
       new Option("--media <kinds>", `media to download: all, none, or a list of ${MEDIA_KINDS.join(",")}`)
-        .argParser(_mediaKinds).default(new Set(MEDIA_KINDS), "all"),
+        .argParser(parseMediaKinds).default(new Set(MEDIA_KINDS), "all"),
     )
     .addOption(
       new Option("--max-media-size <size>", "skip media larger than this (e.g. 50MB)").argParser(_size),
@@ -105,18 +106,6 @@ function _human(r: ExportReport): string {
   return `Exported ${r.chats.length} chats into ${r.out} in ${(r.elapsed_ms / 1000).toFixed(1)} s${failed}\n${
     rows.join("\n")
   }\n`;
-}
-
-function _mediaKinds(v: string): Set<MediaKind> {
-  const parts = v.split(",").map((s) => s.trim().toLowerCase()).filter((s) => s.length > 0);
-  if (parts.length === 1 && parts[0] === "all") return new Set(MEDIA_KINDS);
-  if (parts.length === 1 && parts[0] === "none") return new Set();
-  for (const p of parts) {
-    if (!(MEDIA_KINDS as readonly string[]).includes(p)) {
-      throw new InvalidArgumentError(`unknown media kind "${p}" (all, none, ${MEDIA_KINDS.join(", ")})`);
-    }
-  }
-  return new Set(parts as MediaKind[]);
 }
 
 function _positive(v: string): number {

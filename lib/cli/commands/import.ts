@@ -1,8 +1,9 @@
-import { Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
+import { Command, Option } from "@commander-js/extra-typings";
 import { importTdesktop, type ImportTdesktopResult } from "../../app/import_tdesktop.ts";
 import { ExitCode } from "../../core/exit_codes.ts";
-import { MEDIA_KINDS, type MediaKind } from "../../core/message.ts";
+import { MEDIA_KINDS } from "../../core/message.ts";
 import { addMediaFlags, MEDIA_FLAGS_HELP, type MediaFlags, mediaSettings } from "../media_flags.ts";
+import { parseMediaKinds } from "../parse_media_kinds.ts";
 import { type AnyCommand, type CliIo, type CliState, makeAction } from "../runtime.ts";
 
 const EXAMPLES = `
@@ -30,7 +31,7 @@ export function importCommand(io: CliIo, state: CliState): AnyCommand {
     )
     .addOption(
       new Option("--media <kinds>", `media to copy: all, none, or a list of ${MEDIA_KINDS.join(",")}`)
-        .argParser(_mediaKinds).default(new Set(MEDIA_KINDS), "all"),
+        .argParser(parseMediaKinds).default(new Set(MEDIA_KINDS), "all"),
     )
     .addHelpText("after", EXAMPLES + "\n" + MEDIA_FLAGS_HELP)
     .action(makeAction(io, state, async (rt, dir, flags) => {
@@ -63,16 +64,4 @@ export function importCommand(io: CliIo, state: CliState): AnyCommand {
 function _human(r: ImportTdesktopResult): string {
   const missing = r.media_missing > 0 ? `, ${r.media_missing} media not in the export` : "";
   return `Imported ${r.chats.length} chats, ${r.messages} messages, ${r.media_files} media files${missing} into ${r.out}\n`;
-}
-
-function _mediaKinds(v: string): Set<MediaKind> {
-  const parts = v.split(",").map((s) => s.trim().toLowerCase()).filter((s) => s.length > 0);
-  if (parts.length === 1 && parts[0] === "all") return new Set(MEDIA_KINDS);
-  if (parts.length === 1 && parts[0] === "none") return new Set();
-  for (const p of parts) {
-    if (!(MEDIA_KINDS as readonly string[]).includes(p)) {
-      throw new InvalidArgumentError(`unknown media kind "${p}" (all, none, ${MEDIA_KINDS.join(", ")})`);
-    }
-  }
-  return new Set(parts as MediaKind[]);
 }
