@@ -1,16 +1,7 @@
 /** Seeded randomness and stable hashing so every world is a pure function of its seed. */
 
-/** Small, fast seeded PRNG (mulberry32) returning floats in [0, 1). */
-export function seededRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Small, fast seeded PRNG (mulberry32) returning floats in [0, 1): the one the faults use. */
+export { makeRng as seededRng } from "../faults.ts";
 
 /** 32-bit FNV-1a over the string forms of the parts, finished with a murmur mix. */
 export function hash32(...parts: (string | number | bigint)[]): number {
