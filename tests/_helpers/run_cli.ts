@@ -168,3 +168,18 @@ function _denoDir(): Promise<string> {
   })();
   return denoDir;
 }
+
+/** Every run recorded so far, with its file name (for the audits in tests/audit). */
+export async function readRunRecords(): Promise<Array<{ file: string; record: RunRecord }>> {
+  const records: Array<{ file: string; record: RunRecord }> = [];
+  try {
+    for await (const entry of Deno.readDir(RECORD_DIR)) {
+      if (!entry.isFile || !entry.name.endsWith(".json")) continue;
+      const file = `${RECORD_DIR}/${entry.name}`;
+      records.push({ file, record: JSON.parse(await Deno.readTextFile(file)) as RunRecord });
+    }
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+  }
+  return records;
+}

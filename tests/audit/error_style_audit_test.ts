@@ -3,20 +3,11 @@
  * run printed (stderr or JSON events) follows house rule 6: a capital first, no final period.
  */
 import assert from "node:assert/strict";
-import { RECORD_DIR, type RunRecord } from "../_helpers/run_cli.ts";
+import { readRunRecords, RECORD_DIR } from "../_helpers/run_cli.ts";
 import { findStyleProblems } from "../_helpers/error_style.ts";
 
 Deno.test("every recorded error message starts with a capital and has no final period", async () => {
-  const records: Array<{ file: string; record: RunRecord }> = [];
-  try {
-    for await (const entry of Deno.readDir(RECORD_DIR)) {
-      if (!entry.isFile || !entry.name.endsWith(".json")) continue;
-      const file = `${RECORD_DIR}/${entry.name}`;
-      records.push({ file, record: JSON.parse(await Deno.readTextFile(file)) as RunRecord });
-    }
-  } catch (err) {
-    if (!(err instanceof Deno.errors.NotFound)) throw err;
-  }
+  const records = await readRunRecords();
   assert.ok(records.length > 0, `no run records in ${RECORD_DIR}: run the suite first (deno task test)`);
   const withErrors = records.filter((r) =>
     /^error: /m.test(r.record.stderr) || r.record.stdout.includes('"error"')

@@ -3,20 +3,11 @@
  * tests/_helpers/run_cli.ts must keep its secrets out of stdout and stderr.
  */
 import assert from "node:assert/strict";
-import { RECORD_DIR, type RunRecord } from "../_helpers/run_cli.ts";
+import { readRunRecords, RECORD_DIR } from "../_helpers/run_cli.ts";
 import { findLeaks } from "../_helpers/find_leaks.ts";
 
 Deno.test("no recorded CLI output contains a secret", async () => {
-  const records: Array<{ file: string; record: RunRecord }> = [];
-  try {
-    for await (const entry of Deno.readDir(RECORD_DIR)) {
-      if (!entry.isFile || !entry.name.endsWith(".json")) continue;
-      const file = `${RECORD_DIR}/${entry.name}`;
-      records.push({ file, record: JSON.parse(await Deno.readTextFile(file)) as RunRecord });
-    }
-  } catch (err) {
-    if (!(err instanceof Deno.errors.NotFound)) throw err;
-  }
+  const records = await readRunRecords();
   // An empty audit would pass whatever the CLI printed: the suite must have recorded runs.
   assert.ok(records.length > 0, `no run records in ${RECORD_DIR}: run the suite first (deno task test)`);
   assert.ok(records.some((r) => r.record.secrets.length > 0), "no recorded run declared any secret");
