@@ -12,6 +12,7 @@ import type { Emit } from "../progress/events.ts";
 import { type CallPolicy, callWithPolicy, mapTelegramError } from "./call_policy.ts";
 import type { TelegramEndpoints } from "./endpoints.ts";
 import { FastConnection } from "./fast_connection.ts";
+import { useFastDecrypt } from "./fast_decrypt.ts";
 import { installFastIge } from "./fast_ige.ts";
 import { installFastTl } from "./fast_tl.ts";
 import { bindGram, gramOf, unbindGram } from "./_gram.ts";
@@ -38,9 +39,12 @@ export class TgClient {
   /** Label for events: masked phone or user id once known, never a secret. */
   account = "unknown";
   readonly #policy: CallPolicy;
+  /** Releases this client's use of the crypto workers (fast_decrypt.ts). */
+  #releaseDecrypt: () => void;
 
   constructor(policy: CallPolicy) {
     this.#policy = policy;
+    this.#releaseDecrypt = useFastDecrypt();
   }
 
   /** The DC this session lives on. */
@@ -72,6 +76,7 @@ export class TgClient {
    * destroy() (it walks a Map with Object.values), and their release timers.
    */
   async close(): Promise<void> {
+    this.#releaseDecrypt();
     let gram;
     try {
       gram = gramOf(this);

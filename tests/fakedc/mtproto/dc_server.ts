@@ -1,5 +1,6 @@
 /** A TCP listener for one fake DC; every accepted socket becomes a Connection. */
 import { Connection, type ConnEnv } from "./connection.ts";
+import { useCryptoWorkers } from "./crypto_offload.ts";
 
 let _nextConnId = 1;
 
@@ -9,6 +10,7 @@ export class DcServer {
   readonly #runs = new Set<Promise<void>>();
   readonly #accepting: Promise<void>;
   #closed = false;
+  readonly #releaseCrypto = useCryptoWorkers();
 
   private constructor(readonly listener: Deno.TcpListener, readonly env: ConnEnv) {
     this.#accepting = this.#accept();
@@ -65,5 +67,6 @@ export class DcServer {
     } catch { /* already closed */ }
     await this.#accepting;
     await this.dropConnections();
+    this.#releaseCrypto();
   }
 }

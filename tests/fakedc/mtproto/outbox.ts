@@ -3,7 +3,7 @@
  * never interleave; small messages and pending acks are packed into msg_container as Telegram
  * does; writes are paced by the per-connection bandwidth cap.
  */
-import { encryptMessage } from "./crypto.ts";
+import { encryptMessageAsync } from "./crypto_offload.ts";
 import type { DcState, ServerStats, SessionState } from "./session.ts";
 import type { FrameCodec } from "./transport.ts";
 
@@ -123,11 +123,11 @@ export class Outbox {
           batch.unshift({ body: _msgsAck(acks), response: true, contentRelated: false });
         }
       }
-      await this.#writeFrame(this.codec.encode(this.#encrypt(e.auth, e.session, batch)));
+      await this.#writeFrame(this.codec.encode(await this.#encrypt(e.auth, e.session, batch)));
     }
   }
 
-  #encrypt(auth: KeyRef, session: SessionState, batch: OutMessage[]): Uint8Array {
+  #encrypt(auth: KeyRef, session: SessionState, batch: OutMessage[]): Uint8Array | Promise<Uint8Array> {
     const seq = (
       m: OutMessage,
     ) => (m.contentRelated ? session.contentSent++ * 2 + 1 : session.contentSent * 2);
@@ -163,7 +163,7 @@ export class Outbox {
     dv.setInt32(24, seqno, true);
     dv.setInt32(28, body.length, true);
     plain.set(body, 32);
-    return encryptMessage(auth.key, auth.keyId, plain);
+    return encryptMessageAsync(auth.key, auth.keyId, plain);
   }
 
   async #writeFrame(frame: Uint8Array): Promise<void> {
