@@ -1,6 +1,7 @@
+import { createHash } from "node:crypto";
 import { TgpipeError } from "../core/errors.ts";
 import type { Emit } from "../progress/events.ts";
-import type { FileSource, PartLedger, PartWriter } from "./file_source.ts";
+import type { FileHashRange, FileSource, PartLedger, PartWriter } from "./file_source.ts";
 import { Limiter } from "./limiter.ts";
 import { PartFile, VerifyError } from "./part_file.ts";
 import { type PartPlan, planParts } from "./parts.ts";
@@ -38,6 +39,9 @@ export interface DownloadFileResult {
   resumedParts: number;
 }
 
+/** upload.getFileHashes covers a file in ranges of this size (parts are aligned to it). */
+const HASH_RANGE = 128 * 1024;
+
 /** A part attempt made no progress within the stall limit. */
 export class StallError extends TgpipeError {
   constructor(part: number, ms: number) {
@@ -68,12 +72,20 @@ export async function downloadFile(
   let fetchedBytes = 0;
   opts.emit?.({ type: "item_progress", item: opts.item, done_bytes: doneBytes, total_bytes: source.size });
   const limiter = new Limiter(opts.concurrency);
+  // Hashes are fetched beside the parts, not after them: for a 1 GB file that is a thousand
+  // round trips which used to follow the last part. Settled here so a failure is not unhandled.
+  const hashes: Promise<FileHashRange[] | { error: unknown }> | undefined = source.hashes?.(signal).then(
+    (h) => h,
+    (error) => ({ error }),
+  );
+  // SHA-256 of each hash range fetched in this run, hashed from memory right after its write
+  const digests = new Map<number, Uint8Array>();
   try {
     await Promise.all(
       parts.filter((p) => !done.has(p.index)).map((part) =>
         limiter.run(async () => {
           signal.throwIfAborted();
-          const n = await _fetchWithRetry(source, part, signal, opts, file);
+          const n = await _fetchWithRetry(source, part, signal, opts, file, hashes && digests);
           // recorded before it is acknowledged: a kill after this line loses nothing
           await opts.ledger?.markDone(source.key, part.index);
           doneBytes += n;
@@ -95,7 +107,9 @@ export async function downloadFile(
     throw opts.signal?.aborted ? opts.signal.reason : err;
   }
   try {
-    await file.verify(source.size, source.hashes ? await source.hashes(signal) : []);
+    const got = hashes ? await hashes : [];
+    if ("error" in got) throw got.error;
+    await file.verify(source.size, got, digests);
   } catch (err) {
     if (err instanceof VerifyError) {
       await file.discard();
@@ -116,6 +130,7 @@ async function _fetchWithRetry(
   signal: AbortSignal,
   opts: DownloadFileOptions,
   file: PartFile,
+  digests: Map<number, Uint8Array> | undefined,
 ): Promise<number> {
   const expected = _len(part, source.size);
   const writer = opts.partWriter;
@@ -134,7 +149,16 @@ async function _fetchWithRetry(
         data: { part: part.index, got, expected },
       });
     }
-    if (bytes) await file.writeAt(part.offset, bytes);
+    if (bytes) {
+      await file.writeAt(part.offset, bytes);
+      // only whole ranges (a part smaller than a range leaves it to the read-back)
+      for (let o = 0; digests && o < bytes.length; o += HASH_RANGE) {
+        const at = part.offset + o, len = Math.min(HASH_RANGE, bytes.length - o);
+        if (at % HASH_RANGE !== 0 || (len !== HASH_RANGE && at + len !== source.size)) continue;
+        digests.set(at, createHash("sha256").update(bytes.subarray(o, o + len)).digest());
+      }
+      source.release?.(bytes);
+    }
     return got;
   }, {
     attempts: opts.attempts ?? 8,

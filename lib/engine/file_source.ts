@@ -14,6 +14,11 @@ export interface FileSource {
   readonly size: number;
   /** Fetches bytes [offset, offset + limit), fewer at the end of the file. */
   fetchPart(part: PartPlan, signal: AbortSignal): Promise<Uint8Array>;
+  /**
+   * Takes back the bytes of a part once the engine has written them, so their buffer can be
+   * reused; the engine never touches them afterwards.
+   */
+  release?(bytes: Uint8Array): void;
   /** Hashes of the whole file by range, when the server offers them. */
   hashes?(signal: AbortSignal): Promise<FileHashRange[]>;
 }

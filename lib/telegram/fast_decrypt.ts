@@ -16,6 +16,7 @@ import helpers from "telegram/Helpers.js";
 import type bigInt from "big-integer";
 import { WorkerPool } from "../engine/worker_pool.ts";
 import { decryptInPlace, type DecryptResult, type DecryptTask } from "./ige_in_place.ts";
+import { adoptPacketBuffer, isPacketBuffer } from "./packet_buffers.ts";
 
 /** Messages at least this big go to a crypto worker (a 1 MB part; not acks, not history pages). */
 const OFFLOAD_MIN = 64 * 1024;
@@ -98,6 +99,7 @@ async function _decryptMessageData(this: _State, body: Buffer): Promise<TLMessag
     msgKey,
   };
   const res = await _decrypt(task);
+  adoptPacketBuffer(res.buffer);
   if (!res.ok) throw new SecurityError("Received msg_key doesn't match with expected one");
   const reader = new BinaryReader(Buffer.from(res.buffer, task.offset, task.length));
   reader.readLong(); // salt
@@ -116,8 +118,8 @@ async function _decryptMessageData(this: _State, body: Buffer): Promise<TLMessag
 
 function _decrypt(task: DecryptTask): Promise<DecryptResult> | DecryptResult {
   const workers = decryptWorkerCount();
-  // only a buffer the packet owns alone can be moved (small Buffers share a pool)
-  const own = task.offset === 24 && task.buffer.byteLength === task.length + 24;
+  // only a buffer the packet owns alone can be moved (small Buffers share Node's slab)
+  const own = task.offset === 24 && isPacketBuffer(task.buffer);
   if (workers === 0 || task.length < OFFLOAD_MIN || !own || _users === 0) {
     _stats.inline++;
     return decryptInPlace(task);

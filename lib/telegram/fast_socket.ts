@@ -7,6 +7,7 @@
  * big packets straight into their final buffer and copies small reads once.
  */
 import { Buffer } from "node:buffer";
+import { takePacketBuffer } from "./packet_buffers.ts";
 
 const SCRATCH = 64 * 1024;
 const CLOSED = "NetSocket was closed";
@@ -38,7 +39,7 @@ export class FastSocket {
   /** Resolves with exactly `n` bytes; throws once the connection is closed. */
   async readExactly(n: number): Promise<Buffer> {
     this.#live(); // a closed socket reads nothing, not even what it had buffered
-    const out = Buffer.allocUnsafe(n);
+    const out = takePacketBuffer(n);
     let got = this.#take(out, 0, n);
     while (got < n) {
       const conn = this.#live();

@@ -10,6 +10,7 @@ import { TelegramError } from "../core/errors.ts";
 import type { FileHashRange, FileSource } from "../engine/file_source.ts";
 import type { PartPlan } from "../engine/parts.ts";
 import type { FilePool } from "./file_pool.ts";
+import { releasePacketBuffer } from "./packet_buffers.ts";
 import type { FileLocationRef, RemoteFile } from "./remote_file.ts";
 
 /** Options of {@link telegramFileSource}. */
@@ -78,6 +79,7 @@ export function telegramFileSource(
       const b = res.bytes;
       return new Uint8Array(b.buffer, b.byteOffset, b.length);
     },
+    release: releasePacketBuffer,
   };
   if (opts.verify ?? true) {
     source.hashes = async (signal: AbortSignal): Promise<FileHashRange[]> => {

@@ -180,3 +180,32 @@ Deno.test("aborting stops the download and keeps the partial file for resume", (
     await Deno.stat(`${dir}/f.bin.part`);
     await assert.rejects(Deno.stat(`${dir}/f.bin`));
   }));
+
+Deno.test("hashes are fetched beside the parts; a part corrupted in flight fails verification from memory", () =>
+  withTmp(async (dir) => {
+    const size = 3 * 131072 + 1000;
+    // 1 MB parts cover whole 128 KB hash ranges, so each is hashed from memory after its write
+    const src = new MemSource(blob(size), () => new Promise((r) => setTimeout(r, 5)));
+    let fetchedWhenAsked = -1;
+    const hashes = src.hashes.bind(src);
+    src.hashes = () => {
+      fetchedWhenAsked = src.fetched.length;
+      return hashes();
+    };
+    await downloadFile(src, `${dir}/g.bin`, { item: "g", concurrency: 1, partSize: 131072 });
+    assert.deepEqual(await Deno.readFile(`${dir}/g.bin`), src.data);
+    assert.ok(fetchedWhenAsked >= 0 && fetchedWhenAsked < 4, `hashes asked after ${fetchedWhenAsked} parts`);
+
+    const bad = new MemSource(blob(size));
+    const fetch = bad.fetchPart.bind(bad);
+    bad.fetchPart = async (p, s) => {
+      const b = await fetch(p, s);
+      if (p.index === 2) b[7] ^= 1; // what a broken connection could deliver
+      return b;
+    };
+    await assert.rejects(
+      downloadFile(bad, `${dir}/h.bin`, { item: "h", concurrency: 2, partSize: 131072 }),
+      /sha256 mismatch at offset 262144/,
+    );
+    await assert.rejects(Deno.stat(`${dir}/h.bin`));
+  }));
