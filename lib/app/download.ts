@@ -10,6 +10,7 @@ import { safeJoin } from "../core/safe_join.ts";
 import { downloadFile } from "../engine/download_file.ts";
 import { VerifyError } from "../engine/part_file.ts";
 import { sameFile } from "../engine/same_file.ts";
+import { shareFile } from "../engine/shared_file.ts";
 import { KvPartLedger } from "../engine/kv_part_ledger.ts";
 import { Limiter } from "../engine/limiter.ts";
 import type { Media } from "../core/message.ts";
@@ -18,7 +19,7 @@ import { openProgressStore } from "../store/kv_store.ts";
 import type { ProgressStore } from "../store/progress_store.ts";
 import type { RemoteFile } from "../telegram/remote_file.ts";
 import { type DownloadFilter, parseInputs, planItems, type PlannedItem } from "./download_plan.ts";
-import { type Fetcher, openFetchers } from "./download_fetchers.ts";
+import { type Fetcher, fileLanes, openFetchers } from "./download_fetchers.ts";
 import type { TelegramAccess } from "./telegram_access.ts";
 import { type MediaPost, type MediaPostSettings, openMediaPost } from "./media_post.ts";
 
@@ -128,8 +129,8 @@ export async function download(opts: DownloadOptions): Promise<DownloadReport> {
     let next = 0;
     const run = (p: PlannedItem) =>
       limiter.run(() => {
-        const fetcher = _freeFetcher(fetchers, next++);
-        return _one(p, { opts, store, jobId: job.id, template, ledger, fetcher, report, emit, media });
+        const own = _ownFirst(fetchers, next++);
+        return _one(p, { opts, store, jobId: job.id, template, ledger, fetchers: own, report, emit, media });
       });
     await Promise.all(planned.map(run));
     await media?.close();
@@ -165,7 +166,8 @@ interface _Ctx {
   jobId: string;
   template: string;
   ledger: KvPartLedger;
-  fetcher: Fetcher;
+  /** Every account, the one the item was given to first; its parts may go through any of them. */
+  fetchers: Fetcher[];
   report: DownloadReport;
   emit: Emit;
   media?: MediaPost;
@@ -202,8 +204,10 @@ async function _one(p: PlannedItem, c: _Ctx): Promise<void> {
     return;
   }
   emit({ type: "item_start", item: p.item, name, total_bytes: f.size });
+  // each part goes through an account that is not in a FLOOD_WAIT, this item's own one first
+  const shared = shareFile(fileLanes(c.fetchers, f), f);
   try {
-    const res = await downloadFile(c.fetcher.source(f), dest, {
+    const res = await downloadFile(shared.source, dest, {
       item: p.item,
       // a big file alone keeps 8 connections busy (2 parts each); measured 31 vs 23 MB/s at 8 parts
       concurrency: c.opts.partConcurrency ?? (f.size >= BIG ? 16 : f.size >= SMALL ? 8 : 4),
@@ -211,7 +215,7 @@ async function _one(p: PlannedItem, c: _Ctx): Promise<void> {
       signal: c.opts.signal,
       emit,
       stallMs: c.opts.stallMs ?? 30_000,
-      partWriter: c.fetcher.partWriter?.(f),
+      partWriter: shared.partWriter,
       // disk errors (ENOSPC, EACCES) and bad files do not get better by retrying
       isRetryable: (e) => !(e instanceof VerifyError) && !_isFsError(e),
     });
@@ -246,7 +250,7 @@ async function _alreadyHave(c: _Ctx, f: RemoteFile, dest: string): Promise<strin
   // Same name and size but not known by id: only the SHA-256 ranges prove it is the same file;
   // when they differ it is downloaded to .part and replaces the old file only once verified.
   try {
-    const hashes = await c.fetcher.hashes(f, c.opts.signal);
+    const hashes = await c.fetchers[0].hashes(f, c.opts.signal);
     if (!await sameFile(dest, f.size, hashes)) return undefined;
   } catch (err) {
     if (c.opts.signal?.aborted) throw err;
@@ -277,11 +281,13 @@ function _name(template: string, f: RemoteFile): string[] {
   });
 }
 
-function _freeFetcher(list: Fetcher[], n: number): Fetcher {
+function _ownFirst(list: Fetcher[], n: number): Fetcher[] {
   // an account in a flood wait gets no new files while another one is free
-  const free = list.filter((f) => !f.paused());
+  const now = Date.now();
+  const free = list.filter((f) => f.pausedUntil() <= now);
   const pool = free.length > 0 ? free : list;
-  return pool[n % pool.length];
+  const own = pool[n % pool.length];
+  return [own, ...list.filter((f) => f !== own)];
 }
 
 function _isFsError(err: unknown): boolean {

@@ -87,7 +87,9 @@ const SPEC: { [T in EventType]: TypeSpec<T> } = {
     },
   },
   pause: {
-    description: "Work (or one account) waits before going on",
+    description:
+      "Work (or one account) waits before going on. With several accounts (`download --account`) " +
+      "only the flooded one pauses, and while another is free its work, a file in progress too, moves there",
     fields: {
       reason: {
         type: "string",
@@ -105,7 +107,8 @@ const SPEC: { [T in EventType]: TypeSpec<T> } = {
     },
   },
   resume: {
-    description: "A pause ended",
+    description: "A pause ended. For one account's flood wait it comes when the wait is over, also when " +
+      "no request slept it (its work had moved to another account); a run that ends first sends none",
     fields: {
       reason: { type: "string", required: true, description: "the reason of the pause that ended" },
       account: { type: "string", required: false, description: "the account that resumed" },

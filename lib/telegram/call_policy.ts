@@ -1,5 +1,6 @@
 /**
- * The middleware every Telegram call goes through: flood waits pause this account and retry,
+ * The middleware every Telegram call goes through: flood waits pause this account and retry
+ * (or, when another account can take the work, pause it and fail at once so the work moves),
  * transient failures retry with backoff and jitter, revoked sessions become LoginRequiredError,
  * and every other RPC error becomes a TelegramError carrying its code and message.
  */
@@ -24,6 +25,12 @@ export interface CallPolicy {
   baseDelayMs?: number;
   /** A call with no answer after this long counts as a transient timeout. Default 60000 ms. */
   timeoutMs?: number;
+  /**
+   * Asked on FLOOD_WAIT with its seconds: true when another account can take this work. The call
+   * then emits `pause` and throws the flood error (TelegramError 420) at once instead of sleeping
+   * on this account; it emits no `resume` (the hook's owner ends the pause). Default: always sleep.
+   */
+  handoff?: (seconds: number) => boolean;
   /** Injected for tests: [0, 1). Default Math.random. */
   random?: () => number;
 }
@@ -61,6 +68,11 @@ export async function callWithPolicy<T>(
     _checkAborted(policy.signal);
     const seconds = floodSeconds(err);
     if (seconds !== undefined) {
+      // before the limits: a wait too long to sleep is no reason to fail when another account is free
+      if (policy.handoff?.(seconds)) {
+        policy.emit?.({ type: "pause", reason: "flood_wait", seconds, account: policy.account, method });
+        throw mapTelegramError(err, method);
+      }
       if (floods >= maxFlood || seconds > (policy.maxFloodSeconds ?? 3600)) {
         throw mapTelegramError(err, method);
       }

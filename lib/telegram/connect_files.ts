@@ -36,6 +36,8 @@ export async function connectFiles(
     connections?: number;
     /** A file request with no answer after this long is retried (default: the call policy's). */
     callTimeoutMs?: number;
+    /** See CallPolicy.handoff: a FLOOD_WAIT on a file request fails at once when this says so. */
+    handoff?: (seconds: number) => boolean;
     emit?: Emit;
     signal?: AbortSignal;
   },
@@ -52,7 +54,7 @@ export async function connectFiles(
   const pool = new FilePool(client, {
     connectionsPerDc: opts.connections,
     emit: opts.emit,
-    policy: opts.callTimeoutMs ? { timeoutMs: opts.callTimeoutMs } : undefined,
+    policy: { timeoutMs: opts.callTimeoutMs, handoff: opts.handoff },
   });
   return {
     client,

@@ -17,6 +17,11 @@ export interface FilePartsTask {
   parts: PartPlan[];
   /** Connections per DC this worker may open. */
   connections: number;
+  /**
+   * Another account is free: a FLOOD_WAIT fails the part at once (TelegramError 420) instead of
+   * being slept out here, so the main thread can send it elsewhere. Default false.
+   */
+  handoff?: boolean;
 }
 
 /** Any task; handlers registered in workers/fetch_tasks/index.ts narrow it by `kind`. */

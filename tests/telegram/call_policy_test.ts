@@ -119,3 +119,35 @@ Deno.test("floodSeconds and isTransient read GramJS error shapes", () => {
   assert.equal(isTransient(new Error("Connection closed")), true);
   assert.equal(isTransient(rpc(400, "MESSAGE_ID_INVALID")), false);
 });
+
+Deno.test("handoff: a flood wait another account can take pauses this one and fails at once, no resume", async () => {
+  const events: EventBody[] = [];
+  const asked: number[] = [];
+  const s = _script([flood(30), "ok"]);
+  const t0 = Date.now();
+  const err = await callWithPolicy(s.fn, "upload.GetFile", {
+    emit: (e) => events.push(e),
+    account: "+155*****01",
+    handoff: (seconds) => (asked.push(seconds), true),
+  }).catch((e) => e);
+  assert.ok(err instanceof TelegramError);
+  assert.equal(err.rpcCode, 420);
+  assert.equal(err.rpcMessage, "FLOOD_WAIT_30");
+  assert.equal(s.calls(), 1);
+  assert.deepEqual(asked, [30]);
+  assert.ok(Date.now() - t0 < 1000, "nothing was slept");
+  assert.deepEqual(events, [
+    { type: "pause", reason: "flood_wait", seconds: 30, account: "+155*****01", method: "upload.GetFile" },
+  ]);
+});
+
+Deno.test("handoff: when no other account is free the wait is slept here, as without the hook", async () => {
+  const events: EventBody[] = [];
+  const s = _script([flood(0), "ok"]);
+  const got = await callWithPolicy(s.fn, "upload.GetFile", {
+    emit: (e) => events.push(e),
+    handoff: () => false,
+  });
+  assert.equal(got, "ok");
+  assert.deepEqual(events.map((e) => e.type), ["pause", "resume"]);
+});

@@ -10,12 +10,16 @@ import type { FetchTaskEvent, FetchTaskResult, FilePartsTask } from "../../lib/t
 
 // One connected client per account for the worker's lifetime: connecting is the slow part.
 const _accounts = new Map<string, Promise<FileAccess>>();
+// The newest task's word on handing flood waits over, per account (tasks of one account overlap,
+// so the connections' hook reads the latest; a stale answer only costs a retry elsewhere).
+const _handoff = new Map<string, boolean>();
 
 /** Handles one file_parts task (see module comment). */
 export async function fileParts(
   task: FilePartsTask,
   ctx: TaskContext<FetchTaskEvent>,
 ): Promise<FetchTaskResult> {
+  _handoff.set(_key(task.account), task.handoff === true);
   const access = await _access(task.account, task.connections);
   const source = access.source(task.file, { verify: false });
   const fh = await open(task.partPath, "r+");
@@ -38,12 +42,16 @@ export async function fileParts(
 }
 
 function _access(account: AccountConfig, connections: number): Promise<FileAccess> {
-  const key = `${account.apiId}|${account.endpoints ?? ""}|${account.session}`;
+  const key = _key(account);
   let p = _accounts.get(key);
   if (!p) {
-    p = connectFiles(account, { connections });
+    p = connectFiles(account, { connections, handoff: () => _handoff.get(key) === true });
     p.catch(() => _accounts.delete(key));
     _accounts.set(key, p);
   }
   return p;
+}
+
+function _key(account: AccountConfig): string {
+  return `${account.apiId}|${account.endpoints ?? ""}|${account.session}`;
 }

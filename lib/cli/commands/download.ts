@@ -49,7 +49,11 @@ export function downloadCommand(io: CliIo, state: CliState): AnyCommand {
     .option("--connections <n>", "connections per DC per account or worker", "8")
     .option("--workers <n>", "fetch workers with their own connections (0 = main thread)", "0")
     .addOption(
-      new Option("--account <session...>", "session file or string of another account to share the work"),
+      new Option(
+        "--account <session...>",
+        "session file or string of another account to share the work (a FLOOD_WAIT pauses only its account; " +
+          "its parts move to a free one)",
+      ),
     )
     .option("--stall-timeout <s>", "seconds a part may go without an answer before it is retried", "30")
     .option("--no-verify", "skip the upload.getFileHashes check")
