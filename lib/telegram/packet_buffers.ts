@@ -10,7 +10,7 @@ import { Buffer } from "node:buffer";
 export const PACKET_POOL_MIN = 64 * 1024;
 // a 1 MB part plus MTProto's headers and up to 1 KB of padding
 const CAPACITY = (1 << 20) + 64 * 1024;
-const MAX_FREE = 32;
+const MAX_FREE = 16;
 
 const _free: ArrayBuffer[] = [];
 const _ours = new WeakSet<ArrayBuffer>();
