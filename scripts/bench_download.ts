@@ -19,6 +19,7 @@ const only = onlyAt >= 0 ? argv[onlyAt + 1].split(",") : ["tgpipe", "gramjs", "t
 // flags `deno task tgpipe` uses, so the bench measures what users run
 const v8 = [
   "--max-semi-space-size=8",
+  "--expose-gc",
   ...argv.filter((a) => a.startsWith("--v8-flags=")).map((a) => a.slice(11)),
 ];
 const CAP = 8 << 20;

@@ -5,6 +5,7 @@
  */
 import { stat } from "node:fs/promises";
 import { StoppedError, TgpipeError, toTgpipeError } from "../core/errors.ts";
+import { HeapTrimmer } from "../core/heap_trim.ts";
 import { checkTemplate, DEFAULT_TEMPLATE, renderName } from "../core/name_template.ts";
 import { safeJoin } from "../core/safe_join.ts";
 import { downloadFile } from "../engine/download_file.ts";
@@ -70,7 +71,13 @@ const SMALL = 10 << 20;
 /** Runs a download; items that failed are reported (item_failed) and counted, not thrown. */
 export async function download(opts: DownloadOptions): Promise<DownloadReport> {
   const started = Date.now();
-  const emit: Emit = opts.emit ?? (() => {});
+  const sink: Emit = opts.emit ?? (() => {});
+  const trim = new HeapTrimmer(128 << 20);
+  const emit: Emit = (e) => {
+    if (e.type === "item_progress") trim.progress(e.item, e.done_bytes);
+    else if (e.type === "item_done" || e.type === "item_failed") trim.done(e.item);
+    sink(e);
+  };
   const inputs = parseInputs(opts.inputs);
   const template = opts.template ?? DEFAULT_TEMPLATE;
   checkTemplate(template);
