@@ -25,6 +25,8 @@ export interface DownloadFileOptions {
   random?: () => number;
   /** Whether an error is worth retrying (default: anything but VerifyError and aborts). */
   isRetryable?: (err: unknown) => boolean;
+  /** Shared by every file downloading at once: bounds their parts in flight all together. */
+  inFlight?: Limiter;
   /** Fetches and writes parts elsewhere (a fetch worker) instead of `source.fetchPart` + a write here. */
   partWriter?: PartWriter;
 }
@@ -85,7 +87,8 @@ export async function downloadFile(
       parts.filter((p) => !done.has(p.index)).map((part) =>
         limiter.run(async () => {
           signal.throwIfAborted();
-          const n = await _fetchWithRetry(source, part, signal, opts, file, hashes && digests);
+          const fetch = () => _fetchWithRetry(source, part, signal, opts, file, hashes && digests);
+          const n = await (opts.inFlight ? opts.inFlight.run(fetch) : fetch());
           // recorded before it is acknowledged: a kill after this line loses nothing
           await opts.ledger?.markDone(source.key, part.index);
           doneBytes += n;

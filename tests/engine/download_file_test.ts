@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { downloadFile, StallError } from "../../lib/engine/download_file.ts";
 import type { FileHashRange, FileSource, PartLedger } from "../../lib/engine/file_source.ts";
 import { VerifyError } from "../../lib/engine/part_file.ts";
+import { Limiter } from "../../lib/engine/limiter.ts";
 import type { PartPlan } from "../../lib/engine/parts.ts";
 import type { EventBody } from "../../lib/progress/events.ts";
 
@@ -208,4 +209,22 @@ Deno.test("hashes are fetched beside the parts; a part corrupted in flight fails
       /sha256 mismatch at offset 262144/,
     );
     await assert.rejects(Deno.stat(`${dir}/h.bin`));
+  }));
+
+Deno.test("files sharing an inFlight limiter never have more parts in flight together than it allows", () =>
+  withTmp(async (dir) => {
+    let now = 0, peak = 0;
+    const slow = () => {
+      peak = Math.max(peak, ++now);
+      return new Promise<void>((r) => setTimeout(() => (now--, r()), 3));
+    };
+    const inFlight = new Limiter(3);
+    const a = new MemSource(blob(8 * 4096), slow), b = new MemSource(blob(6 * 4096), slow);
+    await Promise.all([
+      downloadFile(a, `${dir}/i.bin`, { item: "i", concurrency: 4, partSize: 4096, inFlight }),
+      downloadFile(b, `${dir}/j.bin`, { item: "j", concurrency: 4, partSize: 4096, inFlight }),
+    ]);
+    assert.equal(peak, 3);
+    assert.deepEqual(await Deno.readFile(`${dir}/i.bin`), a.data);
+    assert.deepEqual(await Deno.readFile(`${dir}/j.bin`), b.data);
   }));

@@ -41,7 +41,10 @@ export function downloadCommand(io: CliIo, state: CliState): AnyCommand {
     .option("--limit <n>", "at most n files per chat")
     .option("--template <tpl>", "output path template", "{chat}/{id}_{filename}")
     .option("--skip-same", "skip files already downloaded to --out (same Telegram file), counted as done")
-    .option("--concurrency <n>", "files at once (default: 8, or 4 when big files are queued)")
+    .option(
+      "--concurrency <n>",
+      "files at once (default 8; their parts in flight are capped at 48 per account)",
+    )
     .option(
       "--part-concurrency <n>",
       "parts in flight per file (default: 4 below 10 MB, 8 below 64 MB, else 16)",
