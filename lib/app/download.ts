@@ -3,24 +3,17 @@
  * the engine: several files at once, each in parallel parts over a pool of connections per DC (or
  * over fetch workers), resumable through the KV progress store, verified, renamed into place.
  */
-import { stat } from "node:fs/promises";
-import { StoppedError, TgpipeError, toTgpipeError } from "../core/errors.ts";
+import { StoppedError } from "../core/errors.ts";
 import { HeapTrimmer } from "../core/heap_trim.ts";
-import { checkTemplate, DEFAULT_TEMPLATE, renderName } from "../core/name_template.ts";
-import { safeJoin } from "../core/safe_join.ts";
-import { downloadFile } from "../engine/download_file.ts";
-import { VerifyError } from "../engine/part_file.ts";
-import { sameFile } from "../engine/same_file.ts";
-import { shareFile } from "../engine/shared_file.ts";
+import { checkTemplate, DEFAULT_TEMPLATE } from "../core/name_template.ts";
 import { KvPartLedger } from "../engine/kv_part_ledger.ts";
 import { Limiter } from "../engine/limiter.ts";
-import type { Media } from "../core/message.ts";
 import type { Emit } from "../progress/events.ts";
 import { openProgressStore } from "../store/kv_store.ts";
 import type { ProgressStore } from "../store/progress_store.ts";
-import type { RemoteFile } from "../telegram/remote_file.ts";
 import { type DownloadFilter, parseInputs, planItems, type PlannedItem } from "./download_plan.ts";
-import { type Fetcher, fileLanes, openFetchers } from "./download_fetchers.ts";
+import { type Fetcher, openFetchers } from "./download_fetchers.ts";
+import { downloadItem } from "./download_item.ts";
 import type { TelegramAccess } from "./telegram_access.ts";
 import { type MediaPost, type MediaPostSettings, openMediaPost } from "./media_post.ts";
 
@@ -65,8 +58,6 @@ export interface DownloadReport {
   elapsed_ms: number;
 }
 
-const BIG = 64 << 20;
-const SMALL = 10 << 20;
 // parts in flight per account, over all files (measured: 32 left connections idle, 48 and 64 alike)
 const PARTS_IN_FLIGHT = 48;
 
@@ -140,8 +131,12 @@ export async function download(opts: DownloadOptions): Promise<DownloadReport> {
     const run = (p: PlannedItem) =>
       limiter.run(() => {
         const own = _ownFirst(fetchers, next++);
-        return _one(p, {
-          opts,
+        return downloadItem(p, {
+          out: opts.out,
+          skipSame: opts.skipSame,
+          partConcurrency: opts.partConcurrency,
+          stallMs: opts.stallMs,
+          signal: opts.signal,
           store,
           jobId: job.id,
           template,
@@ -181,129 +176,6 @@ export async function download(opts: DownloadOptions): Promise<DownloadReport> {
   }
 }
 
-interface _Ctx {
-  opts: DownloadOptions;
-  store: ProgressStore;
-  jobId: string;
-  template: string;
-  ledger: KvPartLedger;
-  /** Every account, the one the item was given to first; its parts may go through any of them. */
-  fetchers: Fetcher[];
-  report: DownloadReport;
-  emit: Emit;
-  media?: MediaPost;
-  inFlight: Limiter;
-}
-
-async function _one(p: PlannedItem, c: _Ctx): Promise<void> {
-  const { emit, report } = c;
-  if ("problem" in p) {
-    report.failed++;
-    emit({ type: "item_failed", item: p.item, error: p.problem });
-    await c.store.addProgress(c.jobId, { itemsFailed: 1 });
-    return;
-  }
-  const f = p.file;
-  let dest: string;
-  try {
-    dest = safeJoin(c.opts.out, ..._name(c.template, f));
-  } catch (err) {
-    report.failed++;
-    emit({ type: "item_failed", item: p.item, error: _wire(err) });
-    return;
-  }
-  const name = dest.slice(c.opts.out.length).replace(/^[/\\]/, "");
-  // Skip-same: the file already in place (by id, or same size and hashes), or the same Telegram
-  // file saved under another name (--skip-same).
-  const same = await _alreadyHave(c, f, dest);
-  if (same) {
-    report.done++;
-    report.skipped++;
-    emit({ type: "item_done", item: p.item, name, bytes: f.size, path: same, skipped: true });
-    await c.store.addProgress(c.jobId, { itemsDone: 1, bytesDone: f.size });
-    // A re-run with --transcribe still transcribes files already there (the cache makes it cheap).
-    await c.media?.processFile(same, { media: _media(f), item: p.item, signal: c.opts.signal });
-    return;
-  }
-  emit({ type: "item_start", item: p.item, name, total_bytes: f.size });
-  // each part goes through an account that is not in a FLOOD_WAIT, this item's own one first
-  const shared = shareFile(fileLanes(c.fetchers, f), f);
-  try {
-    const res = await downloadFile(shared.source, dest, {
-      item: p.item,
-      // a big file alone keeps 8 connections busy (2 parts each); measured 31 vs 23 MB/s at 8 parts
-      concurrency: c.opts.partConcurrency ?? (f.size >= BIG ? 16 : f.size >= SMALL ? 8 : 4),
-      ledger: c.ledger,
-      signal: c.opts.signal,
-      emit,
-      stallMs: c.opts.stallMs ?? 30_000,
-      partWriter: shared.partWriter,
-      inFlight: c.inFlight,
-      // disk errors (ENOSPC, EACCES) and bad files do not get better by retrying
-      isRetryable: (e) => !(e instanceof VerifyError) && !_isFsError(e),
-    });
-    report.done++;
-    report.bytes += res.bytes;
-    report.fetched_bytes += res.fetchedBytes;
-    await c.store.setCursor(_indexJob(c), f.key, { path: dest, size: f.size });
-    await c.store.addProgress(c.jobId, { itemsDone: 1, bytesDone: res.bytes });
-    emit({ type: "item_done", item: p.item, name, bytes: res.bytes, path: dest });
-  } catch (err) {
-    if (c.opts.signal?.aborted) throw err;
-    report.failed++;
-    emit({ type: "item_failed", item: p.item, error: _wire(err) });
-    await c.store.addProgress(c.jobId, { itemsFailed: 1 });
-    return;
-  }
-  // Outside the download's try: a media task failure is a warning, never a failed download.
-  await c.media?.processFile(dest, { media: _media(f), item: p.item, signal: c.opts.signal });
-}
-
-function _media(f: RemoteFile): Media {
-  return { kind: f.mediaType, mime_type: f.mimeType, size: f.size };
-}
-
-async function _alreadyHave(c: _Ctx, f: RemoteFile, dest: string): Promise<string | undefined> {
-  const known = await c.store.getCursor(_indexJob(c), f.key) as { path: string; size: number } | undefined;
-  const knownOk = known && await stat(known.path).then((s) => s.size === known.size, () => false);
-  // the same Telegram file (document/photo id) saved here before: no request at all
-  if (knownOk && (known.path === dest || c.opts.skipSame)) return known.path;
-  const size = await stat(dest).then((s) => s.size, () => -1);
-  if (size !== f.size) return undefined;
-  // Same name and size but not known by id: only the SHA-256 ranges prove it is the same file;
-  // when they differ it is downloaded to .part and replaces the old file only once verified.
-  try {
-    const hashes = await c.fetchers[0].hashes(f, c.opts.signal);
-    if (!await sameFile(dest, f.size, hashes)) return undefined;
-  } catch (err) {
-    if (c.opts.signal?.aborted) throw err;
-    return undefined; // no hashes to compare: downloading again is the safe answer
-  }
-  await c.store.setCursor(_indexJob(c), f.key, { path: dest, size: f.size });
-  return dest;
-}
-
-// Files already downloaded into an output directory, by Telegram file id, for --skip-same.
-function _indexJob(c: _Ctx): string {
-  return `download-index:${c.opts.out}`;
-}
-
-function _name(template: string, f: RemoteFile): string[] {
-  return renderName(template, {
-    chat: f.chatTitle,
-    chatId: f.chatId,
-    chatUsername: f.chatUsername,
-    id: f.messageId,
-    date: f.date,
-    fileName: f.fileName,
-    mimeType: f.mimeType,
-    type: f.mediaType,
-    topic: f.topicId,
-    fileId: f.location.id,
-    size: f.size,
-  });
-}
-
 function _ownFirst(list: Fetcher[], n: number): Fetcher[] {
   // an account in a flood wait gets no new files while another one is free
   const now = Date.now();
@@ -311,19 +183,6 @@ function _ownFirst(list: Fetcher[], n: number): Fetcher[] {
   const pool = free.length > 0 ? free : list;
   const own = pool[n % pool.length];
   return [own, ...list.filter((f) => f !== own)];
-}
-
-function _isFsError(err: unknown): boolean {
-  const code = (err as { code?: unknown })?.code;
-  return typeof code === "string" && /^E[A-Z]+$/.test(code);
-}
-
-function _wire(err: unknown): { code: string; message: string; data?: Record<string, unknown> } {
-  const e = err instanceof TgpipeError ? err : toTgpipeError(err);
-  const code = (err as { code?: unknown })?.code;
-  // node:fs errors carry their errno name (ENOSPC, EACCES): keep it as the code
-  const errno = typeof code === "string" && /^E[A-Z]+$/.test(code) ? code : undefined;
-  return { code: errno ?? e.code, message: e.message, data: { ...e.data } };
 }
 
 async function _markStopped(
