@@ -1,7 +1,6 @@
-import { createHash } from "node:crypto";
 import { TgpipeError } from "../core/errors.ts";
 import type { Emit } from "../progress/events.ts";
-import type { FileHashRange, FileSource, PartLedger, PartWriter } from "./file_source.ts";
+import type { FileSource, PartLedger, PartWriter } from "./file_source.ts";
 import { Limiter } from "./limiter.ts";
 import { PartFile, VerifyError } from "./part_file.ts";
 import { type PartPlan, planParts } from "./parts.ts";
@@ -41,9 +40,6 @@ export interface DownloadFileResult {
   resumedParts: number;
 }
 
-/** upload.getFileHashes covers a file in ranges of this size (parts are aligned to it). */
-const HASH_RANGE = 128 * 1024;
-
 /** A part attempt made no progress within the stall limit. */
 export class StallError extends TgpipeError {
   constructor(part: number, ms: number) {
@@ -61,7 +57,9 @@ export async function downloadFile(
   opts: DownloadFileOptions,
 ): Promise<DownloadFileResult> {
   const parts = planParts(source.size, { partSize: opts.partSize });
-  const { file, existed } = await PartFile.open(dest);
+  // parts written here (not by a worker) are hashed from memory when there are hashes to check
+  const hashWritesOf = source.hashes && !opts.partWriter ? source.size : undefined;
+  const { file, existed } = await PartFile.open(dest, { hashWritesOf });
   let done = existed && opts.ledger ? await opts.ledger.load(source.key) : new Set<number>();
   if (!existed && opts.ledger) {
     // The ledger may remember parts of a partial file that was deleted since: start over.
@@ -75,19 +73,15 @@ export async function downloadFile(
   opts.emit?.({ type: "item_progress", item: opts.item, done_bytes: doneBytes, total_bytes: source.size });
   const limiter = new Limiter(opts.concurrency);
   // Hashes are fetched beside the parts, not after them: for a 1 GB file that is a thousand
-  // round trips which used to follow the last part. Settled here so a failure is not unhandled.
-  const hashes: Promise<FileHashRange[] | { error: unknown }> | undefined = source.hashes?.(signal).then(
-    (h) => h,
-    (error) => ({ error }),
-  );
-  // SHA-256 of each hash range fetched in this run, hashed from memory right after its write
-  const digests = new Map<number, Uint8Array>();
+  // round trips which used to follow the last part. Awaited after the parts (a failure then too).
+  const hashes = source.hashes?.(signal);
+  hashes?.catch(() => {});
   try {
     await Promise.all(
       parts.filter((p) => !done.has(p.index)).map((part) =>
         limiter.run(async () => {
           signal.throwIfAborted();
-          const fetch = () => _fetchWithRetry(source, part, signal, opts, file, hashes && digests);
+          const fetch = () => _fetchWithRetry(source, part, signal, opts, file);
           const n = await (opts.inFlight ? opts.inFlight.run(fetch) : fetch());
           // recorded before it is acknowledged: a kill after this line loses nothing
           await opts.ledger?.markDone(source.key, part.index);
@@ -110,9 +104,7 @@ export async function downloadFile(
     throw opts.signal?.aborted ? opts.signal.reason : err;
   }
   try {
-    const got = hashes ? await hashes : [];
-    if ("error" in got) throw got.error;
-    await file.verify(source.size, got, digests);
+    await file.verify(source.size, hashes ? await hashes : []);
   } catch (err) {
     if (err instanceof VerifyError) {
       await file.discard();
@@ -133,7 +125,6 @@ async function _fetchWithRetry(
   signal: AbortSignal,
   opts: DownloadFileOptions,
   file: PartFile,
-  digests: Map<number, Uint8Array> | undefined,
 ): Promise<number> {
   const expected = _len(part, source.size);
   const writer = opts.partWriter;
@@ -154,12 +145,6 @@ async function _fetchWithRetry(
     }
     if (bytes) {
       await file.writeAt(part.offset, bytes);
-      // only whole ranges (a part smaller than a range leaves it to the read-back)
-      for (let o = 0; digests && o < bytes.length; o += HASH_RANGE) {
-        const at = part.offset + o, len = Math.min(HASH_RANGE, bytes.length - o);
-        if (at % HASH_RANGE !== 0 || (len !== HASH_RANGE && at + len !== source.size)) continue;
-        digests.set(at, createHash("sha256").update(bytes.subarray(o, o + len)).digest());
-      }
       source.release?.(bytes);
     }
     return got;
