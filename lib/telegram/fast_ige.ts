@@ -3,8 +3,9 @@
  * message is IGE-encrypted, so this is the CPU cost of downloads and uploads.
  */
 import { Buffer } from "node:buffer";
-import { getWasmUrl, ige256Decrypt, ige256Encrypt, initSync } from "@mtcute/wasm";
+import { ige256Decrypt, ige256Encrypt } from "@mtcute/wasm";
 import igeModule from "telegram/crypto/IGE.js";
+import { mtcuteWasm } from "./ige_in_place.ts";
 
 let _installed = false;
 let _original: unknown;
@@ -44,7 +45,7 @@ class WasmIge {
  */
 export function installFastIge(): void {
   if (_installed) return;
-  initSync(Deno.readFileSync(getWasmUrl()));
+  mtcuteWasm();
   const mod = igeModule as { IGE: unknown };
   _original = mod.IGE;
   // GramJS reads `IGE_1.IGE` at each use (network/MTProtoState.js, Authenticator.js), so

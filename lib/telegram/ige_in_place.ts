@@ -26,7 +26,8 @@ export interface DecryptResult {
   ok: boolean;
 }
 
-interface _Wasm {
+/** The raw exports of @mtcute/wasm this module uses. */
+export interface MtcuteWasm {
   memory: WebAssembly.Memory;
   __malloc(n: number): number;
   __free(p: number): void;
@@ -35,15 +36,16 @@ interface _Wasm {
   ige256_decrypt(input: number, len: number, output: number): void;
 }
 
-let _wasm: _Wasm | undefined;
+let _wasm: MtcuteWasm | undefined;
 // One scratch area per thread (input then output), grown to the largest packet seen.
 let _scratch = 0;
 let _scratchSize = 0;
 
-function _init(): _Wasm {
+/** @mtcute/wasm, initialised once per thread (fast_ige.ts uses the same instance). */
+export function mtcuteWasm(): MtcuteWasm {
   if (_wasm) return _wasm;
   initSync(Deno.readFileSync(getWasmUrl()));
-  _wasm = __getWasm() as unknown as _Wasm;
+  _wasm = __getWasm() as unknown as MtcuteWasm;
   return _wasm;
 }
 
@@ -51,7 +53,7 @@ function _init(): _Wasm {
 export function decryptInPlace(task: DecryptTask): DecryptResult {
   const { buffer, offset, length } = task;
   if (length % 16 !== 0) return { buffer, ok: false };
-  const w = _init();
+  const w = mtcuteWasm();
   if (_scratchSize < length) {
     if (_scratch) w.__free(_scratch);
     _scratch = w.__malloc(length * 2);
