@@ -173,8 +173,7 @@ function _isFsError(err: unknown): boolean {
 
 function _wire(err: unknown): { code: string; message: string; data?: Record<string, unknown> } {
   const e = err instanceof TgpipeError ? err : toTgpipeError(err);
-  const code = (err as { code?: unknown })?.code;
   // node:fs errors carry their errno name (ENOSPC, EACCES): keep it as the code
-  const errno = typeof code === "string" && /^E[A-Z]+$/.test(code) ? code : undefined;
+  const errno = _isFsError(err) ? (err as { code: string }).code : undefined;
   return { code: errno ?? e.code, message: e.message, data: { ...e.data } };
 }
