@@ -5,12 +5,12 @@
  * Prints the numbers and one JSON line with the ratios.
  */
 import { join } from "node:path";
-import { createMediaPool } from "../lib/app/media_pool.ts";
-import { transcribeFiles } from "../lib/app/transcribe.ts";
-import { findTool } from "../lib/media/find_tool.ts";
+import { createMediaPool } from "../lib/app/shared/media_pool.ts";
+import { transcribeFiles } from "../lib/app/transcribe/transcribe.ts";
+import { findTool } from "../lib/tools/find_tool.ts";
 import type { MediaItem } from "../lib/media/post_processor.ts";
-import { runTool } from "../lib/media/run_tool.ts";
-import type { ResolvedTool } from "../lib/media/tool_types.ts";
+import { runTool } from "../lib/tools/run_tool.ts";
+import type { ResolvedTool } from "../lib/tools/tool_types.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const FILES = 20;

@@ -1,7 +1,7 @@
 /**
  * Fails when an import breaks the house rules (DESIGN.md): the one-way order
  * main -> cli -> app/workers -> modules -> core, npm:telegram only in lib/telegram,
- * and Deno.Command only in the subprocess wrapper lib/media/run_tool.ts.
+ * and Deno.Command only in the subprocess wrapper lib/tools/run_tool.ts.
  */
 import { relative, resolve } from "node:path";
 
@@ -17,6 +17,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     "store",
     "export",
     "media",
+    "tools",
     "remote",
     "serve",
     "grab",
@@ -24,22 +25,23 @@ const ALLOWED: Record<string, readonly string[]> = {
     "progress",
     "core",
   ],
-  workers: ["telegram", "engine", "store", "export", "media", "progress", "core"],
+  workers: ["telegram", "engine", "store", "export", "media", "tools", "progress", "core"],
   // telegram implements engine's FileSource; engine never imports telegram, so no cycle.
   telegram: ["engine", "progress", "core"],
   engine: ["store", "progress", "core"],
   store: ["core"],
   export: ["core"],
-  media: ["engine", "progress", "core"],
-  remote: ["media", "progress", "core"],
-  grab: ["media", "progress", "core"],
+  media: ["engine", "tools", "progress", "core"],
+  remote: ["tools", "progress", "core"],
+  grab: ["media", "tools", "progress", "core"],
+  bot: ["tools", "progress", "core"],
+  tools: ["progress", "core"],
   serve: ["engine", "progress", "core"],
-  bot: ["progress", "core"],
   progress: ["core"],
   core: [],
 };
 
-const SUBPROCESS_WRAPPER = "lib/media/run_tool.ts";
+const SUBPROCESS_WRAPPER = "lib/tools/run_tool.ts";
 const TELEGRAM_OK = [/^lib\/telegram\//, /^tests\/(telegram|fakedc)\//, /^scripts\/(bench_|peers\/)/];
 
 /** One rule violation. */

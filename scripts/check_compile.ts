@@ -2,7 +2,7 @@
  * Checks `deno task compile` without the network: deno compile cannot download its denort base
  * binary here, so DENORT_BIN points at any ELF (/bin/true) and compile runs to the end, printing
  * the embedded files. Asserts that main.ts, lib/ and workers/ are embedded, and that the npm
- * ffmpeg/ffprobe binaries (the bundled fallback of lib/media/find_tool.ts) are in the output.
+ * ffmpeg/ffprobe binaries (the bundled fallback of lib/tools/find_tool.ts) are in the output.
  *
  * usage: deno run -A scripts/check_compile.ts [--denort /bin/true]
  */
@@ -23,7 +23,7 @@ export interface CompileCheck {
 }
 
 const ROOT = new URL("../", import.meta.url).pathname;
-// The same packages lib/media/find_tool.ts imports; they tell where this platform's binary is.
+// The same packages lib/tools/find_tool.ts imports; they tell where this platform's binary is.
 const BUNDLED: Array<() => Promise<{ path: string }>> = [
   async () => (await import("@ffmpeg-installer/ffmpeg")).default,
   async () => (await import("@ffprobe-installer/ffprobe")).default,

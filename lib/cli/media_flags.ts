@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Option } from "@commander-js/extra-typings";
-import type { MediaPostSettings } from "../app/media_post.ts";
+import type { MediaPostSettings } from "../app/shared/media_post.ts";
 import type { Runtime } from "./runtime.ts";
 
 /** The media flags as commander parses them. */

@@ -1,5 +1,5 @@
-import type { ResolvedTool } from "./tool_types.ts";
-import { runTool } from "./run_tool.ts";
+import type { ResolvedTool } from "../tools/tool_types.ts";
+import { runTool } from "../tools/run_tool.ts";
 import { type EncoderDevices, parseEncoders } from "./pick_encoder.ts";
 
 /** What this machine's ffmpeg can encode with, and which GPU devices exist. */

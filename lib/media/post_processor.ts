@@ -3,7 +3,7 @@
  * (structured-clonable) except `emit` and `signal`, so a task can cross into a media worker.
  */
 import type { Emit } from "../progress/events.ts";
-import type { ResolvedTool } from "./tool_types.ts";
+import type { ResolvedTool } from "../tools/tool_types.ts";
 
 import type { MediaKind } from "../core/message.ts";
 

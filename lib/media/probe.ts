@@ -2,7 +2,7 @@ import { TgpipeError, ToolMissingError } from "../core/errors.ts";
 import { failureResult } from "./failure_result.ts";
 import { parseProbe } from "./parse_probe.ts";
 import type { MediaItem, PostProcessor, ProcessorContext, ProcessorResult } from "./post_processor.ts";
-import { runTool } from "./run_tool.ts";
+import { runTool } from "../tools/run_tool.ts";
 
 const PROBED = new Set(["video", "voice", "audio", "round", "animation", "photo", "sticker"]);
 

@@ -1,7 +1,7 @@
 import { ToolMissingError } from "../core/errors.ts";
 import { loadSharp } from "./load_sharp.ts";
-import { runTool } from "./run_tool.ts";
-import type { ResolvedTool } from "./tool_types.ts";
+import { runTool } from "../tools/run_tool.ts";
+import type { ResolvedTool } from "../tools/tool_types.ts";
 import { writeViaPart } from "./write_part.ts";
 
 /** Where the picture comes from: an image file, or one frame of a video at `atSeconds`. */

@@ -1,8 +1,8 @@
 import { TgpipeError } from "../core/errors.ts";
 import { parseWhisperJson } from "./parse_whisper_json.ts";
-import { runTool } from "./run_tool.ts";
+import { runTool } from "../tools/run_tool.ts";
 import type { TranscriptSegment } from "./subtitles.ts";
-import type { ResolvedTool } from "./tool_types.ts";
+import type { ResolvedTool } from "../tools/tool_types.ts";
 
 /** How to run whisper-cli on one 16 kHz mono WAV chunk. */
 export interface RunWhisperOptions {

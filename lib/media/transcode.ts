@@ -11,8 +11,8 @@ import type {
   ProcessorResult,
   TranscodeOptions,
 } from "./post_processor.ts";
-import { runTool } from "./run_tool.ts";
-import type { ResolvedTool } from "./tool_types.ts";
+import { runTool } from "../tools/run_tool.ts";
+import type { ResolvedTool } from "../tools/tool_types.ts";
 import { writeViaPart } from "./write_part.ts";
 
 const VIDEO_KINDS = new Set(["video", "round", "animation"]);

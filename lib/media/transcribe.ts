@@ -12,7 +12,7 @@ import type {
   ProcessorResult,
   TranscribeOptions,
 } from "./post_processor.ts";
-import { runTool } from "./run_tool.ts";
+import { runTool } from "../tools/run_tool.ts";
 import { runWhisper } from "./run_whisper.ts";
 import { formatTranscript, type Transcript, type TranscriptSegment } from "./subtitles.ts";
 import { TranscriptCache } from "./transcript_cache.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { runCli } from "../_helpers/run_cli.ts";
-import type { DoctorReport } from "../../lib/app/doctor.ts";
+import type { DoctorReport } from "../../lib/app/doctor/doctor.ts";
 import type { RunCliResult } from "../_helpers/run_cli.ts";
 
 async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {

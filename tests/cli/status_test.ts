@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { runCli, type RunCliResult } from "../_helpers/run_cli.ts";
 import { openProgressStore } from "../../lib/store/kv_store.ts";
-import type { JobDetail, JobSummary } from "../../lib/app/status.ts";
+import type { JobDetail, JobSummary } from "../../lib/app/jobs/status.ts";
 
 async function withStore(
   fn: (kv: string, ids: { exp: string; sync: string }) => Promise<void>,

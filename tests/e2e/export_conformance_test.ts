@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { startFakeTelegram } from "../fakedc/cluster.ts";
-import { importTdesktop } from "../../lib/app/import_tdesktop.ts";
+import { importTdesktop } from "../../lib/app/import/import_tdesktop.ts";
 import { readTree, runTgpipe } from "./_export_helpers.ts";
 
 const SAMPLE = new URL("../../../shared/data/tdesktop/tg2md", import.meta.url).pathname;

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { importTdesktop } from "../../lib/app/import_tdesktop.ts";
+import { importTdesktop } from "../../lib/app/import/import_tdesktop.ts";
 import { MEDIA_KINDS } from "../../lib/core/message.ts";
 
 const SAMPLE = new URL("../../../shared/data/tdesktop/tg2md/", import.meta.url).pathname;

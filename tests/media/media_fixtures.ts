@@ -1,8 +1,8 @@
 /** Shared helpers for media tests: real tools, generated media, a processor context. */
 import { join } from "node:path";
-import { findTool } from "../../lib/media/find_tool.ts";
-import { runTool } from "../../lib/media/run_tool.ts";
-import type { ResolvedTool } from "../../lib/media/tool_types.ts";
+import { findTool } from "../../lib/tools/find_tool.ts";
+import { runTool } from "../../lib/tools/run_tool.ts";
+import type { ResolvedTool } from "../../lib/tools/tool_types.ts";
 import type {
   MediaItem,
   MediaKind,

@@ -33,7 +33,7 @@ Deno.test("imports against the one-way order are violations", () => {
 
 Deno.test("subprocesses outside the wrapper are violations", () => {
   assert.equal(checkSource("lib/remote/rclone.ts", "const c = new Deno.Command('rclone');").length, 1);
-  assert.equal(checkSource("lib/media/run_tool.ts", "const c = new Deno.Command(path);").length, 0);
+  assert.equal(checkSource("lib/tools/run_tool.ts", "const c = new Deno.Command(path);").length, 0);
   assert.equal(checkSource("lib/grab/x.ts", 'import { spawn } from "node:child_process";').length, 1);
   assert.equal(checkSource("tests/e2e/x_test.ts", "new Deno.Command('deno')").length, 0);
 });

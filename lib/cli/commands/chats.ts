@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from "@commander-js/extra-typings";
-import { chats } from "../../app/chats.ts";
-import { telegramAccess } from "../../app/telegram_access.ts";
+import { chats } from "../../app/account/chats.ts";
+import { telegramAccess } from "../../app/shared/telegram_access.ts";
 import type { ChatSummary } from "../../core/account.ts";
 import { type AnyCommand, type CliIo, type CliState, makeAction } from "../runtime.ts";
 

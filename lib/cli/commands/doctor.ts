@@ -1,5 +1,5 @@
 import { Command } from "@commander-js/extra-typings";
-import { type DoctorReport, runDoctor } from "../../app/doctor.ts";
+import { type DoctorReport, runDoctor } from "../../app/doctor/doctor.ts";
 import { ExitCode } from "../../core/exit_codes.ts";
 import { type AnyCommand, type CliIo, type CliState, makeAction } from "../runtime.ts";
 

@@ -1,6 +1,6 @@
 import { Command, Option } from "@commander-js/extra-typings";
-import { download, type DownloadReport } from "../../app/download.ts";
-import { telegramAccess } from "../../app/telegram_access.ts";
+import { download, type DownloadReport } from "../../app/download/download.ts";
+import { telegramAccess } from "../../app/shared/telegram_access.ts";
 import { UsageError } from "../../core/errors.ts";
 import { ExitCode } from "../../core/exit_codes.ts";
 import { formatBytes } from "../../core/format.ts";

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
-import { exportChats, type ExportReport } from "../../app/export.ts";
-import { telegramAccess } from "../../app/telegram_access.ts";
+import { exportChats, type ExportReport } from "../../app/export/export_chats.ts";
+import { telegramAccess } from "../../app/shared/telegram_access.ts";
 import { PartialFailureError } from "../../core/errors.ts";
 import { ExitCode } from "../../core/exit_codes.ts";
 import { MEDIA_KINDS } from "../../core/message.ts";

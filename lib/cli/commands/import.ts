@@ -1,5 +1,5 @@
 import { Command, Option } from "@commander-js/extra-typings";
-import { importTdesktop, type ImportTdesktopResult } from "../../app/import_tdesktop.ts";
+import { importTdesktop, type ImportTdesktopResult } from "../../app/import/import_tdesktop.ts";
 import { ExitCode } from "../../core/exit_codes.ts";
 import { MEDIA_KINDS } from "../../core/message.ts";
 import { addMediaFlags, MEDIA_FLAGS_HELP, type MediaFlags, mediaSettings } from "../media_flags.ts";

@@ -1,5 +1,5 @@
 import { Command } from "@commander-js/extra-typings";
-import { removeJob } from "../../app/jobs.ts";
+import { removeJob } from "../../app/jobs/jobs.ts";
 import { type AnyCommand, type CliIo, type CliState, makeAction } from "../runtime.ts";
 import { printStatus } from "./status.ts";
 

@@ -1,6 +1,6 @@
 import { Command } from "@commander-js/extra-typings";
-import { login, type LoginMethod } from "../../app/login.ts";
-import { telegramAccess } from "../../app/telegram_access.ts";
+import { login, type LoginMethod } from "../../app/account/login.ts";
+import { telegramAccess } from "../../app/shared/telegram_access.ts";
 import { UsageError } from "../../core/errors.ts";
 import { type AnyCommand, type CliIo, type CliState, makeAction } from "../runtime.ts";
 

@@ -1,6 +1,6 @@
 import { Command } from "@commander-js/extra-typings";
-import { logout } from "../../app/logout.ts";
-import { telegramAccess } from "../../app/telegram_access.ts";
+import { logout } from "../../app/account/logout.ts";
+import { telegramAccess } from "../../app/shared/telegram_access.ts";
 import { type AnyCommand, type CliIo, type CliState, makeAction } from "../runtime.ts";
 
 const EXAMPLES = `

@@ -1,5 +1,5 @@
 import { Command } from "@commander-js/extra-typings";
-import { type JobDetail, type JobSummary, status, type StatusReport } from "../../app/status.ts";
+import { type JobDetail, type JobSummary, status, type StatusReport } from "../../app/jobs/status.ts";
 import { formatBytes } from "../../core/format.ts";
 import { type AnyCommand, type CliIo, type CliState, makeAction, type Runtime } from "../runtime.ts";
 

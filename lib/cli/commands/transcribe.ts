@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
-import { transcribeFiles, type TranscribeReport } from "../../app/transcribe.ts";
-import { isChatArgument, transcribeChat } from "../../app/transcribe_chat.ts";
-import { telegramAccess } from "../../app/telegram_access.ts";
+import { transcribeFiles, type TranscribeReport } from "../../app/transcribe/transcribe.ts";
+import { isChatArgument, transcribeChat } from "../../app/transcribe/transcribe_chat.ts";
+import { telegramAccess } from "../../app/shared/telegram_access.ts";
 import { UsageError } from "../../core/errors.ts";
 import { ExitCode } from "../../core/exit_codes.ts";
 import { type AnyCommand, type CliIo, type CliState, makeAction } from "../runtime.ts";

@@ -1,6 +1,6 @@
 import { Command } from "@commander-js/extra-typings";
-import { telegramAccess } from "../../app/telegram_access.ts";
-import { whoami } from "../../app/whoami.ts";
+import { telegramAccess } from "../../app/shared/telegram_access.ts";
+import { whoami } from "../../app/account/whoami.ts";
 import { type AnyCommand, type CliIo, type CliState, makeAction } from "../runtime.ts";
 
 const EXAMPLES = `

@@ -1,0 +1,65 @@
+/** `tgpipe login`: sign in (phone+code+2FA, bot token, or an imported string) and store the session. */
+import type { Account } from "../../core/account.ts";
+import { UsageError } from "../../core/errors.ts";
+import type { Emit } from "../../progress/events.ts";
+import { loginBot, loginUser } from "../../telegram/login.ts";
+import { getAccount } from "../../telegram/get_account.ts";
+import { saveSession } from "../../telegram/session_store.ts";
+import { connectWith, type TelegramAccess } from "../shared/telegram_access.ts";
+
+/** Asks the user for one value; undefined when nobody can answer (no terminal). */
+export type Ask = (question: string, opts: { secret: boolean }) => Promise<string | undefined>;
+
+/** How to log in. Values not given are asked for through `ask`. */
+export type LoginMethod =
+  | { kind: "user"; phone?: string; code?: string; password?: string }
+  | { kind: "bot"; token: string }
+  | { kind: "string"; session: string };
+
+/** Options of login. */
+export interface LoginOptions {
+  access: TelegramAccess;
+  method: LoginMethod;
+  ask?: Ask;
+  emit?: Emit;
+  signal?: AbortSignal;
+}
+
+/** Logs in and writes the session file (0600) only after Telegram accepted the login. */
+export async function login(opts: LoginOptions): Promise<Account & { session_file: string }> {
+  const { method } = opts;
+  const client = await connectWith(opts.access, method.kind === "string" ? method.session : undefined, opts);
+  try {
+    let account: Account;
+    if (method.kind === "bot") account = await loginBot(client, method.token);
+    else if (method.kind === "string") account = await getAccount(client);
+    else {
+      const phone = method.phone ??
+        await _ask(opts.ask, "Phone number (international format): ", false, "--phone");
+      account = await loginUser(client, {
+        phone,
+        code: async (via) => method.code ?? await _ask(opts.ask, `Code sent via ${via}: `, false, "--code"),
+        password: async (hint) =>
+          method.password ??
+            await _ask(
+              opts.ask,
+              `2FA password${hint ? ` (hint: ${hint})` : ""}: `,
+              true,
+              "--password or TGPIPE_PASSWORD",
+            ),
+      });
+    }
+    await saveSession(opts.access.sessionFile, client.exportSession());
+    return { ...account, session_file: opts.access.sessionFile };
+  } finally {
+    await client.close();
+  }
+}
+
+async function _ask(ask: Ask | undefined, question: string, secret: boolean, flag: string): Promise<string> {
+  const answer = ask ? await ask(question, { secret }) : undefined;
+  if (answer === undefined || answer.trim() === "") {
+    throw new UsageError(`${question.replace(/[:\s(].*$/, "")} needed: pass ${flag}, or run in a terminal`);
+  }
+  return answer.trim();
+}

@@ -1,0 +1,35 @@
+/** `tgpipe logout`: end the session on Telegram's side and delete the session file. */
+import { LoginRequiredError } from "../../core/errors.ts";
+import type { Emit } from "../../progress/events.ts";
+import { logOut } from "../../telegram/login.ts";
+import { deleteSession, loadSession } from "../../telegram/session_store.ts";
+import { connectWith, type TelegramAccess } from "../shared/telegram_access.ts";
+
+/** What logout did. */
+export interface LogoutResult {
+  /** Telegram confirmed the logout (false when the session was already dead). */
+  remote: boolean;
+  /** The session file existed and was deleted. */
+  file_deleted: boolean;
+  session_file: string;
+}
+
+/** Logs out; a session Telegram already revoked still gets its file deleted. */
+export async function logout(
+  access: TelegramAccess,
+  ctx: { emit?: Emit; signal?: AbortSignal } = {},
+): Promise<LogoutResult> {
+  let remote = false;
+  const session = await loadSession({ file: access.sessionFile, sessionString: access.sessionString });
+  const client = await connectWith(access, session, ctx);
+  try {
+    await logOut(client);
+    remote = true;
+  } catch (err) {
+    if (!(err instanceof LoginRequiredError)) throw err;
+  } finally {
+    await client.close();
+  }
+  const fileDeleted = await deleteSession(access.sessionFile);
+  return { remote, file_deleted: fileDeleted, session_file: access.sessionFile };
+}

@@ -1,0 +1,79 @@
+/**
+ * Where `tgpipe export` sends its notes: batches of whole files written by one write worker in
+ * submission order (so a later write of a path always wins). `add` returns at once unless the
+ * worker is behind by more than the queue allows (back-pressure: memory stays bounded);
+ * `flush` waits until everything added is on disk, which the KV checkpoint relies on.
+ */
+import { WorkerPool } from "../../engine/worker_pool.ts";
+import type { TextBatch } from "../../export/write_text_batch.ts";
+
+/** Options of {@link NoteSink}. */
+export interface NoteSinkOptions {
+  /** Files per batch. Default 50. */
+  batchFiles?: number;
+  /** Batches queued or running before `add` waits. Default 4. */
+  queue?: number;
+}
+
+/** See the module comment. */
+export class NoteSink {
+  #pool: WorkerPool<TextBatch, number>;
+  #batch: TextBatch["files"] = [];
+  #batchFiles: number;
+  #inFlight: Promise<number>[] = [];
+  #queue: number;
+  #error: unknown;
+
+  constructor(opts: NoteSinkOptions = {}) {
+    this.#batchFiles = Math.max(1, opts.batchFiles ?? 50);
+    this.#queue = Math.max(1, opts.queue ?? 4);
+    // one worker: batches run in submission order
+    this.#pool = new WorkerPool(new URL("../../../workers/write_worker.ts", import.meta.url), {
+      size: 1,
+      queueSize: this.#queue,
+    });
+  }
+
+  /** Queues a whole file (absolute path inside the output); rejects if an earlier batch failed. */
+  async add(path: string, text: string, signal?: AbortSignal): Promise<void> {
+    this.#throwIfFailed();
+    this.#batch.push({ path, text });
+    if (this.#batch.length >= this.#batchFiles) await this.#submit(signal);
+  }
+
+  /**
+   * Waits until every file added before the call is written (files added meanwhile may be
+   * waited for too); rejects with the first failure.
+   */
+  async flush(signal?: AbortSignal): Promise<void> {
+    await this.#submit(signal);
+    await Promise.all([...this.#inFlight]).catch((err) => {
+      this.#error ??= err;
+    });
+    this.#throwIfFailed();
+  }
+
+  /** Ends the worker (files not flushed may be lost: the next run rewrites them). */
+  close(): void {
+    this.#pool.terminate();
+  }
+
+  async #submit(signal?: AbortSignal): Promise<void> {
+    if (this.#batch.length === 0) return;
+    const files = this.#batch;
+    this.#batch = [];
+    // keep at most `queue` batches outstanding: wait for the oldest first
+    while (this.#inFlight.length >= this.#queue) {
+      await this.#inFlight.shift()!.catch((err) => {
+        this.#error ??= err;
+      });
+      this.#throwIfFailed();
+    }
+    const h = await this.#pool.submit({ files }, { signal });
+    this.#inFlight.push(h.result);
+  }
+
+  #throwIfFailed(): void {
+    if (this.#error !== undefined) throw this.#error;
+  }
+}
