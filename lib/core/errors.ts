@@ -160,3 +160,9 @@ function _firstLine(s: string): string {
   const line = s.split("\n")[0].trim();
   return line.length > 0 ? line : "Unknown error";
 }
+
+/** The errno name (ENOSPC, EACCES, ...) of a node:fs or Deno file system error, if it is one. */
+export function errnoCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === "string" && /^E[A-Z]+$/.test(code) ? code : undefined;
+}

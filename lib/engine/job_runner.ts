@@ -6,7 +6,7 @@
  * the time budget (--max-runtime: stop starting items, let those in flight checkpoint, exit 75).
  * No Telegram inside: steps bring their own transfers.
  */
-import { StoppedError, toTgpipeError } from "../core/errors.ts";
+import { errnoCode, StoppedError, toTgpipeError } from "../core/errors.ts";
 import type { Emit } from "../progress/events.ts";
 import {
   exitCodeOf,
@@ -209,7 +209,8 @@ async function _runOne<T extends JobItem>(
       return;
     }
     const e = toTgpipeError(err);
-    const error = { code: e.code, message: e.message, data: { ...e.data } };
+    // file system errors keep their errno name (ENOSPC, EACCES) as the code people look up
+    const error = { code: errnoCode(err) ?? e.code, message: e.message, data: { ...e.data } };
     if (w.attempt <= (opts.retries ?? 0) && (opts.isRetryable?.(err) ?? false)) {
       const delay = opts.retryDelayMs?.(w.attempt) ?? 1000 * w.attempt;
       emit({ type: "retry", item: item.id, attempt: w.attempt, delay_ms: delay, error });

@@ -161,7 +161,11 @@ const SPEC: { [T in EventType]: TypeSpec<T> } = {
     fields: {
       command: { type: "string", required: true, description: "command name" },
       exit_code: { type: "integer", required: true, description: "the process exit code" },
-      items_done: { type: "integer", required: true, description: "items finished" },
+      items_done: {
+        type: "integer",
+        required: true,
+        description: "items finished by this run (skipped ones not counted)",
+      },
       items_failed: { type: "integer", required: true, description: "items failed" },
       items_skipped: { type: "integer", required: true, description: "items already done" },
       bytes: { type: "integer", required: true, description: "bytes transferred" },

@@ -3,14 +3,14 @@
  * the engine: several files at once, each in parallel parts over a pool of connections per DC (or
  * over fetch workers), resumable through the KV progress store, verified, renamed into place.
  */
-import { StoppedError } from "../../core/errors.ts";
 import { HeapTrimmer } from "../../core/heap_trim.ts";
 import { checkTemplate, DEFAULT_TEMPLATE } from "../../core/name_template.ts";
 import { KvPartLedger } from "../../engine/kv_part_ledger.ts";
 import { Limiter } from "../../engine/limiter.ts";
+import { runJob } from "../../engine/job_runner.ts";
+import type { JobItem, JobReport } from "../../engine/job_types.ts";
 import type { Emit } from "../../progress/events.ts";
 import { openProgressStore } from "../../store/kv_store.ts";
-import type { ProgressStore } from "../../store/progress_store.ts";
 import { type DownloadFilter, parseInputs, planItems, type PlannedItem } from "./download_plan.ts";
 import { type Fetcher, openFetchers } from "./fetchers.ts";
 import { downloadItem } from "./download_item.ts";
@@ -41,29 +41,25 @@ export interface DownloadOptions {
   stallMs?: number;
   /** --transcribe (and its whisper flags): each file is transcribed once it is in place. */
   media?: MediaPostSettings;
+  /** Stop starting files after this long (ms); the run exits 75 and the same command resumes. */
+  maxRuntimeMs?: number;
   emit?: Emit;
   signal?: AbortSignal;
 }
 
-/** What a download run did. */
-export interface DownloadReport {
-  job: string;
-  resumed: boolean;
-  items: number;
-  done: number;
-  skipped: number;
-  failed: number;
-  bytes: number;
+/** What a download run did: the runner's report plus the bytes fetched from Telegram in this run. */
+export interface DownloadReport extends JobReport {
   fetched_bytes: number;
-  elapsed_ms: number;
 }
 
 // parts in flight per account, over all files (measured: 32 left connections idle, 48 and 64 alike)
 const PARTS_IN_FLIGHT = 48;
 
-/** Runs a download; items that failed are reported (item_failed) and counted, not thrown. */
+/**
+ * Runs a download on the job runner; items that failed are reported (item_failed) and counted,
+ * not thrown. Rejects with StoppedError (exit 75) on Ctrl-C or when --max-runtime ends.
+ */
 export async function download(opts: DownloadOptions): Promise<DownloadReport> {
-  const started = Date.now();
   const sink: Emit = opts.emit ?? (() => {});
   const trim = new HeapTrimmer(128 << 20);
   const emit: Emit = (e) => {
@@ -78,17 +74,6 @@ export async function download(opts: DownloadOptions): Promise<DownloadReport> {
   let fetchers: Fetcher[] = [];
   let media: MediaPost | undefined;
   try {
-    const jobKey = JSON.stringify({
-      inputs: opts.inputs,
-      out: opts.out,
-      template,
-      filter: opts.filter ?? {},
-    });
-    const { job, resumed } = await store.startJob({
-      command: "download",
-      key: jobKey,
-      args: `${opts.inputs.join(" ")} -> ${opts.out}`,
-    });
     fetchers = await openFetchers(opts.accounts, {
       workers: opts.workers ?? 0,
       connections: opts.connections ?? 8,
@@ -97,78 +82,52 @@ export async function download(opts: DownloadOptions): Promise<DownloadReport> {
       emit,
       signal: opts.signal,
     });
-    const planned = await planItems(fetchers[0].client, inputs, {
-      filter: opts.filter ?? {},
-      signal: opts.signal,
-    });
-    const totalBytes = planned.reduce((n, p) => n + ("file" in p ? p.file.size : 0), 0);
-    await store.updateJob(job.id, { items: planned.length, bytes: totalBytes });
-    emit({
-      type: "start",
-      command: "download",
-      job: job.id,
-      total_items: planned.length,
-      total_bytes: totalBytes,
-    });
     if (opts.media) media = await openMediaPost({ ...opts.media, out: opts.out, emit, signal: opts.signal });
-    const ledger = new KvPartLedger(store, job.id);
-    const report: DownloadReport = {
-      job: job.id,
-      resumed,
-      items: planned.length,
-      done: 0,
-      skipped: 0,
-      failed: 0,
-      bytes: 0,
-      fetched_bytes: 0,
-      elapsed_ms: 0,
-    };
-    // Files at once, and the parts in flight over all of them: a file-count limit alone left the
-    // connections half used once a big file was done (36 vs 57 MB/s with 4 small files at a time).
-    const limiter = new Limiter(opts.concurrency ?? 8);
+    const tally = { fetched_bytes: 0 };
+    // the parts in flight over all files: a file-count limit alone left the connections half used
+    // once a big file was done (36 vs 57 MB/s with 4 small files at a time)
     const inFlight = new Limiter(PARTS_IN_FLIGHT * fetchers.length);
     let next = 0;
-    const run = (p: PlannedItem) =>
-      limiter.run(() => {
-        const own = _ownFirst(fetchers, next++);
-        return downloadItem(p, {
+    let ledger: KvPartLedger | undefined;
+    const report = await runJob<PlannedItem & JobItem>({
+      command: "download",
+      key: JSON.stringify({ inputs: opts.inputs, out: opts.out, template, filter: opts.filter ?? {} }),
+      args: `${opts.inputs.join(" ")} -> ${opts.out}`,
+      plan: async ({ signal }) =>
+        (await planItems(fetchers[0].client, inputs, { filter: opts.filter ?? {}, signal })).map((p) => ({
+          ...p,
+          id: p.item,
+          bytes: "file" in p ? p.file.size : undefined,
+        })),
+      step: (p, ctx) =>
+        downloadItem(p, {
           out: opts.out,
           skipSame: opts.skipSame,
           partConcurrency: opts.partConcurrency,
           stallMs: opts.stallMs,
-          signal: opts.signal,
+          signal: ctx.signal,
           store,
-          jobId: job.id,
+          jobId: ctx.jobId,
           template,
-          ledger,
-          fetchers: own,
-          report,
+          ledger: ledger ??= new KvPartLedger(store, ctx.jobId),
+          fetchers: _ownFirst(fetchers, next++),
+          tally,
           emit,
           media,
           inFlight,
-        });
-      });
-    await Promise.all(planned.map(run));
-    await media?.close();
-    await store.updateJob(job.id, { state: report.failed > 0 ? "failed" : "done" });
-    report.elapsed_ms = Date.now() - started;
-    emit({
-      type: "done",
-      command: "download",
-      exit_code: report.failed > 0 ? 3 : 0,
-      items_done: report.done,
-      items_failed: report.failed,
-      items_skipped: report.skipped,
-      bytes: report.bytes,
-      elapsed_ms: report.elapsed_ms,
+        }),
+    }, {
+      store,
+      // files at once (their parts in flight are bounded together by inFlight)
+      concurrency: opts.concurrency ?? 8,
+      // a rerun checks each file again (cheaply, by the index): one deleted meanwhile comes back
+      skipDone: false,
+      maxRuntimeMs: opts.maxRuntimeMs,
+      emit,
+      signal: opts.signal,
     });
-    return report;
-  } catch (err) {
-    if (opts.signal?.aborted) {
-      await _markStopped(store, opts.inputs, opts.out, template, opts.filter);
-      throw new StoppedError("Stopped; run the same command again to resume");
-    }
-    throw err;
+    await media?.close();
+    return { ...report, fetched_bytes: tally.fetched_bytes };
   } finally {
     media?.pool.terminate();
     await Promise.all(fetchers.map((f) => f.close()));
@@ -183,20 +142,4 @@ function _ownFirst(list: Fetcher[], n: number): Fetcher[] {
   const pool = free.length > 0 ? free : list;
   const own = pool[n % pool.length];
   return [own, ...list.filter((f) => f !== own)];
-}
-
-async function _markStopped(
-  store: ProgressStore,
-  inputs: string[],
-  out: string,
-  template: string,
-  filter: DownloadFilter | undefined,
-): Promise<void> {
-  try {
-    const key = JSON.stringify({ inputs, out, template, filter: filter ?? {} });
-    const { job } = await store.startJob({ command: "download", key });
-    await store.updateJob(job.id, { state: "stopped" });
-  } catch {
-    // the store may be what failed; the job stays "running" and still resumes
-  }
 }

@@ -4,13 +4,14 @@
  * entry for --skip-same, and the media post-processing once the file is in place.
  */
 import { stat } from "node:fs/promises";
-import { TgpipeError, toTgpipeError } from "../../core/errors.ts";
+import { errnoCode, TgpipeError } from "../../core/errors.ts";
 import type { Media } from "../../core/message.ts";
 import { renderName } from "../../core/name_template.ts";
 import { safeJoin } from "../../core/safe_join.ts";
 import { downloadFile } from "../../engine/download_file.ts";
 import type { KvPartLedger } from "../../engine/kv_part_ledger.ts";
 import type { Limiter } from "../../engine/limiter.ts";
+import type { StepOutcome } from "../../engine/job_types.ts";
 import { VerifyError } from "../../engine/part_file.ts";
 import { sameFile } from "../../engine/same_file.ts";
 import { shareFile } from "../../engine/shared_file.ts";
@@ -20,15 +21,6 @@ import type { RemoteFile } from "../../telegram/remote_file.ts";
 import { type Fetcher, fileLanes } from "./fetchers.ts";
 import type { PlannedItem } from "./download_plan.ts";
 import type { MediaPost } from "../shared/media_post.ts";
-
-/** The counters of a run that items update. */
-export interface ItemTally {
-  done: number;
-  skipped: number;
-  failed: number;
-  bytes: number;
-  fetched_bytes: number;
-}
 
 const BIG = 64 << 20;
 const SMALL = 10 << 20;
@@ -47,78 +39,51 @@ export interface ItemContext {
   ledger: KvPartLedger;
   /** Every account, the one the item was given to first; its parts may go through any of them. */
   fetchers: Fetcher[];
-  report: ItemTally;
+  /** Bytes fetched from Telegram in this run (resumed parts and skipped files not counted). */
+  tally: { fetched_bytes: number };
   emit: Emit;
   media?: MediaPost;
   inFlight: Limiter;
 }
 
 /**
- * Downloads one planned item (or skips it when already there, or reports its problem), counting
- * it in `c.report`; failures are reported (item_failed) and counted, not thrown, unless stopped.
+ * Downloads one planned item, or finds it already there (skipped); a step of the job runner,
+ * which reports the outcome. Throws the item's problem (a message without a file, a bad name,
+ * a failed transfer) for the runner to report as item_failed.
  */
-export async function downloadItem(p: PlannedItem, c: ItemContext): Promise<void> {
-  const { emit, report } = c;
-  if ("problem" in p) {
-    report.failed++;
-    emit({ type: "item_failed", item: p.item, error: p.problem });
-    await c.store.addProgress(c.jobId, { itemsFailed: 1 });
-    return;
-  }
+export async function downloadItem(p: PlannedItem, c: ItemContext): Promise<StepOutcome> {
+  if ("problem" in p) throw new TgpipeError(p.problem.message, { code: p.problem.code });
   const f = p.file;
-  let dest: string;
-  try {
-    dest = safeJoin(c.out, ..._name(c.template, f));
-  } catch (err) {
-    report.failed++;
-    emit({ type: "item_failed", item: p.item, error: _wire(err) });
-    return;
-  }
+  const dest = safeJoin(c.out, ..._name(c.template, f));
   const name = dest.slice(c.out.length).replace(/^[/\\]/, "");
   // Skip-same: the file already in place (by id, or same size and hashes), or the same Telegram
   // file saved under another name (--skip-same).
   const same = await _alreadyHave(c, f, dest);
   if (same) {
-    report.done++;
-    report.skipped++;
-    emit({ type: "item_done", item: p.item, name, bytes: f.size, path: same, skipped: true });
-    await c.store.addProgress(c.jobId, { itemsDone: 1, bytesDone: f.size });
     // A re-run with --transcribe still transcribes files already there (the cache makes it cheap).
     await c.media?.processFile(same, { media: _media(f), item: p.item, signal: c.signal });
-    return;
+    return { name, bytes: f.size, path: same, skipped: true };
   }
-  emit({ type: "item_start", item: p.item, name, total_bytes: f.size });
   // each part goes through an account that is not in a FLOOD_WAIT, this item's own one first
   const shared = shareFile(fileLanes(c.fetchers, f), f);
-  try {
-    const res = await downloadFile(shared.source, dest, {
-      item: p.item,
-      // a big file alone keeps 8 connections busy (2 parts each); measured 31 vs 23 MB/s at 8 parts
-      concurrency: c.partConcurrency ?? (f.size >= BIG ? 16 : f.size >= SMALL ? 8 : 4),
-      ledger: c.ledger,
-      signal: c.signal,
-      emit,
-      stallMs: c.stallMs ?? 30_000,
-      partWriter: shared.partWriter,
-      inFlight: c.inFlight,
-      // disk errors (ENOSPC, EACCES) and bad files do not get better by retrying
-      isRetryable: (e) => !(e instanceof VerifyError) && !_isFsError(e),
-    });
-    report.done++;
-    report.bytes += res.bytes;
-    report.fetched_bytes += res.fetchedBytes;
-    await c.store.setCursor(_indexJob(c), f.key, { path: dest, size: f.size });
-    await c.store.addProgress(c.jobId, { itemsDone: 1, bytesDone: res.bytes });
-    emit({ type: "item_done", item: p.item, name, bytes: res.bytes, path: dest });
-  } catch (err) {
-    if (c.signal?.aborted) throw err;
-    report.failed++;
-    emit({ type: "item_failed", item: p.item, error: _wire(err) });
-    await c.store.addProgress(c.jobId, { itemsFailed: 1 });
-    return;
-  }
-  // Outside the download's try: a media task failure is a warning, never a failed download.
+  const res = await downloadFile(shared.source, dest, {
+    item: p.item,
+    // a big file alone keeps 8 connections busy (2 parts each); measured 31 vs 23 MB/s at 8 parts
+    concurrency: c.partConcurrency ?? (f.size >= BIG ? 16 : f.size >= SMALL ? 8 : 4),
+    ledger: c.ledger,
+    signal: c.signal,
+    emit: c.emit,
+    stallMs: c.stallMs ?? 30_000,
+    partWriter: shared.partWriter,
+    inFlight: c.inFlight,
+    // disk errors (ENOSPC, EACCES) and bad files do not get better by retrying
+    isRetryable: (e) => !(e instanceof VerifyError) && errnoCode(e) === undefined,
+  });
+  c.tally.fetched_bytes += res.fetchedBytes;
+  await c.store.setCursor(_indexJob(c), f.key, { path: dest, size: f.size });
+  // A media task failure is a warning, never a failed download.
   await c.media?.processFile(dest, { media: _media(f), item: p.item, signal: c.signal });
+  return { name, bytes: res.bytes, path: dest };
 }
 
 function _media(f: RemoteFile): Media {
@@ -164,16 +129,4 @@ function _name(template: string, f: RemoteFile): string[] {
     fileId: f.location.id,
     size: f.size,
   });
-}
-
-function _isFsError(err: unknown): boolean {
-  const code = (err as { code?: unknown })?.code;
-  return typeof code === "string" && /^E[A-Z]+$/.test(code);
-}
-
-function _wire(err: unknown): { code: string; message: string; data?: Record<string, unknown> } {
-  const e = err instanceof TgpipeError ? err : toTgpipeError(err);
-  // node:fs errors carry their errno name (ENOSPC, EACCES): keep it as the code
-  const errno = _isFsError(err) ? (err as { code: string }).code : undefined;
-  return { code: errno ?? e.code, message: e.message, data: { ...e.data } };
 }

@@ -1,4 +1,8 @@
-import { PartialFailureError, toTgpipeError } from "../../core/errors.ts";
+import { resolve } from "node:path";
+import type { ExitCodeValue } from "../../core/exit_codes.ts";
+import { runJob } from "../../engine/job_runner.ts";
+import type { JobItem, StepOutcome } from "../../engine/job_types.ts";
+import { openProgressStore } from "../../store/kv_store.ts";
 import type { Chat, MediaKind, Message } from "../../core/message.ts";
 import { safeJoin } from "../../core/safe_join.ts";
 import type { Emit } from "../../progress/events.ts";
@@ -23,6 +27,10 @@ export interface ImportTdesktopOptions {
   batch?: number;
   /** --transcribe, --transcode, --thumbnails, --optimize-images, --dedup (docs/media.md). */
   media?: MediaPostSettings;
+  /** Progress store for the job record; default an in-memory one. */
+  kv?: string;
+  /** Stop starting chats after this long (ms): exit 75, the same command resumes. */
+  maxRuntimeMs?: number;
 }
 
 /** What an import produced. */
@@ -36,6 +44,8 @@ export interface ImportTdesktopResult {
   media_missing: number;
   failed: number;
   elapsed_ms: number;
+  /** 0, or 3 when some chats failed (each reported). */
+  exit_code: ExitCodeValue;
 }
 
 /**
@@ -44,7 +54,7 @@ export interface ImportTdesktopResult {
  *
  * @throws {UsageError} for a missing directory, a directory that is not an export, or an
  *   output directory that cannot be written
- * @throws {PartialFailureError} after the run when some chats failed (each was reported)
+ * @throws {StoppedError} on Ctrl-C or --max-runtime (exit 75; the same command resumes)
  */
 export async function importTdesktop(
   dir: string,
@@ -55,8 +65,6 @@ export async function importTdesktop(
   await checkWritable(opts.out);
   const writer = new FsExportWriter(opts.out);
   const emit = opts.emit;
-  const batch = opts.batch ?? 1000;
-  emit({ type: "start", command: "import", total_items: exp.chats.length });
   const res: ImportTdesktopResult = {
     out: opts.out,
     format: exp.format,
@@ -67,17 +75,52 @@ export async function importTdesktop(
     media_missing: 0,
     failed: 0,
     elapsed_ms: 0,
+    exit_code: 0,
   };
   const media: MediaPost | undefined = opts.media && opts.mediaKinds.size > 0
     ? await openMediaPost({ ...opts.media, out: opts.out, emit, signal: opts.signal })
     : undefined;
-  const fetchMedia = async (msg: Message, path: string, signal?: AbortSignal): Promise<boolean | string> => {
+  const store = await openProgressStore(opts.kv ?? ":memory:", { createParent: true, signal: opts.signal });
+  try {
+    const fetchMedia = _copyMedia(dir, { writer, media, res, emit });
+    const job = await runJob<JobItem & { chat: Chat; messages: Message[] }>({
+      command: "import",
+      key: JSON.stringify({ dir: resolve(dir), out: resolve(opts.out), layout: opts.layout }),
+      args: `${dir} -> ${opts.out}`,
+      plan: () => exp.chats.map((c) => ({ ...c, id: `chat:${c.chat.id}`, name: c.chat.title })),
+      step: (item, ctx) => _importChat(item, { opts, writer, fetchMedia, res, signal: ctx.signal }),
+    }, {
+      store,
+      // an import is rendered again each run (cheap, deterministic, byte-identical)
+      skipDone: false,
+      maxRuntimeMs: opts.maxRuntimeMs,
+      emit,
+      signal: opts.signal,
+    });
+    if (media) await media.close();
+    res.failed = job.failed;
+    res.exit_code = job.exit_code;
+  } finally {
+    media?.pool.terminate();
+    store.close();
+  }
+  await writer.writeText("index.md", _rootIndex(res), opts.signal);
+  res.elapsed_ms = Math.round(performance.now() - t0);
+  return res;
+}
+
+/** Copies one referenced media file out of the export (never from outside it), then post-processes it. */
+function _copyMedia(
+  dir: string,
+  c: { writer: FsExportWriter; media?: MediaPost; res: ImportTdesktopResult; emit: Emit },
+): (msg: Message, path: string, signal?: AbortSignal) => Promise<boolean | string> {
+  return async (msg, path, signal) => {
     // safeJoin on the read side too: a hostile export cannot make us copy files from outside it.
     let source: string;
     try {
       source = safeJoin(dir, msg.media!.ref!);
     } catch {
-      emit({
+      c.emit({
         type: "warning",
         code: "UNSAFE_PATH",
         message: `Media path outside the export: ${msg.media!.ref}`,
@@ -86,71 +129,57 @@ export async function importTdesktop(
     }
     const st = await Deno.stat(source).catch(() => undefined);
     if (!st?.isFile) return false;
-    res.media_bytes += await writer.copyFile(source, path, signal);
-    return media ? await media.process(msg, path, signal) : true;
+    c.res.media_bytes += await c.writer.copyFile(source, path, signal);
+    return c.media ? await c.media.process(msg, path, signal) : true;
   };
-  try {
-    await _importChats(exp.chats, { opts, writer, fetchMedia, res, batch });
-  } finally {
-    if (media) await media.close();
-  }
-  await writer.writeText("index.md", _rootIndex(res), opts.signal);
-  res.elapsed_ms = Math.round(performance.now() - t0);
-  if (res.failed > 0 && res.chats.length === 0) throw new PartialFailureError(res.failed, exp.chats.length);
-  return res;
 }
 
-async function _importChats(
-  chats: Array<{ chat: Chat; messages: Message[] }>,
+/** Renders one chat of the export (a job runner step). */
+async function _importChat(
+  item: { chat: Chat; messages: Message[] },
   c: {
     opts: ImportTdesktopOptions;
     writer: FsExportWriter;
     fetchMedia: (msg: Message, path: string, signal?: AbortSignal) => Promise<boolean | string>;
     res: ImportTdesktopResult;
-    batch: number;
+    signal: AbortSignal;
   },
-): Promise<void> {
-  const { opts, writer, fetchMedia, res, batch } = c;
-  const emit = opts.emit;
-  for (const { chat, messages } of chats) {
-    const item = `chat:${chat.id}`;
-    emit({ type: "item_start", item, name: chat.title });
-    const exporter = new ChatExporter(chat, writer, {
-      layout: opts.layout,
-      mediaKinds: opts.mediaKinds,
-      fetchMedia,
-      signal: opts.signal,
-    });
-    try {
-      for (let i = 0; i < messages.length; i++) {
-        await exporter.add(messages[i]);
-        if ((i + 1) % batch === 0) {
-          emit({
-            type: "log",
-            level: "info",
-            message: `${chat.title}: ${i + 1}/${messages.length} messages`,
-          });
-        }
+): Promise<StepOutcome> {
+  const { opts, res } = c;
+  const { chat, messages } = item;
+  const batch = opts.batch ?? 1000;
+  const bytesBefore = res.media_bytes;
+  const exporter = new ChatExporter(chat, c.writer, {
+    layout: opts.layout,
+    mediaKinds: opts.mediaKinds,
+    fetchMedia: c.fetchMedia,
+    signal: c.signal,
+  });
+  try {
+    for (let i = 0; i < messages.length; i++) {
+      await exporter.add(messages[i]);
+      if ((i + 1) % batch === 0) {
+        opts.emit({
+          type: "log",
+          level: "info",
+          message: `${chat.title}: ${i + 1}/${messages.length} messages`,
+        });
       }
-      const sum = await exporter.finish();
-      res.chats.push({ ...sum, title: chat.title });
-      res.messages += sum.messages;
-      res.media_files += sum.media_files;
-      res.media_missing += sum.media_missing;
-      emit({
-        type: "item_done",
-        item,
-        name: `${chat.title} (${sum.messages} messages)`,
-        path: exporter.layout.chatDir,
-      });
-    } catch (err) {
-      await exporter.abort();
-      if (opts.signal?.aborted) throw err;
-      const e = toTgpipeError(err);
-      res.failed++;
-      emit({ type: "item_failed", item, error: { code: e.code, message: e.message, data: { ...e.data } } });
     }
+  } catch (err) {
+    await exporter.abort();
+    throw err;
   }
+  const sum = await exporter.finish();
+  res.chats.push({ ...sum, title: chat.title });
+  res.messages += sum.messages;
+  res.media_files += sum.media_files;
+  res.media_missing += sum.media_missing;
+  return {
+    name: `${chat.title} (${sum.messages} messages)`,
+    path: exporter.layout.chatDir,
+    bytes: res.media_bytes - bytesBefore,
+  };
 }
 
 function _rootIndex(res: ImportTdesktopResult): string {

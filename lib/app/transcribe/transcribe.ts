@@ -1,4 +1,4 @@
-import { basename, extname } from "node:path";
+import { basename, extname, resolve } from "node:path";
 import { TgpipeError, UsageError } from "../../core/errors.ts";
 import type { MediaKind } from "../../core/message.ts";
 import { findTool } from "../../tools/find_tool.ts";
@@ -6,7 +6,11 @@ import { sha256File } from "../../media/hash_file.ts";
 import type { MediaItem, MediaTools, ProcessorWarning } from "../../media/post_processor.ts";
 import type { Transcript, TranscriptFormat } from "../../media/subtitles.ts";
 import { type MediaTask, type MediaTaskResult, runMediaTask } from "../../media/media_task.ts";
+import type { ExitCodeValue } from "../../core/exit_codes.ts";
+import { runJob } from "../../engine/job_runner.ts";
+import type { JobItem } from "../../engine/job_types.ts";
 import type { Emit, EventBody } from "../../progress/events.ts";
+import { openProgressStore } from "../../store/kv_store.ts";
 import { createMediaPool } from "../shared/media_pool.ts";
 
 /** Options of `transcribeFiles`; lib/cli resolves them from flags, env and config. */
@@ -31,6 +35,10 @@ export interface TranscribeFilesOptions {
   /** $PATH as lib/cli read it. */
   searchPath: string;
   cacheDir: string;
+  /** Progress store for the job record; default an in-memory one. */
+  kv?: string;
+  /** Stop starting files after this long (ms): exit 75, the rerun resumes (cached files are instant). */
+  maxRuntimeMs?: number;
   emit: Emit;
   signal: AbortSignal;
 }
@@ -54,6 +62,8 @@ export interface TranscribeReport {
   cached: number;
   files: TranscribedFile[];
   elapsed_ms: number;
+  /** 0, 3 when some files failed, 1 when all did. */
+  exit_code: ExitCodeValue;
 }
 
 const KIND_BY_EXT: Record<string, MediaKind> = {
@@ -101,96 +111,96 @@ export async function transcribeFiles(
     whisperCli: await findTool("whisper-cli", { ...find, configured: opts.whisperCli }),
     ffmpeg: await findTool("ffmpeg", { ...find, configured: opts.ffmpeg }),
   };
-  const emit = opts.emit;
-  emit({ type: "start", command: "transcribe", total_items: paths.length });
-  const size = Math.max(1, Math.min(opts.concurrency ?? 1, paths.length));
+  const list = [...new Set(paths)];
+  const size = Math.max(1, Math.min(opts.concurrency ?? 1, list.length));
   // One file at a time gains nothing from a worker (whisper-cli is a subprocess using every core),
   // so the chain then runs in this thread and skips the worker's start-up.
   const pool = size > 1 ? createMediaPool({ size, queueSize: size }) : _inThread();
-  const files: TranscribedFile[] = new Array(paths.length);
-  const pending: Promise<void>[] = [];
+  const files = new Map<string, TranscribedFile>();
+  const store = await openProgressStore(opts.kv ?? ":memory:", { createParent: true, signal: opts.signal });
   try {
-    for (const [i, path] of paths.entries()) {
-      opts.signal.throwIfAborted();
-      emit({ type: "item_start", item: path, name: basename(path) });
-      const item = await _item(path, opts.signal).catch((err) => err as Error);
-      if (item instanceof Error) {
-        files[i] = _failed(
-          path,
-          { code: "NOT_FOUND", message: `Cannot read ${path}: ${item.message}` },
-          emit,
-        );
-        continue;
-      }
-      const handle = await pool.submit({
-        item,
-        processors: ["transcribe"],
-        tools,
-        cacheDir: opts.cacheDir,
-        options: {
-          outDir: opts.outDir,
-          timeoutMs: opts.timeoutMs,
-          transcribe: {
-            model: opts.model,
-            language: opts.language,
-            threads: opts.threads,
-            chunkSeconds: opts.chunkSeconds,
-            formats: opts.formats,
-          },
-        },
-      }, { signal: opts.signal, onEvent: emit });
-      pending.push(handle.result.then((res) => {
-        const r = res.results.find((x) => x.processor === "transcribe");
-        if (!r || r.status !== "ok") {
-          files[i] = _failed(path, r?.warning ?? { code: "SKIPPED", message: "Nothing to transcribe" }, emit);
-          return;
-        }
-        const outputs = r.files.map((f) => f.path);
-        files[i] = {
-          path,
-          ok: true,
-          cached: r.metadata.cached === true,
-          outputs,
-          transcript: r.metadata.transcript as Transcript,
-        };
-        emit({
-          type: "item_done",
-          item: path,
-          name: basename(path),
-          path: outputs[0],
-          skipped: files[i].cached,
-        });
-      }, (err) => {
-        if (opts.signal.aborted) throw err;
-        const e = err instanceof TgpipeError ? err : new TgpipeError(String(err), { code: "INTERNAL" });
-        files[i] = _failed(path, { code: e.code, message: e.message }, emit);
-      }));
-    }
-    await Promise.all(pending);
+    const job = await runJob<JobItem>({
+      command: "transcribe",
+      key: JSON.stringify({ files: list.map((p) => resolve(p)), out: opts.outDir ?? null }),
+      args: `${list.length} files${opts.outDir ? ` -> ${opts.outDir}` : ""}`,
+      plan: () => list.map((path) => ({ id: path, name: basename(path) })),
+      step: async ({ id: path }, ctx) => {
+        const f = await _transcribeOne(path, { pool, tools, opts, signal: ctx.signal, emit: ctx.emit })
+          .catch((err) => {
+            if (!ctx.signal.aborted) files.set(path, _failed(path, err));
+            throw err;
+          });
+        files.set(path, f);
+        return { path: f.outputs[0], skipped: f.cached };
+      },
+    }, {
+      store,
+      concurrency: size,
+      // the transcript cache (by content hash) is what makes a rerun cheap
+      skipDone: false,
+      allFailedExit: 1,
+      maxRuntimeMs: opts.maxRuntimeMs,
+      emit: opts.emit,
+      signal: opts.signal,
+    });
+    const done = list.map((p) => files.get(p)!);
+    return {
+      total: job.items,
+      done: job.done + job.skipped,
+      failed: job.failed,
+      cached: job.skipped,
+      files: done,
+      elapsed_ms: Math.round(performance.now() - t0),
+      exit_code: job.exit_code,
+    };
   } finally {
     if (opts.signal.aborted) pool.terminate();
     else await pool.close();
+    store.close();
   }
-  const failed = files.filter((f) => !f.ok).length;
-  const report: TranscribeReport = {
-    total: paths.length,
-    done: paths.length - failed,
-    failed,
-    cached: files.filter((f) => f.cached).length,
-    files,
-    elapsed_ms: Math.round(performance.now() - t0),
-  };
-  emit({
-    type: "done",
-    command: "transcribe",
-    exit_code: failed === 0 ? 0 : failed === paths.length ? 1 : 3,
-    items_done: report.done - report.cached,
-    items_failed: failed,
-    items_skipped: report.cached,
-    bytes: 0,
-    elapsed_ms: report.elapsed_ms,
+}
+
+type _Pool = ReturnType<typeof _inThread> | ReturnType<typeof createMediaPool>;
+
+/** Transcribes one file in the pool; throws a TgpipeError carrying the processor's warning. */
+async function _transcribeOne(
+  path: string,
+  c: { pool: _Pool; tools: MediaTools; opts: TranscribeFilesOptions; signal: AbortSignal; emit: Emit },
+): Promise<TranscribedFile> {
+  const item = await _item(path, c.signal).catch((err: Error) => {
+    throw new TgpipeError(`Cannot read ${path}: ${err.message}`, { code: "NOT_FOUND" });
   });
-  return report;
+  const o = c.opts;
+  const handle = await c.pool.submit({
+    item,
+    processors: ["transcribe"],
+    tools: c.tools,
+    cacheDir: o.cacheDir,
+    options: {
+      outDir: o.outDir,
+      timeoutMs: o.timeoutMs,
+      transcribe: {
+        model: o.model!,
+        language: o.language,
+        threads: o.threads,
+        chunkSeconds: o.chunkSeconds,
+        formats: o.formats,
+      },
+    },
+  }, { signal: c.signal, onEvent: c.emit });
+  const res = await handle.result;
+  const r = res.results.find((x) => x.processor === "transcribe");
+  if (!r || r.status !== "ok") {
+    const w = r?.warning ?? { code: "SKIPPED", message: "Nothing to transcribe" };
+    throw new TgpipeError(w.message, { code: w.code, data: w.data });
+  }
+  return {
+    path,
+    ok: true,
+    cached: r.metadata.cached === true,
+    outputs: r.files.map((f) => f.path),
+    transcript: r.metadata.transcript as Transcript,
+  };
 }
 
 async function _item(path: string, signal: AbortSignal): Promise<MediaItem> {
@@ -201,9 +211,9 @@ async function _item(path: string, signal: AbortSignal): Promise<MediaItem> {
   return { id: path, path, kind, size: st.size, sha256: await sha256File(path, { signal }) };
 }
 
-function _failed(path: string, w: ProcessorWarning, emit: Emit): TranscribedFile {
-  emit({ type: "item_failed", item: path, error: { code: w.code, message: w.message, data: w.data } });
-  return { path, ok: false, cached: false, outputs: [], warning: w };
+function _failed(path: string, err: unknown): TranscribedFile {
+  const e = err instanceof TgpipeError ? err : new TgpipeError(String(err), { code: "INTERNAL" });
+  return { path, ok: false, cached: false, outputs: [], warning: { code: e.code, message: e.message } };
 }
 
 /** The pool's submit/close surface, running each task in this thread, one after another. */

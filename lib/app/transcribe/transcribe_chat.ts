@@ -21,6 +21,8 @@ export interface TranscribeChatOptions {
   limit?: number;
   /** Whisper model, tools, language and threads (`transcribe` is required). */
   media: MediaPostSettings;
+  /** Stop starting files after this long (ms): exit 75, the rerun resumes. */
+  maxRuntimeMs?: number;
   emit: Emit;
   signal?: AbortSignal;
 }
@@ -44,6 +46,7 @@ export async function transcribeChat(chat: string, opts: TranscribeChatOptions):
     accounts: [opts.access],
     filter: { types: [...SPOKEN_KINDS], limit: opts.limit },
     media: opts.media,
+    maxRuntimeMs: opts.maxRuntimeMs,
     emit: opts.emit,
     signal: opts.signal,
   });

@@ -2,11 +2,11 @@ import { Command, Option } from "@commander-js/extra-typings";
 import { download, type DownloadReport } from "../../app/download/download.ts";
 import { telegramAccess } from "../../app/shared/telegram_access.ts";
 import { UsageError } from "../../core/errors.ts";
-import { ExitCode } from "../../core/exit_codes.ts";
 import { formatBytes } from "../../core/format.ts";
 import { MEDIA_KINDS, type MediaKind } from "../../core/message.ts";
 import { TEMPLATE_VARS } from "../../core/name_template.ts";
 import { addMediaFlags, MEDIA_FLAGS_HELP, type MediaFlags, mediaSettings } from "../media_flags.ts";
+import { maxRuntimeOption } from "../max_runtime.ts";
 import { type AnyCommand, type CliIo, type CliState, makeAction } from "../runtime.ts";
 
 const EXAMPLES = `
@@ -60,6 +60,7 @@ export function downloadCommand(io: CliIo, state: CliState): AnyCommand {
     )
     .option("--stall-timeout <s>", "seconds a part may go without an answer before it is retried", "30")
     .option("--no-verify", "skip the upload.getFileHashes check")
+    .addOption(maxRuntimeOption())
     .addHelpText("after", EXAMPLES + "\n" + MEDIA_FLAGS_HELP)
     .action(makeAction(io, state, async (rt, args, flags) => {
       const inputs = [...args, ...await _fromFile(flags.fromFile)];
@@ -92,18 +93,19 @@ export function downloadCommand(io: CliIo, state: CliState): AnyCommand {
         verify: flags.verify,
         stallMs: _int(flags.stallTimeout, "--stall-timeout")! * 1000,
         media: mediaSettings(flags as MediaFlags, rt),
+        maxRuntimeMs: flags.maxRuntime,
         emit: rt.emit,
         signal: rt.signal,
       });
       rt.result("download", report, () => _human(report));
-      return report.failed > 0 ? ExitCode.PARTIAL : ExitCode.OK;
+      return report.exit_code;
     }));
 }
 
 function _human(r: DownloadReport): string {
   const failed = r.failed > 0 ? `, ${r.failed} failed` : "";
   const skipped = r.skipped > 0 ? ` (${r.skipped} already there)` : "";
-  return `${r.done}/${r.items} files${skipped}${failed}, ${formatBytes(r.bytes)} in ${
+  return `${r.done + r.skipped}/${r.items} files${skipped}${failed}, ${formatBytes(r.bytes)} in ${
     (r.elapsed_ms / 1000).toFixed(1)
   }s (job ${r.job})\n`;
 }

@@ -1,11 +1,10 @@
 import { Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { exportChats, type ExportReport } from "../../app/export/export_chats.ts";
 import { telegramAccess } from "../../app/shared/telegram_access.ts";
-import { PartialFailureError } from "../../core/errors.ts";
-import { ExitCode } from "../../core/exit_codes.ts";
 import { MEDIA_KINDS } from "../../core/message.ts";
 import { addMediaFlags, MEDIA_FLAGS_HELP, type MediaFlags, mediaSettings } from "../media_flags.ts";
 import { parseMediaKinds } from "../parse_media_kinds.ts";
+import { maxRuntimeOption } from "../max_runtime.ts";
 import { type AnyCommand, type CliIo, type CliState, makeAction } from "../runtime.ts";
 
 const EXAMPLES = `
@@ -58,41 +57,33 @@ export function exportCommand(io: CliIo, state: CliState): AnyCommand {
       ),
     )
     .addOption(new Option("--refresh", "fetch everything again and rewrite notes whose messages changed"))
+    .addOption(maxRuntimeOption())
     .addHelpText("after", EXAMPLES + "\n" + MEDIA_FLAGS_HELP)
     .action(makeAction(io, state, async (rt, chats, flags) => {
-      let report: ExportReport;
-      try {
-        report = await exportChats(chats, {
-          out: flags.out,
-          kv: rt.settings.kv,
-          access: telegramAccess(rt.settings),
-          layout: flags.layout,
-          mediaKinds: flags.media,
-          maxMediaSize: flags.maxMediaSize,
-          after: flags.after,
-          before: flags.before,
-          minId: flags.minId,
-          maxId: flags.maxId,
-          limit: flags.limit,
-          comments: flags.comments ?? false,
-          topics: flags.topics ?? false,
-          takeout: flags.takeout ?? false,
-          shards: flags.shards,
-          refresh: flags.refresh ?? false,
-          media: mediaSettings(flags as MediaFlags, rt),
-          emit: rt.emit,
-          signal: rt.signal,
-        });
-      } catch (err) {
-        const partial = err instanceof PartialFailureError
-          ? (err as { report?: ExportReport }).report
-          : undefined;
-        if (!partial) throw err;
-        rt.result("export", partial, () => _human(partial));
-        return ExitCode.PARTIAL;
-      }
+      const report = await exportChats(chats, {
+        out: flags.out,
+        kv: rt.settings.kv,
+        access: telegramAccess(rt.settings),
+        layout: flags.layout,
+        mediaKinds: flags.media,
+        maxMediaSize: flags.maxMediaSize,
+        after: flags.after,
+        before: flags.before,
+        minId: flags.minId,
+        maxId: flags.maxId,
+        limit: flags.limit,
+        comments: flags.comments ?? false,
+        topics: flags.topics ?? false,
+        takeout: flags.takeout ?? false,
+        shards: flags.shards,
+        refresh: flags.refresh ?? false,
+        media: mediaSettings(flags as MediaFlags, rt),
+        maxRuntimeMs: flags.maxRuntime,
+        emit: rt.emit,
+        signal: rt.signal,
+      });
       rt.result("export", report, () => _human(report));
-      return ExitCode.OK;
+      return report.exit_code;
     }));
 }
 

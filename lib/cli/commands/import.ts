@@ -1,9 +1,9 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import { importTdesktop, type ImportTdesktopResult } from "../../app/import/import_tdesktop.ts";
-import { ExitCode } from "../../core/exit_codes.ts";
 import { MEDIA_KINDS } from "../../core/message.ts";
 import { addMediaFlags, MEDIA_FLAGS_HELP, type MediaFlags, mediaSettings } from "../media_flags.ts";
 import { parseMediaKinds } from "../parse_media_kinds.ts";
+import { maxRuntimeOption } from "../max_runtime.ts";
 import { type AnyCommand, type CliIo, type CliState, makeAction } from "../runtime.ts";
 
 const EXAMPLES = `
@@ -33,6 +33,7 @@ export function importCommand(io: CliIo, state: CliState): AnyCommand {
       new Option("--media <kinds>", `media to copy: all, none, or a list of ${MEDIA_KINDS.join(",")}`)
         .argParser(parseMediaKinds).default(new Set(MEDIA_KINDS), "all"),
     )
+    .addOption(maxRuntimeOption())
     .addHelpText("after", EXAMPLES + "\n" + MEDIA_FLAGS_HELP)
     .action(makeAction(io, state, async (rt, dir, flags) => {
       const res = await importTdesktop(dir, {
@@ -40,23 +41,13 @@ export function importCommand(io: CliIo, state: CliState): AnyCommand {
         layout: flags.layout,
         mediaKinds: flags.media,
         media: mediaSettings(flags as MediaFlags, rt),
+        kv: rt.settings.kv,
+        maxRuntimeMs: flags.maxRuntime,
         emit: rt.emit,
         signal: rt.signal,
       });
       rt.result("import", res, () => _human(res));
-      const code = res.failed > 0 ? ExitCode.PARTIAL : ExitCode.OK;
-      // The closing event comes last, after the result (docs/events.md).
-      rt.emit({
-        type: "done",
-        command: "import",
-        exit_code: code,
-        items_done: res.chats.length,
-        items_failed: res.failed,
-        items_skipped: 0,
-        bytes: res.media_bytes,
-        elapsed_ms: res.elapsed_ms,
-      });
-      return code;
+      return res.exit_code;
     }));
   return cmd;
 }

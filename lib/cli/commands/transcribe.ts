@@ -2,8 +2,9 @@ import { Command, InvalidArgumentError, Option } from "@commander-js/extra-typin
 import { transcribeFiles, type TranscribeReport } from "../../app/transcribe/transcribe.ts";
 import { isChatArgument, transcribeChat } from "../../app/transcribe/transcribe_chat.ts";
 import { telegramAccess } from "../../app/shared/telegram_access.ts";
-import { UsageError } from "../../core/errors.ts";
+import { TgpipeError, UsageError } from "../../core/errors.ts";
 import { ExitCode } from "../../core/exit_codes.ts";
+import { maxRuntimeOption } from "../max_runtime.ts";
 import { type AnyCommand, type CliIo, type CliState, makeAction } from "../runtime.ts";
 
 const FORMATS = ["srt", "vtt", "json", "txt"] as const;
@@ -41,6 +42,7 @@ export function transcribeCommand(io: CliIo, state: CliState): AnyCommand {
       new Option("--format <list>", `comma-separated: ${FORMATS.join(",")}`)
         .argParser(_formats).default(["srt", "vtt"] as Format[], "srt,vtt"),
     )
+    .addOption(maxRuntimeOption())
     .addHelpText("after", EXAMPLES)
     .action(makeAction(io, state, async (rt, files, flags) => {
       const s = rt.settings;
@@ -51,6 +53,7 @@ export function transcribeCommand(io: CliIo, state: CliState): AnyCommand {
           kv: s.kv,
           access: telegramAccess(s),
           limit: flags.limit,
+          maxRuntimeMs: flags.maxRuntime,
           media: {
             transcribe: { model: s.whisperModel, language: flags.language, threads: flags.threads },
             ffmpeg: s.ffmpeg,
@@ -65,9 +68,9 @@ export function transcribeCommand(io: CliIo, state: CliState): AnyCommand {
         rt.result(
           "transcribe",
           dl,
-          () => `${dl.done}/${dl.items} files downloaded and transcribed into ${flags.out}\n`,
+          () => `${dl.done + dl.skipped}/${dl.items} files downloaded and transcribed into ${flags.out}\n`,
         );
-        return dl.failed > 0 ? ExitCode.PARTIAL : ExitCode.OK;
+        return dl.exit_code;
       }
       const report = await transcribeFiles(files, {
         ffmpeg: s.ffmpeg,
@@ -80,12 +83,17 @@ export function transcribeCommand(io: CliIo, state: CliState): AnyCommand {
         formats: flags.format,
         searchPath: rt.io.env.PATH ?? "",
         cacheDir: s.cacheDir,
+        kv: s.kv,
+        maxRuntimeMs: flags.maxRuntime,
         emit: rt.emit,
         signal: rt.signal,
       });
       rt.result("transcribe", report, () => _human(report));
-      if (report.failed === 0) return ExitCode.OK;
-      return report.failed === report.total ? ExitCode.FAILED : ExitCode.PARTIAL;
+      // nothing worked: an error (and its `error` event) says so in one line
+      if (report.exit_code === ExitCode.FAILED) {
+        throw new TgpipeError(`All ${report.total} files failed`, { code: "ALL_FAILED" });
+      }
+      return report.exit_code;
     }));
 }
 
