@@ -43,8 +43,20 @@ function stamp(body: EventBody): TgpipeEvent {
   const bus = new EventBus({ now: () => new Date(Date.UTC(2025, 0, 2, 3, 4, 5, 678)) });
   bus.add({ write: (e) => events.push(e), close() {} });
   bus.emit(body);
+  void bus.close(); // delivers a held `done` at once
   return events[0];
 }
+
+Deno.test("the bus holds `done` back until it closes, so it stays the last event", async () => {
+  const types: string[] = [];
+  const bus = new EventBus();
+  bus.add({ write: (e) => types.push(e.type), close() {} });
+  bus.emit(FULL.done);
+  bus.emit(FULL.result);
+  assert.deepEqual(types, ["result"]);
+  await bus.close();
+  assert.deepEqual(types, ["result", "done"]);
+});
 
 Deno.test("schema lists exactly the EventBody types, in union order", () => {
   assert.deepEqual(EVENT_SCHEMA.map((t) => t.type), Object.keys(FULL));
