@@ -64,7 +64,7 @@ function _configureOutput(
   cmd: AnyCommand,
   io: CliIo,
 ): void {
-  // commander's own messages start in lower case; house rule 6 wants a capital like ours
+  // commander's own messages start in lower case; ours start with a capital (docs/architecture.md, errors)
   const writeErr = (text: string) =>
     io.stderr(text.replace(/^error: ([a-z])/, (_m, c: string) => `error: ${c.toUpperCase()}`));
   cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr });

@@ -148,7 +148,7 @@ export class StoreError extends TgpipeError {
 /** Turns any thrown value into a TgpipeError, keeping domain errors as they are. */
 export function toTgpipeError(err: unknown): TgpipeError {
   if (err instanceof TgpipeError) return err;
-  // RangeError is what argument checks throw (house rule 6); a TypeError is usually a bug.
+  // RangeError is what argument checks throw (docs/architecture.md, errors); a TypeError is usually a bug.
   if (err instanceof RangeError) {
     return new TgpipeError(_firstLine(err.message), { code: "USAGE", exitCode: ExitCode.USAGE, cause: err });
   }

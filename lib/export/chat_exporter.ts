@@ -5,6 +5,10 @@ import type { NoteContext } from "./message_body.ts";
 import { renderDayNote, renderMessageNote } from "./render_note.ts";
 import { renderChatIndex } from "./render_chat_index.ts";
 import { LinkIndex } from "./link_index.ts";
+import type { ChatExportSummary } from "./chat_export_summary.ts";
+
+// Callers read the summary type where they get the exporter.
+export type { ChatExportSummary };
 
 /** Options of {@link ChatExporter}. */
 export interface ChatExportOptions {
@@ -17,23 +21,6 @@ export interface ChatExportOptions {
    */
   fetchMedia?: (msg: Message, path: string, signal?: AbortSignal) => Promise<boolean | string>;
   signal?: AbortSignal;
-}
-
-/** What one chat export produced. */
-export interface ChatExportSummary {
-  chat_id: number;
-  layout: NoteLayout;
-  messages: number;
-  notes: number;
-  media_files: number;
-  media_missing: number;
-  first_id?: number;
-  last_id?: number;
-  first_date?: number;
-  last_date?: number;
-  /** Notes of the first and last message (without ".md"). */
-  first_note?: string;
-  last_note?: string;
 }
 
 /**

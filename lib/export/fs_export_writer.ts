@@ -93,7 +93,7 @@ export class FsExportWriter implements ExportWriter {
     try {
       signal?.throwIfAborted();
       await Deno.copyFile(source, part);
-      // Verify before the rename (house rule 10): a short copy never takes the final name.
+      // Verify before the rename (docs/architecture.md, files on disk): a short copy never gets the name.
       const copied = (await Deno.stat(part)).size;
       if (copied !== size) throw new Error(`Short copy of ${source}: ${copied} of ${size} bytes`);
       signal?.throwIfAborted();

@@ -1,5 +1,5 @@
 import type { Chat } from "../core/message.ts";
-import type { ChatExportSummary } from "./chat_exporter.ts";
+import type { ChatExportSummary } from "./chat_export_summary.ts";
 import { escapeMarkdown } from "./escape_markdown.ts";
 import type { ExportLayout } from "./export_layout.ts";
 import { toYaml } from "./yaml.ts";

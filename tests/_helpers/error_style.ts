@@ -1,6 +1,6 @@
 /**
- * House rule 6 for what users see: an error message starts with a capital (or with a tool or
- * processor name such as "ffmpeg" or "transcribe:") and has no final period.
+ * The error style for what users see (docs/architecture.md, errors): a message starts with a capital
+ * (or with a tool or processor name such as "ffmpeg" or "transcribe:") and has no final period.
  */
 import type { RunRecord } from "./run_cli.ts";
 

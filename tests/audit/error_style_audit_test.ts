@@ -1,6 +1,6 @@
 /**
  * Runs after the rest of the suite (scripts/run_tests.ts): every error message any recorded CLI
- * run printed (stderr or JSON events) follows house rule 6: a capital first, no final period.
+ * run printed (stderr or JSON events) follows docs/architecture.md, errors: a capital first, no final period.
  */
 import assert from "node:assert/strict";
 import { readRunRecords, RECORD_DIR } from "../_helpers/run_cli.ts";

@@ -1,6 +1,6 @@
 /**
- * The shared PostProcessor conformance suite (house rule 7): every processor, given good media,
- * corrupt media, no tools, and an aborted signal, must behave the same way.
+ * The shared PostProcessor conformance suite (docs/architecture.md, interfaces): every processor,
+ * given good media, corrupt media, no tools, and an aborted signal, must behave the same way.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
