@@ -85,64 +85,13 @@ export async function* shardFeed(pool: FetchPool, opts: ShardFeedOptions): Async
   };
   const stop = new AbortController();
   const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
-  // one task per group of `lanes` consecutive shards: a worker fetches them concurrently
-  const start = (group: number, attempt: number) => {
-    const ids: number[] = [];
-    for (let i = group * lanes; i < Math.min(shards.length, (group + 1) * lanes); i++) {
-      if (!shards[i].done) ids.push(i);
-    }
-    if (ids.length === 0) return;
-    const task: HistoryShardTask = {
-      kind: "history_shard",
-      account: opts.account,
-      chat: opts.chat,
-      shards: ids.map((i) => ({ shard: i, after: shards[i].cursor, upTo: shards[i].range.upTo })),
-      replyTo: opts.replyTo,
-      takeoutId: opts.takeoutId,
-    };
-    pool.submit(task, {
-      signal,
-      onEvent: (ev) => {
-        if (ev.kind === "history_page") {
-          const s = shards[ev.shard];
-          if (!s || !ids.includes(ev.shard)) return;
-          s.pages.push({ messages: ev.messages, cursor: ev.cursor });
-          s.cursor = ev.cursor;
-          if (ev.cursor >= s.range.upTo) s.done = true;
-          poke();
-        } else if (ev.kind === "event") opts.emit?.(ev.event);
-      },
-    }).then((h) => h.result).then(
-      () => {
-        for (const i of ids) shards[i].done = true;
-        poke();
-      },
-      (err) => {
-        if (!signal.aborted && attempt + 1 < (opts.attempts ?? 3)) {
-          opts.emit?.({
-            type: "retry",
-            item: `shards:${ids[0]}-${ids.at(-1)}`,
-            attempt: attempt + 1,
-            delay_ms: 0,
-            error: {
-              code: (err as { code?: string })?.code ?? "SHARD_FAILED",
-              message: String((err as Error)?.message ?? err),
-            },
-          });
-          start(group, attempt + 1);
-          return;
-        }
-        for (const i of ids) if (!shards[i].done) shards[i].error = err;
-        poke();
-      },
-    );
-  };
+  const run: _Run = { pool, opts, shards, lanes, signal, poke };
   let nextGroup = 0;
   const groups = Math.ceil(shards.length / lanes);
   try {
     for (let i = 0; i < shards.length; i++) {
       const g = Math.floor(i / lanes);
-      while (nextGroup < groups && nextGroup < g + window) start(nextGroup++, 0);
+      while (nextGroup < groups && nextGroup < g + window) _startGroup(run, nextGroup++, 0);
       const s = shards[i];
       while (true) {
         if (s.pages.length > 0) {
@@ -157,4 +106,67 @@ export async function* shardFeed(pool: FetchPool, opts: ShardFeedOptions): Async
   } finally {
     stop.abort();
   }
+}
+
+interface _Run {
+  pool: FetchPool;
+  opts: ShardFeedOptions;
+  shards: _Shard[];
+  lanes: number;
+  signal: AbortSignal;
+  poke: () => void;
+}
+
+/** Submits one task for a group of `lanes` consecutive shards: a worker fetches them concurrently. */
+function _startGroup(run: _Run, group: number, attempt: number): void {
+  const { pool, opts, shards, lanes, signal, poke } = run;
+  const ids: number[] = [];
+  for (let i = group * lanes; i < Math.min(shards.length, (group + 1) * lanes); i++) {
+    if (!shards[i].done) ids.push(i);
+  }
+  if (ids.length === 0) return;
+  const task: HistoryShardTask = {
+    kind: "history_shard",
+    account: opts.account,
+    chat: opts.chat,
+    shards: ids.map((i) => ({ shard: i, after: shards[i].cursor, upTo: shards[i].range.upTo })),
+    replyTo: opts.replyTo,
+    takeoutId: opts.takeoutId,
+  };
+  pool.submit(task, {
+    signal,
+    onEvent: (ev) => {
+      if (ev.kind === "history_page") {
+        const s = shards[ev.shard];
+        if (!s || !ids.includes(ev.shard)) return;
+        s.pages.push({ messages: ev.messages, cursor: ev.cursor });
+        s.cursor = ev.cursor;
+        if (ev.cursor >= s.range.upTo) s.done = true;
+        poke();
+      } else if (ev.kind === "event") opts.emit?.(ev.event);
+    },
+  }).then((h) => h.result).then(
+    () => {
+      for (const i of ids) shards[i].done = true;
+      poke();
+    },
+    (err) => {
+      if (!signal.aborted && attempt + 1 < (opts.attempts ?? 3)) {
+        opts.emit?.({
+          type: "retry",
+          item: `shards:${ids[0]}-${ids.at(-1)}`,
+          attempt: attempt + 1,
+          delay_ms: 0,
+          error: {
+            code: (err as { code?: string })?.code ?? "SHARD_FAILED",
+            message: String((err as Error)?.message ?? err),
+          },
+        });
+        _startGroup(run, group, attempt + 1);
+        return;
+      }
+      for (const i of ids) if (!shards[i].done) shards[i].error = err;
+      poke();
+    },
+  );
 }
