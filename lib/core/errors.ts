@@ -139,8 +139,8 @@ export class ToolFailedError extends TgpipeError {
 /** The progress store failed (locked, unreachable, or a newer schema). */
 export class StoreError extends TgpipeError {
   readonly location: string;
-  constructor(message: string, location: string, cause?: unknown) {
-    super(message, { code: "STORE", data: { location }, cause });
+  constructor(message: string, location: string, cause?: unknown, exitCode: ExitCodeValue = ExitCode.FAILED) {
+    super(message, { code: "STORE", exitCode, data: { location }, cause });
     this.location = location;
   }
 }

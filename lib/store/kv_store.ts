@@ -1,4 +1,5 @@
 import { StoreError, TgpipeError } from "../core/errors.ts";
+import { ExitCode } from "../core/exit_codes.ts";
 import type { ProgressStore } from "./progress_store.ts";
 import { KvProgressStore } from "./kv_progress_store.ts";
 import { type LockRetryOptions, withLockRetry } from "./lock_retry.ts";
@@ -42,6 +43,9 @@ export async function openProgressStore(
       throw new StoreError(
         `Directory ${loc.dir} for the progress store does not exist; create it first`,
         location,
+        undefined,
+        // a typo in --kv is bad input: nothing is created for it
+        ExitCode.USAGE,
       );
     }
     await Deno.mkdir(loc.dir!, { recursive: true });

@@ -45,14 +45,24 @@ Deno.test({
     const tg = await startFakeTelegram({ world, basePort: 0, faults: "rtt=20,bw=1M" });
     const dir = await Deno.makeTempDir({ prefix: "tgpipe_budget_dl_" });
     const env = { ...tg.env, TGPIPE_KV: `${dir}/p.kv` };
-    const args = ["--json", "download", "@gen_channel_0", "--connections", "2", "--template", "{id}_{filename}"];
+    const args = [
+      "--json",
+      "download",
+      "@gen_channel_0",
+      "--connections",
+      "2",
+      "--template",
+      "{id}_{filename}",
+    ];
     try {
       const ref = await runCli([...args, "--out", `${dir}/ref`, "--kv", `${dir}/ref.kv`], { env, ...T });
       assert.equal(ref.code, 0, ref.stderr);
       const stopped = await runCli([...args, "--out", `${dir}/o`, "--max-runtime", "1s"], { env, ...T });
       _stoppedByBudget(stopped);
       const st = await runCli(["--json", "status"], { env, ...T });
-      const jobs = (st.events.find((e) => e.type === "result") as { data: { jobs: Array<Record<string, unknown>> } })
+      const jobs = (st.events.find((e) =>
+        e.type === "result"
+      ) as { data: { jobs: Array<Record<string, unknown>> } })
         .data.jobs;
       assert.equal(jobs.find((j) => String(j.args).includes(`${dir}/o`))?.state, "stopped");
       const again = await runCli([...args, "--out", `${dir}/o`, "--max-runtime", "10m"], { env, ...T });
@@ -83,7 +93,9 @@ Deno.test({
       _stoppedByBudget(stopped);
       const again = await runCli([...args, "--out", `${dir}/o`], { env, ...T });
       assert.equal(again.code, 0, again.stderr);
-      const res = (again.events.find((e) => e.type === "result") as { data: { chats: Array<{ fetched: number }> } })
+      const res = (again.events.find((e) =>
+        e.type === "result"
+      ) as { data: { chats: Array<{ fetched: number }> } })
         .data;
       assert.ok(res.chats[0].fetched < 4000, `the rerun resumed (fetched ${res.chats[0].fetched})`);
       assert.deepEqual(treeDiff(await readTree(`${dir}/ref`), await readTree(`${dir}/o`)), []);
@@ -95,7 +107,9 @@ Deno.test({
 });
 
 Deno.test("--max-runtime refuses what is not a duration, on every long command (exit 2)", async () => {
-  for (const cmd of [["export", "@x", "--out", "o"], ["download", "@x", "--out", "o"], ["transcribe", "a.ogg"]]) {
+  for (
+    const cmd of [["export", "@x", "--out", "o"], ["download", "@x", "--out", "o"], ["transcribe", "a.ogg"]]
+  ) {
     for (const bad of ["soon", "0", "5x", "-3m"]) {
       const r = await runCli([...cmd, "--max-runtime", bad]);
       assert.equal(r.code, 2, `${cmd[0]} --max-runtime ${bad}: ${r.stderr}`);

@@ -3,6 +3,8 @@
  * the engine: several files at once, each in parallel parts over a pool of connections per DC (or
  * over fetch workers), resumable through the KV progress store, verified, renamed into place.
  */
+import { toTgpipeError } from "../../core/errors.ts";
+import { ExitCode } from "../../core/exit_codes.ts";
 import { HeapTrimmer } from "../../core/heap_trim.ts";
 import { checkTemplate, DEFAULT_TEMPLATE } from "../../core/name_template.ts";
 import { KvPartLedger } from "../../engine/kv_part_ledger.ts";
@@ -15,6 +17,7 @@ import { type DownloadFilter, parseInputs, planItems, type PlannedItem } from ".
 import { type Fetcher, openFetchers } from "./fetchers.ts";
 import { downloadItem } from "./download_item.ts";
 import type { TelegramAccess } from "../shared/telegram_access.ts";
+import { checkWritable } from "../shared/check_writable.ts";
 import { type MediaPost, type MediaPostSettings, openMediaPost } from "../shared/media_post.ts";
 
 /** Options of {@link download}; lib/cli fills every field from flags and settings. */
@@ -22,6 +25,8 @@ export interface DownloadOptions {
   inputs: string[];
   out: string;
   kv: string;
+  /** Create the progress store's missing folder (only for the default location: a typo never does). */
+  createKvParent?: boolean;
   /** Accounts to share the work; the first one also lists messages. */
   accounts: TelegramAccess[];
   template?: string;
@@ -70,7 +75,14 @@ export async function download(opts: DownloadOptions): Promise<DownloadReport> {
   const inputs = parseInputs(opts.inputs);
   const template = opts.template ?? DEFAULT_TEMPLATE;
   checkTemplate(template);
-  const store = await openProgressStore(opts.kv, { createParent: true, signal: opts.signal });
+  const undo = await checkWritable(opts.out);
+  const store = await openProgressStore(opts.kv, {
+    createParent: opts.createKvParent ?? false,
+    signal: opts.signal,
+  }).catch(async (err) => {
+    await undo();
+    throw err;
+  });
   let fetchers: Fetcher[] = [];
   let media: MediaPost | undefined;
   try {
@@ -128,6 +140,9 @@ export async function download(opts: DownloadOptions): Promise<DownloadReport> {
     });
     await media?.close();
     return { ...report, fetched_bytes: tally.fetched_bytes };
+  } catch (err) {
+    if (toTgpipeError(err).exitCode === ExitCode.USAGE) await undo();
+    throw err;
   } finally {
     media?.pool.terminate();
     await Promise.all(fetchers.map((f) => f.close()));

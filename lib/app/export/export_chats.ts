@@ -6,8 +6,8 @@
  * fetches only what is new.
  */
 import { resolve } from "node:path";
-import { UsageError } from "../../core/errors.ts";
-import type { ExitCodeValue } from "../../core/exit_codes.ts";
+import { toTgpipeError, UsageError } from "../../core/errors.ts";
+import { ExitCode, type ExitCodeValue } from "../../core/exit_codes.ts";
 import type { MediaKind } from "../../core/message.ts";
 import { runJob } from "../../engine/job_runner.ts";
 import type { NoteLayout } from "../../export/export_layout.ts";
@@ -27,6 +27,8 @@ import { writeRootIndex } from "./root_index.ts";
 export interface ExportOptions {
   out: string;
   kv: string;
+  /** Create the progress store's missing folder (only for the default location: a typo never does). */
+  createKvParent?: boolean;
   access: TelegramAccess;
   layout: NoteLayout;
   /** Media kinds to download; empty = none. */
@@ -102,8 +104,14 @@ export async function exportChats(inputs: string[], opts: ExportOptions): Promis
   const emit: Emit = opts.emit ?? (() => {});
   if (inputs.length === 0) throw new UsageError("Name at least one chat to export");
   const targets = inputs.map(parseExportTarget);
-  await checkWritable(opts.out);
-  const store = await openProgressStore(opts.kv, { createParent: true, signal: opts.signal });
+  const undo = await checkWritable(opts.out);
+  const store = await openProgressStore(opts.kv, {
+    createParent: opts.createKvParent ?? false,
+    signal: opts.signal,
+  }).catch(async (err) => {
+    await undo();
+    throw err;
+  });
   let session: ExportSession | undefined;
   // Takeout is finished with success only when every chat was exported.
   let finished = false;
@@ -160,6 +168,9 @@ export async function exportChats(inputs: string[], opts: ExportOptions): Promis
       elapsed_ms: Math.round(performance.now() - t0),
       exit_code: job.exit_code,
     };
+  } catch (err) {
+    if (toTgpipeError(err).exitCode === ExitCode.USAGE) await undo();
+    throw err;
   } finally {
     await session?.close(finished);
     store.close();

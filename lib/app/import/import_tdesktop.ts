@@ -29,6 +29,8 @@ export interface ImportTdesktopOptions {
   media?: MediaPostSettings;
   /** Progress store for the job record; default an in-memory one. */
   kv?: string;
+  /** Create the progress store's missing folder (only for the default location: a typo never does). */
+  createKvParent?: boolean;
   /** Stop starting chats after this long (ms): exit 75, the same command resumes. */
   maxRuntimeMs?: number;
 }
@@ -80,7 +82,10 @@ export async function importTdesktop(
   const media: MediaPost | undefined = opts.media && opts.mediaKinds.size > 0
     ? await openMediaPost({ ...opts.media, out: opts.out, emit, signal: opts.signal })
     : undefined;
-  const store = await openProgressStore(opts.kv ?? ":memory:", { createParent: true, signal: opts.signal });
+  const store = await openProgressStore(opts.kv ?? ":memory:", {
+    createParent: opts.createKvParent ?? false,
+    signal: opts.signal,
+  });
   try {
     const fetchMedia = _copyMedia(dir, { writer, media, res, emit });
     const job = await runJob<JobItem & { chat: Chat; messages: Message[] }>({

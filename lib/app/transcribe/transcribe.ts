@@ -12,6 +12,7 @@ import type { JobItem } from "../../engine/job_types.ts";
 import type { Emit, EventBody } from "../../progress/events.ts";
 import { openProgressStore } from "../../store/kv_store.ts";
 import { createMediaPool } from "../shared/media_pool.ts";
+import { checkWritable } from "../shared/check_writable.ts";
 
 /** Options of `transcribeFiles`; lib/cli resolves them from flags, env and config. */
 export interface TranscribeFilesOptions {
@@ -37,6 +38,8 @@ export interface TranscribeFilesOptions {
   cacheDir: string;
   /** Progress store for the job record; default an in-memory one. */
   kv?: string;
+  /** Create the progress store's missing folder (only for the default location: a typo never does). */
+  createKvParent?: boolean;
   /** Stop starting files after this long (ms): exit 75, the rerun resumes (cached files are instant). */
   maxRuntimeMs?: number;
   emit: Emit;
@@ -106,6 +109,8 @@ export async function transcribeFiles(
   if (opts.threads !== undefined && !(Number.isInteger(opts.threads) && opts.threads >= 1)) {
     throw new RangeError(`threads must be a positive integer, got ${opts.threads}`);
   }
+  // a --out that cannot take the transcripts is refused before any work
+  if (opts.outDir !== undefined) await checkWritable(opts.outDir);
   const find = { searchPath: opts.searchPath, cacheDir: opts.cacheDir, signal: opts.signal };
   const tools: MediaTools = {
     whisperCli: await findTool("whisper-cli", { ...find, configured: opts.whisperCli }),
@@ -117,7 +122,10 @@ export async function transcribeFiles(
   // so the chain then runs in this thread and skips the worker's start-up.
   const pool = size > 1 ? createMediaPool({ size, queueSize: size }) : _inThread();
   const files = new Map<string, TranscribedFile>();
-  const store = await openProgressStore(opts.kv ?? ":memory:", { createParent: true, signal: opts.signal });
+  const store = await openProgressStore(opts.kv ?? ":memory:", {
+    createParent: opts.createKvParent ?? false,
+    signal: opts.signal,
+  });
   try {
     const job = await runJob<JobItem>({
       command: "transcribe",

@@ -16,6 +16,8 @@ export const SPOKEN_KINDS: readonly MediaKind[] = ["voice", "round", "audio", "v
 export interface TranscribeChatOptions {
   out: string;
   kv: string;
+  /** Create the progress store's missing folder (only for the default location: a typo never does). */
+  createKvParent?: boolean;
   access: TelegramAccess;
   /** The newest n files. */
   limit?: number;
@@ -43,6 +45,7 @@ export async function transcribeChat(chat: string, opts: TranscribeChatOptions):
     inputs: [chat],
     out: opts.out,
     kv: opts.kv,
+    createKvParent: opts.createKvParent,
     accounts: [opts.access],
     filter: { types: [...SPOKEN_KINDS], limit: opts.limit },
     media: opts.media,

@@ -7,6 +7,7 @@ import { MEDIA_KINDS, type MediaKind } from "../../core/message.ts";
 import { TEMPLATE_VARS } from "../../core/name_template.ts";
 import { addMediaFlags, MEDIA_FLAGS_HELP, type MediaFlags, mediaSettings } from "../media_flags.ts";
 import { maxRuntimeOption } from "../max_runtime.ts";
+import { checkDateRange, parseDate } from "../parse_date.ts";
 import { type AnyCommand, type CliIo, type CliState, makeAction } from "../runtime.ts";
 
 const EXAMPLES = `
@@ -63,6 +64,7 @@ export function downloadCommand(io: CliIo, state: CliState): AnyCommand {
     .addOption(maxRuntimeOption())
     .addHelpText("after", EXAMPLES + "\n" + MEDIA_FLAGS_HELP)
     .action(makeAction(io, state, async (rt, args, flags) => {
+      checkDateRange(_date(flags.after, "--after"), _date(flags.before, "--before"));
       const inputs = [...args, ...await _fromFile(flags.fromFile)];
       const primary = telegramAccess(rt.settings);
       const extra = (flags.account ?? []).map((s) =>
@@ -74,6 +76,7 @@ export function downloadCommand(io: CliIo, state: CliState): AnyCommand {
         inputs,
         out: flags.out,
         kv: rt.settings.kv,
+        createKvParent: rt.sources.kv === "default",
         accounts: [primary, ...extra],
         template: flags.template,
         filter: {
@@ -138,7 +141,9 @@ function _size(v: string | undefined, flag: string): number | undefined {
 
 function _date(v: string | undefined, flag: string): number | undefined {
   if (v === undefined) return undefined;
-  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v);
-  if (Number.isNaN(ms)) throw new UsageError(`${flag} must be a date like 2024-01-31, got ${v}`);
-  return Math.floor(ms / 1000);
+  try {
+    return parseDate(v);
+  } catch {
+    throw new UsageError(`${flag} must be a date like 2024-01-31, got ${v}`);
+  }
 }

@@ -5,6 +5,7 @@ import { MEDIA_KINDS } from "../../core/message.ts";
 import { addMediaFlags, MEDIA_FLAGS_HELP, type MediaFlags, mediaSettings } from "../media_flags.ts";
 import { parseMediaKinds } from "../parse_media_kinds.ts";
 import { maxRuntimeOption } from "../max_runtime.ts";
+import { checkDateRange, parseDate } from "../parse_date.ts";
 import { type AnyCommand, type CliIo, type CliState, makeAction } from "../runtime.ts";
 
 const EXAMPLES = `
@@ -41,10 +42,10 @@ export function exportCommand(io: CliIo, state: CliState): AnyCommand {
     )
     .addOption(
       new Option("--after <date>", "only messages at or after this date (YYYY-MM-DD or ISO)").argParser(
-        _date,
+        parseDate,
       ),
     )
-    .addOption(new Option("--before <date>", "only messages before this date").argParser(_date))
+    .addOption(new Option("--before <date>", "only messages before this date").argParser(parseDate))
     .addOption(new Option("--min-id <id>", "only messages with id >= this").argParser(_positive))
     .addOption(new Option("--max-id <id>", "only messages with id <= this").argParser(_positive))
     .addOption(new Option("--limit <n>", "only the newest n messages of each chat").argParser(_positive))
@@ -60,9 +61,11 @@ export function exportCommand(io: CliIo, state: CliState): AnyCommand {
     .addOption(maxRuntimeOption())
     .addHelpText("after", EXAMPLES + "\n" + MEDIA_FLAGS_HELP)
     .action(makeAction(io, state, async (rt, chats, flags) => {
+      checkDateRange(flags.after, flags.before);
       const report = await exportChats(chats, {
         out: flags.out,
         kv: rt.settings.kv,
+        createKvParent: rt.sources.kv === "default",
         access: telegramAccess(rt.settings),
         layout: flags.layout,
         mediaKinds: flags.media,
@@ -113,13 +116,4 @@ function _size(v: string): number {
   const unit = (m[2] ?? "b").toLowerCase()[0];
   const mul = { b: 1, k: 1024, m: 1 << 20, g: 1 << 30 }[unit as "b" | "k" | "m" | "g"];
   return Math.round(Number(m[1]) * mul);
-}
-
-function _date(v: string): number {
-  const s = v.trim();
-  const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T00:00:00Z` : s);
-  if (!Number.isFinite(t)) {
-    throw new InvalidArgumentError("expected a date like 2024-05-01 or 2024-05-01T12:00:00Z");
-  }
-  return Math.floor(t / 1000);
 }

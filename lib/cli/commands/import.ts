@@ -42,6 +42,7 @@ export function importCommand(io: CliIo, state: CliState): AnyCommand {
         mediaKinds: flags.media,
         media: mediaSettings(flags as MediaFlags, rt),
         kv: rt.settings.kv,
+        createKvParent: rt.sources.kv === "default",
         maxRuntimeMs: flags.maxRuntime,
         emit: rt.emit,
         signal: rt.signal,

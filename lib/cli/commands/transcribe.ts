@@ -51,6 +51,7 @@ export function transcribeCommand(io: CliIo, state: CliState): AnyCommand {
         const dl = await transcribeChat(files[0], {
           out: flags.out,
           kv: s.kv,
+          createKvParent: rt.sources.kv === "default",
           access: telegramAccess(s),
           limit: flags.limit,
           maxRuntimeMs: flags.maxRuntime,
@@ -84,6 +85,7 @@ export function transcribeCommand(io: CliIo, state: CliState): AnyCommand {
         searchPath: rt.io.env.PATH ?? "",
         cacheDir: s.cacheDir,
         kv: s.kv,
+        createKvParent: rt.sources.kv === "default",
         maxRuntimeMs: flags.maxRuntime,
         emit: rt.emit,
         signal: rt.signal,
