@@ -4,7 +4,6 @@ import { runJob } from "../../engine/job_runner.ts";
 import type { JobItem, StepOutcome } from "../../engine/job_types.ts";
 import { openProgressStore } from "../../store/kv_store.ts";
 import type { Chat, MediaKind, Message } from "../../core/message.ts";
-import { safeJoin } from "../../core/safe_join.ts";
 import type { Emit } from "../../progress/events.ts";
 import { ChatExporter, type ChatExportSummary } from "../../export/chat_exporter.ts";
 import type { NoteLayout } from "../../export/export_layout.ts";
@@ -13,6 +12,7 @@ import { escapeMarkdown } from "../../export/escape_markdown.ts";
 import { readTdesktopExport } from "../../export/tdesktop_reader.ts";
 import { type MediaPost, type MediaPostSettings, openMediaPost } from "../shared/media_post.ts";
 import { checkWritable } from "../shared/check_writable.ts";
+import { exportFile } from "./export_file.ts";
 
 /** Options of {@link importTdesktop}. */
 export interface ImportTdesktopOptions {
@@ -114,26 +114,24 @@ export async function importTdesktop(
   return res;
 }
 
-/** Copies one referenced media file out of the export (never from outside it), then post-processes it. */
+/** Copies one referenced media file out of the export (never from outside it: exportFile), then post-processes it. */
 function _copyMedia(
   dir: string,
   c: { writer: FsExportWriter; media?: MediaPost; res: ImportTdesktopResult; emit: Emit },
 ): (msg: Message, path: string, signal?: AbortSignal) => Promise<boolean | string> {
   return async (msg, path, signal) => {
-    // safeJoin on the read side too: a hostile export cannot make us copy files from outside it.
-    let source: string;
-    try {
-      source = safeJoin(dir, msg.media!.ref!);
-    } catch {
+    const ref = msg.media!.ref!;
+    const found = await exportFile(dir, ref);
+    if ("refused" in found) {
       c.emit({
         type: "warning",
         code: "UNSAFE_PATH",
-        message: `Media path outside the export: ${msg.media!.ref}`,
+        message: `Media file not copied, ${found.refused}: ${ref}`,
       });
       return false;
     }
-    const st = await Deno.stat(source).catch(() => undefined);
-    if (!st?.isFile) return false;
+    if ("missing" in found) return false;
+    const source = found.path;
     c.res.media_bytes += await c.writer.copyFile(source, path, signal);
     return c.media ? await c.media.process(msg, path, signal) : true;
   };
