@@ -83,6 +83,9 @@ export function renderName(template: string, f: NameFields): string[] {
 
 /** Checks a template once, before any work (unknown variables are usage errors). */
 export function checkTemplate(template: string): void {
+  // a brace left after the variables is a typo ("{id"), never a literal: refuse it
+  const rest = template.replace(/\{[a-z_]+(?::[^{}]*)?\}/g, "");
+  if (/[{}]/.test(rest)) throw new RangeError(`Unbalanced brace in the name template "${template}"`);
   renderName(template, { chat: "c", chatId: 1, id: 1, date: 0, type: "document", fileId: "1", size: 1 });
 }
 

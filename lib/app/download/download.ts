@@ -16,6 +16,7 @@ import { openProgressStore } from "../../store/kv_store.ts";
 import { type DownloadFilter, parseInputs, planItems, type PlannedItem } from "./download_plan.ts";
 import { type Fetcher, openFetchers } from "./fetchers.ts";
 import { downloadItem } from "./download_item.ts";
+import { assignDestinations } from "./assign_destinations.ts";
 import type { TelegramAccess } from "../shared/telegram_access.ts";
 import { checkWritable } from "../shared/check_writable.ts";
 import { type MediaPost, type MediaPostSettings, openMediaPost } from "../shared/media_post.ts";
@@ -101,16 +102,20 @@ export async function download(opts: DownloadOptions): Promise<DownloadReport> {
     const inFlight = new Limiter(PARTS_IN_FLIGHT * fetchers.length);
     let next = 0;
     let ledger: KvPartLedger | undefined;
-    const report = await runJob<PlannedItem & JobItem>({
+    const report = await runJob<PlannedItem & JobItem & { dest?: string | RangeError }>({
       command: "download",
       key: JSON.stringify({ inputs: opts.inputs, out: opts.out, template, filter: opts.filter ?? {} }),
       args: `${opts.inputs.join(" ")} -> ${opts.out}`,
-      plan: async ({ signal }) =>
-        (await planItems(fetchers[0].client, inputs, { filter: opts.filter ?? {}, signal })).map((p) => ({
+      plan: async ({ signal }) => {
+        const planned = await planItems(fetchers[0].client, inputs, { filter: opts.filter ?? {}, signal });
+        const dests = assignDestinations(planned.filter((p) => "file" in p), { out: opts.out, template });
+        return planned.map((p) => ({
           ...p,
           id: p.item,
           bytes: "file" in p ? p.file.size : undefined,
-        })),
+          dest: dests.get(p.item),
+        }));
+      },
       step: (p, ctx) =>
         downloadItem(p, {
           out: opts.out,
@@ -120,7 +125,6 @@ export async function download(opts: DownloadOptions): Promise<DownloadReport> {
           signal: ctx.signal,
           store,
           jobId: ctx.jobId,
-          template,
           ledger: ledger ??= new KvPartLedger(store, ctx.jobId),
           fetchers: _ownFirst(fetchers, next++),
           tally,

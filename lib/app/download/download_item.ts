@@ -1,13 +1,11 @@
 /**
- * One item of `tgpipe download`: the name from the template (kept inside --out), skip-same (by
+ * One item of `tgpipe download`: its destination (assigned over the plan), skip-same (by
  * document id, or by size and hashes), the engine download over the accounts' lanes, the index
  * entry for --skip-same, and the media post-processing once the file is in place.
  */
 import { stat } from "node:fs/promises";
 import { errnoCode, TgpipeError } from "../../core/errors.ts";
 import type { Media } from "../../core/message.ts";
-import { renderName } from "../../core/name_template.ts";
-import { safeJoin } from "../../core/safe_join.ts";
 import { downloadFile } from "../../engine/download_file.ts";
 import type { KvPartLedger } from "../../engine/kv_part_ledger.ts";
 import type { Limiter } from "../../engine/limiter.ts";
@@ -35,7 +33,6 @@ export interface ItemContext {
   signal?: AbortSignal;
   store: ProgressStore;
   jobId: string;
-  template: string;
   ledger: KvPartLedger;
   /** Every account, the one the item was given to first; its parts may go through any of them. */
   fetchers: Fetcher[];
@@ -51,10 +48,15 @@ export interface ItemContext {
  * which reports the outcome. Throws the item's problem (a message without a file, a bad name,
  * a failed transfer) for the runner to report as item_failed.
  */
-export async function downloadItem(p: PlannedItem, c: ItemContext): Promise<StepOutcome> {
+export async function downloadItem(
+  p: PlannedItem & { dest?: string | RangeError },
+  c: ItemContext,
+): Promise<StepOutcome> {
   if ("problem" in p) throw new TgpipeError(p.problem.message, { code: p.problem.code });
   const f = p.file;
-  const dest = safeJoin(c.out, ..._name(c.template, f));
+  // unique per job, assigned over the whole plan before any transfer (assign_destinations.ts)
+  const dest = p.dest;
+  if (dest === undefined || dest instanceof RangeError) throw dest ?? new RangeError("No destination");
   const name = dest.slice(c.out.length).replace(/^[/\\]/, "");
   // Skip-same: the file already in place (by id, or same size and hashes), or the same Telegram
   // file saved under another name (--skip-same).
@@ -113,20 +115,4 @@ async function _alreadyHave(c: ItemContext, f: RemoteFile, dest: string): Promis
 // Files already downloaded into an output directory, by Telegram file id, for --skip-same.
 function _indexJob(c: ItemContext): string {
   return `download-index:${c.out}`;
-}
-
-function _name(template: string, f: RemoteFile): string[] {
-  return renderName(template, {
-    chat: f.chatTitle,
-    chatId: f.chatId,
-    chatUsername: f.chatUsername,
-    id: f.messageId,
-    date: f.date,
-    fileName: f.fileName,
-    mimeType: f.mimeType,
-    type: f.mediaType,
-    topic: f.topicId,
-    fileId: f.location.id,
-    size: f.size,
-  });
 }
