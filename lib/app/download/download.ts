@@ -10,6 +10,7 @@ import { checkTemplate, DEFAULT_TEMPLATE } from "../../core/name_template.ts";
 import { KvPartLedger } from "../../engine/kv_part_ledger.ts";
 import { Limiter } from "../../engine/limiter.ts";
 import { runJob } from "../../engine/job_runner.ts";
+import { isTransient } from "../../engine/is_transient.ts";
 import type { JobItem, JobReport } from "../../engine/job_types.ts";
 import type { Emit } from "../../progress/events.ts";
 import { openProgressStore } from "../../store/kv_store.ts";
@@ -138,6 +139,10 @@ export async function download(opts: DownloadOptions): Promise<DownloadReport> {
       concurrency: opts.concurrency ?? 8,
       // a rerun checks each file again (cheaply, by the index): one deleted meanwhile comes back
       skipDone: false,
+      // a file that ran out of part retries goes back to the queue while the others proceed
+      retries: 2,
+      isRetryable: isTransient,
+      retryDelayMs: (attempt) => 2000 * attempt,
       maxRuntimeMs: opts.maxRuntimeMs,
       emit,
       signal: opts.signal,
