@@ -100,7 +100,7 @@ export function messageToTl(env: TlEnv, c: WChat, m: WMessage): Tl {
       peerId,
       replyTo,
       date: m.date,
-      action: actionToTl(A, m.action),
+      action: actionToTl(env, m.action),
     });
   }
   return new A.Message({
@@ -175,6 +175,7 @@ export function peersFor(
       if (m.viaBotId !== undefined) userIds.add(m.viaBotId);
       for (const e of m.entities) if (e.userId !== undefined) userIds.add(e.userId);
       for (const u of m.action?.userIds ?? []) userIds.add(u);
+      if (m.action?.inviterId !== undefined) userIds.add(m.action.inviterId);
     }
   }
   const users = [...userIds].map((id) => env.world.users.get(id)).filter((u) => u).map((u) =>

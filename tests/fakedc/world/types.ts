@@ -122,11 +122,19 @@ export interface WAction {
   type: string;
   title?: string;
   userIds?: bigint[];
+  /** join_group_by_link: who made the link. */
+  inviterId?: bigint;
   messageId?: number;
   chatId?: bigint;
   channelId?: bigint;
   duration?: number;
   iconColor?: number;
+  /** edit_group_photo: the new chat photo, a file of the world like any photo. */
+  photo?: WPhoto;
+  /** topic_edit: the changed fields only (Desktop exports write title and icon, never the flags). */
+  iconEmojiId?: bigint;
+  closed?: boolean;
+  hidden?: boolean;
   text?: string;
 }
 
