@@ -97,7 +97,7 @@ export type ServiceType =
   | "topic_created"
   | "topic_edit"
   | "score_in_game"
-  | "screenshot_taken"
+  | "take_screenshot"
   | "set_messages_ttl"
   | "other";
 
@@ -106,11 +106,20 @@ export interface ServiceAction {
   type: ServiceType | (string & Record<never, never>);
   actor?: PeerRef;
   title?: string;
+  /** Names of the users added, removed or in a new group (their ids when the name is unknown). */
   members?: string[];
   /** Pinned message id, for pin_message. */
   message_id?: number;
   /** Seconds, for calls and message TTL. */
   duration?: number;
+  /** join_group_by_link: whose invite link it was. */
+  inviter?: PeerRef;
+  /** topic_edit: the new topic icon's custom emoji id ("0": the icon was removed). */
+  icon_emoji_id?: string;
+  /** topic_edit: the topic was closed (true) or reopened (false); Desktop exports do not say. */
+  closed?: boolean;
+  /** topic_edit: the General topic was hidden (true) or shown again (false); Desktop exports do not say. */
+  hidden?: boolean;
   /** Any further fields of the action, JSON-safe. */
   data?: Record<string, unknown>;
 }

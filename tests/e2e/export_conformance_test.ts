@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { startFakeTelegram } from "../fakedc/cluster.ts";
 import { importTdesktop } from "../../lib/app/import/import_tdesktop.ts";
 import { readTree, runTgpipe } from "./_export_helpers.ts";
+import { SAMPLE_FORUM_ID, SAMPLE_PHOTO, writeServiceSample } from "../fakedc/_tdesktop_sample.ts";
 
 const SAMPLE = new URL("../../../shared/data/tdesktop/tg2md", import.meta.url).pathname;
 
@@ -57,6 +58,51 @@ Deno.test("export of a fake-DC world loaded from a Desktop sample gives the note
     assert.deepEqual(notes(exp).filter((k) => !inAlbums.has(k)), common);
     assert.ok(common.length >= 10, `${common.length} notes compared`);
     for (const k of common) assert.equal(normalize(exp.get(k)!), normalize(imp.get(k)!), k);
+  } finally {
+    await tg.close();
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
+
+Deno.test("service actions of a Desktop export: export over the fake DC and `import tdesktop` agree, the new chat photo embedded", async () => {
+  const tmp = await Deno.makeTempDir({ prefix: "tgpipe_export_conf_svc_" });
+  const sample = `${tmp}/sample`;
+  await writeServiceSample(sample);
+  const tg = await startFakeTelegram({ world: sample, basePort: 0 });
+  try {
+    const r = await runTgpipe(
+      ["export", `-100${SAMPLE_FORUM_ID}`, "--out", `${tmp}/exp`, "--media", "photo"],
+      { ...tg.env, TGPIPE_KV: `${tmp}/p.kv` },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    await importTdesktop(sample, {
+      out: `${tmp}/imp`,
+      layout: "message",
+      mediaKinds: new Set(["photo"]),
+      emit: () => {},
+    });
+    const exp = await readTree(`${tmp}/exp`), imp = await readTree(`${tmp}/imp`);
+    const notes = (t: Map<string, string>) => [...t.keys()].filter((k) => k.includes("/notes/")).sort();
+    assert.deepEqual(notes(exp), notes(imp));
+    for (const k of notes(imp)) assert.equal(normalize(exp.get(k)!), normalize(imp.get(k)!), k);
+    const dir = `chats/${SAMPLE_FORUM_ID}`;
+    const body = (id: number, topic = "") => exp.get(`${dir}/${topic}notes/${id}.md`)!.split("---\n\n")[1];
+    // the new chat photo is downloaded like any photo and embedded under the service line
+    const embed = /^!\[\[(.+)\]\]$/m.exec(body(2))!;
+    assert.ok(body(2).startsWith("*⚙️ Alice Admin changed the group photo*\n\n![["), body(2));
+    assert.deepEqual(
+      await Deno.readFile(`${tmp}/exp/${embed[1]}`),
+      await Deno.readFile(`${sample}/${SAMPLE_PHOTO}`),
+    );
+    assert.equal(body(5), "*⚙️ Alice Admin changed the topic title to «Roadmap»*\n");
+    assert.equal(body(6), "*⚙️ Alice Admin changed the topic icon*\n");
+    assert.equal(body(7), "*⚙️ Alice Admin edited the topic*\n");
+    assert.equal(body(11), "*⚙️ Carol Joiner joined by invite link from Alice Admin*\n");
+    assert.equal(body(4, "topics/3/"), "a plan\n");
+    assert.match(
+      body(14, "topics/3/"),
+      /^↩️ Reply to \[\[chats\/\d+\/topics\/3\/notes\/4\|message 4\]\]\n\na reply\n$/,
+    );
   } finally {
     await tg.close();
     await Deno.remove(tmp, { recursive: true });

@@ -10,6 +10,8 @@ const PHOTO =
 
 /** Chat id of the forum sample. */
 export const SAMPLE_FORUM_ID = 1700000001;
+/** Path of the new chat photo (edit_group_photo) in the forum sample. */
+export const SAMPLE_PHOTO = "photos/photo_2@05-12-2024_12-02-00.jpg";
 /** A custom emoji id above 2^53, as Desktop writes it: a bare JSON number. */
 export const SAMPLE_ICON_EMOJI = "5312536423851630001";
 
@@ -22,7 +24,8 @@ const T0 = 1733400000;
 function _at(id: number, rest: Json): Json {
   const date_unixtime = String(T0 + id * 60);
   const date = new Date((T0 + id * 60) * 1000).toISOString().slice(0, 19);
-  return { id, date, date_unixtime, ...rest, text: rest.text ?? "", text_entities: rest.text_entities ?? [] };
+  const text = rest.text ?? "";
+  return { id, date, date_unixtime, ...rest, text, text_entities: text ? [{ type: "plain", text }] : [] };
 }
 
 const ALICE = { actor: "Alice Admin", actor_id: "user1001" };
@@ -33,7 +36,7 @@ const ALICE = { actor: "Alice Admin", actor_id: "user1001" };
  */
 export async function writeServiceSample(dir: string): Promise<void> {
   await Deno.mkdir(join(dir, "photos"), { recursive: true });
-  await Deno.copyFile(PHOTO, join(dir, "photos/photo_2@05-12-2024_12-02-00.jpg"));
+  await Deno.copyFile(PHOTO, join(dir, SAMPLE_PHOTO));
   const size = (await Deno.stat(PHOTO)).size;
   const messages = [
     _at(1, { type: "service", ...ALICE, action: "create_channel", title: "Service sample" }),
@@ -41,7 +44,7 @@ export async function writeServiceSample(dir: string): Promise<void> {
       type: "service",
       ...ALICE,
       action: "edit_group_photo",
-      photo: "photos/photo_2@05-12-2024_12-02-00.jpg",
+      photo: SAMPLE_PHOTO,
       photo_file_size: size,
       width: 801,
       height: 526,
@@ -70,6 +73,14 @@ export async function writeServiceSample(dir: string): Promise<void> {
     }),
     _at(12, { type: "service", ...ALICE, action: "delete_group_photo" }),
     _at(13, { type: "service", ...ALICE, action: "edit_group_title", title: "Service sample 2" }),
+    _at(14, {
+      type: "message",
+      from: "Alice Admin",
+      from_id: "user1001",
+      reply_to_message_id: 4,
+      text: "a reply",
+    }),
+    _at(15, { type: "message", from: "Alice Admin", from_id: "user1001", text: "in General" }),
   ];
   const json = JSON.stringify(
     { name: "Service sample", type: "private_supergroup", id: SAMPLE_FORUM_ID, messages },
