@@ -98,6 +98,7 @@ Deno.test("service actions of a Desktop export: export over the fake DC and `imp
     assert.equal(body(6), "*⚙️ Alice Admin changed the topic icon*\n");
     assert.equal(body(7), "*⚙️ Alice Admin edited the topic*\n");
     assert.equal(body(11), "*⚙️ Carol Joiner joined by invite link from Alice Admin*\n");
+    assert.equal(body(16), "*⚙️ Alice Admin started a video chat (60s)*\n");
     assert.equal(body(4, "topics/3/"), "a plan\n");
     assert.match(
       body(14, "topics/3/"),

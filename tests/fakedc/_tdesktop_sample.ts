@@ -81,6 +81,9 @@ export async function writeServiceSample(dir: string): Promise<void> {
       text: "a reply",
     }),
     _at(15, { type: "message", from: "Alice Admin", from_id: "user1001", text: "in General" }),
+    _at(16, { type: "service", ...ALICE, action: "group_call", duration: 60 }),
+    _at(17, { type: "service", ...ALICE, action: "set_messages_ttl", period: 86400 }),
+    _at(18, { type: "service", actor: "Dan Asker", actor_id: "user1004", action: "join_group_by_request" }),
   ];
   const json = JSON.stringify(
     { name: "Service sample", type: "private_supergroup", id: SAMPLE_FORUM_ID, messages },

@@ -126,6 +126,9 @@ Deno.test("Desktop service actions load as Telegram's own actions, the new chat 
     assert.equal(join_.inviterId.toString(), "1001", "the inviter is the user of that name");
     assert.equal(action(12)?.className, "MessageActionChatDeletePhoto");
     assert.equal(action(13).title, "Service sample 2");
+    assert.deepEqual([action(16)?.className, action(16).duration], ["MessageActionGroupCall", 60]);
+    assert.deepEqual([action(17)?.className, action(17).period], ["MessageActionSetMessagesTTL", 86400]);
+    assert.equal(action(18)?.className, "MessageActionChatJoinedByRequest");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -206,6 +206,18 @@ export function actionToTl(env: MediaEnv, a: WAction): Tl {
       return new A.MessageActionChatDeletePhoto();
     case "phone_call":
       return new A.MessageActionPhoneCall({ callId: big(0), duration: a.duration });
+    case "group_call":
+      return new A.MessageActionGroupCall({
+        // Desktop exports keep no call id
+        call: new A.InputGroupCall({ id: big(0), accessHash: big(0) }),
+        duration: a.duration,
+      });
+    case "set_messages_ttl":
+      return new A.MessageActionSetMessagesTTL({ period: a.duration ?? 0 });
+    case "take_screenshot":
+      return new A.MessageActionScreenshotTaken();
+    case "join_group_by_request":
+      return new A.MessageActionChatJoinedByRequest();
     case "topic_created":
       if (A.MessageActionTopicCreate) {
         return new A.MessageActionTopicCreate({ title: a.title ?? "", iconColor: a.iconColor ?? 0x6fb9f0 });
