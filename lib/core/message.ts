@@ -98,6 +98,10 @@ export type ServiceType =
   | "topic_edit"
   | "score_in_game"
   | "take_screenshot"
+  | "joined_telegram"
+  | "edit_chat_theme"
+  | "invite_to_group_call"
+  | "custom_action"
   | "set_messages_ttl"
   | "other";
 
@@ -120,7 +124,12 @@ export interface ServiceAction {
   closed?: boolean;
   /** topic_edit: the General topic was hidden (true) or shown again (false); Desktop exports do not say. */
   hidden?: boolean;
-  /** Any further fields of the action, JSON-safe. */
+  /** custom_action: the whole line, as Telegram wrote it (Desktop's information_text). */
+  text?: string;
+  /**
+   * Any further fields of the action, JSON-safe: `discard_reason` of a phone_call (busy, disconnect,
+   * hangup, missed), `emoticon` of edit_chat_theme ("" = theme turned off).
+   */
   data?: Record<string, unknown>;
 }
 

@@ -64,9 +64,25 @@ export function renderServiceLine(
     case "clear_history":
       what = "cleared the history";
       break;
-    case "phone_call":
-      what = `called${secs}`;
+    case "phone_call": {
+      const reason = a.data?.discard_reason;
+      what = `called${secs}${reason === "missed" || reason === "busy" ? ` (${reason})` : ""}`;
       break;
+    }
+    case "joined_telegram":
+      what = "joined Telegram";
+      break;
+    case "edit_chat_theme": {
+      const emoji = typeof a.data?.emoticon === "string" ? a.data.emoticon : "";
+      what = emoji ? `changed the chat theme to ${e(emoji)}` : "turned off the chat theme";
+      break;
+    }
+    case "invite_to_group_call":
+      what = `invited${members} to the video chat`;
+      break;
+    case "custom_action":
+      // Telegram's own sentence, actor included
+      return `*⚙️ ${e(a.text ?? "")}*`;
     case "group_call":
       what = `started a video chat${secs}`;
       break;

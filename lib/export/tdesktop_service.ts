@@ -15,7 +15,10 @@ type Json = any;
  * ```
  */
 export function readTdesktopService(m: Json, actor?: PeerRef): ServiceAction {
-  const s: ServiceAction = { type: String(m.action ?? "other"), actor };
+  // a custom action has no action name, only its text
+  const custom = m.action === undefined && typeof m.information_text === "string";
+  const s: ServiceAction = { type: custom ? "custom_action" : String(m.action ?? "other"), actor };
+  if (custom) s.text = m.information_text;
   const title = m.title ?? m.new_title;
   if (title !== undefined) s.title = String(title);
   if (Array.isArray(m.members)) s.members = m.members.map((x: unknown) => String(x ?? "?"));
@@ -29,5 +32,6 @@ export function readTdesktopService(m: Json, actor?: PeerRef): ServiceAction {
     s.icon_emoji_id = BigInt(Math.trunc(Number(m.new_icon_emoji_id))).toString();
   }
   if (m.discard_reason !== undefined) s.data = { discard_reason: m.discard_reason };
+  if (s.type === "edit_chat_theme") s.data = { emoticon: String(m.emoticon ?? "") };
   return s;
 }

@@ -188,8 +188,20 @@ function _service(a: Api.TypeMessageAction, out: Message, names: PeerNames): Ser
   }
   if (a instanceof Api.MessageActionHistoryClear) return s("clear_history");
   if (a instanceof Api.MessageActionPhoneCall) {
-    return s("phone_call", a.duration ? { duration: a.duration } : {});
+    const reason = a.reason ? REASONS[a.reason.className] : undefined;
+    return s("phone_call", {
+      ...(a.duration ? { duration: a.duration } : {}),
+      ...(reason ? { data: { discard_reason: reason } } : {}),
+    });
   }
+  if (a instanceof Api.MessageActionContactSignUp) return s("joined_telegram");
+  if (a instanceof Api.MessageActionSetChatTheme) {
+    return s("edit_chat_theme", { data: { emoticon: a.emoticon } });
+  }
+  if (a instanceof Api.MessageActionInviteToGroupCall) {
+    return s("invite_to_group_call", { members: a.users.map(member) });
+  }
+  if (a instanceof Api.MessageActionCustomAction) return s("custom_action", { text: a.message });
   if (a instanceof Api.MessageActionGroupCall) {
     return s("group_call", a.duration ? { duration: a.duration } : {});
   }
@@ -199,6 +211,14 @@ function _service(a: Api.TypeMessageAction, out: Message, names: PeerNames): Ser
   if (a instanceof Api.MessageActionSetMessagesTTL) return s("set_messages_ttl", { duration: a.period });
   return s("other", { data: { action: a.className } });
 }
+
+/** PhoneCallDiscardReason -> Desktop's discard_reason. */
+const REASONS: Record<string, string> = {
+  PhoneCallDiscardReasonBusy: "busy",
+  PhoneCallDiscardReasonDisconnect: "disconnect",
+  PhoneCallDiscardReasonHangup: "hangup",
+  PhoneCallDiscardReasonMissed: "missed",
+};
 
 /** Only the fields Telegram set: each flag says what changed. */
 function _topicEdit(a: Api.MessageActionTopicEdit): Partial<ServiceAction> {

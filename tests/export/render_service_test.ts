@@ -39,5 +39,19 @@ Deno.test("service lines: photos, joins, calls, screenshots and auto-delete read
     "*⚙️ Ann set messages to auto-delete after 86400s*",
   );
   assert.equal(line({ type: "set_messages_ttl", duration: 0 }), "*⚙️ Ann turned off auto-delete*");
+  assert.equal(line({ type: "phone_call", data: { discard_reason: "busy" } }), "*⚙️ Ann called (busy)*");
+  assert.equal(
+    line({ type: "phone_call", duration: 5, data: { discard_reason: "hangup" } }),
+    "*⚙️ Ann called (5s)*",
+  );
+  assert.equal(
+    line({ type: "edit_chat_theme", data: { emoticon: "" } }),
+    "*⚙️ Ann turned off the chat theme*",
+  );
+  assert.equal(
+    line({ type: "invite_to_group_call", members: ["Bob"] }),
+    "*⚙️ Ann invited Bob to the video chat*",
+  );
+  assert.equal(line({ type: "custom_action", text: "Bob *did* it" }), "*⚙️ Bob \\*did\\* it*");
   assert.equal(line({ type: "boost_apply", title: "x" }), "*⚙️ Ann boost apply «x»*");
 });

@@ -124,3 +124,26 @@ export async function writeSharedPathSample(dir: string): Promise<void> {
     JSON.stringify({ name: "Shared path", type: "private_supergroup", id: 1700000002, messages }, null, 1),
   );
 }
+
+/** User id of the private-chat sample's peer. */
+export const SAMPLE_FRIEND_ID = 1005;
+
+/** A private chat with the service actions Desktop writes there: calls, sign-up, theme, screenshot, custom. */
+export async function writePrivateSample(dir: string): Promise<void> {
+  await Deno.mkdir(dir, { recursive: true });
+  const EVE = { actor: "Eve Friend", actor_id: `user${SAMPLE_FRIEND_ID}` };
+  const messages = [
+    _at(1, { type: "service", ...EVE, action: "joined_telegram" }),
+    _at(2, { type: "message", from: "Eve Friend", from_id: `user${SAMPLE_FRIEND_ID}`, text: "hi" }),
+    _at(3, { type: "service", ...EVE, action: "phone_call", duration_seconds: 75, discard_reason: "hangup" }),
+    _at(4, { type: "service", ...EVE, action: "phone_call", discard_reason: "missed" }),
+    _at(5, { type: "service", ...EVE, action: "edit_chat_theme", emoticon: "🎄" }),
+    _at(6, { type: "service", ...EVE, action: "take_screenshot" }),
+    _at(7, { type: "service", ...EVE, information_text: "Eve Friend did something only Telegram can say" }),
+    _at(8, { type: "service", ...EVE, action: "set_messages_ttl", period: 0 }),
+  ];
+  await Deno.writeTextFile(
+    join(dir, "result.json"),
+    JSON.stringify({ name: "Eve Friend", type: "personal_chat", id: SAMPLE_FRIEND_ID, messages }, null, 1),
+  );
+}

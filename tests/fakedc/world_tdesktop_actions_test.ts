@@ -4,7 +4,13 @@ import { Api } from "telegram/tl/index.js";
 import bigInt from "big-integer";
 import { loadWorld } from "./world/index.ts";
 import { cluster } from "./_handlers_util.ts";
-import { SAMPLE_ICON_EMOJI, writeServiceSample, writeSharedPathSample } from "./_tdesktop_sample.ts";
+import {
+  SAMPLE_FRIEND_ID,
+  SAMPLE_ICON_EMOJI,
+  writePrivateSample,
+  writeServiceSample,
+  writeSharedPathSample,
+} from "./_tdesktop_sample.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = any;
@@ -16,7 +22,10 @@ async function history(dir: string) {
   const me = key(world.selfUserId);
   const dialogs = await call(me, "messages.GetDialogs", { offsetPeer: new Api.InputPeerEmpty(), limit: 100 });
   const ch = dialogs.chats[0];
-  const peer = new Api.InputPeerChannel({ channelId: ch.id, accessHash: ch.accessHash });
+  const friend = dialogs.users.find((u: Json) => u.id.toString() === String(SAMPLE_FRIEND_ID));
+  const peer = ch
+    ? new Api.InputPeerChannel({ channelId: ch.id, accessHash: ch.accessHash })
+    : new Api.InputPeerUser({ userId: friend.id, accessHash: friend.accessHash });
   const r = await call(me, "messages.GetHistory", {
     peer,
     offsetId: 0,
@@ -129,6 +138,33 @@ Deno.test("Desktop service actions load as Telegram's own actions, the new chat 
     assert.deepEqual([action(16)?.className, action(16).duration], ["MessageActionGroupCall", 60]);
     assert.deepEqual([action(17)?.className, action(17).period], ["MessageActionSetMessagesTTL", 86400]);
     assert.equal(action(18)?.className, "MessageActionChatJoinedByRequest");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("Desktop private-chat actions load as Telegram's own: calls with their end, sign-up, theme, screenshot, custom", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "tgpipe_private_actions_" });
+  try {
+    await writePrivateSample(dir);
+    const { byId } = await history(dir);
+    const action = (id: number) => byId.get(id).action;
+    assert.equal(action(1)?.className, "MessageActionContactSignUp");
+    assert.deepEqual(
+      [action(3)?.className, action(3).duration, action(3).reason?.className],
+      ["MessageActionPhoneCall", 75, "PhoneCallDiscardReasonHangup"],
+    );
+    assert.deepEqual([action(4).duration, action(4).reason?.className], [
+      undefined,
+      "PhoneCallDiscardReasonMissed",
+    ]);
+    assert.deepEqual([action(5)?.className, action(5).emoticon], ["MessageActionSetChatTheme", "🎄"]);
+    assert.equal(action(6)?.className, "MessageActionScreenshotTaken");
+    assert.deepEqual(
+      [action(7)?.className, action(7).message],
+      ["MessageActionCustomAction", "Eve Friend did something only Telegram can say"],
+    );
+    assert.deepEqual([action(8)?.className, action(8).period], ["MessageActionSetMessagesTTL", 0]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -214,6 +214,15 @@ Deno.test("mapMessage: topic_edit keeps only what changed; members and inviter b
     username: "alice",
   });
   assert.equal(svc(new Api.MessageActionScreenshotTaken()).type, "take_screenshot");
+  const call = svc(
+    new Api.MessageActionPhoneCall({ callId: bigInt(1), reason: new Api.PhoneCallDiscardReasonMissed() }),
+  );
+  assert.deepEqual([call.type, call.duration, call.data], ["phone_call", undefined, {
+    discard_reason: "missed",
+  }]);
+  assert.deepEqual(svc(new Api.MessageActionSetChatTheme({ emoticon: "🎄" })).data, { emoticon: "🎄" });
+  assert.deepEqual(svc(new Api.MessageActionCustomAction({ message: "Bob did it" })).text, "Bob did it");
+  assert.equal(svc(new Api.MessageActionContactSignUp()).type, "joined_telegram");
 });
 
 Deno.test("mapMessage: in a forum, a message whose header only names its topic (replyToTopId null, as GramJS decodes it) is no reply", () => {

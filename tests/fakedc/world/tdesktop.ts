@@ -107,7 +107,10 @@ function _message(b: WorldBuilder, media: ExportMedia, chat: WChat, m: Json): WM
 }
 
 function _action(b: WorldBuilder, media: ExportMedia, m: Json, date: number): WAction {
-  const a: WAction = { type: String(m.action ?? "unknown") };
+  // a custom action has no action name, only its text
+  const custom = m.action === undefined && typeof m.information_text === "string";
+  const a: WAction = { type: custom ? "custom_action" : String(m.action ?? "unknown") };
+  if (custom) a.text = m.information_text;
   if (m.title !== undefined) a.title = String(m.title);
   if (m.new_title !== undefined) a.title = String(m.new_title);
   if (typeof m.message_id === "number") a.messageId = m.message_id;
@@ -119,7 +122,9 @@ function _action(b: WorldBuilder, media: ExportMedia, m: Json, date: number): WA
   if (a.type === "edit_group_photo" && m.photo !== undefined) a.photo = media.photo(m, date);
   // 64-bit ids are bare JSON numbers: JSON.parse rounds them, and everyone reading the export sees that
   if (m.new_icon_emoji_id !== undefined) a.iconEmojiId = BigInt(Math.trunc(Number(m.new_icon_emoji_id)));
-  if (m.text && typeof m.text === "string") a.text = m.text;
+  if (typeof m.discard_reason === "string") a.discardReason = m.discard_reason;
+  if (a.type === "edit_chat_theme") a.emoticon = String(m.emoticon ?? "");
+  if (!custom && m.text && typeof m.text === "string") a.text = m.text;
   return a;
 }
 

@@ -174,6 +174,14 @@ export function mediaToTl(env: MediaEnv, m: WMedia): Tl {
   }
 }
 
+/** Desktop's discard_reason -> the PhoneCallDiscardReason constructor. */
+const REASONS: Record<string, string> = {
+  busy: "PhoneCallDiscardReasonBusy",
+  disconnect: "PhoneCallDiscardReasonDisconnect",
+  hangup: "PhoneCallDiscardReasonHangup",
+  missed: "PhoneCallDiscardReasonMissed",
+};
+
 /** MessageAction for a service message (Telegram Desktop's action names); a photo gets a fresh reference. */
 export function actionToTl(env: MediaEnv, a: WAction): Tl {
   const A = env.A;
@@ -204,8 +212,23 @@ export function actionToTl(env: MediaEnv, a: WAction): Tl {
       return new A.MessageActionHistoryClear();
     case "delete_group_photo":
       return new A.MessageActionChatDeletePhoto();
-    case "phone_call":
-      return new A.MessageActionPhoneCall({ callId: big(0), duration: a.duration });
+    case "phone_call": {
+      const reason = a.discardReason && REASONS[a.discardReason];
+      return new A.MessageActionPhoneCall({
+        callId: big(0),
+        duration: a.duration,
+        reason: reason ? new A[reason]() : undefined,
+      });
+    }
+    case "joined_telegram":
+      return new A.MessageActionContactSignUp();
+    case "edit_chat_theme":
+      return new A.MessageActionSetChatTheme({ emoticon: a.emoticon ?? "" });
+    case "invite_to_group_call":
+      return new A.MessageActionInviteToGroupCall({
+        call: new A.InputGroupCall({ id: big(0), accessHash: big(0) }),
+        users,
+      });
     case "group_call":
       return new A.MessageActionGroupCall({
         // Desktop exports keep no call id

@@ -135,6 +135,11 @@ export interface WAction {
   iconEmojiId?: bigint;
   closed?: boolean;
   hidden?: boolean;
+  /** phone_call: Desktop's discard_reason (busy, disconnect, hangup, missed). */
+  discardReason?: string;
+  /** edit_chat_theme: the theme's emoji ("" = no theme). */
+  emoticon?: string;
+  /** custom_action: the line's text (Desktop's information_text). */
   text?: string;
 }
 
