@@ -86,6 +86,7 @@ export type ServiceType =
   | "edit_group_title"
   | "edit_group_photo"
   | "delete_group_photo"
+  | "suggest_profile_photo"
   | "invite_members"
   | "remove_members"
   | "join_group_by_link"

@@ -35,6 +35,9 @@ export function renderServiceLine(
     case "edit_group_photo":
       what = "changed the group photo";
       break;
+    case "suggest_profile_photo":
+      what = "suggested a profile photo";
+      break;
     case "delete_group_photo":
       what = "removed the group photo";
       break;

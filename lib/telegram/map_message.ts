@@ -33,7 +33,7 @@ export function mapMessage(m: Api.TypeMessage, names: PeerNames = new Map()): Me
   _reply(out, m.replyTo);
   if (m instanceof Api.MessageService) {
     out.service = _service(m.action, out, names);
-    // a new chat photo is the message's media, as Desktop exports write it
+    // a new chat photo (or a suggested one) is the message's media, as Desktop exports write it
     Object.assign(out, mapMedia(messageMedia(m)));
     // a service message's reply header names its subject (the pinned message), as service.message_id
     delete out.reply_to;
@@ -173,6 +173,7 @@ function _service(a: Api.TypeMessageAction, out: Message, names: PeerNames): Ser
   if (a instanceof Api.MessageActionChatEditTitle) return s("edit_group_title", { title: a.title });
   if (a instanceof Api.MessageActionChatEditPhoto) return s("edit_group_photo");
   if (a instanceof Api.MessageActionChatDeletePhoto) return s("delete_group_photo");
+  if (a instanceof Api.MessageActionSuggestProfilePhoto) return s("suggest_profile_photo");
   if (a instanceof Api.MessageActionChatAddUser) return s("invite_members", { members: a.users.map(member) });
   if (a instanceof Api.MessageActionChatDeleteUser) {
     return s("remove_members", { members: [member(a.userId)] });

@@ -143,7 +143,7 @@ Deno.test("service actions of a Desktop forum: export over the fake DC and `impo
 });
 
 Deno.test("service actions of a Desktop private chat: export over the fake DC and `import tdesktop` agree", async () => {
-  await _conform(writePrivateSample, String(SAMPLE_FRIEND_ID), (exp) => {
+  await _conform(writePrivateSample, String(SAMPLE_FRIEND_ID), async (exp, paths) => {
     const body = (id: number) => exp.get(`chats/${SAMPLE_FRIEND_ID}/notes/${id}.md`)!.split("---\n\n")[1];
     assert.equal(body(1), "*⚙️ Eve Friend joined Telegram*\n");
     assert.equal(body(3), "*⚙️ Eve Friend called (75s)*\n");
@@ -152,6 +152,11 @@ Deno.test("service actions of a Desktop private chat: export over the fake DC an
     assert.equal(body(6), "*⚙️ Eve Friend took a screenshot*\n");
     assert.equal(body(7), "*⚙️ Eve Friend did something only Telegram can say*\n");
     assert.equal(body(8), "*⚙️ Eve Friend turned off auto-delete*\n");
-    return Promise.resolve();
+    const embed = /^!\[\[(.+)\]\]$/m.exec(body(9))!;
+    assert.ok(body(9).startsWith("*⚙️ Eve Friend suggested a profile photo*\n\n![["), body(9));
+    assert.deepEqual(
+      await Deno.readFile(`${paths.exp}/${embed[1]}`),
+      await Deno.readFile(`${paths.sample}/${SAMPLE_PHOTO}`),
+    );
   });
 });

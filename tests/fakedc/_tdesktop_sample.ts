@@ -128,9 +128,13 @@ export async function writeSharedPathSample(dir: string): Promise<void> {
 /** User id of the private-chat sample's peer. */
 export const SAMPLE_FRIEND_ID = 1005;
 
-/** A private chat with the service actions Desktop writes there: calls, sign-up, theme, screenshot, custom. */
+/**
+ * A private chat with the service actions Desktop writes there: calls, sign-up, theme, screenshot,
+ * custom, a suggested profile photo (with its file).
+ */
 export async function writePrivateSample(dir: string): Promise<void> {
-  await Deno.mkdir(dir, { recursive: true });
+  await Deno.mkdir(join(dir, "photos"), { recursive: true });
+  await Deno.copyFile(PHOTO, join(dir, SAMPLE_PHOTO));
   const EVE = { actor: "Eve Friend", actor_id: `user${SAMPLE_FRIEND_ID}` };
   const messages = [
     _at(1, { type: "service", ...EVE, action: "joined_telegram" }),
@@ -141,6 +145,15 @@ export async function writePrivateSample(dir: string): Promise<void> {
     _at(6, { type: "service", ...EVE, action: "take_screenshot" }),
     _at(7, { type: "service", ...EVE, information_text: "Eve Friend did something only Telegram can say" }),
     _at(8, { type: "service", ...EVE, action: "set_messages_ttl", period: 0 }),
+    _at(9, {
+      type: "service",
+      ...EVE,
+      action: "suggest_profile_photo",
+      photo: SAMPLE_PHOTO,
+      photo_file_size: (await Deno.stat(PHOTO)).size,
+      width: 801,
+      height: 526,
+    }),
   ];
   await Deno.writeTextFile(
     join(dir, "result.json"),

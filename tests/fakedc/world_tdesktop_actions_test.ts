@@ -7,6 +7,7 @@ import { cluster } from "./_handlers_util.ts";
 import {
   SAMPLE_FRIEND_ID,
   SAMPLE_ICON_EMOJI,
+  SAMPLE_PHOTO,
   writePrivateSample,
   writeServiceSample,
   writeSharedPathSample,
@@ -147,7 +148,7 @@ Deno.test("Desktop private-chat actions load as Telegram's own: calls with their
   const dir = await Deno.makeTempDir({ prefix: "tgpipe_private_actions_" });
   try {
     await writePrivateSample(dir);
-    const { byId } = await history(dir);
+    const { byId, bytes } = await history(dir);
     const action = (id: number) => byId.get(id).action;
     assert.equal(action(1)?.className, "MessageActionContactSignUp");
     assert.deepEqual(
@@ -165,6 +166,8 @@ Deno.test("Desktop private-chat actions load as Telegram's own: calls with their
       ["MessageActionCustomAction", "Eve Friend did something only Telegram can say"],
     );
     assert.deepEqual([action(8)?.className, action(8).period], ["MessageActionSetMessagesTTL", 0]);
+    assert.equal(action(9)?.className, "MessageActionSuggestProfilePhoto");
+    assert.deepEqual(await bytes(action(9).photo), await Deno.readFile(join(dir, SAMPLE_PHOTO)));
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

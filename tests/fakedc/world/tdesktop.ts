@@ -119,7 +119,8 @@ function _action(b: WorldBuilder, media: ExportMedia, m: Json, date: number): WA
   if (secs !== undefined) a.duration = Number(secs);
   if (Array.isArray(m.members)) a.userIds = m.members.map((name: Json) => _named(b, name));
   if (typeof m.inviter === "string") a.inviterId = _named(b, m.inviter);
-  if (a.type === "edit_group_photo" && m.photo !== undefined) a.photo = media.photo(m, date);
+  const photoAction = a.type === "edit_group_photo" || a.type === "suggest_profile_photo";
+  if (photoAction && m.photo !== undefined) a.photo = media.photo(m, date);
   // 64-bit ids are bare JSON numbers: JSON.parse rounds them, and everyone reading the export sees that
   if (m.new_icon_emoji_id !== undefined) a.iconEmojiId = BigInt(Math.trunc(Number(m.new_icon_emoji_id)));
   if (typeof m.discard_reason === "string") a.discardReason = m.discard_reason;

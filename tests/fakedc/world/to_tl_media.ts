@@ -196,6 +196,11 @@ export function actionToTl(env: MediaEnv, a: WAction): Tl {
     case "edit_group_photo":
       if (a.photo) return new A.MessageActionChatEditPhoto({ photo: photoToTl(env, a.photo) });
       break;
+    case "suggest_profile_photo":
+      if (a.photo && A.MessageActionSuggestProfilePhoto) {
+        return new A.MessageActionSuggestProfilePhoto({ photo: photoToTl(env, a.photo) });
+      }
+      break;
     case "pin_message":
       return new A.MessageActionPinMessage();
     case "invite_members":

@@ -129,7 +129,7 @@ export interface WAction {
   channelId?: bigint;
   duration?: number;
   iconColor?: number;
-  /** edit_group_photo: the new chat photo, a file of the world like any photo. */
+  /** edit_group_photo / suggest_profile_photo: the photo, a file of the world like any photo. */
   photo?: WPhoto;
   /** topic_edit: the changed fields only (Desktop exports write title and icon, never the flags). */
   iconEmojiId?: bigint;
