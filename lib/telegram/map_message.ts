@@ -179,7 +179,8 @@ function _service(a: Api.TypeMessageAction, out: Message, names: PeerNames): Ser
     return s("remove_members", { members: [member(a.userId)] });
   }
   if (a instanceof Api.MessageActionChatJoinedByLink) {
-    return s("join_group_by_link", { inviter: _peer(new Api.PeerUser({ userId: a.inviterId }), names) });
+    const inviter = _peer(new Api.PeerUser({ userId: a.inviterId }), names);
+    return s("join_group_by_link", inviter.id ? { inviter } : {});
   }
   if (a instanceof Api.MessageActionChatJoinedByRequest) return s("join_group_by_request");
   if (a instanceof Api.MessageActionChatMigrateTo) return s("migrate_to_supergroup");

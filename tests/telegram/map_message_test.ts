@@ -214,6 +214,7 @@ Deno.test("mapMessage: topic_edit keeps only what changed; members and inviter b
     username: "alice",
   });
   assert.equal(svc(new Api.MessageActionScreenshotTaken()).type, "take_screenshot");
+  assert.equal(svc(new Api.MessageActionChatJoinedByLink({ inviterId: bigInt(0) })).inviter, undefined);
   const call = svc(
     new Api.MessageActionPhoneCall({ callId: bigInt(1), reason: new Api.PhoneCallDiscardReasonMissed() }),
   );
