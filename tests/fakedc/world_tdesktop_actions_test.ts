@@ -172,3 +172,47 @@ Deno.test("Desktop private-chat actions load as Telegram's own: calls with their
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a chat shows its last new photo until it is deleted, and serves it by peer", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "tgpipe_chat_photo_peer_" });
+  try {
+    await writeServiceSample(dir);
+    const deleted = await history(dir);
+    const input = (p: Json) => new Api.InputChannel({ channelId: p.channelId, accessHash: p.accessHash });
+    const ch0 =
+      (await deleted.call(deleted.me, "channels.GetChannels", { id: [input(deleted.peer)] })).chats[0];
+    assert.equal(ch0.photo?.className, "ChatPhotoEmpty", "message 12 deleted the photo");
+    // the same export without the delete_group_photo message
+    const j = JSON.parse(await Deno.readTextFile(join(dir, "result.json")));
+    j.messages = j.messages.filter((m: Json) => m.action !== "delete_group_photo");
+    await Deno.writeTextFile(join(dir, "result.json"), JSON.stringify(j));
+    const { byId, call, me, peer } = await history(dir);
+    const photo = byId.get(2).action.photo;
+    const ch = (await call(me, "channels.GetChannels", { id: [input(peer)] })).chats[0];
+    assert.equal(ch.photo?.className, "ChatPhoto");
+    assert.deepEqual([String(ch.photo.photoId), ch.photo.dcId], [String(photo.id), photo.dcId]);
+    const full = await call(me, "channels.GetFullChannel", { channel: input(peer) });
+    assert.equal(String(full.fullChat.chatPhoto.id), String(photo.id));
+    const disk = await Deno.readFile(join(dir, SAMPLE_PHOTO));
+    const get = (big: boolean, dc: number) =>
+      call(me, "upload.GetFile", {
+        location: new Api.InputPeerPhotoFileLocation({ peer, photoId: photo.id, big: big || undefined }),
+        offset: bigInt(0),
+        limit: 1 << 20,
+      }, dc);
+    const other = photo.dcId === 2 ? 4 : 2;
+    await assert.rejects(get(true, other), new RegExp(`FILE_MIGRATE_${photo.dcId}`));
+    assert.deepEqual(new Uint8Array((await get(true, photo.dcId)).bytes), disk);
+    assert.equal((await get(false, photo.dcId)).bytes.length, photo.sizes[0].size);
+    await assert.rejects(
+      call(me, "upload.GetFile", {
+        location: new Api.InputPeerPhotoFileLocation({ peer, photoId: bigInt(12345) }),
+        offset: bigInt(0),
+        limit: 1 << 20,
+      }, photo.dcId),
+      /LOCATION_INVALID/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -71,6 +71,10 @@ function _loadChat(b: WorldBuilder, media: ExportMedia, j: Json, member: boolean
     if (msg) chat.messages.push(msg);
   }
   _forumTopics(chat);
+  for (const m of [...chat.messages].sort((x, y) => x.id - y.id)) {
+    if (m.action?.type === "edit_group_photo" && m.action.photo) chat.photo = m.action.photo;
+    else if (m.action?.type === "delete_group_photo") chat.photo = undefined;
+  }
 }
 
 function _message(b: WorldBuilder, media: ExportMedia, chat: WChat, m: Json): WMessage | undefined {
