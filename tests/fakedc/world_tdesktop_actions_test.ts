@@ -127,6 +127,15 @@ Deno.test("Desktop service actions load as Telegram's own actions, the new chat 
 
     assert.equal(action(8)?.className, "MessageActionPinMessage");
     assert.equal(byId.get(8).replyTo.replyToMsgId, 4);
+    assert.equal(byId.get(4).pinned, true, "the pinned message is pinned");
+    const pinned = await call(me, "messages.Search", {
+      peer,
+      q: "",
+      filter: new Api.InputMessagesFilterPinned(),
+      offsetId: 0,
+      limit: 100,
+    });
+    assert.deepEqual(pinned.messages.map((m: Json) => m.id), [4]);
     const add = action(9), del = action(10), join_ = action(11);
     assert.equal(add?.className, "MessageActionChatAddUser");
     assert.deepEqual(add.users.map((u: Json) => names.get(u.toString())), ["Bob Guest"]);

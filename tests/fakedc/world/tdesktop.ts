@@ -71,9 +71,22 @@ function _loadChat(b: WorldBuilder, media: ExportMedia, j: Json, member: boolean
     if (msg) chat.messages.push(msg);
   }
   _forumTopics(chat);
+  _afterActions(chat);
+}
+
+/**
+ * What service messages leave behind: the chat photo (the last edit_group_photo unless deleted
+ * since) and pinned messages (exports record pins, never unpins, so every pinned one stays pinned).
+ */
+function _afterActions(chat: WChat): void {
+  const byId = new Map(chat.messages.map((m) => [m.id, m]));
   for (const m of [...chat.messages].sort((x, y) => x.id - y.id)) {
     if (m.action?.type === "edit_group_photo" && m.action.photo) chat.photo = m.action.photo;
     else if (m.action?.type === "delete_group_photo") chat.photo = undefined;
+    else if (m.action?.type === "pin_message" && m.action.messageId !== undefined) {
+      const target = byId.get(m.action.messageId);
+      if (target) target.pinned = true;
+    }
   }
 }
 
