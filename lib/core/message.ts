@@ -86,6 +86,7 @@ export type ServiceType =
   | "edit_group_title"
   | "edit_group_photo"
   | "delete_group_photo"
+  | "suggest_profile_photo"
   | "invite_members"
   | "remove_members"
   | "join_group_by_link"
@@ -97,7 +98,11 @@ export type ServiceType =
   | "topic_created"
   | "topic_edit"
   | "score_in_game"
-  | "screenshot_taken"
+  | "take_screenshot"
+  | "joined_telegram"
+  | "edit_chat_theme"
+  | "invite_to_group_call"
+  | "custom_action"
   | "set_messages_ttl"
   | "other";
 
@@ -106,12 +111,26 @@ export interface ServiceAction {
   type: ServiceType | (string & Record<never, never>);
   actor?: PeerRef;
   title?: string;
+  /** Names of the users added, removed or in a new group (their ids when the name is unknown). */
   members?: string[];
   /** Pinned message id, for pin_message. */
   message_id?: number;
   /** Seconds, for calls and message TTL. */
   duration?: number;
-  /** Any further fields of the action, JSON-safe. */
+  /** join_group_by_link: whose invite link it was. */
+  inviter?: PeerRef;
+  /** topic_edit: the new topic icon's custom emoji id ("0": the icon was removed). */
+  icon_emoji_id?: string;
+  /** topic_edit: the topic was closed (true) or reopened (false); Desktop exports do not say. */
+  closed?: boolean;
+  /** topic_edit: the General topic was hidden (true) or shown again (false); Desktop exports do not say. */
+  hidden?: boolean;
+  /** custom_action: the whole line, as Telegram wrote it (Desktop's information_text). */
+  text?: string;
+  /**
+   * Any further fields of the action, JSON-safe: `discard_reason` of a phone_call (busy, disconnect,
+   * hangup, missed), `emoticon` of edit_chat_theme ("" = theme turned off).
+   */
   data?: Record<string, unknown>;
 }
 

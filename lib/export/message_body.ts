@@ -2,10 +2,11 @@
  * The Markdown body of one message or album: reply/forward lines, text, media embeds, polls,
  * locations, contacts, service actions, reactions and comments. Shared by both note layouts.
  */
-import type { Chat, Message, PeerRef, ServiceAction } from "../core/message.ts";
+import type { Chat, Message } from "../core/message.ts";
 import { entitiesToMarkdown } from "./entities_to_markdown.ts";
 import { escapeMarkdown } from "./escape_markdown.ts";
 import type { ExportLayout } from "./export_layout.ts";
+import { renderServiceLine } from "./render_service.ts";
 
 /** What rendering needs beyond the message: where other notes and media files are. */
 export interface NoteContext {
@@ -30,7 +31,7 @@ export function renderMessageBody(album: readonly Message[], ctx: NoteContext): 
   const blocks: string[] = [];
   const meta = _metaLines(first, ctx);
   if (meta.length > 0) blocks.push(meta.join("\n"));
-  if (first.service) blocks.push(_service(first.service, first, ctx));
+  if (first.service) blocks.push(renderServiceLine(first.service, first, (id) => ctx.linkOf(id)));
   for (const m of album) {
     if (m.text.length > 0) blocks.push(entitiesToMarkdown(m.text, m.entities).replace(/\n+$/, ""));
   }
@@ -139,53 +140,6 @@ function _contact(m: Message): string {
   const name = [c.first_name, c.last_name].filter(Boolean).join(" ") || "contact";
   const phone = c.phone ? `, [${escapeMarkdown(c.phone)}](tel:${c.phone.replace(/[^\d+]/g, "")})` : "";
   return `👤 Contact: **${escapeMarkdown(name, { atLineStart: false })}**${phone}`;
-}
-
-function _service(a: ServiceAction, m: Message, ctx: NoteContext): string {
-  const actor = _name(a.actor ?? m.author);
-  const e = (s: string) => escapeMarkdown(s, { atLineStart: false });
-  const title = a.title !== undefined ? ` «${e(a.title)}»` : "";
-  const members = a.members && a.members.length > 0 ? ` ${a.members.map(e).join(", ")}` : "";
-  let what: string;
-  switch (a.type) {
-    case "create_channel":
-      what = `created the channel${title}`;
-      break;
-    case "create_group":
-      what = `created the group${title}${members ? ` with${members}` : ""}`;
-      break;
-    case "edit_group_title":
-      what = `changed the title to${title}`;
-      break;
-    case "invite_members":
-      what = `added${members}`;
-      break;
-    case "remove_members":
-      what = `removed${members}`;
-      break;
-    case "join_group_by_link":
-      what = "joined by invite link";
-      break;
-    case "pin_message": {
-      const link = a.message_id !== undefined ? ctx.linkOf(a.message_id) : undefined;
-      what = link ? `pinned [[${link}|message ${a.message_id}]]` : `pinned message ${a.message_id ?? "?"}`;
-      break;
-    }
-    case "phone_call":
-      what = `called${a.duration !== undefined ? ` (${a.duration}s)` : ""}`;
-      break;
-    case "topic_created":
-      what = `created the topic${title}`;
-      break;
-    default:
-      what = `${e(a.type.replace(/_/g, " "))}${title}${members}`;
-  }
-  return `*⚙️ ${e(actor)} ${what}*`;
-}
-
-function _name(p: PeerRef | undefined): string {
-  return p?.name ??
-    (p?.username ? `@${p.username}` : p?.id !== undefined ? `${p.kind ?? "user"} ${p.id}` : "Someone");
 }
 
 function _iso(unix: number): string {

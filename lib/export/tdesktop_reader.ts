@@ -8,6 +8,8 @@
 import { dirname, join, relative } from "node:path";
 import { UsageError } from "../core/errors.ts";
 import type { Chat, ChatKind, Media, MediaKind, Message, MessageEntity, PeerRef } from "../core/message.ts";
+import { readTdesktopService } from "./tdesktop_service.ts";
+import { inferForumTopics } from "./tdesktop_forum.ts";
 
 /** One chat found in an export. */
 export interface TdesktopChat {
@@ -101,6 +103,7 @@ export async function readTdesktopExport(
     for (const m of c.messages) seen.set(m.id, m);
     c.messages = [...seen.values()].sort((a, b) => a.id - b.id);
     _inferAlbums(c.messages);
+    inferForumTopics(c.chat, c.messages);
   }
   return { format, files: files.map((f) => _slash(relative(dir, f))), chats };
 }
@@ -183,14 +186,7 @@ function _message(m: Json, chatId: number, base: string): Message {
     msg.forward = { from_name: from?.name, from_id: from?.id, from_kind: from?.kind };
   }
   if (m.via_bot) msg.via_bot = { username: String(m.via_bot).replace(/^@/, "") };
-  if (m.type === "service") {
-    msg.service = { type: String(m.action ?? "other"), actor: _peer(m.actor, m.actor_id) };
-    if (m.title !== undefined) msg.service.title = String(m.title);
-    if (Array.isArray(m.members)) msg.service.members = m.members.map((x: unknown) => String(x ?? "?"));
-    if (typeof m.message_id === "number") msg.service.message_id = m.message_id;
-    if (typeof m.duration_seconds === "number") msg.service.duration = m.duration_seconds;
-    if (m.discard_reason !== undefined) msg.service.data = { discard_reason: m.discard_reason };
-  }
+  if (m.type === "service") msg.service = readTdesktopService(m, _peer(m.actor, m.actor_id));
   const media = _media(m, base);
   if (media) msg.media = media;
   if (m.poll) {

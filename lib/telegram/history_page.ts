@@ -79,7 +79,9 @@ export async function fetchHistoryPage(
     // GramJS leaves absent optional numbers as null; the model has them absent
     if (message.views === null) delete message.views;
     if (message.forwards === null) delete message.forwards;
-    const file = m instanceof Api.Message ? mapMessageFile(m, chat) : undefined;
+    const file = m instanceof Api.Message || m instanceof Api.MessageService
+      ? mapMessageFile(m, chat)
+      : undefined;
     _stableRefs(message);
     out.push(file ? { message, file } : { message });
   }

@@ -6,6 +6,7 @@
 import { Api } from "telegram";
 import type { Message, MessageEntity, PeerRef, PlainEntityType, ServiceAction } from "../core/message.ts";
 import { mapMedia } from "./map_media.ts";
+import { messageMedia } from "./message_media.ts";
 
 /** Users and chats that came with a batch of messages, keyed "user:<id>", "chat:<id>", "channel:<id>". */
 export type PeerNames = Map<string, Api.TypeUser | Api.TypeChat>;
@@ -31,7 +32,11 @@ export function mapMessage(m: Api.TypeMessage, names: PeerNames = new Map()): Me
   else if (chat.kind === "user" && !m.out) out.author = chat;
   _reply(out, m.replyTo);
   if (m instanceof Api.MessageService) {
-    out.service = _service(m.action, out);
+    out.service = _service(m.action, out, names);
+    // a new chat photo (or a suggested one) is the message's media, as Desktop exports write it
+    Object.assign(out, mapMedia(messageMedia(m)));
+    // a service message's reply header names its subject (the pinned message), as service.message_id
+    delete out.reply_to;
     return out;
   }
   const msg = m as Api.Message;
@@ -93,7 +98,8 @@ function _reply(out: Message, r: Api.TypeMessageReplyHeader | undefined): void {
   const topic = r.forumTopic ? (r.replyToTopId ?? r.replyToMsgId) : undefined;
   if (topic !== undefined) out.topic_id = topic;
   // In a forum, a plain message "replies" to its topic root; that is membership, not a reply.
-  const isTopicOnly = r.forumTopic && r.replyToTopId === undefined;
+  // (GramJS decodes an absent replyToTopId as null)
+  const isTopicOnly = r.forumTopic && r.replyToTopId == null;
   if (r.replyToMsgId === undefined || isTopicOnly) return;
   out.reply_to = { message_id: r.replyToMsgId };
   if (topic !== undefined) out.reply_to.topic_id = topic;
@@ -150,23 +156,32 @@ const PLAIN: Record<string, PlainEntityType> = {
   MessageEntityPhone: "phone",
 };
 
-function _service(a: Api.TypeMessageAction, out: Message): ServiceAction {
+function _service(a: Api.TypeMessageAction, out: Message, names: PeerNames): ServiceAction {
   const actor = out.author;
   const s = (type: string, extra: Partial<ServiceAction> = {}): ServiceAction => ({
     type,
     ...(actor ? { actor } : {}),
     ...extra,
   });
-  if (a instanceof Api.MessageActionChatCreate) return s("create_group", { title: a.title });
+  // Desktop exports list members by name; the API by id, with the users beside the messages
+  const member = (id: Api.PeerUser["userId"]) =>
+    _peer(new Api.PeerUser({ userId: id }), names).name ?? String(id);
+  if (a instanceof Api.MessageActionChatCreate) {
+    return s("create_group", { title: a.title, members: a.users.map(member) });
+  }
   if (a instanceof Api.MessageActionChannelCreate) return s("create_channel", { title: a.title });
   if (a instanceof Api.MessageActionChatEditTitle) return s("edit_group_title", { title: a.title });
   if (a instanceof Api.MessageActionChatEditPhoto) return s("edit_group_photo");
   if (a instanceof Api.MessageActionChatDeletePhoto) return s("delete_group_photo");
-  if (a instanceof Api.MessageActionChatAddUser) return s("invite_members", { members: a.users.map(String) });
+  if (a instanceof Api.MessageActionSuggestProfilePhoto) return s("suggest_profile_photo");
+  if (a instanceof Api.MessageActionChatAddUser) return s("invite_members", { members: a.users.map(member) });
   if (a instanceof Api.MessageActionChatDeleteUser) {
-    return s("remove_members", { members: [String(a.userId)] });
+    return s("remove_members", { members: [member(a.userId)] });
   }
-  if (a instanceof Api.MessageActionChatJoinedByLink) return s("join_group_by_link");
+  if (a instanceof Api.MessageActionChatJoinedByLink) {
+    const inviter = _peer(new Api.PeerUser({ userId: a.inviterId }), names);
+    return s("join_group_by_link", inviter.id ? { inviter } : {});
+  }
   if (a instanceof Api.MessageActionChatJoinedByRequest) return s("join_group_by_request");
   if (a instanceof Api.MessageActionChatMigrateTo) return s("migrate_to_supergroup");
   if (a instanceof Api.MessageActionChannelMigrateFrom) return s("migrate_from_group", { title: a.title });
@@ -175,14 +190,44 @@ function _service(a: Api.TypeMessageAction, out: Message): ServiceAction {
   }
   if (a instanceof Api.MessageActionHistoryClear) return s("clear_history");
   if (a instanceof Api.MessageActionPhoneCall) {
-    return s("phone_call", a.duration ? { duration: a.duration } : {});
+    const reason = a.reason ? REASONS[a.reason.className] : undefined;
+    return s("phone_call", {
+      ...(a.duration ? { duration: a.duration } : {}),
+      ...(reason ? { data: { discard_reason: reason } } : {}),
+    });
   }
+  if (a instanceof Api.MessageActionContactSignUp) return s("joined_telegram");
+  if (a instanceof Api.MessageActionSetChatTheme) {
+    return s("edit_chat_theme", { data: { emoticon: a.emoticon } });
+  }
+  if (a instanceof Api.MessageActionInviteToGroupCall) {
+    return s("invite_to_group_call", { members: a.users.map(member) });
+  }
+  if (a instanceof Api.MessageActionCustomAction) return s("custom_action", { text: a.message });
   if (a instanceof Api.MessageActionGroupCall) {
     return s("group_call", a.duration ? { duration: a.duration } : {});
   }
   if (a instanceof Api.MessageActionTopicCreate) return s("topic_created", { title: a.title });
-  if (a instanceof Api.MessageActionTopicEdit) return s("topic_edit", a.title ? { title: a.title } : {});
-  if (a instanceof Api.MessageActionScreenshotTaken) return s("screenshot_taken");
+  if (a instanceof Api.MessageActionTopicEdit) return s("topic_edit", _topicEdit(a));
+  if (a instanceof Api.MessageActionScreenshotTaken) return s("take_screenshot");
   if (a instanceof Api.MessageActionSetMessagesTTL) return s("set_messages_ttl", { duration: a.period });
   return s("other", { data: { action: a.className } });
+}
+
+/** PhoneCallDiscardReason -> Desktop's discard_reason. */
+const REASONS: Record<string, string> = {
+  PhoneCallDiscardReasonBusy: "busy",
+  PhoneCallDiscardReasonDisconnect: "disconnect",
+  PhoneCallDiscardReasonHangup: "hangup",
+  PhoneCallDiscardReasonMissed: "missed",
+};
+
+/** Only the fields Telegram set: each flag says what changed. */
+function _topicEdit(a: Api.MessageActionTopicEdit): Partial<ServiceAction> {
+  const x: Partial<ServiceAction> = {};
+  if (a.title) x.title = a.title;
+  if (a.iconEmojiId !== undefined && a.iconEmojiId !== null) x.icon_emoji_id = a.iconEmojiId.toString();
+  if (typeof a.closed === "boolean") x.closed = a.closed;
+  if (typeof a.hidden === "boolean") x.hidden = a.hidden;
+  return x;
 }

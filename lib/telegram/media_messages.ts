@@ -8,6 +8,7 @@ import type { Chat } from "../core/message.ts";
 import { TelegramError } from "../core/errors.ts";
 import type { TgClient } from "./client.ts";
 import { decodeMediaRef, mapMedia } from "./map_media.ts";
+import { messageMedia } from "./message_media.ts";
 import { decodePeer, inputPeerOf } from "./peer_ref.ts";
 import type { RemoteFile } from "./remote_file.ts";
 
@@ -67,7 +68,8 @@ export async function fetchMessageFiles(
     for (const m of msgs) if (!(m instanceof Api.MessageEmpty)) byId.set(m.id, m);
     for (const n of chunk) {
       const m = byId.get(n);
-      if (!(m instanceof Api.Message) || !_samePeer(m, chat)) out.push({ id: n, problem: "deleted" });
+      const kept = m instanceof Api.Message || m instanceof Api.MessageService;
+      if (!kept || !_samePeer(m, chat)) out.push({ id: n, problem: "deleted" });
       else {
         const file = mapMessageFile(m, chat);
         out.push(file ? { id: n, file } : { id: n, problem: "no_media" });
@@ -123,8 +125,8 @@ export async function* historyFiles(
  * one. map_media.ts is the one media mapper (export and download agree on kind, name, size choice);
  * this only turns its `ref` back into a location.
  */
-export function mapMessageFile(m: Api.Message, chat: ChatRef): RemoteFile | undefined {
-  const media = mapMedia(m.media).media;
+export function mapMessageFile(m: Api.Message | Api.MessageService, chat: ChatRef): RemoteFile | undefined {
+  const media = mapMedia(messageMedia(m)).media;
   if (!media?.ref) return undefined;
   const l = decodeMediaRef(media.ref);
   const size = media.size ?? 0;
@@ -138,7 +140,7 @@ export function mapMessageFile(m: Api.Message, chat: ChatRef): RemoteFile | unde
     messageId: m.id,
     date: m.date,
     topicId: _topicOf(m),
-    caption: m.message ?? "",
+    caption: m instanceof Api.Message ? m.message ?? "" : "",
     key: `${l.type}:${l.id}`,
     size,
     location: {
@@ -155,7 +157,7 @@ export function mapMessageFile(m: Api.Message, chat: ChatRef): RemoteFile | unde
   };
 }
 
-function _samePeer(m: Api.Message, chat: ChatRef): boolean {
+function _samePeer(m: Api.Message | Api.MessageService, chat: ChatRef): boolean {
   const p = m.peerId;
   const id = p instanceof Api.PeerChannel ? p.channelId : p instanceof Api.PeerChat ? p.chatId : undefined;
   // messages.getMessages searches the account's shared id space: keep only this chat's hits
@@ -163,7 +165,7 @@ function _samePeer(m: Api.Message, chat: ChatRef): boolean {
   return Number(id) === chat.id;
 }
 
-function _topicOf(m: Api.Message): number | undefined {
+function _topicOf(m: Api.Message | Api.MessageService): number | undefined {
   const r = m.replyTo;
   if (!(r instanceof Api.MessageReplyHeader) || !r.forumTopic) return undefined;
   return r.replyToTopId ?? r.replyToMsgId;

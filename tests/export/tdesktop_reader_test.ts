@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { UsageError } from "../../lib/core/errors.ts";
 import type { Message } from "../../lib/core/message.ts";
 import { parseTdesktopText, readTdesktopExport } from "../../lib/export/tdesktop_reader.ts";
+import { SAMPLE_ICON_EMOJI, SAMPLE_PHOTO, writeServiceSample } from "../fakedc/_tdesktop_sample.ts";
 
 const DATA = new URL("../../../shared/data/tdesktop/", import.meta.url).pathname;
 const byId = (ms: Message[], id: number) => ms.find((m) => m.id === id)!;
@@ -197,6 +198,43 @@ Deno.test("tdesktop: bad input is a UsageError", async () => {
     await assert.rejects(readTdesktopExport(dir), UsageError);
     await Deno.writeTextFile(join(dir, "result.json"), "{}");
     await assert.rejects(readTdesktopExport(dir), UsageError);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("tdesktop: service fields (new chat photo, topic_edit, inviter) and forum topics inferred from topic_created", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "tgpipe_td_svc_" });
+  try {
+    await writeServiceSample(dir);
+    const [{ chat, messages }] = (await readTdesktopExport(dir)).chats;
+    assert.equal(chat.kind, "forum");
+    assert.deepEqual(chat.topics, [{ id: 3, title: "Plans" }]);
+    const photo = byId(messages, 2);
+    assert.equal(photo.service?.type, "edit_group_photo");
+    assert.deepEqual(photo.media, {
+      kind: "photo",
+      ref: SAMPLE_PHOTO,
+      file_name: SAMPLE_PHOTO.split("/")[1],
+      size: (await Deno.stat(join(dir, SAMPLE_PHOTO))).size,
+      width: 801,
+      height: 526,
+    });
+    assert.equal(byId(messages, 5).service?.title, "Roadmap");
+    assert.equal(byId(messages, 6).service?.icon_emoji_id, BigInt(JSON.parse(SAMPLE_ICON_EMOJI)).toString());
+    assert.deepEqual(byId(messages, 11).service?.inviter, { name: "Alice Admin" });
+    // group_call writes `duration`, set_messages_ttl `period`
+    assert.deepEqual([byId(messages, 16).service?.duration, byId(messages, 17).service?.duration], [
+      60,
+      86400,
+    ]);
+    // a message in a topic: the root reply is membership, a reply inside the topic stays a reply
+    assert.deepEqual([byId(messages, 4).topic_id, byId(messages, 4).reply_to], [3, undefined]);
+    assert.deepEqual([byId(messages, 14).topic_id, byId(messages, 14).reply_to], [3, {
+      message_id: 4,
+      topic_id: 3,
+    }]);
+    assert.deepEqual([byId(messages, 15).topic_id, byId(messages, 3).topic_id], [undefined, undefined]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

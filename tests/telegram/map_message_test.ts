@@ -136,3 +136,109 @@ Deno.test("mapMessage maps photos to the largest size and service messages to ac
   assert.equal(s.service?.message_id, 2);
   assert.equal(mapMessage(new Api.MessageEmpty({ id: 5 })), undefined);
 });
+
+Deno.test("mapMessage: a new chat photo is the service message's media; the reply header is its subject", () => {
+  const photo = new Api.Photo({
+    id: bigInt(21),
+    accessHash: bigInt(22),
+    fileReference: Buffer.from([1, 2]),
+    date: 0,
+    dcId: 4,
+    sizes: [new Api.PhotoSize({ type: "x", w: 640, h: 640, size: 4242 })],
+  });
+  const m = mapMessage(
+    new Api.MessageService({
+      id: 7,
+      peerId: new Api.PeerChannel({ channelId: bigInt(500) }),
+      fromId: new Api.PeerUser({ userId: bigInt(11) }),
+      date: 3,
+      action: new Api.MessageActionChatEditPhoto({ photo }),
+    }),
+    names,
+  )!;
+  assert.equal(m.service?.type, "edit_group_photo");
+  assert.deepEqual(
+    { ...m.media, ref: undefined },
+    { kind: "photo", ref: undefined, size: 4242, width: 640, height: 640 },
+  );
+  assert.deepEqual(decodeMediaRef(m.media!.ref!), {
+    type: "photo",
+    id: "21",
+    accessHash: "22",
+    dcId: 4,
+    thumbSize: "x",
+    fileReference: "0102",
+  });
+  const pin = mapMessage(
+    new Api.MessageService({
+      id: 8,
+      peerId: new Api.PeerChannel({ channelId: bigInt(500) }),
+      date: 3,
+      action: new Api.MessageActionPinMessage(),
+      replyTo: new Api.MessageReplyHeader({ replyToMsgId: 7 }),
+    }),
+  )!;
+  assert.equal(pin.service?.message_id, 7);
+  assert.equal(pin.reply_to, undefined);
+});
+
+Deno.test("mapMessage: topic_edit keeps only what changed; members and inviter by name", () => {
+  const svc = (action: Api.TypeMessageAction) =>
+    mapMessage(
+      new Api.MessageService({
+        id: 9,
+        peerId: new Api.PeerChannel({ channelId: bigInt(500) }),
+        date: 4,
+        action,
+      }),
+      names,
+    )!.service!;
+  const { type: _, actor: _a, ...title } = svc(new Api.MessageActionTopicEdit({ title: "Roadmap" }));
+  assert.deepEqual(title, { title: "Roadmap" });
+  const { type: __, actor: _b, ...flags } = svc(
+    new Api.MessageActionTopicEdit({
+      iconEmojiId: bigInt("5312536423851630001"),
+      closed: true,
+      hidden: false,
+    }),
+  );
+  assert.deepEqual(flags, { icon_emoji_id: "5312536423851630001", closed: true, hidden: false });
+  assert.deepEqual(svc(new Api.MessageActionChatAddUser({ users: [bigInt(11), bigInt(12)] })).members, [
+    "Alice A",
+    "12",
+  ]);
+  assert.deepEqual(svc(new Api.MessageActionChatJoinedByLink({ inviterId: bigInt(11) })).inviter, {
+    id: 11,
+    kind: "user",
+    name: "Alice A",
+    username: "alice",
+  });
+  assert.equal(svc(new Api.MessageActionScreenshotTaken()).type, "take_screenshot");
+  assert.equal(svc(new Api.MessageActionChatJoinedByLink({ inviterId: bigInt(0) })).inviter, undefined);
+  const call = svc(
+    new Api.MessageActionPhoneCall({ callId: bigInt(1), reason: new Api.PhoneCallDiscardReasonMissed() }),
+  );
+  assert.deepEqual([call.type, call.duration, call.data], ["phone_call", undefined, {
+    discard_reason: "missed",
+  }]);
+  assert.deepEqual(svc(new Api.MessageActionSetChatTheme({ emoticon: "🎄" })).data, { emoticon: "🎄" });
+  assert.deepEqual(svc(new Api.MessageActionCustomAction({ message: "Bob did it" })).text, "Bob did it");
+  assert.equal(svc(new Api.MessageActionContactSignUp()).type, "joined_telegram");
+});
+
+Deno.test("mapMessage: in a forum, a message whose header only names its topic (replyToTopId null, as GramJS decodes it) is no reply", () => {
+  const header = new Api.MessageReplyHeader({ replyToMsgId: 3, forumTopic: true });
+  // what GramJS's reader leaves for an absent flag field
+  (header as unknown as { replyToTopId: null }).replyToTopId = null;
+  const m = mapMessage(
+    new Api.Message({
+      id: 4,
+      peerId: new Api.PeerChannel({ channelId: bigInt(500) }),
+      date: 1,
+      message: "x",
+      replyTo: header,
+    }),
+  )!;
+  assert.equal(m.topic_id, 3);
+  assert.equal(m.reply_to, undefined);
+});

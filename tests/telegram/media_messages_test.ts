@@ -94,3 +94,41 @@ Deno.test("mapMessageFile: document kind, name, mime and whole-file location", (
   );
   assert.equal(mapMessageFile(_msg(new Api.MessageMediaEmpty()), chat), undefined);
 });
+
+Deno.test("mapMessageFile: a chat photo change is a photo file; other service messages have none", () => {
+  const svc = (action: Api.TypeMessageAction) =>
+    new Api.MessageService({
+      id: 8,
+      peerId: new Api.PeerChannel({ channelId: bigInt(500) }),
+      date: 6,
+      action,
+    });
+  const photo = new Api.Photo({
+    id: bigInt(31),
+    accessHash: bigInt(32),
+    fileReference: Buffer.from([0xcd]),
+    date: 0,
+    dcId: 4,
+    sizes: [new Api.PhotoSize({ type: "x", w: 640, h: 640, size: 7000 })],
+  });
+  const f = mapMessageFile(svc(new Api.MessageActionChatEditPhoto({ photo })), chat)!;
+  assert.deepEqual(
+    {
+      key: f.key,
+      size: f.size,
+      mediaType: f.mediaType,
+      messageId: f.messageId,
+      caption: f.caption,
+      loc: f.location,
+    },
+    {
+      key: "photo:31",
+      size: 7000,
+      mediaType: "photo",
+      messageId: 8,
+      caption: "",
+      loc: { kind: "photo", id: "31", accessHash: "32", fileReference: "cd", dcId: 4, thumbSize: "x" },
+    },
+  );
+  assert.equal(mapMessageFile(svc(new Api.MessageActionChatDeletePhoto()), chat), undefined);
+});

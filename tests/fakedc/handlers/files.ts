@@ -19,6 +19,7 @@ const HASHES_PER_CALL = 8;
 /** The file and blob a location names, after DC and file-reference checks. */
 export function locate(env: HandlerEnv, ctx: RpcContext, loc: Req): { file: WFile; blob: WBlob } {
   const cls = loc?.className;
+  if (cls === "InputPeerPhotoFileLocation") return _peerPhoto(env, ctx, loc);
   if (cls !== "InputDocumentFileLocation" && cls !== "InputPhotoFileLocation") {
     throw new RpcError(400, "LOCATION_INVALID");
   }
@@ -39,6 +40,17 @@ export function locate(env: HandlerEnv, ctx: RpcContext, loc: Req): { file: WFil
   } else blob = (size === "" ? file.sizes.at(-1) : file.sizes.find((t) => t.type === size))?.blob;
   if (!blob) throw new RpcError(400, "LOCATION_INVALID");
   return { file, blob };
+}
+
+/** A chat's current photo, addressed by peer and photo id (no file reference): big or small size. */
+function _peerPhoto(env: HandlerEnv, ctx: RpcContext, loc: Req): { file: WFile; blob: WBlob } {
+  const photo = env.chat(loc.peer, env.me(ctx)).photo;
+  if (!photo || photo.id !== BigInt(loc.photoId.toString())) throw new RpcError(400, "LOCATION_INVALID");
+  const home = env.fileDc(photo);
+  if (ctx.dcId !== home && !env.migrated.has(`${photo.id}:${ctx.dcId}`)) {
+    throw new RpcError(303, `FILE_MIGRATE_${home}`);
+  }
+  return { file: photo, blob: (loc.big ? photo.sizes.at(-1) : photo.sizes[0])!.blob };
 }
 
 /** File download handlers. */

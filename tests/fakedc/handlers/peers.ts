@@ -3,7 +3,7 @@ import type { HandlerMap, RpcContext } from "../contract.ts";
 import { RpcError } from "../contract.ts";
 import type { WChat } from "../world/types.ts";
 import { chatPeer, chatToTl, messageToTl, peersFor, peerToTl, userToTl } from "../world/to_tl.ts";
-import { big } from "../world/to_tl_media.ts";
+import { big, photoToTl } from "../world/to_tl_media.ts";
 import type { HandlerEnv } from "./env.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -90,6 +90,7 @@ export function peerHandlers(env: HandlerEnv, dcId: number): HandlerMap {
       const full = new A.ChatFull({
         id: big(c.id),
         about: c.about ?? "",
+        chatPhoto: c.photo ? photoToTl(t, c.photo) : undefined,
         participants,
         notifySettings: new A.PeerNotifySettings({}),
         botInfo: [],
@@ -153,7 +154,7 @@ function _fullChannel(env: HandlerEnv, ctx: RpcContext, c: WChat) {
     readInboxMaxId: top,
     readOutboxMaxId: top,
     unreadCount: 0,
-    chatPhoto: new A.PhotoEmpty({ id: big(0) }),
+    chatPhoto: c.photo ? photoToTl(t, c.photo) : new A.PhotoEmpty({ id: big(0) }),
     notifySettings: new A.PeerNotifySettings({}),
     botInfo: [],
     pts: top || 1,

@@ -35,6 +35,8 @@ export function searchFilter(cls: string): (m: WMessage) => boolean {
       return (m) => m.media?.kind === "contact";
     case "InputMessagesFilterPoll":
       return (m) => m.media?.kind === "poll";
+    case "InputMessagesFilterChatPhotos":
+      return (m) => m.action?.type === "edit_group_photo" && m.action.photo !== undefined;
     case "InputMessagesFilterPinned":
       return (m) => !!m.pinned;
     default:

@@ -71,6 +71,23 @@ function _loadChat(b: WorldBuilder, media: ExportMedia, j: Json, member: boolean
     if (msg) chat.messages.push(msg);
   }
   _forumTopics(chat);
+  _afterActions(chat);
+}
+
+/**
+ * What service messages leave behind: the chat photo (the last edit_group_photo unless deleted
+ * since) and pinned messages (exports record pins, never unpins, so every pinned one stays pinned).
+ */
+function _afterActions(chat: WChat): void {
+  const byId = new Map(chat.messages.map((m) => [m.id, m]));
+  for (const m of [...chat.messages].sort((x, y) => x.id - y.id)) {
+    if (m.action?.type === "edit_group_photo" && m.action.photo) chat.photo = m.action.photo;
+    else if (m.action?.type === "delete_group_photo") chat.photo = undefined;
+    else if (m.action?.type === "pin_message" && m.action.messageId !== undefined) {
+      const target = byId.get(m.action.messageId);
+      if (target) target.pinned = true;
+    }
+  }
 }
 
 function _message(b: WorldBuilder, media: ExportMedia, chat: WChat, m: Json): WMessage | undefined {
@@ -101,23 +118,41 @@ function _message(b: WorldBuilder, media: ExportMedia, chat: WChat, m: Json): WM
       count: Number(r.count ?? 1),
     }));
   }
-  if (m.type === "service") msg.action = _action(b, m);
+  if (m.type === "service") msg.action = _action(b, media, m, date);
   else msg.media = media.media(m, date);
   return msg;
 }
 
-function _action(b: WorldBuilder, m: Json): WAction {
-  const a: WAction = { type: String(m.action ?? "unknown") };
+function _action(b: WorldBuilder, media: ExportMedia, m: Json, date: number): WAction {
+  // a custom action has no action name, only its text
+  const custom = m.action === undefined && typeof m.information_text === "string";
+  const a: WAction = { type: custom ? "custom_action" : String(m.action ?? "unknown") };
+  if (custom) a.text = m.information_text;
   if (m.title !== undefined) a.title = String(m.title);
+  if (m.new_title !== undefined) a.title = String(m.new_title);
   if (typeof m.message_id === "number") a.messageId = m.message_id;
-  if (m.duration_seconds !== undefined) a.duration = Number(m.duration_seconds);
-  if (Array.isArray(m.members)) {
-    a.userIds = m.members.map((name: Json) =>
-      b.user(hash63("member", name) & 0xffffffffn, String(name ?? "")).id
-    );
-  }
-  if (m.text && typeof m.text === "string") a.text = m.text;
+  // phone_call writes duration_seconds, group_call duration, set_messages_ttl period
+  const secs = m.duration_seconds ?? m.duration ?? m.period;
+  if (secs !== undefined) a.duration = Number(secs);
+  if (Array.isArray(m.members)) a.userIds = m.members.map((name: Json) => _named(b, name));
+  if (typeof m.inviter === "string") a.inviterId = _named(b, m.inviter);
+  const photoAction = a.type === "edit_group_photo" || a.type === "suggest_profile_photo";
+  if (photoAction && m.photo !== undefined) a.photo = media.photo(m, date);
+  // 64-bit ids are bare JSON numbers: JSON.parse rounds them, and everyone reading the export sees that
+  if (m.new_icon_emoji_id !== undefined) a.iconEmojiId = BigInt(Math.trunc(Number(m.new_icon_emoji_id)));
+  if (typeof m.discard_reason === "string") a.discardReason = m.discard_reason;
+  if (a.type === "edit_chat_theme") a.emoticon = String(m.emoticon ?? "");
+  if (!custom && m.text && typeof m.text === "string") a.text = m.text;
   return a;
+}
+
+/** The user an export names only by name: an existing user of that name, else one made for it. */
+function _named(b: WorldBuilder, name: Json): bigint {
+  const s = String(name ?? "");
+  for (const u of b.world.users.values()) {
+    if (s && [u.firstName, u.lastName].filter(Boolean).join(" ") === s) return u.id;
+  }
+  return b.user(hash63("member", name) & 0xffffffffn, s).id;
 }
 
 /** "user123" / "channel123" / "chat123" -> a peer; creates the user with the exported name. */

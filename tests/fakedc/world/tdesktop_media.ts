@@ -1,6 +1,6 @@
 /** Telegram Desktop export media fields -> world media (photos, documents, polls, geo, contacts). */
 import { basename, join } from "node:path";
-import type { WBlob, WDocAttrs, WFile, WMedia, WPhotoSize } from "./types.ts";
+import type { WBlob, WDocAttrs, WFile, WMedia, WPhoto, WPhotoSize } from "./types.ts";
 import type { WorldBuilder } from "./builder.ts";
 import { hash32 } from "./rand.ts";
 
@@ -16,23 +16,20 @@ const MIME: Record<string, string> = {
   video_file: "video/mp4",
 };
 
-/** Maps one export's media to world media, reusing a file when several messages name the same path. */
+/**
+ * Maps one export's media to world media, reusing a file when several messages name the same path
+ * the same way (a path can be a photo in one message and a document in another: two files then).
+ */
 export class ExportMedia {
   private readonly byPath = new Map<string, WFile>();
   constructor(private readonly b: WorldBuilder, private readonly dir: string) {}
 
   /** The media of an exported message, or undefined for a text-only message. */
   media(m: Json, date: number): WMedia | undefined {
-    if (m.photo !== undefined) {
-      const photo = this._cached(m.photo, () => {
-        const w = Number(m.width ?? 800), h = Number(m.height ?? 600);
-        return this.b.photo(date, w, h, this._blob(m.photo, m.photo_file_size, m.id));
-      });
-      return { kind: "photo", photo: photo as never };
-    }
+    if (m.photo !== undefined) return { kind: "photo", photo: this.photo(m, date) };
     if (m.file !== undefined) {
-      const doc = this._cached(m.file, () => this._document(m, date));
-      return { kind: "document", doc: doc as never };
+      const doc = this._cached("document", m.file, () => this._document(m, date));
+      return { kind: "document", doc };
     }
     if (m.poll) {
       const p = m.poll;
@@ -67,6 +64,14 @@ export class ExportMedia {
       };
     }
     return undefined;
+  }
+
+  /** The photo of a message or of a service action (edit_group_photo): `photo`, `width`, `height`. */
+  photo(m: Json, date: number): WPhoto {
+    return this._cached("photo", m.photo, () => {
+      const w = Number(m.width ?? 800), h = Number(m.height ?? 600);
+      return this.b.photo(date, w, h, this._blob(m.photo, m.photo_file_size, m.id));
+    });
   }
 
   private _document(m: Json, date: number) {
@@ -121,10 +126,15 @@ export class ExportMedia {
     }
   }
 
-  private _cached(path: string, make: () => WFile): WFile {
+  private _cached<K extends WFile["kind"]>(
+    kind: K,
+    path: string,
+    make: () => Extract<WFile, { kind: K }>,
+  ): Extract<WFile, { kind: K }> {
     if (!_included(path)) return make();
-    let f = this.byPath.get(path);
-    if (!f) this.byPath.set(path, f = make());
+    const key = `${kind}:${path}`;
+    let f = this.byPath.get(key) as Extract<WFile, { kind: K }> | undefined;
+    if (!f) this.byPath.set(key, f = make());
     return f;
   }
 }

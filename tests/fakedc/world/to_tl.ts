@@ -55,7 +55,7 @@ export function chatToTl(env: TlEnv, c: WChat): Tl | undefined {
     return new A.Chat({
       id: big(c.id),
       title: c.title,
-      photo: new A.ChatPhotoEmpty(),
+      photo: _chatPhoto(env, c),
       participantsCount: c.participants.length,
       date: c.date,
       version: 1,
@@ -67,7 +67,7 @@ export function chatToTl(env: TlEnv, c: WChat): Tl | undefined {
     accessHash: big(c.accessHash),
     title: c.title,
     username: c.username,
-    photo: new A.ChatPhotoEmpty(),
+    photo: _chatPhoto(env, c),
     date: c.date,
     broadcast: c.kind === "channel" || undefined,
     megagroup: c.kind !== "channel" || undefined,
@@ -76,6 +76,13 @@ export function chatToTl(env: TlEnv, c: WChat): Tl | undefined {
     hasLink: c.linkedChatId !== undefined || undefined,
     participantsCount: c.participants.length,
   });
+}
+
+/** The chat's current photo as Chat.photo / Channel.photo carry it (downloaded by peer, not by reference). */
+function _chatPhoto(env: TlEnv, c: WChat): Tl {
+  const A = env.A;
+  if (!c.photo) return new A.ChatPhotoEmpty();
+  return new A.ChatPhoto({ photoId: big(c.photo.id), dcId: env.fileDc(c.photo) });
 }
 
 /** TL Message or MessageService. */
@@ -100,7 +107,7 @@ export function messageToTl(env: TlEnv, c: WChat, m: WMessage): Tl {
       peerId,
       replyTo,
       date: m.date,
-      action: actionToTl(A, m.action),
+      action: actionToTl(env, m.action),
     });
   }
   return new A.Message({
@@ -175,6 +182,7 @@ export function peersFor(
       if (m.viaBotId !== undefined) userIds.add(m.viaBotId);
       for (const e of m.entities) if (e.userId !== undefined) userIds.add(e.userId);
       for (const u of m.action?.userIds ?? []) userIds.add(u);
+      if (m.action?.inviterId !== undefined) userIds.add(m.action.inviterId);
     }
   }
   const users = [...userIds].map((id) => env.world.users.get(id)).filter((u) => u).map((u) =>

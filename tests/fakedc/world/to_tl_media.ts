@@ -174,8 +174,17 @@ export function mediaToTl(env: MediaEnv, m: WMedia): Tl {
   }
 }
 
-/** MessageAction for a service message (Telegram Desktop's action names). */
-export function actionToTl(A: Api, a: WAction): Tl {
+/** Desktop's discard_reason -> the PhoneCallDiscardReason constructor. */
+const REASONS: Record<string, string> = {
+  busy: "PhoneCallDiscardReasonBusy",
+  disconnect: "PhoneCallDiscardReasonDisconnect",
+  hangup: "PhoneCallDiscardReasonHangup",
+  missed: "PhoneCallDiscardReasonMissed",
+};
+
+/** MessageAction for a service message (Telegram Desktop's action names); a photo gets a fresh reference. */
+export function actionToTl(env: MediaEnv, a: WAction): Tl {
+  const A = env.A;
   const users = (a.userIds ?? []).map(big);
   switch (a.type) {
     case "create_channel":
@@ -184,6 +193,14 @@ export function actionToTl(A: Api, a: WAction): Tl {
       return new A.MessageActionChatCreate({ title: a.title ?? "", users });
     case "edit_group_title":
       return new A.MessageActionChatEditTitle({ title: a.title ?? "" });
+    case "edit_group_photo":
+      if (a.photo) return new A.MessageActionChatEditPhoto({ photo: photoToTl(env, a.photo) });
+      break;
+    case "suggest_profile_photo":
+      if (a.photo && A.MessageActionSuggestProfilePhoto) {
+        return new A.MessageActionSuggestProfilePhoto({ photo: photoToTl(env, a.photo) });
+      }
+      break;
     case "pin_message":
       return new A.MessageActionPinMessage();
     case "invite_members":
@@ -191,7 +208,7 @@ export function actionToTl(A: Api, a: WAction): Tl {
     case "remove_members":
       return new A.MessageActionChatDeleteUser({ userId: users[0] ?? big(0) });
     case "join_group_by_link":
-      return new A.MessageActionChatJoinedByLink({ inviterId: big(0) });
+      return new A.MessageActionChatJoinedByLink({ inviterId: big(a.inviterId ?? 0n) });
     case "migrate_to_supergroup":
       return new A.MessageActionChatMigrateTo({ channelId: big(a.channelId ?? 0n) });
     case "migrate_from_group":
@@ -200,11 +217,49 @@ export function actionToTl(A: Api, a: WAction): Tl {
       return new A.MessageActionHistoryClear();
     case "delete_group_photo":
       return new A.MessageActionChatDeletePhoto();
-    case "phone_call":
-      return new A.MessageActionPhoneCall({ callId: big(0), duration: a.duration });
+    case "phone_call": {
+      const reason = a.discardReason && REASONS[a.discardReason];
+      return new A.MessageActionPhoneCall({
+        callId: big(0),
+        duration: a.duration,
+        reason: reason ? new A[reason]() : undefined,
+      });
+    }
+    case "joined_telegram":
+      return new A.MessageActionContactSignUp();
+    case "edit_chat_theme":
+      return new A.MessageActionSetChatTheme({ emoticon: a.emoticon ?? "" });
+    case "invite_to_group_call":
+      return new A.MessageActionInviteToGroupCall({
+        call: new A.InputGroupCall({ id: big(0), accessHash: big(0) }),
+        users,
+      });
+    case "group_call":
+      return new A.MessageActionGroupCall({
+        // Desktop exports keep no call id
+        call: new A.InputGroupCall({ id: big(0), accessHash: big(0) }),
+        duration: a.duration,
+      });
+    case "set_messages_ttl":
+      return new A.MessageActionSetMessagesTTL({ period: a.duration ?? 0 });
+    case "take_screenshot":
+      return new A.MessageActionScreenshotTaken();
+    case "join_group_by_request":
+      return new A.MessageActionChatJoinedByRequest();
     case "topic_created":
       if (A.MessageActionTopicCreate) {
         return new A.MessageActionTopicCreate({ title: a.title ?? "", iconColor: a.iconColor ?? 0x6fb9f0 });
+      }
+      break;
+    case "topic_edit":
+      // only the changed fields are set, as Telegram sends them
+      if (A.MessageActionTopicEdit) {
+        return new A.MessageActionTopicEdit({
+          title: a.title,
+          iconEmojiId: a.iconEmojiId !== undefined ? big(a.iconEmojiId) : undefined,
+          closed: a.closed,
+          hidden: a.hidden,
+        });
       }
   }
   return new A.MessageActionCustomAction({ message: a.text ?? a.title ?? a.type });

@@ -122,11 +122,24 @@ export interface WAction {
   type: string;
   title?: string;
   userIds?: bigint[];
+  /** join_group_by_link: who made the link. */
+  inviterId?: bigint;
   messageId?: number;
   chatId?: bigint;
   channelId?: bigint;
   duration?: number;
   iconColor?: number;
+  /** edit_group_photo / suggest_profile_photo: the photo, a file of the world like any photo. */
+  photo?: WPhoto;
+  /** topic_edit: the changed fields only (Desktop exports write title and icon, never the flags). */
+  iconEmojiId?: bigint;
+  closed?: boolean;
+  hidden?: boolean;
+  /** phone_call: Desktop's discard_reason (busy, disconnect, hangup, missed). */
+  discardReason?: string;
+  /** edit_chat_theme: the theme's emoji ("" = no theme). */
+  emoticon?: string;
+  /** custom_action: the line's text (Desktop's information_text). */
   text?: string;
 }
 
@@ -194,6 +207,8 @@ export interface WChat {
   /** Discussion group of a channel, or the channel of a discussion group. */
   linkedChatId?: bigint;
   topics?: WTopic[];
+  /** The chat's photo now: the last edit_group_photo's, unless a delete_group_photo came after. */
+  photo?: WPhoto;
   /** False when the self user left: channel access then fails CHANNEL_PRIVATE. */
   selfMember: boolean;
   participants: bigint[];
