@@ -81,6 +81,13 @@ Deno.test({
         assert.equal(again.code, 0, again.stderr);
         const skipped = again.events.filter((e) => e.type === "item_done" && e.skipped);
         assert.equal(skipped.length, 3);
+        // what is reported skipped is there, under the new template's name, intact
+        for (const e of skipped) {
+          const path = e.type === "item_done" ? e.path! : "";
+          assert.match(path, /\/\d+-[^/]+$/, path);
+          const m = media.find((x) => e.type === "item_done" && e.item.endsWith(`/${x.msg}`))!;
+          await _expectSame(tg.world, path, m.file);
+        }
         // listing costs a few calls; no getFile per file
         assert.ok(tg.stats.rpcs - before < 12, `rpcs ${tg.stats.rpcs - before}`);
       });

@@ -4,6 +4,7 @@
  * entry for --skip-same, and the media post-processing once the file is in place.
  */
 import { stat } from "node:fs/promises";
+import { dirname } from "node:path";
 import { errnoCode, TgpipeError } from "../../core/errors.ts";
 import type { Media } from "../../core/message.ts";
 import { downloadFile } from "../../engine/download_file.ts";
@@ -96,7 +97,14 @@ async function _alreadyHave(c: ItemContext, f: RemoteFile, dest: string): Promis
   const known = await c.store.getCursor(_indexJob(c), f.key) as { path: string; size: number } | undefined;
   const knownOk = known && await stat(known.path).then((s) => s.size === known.size, () => false);
   // the same Telegram file (document/photo id) saved here before: no request at all
-  if (knownOk && (known.path === dest || c.skipSame)) return known.path;
+  if (knownOk && known.path === dest) return dest;
+  // --skip-same: saved under another name (an older --template): linked or copied into place,
+  // so what is reported at `dest` is there
+  if (knownOk && c.skipSame) {
+    await _placeCopy(known.path, dest, known.size);
+    await c.store.setCursor(_indexJob(c), f.key, { path: dest, size: f.size });
+    return dest;
+  }
   const size = await stat(dest).then((s) => s.size, () => -1);
   if (size !== f.size) return undefined;
   // Same name and size but not known by id: only the SHA-256 ranges prove it is the same file;
@@ -115,4 +123,18 @@ async function _alreadyHave(c: ItemContext, f: RemoteFile, dest: string): Promis
 // Files already downloaded into an output directory, by Telegram file id, for --skip-same.
 function _indexJob(c: ItemContext): string {
   return `download-index:${c.out}`;
+}
+
+/** Puts a copy of `from` at `to`: a hard link where the file system allows, else a verified copy. */
+async function _placeCopy(from: string, to: string, size: number): Promise<void> {
+  await Deno.mkdir(dirname(to), { recursive: true });
+  const part = `${to}.part`;
+  try {
+    await Deno.link(from, part).catch(() => Deno.copyFile(from, part));
+    if ((await Deno.stat(part)).size !== size) throw new Error(`Short copy of ${from}`);
+    await Deno.rename(part, to);
+  } catch (err) {
+    await Deno.remove(part).catch(() => {});
+    throw err;
+  }
 }
