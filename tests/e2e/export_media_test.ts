@@ -261,5 +261,28 @@ Deno.test("transcribe <chat>: downloads the chat's voice/audio through the downl
     assert.ok(!files.some((f) => /\.(jpg|svg|md)$/.test(f)), "only spoken media: " + files.join(", "));
     for (const f of srt) assert.match(await Deno.readTextFile(`${tmp}/v/${f}`), /hello world/);
     assertNoPart(await readTree(`${tmp}/v`));
+    const result = r.events.find((e) => e.type === "result") as { data: { done: number; skipped: number } };
+    assert.equal(result.data.done + result.data.skipped, 2);
+  });
+});
+
+Deno.test("transcribe <chat>: files that could not be transcribed are counted as failed (exit 3)", async () => {
+  await withWorld("", async (env, tmp) => {
+    // a model file whisper-cli cannot load: every download works, no transcription does
+    await Deno.writeTextFile(`${tmp}/bad.bin`, "not a ggml model");
+    const flags = ["--whisper-cli", WHISPER, "--whisper-model", `${tmp}/bad.bin`];
+    const r = await runCli(["--json", "transcribe", CHAT, "--out", `${tmp}/v`, ...flags], {
+      env,
+      timeoutMs: 60_000,
+    });
+    assert.equal(r.code, 3, r.stderr + r.stdout);
+    const failed = r.events.filter((e) => e.type === "item_failed");
+    assert.equal(failed.length, 2);
+    assert.ok(failed.every((e) => e.type === "item_failed" && e.error.code === "NOT_TRANSCRIBED"));
+    const done = r.events.find((e) => e.type === "done");
+    assert.ok(
+      done?.type === "done" && done.items_failed === 2 && done.items_done === 0,
+      JSON.stringify(done),
+    );
   });
 });

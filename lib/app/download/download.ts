@@ -48,6 +48,8 @@ export interface DownloadOptions {
   stallMs?: number;
   /** --transcribe (and its whisper flags): each file is transcribed once it is in place. */
   media?: MediaPostSettings;
+  /** A file that could not be transcribed counts as failed (`transcribe <chat>`: that is the point). */
+  requireTranscript?: boolean;
   /** Stop starting files after this long (ms); the run exits 75 and the same command resumes. */
   maxRuntimeMs?: number;
   emit?: Emit;
@@ -131,6 +133,7 @@ export async function download(opts: DownloadOptions): Promise<DownloadReport> {
           tally,
           emit,
           media,
+          requireTranscript: opts.requireTranscript,
           inFlight,
         }),
     }, {

@@ -41,6 +41,8 @@ export interface ItemContext {
   tally: { fetched_bytes: number };
   emit: Emit;
   media?: MediaPost;
+  /** A file that could not be transcribed fails its item (`transcribe <chat>`). */
+  requireTranscript?: boolean;
   inFlight: Limiter;
 }
 
@@ -64,7 +66,7 @@ export async function downloadItem(
   const same = await _alreadyHave(c, f, dest);
   if (same) {
     // A re-run with --transcribe still transcribes files already there (the cache makes it cheap).
-    await c.media?.processFile(same, { media: _media(f), item: p.item, signal: c.signal });
+    await _post(c, f, same, p.item);
     return { name, bytes: f.size, path: same, skipped: true };
   }
   // each part goes through an account that is not in a FLOOD_WAIT, this item's own one first
@@ -84,9 +86,23 @@ export async function downloadItem(
   });
   c.tally.fetched_bytes += res.fetchedBytes;
   await c.store.setCursor(_indexJob(c), f.key, { path: dest, size: f.size });
-  // A media task failure is a warning, never a failed download.
-  await c.media?.processFile(dest, { media: _media(f), item: p.item, signal: c.signal });
+  await _post(c, f, dest, p.item);
   return { name, bytes: res.bytes, path: dest };
+}
+
+/**
+ * Media tasks once the file is in place: their failure is a warning, never a failed download,
+ * except that `transcribe <chat>` (requireTranscript) counts a file it could not transcribe as failed.
+ */
+async function _post(c: ItemContext, f: RemoteFile, path: string, item: string): Promise<void> {
+  if (!c.media) return;
+  const media = _media(f);
+  await c.media.processFile(path, { media, item, signal: c.signal });
+  if (c.requireTranscript && media.transcript === undefined) {
+    throw new TgpipeError(`Downloaded but not transcribed: ${path} (see the warning before)`, {
+      code: "NOT_TRANSCRIBED",
+    });
+  }
 }
 
 function _media(f: RemoteFile): Media {

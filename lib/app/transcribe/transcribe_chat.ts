@@ -49,6 +49,7 @@ export async function transcribeChat(chat: string, opts: TranscribeChatOptions):
     accounts: [opts.access],
     filter: { types: [...SPOKEN_KINDS], limit: opts.limit },
     media: opts.media,
+    requireTranscript: true,
     maxRuntimeMs: opts.maxRuntimeMs,
     emit: opts.emit,
     signal: opts.signal,
