@@ -89,7 +89,7 @@ export class TelegramError extends TgpipeError {
   readonly rpcCode: number;
   readonly rpcMessage: string;
   constructor(rpcCode: number, rpcMessage: string, context?: string) {
-    super(`Telegram error ${rpcMessage}${context ? ` (${context})` : ""}`, {
+    super(`${_rpcSentence(rpcCode, rpcMessage)} (${rpcMessage}${context ? `, ${context}` : ""})`, {
       code: "TELEGRAM",
       data: { rpc_code: rpcCode, rpc_message: rpcMessage },
     });
@@ -165,4 +165,28 @@ function _firstLine(s: string): string {
 export function errnoCode(err: unknown): string | undefined {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === "string" && /^E[A-Z]+$/.test(code) ? code : undefined;
+}
+
+// What Telegram's most common refusals mean, for the one line people read; the code stays beside it.
+const RPC_SENTENCES: Record<string, string> = {
+  PEER_ID_INVALID: "Telegram does not know this chat for this account",
+  CHANNEL_INVALID: "Telegram does not know this channel for this account",
+  CHANNEL_PRIVATE: "This channel is private and the account is not a member",
+  CHAT_ADMIN_REQUIRED: "This needs admin rights in the chat",
+  CHAT_WRITE_FORBIDDEN: "The account cannot post in this chat",
+  USER_BANNED_IN_CHANNEL: "The account is banned in this channel",
+  MSG_ID_INVALID: "Telegram does not know this message",
+  MESSAGE_ID_INVALID: "Telegram does not know this message",
+  USERNAME_INVALID: "This username is not valid",
+  USERNAME_NOT_OCCUPIED: "No chat has this username",
+  FILE_REFERENCE_EXPIRED: "The file reference expired",
+  AUTH_KEY_UNREGISTERED: "The session is no longer valid",
+  SESSION_REVOKED: "The session was revoked",
+};
+
+function _rpcSentence(code: number, message: string): string {
+  const known = RPC_SENTENCES[message];
+  if (known) return known;
+  if (code >= 500 || code < 0) return "Telegram had an internal error";
+  return "Telegram refused the request";
 }

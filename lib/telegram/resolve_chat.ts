@@ -39,7 +39,8 @@ export async function resolveChat(
       id: Number(u.id),
       kind: "saved",
       title: "Saved Messages",
-      peer: encodePeer({ kind: "user", id: Number(u.id) }),
+      // Telegram checks the access hash of every InputPeerUser, Saved Messages' own too
+      peer: encodePeer({ kind: "user", id: Number(u.id), accessHash: u.accessHash?.toString() }),
     };
   }
   if (spec.type === "username") {
