@@ -4,11 +4,11 @@
  * --verbose), not in any file the run leaves behind (KV store, --out, session and cache dirs).
  * Every run is also recorded for the suite-wide audit (tests/audit/secrets_audit_test.ts).
  *
- * Session strings here fail fast (malformed). A well-formed one whose auth key the server does
- * not know gets transport error -404, which GramJS answers by making a new key and retrying for
- * minutes (issue #19): such runs are not part of this audit yet.
+ * Invalid session strings: malformed ones, and well-formed ones whose auth key the server does
+ * not know (transport error -404, lib/telegram/dead_key.ts), all exit 4 at once.
  */
 import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
 import { type FakeTelegram, startFakeTelegram } from "../fakedc/cluster.ts";
 import { FAKE_LOGIN } from "../fakedc/world/login.ts";
 import { runCli, type RunCliResult } from "../_helpers/run_cli.ts";
@@ -113,18 +113,27 @@ async function _withDc(fn: (tg: FakeTelegram) => Promise<void>): Promise<void> {
   }
 }
 
-/** Malformed session strings: the first like the issue's, one with a bad version, one not base64. */
-function _badSessions(tg: FakeTelegram): string[] {
+/** Invalid session strings and the error each gets. */
+function _badSessions(tg: FakeTelegram): Array<{ session: string; stderr: RegExp }> {
   const real = tg.sessionFor();
+  const malformed = /^error: The session string is not valid; run `tgpipe login` again\n$/;
+  const dead =
+    /^error: The Telegram session is no longer valid \(AUTH_KEY_UNREGISTERED\); run `tgpipe login` again\n$/;
+  // well-formed, but the 256-byte auth key is one the server never made: transport error -404
+  const b = Buffer.from(real.slice(1), "base64");
+  b.set(crypto.getRandomValues(new Uint8Array(256)), 7);
   return [
-    _secret("1garbageSecret"),
+    { session: _secret("1garbageSecret"), stderr: malformed },
     // a real, registered session with an unknown version byte
-    "9" + real.slice(1),
-    "1" + _secret("!!not*base64#") + "%%",
+    { session: "9" + real.slice(1), stderr: malformed },
+    { session: "1" + _secret("!!not*base64#") + "%%", stderr: malformed },
+    { session: "1" + b.toString("base64"), stderr: dead },
+    // cut short: its key is too, and unknown
+    { session: real.slice(0, 200), stderr: dead },
   ];
 }
 
-Deno.test("malformed session strings exit 4 from every command and never echo the string", async () => {
+Deno.test("invalid session strings exit 4 from every command and never echo the string", async () => {
   await _withDc(async (tg) => {
     const commands: Array<(root: string) => string[]> = [
       () => ["whoami"],
@@ -132,13 +141,14 @@ Deno.test("malformed session strings exit 4 from every command and never echo th
       (root) => ["export", CHAT, "--out", `${root}/out`],
       (root) => ["dl", CHAT, "--out", `${root}/out`],
     ];
-    for (const [k, session] of _badSessions(tg).entries()) {
-      for (const flags of FLAG_SETS) {
+    for (const [k, { session, stderr }] of _badSessions(tg).entries()) {
+      // every flag set for the first malformed and the first dead-key string, one for the others
+      for (const flags of k === 0 || k === 3 ? FLAG_SETS : [FLAG_SETS[k]]) {
         await _run(tg, () => [...flags, "whoami"], {
           env: { TGPIPE_SESSION_STRING: session },
           secrets: [session],
           code: 4,
-          stderr: /^error: The session string is not valid; run `tgpipe login` again\n$/,
+          stderr,
         });
       }
       // the other commands, each with another flag set per session kind
@@ -148,7 +158,7 @@ Deno.test("malformed session strings exit 4 from every command and never echo th
           env: { TGPIPE_SESSION_STRING: session },
           secrets: [session],
           code: 4,
-          stderr: /^error: The session string is not valid/,
+          stderr,
         });
       }
     }
@@ -157,7 +167,7 @@ Deno.test("malformed session strings exit 4 from every command and never echo th
 
 Deno.test("a malformed session string in TGPIPE_SESSION, --account or login --session-string is not echoed", async () => {
   await _withDc(async (tg) => {
-    const [garbage, badVersion] = _badSessions(tg);
+    const [garbage, badVersion] = _badSessions(tg).map((b) => b.session);
     for (const flags of [[], ["--json", "--verbose"]]) {
       // too short to be taken for a string: it is a session file path that does not exist
       await _run(tg, () => [...flags, "whoami"], {
