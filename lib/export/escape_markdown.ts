@@ -45,8 +45,9 @@ function _escapeLine(line: string, atStart: boolean): string {
     return s;
   }
   const rest = s.slice(indent.length);
-  // Quote, list and heading markers, thematic breaks, setext underlines, ordered list numbers.
-  const m = /^(>|[-+]|=|\d{1,9}(?=[.)]))/.exec(rest);
+  // Quote, list and heading markers, thematic breaks, setext underlines, ordered list numbers, and
+  // a table delimiter row's leading colon (`:--` under any line with a `|`, even an escaped one).
+  const m = /^(>|[-+:]|=|\d{1,9}(?=[.)]))/.exec(rest);
   if (!m) return s;
   if (/^\d/.test(m[0])) return indent + m[0] + "\\" + rest.slice(m[0].length);
   return indent + "\\" + rest;

@@ -16,6 +16,7 @@ import { useFastDecrypt } from "./fast_decrypt.ts";
 import { installFastIge } from "./fast_ige.ts";
 import { installFastTl } from "./fast_tl.ts";
 import { bindGram, gramOf, unbindGram } from "./_gram.ts";
+import { installDeadKeyGuard } from "./dead_key.ts";
 
 /** What openClient needs; resolved from settings in lib/cli. */
 export interface ClientOptions {
@@ -107,6 +108,7 @@ export class TgClient {
 export async function openClient(opts: ClientOptions): Promise<TgClient> {
   installFastIge();
   installFastTl();
+  installDeadKeyGuard();
   let session: StringSession;
   try {
     session = new StringSession(opts.session ?? "");

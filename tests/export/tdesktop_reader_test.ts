@@ -2,10 +2,13 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { UsageError } from "../../lib/core/errors.ts";
 import type { Message } from "../../lib/core/message.ts";
+import { entitiesToMarkdown } from "../../lib/export/entities_to_markdown.ts";
 import { parseTdesktopText, readTdesktopExport } from "../../lib/export/tdesktop_reader.ts";
 import { SAMPLE_ICON_EMOJI, SAMPLE_PHOTO, writeServiceSample } from "../fakedc/_tdesktop_sample.ts";
 
 const DATA = new URL("../../../shared/data/tdesktop/", import.meta.url).pathname;
+/** A Desktop export with every entity kind and its fields (mention_name, text_link, pre, ...). */
+const FIXTURE = new URL("./fixtures/tdesktop_entities", import.meta.url).pathname;
 const byId = (ms: Message[], id: number) => ms.find((m) => m.id === id)!;
 
 Deno.test("tdesktop: tgif slices merge per chat, old and new formats", async () => {
@@ -57,11 +60,19 @@ Deno.test("tdesktop: tg2md single chat, service message, entities, media kinds",
   const svc = byId(messages, 1);
   assert.equal(svc.service?.type, "create_channel");
   assert.deepEqual(svc.service?.actor, { name: "test", kind: "channel", id: 1292077344 });
-  const m5 = byId(messages, 5);
-  assert.deepEqual(m5.entities.map((e) => e.type), ["italic", "bold", "underline", "strikethrough", "pre"]);
-  assert.equal(m5.text.slice(m5.entities[4].offset), "monospace");
-  const m14 = byId(messages, 14);
-  assert.deepEqual(m14.entities.map((e) => e.type), ["text_link", "url", "email"]);
+  // whole entities: Desktop's empty pre language is no language; text_link's href is its url
+  assert.deepEqual(byId(messages, 5).entities, [
+    { offset: 0, length: 8, type: "italic" },
+    { offset: 8, length: 6, type: "bold" },
+    { offset: 14, length: 11, type: "underline" },
+    { offset: 25, length: 15, type: "strikethrough" },
+    { offset: 40, length: 9, type: "pre" },
+  ]);
+  assert.deepEqual(byId(messages, 14).entities, [
+    { offset: 0, length: 11, type: "text_link", url: "http://example.com/" },
+    { offset: 11, length: 11, type: "url" },
+    { offset: 24, length: 19, type: "email" },
+  ]);
   assert.equal(byId(messages, 7).media?.kind, "voice");
   assert.equal(byId(messages, 8).media?.kind, "audio");
   assert.equal(byId(messages, 22).media?.kind, "document");
@@ -146,27 +157,35 @@ Deno.test("tdesktop: whole-account export (chats.list, left_chats) and every ent
       false,
     ], [6, "group", true]]);
     const m = exp.chats[0].messages[0];
-    assert.deepEqual(m.entities.map((e) => e.type), [
-      "bold",
-      "italic",
-      "underline",
-      "strikethrough",
-      "spoiler",
-      "code",
-      "pre",
-      "text_link",
-      "url",
-      "mention",
-      "mention_name",
-      "hashtag",
-      "cashtag",
-      "bot_command",
-      "email",
-      "phone",
-      "blockquote",
-      "custom_emoji",
-    ]);
-    for (const e of m.entities) assert.ok(m.text.slice(e.offset, e.offset + e.length).length > 0);
+    // whole entities, fields included: a field read from the wrong key would still give the type
+    const ranges: Array<{ offset: number; length: number }> = [];
+    let at = 0;
+    for (const p of text) {
+      const t = typeof p === "string" ? p : p.text;
+      if (typeof p !== "string" && p.type !== "bank_card") ranges.push({ offset: at, length: t.length });
+      at += t.length;
+    }
+    const fields = [
+      { type: "bold" },
+      { type: "italic" },
+      { type: "underline" },
+      { type: "strikethrough" },
+      { type: "spoiler" },
+      { type: "code" },
+      { type: "pre", language: "go" },
+      { type: "text_link", url: "https://x/" },
+      { type: "url" },
+      { type: "mention" },
+      { type: "mention_name", user_id: 7 },
+      { type: "hashtag" },
+      { type: "cashtag" },
+      { type: "bot_command" },
+      { type: "email" },
+      { type: "phone" },
+      { type: "blockquote", collapsed: true },
+      { type: "custom_emoji", document_id: "123" },
+    ];
+    assert.deepEqual(m.entities, ranges.map((r, i) => ({ ...r, ...fields[i] })));
     assert.deepEqual(m.location, {
       latitude: 1.5,
       longitude: 2.5,
@@ -181,6 +200,55 @@ Deno.test("tdesktop: whole-account export (chats.list, left_chats) and every ent
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("tdesktop: every entity kind of the fixture export, read whole (user_id, url, language, document_id)", async () => {
+  const exp = await readTdesktopExport(FIXTURE);
+  const [{ chat, messages }] = exp.chats;
+  assert.deepEqual(chat, { id: 4004, kind: "user", title: "Entity samples" });
+  const one = byId(messages, 1);
+  // [text, entity without offset/length]: offsets come from the text, fields are written out here
+  const want: Array<[string, Record<string, unknown>]> = [
+    ["bold", { type: "bold" }],
+    ["italic", { type: "italic" }],
+    ["under", { type: "underline" }],
+    ["strike", { type: "strikethrough" }],
+    ["hidden", { type: "spoiler" }],
+    ["x = 1", { type: "code" }],
+    ["print('hi')", { type: "pre", language: "python" }],
+    ["no language", { type: "pre" }],
+    ["docs", { type: "text_link", url: "https://example.com/docs?a=1&b=2" }],
+    ["https://t.me/durov", { type: "url" }],
+    ["@durov", { type: "mention" }],
+    ["Bob", { type: "mention_name", user_id: 5005 }],
+    ["Carol", { type: "mention_name", user_id: 7007 }],
+    ["#news", { type: "hashtag" }],
+    ["$TON", { type: "cashtag" }],
+    ["/start", { type: "bot_command" }],
+    ["a@example.com", { type: "email" }],
+    ["+15550001111", { type: "phone" }],
+    ["quoted", { type: "blockquote" }],
+    ["folded", { type: "blockquote", collapsed: true }],
+    ["👍", { type: "custom_emoji", document_id: "5368324170671202286" }],
+  ];
+  assert.deepEqual(
+    one.entities,
+    want.map(([t, e]) => ({ offset: one.text.indexOf(t), length: t.length, ...e })),
+  );
+  // the older format (mixed `text` only) gives the same fields
+  const two = byId(messages, 2);
+  assert.equal(two.text, "ping Dave here");
+  assert.deepEqual(two.entities, [
+    { offset: 5, length: 4, type: "mention_name", user_id: 9009 },
+    { offset: 10, length: 4, type: "text_link", url: "tg://resolve?domain=durov" },
+  ]);
+  assert.deepEqual(byId(messages, 3).entities, []);
+  // and they reach the Markdown
+  const md = entitiesToMarkdown(one.text, one.entities);
+  for (const part of ["[Bob](tg://user?id=5005)", "[Carol](tg://user?id=7007)", "```python\n"]) {
+    assert.ok(md.includes(part), `${part} in ${md}`);
+  }
+  assert.match(entitiesToMarkdown(two.text, two.entities), /\[Dave\]\(tg:\/\/user\?id=9009\)/);
 });
 
 Deno.test("tdesktop: UTF-16 offsets with astral characters", () => {

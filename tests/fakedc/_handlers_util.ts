@@ -23,6 +23,9 @@ export const NO_FAULTS: FaultSpec = {
   fileRefTtlS: 0,
   takeoutDelayS: 0,
   migrateP: 0,
+  errorRules: [],
+  corruptP: 0,
+  corruptFiles: [],
 };
 
 /** A two-DC cluster (2 home, 4) around a world, with a controllable clock. */

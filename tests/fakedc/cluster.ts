@@ -13,6 +13,7 @@ import { testRsaKey } from "./mtproto/rsa.ts";
 import { DcState, newStats, type ServerStats } from "./mtproto/session.ts";
 import { loadWorld, type World } from "./world/index.ts";
 import { createHandlers } from "./handlers/index.ts";
+import { FAKE_API_HASH, FAKE_API_ID } from "./world/login.ts";
 
 /** Options of startFakeTelegram. */
 export interface StartOptions {
@@ -64,9 +65,8 @@ export interface FakeTelegram {
   close(): Promise<void>;
 }
 
-/** Test API credentials the fake DC accepts (any are accepted; these are what env carries). */
-export const FAKE_API_ID = "17349";
-export const FAKE_API_HASH = "344583e45741c457fe1862106095a5eb";
+/** Test API credentials (see world/login.ts); these are what env carries. */
+export { FAKE_API_HASH, FAKE_API_ID } from "./world/login.ts";
 
 function _ip4(host: string): Uint8Array {
   const h = host === "0.0.0.0" || host === "localhost" ? "127.0.0.1" : host;

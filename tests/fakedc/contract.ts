@@ -88,4 +88,16 @@ export interface FaultSpec {
   takeoutDelayS: number;
   /** Probability per upload.getFile of a FILE_MIGRATE to another DC even when asked at the right one. */
   migrateP: number;
+  /**
+   * Error rule: every call of `method` (naming `target` when given: a peer, channel or file id)
+   * fails with RPC error `code`/`message`, e.g. a private channel or a file that is gone.
+   */
+  errorRules: Array<{ method: string; code: number; message: string; target?: string }>;
+  /**
+   * Probability per upload.getFile answer that one byte of it is flipped: same size, so only the
+   * SHA-256 ranges of upload.getFileHashes (which describe the true bytes) can tell.
+   */
+  corruptP: number;
+  /** File ids whose every upload.getFile answer is corrupted that way (a permanently bad copy). */
+  corruptFiles: string[];
 }

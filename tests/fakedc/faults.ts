@@ -19,10 +19,13 @@ export function defaultFaults(): FaultSpec {
     fileRefTtlS: 0,
     takeoutDelayS: 0,
     migrateP: 0,
+    errorRules: [],
+    corruptP: 0,
+    corruptFiles: [],
   };
 }
 
-type NumericKey = Exclude<keyof FaultSpec, "floodRules">;
+type NumericKey = Exclude<keyof FaultSpec, "floodRules" | "errorRules" | "corruptFiles">;
 
 // Spec key -> field, and whether the value is a probability (checked to lie in [0, 1]).
 const KEYS: Record<string, { field: NumericKey; kind: "prob" | "count" | "bytes" }> = {
@@ -37,7 +40,10 @@ const KEYS: Record<string, { field: NumericKey; kind: "prob" | "count" | "bytes"
   file_ref_ttl: { field: "fileRefTtlS", kind: "count" },
   takeout_delay: { field: "takeoutDelayS", kind: "count" },
   migrate: { field: "migrateP", kind: "prob" },
+  corrupt: { field: "corruptP", kind: "prob" },
 };
+/** Keys with their own syntax (not numbers), for the list of known keys. */
+const LIST_KEYS = ["rule", "fail", "corrupt_file"];
 
 // Byte sizes accept K/M/G suffixes (powers of 1024) so `bw=8M` reads naturally.
 function _parseBytes(key: string, raw: string): number {
@@ -64,9 +70,21 @@ function _parseRule(raw: string): FaultSpec["floodRules"][number] {
   return { method: m[1], requests: Number(m[2]), windowS: Number(m[3]) };
 }
 
+// fail=<Method>:<code>/<ERROR>[@<id>], e.g. fail=messages.GetHistory:400/CHANNEL_PRIVATE@1700000000
+function _parseErrorRule(raw: string): FaultSpec["errorRules"][number] {
+  const m = /^([A-Za-z][\w.]*):(\d{3})\/([A-Z][A-Z0-9_]*)(?:@(\d+))?$/.exec(raw);
+  if (!m) {
+    throw new RangeError(
+      `Fault fail must look like messages.GetHistory:400/CHANNEL_PRIVATE[@<id>], got "${raw}"`,
+    );
+  }
+  return { method: m[1], code: Number(m[2]), message: m[3], ...(m[4] ? { target: m[4] } : {}) };
+}
+
 /**
  * Parses a fault spec such as `rtt=30,bw=8M,flood=0.05,rule=messages.GetHistory:30/10`.
- * Keys not given keep their defaults; an empty spec means no faults.
+ * Keys not given keep their defaults; an empty spec means no faults. `rule`, `fail` and
+ * `corrupt_file` may repeat.
  *
  * @example
  * ```ts
@@ -86,10 +104,19 @@ export function parseFaults(spec: string): FaultSpec {
       out.floodRules.push(_parseRule(raw));
       continue;
     }
+    if (key === "fail") {
+      out.errorRules.push(_parseErrorRule(raw));
+      continue;
+    }
+    if (key === "corrupt_file") {
+      if (!/^\d+$/.test(raw)) throw new RangeError(`Fault corrupt_file needs a file id, got "${raw}"`);
+      out.corruptFiles.push(raw);
+      continue;
+    }
     const def = KEYS[key];
     if (!def) {
       throw new RangeError(
-        `Unknown fault "${key}" (known: ${[...Object.keys(KEYS), "rule"].join(", ")})`,
+        `Unknown fault "${key}" (known: ${[...Object.keys(KEYS), ...LIST_KEYS].join(", ")})`,
       );
     }
     const n = def.kind === "bytes" ? _parseBytes(key, raw) : _parseNumber(key, raw);

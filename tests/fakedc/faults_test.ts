@@ -19,7 +19,27 @@ Deno.test("parseFaults reads every key of the documented example", () => {
     fileRefTtlS: 60,
     takeoutDelayS: 10,
     migrateP: 0.05,
+    errorRules: [],
+    corruptP: 0,
+    corruptFiles: [],
   });
+});
+
+Deno.test("parseFaults reads error rules (with and without a target) and corruption", () => {
+  const f = parseFaults(
+    "fail=messages.GetHistory:400/CHANNEL_PRIVATE@1700000000,fail=upload.GetFile:400/FILE_ID_INVALID," +
+      "corrupt=0.5,corrupt_file=42,corrupt_file=43",
+  );
+  assert.deepEqual(f.errorRules, [
+    { method: "messages.GetHistory", code: 400, message: "CHANNEL_PRIVATE", target: "1700000000" },
+    { method: "upload.GetFile", code: 400, message: "FILE_ID_INVALID" },
+  ]);
+  assert.equal(f.corruptP, 0.5);
+  assert.deepEqual(f.corruptFiles, ["42", "43"]);
+  assert.throws(() => parseFaults("fail=messages.GetHistory:CHANNEL_PRIVATE"), RangeError);
+  assert.throws(() => parseFaults("fail=messages.GetHistory:400/private"), RangeError);
+  assert.throws(() => parseFaults("corrupt=2"), RangeError);
+  assert.throws(() => parseFaults("corrupt_file=abc"), RangeError);
 });
 
 Deno.test("parseFaults of an empty spec is the default", () => {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { Api } from "telegram/tl/index.js";
 import bigInt from "big-integer";
 import { loadWorld } from "./world/index.ts";
@@ -76,6 +77,61 @@ Deno.test("migrateP sends a file elsewhere that then serves it; stalls end early
   const r = await c.call(me, "upload.GetFile", req, other, { signal: ac.signal });
   assert.equal(r.bytes.length, 4096);
   assert.ok(performance.now() - t0 < 5000);
+});
+
+Deno.test("error rules fail only the named method and target; corrupt_file flips bytes, not the size", async () => {
+  const w = await loadWorld("gen:chats=2,messages=30,files=5,file_size=64KB", { seed: 1 });
+  const c = cluster(w, {});
+  const me = c.key(w.selfUserId);
+  const d = await c.call(me, "messages.GetDialogs", { offsetPeer: new Api.InputPeerEmpty(), limit: 10 });
+  const peerOf = (x: Json) => new Api.InputPeerChannel({ channelId: x.id, accessHash: x.accessHash });
+  const chans = d.chats.filter((x: Json) => x.className === "Channel");
+  assert.ok(chans.length >= 2, "two channels");
+  let ch: Json, doc: Json;
+  for (const x of chans) {
+    const h = await c.call(me, "messages.GetHistory", { peer: peerOf(x), limit: 100 });
+    doc = h.messages.find((m: Json) => m.media?.document)?.media.document;
+    ch = x;
+    if (doc) break;
+  }
+  assert.ok(doc, "a document to fetch");
+  const other = chans.find((x: Json) => x !== ch);
+  const loc = new Api.InputDocumentFileLocation({
+    id: doc.id,
+    accessHash: doc.accessHash,
+    fileReference: doc.fileReference,
+    thumbSize: "",
+  });
+  const req = { location: loc, offset: bigInt(0), limit: 64 * 1024 };
+  const clean = (await c.call(me, "upload.GetFile", req, doc.dcId)).bytes as Uint8Array;
+  const hashes = await c.call(me, "upload.GetFileHashes", { location: loc, offset: bigInt(0) }, doc.dcId);
+
+  const failing = cluster(w, {
+    errorRules: [{
+      method: "messages.GetHistory",
+      code: 400,
+      message: "CHANNEL_PRIVATE",
+      target: String(ch.id),
+    }],
+    corruptFiles: [doc.id.toString()],
+  });
+  const k = failing.key(w.selfUserId);
+  const hist = (x: Json) => failing.call(k, "messages.GetHistory", { peer: peerOf(x), limit: 1 });
+  assert.equal(await err(hist(ch)), "CHANNEL_PRIVATE");
+  assert.equal(await err(hist(other)), "ok");
+  const bad = (await failing.call(k, "upload.GetFile", req, doc.dcId)).bytes as Uint8Array;
+  assert.equal(bad.length, clean.length);
+  assert.equal(bad.filter((b, i) => b !== clean[i]).length, 1, "exactly one byte differs");
+  const again = (await c.call(me, "upload.GetFile", req, doc.dcId)).bytes as Uint8Array;
+  assert.deepEqual(again, clean, "the world's bytes are untouched");
+  const sha = (b: Uint8Array) => new Uint8Array(createHash("sha256").update(b).digest());
+  const want = new Uint8Array(hashes[0].hash);
+  const firstRange = (b: Uint8Array) => b.subarray(0, hashes[0].limit);
+  assert.deepEqual(sha(firstRange(clean)), want);
+  assert.notDeepEqual(sha(firstRange(bad)), want);
+  const all = cluster(w, { corruptP: 1 });
+  const bytes = (await all.call(all.key(w.selfUserId), "upload.GetFile", req, doc.dcId)).bytes as Uint8Array;
+  assert.equal(bytes.filter((b, i) => b !== clean[i]).length, 1);
 });
 
 Deno.test("uploads: part rules, then sendMedia makes a byte-identical document", async () => {

@@ -15,9 +15,12 @@ import { historyFiles } from "../../lib/telegram/media_messages.ts";
 import { connectFiles } from "../../lib/telegram/connect_files.ts";
 import { downloadFile } from "../../lib/engine/download_file.ts";
 import type { Message } from "../../lib/core/message.ts";
+import { readTdesktopExport } from "../../lib/export/tdesktop_reader.ts";
 import type { RemoteFile } from "../../lib/telegram/remote_file.ts";
 
 const ROOT = new URL("../../../shared/data/tdesktop", import.meta.url).pathname;
+/** Every entity kind with its fields, as Telegram Desktop writes them (tests/export/fixtures). */
+const FIXTURE = new URL("../export/fixtures/tdesktop_entities", import.meta.url).pathname;
 
 // deno-lint-ignore no-explicit-any
 type Json = any;
@@ -128,5 +131,34 @@ Deno.test("tdesktop samples over the socket: history through lib/telegram matche
     await client.close();
     await tg.close();
     await Deno.remove(tmp, { recursive: true });
+  }
+});
+
+Deno.test("tdesktop entity fixture over the socket: every entity arrives whole (user_id, url, language, document_id)", async () => {
+  const tg = await startFakeTelegram({ world: FIXTURE });
+  const client = await openClient({
+    apiId: Number(tg.env.TGPIPE_API_ID),
+    apiHash: tg.env.TGPIPE_API_HASH,
+    session: tg.env.TGPIPE_SESSION,
+    endpoints: parseEndpoints(tg.env.TGPIPE_TELEGRAM_ENDPOINTS),
+  });
+  try {
+    const exp = await readTdesktopExport(FIXTURE);
+    const [{ chat: want, messages }] = exp.chats;
+    const chat = (await listDialogs(client, { counts: false })).find((d) => d.id === want.id);
+    assert.ok(chat, `chat ${want.id} is in the dialogs`);
+    const page = await fetchHistoryPage(client, chat, { after: 0, limit: 100 });
+    const got = new Map(page.messages.map(({ message }) => [message.id, message]));
+    assert.ok(
+      messages.some((m) => m.entities.some((e) => e.type === "mention_name")),
+      "the fixture has mentions",
+    );
+    for (const m of messages) {
+      assert.equal(got.get(m.id)?.text, m.text, `text of ${m.id}`);
+      assert.deepEqual(got.get(m.id)?.entities, m.entities, `entities of ${m.id}`);
+    }
+  } finally {
+    await client.close();
+    await tg.close();
   }
 });

@@ -3,7 +3,7 @@ import { Buffer } from "node:buffer";
 import { randomBytes } from "node:crypto";
 import type { HandlerMap, RpcContext } from "../contract.ts";
 import { RpcError } from "../contract.ts";
-import { FAKE_LOGIN } from "../world/login.ts";
+import { FAKE_API_HASH, FAKE_API_ID, FAKE_LOGIN } from "../world/login.ts";
 import { userToTl } from "../world/to_tl.ts";
 import { big } from "../world/to_tl_media.ts";
 import type { HandlerEnv } from "./env.ts";
@@ -13,6 +13,14 @@ import { SRP_G, SRP_P, srpChallenge, type SrpVerifier, srpVerifier } from "./srp
 type Req = any;
 
 const phoneOf = (s: unknown) => String(s ?? "").replace(/[\s+()-]/g, "");
+
+/** Telegram checks the api_id/api_hash pair where the hash is sent. */
+function _checkApi(q: Req): void {
+  if (!(q.apiId > 0)) throw new RpcError(400, "API_ID_INVALID");
+  if (String(q.apiId) === FAKE_API_ID && q.apiHash !== FAKE_API_HASH) {
+    throw new RpcError(400, "API_ID_INVALID");
+  }
+}
 
 /** Login handlers; per-key pending 2FA state lives here. */
 export function authHandlers(env: HandlerEnv): HandlerMap {
@@ -51,7 +59,7 @@ export function authHandlers(env: HandlerEnv): HandlerMap {
     "auth.SendCode": (q: Req, ctx) => {
       const phone = phoneOf(q.phoneNumber);
       if (!/^\d{5,15}$/.test(phone)) throw new RpcError(400, "PHONE_NUMBER_INVALID");
-      if (!(q.apiId > 0)) throw new RpcError(400, "API_ID_INVALID");
+      _checkApi(q);
       const hash = randomBytes(9).toString("hex");
       codes.set(hash, { phone, at: env.now() });
       latest.set(phone, hash);
@@ -119,6 +127,7 @@ export function authHandlers(env: HandlerEnv): HandlerMap {
       return authorized(ctx, uid);
     },
     "auth.ImportBotAuthorization": (q: Req, ctx) => {
+      _checkApi(q);
       const uid = env.world.botTokens.get(String(q.botAuthToken ?? ""));
       if (uid === undefined) throw new RpcError(400, "ACCESS_TOKEN_INVALID");
       return authorized(ctx, uid);

@@ -1,9 +1,11 @@
 /**
  * RPC-level faults around a handler map, driven by FaultSpec and the cluster's seeded rng:
- * flood rules and random FLOOD_WAIT, stalled and FILE_MIGRATE'd upload.getFile. (Transport
- * faults — latency, bandwidth, disconnects, timeouts — belong to the protocol server.)
+ * flood rules and random FLOOD_WAIT, error rules, stalled, FILE_MIGRATE'd and corrupted
+ * upload.getFile. (Transport faults — latency, bandwidth, disconnects, timeouts — belong to the
+ * protocol server.) The spec is read at every call, so a test may change it between runs.
  */
-import type { Handler, HandlerMap, RpcContext } from "../contract.ts";
+import { Buffer } from "node:buffer";
+import type { FaultSpec, Handler, HandlerMap, RpcContext } from "../contract.ts";
 import { RpcError } from "../contract.ts";
 import type { HandlerEnv } from "./env.ts";
 
@@ -29,12 +31,42 @@ function _wrap(env: HandlerEnv, flood: FloodState, dcId: number, name: string, h
       _floodRules(env, flood, name, ctx);
       if (f.floodP > 0 && rng() < f.floodP) throw new RpcError(420, `FLOOD_WAIT_${f.floodSeconds}`);
     }
-    if (name === "upload.GetFile") {
-      if (f.migrateP > 0 && rng() < f.migrateP) _migrate(env, dcId, req);
-      if (f.stallP > 0 && rng() < f.stallP) await _sleep(f.stallMs, ctx.signal);
-    }
-    return await h(req, ctx);
+    _errorRules(f.errorRules, name, req);
+    if (name !== "upload.GetFile") return await h(req, ctx);
+    if (f.migrateP > 0 && rng() < f.migrateP) _migrate(env, dcId, req);
+    if (f.stallP > 0 && rng() < f.stallP) await _sleep(f.stallMs, ctx.signal);
+    const res = await h(req, ctx);
+    const corrupt = f.corruptFiles.includes(_targetOf(req) ?? "") || (f.corruptP > 0 && rng() < f.corruptP);
+    return corrupt ? _corrupt(res, rng) : res;
   };
+}
+
+function _errorRules(rules: FaultSpec["errorRules"], name: string, req: unknown): void {
+  for (const r of rules) {
+    if (r.method.toLowerCase() !== name.toLowerCase()) continue;
+    if (r.target !== undefined && r.target !== _targetOf(req)) continue;
+    throw new RpcError(r.code, r.message);
+  }
+}
+
+/** The id a request is about: its peer's or channel's id, or its file location's id. */
+function _targetOf(req: unknown): string | undefined {
+  // deno-lint-ignore no-explicit-any
+  const q = req as any;
+  const p = q?.peer ?? q?.channel;
+  const id = p?.channelId ?? p?.userId ?? p?.chatId ?? q?.location?.id;
+  return id === undefined ? undefined : id.toString();
+}
+
+/** The same answer with one byte flipped (copied: the blob's bytes may be shared). */
+// deno-lint-ignore no-explicit-any
+function _corrupt(res: any, rng: () => number): unknown {
+  const bytes: Uint8Array | undefined = res?.bytes;
+  if (!bytes || bytes.length === 0) return res;
+  const copy = Buffer.from(bytes);
+  copy[Math.floor(rng() * copy.length)] ^= 0xff;
+  res.bytes = copy;
+  return res;
 }
 
 function _floodRules(env: HandlerEnv, flood: FloodState, name: string, ctx: RpcContext): void {

@@ -23,3 +23,11 @@ export const FAKE_LOGIN = {
   bot: { token: "123456:TEST-TOKEN-tgpipe-fakedc", userId: 123456n, username: "tgpipe_test_bot" },
   codeTtlS: 300,
 } as const;
+
+/**
+ * Test API credentials. Like Telegram, the fake DC checks the api_hash where it is sent
+ * (auth.sendCode, auth.importBotAuthorization): FAKE_API_ID with another hash is API_ID_INVALID.
+ * Other api_ids are accepted with any hash (the protocol tests use made-up ones).
+ */
+export const FAKE_API_ID = "17349";
+export const FAKE_API_HASH = "344583e45741c457fe1862106095a5eb";
