@@ -29,7 +29,7 @@ const RESERVED = new Set(["c", "s", "joinchat", "addstickers", "share", "proxy",
  * @example
  * ```ts
  * parseChatSpec("@durov"); // { type: "username", username: "durov" }
- * parseChatSpec("https://t.me/c/1234/56"); // { type: "id", id: 1234, peer: "channel" }
+ * parseChatSpec("https://t.me/c/1234"); // { type: "id", id: 1234, peer: "channel" }
  * parseChatSpec("-1001234"); // { type: "id", id: 1234, peer: "channel" }
  * ```
  */
@@ -40,6 +40,13 @@ export function parseChatSpec(text: string): ChatSpec {
   if (s.startsWith("@")) return _username(s.slice(1), text);
   const path = _tmePath(s);
   if (path) {
+    // a chat link names the chat only: anything after it (a message id, "abc") is not silently dropped
+    const segments = path[0] === "c" || path[0] === "s" ? 2 : 1;
+    if (path.length > segments) {
+      throw new RangeError(
+        `Not a chat: ${JSON.stringify(text)} (t.me/<chat>/<id> names a message; a chat is t.me/<chat>)`,
+      );
+    }
     if (path[0] === "c") return { type: "id", id: _positive(path[1], text), peer: "channel" };
     if (path[0] === "s") return _username(path[1] ?? "", text);
     return _username(path[0], text);

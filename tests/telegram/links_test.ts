@@ -20,7 +20,11 @@ Deno.test("parseChatSpec reads ids, Bot API ids, private links and me", () => {
   assert.deepEqual(parseChatSpec("12345"), { type: "id", id: 12345 });
   assert.deepEqual(parseChatSpec("-1001234567"), { type: "id", id: 1234567, peer: "channel" });
   assert.deepEqual(parseChatSpec("-4321"), { type: "id", id: 4321, peer: "chat" });
-  assert.deepEqual(parseChatSpec("https://t.me/c/1234/56"), { type: "id", id: 1234, peer: "channel" });
+  assert.deepEqual(parseChatSpec("https://t.me/c/1234"), { type: "id", id: 1234, peer: "channel" });
+  // a link with a message (or junk) after the chat is not a chat: it is refused, never the whole chat
+  for (const s of ["https://t.me/c/1234/56", "https://t.me/durov/abc", "t.me/durov/101", "t.me/s/durov/5"]) {
+    assert.throws(() => parseChatSpec(s), RangeError, s);
+  }
   assert.deepEqual(parseChatSpec("me"), { type: "me" });
   assert.deepEqual(parseChatSpec(" self "), { type: "me" });
 });

@@ -80,6 +80,8 @@ export interface ExportChatResult extends ChatExportSummary {
 
 /** The KV checkpoint of one chat: messages.jsonl length and the last message it holds. */
 interface Checkpoint {
+  /** The lower bound (exclusive) the export started from; absent in older checkpoints (0). */
+  from?: number;
   last_id: number;
   bytes: number;
   lines: number;
@@ -92,9 +94,14 @@ const CHECKPOINTS_AHEAD = 4;
 /** Runs one chat's export (see module comment). */
 export async function exportChat(chat: ResolvedChat, opts: ExportChatOptions): Promise<ExportChatResult> {
   const key = `chat:${chat.id}${opts.topicId !== undefined ? `/topic:${opts.topicId}` : ""}|${opts.layout}`;
-  const saved = opts.refresh
+  const stored = opts.refresh
     ? undefined
     : await opts.store.getCursor(opts.jobId, key) as Checkpoint | undefined;
+  // Incremental runs add what is above the checkpoint. A run reaching lower than the saved export
+  // did (a message link or --limit first, the whole chat now) starts the chat over: its output
+  // then holds every message, never a gap.
+  const saved = stored && (stored.from ?? 0) <= opts.bounds.after ? stored : undefined;
+  const from = saved?.from ?? opts.bounds.after;
   // notes are created on the write worker, beside rendering (file creation is kernel time)
   const notes = new NoteSink();
   const writer = new ResumeWriter(opts.out, { notes });
@@ -160,7 +167,7 @@ export async function exportChat(chat: ResolvedChat, opts: ExportChatOptions): P
       const written = writer.flush(opts.signal);
       written.catch(() => {}); // surfaces through `saving`
       lastId = stream.lastId ?? lastId;
-      const cp: Checkpoint = { last_id: lastId, bytes: stream.bytes, lines: stream.lines, done };
+      const cp: Checkpoint = { from, last_id: lastId, bytes: stream.bytes, lines: stream.lines, done };
       saving = saving.then(() => written).then(() => opts.store.setCursor(opts.jobId, key, cp));
       saving.catch(() => {});
       outstanding.push(saving);

@@ -10,6 +10,7 @@ import { listForumTopics } from "../../telegram/forum_topics.ts";
 import type { ResolvedChat } from "../../telegram/resolve_chat.ts";
 import { exportChat, type ExportChatResult } from "./export_chat.ts";
 import { exportComments } from "./export_comments.ts";
+import type { ExportTarget } from "./export_target.ts";
 import type { ExportSession } from "./export_session.ts";
 import { type BoundFlags, resolveBounds } from "./resolve_bounds.ts";
 
@@ -19,6 +20,21 @@ export interface ChatItem {
   name: string;
   chat: ResolvedChat;
   topicId?: number;
+  /** Only these messages (a message link), inclusive. */
+  messages?: { from: number; to: number };
+}
+
+/** The job item of a resolved export target (a topic link of a chat that is no forum names a message). */
+export function chatItem(chat: ResolvedChat, t: ExportTarget): ChatItem {
+  const forum = chat.kind === "forum";
+  const topicId = t.topicOrMessage !== undefined ? (forum ? t.topicOrMessage : undefined) : t.topicId;
+  const messages = t.topicOrMessage !== undefined && !forum
+    ? { from: t.topicOrMessage, to: t.topicOrMessage }
+    : t.messages;
+  const id = `chat:${chat.id}${topicId !== undefined ? `/${topicId}` : ""}${
+    messages ? `#${messages.from}-${messages.to}` : ""
+  }`;
+  return { id, name: chat.title, chat, topicId, messages };
 }
 
 /** The export flags a chat's step needs. */
@@ -61,7 +77,14 @@ export async function exportChatStep(
     const topics: Topic[] = await listForumTopics(client, chat, { takeoutId, signal });
     chat.topics = topicId !== undefined ? topics.filter((t) => t.id === topicId) : topics;
   }
-  const bounds = await resolveBounds(client, chat, { ...opts, topicId, takeoutId });
+  const m = item.messages;
+  const bounds = await resolveBounds(client, chat, {
+    ...opts,
+    minId: m ? Math.max(m.from, opts.minId ?? 1) : opts.minId,
+    maxId: m ? Math.min(m.to, opts.maxId ?? m.to) : opts.maxId,
+    topicId,
+    takeoutId,
+  });
   const span = Math.max(0, bounds.upTo - bounds.after);
   const shards = opts.shards ?? Math.max(1, Math.min(AUTO_MAX_SHARDS, Math.ceil(span / 2000)));
   const pool = session.fetchPool();

@@ -19,7 +19,7 @@ import { checkWritable } from "../shared/check_writable.ts";
 import type { MediaPostSettings } from "../shared/media_post.ts";
 import type { TelegramAccess } from "../shared/telegram_access.ts";
 import type { ExportChatResult, MediaPostProcess } from "./export_chat.ts";
-import { type ChatItem, exportChatStep } from "./export_chat_step.ts";
+import { type ChatItem, chatItem, exportChatStep } from "./export_chat_step.ts";
 import { type ExportSession, openExportSession } from "./export_session.ts";
 import { parseExportTarget } from "./export_target.ts";
 import { writeRootIndex } from "./root_index.ts";
@@ -134,8 +134,7 @@ export async function exportChats(inputs: string[], opts: ExportOptions): Promis
         const items: ChatItem[] = [];
         for (const t of targets) {
           const chat = await resolveChat(s.client, t.chat, { signal });
-          const id = `chat:${chat.id}${t.topicId !== undefined ? `/${t.topicId}` : ""}`;
-          items.push({ id, name: chat.title, chat, topicId: t.topicId });
+          items.push(chatItem(chat, t));
         }
         if (opts.takeout) await s.startTakeout(opts.maxMediaSize);
         await s.openMedia(store, jobId);

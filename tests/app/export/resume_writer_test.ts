@@ -60,8 +60,24 @@ Deno.test("planShards covers the range exactly once; parseExportTarget reads top
   const s = planShards(10, 2505, 1000);
   assert.deepEqual(s, [{ after: 10, upTo: 1010 }, { after: 1010, upTo: 2010 }, { after: 2010, upTo: 2505 }]);
   assert.deepEqual(planShards(5, 5, 100), []);
-  assert.deepEqual(parseExportTarget("https://t.me/c/1234/56"), { chat: "https://t.me/c/1234", topicId: 56 });
+  assert.deepEqual(parseExportTarget("https://t.me/c/1234/56"), {
+    chat: "https://t.me/c/1234",
+    topicOrMessage: 56,
+  });
+  assert.deepEqual(parseExportTarget("https://t.me/c/1234/56/7"), {
+    chat: "https://t.me/c/1234",
+    topicId: 56,
+    messages: { from: 7, to: 7 },
+  });
+  assert.deepEqual(parseExportTarget("t.me/durov/101"), { chat: "@durov", messages: { from: 101, to: 101 } });
+  assert.deepEqual(parseExportTarget("https://t.me/durov/5-9"), {
+    chat: "@durov",
+    messages: { from: 5, to: 9 },
+  });
   assert.deepEqual(parseExportTarget("@durov"), { chat: "@durov" });
+  for (const bad of ["https://t.me/durov/abc", "t.me/durov/9-5", "https://t.me/c/1234/x"]) {
+    assert.throws(() => parseExportTarget(bad), RangeError, bad);
+  }
   assert.throws(() => parseExportTarget("t.me/+abc"), RangeError);
   assert.throws(() => parseExportTarget("../../etc"), RangeError);
 });
