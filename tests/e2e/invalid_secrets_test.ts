@@ -65,6 +65,8 @@ async function _run(
 ): Promise<RunCliResult> {
   const root = await Deno.makeTempDir({ prefix: "tgpipe_badsecret_" });
   try {
+    // TGPIPE_KV names a folder of its own: tgpipe creates only the default location's folder
+    await Deno.mkdir(`${root}/data`);
     const { TGPIPE_SESSION: _, ...base } = tg.env;
     const env = {
       ...base,
