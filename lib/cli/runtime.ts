@@ -68,6 +68,8 @@ export function makeAction<A extends unknown[]>(
     if (all.config !== undefined) flags.config = all.config;
     const wantJson = all.json === true;
     let bus: EventBus | undefined;
+    // Human error lines go out after the bars are cleared: a closing TTY bar erases its lines
+    let afterClose = "";
     try {
       const resolved = await loadSettings(flags, { env: io.env });
       bus = new EventBus();
@@ -95,10 +97,11 @@ export function makeAction<A extends unknown[]>(
       const error = { code: e.code, message: e.message, data: { ...e.data } };
       if (bus && wantJson) bus.emit({ type: "error", error, exit_code: e.exitCode });
       else if (wantJson) writeJsonEvent(io.stdout, { type: "error", error, exit_code: e.exitCode });
-      else io.stderr(`error: ${e.message}\n`);
-      if (all.verbose === true && e.stack) io.stderr(`${_stackOf(err)}\n`);
+      else afterClose += `error: ${e.message}\n`;
+      if (all.verbose === true && e.stack) afterClose += `${_stackOf(err)}\n`;
     } finally {
       await bus?.close();
+      if (afterClose) io.stderr(afterClose);
     }
   };
 }
