@@ -12,9 +12,10 @@ import type { Emit } from "../../progress/events.ts";
 import { openProgressStore } from "../../store/kv_store.ts";
 import type { ProgressStore } from "../../store/progress_store.ts";
 import { type DownloadFilter, parseInputs, planItems, type PlannedItem } from "./download_plan.ts";
-import { type Fetcher, openFetchers } from "./fetchers.ts";
+import { type AccountPool, ownFirst } from "../../engine/account_pool.ts";
+import { openAccountPool, type TelegramAccount } from "../../telegram/telegram_account_pool.ts";
 import { downloadItem } from "./download_item.ts";
-import type { TelegramAccess } from "../shared/telegram_access.ts";
+import { accountSpec, type TelegramAccess } from "../shared/telegram_access.ts";
 import { type MediaPost, type MediaPostSettings, openMediaPost } from "../shared/media_post.ts";
 
 /** Options of {@link download}; lib/cli fills every field from flags and settings. */
@@ -75,7 +76,7 @@ export async function download(opts: DownloadOptions): Promise<DownloadReport> {
   const template = opts.template ?? DEFAULT_TEMPLATE;
   checkTemplate(template);
   const store = await openProgressStore(opts.kv, { createParent: true, signal: opts.signal });
-  let fetchers: Fetcher[] = [];
+  let pool: AccountPool<TelegramAccount> | undefined;
   let media: MediaPost | undefined;
   try {
     const jobKey = JSON.stringify({
@@ -89,7 +90,7 @@ export async function download(opts: DownloadOptions): Promise<DownloadReport> {
       key: jobKey,
       args: `${opts.inputs.join(" ")} -> ${opts.out}`,
     });
-    fetchers = await openFetchers(opts.accounts, {
+    pool = await openAccountPool(opts.accounts.map(accountSpec), {
       workers: opts.workers ?? 0,
       connections: opts.connections ?? 8,
       verify: opts.verify ?? true,
@@ -97,7 +98,8 @@ export async function download(opts: DownloadOptions): Promise<DownloadReport> {
       emit,
       signal: opts.signal,
     });
-    const planned = await planItems(fetchers[0].client, inputs, {
+    const accounts = pool.accounts;
+    const planned = await planItems(accounts[0].client, inputs, {
       filter: opts.filter ?? {},
       signal: opts.signal,
     });
@@ -126,11 +128,11 @@ export async function download(opts: DownloadOptions): Promise<DownloadReport> {
     // Files at once, and the parts in flight over all of them: a file-count limit alone left the
     // connections half used once a big file was done (36 vs 57 MB/s with 4 small files at a time).
     const limiter = new Limiter(opts.concurrency ?? 8);
-    const inFlight = new Limiter(PARTS_IN_FLIGHT * fetchers.length);
+    const inFlight = new Limiter(PARTS_IN_FLIGHT * accounts.length);
     let next = 0;
     const run = (p: PlannedItem) =>
       limiter.run(() => {
-        const own = _ownFirst(fetchers, next++);
+        const own = ownFirst(accounts, next++);
         return downloadItem(p, {
           out: opts.out,
           skipSame: opts.skipSame,
@@ -141,7 +143,7 @@ export async function download(opts: DownloadOptions): Promise<DownloadReport> {
           jobId: job.id,
           template,
           ledger,
-          fetchers: own,
+          accounts: own,
           report,
           emit,
           media,
@@ -171,18 +173,9 @@ export async function download(opts: DownloadOptions): Promise<DownloadReport> {
     throw err;
   } finally {
     media?.pool.terminate();
-    await Promise.all(fetchers.map((f) => f.close()));
+    await pool?.close();
     store.close();
   }
-}
-
-function _ownFirst(list: Fetcher[], n: number): Fetcher[] {
-  // an account in a flood wait gets no new files while another one is free
-  const now = Date.now();
-  const free = list.filter((f) => f.pausedUntil() <= now);
-  const pool = free.length > 0 ? free : list;
-  const own = pool[n % pool.length];
-  return [own, ...list.filter((f) => f !== own)];
 }
 
 async function _markStopped(

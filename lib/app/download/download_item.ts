@@ -14,10 +14,11 @@ import type { Limiter } from "../../engine/limiter.ts";
 import { VerifyError } from "../../engine/part_file.ts";
 import { sameFile } from "../../engine/same_file.ts";
 import { shareFile } from "../../engine/shared_file.ts";
+import { fileLanes } from "../../engine/account_pool.ts";
 import type { Emit } from "../../progress/events.ts";
 import type { ProgressStore } from "../../store/progress_store.ts";
 import type { RemoteFile } from "../../telegram/remote_file.ts";
-import { type Fetcher, fileLanes } from "./fetchers.ts";
+import type { TelegramAccount } from "../../telegram/telegram_account_pool.ts";
 import type { PlannedItem } from "./download_plan.ts";
 import type { MediaPost } from "../shared/media_post.ts";
 
@@ -46,7 +47,7 @@ export interface ItemContext {
   template: string;
   ledger: KvPartLedger;
   /** Every account, the one the item was given to first; its parts may go through any of them. */
-  fetchers: Fetcher[];
+  accounts: TelegramAccount[];
   report: ItemTally;
   emit: Emit;
   media?: MediaPost;
@@ -89,7 +90,7 @@ export async function downloadItem(p: PlannedItem, c: ItemContext): Promise<void
   }
   emit({ type: "item_start", item: p.item, name, total_bytes: f.size });
   // each part goes through an account that is not in a FLOOD_WAIT, this item's own one first
-  const shared = shareFile(fileLanes(c.fetchers, f), f);
+  const shared = shareFile(fileLanes(c.accounts, f), f);
   try {
     const res = await downloadFile(shared.source, dest, {
       item: p.item,
@@ -135,7 +136,7 @@ async function _alreadyHave(c: ItemContext, f: RemoteFile, dest: string): Promis
   // Same name and size but not known by id: only the SHA-256 ranges prove it is the same file;
   // when they differ it is downloaded to .part and replaces the old file only once verified.
   try {
-    const hashes = await c.fetchers[0].hashes(f, c.signal);
+    const hashes = await c.accounts[0].hashes(f, c.signal);
     if (!await sameFile(dest, f.size, hashes)) return undefined;
   } catch (err) {
     if (c.signal?.aborted) throw err;

@@ -13,13 +13,13 @@ import type { Emit } from "../../progress/events.ts";
 import type { ProgressStore } from "../../store/progress_store.ts";
 import type { AccountConfig } from "../../telegram/connect_files.ts";
 import type { RemoteFile } from "../../telegram/remote_file.ts";
+import { type MediaFetch, MediaPrefetch } from "./media_prefetch.ts";
 import type { ResolvedChat } from "../../telegram/resolve_chat.ts";
 import { NoteSink } from "./note_sink.ts";
 import { ResumeWriter } from "./resume_writer.ts";
 import { type FetchPool, planShards, shardFeed } from "./shard_feed.ts";
 
-/** Downloads one media file to `dest` (absolute); resolves true when it is in place. */
-export type MediaFetch = (file: RemoteFile, dest: string, signal?: AbortSignal) => Promise<boolean>;
+export type { MediaFetch };
 
 /**
  * Optional step after a media file is in place (transcode, transcribe, ...); may update
@@ -57,6 +57,8 @@ export interface ExportChatOptions {
   topicId?: number;
   takeoutId?: string;
   fetchMedia?: MediaFetch;
+  /** Media files downloaded at once, ahead of the exporter. Default 8. */
+  mediaConcurrency?: number;
   postProcess?: MediaPostProcess;
   /** Called with every message written (comment collection). */
   onMessage?: (msg: Message) => void;
@@ -105,6 +107,8 @@ export async function exportChat(chat: ResolvedChat, opts: ExportChatOptions): P
   const replayedMedia = new Map<number, string | null>();
   const files = new Map<number, RemoteFile>();
   const res = { fetched: 0, replayed: 0, media_failed: 0, media_skipped: 0 };
+  const prefetch = opts.fetchMedia &&
+    new MediaPrefetch(opts.fetchMedia, { concurrency: opts.mediaConcurrency ?? 8, signal: opts.signal });
   const fetchMedia = async (msg: Message, path: string, signal?: AbortSignal): Promise<boolean | string> => {
     if (replayedMedia.has(msg.id)) return replayedMedia.get(msg.id) ?? false;
     const file = files.get(msg.id);
@@ -116,7 +120,8 @@ export async function exportChat(chat: ResolvedChat, opts: ExportChatOptions): P
     }
     const dest = safeJoin(opts.out, path);
     try {
-      if (!(await opts.fetchMedia(file, dest, signal))) return false;
+      const fetched = prefetch?.take(msg.id, dest) ?? opts.fetchMedia(file, dest, signal);
+      if (!(await fetched)) return false;
       return (await opts.postProcess?.(msg, path, signal)) ?? true;
     } catch (err) {
       if (signal?.aborted) throw err;
@@ -179,10 +184,22 @@ export async function exportChat(chat: ResolvedChat, opts: ExportChatOptions): P
         signal: opts.signal,
       })
     ) {
-      for (const { message, file } of page.messages) {
-        if (opts.bounds.minDate !== undefined && message.date < opts.bounds.minDate) continue;
-        if (opts.bounds.maxDate !== undefined && message.date >= opts.bounds.maxDate) continue;
-        if (file) files.set(message.id, file);
+      const kept = page.messages.filter(({ message }) =>
+        !(opts.bounds.minDate !== undefined && message.date < opts.bounds.minDate) &&
+        !(opts.bounds.maxDate !== undefined && message.date >= opts.bounds.maxDate)
+      );
+      // the page's media start downloading now, before the exporter waits on the first of them
+      for (const { message, file } of kept) {
+        if (!file) continue;
+        files.set(message.id, file);
+        _prefetch(prefetch, message, file, {
+          out: opts.out,
+          layout,
+          mediaKinds: opts.mediaKinds,
+          max: opts.maxMediaSize,
+        });
+      }
+      for (const { message } of kept) {
         opts.onMessage?.(message);
         await exporter.add(message);
         res.fetched++;
@@ -205,8 +222,27 @@ export async function exportChat(chat: ResolvedChat, opts: ExportChatOptions): P
     await exporter.abort();
     throw err;
   } finally {
+    await prefetch?.close();
     notes.close();
   }
+}
+
+/** Starts the download of a message's media the exporter will ask for (as ChatExporter decides). */
+function _prefetch(
+  prefetch: MediaPrefetch | undefined,
+  msg: Message,
+  file: RemoteFile,
+  o: { out: string; layout: ExportLayout; mediaKinds: ReadonlySet<MediaKind>; max?: number },
+): void {
+  if (!prefetch || !msg.media || msg.media.ref === undefined || !o.mediaKinds.has(msg.media.kind)) return;
+  if (o.max !== undefined && file.size > o.max) return;
+  let dest: string;
+  try {
+    dest = safeJoin(o.out, o.layout.mediaPath(msg));
+  } catch {
+    return; // the exporter reports it when it gets there
+  }
+  prefetch.start(msg.id, file, dest);
 }
 
 /** Messages of a messages.jsonl, as the model (without `note` and `media.file`). */

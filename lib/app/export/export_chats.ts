@@ -7,14 +7,15 @@
 import { resolve } from "node:path";
 import { PartialFailureError, StoppedError, toTgpipeError, UsageError } from "../../core/errors.ts";
 import type { MediaKind, Message, Topic } from "../../core/message.ts";
-import { downloadFile } from "../../engine/download_file.ts";
+import type { AccountPool } from "../../engine/account_pool.ts";
 import { KvPartLedger } from "../../engine/kv_part_ledger.ts";
 import { WorkerPool } from "../../engine/worker_pool.ts";
 import type { NoteLayout } from "../../export/export_layout.ts";
 import type { Emit } from "../../progress/events.ts";
 import { openProgressStore } from "../../store/kv_store.ts";
 import type { TgClient } from "../../telegram/client.ts";
-import { type AccountConfig, connectFiles, type FileAccess } from "../../telegram/connect_files.ts";
+import type { AccountConfig } from "../../telegram/connect_files.ts";
+import { openAccountPool, type TelegramAccount } from "../../telegram/telegram_account_pool.ts";
 import { finishTakeout, initTakeout } from "../../telegram/takeout.ts";
 import { listForumTopics } from "../../telegram/forum_topics.ts";
 import { resolveChat, type ResolvedChat } from "../../telegram/resolve_chat.ts";
@@ -27,7 +28,9 @@ import { writeRootIndex } from "./root_index.ts";
 import type { FetchPool } from "./shard_feed.ts";
 import { LocalFetchPool } from "./local_fetch_pool.ts";
 import type { HistoryShardTask } from "../../telegram/history_shard.ts";
-import { connectAccount, type TelegramAccess } from "../shared/telegram_access.ts";
+import { accountSpec, type TelegramAccess } from "../shared/telegram_access.ts";
+import { Limiter } from "../../engine/limiter.ts";
+import { poolMediaFetch } from "./pool_media_fetch.ts";
 import { type MediaPost, type MediaPostSettings, openMediaPost } from "../shared/media_post.ts";
 import { checkWritable } from "../shared/check_writable.ts";
 
@@ -36,6 +39,14 @@ export interface ExportOptions {
   out: string;
   kv: string;
   access: TelegramAccess;
+  /** Accounts sharing the media downloads, `access` first (as `tgpipe download`); default [access]. */
+  accounts?: TelegramAccess[];
+  /** Media files at once; default 8 (their parts in flight are capped at 48 per account). */
+  concurrency?: number;
+  /** Parts in flight per media file; default by size (4 below 10 MB, 8 below 64 MB, else 16). */
+  partConcurrency?: number;
+  /** Connections per DC per account for media. Default 8. */
+  connections?: number;
   layout: NoteLayout;
   /** Media kinds to download; empty = none. */
   mediaKinds: ReadonlySet<MediaKind>;
@@ -82,6 +93,8 @@ export interface ExportReport {
   elapsed_ms: number;
 }
 
+// media parts in flight per account, over all files (as download: 48 kept 8 connections busy)
+const PARTS_IN_FLIGHT = 48;
 /**
  * Automatic --shards: up to 8 getHistory calls in flight. Measured (scripts/bench_export.ts, 30 ms
  * RTT): one worker parses and maps ~13k msg/s, so 8 pipelined shards on one connection (26k msg/s
@@ -121,7 +134,7 @@ export async function exportChats(inputs: string[], opts: ExportOptions): Promis
   const store = await openProgressStore(opts.kv, { createParent: true, signal: opts.signal });
   let client: TgClient | undefined;
   let pool: FetchPool | undefined;
-  let files: FileAccess | undefined;
+  let accounts: AccountPool<TelegramAccount> | undefined;
   let takeoutId: string | undefined;
   // Takeout is finished with success only when every chat was exported.
   let finished = false;
@@ -146,7 +159,15 @@ export async function exportChats(inputs: string[], opts: ExportOptions): Promis
       pool = _fetchPool(workers);
       _warmUp(pool, account, opts.signal);
     }
-    client = await connectAccount(opts.access, { emit, signal: opts.signal });
+    // the other accounts only download media: without media the session's own is enough
+    const access = opts.mediaKinds.size > 0 ? opts.accounts ?? [opts.access] : [opts.access];
+    accounts = await openAccountPool(access.map(accountSpec), {
+      connections: opts.connections ?? 8,
+      stallMs: 30_000,
+      emit,
+      signal: opts.signal,
+    });
+    client = accounts.accounts[0].client;
     const chats: Array<{ chat: ResolvedChat; topicId?: number }> = [];
     for (const t of targets) {
       chats.push({ chat: await resolveChat(client, t.chat, { signal: opts.signal }), topicId: t.topicId });
@@ -163,9 +184,6 @@ export async function exportChats(inputs: string[], opts: ExportOptions): Promis
         maxFileSize: opts.maxMediaSize,
       });
     }
-    if (opts.mediaKinds.size > 0) {
-      files = await connectFiles(client, { connections: 4, emit, signal: opts.signal });
-    }
     if (opts.media && opts.mediaKinds.size > 0) {
       media = await openMediaPost({ ...opts.media, out: opts.out, emit, signal: opts.signal });
     }
@@ -173,24 +191,13 @@ export async function exportChats(inputs: string[], opts: ExportOptions): Promis
       ? (msg, path, signal) => media!.process(msg, path, signal)
       : opts.postProcess;
     const ledger = new KvPartLedger(store, job.id);
-    const fetchMedia = files
-      ? async (
-        file: import("../../telegram/remote_file.ts").RemoteFile,
-        dest: string,
-        signal?: AbortSignal,
-      ) => {
-        const have = await Deno.stat(dest).then((s) => s.size, () => -1);
-        if (have === file.size) return true;
-        await downloadFile(files!.source(file), dest, {
-          item: `media:${file.chatId}:${file.messageId}`,
-          concurrency: 4,
-          ledger,
-          signal,
-          emit,
-          stallMs: 30_000,
-        });
-        return true;
-      }
+    const fetchMedia = opts.mediaKinds.size > 0
+      ? poolMediaFetch(accounts, {
+        ledger,
+        inFlight: new Limiter(PARTS_IN_FLIGHT * accounts.accounts.length),
+        partConcurrency: opts.partConcurrency,
+        emit,
+      })
       : undefined;
     const report: ExportReport = {
       job: job.id,
@@ -235,6 +242,7 @@ export async function exportChats(inputs: string[], opts: ExportOptions): Promis
           topicId,
           takeoutId,
           fetchMedia,
+          mediaConcurrency: opts.concurrency,
           postProcess,
           onMessage: (m: Message) => void (m.comments && m.comments.count > 0 && posts.push(m.id)),
           emit,
@@ -309,8 +317,7 @@ export async function exportChats(inputs: string[], opts: ExportOptions): Promis
     pool?.terminate();
     media?.pool.terminate();
     if (takeoutId !== undefined && client) await finishTakeout(client, takeoutId, finished);
-    await files?.close();
-    await client?.close();
+    await accounts?.close();
     store.close();
   }
 }

@@ -1,6 +1,6 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import { download, type DownloadReport } from "../../app/download/download.ts";
-import { telegramAccess } from "../../app/shared/telegram_access.ts";
+import { accountList, telegramAccess } from "../../app/shared/telegram_access.ts";
 import { UsageError } from "../../core/errors.ts";
 import { ExitCode } from "../../core/exit_codes.ts";
 import { formatBytes } from "../../core/format.ts";
@@ -58,22 +58,26 @@ export function downloadCommand(io: CliIo, state: CliState): AnyCommand {
           "its parts move to a free one)",
       ),
     )
+    .addOption(
+      new Option(
+        "--bot-token <token...>",
+        "a bot's token to share the work as another account (its session is cached in the data directory)",
+      ),
+    )
     .option("--stall-timeout <s>", "seconds a part may go without an answer before it is retried", "30")
     .option("--no-verify", "skip the upload.getFileHashes check")
     .addHelpText("after", EXAMPLES + "\n" + MEDIA_FLAGS_HELP)
     .action(makeAction(io, state, async (rt, args, flags) => {
       const inputs = [...args, ...await _fromFile(flags.fromFile)];
-      const primary = telegramAccess(rt.settings);
-      const extra = (flags.account ?? []).map((s) =>
-        /^1[A-Za-z0-9+/=_-]{300,}$/.test(s)
-          ? { ...primary, sessionString: s }
-          : { ...primary, sessionString: undefined, sessionFile: s }
-      );
+      const accounts = accountList(telegramAccess(rt.settings), {
+        sessions: flags.account,
+        botTokens: [...flags.botToken ?? [], ...rt.settings.botTokens ?? []],
+      });
       const report = await download({
         inputs,
         out: flags.out,
         kv: rt.settings.kv,
-        accounts: [primary, ...extra],
+        accounts,
         template: flags.template,
         filter: {
           types: flags.type?.split(",").map((t) => t.trim() as MediaKind).filter(Boolean),

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { exportChats, type ExportReport } from "../../app/export/export_chats.ts";
-import { telegramAccess } from "../../app/shared/telegram_access.ts";
+import { accountList, telegramAccess } from "../../app/shared/telegram_access.ts";
 import { PartialFailureError } from "../../core/errors.ts";
 import { ExitCode } from "../../core/exit_codes.ts";
 import { MEDIA_KINDS } from "../../core/message.ts";
@@ -58,14 +58,48 @@ export function exportCommand(io: CliIo, state: CliState): AnyCommand {
       ),
     )
     .addOption(new Option("--refresh", "fetch everything again and rewrite notes whose messages changed"))
+    .addOption(
+      new Option(
+        "--concurrency <n>",
+        "media files at once (default 8; parts in flight capped at 48 per account)",
+      )
+        .argParser(_positive),
+    )
+    .addOption(
+      new Option(
+        "--part-concurrency <n>",
+        "parts in flight per media file (default: 4 below 10 MB, 8 below 64 MB)",
+      )
+        .argParser(_positive),
+    )
+    .addOption(
+      new Option("--connections <n>", "media connections per DC per account").argParser(_positive).default(8),
+    )
+    .addOption(
+      new Option(
+        "--account <session...>",
+        "session file or string of another account to share the media downloads (a FLOOD_WAIT pauses only its account)",
+      ),
+    )
+    .addOption(
+      new Option("--bot-token <token...>", "a bot's token to share the media downloads as another account"),
+    )
     .addHelpText("after", EXAMPLES + "\n" + MEDIA_FLAGS_HELP)
     .action(makeAction(io, state, async (rt, chats, flags) => {
       let report: ExportReport;
+      const access = telegramAccess(rt.settings);
       try {
         report = await exportChats(chats, {
           out: flags.out,
           kv: rt.settings.kv,
-          access: telegramAccess(rt.settings),
+          access,
+          accounts: accountList(access, {
+            sessions: flags.account,
+            botTokens: [...flags.botToken ?? [], ...rt.settings.botTokens ?? []],
+          }),
+          concurrency: flags.concurrency,
+          partConcurrency: flags.partConcurrency,
+          connections: flags.connections,
           layout: flags.layout,
           mediaKinds: flags.media,
           maxMediaSize: flags.maxMediaSize,
