@@ -39,7 +39,12 @@ export class MediaPrefetch {
     // Two messages with the same file would share its resume record (the part ledger is keyed
     // by file): the second waits for the first.
     const before = this.#byKey.get(file.key) ?? Promise.resolve();
-    const done = before.then(() => this.#limiter.run(() => this.#fetch(file, dest, this.#signal)));
+    const done = before.then(() =>
+      this.#limiter.run(() => {
+        this.#signal.throwIfAborted(); // closed while it waited for a slot
+        return this.#fetch(file, dest, this.#signal);
+      })
+    );
     done.catch(() => {}); // a failure is reported when the exporter takes it, in message order
     const settled = done.then(() => {}, () => {});
     this.#byKey.set(file.key, settled);
