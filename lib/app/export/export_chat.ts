@@ -172,25 +172,24 @@ export async function exportChat(chat: ResolvedChat, opts: ExportChatOptions): P
       if (done) await saving;
       else if (outstanding.length > CHECKPOINTS_AHEAD) await outstanding.shift();
     };
-    for await (
-      const page of shardFeed(opts.pool, {
-        account: opts.account,
-        chat,
-        ranges,
-        lanes: opts.lanes,
-        replyTo: opts.topicId,
-        takeoutId: opts.takeoutId,
-        emit: opts.emit,
-        signal: opts.signal,
-      })
-    ) {
-      const kept = page.messages.filter(({ message }) =>
-        !(opts.bounds.minDate !== undefined && message.date < opts.bounds.minDate) &&
-        !(opts.bounds.maxDate !== undefined && message.date >= opts.bounds.maxDate)
-      );
-      // the page's media start downloading now, before the exporter waits on the first of them
-      for (const { message, file } of kept) {
-        if (!file) continue;
+    const inBounds = (m: Message) =>
+      !(opts.bounds.minDate !== undefined && m.date < opts.bounds.minDate) &&
+      !(opts.bounds.maxDate !== undefined && m.date >= opts.bounds.maxDate);
+    const feed = shardFeed(opts.pool, {
+      account: opts.account,
+      chat,
+      ranges,
+      lanes: opts.lanes,
+      replyTo: opts.topicId,
+      takeoutId: opts.takeoutId,
+      emit: opts.emit,
+      signal: opts.signal,
+    });
+    // With media, each page's files start downloading as soon as it arrives, while the exporter
+    // still renders (and waits on the files of) the page before it. (Without, files stay unused.)
+    const prefetchPage = (page: { messages: Array<{ message: Message; file?: RemoteFile }> }) => {
+      for (const { message, file } of page.messages) {
+        if (!file || !inBounds(message)) continue;
         files.set(message.id, file);
         _prefetch(prefetch, message, file, {
           out: opts.out,
@@ -199,6 +198,9 @@ export async function exportChat(chat: ResolvedChat, opts: ExportChatOptions): P
           max: opts.maxMediaSize,
         });
       }
+    };
+    for await (const page of prefetch ? _readAhead(feed, prefetchPage) : feed) {
+      const kept = page.messages.filter(({ message }) => inBounds(message));
       for (const { message } of kept) {
         opts.onMessage?.(message);
         await exporter.add(message);
@@ -224,6 +226,34 @@ export async function exportChat(chat: ResolvedChat, opts: ExportChatOptions): P
   } finally {
     await prefetch?.close();
     notes.close();
+  }
+}
+
+/**
+ * The pages of `feed`, each handed to `onArrive` as soon as it arrives: the next page is read
+ * while the caller works on this one.
+ */
+async function* _readAhead<T>(feed: AsyncGenerator<T>, onArrive: (page: T) => void): AsyncGenerator<T> {
+  const pull = () => {
+    const p = feed.next().then((r) => {
+      if (!r.done) onArrive(r.value);
+      return r;
+    });
+    p.catch(() => {}); // surfaces when awaited below
+    return p;
+  };
+  let next = pull();
+  try {
+    for (;;) {
+      const r = await next;
+      if (r.done) return;
+      next = pull();
+      yield r.value;
+    }
+  } finally {
+    // a generator takes one step at a time: the read in flight settles before the feed closes
+    await next.catch(() => {});
+    await feed.return(undefined);
   }
 }
 
