@@ -53,16 +53,17 @@ export function downloadCommand(io: CliIo, state: CliState): AnyCommand {
     .option("--workers <n>", "fetch workers with their own connections (0 = main thread)", "0")
     .addOption(
       new Option(
-        "--account <session...>",
+        "--account <session>",
         "session file or string of another account to share the work (a FLOOD_WAIT pauses only its account; " +
-          "its parts move to a free one)",
-      ),
+          "its parts move to a free one; repeatable)",
+      ).argParser(_collect),
     )
     .addOption(
       new Option(
-        "--bot-token <token...>",
-        "a bot's token to share the work as another account (its session is cached in the data directory)",
-      ),
+        "--bot-token <token>",
+        "a bot's token to share the work as another account (its session is cached in the data directory; " +
+          "repeatable)",
+      ).argParser(_collect),
     )
     .option("--stall-timeout <s>", "seconds a part may go without an answer before it is retried", "30")
     .option("--no-verify", "skip the upload.getFileHashes check")
@@ -143,4 +144,9 @@ function _date(v: string | undefined, flag: string): number | undefined {
   const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v);
   if (Number.isNaN(ms)) throw new UsageError(`${flag} must be a date like 2024-01-31, got ${v}`);
   return Math.floor(ms / 1000);
+}
+
+// A repeatable option: each use adds one value (not variadic, which would swallow the chats after it).
+function _collect(value: string, previous: string[] | undefined): string[] {
+  return [...previous ?? [], value];
 }

@@ -77,12 +77,17 @@ export function exportCommand(io: CliIo, state: CliState): AnyCommand {
     )
     .addOption(
       new Option(
-        "--account <session...>",
-        "session file or string of another account to share the media downloads (a FLOOD_WAIT pauses only its account)",
-      ),
+        "--account <session>",
+        "session file or string of another account to share the media downloads (a FLOOD_WAIT pauses only " +
+          "its account; repeatable)",
+      ).argParser(_collect),
     )
     .addOption(
-      new Option("--bot-token <token...>", "a bot's token to share the media downloads as another account"),
+      new Option(
+        "--bot-token <token>",
+        "a bot's token to share the media downloads as another account (repeatable)",
+      )
+        .argParser(_collect),
     )
     .addHelpText("after", EXAMPLES + "\n" + MEDIA_FLAGS_HELP)
     .action(makeAction(io, state, async (rt, chats, flags) => {
@@ -165,4 +170,9 @@ function _date(v: string): number {
     throw new InvalidArgumentError("expected a date like 2024-05-01 or 2024-05-01T12:00:00Z");
   }
   return Math.floor(t / 1000);
+}
+
+// A repeatable option: each use adds one value (not variadic, which would swallow the chats after it).
+function _collect(value: string, previous: string[] | undefined): string[] {
+  return [...previous ?? [], value];
 }
