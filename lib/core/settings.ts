@@ -3,7 +3,7 @@ import { ConfigError } from "./errors.ts";
 /** Where a resolved setting came from, lowest precedence last. */
 export type SettingSource = "flag" | "env" | "file" | "default";
 
-type Kind = "string" | "number" | "boolean";
+type Kind = "string" | "number" | "boolean" | "list";
 
 /** One setting: its config-file key, env var, type, and whether it is a secret. */
 export interface SettingDef {
@@ -23,6 +23,8 @@ export interface Settings {
   apiId: number | undefined;
   apiHash: string | undefined;
   botToken: string | undefined;
+  /** Bot accounts that share downloads and export media with the session's account. */
+  botTokens: string[] | undefined;
   telegramEndpoints: string | undefined;
   json: boolean;
   quiet: boolean;
@@ -46,6 +48,15 @@ export const SETTING_DEFS: readonly SettingDef[] = [
   _def("apiId", "api_id", "number", "Telegram api_id (my.telegram.org)"),
   { ..._def("apiHash", "api_hash", "string", "Telegram api_hash"), secret: true },
   { ..._def("botToken", "bot_token", "string", "bot token for bot logins"), secret: true },
+  {
+    ..._def(
+      "botTokens",
+      "bot_tokens",
+      "list",
+      "bot tokens sharing downloads (a JSON list; comma-separated in env)",
+    ),
+    secret: true,
+  },
   _def("telegramEndpoints", "telegram_endpoints", "string", "test DC map + RSA key (JSON); unset = Telegram"),
   _def("json", "json", "boolean", "JSON lines on stdout"),
   _def("quiet", "quiet", "boolean", "only errors"),
@@ -122,6 +133,9 @@ function _coerce(def: SettingDef, raw: unknown, where: string, path?: string): u
   } else if (def.kind === "number") {
     const n = typeof raw === "number" ? raw : Number(raw);
     if (typeof raw !== "boolean" && raw !== "" && Number.isInteger(n)) return n;
+  } else if (def.kind === "list") {
+    if (typeof raw === "string") return raw.split(",").map((v) => v.trim()).filter(Boolean);
+    if (Array.isArray(raw) && raw.every((v) => typeof v === "string")) return raw;
   } else if (typeof raw === "string") {
     return raw;
   }

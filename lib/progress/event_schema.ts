@@ -87,8 +87,8 @@ const SPEC: { [T in EventType]: TypeSpec<T> } = {
     },
   },
   pause: {
-    description:
-      "Work (or one account) waits before going on. With several accounts (`download --account`) " +
+    description: "Work (or one account) waits before going on. With several accounts " +
+      "(`--account`, `--bot-token` on download and export) " +
       "only the flooded one pauses, and while another is free its work, a file in progress too, moves there",
     fields: {
       reason: {

@@ -74,3 +74,24 @@ Deno.test("a broken config file's error message does not quote the secret inside
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("bot_tokens (a list, from a file or comma-separated env) is masked", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "tgpipe_sec_" });
+  const second = "987654321:BBFhBOweik6ad9r_QXMENQjcrGbqCr4K-Zz";
+  try {
+    await Deno.writeTextFile(`${dir}/c.json`, JSON.stringify({ bot_tokens: [BOT_TOKEN, second] }));
+    const { rows } = await configShow(["--config", `${dir}/c.json`], { secrets: [...SECRETS, second] });
+    assert.deepEqual([rows.get("bot_tokens")?.value, rows.get("bot_tokens")?.source], ["********", "file"]);
+    const env = { TGPIPE_BOT_TOKENS: `${BOT_TOKEN},${second}` };
+    const r = await runCli(["config", "show"], { env, secrets: [...SECRETS, second] });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /bot_tokens\s+\*{8}\s+\(env\)/);
+    assertNoSecret(r.stdout.replaceAll(second, BOT_TOKEN));
+    await Deno.writeTextFile(`${dir}/bad.json`, JSON.stringify({ bot_tokens: [BOT_TOKEN, 5] }));
+    const bad = await runCli(["--config", `${dir}/bad.json`, "config", "show"], { secrets: SECRETS });
+    assert.notEqual(bad.code, 0);
+    assertNoSecret(bad.stdout + bad.stderr);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

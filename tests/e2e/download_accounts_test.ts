@@ -151,3 +151,46 @@ Deno.test({
     });
   },
 });
+
+Deno.test({
+  name:
+    "download, a second account as --bot-token: logs in once, its session cached 0600 by token hash, reused",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    // the first account floods after 16 of 24 parts: the bot takes the rest
+    await _withWorld("rule=upload.GetFile:16/60", async (tg, dir) => {
+      const want = await _expected(tg);
+      const token = FAKE_LOGIN.bot.token;
+      const env = { ...tg.env, TGPIPE_KV: `${dir}/p.kv`, TGPIPE_DATA_DIR: `${dir}/data` };
+      const args = (out: string) => _dl(out, "--bot-token", token, "--stall-timeout", "120");
+      const r = await runCli(args(`${dir}/o`), { env, secrets: [token], ...T });
+      assert.equal(r.code, 0, r.stderr + r.stdout.slice(-3000));
+      await _assertOut(`${dir}/o`, want);
+      const pause = r.events.find((e) => e.type === "pause");
+      assert.ok(
+        pause?.type === "pause" && pause.account && !pause.account.startsWith("bot"),
+        "the user paused",
+      );
+      const done = r.events.find((e) => e.type === "done")!;
+      assert.ok(
+        Date.parse(done.ts) - Date.parse(pause.ts) < 15_000,
+        "the bot finished the file during the wait",
+      );
+      const cached: string[] = [];
+      for await (const e of Deno.readDir(`${dir}/data/bots`)) cached.push(e.name);
+      assert.equal(cached.length, 1, `one cached bot session: ${cached}`);
+      assert.match(cached[0], /^bot-[0-9a-f]{16}\.session$/);
+      assert.ok(!cached[0].includes(token.split(":")[0]), "the name holds no part of the token");
+      const path = `${dir}/data/bots/${cached[0]}`;
+      assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600);
+      const session = await Deno.readTextFile(path);
+      // the next run (the file is already there) connects the bot from its cached session: no
+      // new login, so the same auth key
+      const again = await runCli(args(`${dir}/o`), { env, secrets: [token], ...T });
+      assert.equal(again.code, 0, again.stderr + again.stdout.slice(-3000));
+      assert.ok(again.events.some((e) => e.type === "item_done" && e.skipped));
+      assert.equal(await Deno.readTextFile(path), session);
+    });
+  },
+});

@@ -127,6 +127,25 @@ Deno.test("a deleted partial file makes the ledger start over", () =>
     assert.deepEqual(await Deno.readFile(`${dir}/c.bin`), data);
   }));
 
+Deno.test("a one-part file touches no ledger: there is nothing to resume but the part itself", () =>
+  withTmp(async (dir) => {
+    const data = blob(100_000);
+    const calls: string[] = [];
+    const ledger: PartLedger = {
+      load: () => (calls.push("load"), Promise.resolve(new Set([0]))),
+      markDone: () => (calls.push("mark"), Promise.resolve()),
+      clear: () => (calls.push("clear"), Promise.resolve()),
+    };
+    // a partial file left by a kill: refetched whole even though a ledger would say part 0 is done
+    await Deno.writeFile(`${dir}/one.bin.part`, new Uint8Array(10));
+    const src = new MemSource(data);
+    const r = await downloadFile(src, `${dir}/one.bin`, { item: "one", concurrency: 4, ledger });
+    assert.deepEqual(calls, []);
+    assert.deepEqual(src.fetched, [0]);
+    assert.equal(r.resumedParts, 0);
+    assert.deepEqual(await Deno.readFile(`${dir}/one.bin`), data);
+  }));
+
 Deno.test("transient errors and stalls are retried with retry events", () =>
   withTmp(async (dir) => {
     const data = blob(4 * 4096);

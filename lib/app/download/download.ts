@@ -15,10 +15,11 @@ import type { JobItem, JobReport } from "../../engine/job_types.ts";
 import type { Emit } from "../../progress/events.ts";
 import { openProgressStore } from "../../store/kv_store.ts";
 import { type DownloadFilter, parseInputs, planItems, type PlannedItem } from "./download_plan.ts";
-import { type Fetcher, openFetchers } from "./fetchers.ts";
+import { type AccountPool, ownFirst } from "../../engine/account_pool.ts";
+import { openAccountPool, type TelegramAccount } from "../../telegram/telegram_account_pool.ts";
 import { downloadItem } from "./download_item.ts";
 import { assignDestinations } from "./assign_destinations.ts";
-import type { TelegramAccess } from "../shared/telegram_access.ts";
+import { accountSpec, type TelegramAccess } from "../shared/telegram_access.ts";
 import { checkWritable } from "../shared/check_writable.ts";
 import { type MediaPost, type MediaPostSettings, openMediaPost } from "../shared/media_post.ts";
 
@@ -87,10 +88,10 @@ export async function download(opts: DownloadOptions): Promise<DownloadReport> {
     await undo();
     throw err;
   });
-  let fetchers: Fetcher[] = [];
+  let pool: AccountPool<TelegramAccount> | undefined;
   let media: MediaPost | undefined;
   try {
-    fetchers = await openFetchers(opts.accounts, {
+    pool = await openAccountPool(opts.accounts.map(accountSpec), {
       workers: opts.workers ?? 0,
       connections: opts.connections ?? 8,
       verify: opts.verify ?? true,
@@ -102,7 +103,8 @@ export async function download(opts: DownloadOptions): Promise<DownloadReport> {
     const tally = { fetched_bytes: 0 };
     // the parts in flight over all files: a file-count limit alone left the connections half used
     // once a big file was done (36 vs 57 MB/s with 4 small files at a time)
-    const inFlight = new Limiter(PARTS_IN_FLIGHT * fetchers.length);
+    const accounts = pool.accounts;
+    const inFlight = new Limiter(PARTS_IN_FLIGHT * accounts.length);
     let next = 0;
     let ledger: KvPartLedger | undefined;
     const report = await runJob<PlannedItem & JobItem & { dest?: string | RangeError }>({
@@ -110,7 +112,7 @@ export async function download(opts: DownloadOptions): Promise<DownloadReport> {
       key: JSON.stringify({ inputs: opts.inputs, out: opts.out, template, filter: opts.filter ?? {} }),
       args: `${opts.inputs.join(" ")} -> ${opts.out}`,
       plan: async ({ signal }) => {
-        const planned = await planItems(fetchers[0].client, inputs, { filter: opts.filter ?? {}, signal });
+        const planned = await planItems(accounts[0].client, inputs, { filter: opts.filter ?? {}, signal });
         const dests = assignDestinations(planned.filter((p) => "file" in p), { out: opts.out, template });
         return planned.map((p) => ({
           ...p,
@@ -129,7 +131,7 @@ export async function download(opts: DownloadOptions): Promise<DownloadReport> {
           store,
           jobId: ctx.jobId,
           ledger: ledger ??= new KvPartLedger(store, ctx.jobId),
-          fetchers: _ownFirst(fetchers, next++),
+          accounts: ownFirst(accounts, next++),
           tally,
           emit,
           media,
@@ -157,16 +159,7 @@ export async function download(opts: DownloadOptions): Promise<DownloadReport> {
     throw err;
   } finally {
     media?.pool.terminate();
-    await Promise.all(fetchers.map((f) => f.close()));
+    await pool?.close();
     store.close();
   }
-}
-
-function _ownFirst(list: Fetcher[], n: number): Fetcher[] {
-  // an account in a flood wait gets no new files while another one is free
-  const now = Date.now();
-  const free = list.filter((f) => f.pausedUntil() <= now);
-  const pool = free.length > 0 ? free : list;
-  const own = pool[n % pool.length];
-  return [own, ...list.filter((f) => f !== own)];
 }

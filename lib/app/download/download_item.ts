@@ -17,7 +17,8 @@ import { shareFile } from "../../engine/shared_file.ts";
 import type { Emit } from "../../progress/events.ts";
 import type { ProgressStore } from "../../store/progress_store.ts";
 import type { RemoteFile } from "../../telegram/remote_file.ts";
-import { type Fetcher, fileLanes } from "./fetchers.ts";
+import { fileLanes } from "../../engine/account_pool.ts";
+import type { TelegramAccount } from "../../telegram/telegram_account_pool.ts";
 import type { PlannedItem } from "./download_plan.ts";
 import type { MediaPost } from "../shared/media_post.ts";
 
@@ -36,7 +37,7 @@ export interface ItemContext {
   jobId: string;
   ledger: KvPartLedger;
   /** Every account, the one the item was given to first; its parts may go through any of them. */
-  fetchers: Fetcher[];
+  accounts: TelegramAccount[];
   /** Bytes fetched from Telegram in this run (resumed parts and skipped files not counted). */
   tally: { fetched_bytes: number };
   emit: Emit;
@@ -70,7 +71,7 @@ export async function downloadItem(
     return { name, bytes: f.size, path: same, skipped: true };
   }
   // each part goes through an account that is not in a FLOOD_WAIT, this item's own one first
-  const shared = shareFile(fileLanes(c.fetchers, f), f);
+  const shared = shareFile(fileLanes(c.accounts, f), f);
   const res = await downloadFile(shared.source, dest, {
     item: p.item,
     // a big file alone keeps 8 connections busy (2 parts each); measured 31 vs 23 MB/s at 8 parts
@@ -126,7 +127,7 @@ async function _alreadyHave(c: ItemContext, f: RemoteFile, dest: string): Promis
   // Same name and size but not known by id: only the SHA-256 ranges prove it is the same file;
   // when they differ it is downloaded to .part and replaces the old file only once verified.
   try {
-    const hashes = await c.fetchers[0].hashes(f, c.signal);
+    const hashes = await c.accounts[0].hashes(f, c.signal);
     if (!await sameFile(dest, f.size, hashes)) return undefined;
   } catch (err) {
     if (c.signal?.aborted) throw err;

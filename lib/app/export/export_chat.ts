@@ -13,13 +13,13 @@ import type { Emit } from "../../progress/events.ts";
 import type { ProgressStore } from "../../store/progress_store.ts";
 import type { AccountConfig } from "../../telegram/connect_files.ts";
 import type { RemoteFile } from "../../telegram/remote_file.ts";
+import { type MediaFetch, MediaPrefetch } from "./media_prefetch.ts";
 import type { ResolvedChat } from "../../telegram/resolve_chat.ts";
 import { NoteSink } from "./note_sink.ts";
 import { ResumeWriter } from "./resume_writer.ts";
 import { type FetchPool, planShards, shardFeed } from "./shard_feed.ts";
 
-/** Downloads one media file to `dest` (absolute); resolves true when it is in place. */
-export type MediaFetch = (file: RemoteFile, dest: string, signal?: AbortSignal) => Promise<boolean>;
+export type { MediaFetch };
 
 /**
  * Optional step after a media file is in place (transcode, transcribe, ...); may update
@@ -57,6 +57,8 @@ export interface ExportChatOptions {
   topicId?: number;
   takeoutId?: string;
   fetchMedia?: MediaFetch;
+  /** Media files downloaded at once, ahead of the exporter. Default 8. */
+  mediaConcurrency?: number;
   postProcess?: MediaPostProcess;
   /** Called with every message written (comment collection). */
   onMessage?: (msg: Message) => void;
@@ -112,6 +114,8 @@ export async function exportChat(chat: ResolvedChat, opts: ExportChatOptions): P
   const replayedMedia = new Map<number, string | null>();
   const files = new Map<number, RemoteFile>();
   const res = { fetched: 0, replayed: 0, media_failed: 0, media_skipped: 0 };
+  const prefetch = opts.fetchMedia &&
+    new MediaPrefetch(opts.fetchMedia, { concurrency: opts.mediaConcurrency ?? 8, signal: opts.signal });
   const fetchMedia = async (msg: Message, path: string, signal?: AbortSignal): Promise<boolean | string> => {
     if (replayedMedia.has(msg.id)) return replayedMedia.get(msg.id) ?? false;
     const file = files.get(msg.id);
@@ -123,7 +127,8 @@ export async function exportChat(chat: ResolvedChat, opts: ExportChatOptions): P
     }
     const dest = safeJoin(opts.out, path);
     try {
-      if (!(await opts.fetchMedia(file, dest, signal))) return false;
+      const fetched = prefetch?.take(msg.id, dest) ?? opts.fetchMedia(file, dest, signal);
+      if (!(await fetched)) return false;
       return (await opts.postProcess?.(msg, path, signal)) ?? true;
     } catch (err) {
       if (signal?.aborted) throw err;
@@ -174,22 +179,36 @@ export async function exportChat(chat: ResolvedChat, opts: ExportChatOptions): P
       if (done) await saving;
       else if (outstanding.length > CHECKPOINTS_AHEAD) await outstanding.shift();
     };
-    for await (
-      const page of shardFeed(opts.pool, {
-        account: opts.account,
-        chat,
-        ranges,
-        lanes: opts.lanes,
-        replyTo: opts.topicId,
-        takeoutId: opts.takeoutId,
-        emit: opts.emit,
-        signal: opts.signal,
-      })
-    ) {
+    const inBounds = (m: Message) =>
+      !(opts.bounds.minDate !== undefined && m.date < opts.bounds.minDate) &&
+      !(opts.bounds.maxDate !== undefined && m.date >= opts.bounds.maxDate);
+    const feed = shardFeed(opts.pool, {
+      account: opts.account,
+      chat,
+      ranges,
+      lanes: opts.lanes,
+      replyTo: opts.topicId,
+      takeoutId: opts.takeoutId,
+      emit: opts.emit,
+      signal: opts.signal,
+    });
+    // With media, each page's files start downloading as soon as it arrives, while the exporter
+    // still renders (and waits on the files of) the page before it. (Without, files stay unused.)
+    const prefetchPage = (page: { messages: Array<{ message: Message; file?: RemoteFile }> }) => {
       for (const { message, file } of page.messages) {
-        if (opts.bounds.minDate !== undefined && message.date < opts.bounds.minDate) continue;
-        if (opts.bounds.maxDate !== undefined && message.date >= opts.bounds.maxDate) continue;
-        if (file) files.set(message.id, file);
+        if (!file || !inBounds(message)) continue;
+        files.set(message.id, file);
+        _prefetch(prefetch, message, file, {
+          out: opts.out,
+          layout,
+          mediaKinds: opts.mediaKinds,
+          max: opts.maxMediaSize,
+        });
+      }
+    };
+    for await (const page of prefetch ? _readAhead(feed, prefetchPage) : feed) {
+      const kept = page.messages.filter(({ message }) => inBounds(message));
+      for (const { message } of kept) {
         opts.onMessage?.(message);
         await exporter.add(message);
         res.fetched++;
@@ -212,8 +231,55 @@ export async function exportChat(chat: ResolvedChat, opts: ExportChatOptions): P
     await exporter.abort();
     throw err;
   } finally {
+    await prefetch?.close();
     notes.close();
   }
+}
+
+/**
+ * The pages of `feed`, each handed to `onArrive` as soon as it arrives: the next page is read
+ * while the caller works on this one.
+ */
+async function* _readAhead<T>(feed: AsyncGenerator<T>, onArrive: (page: T) => void): AsyncGenerator<T> {
+  const pull = () => {
+    const p = feed.next().then((r) => {
+      if (!r.done) onArrive(r.value);
+      return r;
+    });
+    p.catch(() => {}); // surfaces when awaited below
+    return p;
+  };
+  let next = pull();
+  try {
+    for (;;) {
+      const r = await next;
+      if (r.done) return;
+      next = pull();
+      yield r.value;
+    }
+  } finally {
+    // a generator takes one step at a time: the read in flight settles before the feed closes
+    await next.catch(() => {});
+    await feed.return(undefined);
+  }
+}
+
+/** Starts the download of a message's media the exporter will ask for (as ChatExporter decides). */
+function _prefetch(
+  prefetch: MediaPrefetch | undefined,
+  msg: Message,
+  file: RemoteFile,
+  o: { out: string; layout: ExportLayout; mediaKinds: ReadonlySet<MediaKind>; max?: number },
+): void {
+  if (!prefetch || !msg.media || msg.media.ref === undefined || !o.mediaKinds.has(msg.media.kind)) return;
+  if (o.max !== undefined && file.size > o.max) return;
+  let dest: string;
+  try {
+    dest = safeJoin(o.out, o.layout.mediaPath(msg));
+  } catch {
+    return; // the exporter reports it when it gets there
+  }
+  prefetch.start(msg.id, file, dest);
 }
 
 /** Messages of a messages.jsonl, as the model (without `note` and `media.file`). */

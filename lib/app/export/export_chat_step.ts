@@ -48,6 +48,8 @@ export interface ChatStepOptions extends Omit<BoundFlags, "topicId" | "takeoutId
   shards?: number;
   shardSize?: number;
   refresh?: boolean;
+  /** Media files downloaded at once. Default 8. */
+  concurrency?: number;
   store: ProgressStore;
 }
 
@@ -105,6 +107,7 @@ export async function exportChatStep(
     topicId,
     takeoutId,
     fetchMedia: session.fetchMedia,
+    mediaConcurrency: opts.concurrency,
     postProcess: session.postProcess,
     onMessage: (m: Message) => void (m.comments && m.comments.count > 0 && posts.push(m.id)),
     emit: ctx.emit,

@@ -31,6 +31,14 @@ export interface ExportOptions {
   /** Create the progress store's missing folder (only for the default location: a typo never does). */
   createKvParent?: boolean;
   access: TelegramAccess;
+  /** Accounts sharing the media downloads, `access` first (as `tgpipe download`); default [access]. */
+  accounts?: TelegramAccess[];
+  /** Media files at once; default 8 (their parts in flight are capped at 48 per account). */
+  concurrency?: number;
+  /** Parts in flight per media file; default by size (4 below 10 MB, 8 below 64 MB, else 16). */
+  partConcurrency?: number;
+  /** Connections per DC per account for media. Default 8. */
+  connections?: number;
   layout: NoteLayout;
   /** Media kinds to download; empty = none. */
   mediaKinds: ReadonlySet<MediaKind>;

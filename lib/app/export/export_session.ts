@@ -4,28 +4,36 @@
  * post-processors, and the takeout session. Opened before the job runs, closed after it.
  */
 import type { MediaKind } from "../../core/message.ts";
-import { downloadFile } from "../../engine/download_file.ts";
+import type { AccountPool } from "../../engine/account_pool.ts";
 import { KvPartLedger } from "../../engine/kv_part_ledger.ts";
+import { Limiter } from "../../engine/limiter.ts";
 import { WorkerPool } from "../../engine/worker_pool.ts";
 import type { Emit } from "../../progress/events.ts";
 import type { ProgressStore } from "../../store/progress_store.ts";
 import type { TgClient } from "../../telegram/client.ts";
-import { type AccountConfig, connectFiles, type FileAccess } from "../../telegram/connect_files.ts";
+import type { AccountConfig } from "../../telegram/connect_files.ts";
 import type { HistoryShardTask } from "../../telegram/history_shard.ts";
-import type { RemoteFile } from "../../telegram/remote_file.ts";
 import type { ResolvedChat } from "../../telegram/resolve_chat.ts";
+import { openAccountPool, type TelegramAccount } from "../../telegram/telegram_account_pool.ts";
 import { loadSession } from "../../telegram/session_store.ts";
 import { finishTakeout, initTakeout } from "../../telegram/takeout.ts";
 import { type MediaPost, type MediaPostSettings, openMediaPost } from "../shared/media_post.ts";
-import { connectAccount, type TelegramAccess } from "../shared/telegram_access.ts";
+import { accountSpec, type TelegramAccess } from "../shared/telegram_access.ts";
 import type { MediaFetch, MediaPostProcess } from "./export_chat.ts";
 import { LocalFetchPool } from "./local_fetch_pool.ts";
+import { poolMediaFetch } from "./pool_media_fetch.ts";
 import type { FetchPool } from "./shard_feed.ts";
 
 /** What {@link openExportSession} needs. */
 export interface ExportSessionOptions {
   out: string;
   access: TelegramAccess;
+  /** Accounts sharing the media downloads, `access` first; default [access]. */
+  accounts?: TelegramAccess[];
+  /** Parts in flight per media file; default by size. */
+  partConcurrency?: number;
+  /** Connections per DC per account for media. Default 8. */
+  connections?: number;
   mediaKinds: ReadonlySet<MediaKind>;
   /** Fetch workers wanted (0 = fetch on this thread). */
   workers: number;
@@ -70,14 +78,21 @@ export async function openExportSession(opts: ExportSessionOptions): Promise<Exp
   if (opts.workers > 0 && account.apiId && account.apiHash && account.session) {
     pool = _warmUp(_workerPool(opts.workers), account, signal);
   }
-  let client: TgClient;
+  // the other accounts only download media: without media the session's own is enough
+  const mediaAccounts = opts.mediaKinds.size > 0 ? opts.accounts ?? [access] : [access];
+  let accounts: AccountPool<TelegramAccount>;
   try {
-    client = await connectAccount(access, { emit, signal });
+    accounts = await openAccountPool(mediaAccounts.map(accountSpec), {
+      connections: opts.connections ?? 8,
+      stallMs: 30_000,
+      emit,
+      signal,
+    });
   } catch (err) {
     pool?.terminate();
     throw err;
   }
-  let files: FileAccess | undefined;
+  const client = accounts.accounts[0].client;
   let media: MediaPost | undefined;
   const s: ExportSession = {
     client,
@@ -89,12 +104,17 @@ export async function openExportSession(opts: ExportSessionOptions): Promise<Exp
     },
     async openMedia(store, jobId) {
       if (opts.mediaKinds.size === 0) return;
-      files = await connectFiles(client, { connections: 4, emit, signal });
       if (opts.media) {
         media = await openMediaPost({ ...opts.media, out: opts.out, emit, signal });
         s.postProcess = (msg, path, sig) => media!.process(msg, path, sig);
       }
-      s.fetchMedia = _mediaFetch(files, new KvPartLedger(store, jobId), emit);
+      s.fetchMedia = poolMediaFetch(accounts, {
+        ledger: new KvPartLedger(store, jobId),
+        // media parts in flight per account, over all files (as download: 48 kept 8 connections busy)
+        inFlight: new Limiter(48 * accounts.accounts.length),
+        partConcurrency: opts.partConcurrency,
+        emit,
+      });
     },
     finishMedia: async () => await media?.close(),
     async close(finished) {
@@ -102,28 +122,10 @@ export async function openExportSession(opts: ExportSessionOptions): Promise<Exp
       pool?.terminate();
       media?.pool.terminate();
       if (s.takeoutId !== undefined) await finishTakeout(client, s.takeoutId, finished);
-      await files?.close();
-      await client.close();
+      await accounts.close();
     },
   };
   return s;
-}
-
-/** One file at a time over the account's file connections; a file already complete is kept. */
-function _mediaFetch(files: FileAccess, ledger: KvPartLedger, emit: Emit): MediaFetch {
-  return async (file: RemoteFile, dest: string, signal?: AbortSignal) => {
-    const have = await Deno.stat(dest).then((s) => s.size, () => -1);
-    if (have === file.size) return true;
-    await downloadFile(files.source(file), dest, {
-      item: `media:${file.chatId}:${file.messageId}`,
-      concurrency: 4,
-      ledger,
-      signal,
-      emit,
-      stallMs: 30_000,
-    });
-    return true;
-  };
 }
 
 function _workerPool(workers: number): FetchPool {

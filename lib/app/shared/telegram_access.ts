@@ -6,9 +6,8 @@ import { UsageError } from "../../core/errors.ts";
 import type { Settings } from "../../core/settings.ts";
 import type { Emit } from "../../progress/events.ts";
 import { openClient, type TgClient } from "../../telegram/client.ts";
+import { type AccountSpec, connectAccount as connectSpec } from "../../telegram/connect_account.ts";
 import { parseEndpoints } from "../../telegram/endpoints.ts";
-import { getAccount } from "../../telegram/get_account.ts";
-import { loadSession } from "../../telegram/session_store.ts";
 
 /** Telegram settings of one run (from lib/cli). `sessionString` is a secret. */
 export interface TelegramAccess {
@@ -18,6 +17,10 @@ export interface TelegramAccess {
   endpoints: string | undefined;
   sessionFile: string;
   sessionString: string | undefined;
+  /** A bot account: logs in with this token (a secret) instead of the session. */
+  botToken?: string;
+  /** Where a bot token's session is cached (the data directory). */
+  dataDir?: string;
 }
 
 /** Picks the Telegram settings out of the resolved settings. */
@@ -28,6 +31,37 @@ export function telegramAccess(s: Settings): TelegramAccess {
     endpoints: s.telegramEndpoints,
     sessionFile: s.session,
     sessionString: s.sessionString,
+    dataDir: s.dataDir,
+  };
+}
+
+/**
+ * The accounts of a run: the session's own first, then `--account` sessions (a file, or a session
+ * string) and bot tokens (`--bot-token` and the bot_tokens setting), each with the same API keys.
+ */
+export function accountList(
+  primary: TelegramAccess,
+  more: { sessions?: string[]; botTokens?: string[] },
+): TelegramAccess[] {
+  const sessions = (more.sessions ?? []).map((s): TelegramAccess =>
+    /^1[A-Za-z0-9+/=_-]{300,}$/.test(s)
+      ? { ...primary, sessionString: s }
+      : { ...primary, sessionString: undefined, sessionFile: s }
+  );
+  const bots = [...new Set(more.botTokens ?? [])].map((t): TelegramAccess => ({ ...primary, botToken: t }));
+  return [primary, ...sessions, ...bots];
+}
+
+/** The lib/telegram description of an account; UsageError (exit 2) without API credentials. */
+export function accountSpec(access: TelegramAccess): AccountSpec {
+  if (!access.apiId || !access.apiHash) throw _noCredentials();
+  return {
+    apiId: access.apiId,
+    apiHash: access.apiHash,
+    endpoints: access.endpoints,
+    ...(access.botToken
+      ? { botToken: access.botToken, botSessionDir: access.dataDir && `${access.dataDir}/bots` }
+      : { sessionFile: access.sessionFile, sessionString: access.sessionString }),
   };
 }
 
@@ -37,11 +71,7 @@ export async function connectWith(
   session: string | undefined,
   ctx: { emit?: Emit; signal?: AbortSignal },
 ): Promise<TgClient> {
-  if (!access.apiId || !access.apiHash) {
-    throw new UsageError(
-      "Telegram API credentials missing: set TGPIPE_API_ID and TGPIPE_API_HASH (from my.telegram.org)",
-    );
-  }
+  if (!access.apiId || !access.apiHash) throw _noCredentials();
   return await openClient({
     apiId: access.apiId,
     apiHash: access.apiHash,
@@ -53,20 +83,18 @@ export async function connectWith(
 }
 
 /**
- * Connects with the stored session (string setting, else the session file) and checks that
- * it is logged in; LoginRequiredError (exit 4) otherwise. The caller closes the client.
+ * Connects with the stored session (string setting, else the session file), or the bot token,
+ * and checks that it is logged in; LoginRequiredError (exit 4) otherwise. The caller closes it.
  */
 export async function connectAccount(
   access: TelegramAccess,
   ctx: { emit?: Emit; signal?: AbortSignal },
 ): Promise<TgClient> {
-  const session = await loadSession({ file: access.sessionFile, sessionString: access.sessionString });
-  const client = await connectWith(access, session, ctx);
-  try {
-    await getAccount(client); // also sets the account label used by events
-    return client;
-  } catch (err) {
-    await client.close();
-    throw err;
-  }
+  return await connectSpec(accountSpec(access), ctx);
+}
+
+function _noCredentials(): UsageError {
+  return new UsageError(
+    "Telegram API credentials missing: set TGPIPE_API_ID and TGPIPE_API_HASH (from my.telegram.org)",
+  );
 }

@@ -1,6 +1,6 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import { download, type DownloadReport } from "../../app/download/download.ts";
-import { telegramAccess } from "../../app/shared/telegram_access.ts";
+import { accountList, telegramAccess } from "../../app/shared/telegram_access.ts";
 import { UsageError } from "../../core/errors.ts";
 import { formatBytes } from "../../core/format.ts";
 import { MEDIA_KINDS, type MediaKind } from "../../core/message.ts";
@@ -54,10 +54,17 @@ export function downloadCommand(io: CliIo, state: CliState): AnyCommand {
     .option("--workers <n>", "fetch workers with their own connections (0 = main thread)", "0")
     .addOption(
       new Option(
-        "--account <session...>",
+        "--account <session>",
         "session file or string of another account to share the work (a FLOOD_WAIT pauses only its account; " +
-          "its parts move to a free one)",
-      ),
+          "its parts move to a free one; repeatable)",
+      ).argParser(_collect),
+    )
+    .addOption(
+      new Option(
+        "--bot-token <token>",
+        "a bot's token to share the work as another account (its session is cached in the data directory; " +
+          "repeatable)",
+      ).argParser(_collect),
     )
     .option("--stall-timeout <s>", "seconds a part may go without an answer before it is retried", "30")
     .option("--no-verify", "skip the upload.getFileHashes check")
@@ -66,18 +73,16 @@ export function downloadCommand(io: CliIo, state: CliState): AnyCommand {
     .action(makeAction(io, state, async (rt, args, flags) => {
       checkDateRange(_date(flags.after, "--after"), _date(flags.before, "--before"));
       const inputs = [...args, ...await _fromFile(flags.fromFile)];
-      const primary = telegramAccess(rt.settings);
-      const extra = (flags.account ?? []).map((s) =>
-        /^1[A-Za-z0-9+/=_-]{300,}$/.test(s)
-          ? { ...primary, sessionString: s }
-          : { ...primary, sessionString: undefined, sessionFile: s }
-      );
+      const accounts = accountList(telegramAccess(rt.settings), {
+        sessions: flags.account,
+        botTokens: [...flags.botToken ?? [], ...rt.settings.botTokens ?? []],
+      });
       const report = await download({
         inputs,
         out: flags.out,
         kv: rt.settings.kv,
         createKvParent: rt.sources.kv === "default",
-        accounts: [primary, ...extra],
+        accounts,
         template: flags.template,
         filter: {
           types: flags.type?.split(",").map((t) => t.trim() as MediaKind).filter(Boolean),
@@ -146,4 +151,9 @@ function _date(v: string | undefined, flag: string): number | undefined {
   } catch {
     throw new UsageError(`${flag} must be a date like 2024-01-31, got ${v}`);
   }
+}
+
+// A repeatable option: each use adds one value (not variadic, which would swallow the chats after it).
+function _collect(value: string, previous: string[] | undefined): string[] {
+  return [...previous ?? [], value];
 }

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { exportChats, type ExportReport } from "../../app/export/export_chats.ts";
-import { telegramAccess } from "../../app/shared/telegram_access.ts";
+import { accountList, telegramAccess } from "../../app/shared/telegram_access.ts";
 import { MEDIA_KINDS } from "../../core/message.ts";
 import { addMediaFlags, MEDIA_FLAGS_HELP, type MediaFlags, mediaSettings } from "../media_flags.ts";
 import { parseMediaKinds } from "../parse_media_kinds.ts";
@@ -58,15 +58,54 @@ export function exportCommand(io: CliIo, state: CliState): AnyCommand {
       ),
     )
     .addOption(new Option("--refresh", "fetch everything again and rewrite notes whose messages changed"))
+    .addOption(
+      new Option(
+        "--concurrency <n>",
+        "media files at once (default 8; parts in flight capped at 48 per account)",
+      )
+        .argParser(_positive),
+    )
+    .addOption(
+      new Option(
+        "--part-concurrency <n>",
+        "parts in flight per media file (default: 4 below 10 MB, 8 below 64 MB)",
+      )
+        .argParser(_positive),
+    )
+    .addOption(
+      new Option("--connections <n>", "media connections per DC per account").argParser(_positive).default(8),
+    )
+    .addOption(
+      new Option(
+        "--account <session>",
+        "session file or string of another account to share the media downloads (a FLOOD_WAIT pauses only " +
+          "its account; repeatable)",
+      ).argParser(_collect),
+    )
+    .addOption(
+      new Option(
+        "--bot-token <token>",
+        "a bot's token to share the media downloads as another account (repeatable)",
+      )
+        .argParser(_collect),
+    )
     .addOption(maxRuntimeOption())
     .addHelpText("after", EXAMPLES + "\n" + MEDIA_FLAGS_HELP)
     .action(makeAction(io, state, async (rt, chats, flags) => {
       checkDateRange(flags.after, flags.before);
+      const access = telegramAccess(rt.settings);
       const report = await exportChats(chats, {
         out: flags.out,
         kv: rt.settings.kv,
         createKvParent: rt.sources.kv === "default",
-        access: telegramAccess(rt.settings),
+        access,
+        accounts: accountList(access, {
+          sessions: flags.account,
+          botTokens: [...flags.botToken ?? [], ...rt.settings.botTokens ?? []],
+        }),
+        concurrency: flags.concurrency,
+        partConcurrency: flags.partConcurrency,
+        connections: flags.connections,
         layout: flags.layout,
         mediaKinds: flags.media,
         maxMediaSize: flags.maxMediaSize,
@@ -116,4 +155,9 @@ function _size(v: string): number {
   const unit = (m[2] ?? "b").toLowerCase()[0];
   const mul = { b: 1, k: 1024, m: 1 << 20, g: 1 << 30 }[unit as "b" | "k" | "m" | "g"];
   return Math.round(Number(m[1]) * mul);
+}
+
+// A repeatable option: each use adds one value (not variadic, which would swallow the chats after it).
+function _collect(value: string, previous: string[] | undefined): string[] {
+  return [...previous ?? [], value];
 }

@@ -4,6 +4,8 @@
  *   messages=200   messages per chat (forums and the discussion group included)
  *   files=20       media messages per chat (photo, video, round, voice, audio, sticker, gif, file, album)
  *   file_size=1MB  largest ordinary file (sizes spread over 50–100% of it; photos capped at 1.5 MB)
+ *   min_size=0     smallest ordinary file when set (sizes then spread over min_size–file_size)
+ *   photos=0       1 = every media message is a single photo (no other kinds, no albums)
  *   big_files=0    extra big documents in the first channel, each of big_size
  *   big_size=1GB   size of a big file (bytes are generated on demand: no memory)
  *   forum=1        forum supergroups, each with `topics` topics
@@ -27,6 +29,8 @@ export interface GenSpec {
   messages: number;
   files: number;
   fileSize: number;
+  minSize: number;
+  photos: number;
   bigFiles: number;
   bigSize: number;
   forum: number;
@@ -45,6 +49,8 @@ export function parseGenSpec(spec: string, seed: number): GenSpec {
     messages: 200,
     files: 20,
     fileSize: 1 << 20,
+    minSize: 0,
+    photos: 0,
     bigFiles: 0,
     bigSize: 1 << 30,
     forum: 1,
@@ -57,6 +63,7 @@ export function parseGenSpec(spec: string, seed: number): GenSpec {
   };
   const keys: Record<string, keyof GenSpec> = {
     file_size: "fileSize",
+    min_size: "minSize",
     big_files: "bigFiles",
     big_size: "bigSize",
   };

@@ -10,12 +10,12 @@ export class GenMedia {
   constructor(
     private readonly b: WorldBuilder,
     private readonly rng: () => number,
-    private readonly g: { fileSize: number; bigSize: number },
+    private readonly g: { fileSize: number; minSize: number; photos: number; bigSize: number },
   ) {}
 
   /** The n-th media of a chat: kinds cycle so every chat has each; an album yields 3 photos. */
   next(date: number, n: number): WMedia[] {
-    const kind = KINDS[n % KINDS.length];
+    const kind = this.g.photos ? "photo" : KINDS[n % KINDS.length];
     if (kind === "album") return [0, 1, 2].map(() => this._photo(date));
     if (kind === "photo") return [this._photo(date)];
     const size = this._size(this.g.fileSize);
@@ -108,6 +108,8 @@ export class GenMedia {
   }
 
   private _size(max: number): number {
+    const min = Math.min(this.g.minSize, max);
+    if (min > 0) return Math.floor(min + (max - min) * this.rng());
     return Math.max(1, Math.floor(max * (0.5 + 0.5 * this.rng())));
   }
 }

@@ -1,0 +1,103 @@
+/**
+ * One account, described in plain data (a user session or a bot token), connected and checked.
+ * A bot token logs in with auth.importBotAuthorization once; its session is cached in a 0600
+ * file named by a hash of the token (never the token), and reused by the next run.
+ */
+import { LoginRequiredError } from "../core/errors.ts";
+import type { Emit } from "../progress/events.ts";
+import { openClient, type TgClient } from "./client.ts";
+import { parseEndpoints } from "./endpoints.ts";
+import { getAccount } from "./get_account.ts";
+import { loginBot } from "./login.ts";
+import { loadSession, saveSession } from "./session_store.ts";
+
+/** How to log one account in; `apiHash`, `sessionString` and `botToken` are secrets. */
+export interface AccountSpec {
+  apiId: number;
+  apiHash: string;
+  /** Raw telegram_endpoints JSON (the test seam); undefined = Telegram. */
+  endpoints?: string;
+  /** A user session: a string (wins) or a session file. */
+  sessionString?: string;
+  sessionFile?: string;
+  /** A bot's token: the account logs in as that bot. */
+  botToken?: string;
+  /** Where a bot token's session is cached; undefined = log in on every run. */
+  botSessionDir?: string;
+}
+
+/**
+ * Connects `spec` and checks it is logged in (this also sets the client's account label);
+ * LoginRequiredError (exit 4) when the session is missing or no longer valid, or the token is bad.
+ * The caller closes the client.
+ */
+export async function connectAccount(
+  spec: AccountSpec,
+  ctx: { emit?: Emit; signal?: AbortSignal } = {},
+): Promise<TgClient> {
+  if (spec.botToken) return await _connectBot(spec, spec.botToken, ctx);
+  if (!spec.sessionString && !spec.sessionFile) {
+    throw new LoginRequiredError("Not logged in; run `tgpipe login` first", "no_session");
+  }
+  const session = await loadSession({ file: spec.sessionFile ?? "", sessionString: spec.sessionString });
+  return await _checked(await _open(spec, session, ctx));
+}
+
+/** The cache file of a bot token's session in `dir`: named by a SHA-256 prefix of the token. */
+export async function botSessionFile(dir: string, token: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token));
+  return `${dir}/bot-${
+    [...new Uint8Array(digest, 0, 8)].map((b) => b.toString(16).padStart(2, "0")).join("")
+  }.session`;
+}
+
+async function _connectBot(
+  spec: AccountSpec,
+  token: string,
+  ctx: { emit?: Emit; signal?: AbortSignal },
+): Promise<TgClient> {
+  const file = spec.botSessionDir ? await botSessionFile(spec.botSessionDir, token) : undefined;
+  const cached = file ? await loadSession({ file }).catch(() => undefined) : undefined;
+  if (cached) {
+    try {
+      return await _checked(await _open(spec, cached, ctx));
+    } catch (err) {
+      // a revoked or reset cached session: log in with the token again
+      if (!(err instanceof LoginRequiredError)) throw err;
+    }
+  }
+  const client = await _open(spec, undefined, ctx);
+  try {
+    await loginBot(client, token);
+    if (file) await saveSession(file, client.exportSession());
+    return client;
+  } catch (err) {
+    await client.close();
+    throw err;
+  }
+}
+
+function _open(
+  spec: AccountSpec,
+  session: string | undefined,
+  ctx: { emit?: Emit; signal?: AbortSignal },
+): Promise<TgClient> {
+  return openClient({
+    apiId: spec.apiId,
+    apiHash: spec.apiHash,
+    session,
+    endpoints: spec.endpoints ? parseEndpoints(spec.endpoints) : undefined,
+    emit: ctx.emit,
+    signal: ctx.signal,
+  });
+}
+
+async function _checked(client: TgClient): Promise<TgClient> {
+  try {
+    await getAccount(client);
+    return client;
+  } catch (err) {
+    await client.close();
+    throw err;
+  }
+}
