@@ -56,6 +56,11 @@ export const EXCEPTIONS: ReadonlyArray<{ from: string; to: string; why: string }
     to: "workers/crypto_worker.ts",
     why: "decrypt offload lives inside telegram's connections; that worker imports only engine and telegram",
   },
+  {
+    from: "lib/telegram/telegram_account_pool.ts",
+    to: "workers/fetch_worker.ts",
+    why: "an account's fetch workers open that account's own connections; the worker runs telegram code only",
+  },
 ];
 
 const SUBPROCESS_WRAPPER = "lib/tools/run_tool.ts";
