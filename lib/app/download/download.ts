@@ -11,10 +11,17 @@ import { KvPartLedger } from "../../engine/kv_part_ledger.ts";
 import { Limiter } from "../../engine/limiter.ts";
 import { runJob } from "../../engine/job_runner.ts";
 import { isTransient } from "../../engine/is_transient.ts";
-import type { JobItem, JobReport } from "../../engine/job_types.ts";
+import type { JobItem, JobReport, JobSpec } from "../../engine/job_types.ts";
+import type { ProgressStore } from "../../store/progress_store.ts";
 import type { Emit } from "../../progress/events.ts";
 import { openProgressStore } from "../../store/kv_store.ts";
-import { type DownloadFilter, parseInputs, planItems, type PlannedItem } from "./download_plan.ts";
+import {
+  type DownloadFilter,
+  type DownloadInput,
+  parseInputs,
+  planItems,
+  type PlannedItem,
+} from "./download_plan.ts";
 import { type AccountPool, ownFirst } from "../../engine/account_pool.ts";
 import { openAccountPool, type TelegramAccount } from "../../telegram/telegram_account_pool.ts";
 import { downloadItem } from "./download_item.ts";
@@ -101,46 +108,9 @@ export async function download(opts: DownloadOptions): Promise<DownloadReport> {
     });
     if (opts.media) media = await openMediaPost({ ...opts.media, out: opts.out, emit, signal: opts.signal });
     const tally = { fetched_bytes: 0 };
-    // the parts in flight over all files: a file-count limit alone left the connections half used
-    // once a big file was done (36 vs 57 MB/s with 4 small files at a time)
-    const accounts = pool.accounts;
-    const inFlight = new Limiter(PARTS_IN_FLIGHT * accounts.length);
-    let next = 0;
-    let ledger: KvPartLedger | undefined;
-    const report = await runJob<PlannedItem & JobItem & { dest?: string | RangeError }>({
-      command: "download",
-      key: JSON.stringify({ inputs: opts.inputs, out: opts.out, template, filter: opts.filter ?? {} }),
-      args: `${opts.inputs.join(" ")} -> ${opts.out}`,
-      plan: async ({ signal }) => {
-        const planned = await planItems(accounts[0].client, inputs, { filter: opts.filter ?? {}, signal });
-        const dests = assignDestinations(planned.filter((p) => "file" in p), { out: opts.out, template });
-        return planned.map((p) => ({
-          ...p,
-          id: p.item,
-          bytes: "file" in p ? p.file.size : undefined,
-          dest: dests.get(p.item),
-        }));
-      },
-      step: (p, ctx) =>
-        downloadItem(p, {
-          out: opts.out,
-          skipSame: opts.skipSame,
-          partConcurrency: opts.partConcurrency,
-          stallMs: opts.stallMs,
-          signal: ctx.signal,
-          store,
-          jobId: ctx.jobId,
-          ledger: ledger ??= new KvPartLedger(store, ctx.jobId),
-          accounts: ownFirst(accounts, next++),
-          tally,
-          emit,
-          media,
-          requireTranscript: opts.requireTranscript,
-          inFlight,
-        }),
-    }, {
+    const report = await runJob(_spec(opts, { inputs, template, pool, store, media, tally, emit }), {
       store,
-      // files at once (their parts in flight are bounded together by inFlight)
+      // files at once (their parts in flight are bounded together, PARTS_IN_FLIGHT per account)
       concurrency: opts.concurrency ?? 8,
       // a rerun checks each file again (cheaply, by the index): one deleted meanwhile comes back
       skipDone: false,
@@ -162,4 +132,67 @@ export async function download(opts: DownloadOptions): Promise<DownloadReport> {
     await pool?.close();
     store.close();
   }
+}
+
+type _Item = PlannedItem & JobItem & { dest?: string | RangeError };
+
+/** The download job: plan the files (with their destinations), then one file per step. */
+function _spec(
+  opts: DownloadOptions,
+  c: {
+    inputs: DownloadInput[];
+    template: string;
+    pool: AccountPool<TelegramAccount>;
+    store: ProgressStore;
+    media?: MediaPost;
+    tally: { fetched_bytes: number };
+    emit: Emit;
+  },
+): JobSpec<_Item> {
+  const accounts = c.pool.accounts;
+  // the parts in flight over all files: a file-count limit alone left the connections half used
+  // once a big file was done (36 vs 57 MB/s with 4 small files at a time)
+  const inFlight = new Limiter(PARTS_IN_FLIGHT * accounts.length);
+  let next = 0;
+  let ledger: KvPartLedger | undefined;
+  return {
+    command: "download",
+    key: JSON.stringify({
+      inputs: opts.inputs,
+      out: opts.out,
+      template: c.template,
+      filter: opts.filter ?? {},
+    }),
+    args: `${opts.inputs.join(" ")} -> ${opts.out}`,
+    plan: async ({ signal }) => {
+      const planned = await planItems(accounts[0].client, c.inputs, { filter: opts.filter ?? {}, signal });
+      const dests = assignDestinations(planned.filter((p) => "file" in p), {
+        out: opts.out,
+        template: c.template,
+      });
+      return planned.map((p) => ({
+        ...p,
+        id: p.item,
+        bytes: "file" in p ? p.file.size : undefined,
+        dest: dests.get(p.item),
+      }));
+    },
+    step: (p, ctx) =>
+      downloadItem(p, {
+        out: opts.out,
+        skipSame: opts.skipSame,
+        partConcurrency: opts.partConcurrency,
+        stallMs: opts.stallMs,
+        signal: ctx.signal,
+        store: c.store,
+        jobId: ctx.jobId,
+        ledger: ledger ??= new KvPartLedger(c.store, ctx.jobId),
+        accounts: ownFirst(accounts, next++),
+        tally: c.tally,
+        emit: c.emit,
+        media: c.media,
+        requireTranscript: opts.requireTranscript,
+        inFlight,
+      }),
+  };
 }

@@ -17,7 +17,8 @@ import { type MediaFetch, MediaPrefetch } from "./media_prefetch.ts";
 import type { ResolvedChat } from "../../telegram/resolve_chat.ts";
 import { NoteSink } from "./note_sink.ts";
 import { ResumeWriter } from "./resume_writer.ts";
-import { type FetchPool, planShards, shardFeed } from "./shard_feed.ts";
+import { type FetchPool, planShards, shardFeed, type ShardRange } from "./shard_feed.ts";
+import { ChatCheckpoints } from "./chat_checkpoints.ts";
 
 export type { MediaFetch };
 
@@ -80,30 +81,14 @@ export interface ExportChatResult extends ChatExportSummary {
   resumed: boolean;
 }
 
-/** The KV checkpoint of one chat: messages.jsonl length and the last message it holds. */
-interface Checkpoint {
-  /** The lower bound (exclusive) the export started from; absent in older checkpoints (0). */
-  from?: number;
-  last_id: number;
-  bytes: number;
-  lines: number;
-  done: boolean;
-}
-
-/** Page checkpoints that may wait for their notes while later pages render. */
-const CHECKPOINTS_AHEAD = 4;
-
 /** Runs one chat's export (see module comment). */
 export async function exportChat(chat: ResolvedChat, opts: ExportChatOptions): Promise<ExportChatResult> {
   const key = `chat:${chat.id}${opts.topicId !== undefined ? `/topic:${opts.topicId}` : ""}|${opts.layout}`;
-  const stored = opts.refresh
-    ? undefined
-    : await opts.store.getCursor(opts.jobId, key) as Checkpoint | undefined;
-  // Incremental runs add what is above the checkpoint. A run reaching lower than the saved export
-  // did (a message link or --limit first, the whole chat now) starts the chat over: its output
-  // then holds every message, never a gap.
-  const saved = stored && (stored.from ?? 0) <= opts.bounds.after ? stored : undefined;
-  const from = saved?.from ?? opts.bounds.after;
+  const checkpoints = await ChatCheckpoints.load(opts.store, { jobId: opts.jobId, key }, {
+    refresh: opts.refresh,
+    after: opts.bounds.after,
+  });
+  const saved = checkpoints.saved;
   // notes are created on the write worker, beside rendering (file creation is kernel time)
   const notes = new NoteSink();
   const writer = new ResumeWriter(opts.out, { notes });
@@ -111,13 +96,86 @@ export async function exportChat(chat: ResolvedChat, opts: ExportChatOptions): P
   const layout = new ExportLayout(chat, opts.layout);
   const jsonlPath = `${layout.chatDir}/messages.jsonl`;
   await writer.prepareStream(jsonlPath, saved ? { bytes: saved.bytes, lines: saved.lines } : undefined);
-  const replayedMedia = new Map<number, string | null>();
-  const files = new Map<number, RemoteFile>();
   const res = { fetched: 0, replayed: 0, media_failed: 0, media_skipped: 0 };
+  const media = _chatMedia(chat, opts, res);
+  const exporter = new ChatExporter(chat, writer, {
+    layout: opts.layout,
+    mediaKinds: opts.mediaKinds,
+    fetchMedia: media.fetch,
+    signal: opts.signal,
+  });
+  const stream = await writer.openStream(jsonlPath);
+  const src = { flush: (signal?: AbortSignal) => writer.flush(signal), stream };
+  try {
+    if (saved && saved.lines > 0) {
+      writer.replaying = true;
+      for await (const msg of _readJsonl(safeJoin(opts.out, `${jsonlPath}.part`), media.replayed)) {
+        opts.onMessage?.(msg);
+        await exporter.add(msg);
+        res.replayed++;
+      }
+      writer.replaying = false;
+    }
+    const ranges = planShards(
+      Math.max(checkpoints.lastId, opts.bounds.after),
+      opts.bounds.upTo,
+      opts.shardSize,
+    );
+    for await (const page of _pages(chat, ranges, opts, { media, layout })) {
+      for (const message of page) {
+        opts.onMessage?.(message);
+        await exporter.add(message);
+        res.fetched++;
+      }
+      await checkpoints.record(src, false, opts.signal);
+      if (res.fetched > 0 && res.fetched % 5000 < page.length) {
+        opts.emit({ type: "log", level: "info", message: `${chat.title}: ${res.fetched} messages fetched` });
+      }
+    }
+    const sum = await exporter.finish();
+    await checkpoints.record(src, true, opts.signal);
+    return {
+      ...sum,
+      title: chat.title,
+      ...res,
+      notes_written: writer.written,
+      resumed: saved !== undefined && !saved.done,
+    };
+  } catch (err) {
+    await exporter.abort();
+    throw err;
+  } finally {
+    await media.prefetch?.close();
+    notes.close();
+  }
+}
+
+interface _ChatMedia {
+  /** What the exporter calls for each message with media, in id order. */
+  fetch: (msg: Message, path: string, signal?: AbortSignal) => Promise<boolean | string>;
+  /** Fetched files by message id, set as pages arrive. */
+  files: Map<number, RemoteFile>;
+  /** Media links of replayed messages (from messages.jsonl), by message id. */
+  replayed: Map<number, string | null>;
+  prefetch?: MediaPrefetch;
+}
+
+/**
+ * How one chat's media are fetched: replayed messages keep their files, others are downloaded
+ * (started early by the prefetch, awaited in message order) and post-processed; a failure is
+ * that media item's (item_failed), never the chat's.
+ */
+function _chatMedia(
+  chat: ResolvedChat,
+  opts: ExportChatOptions,
+  res: { media_failed: number; media_skipped: number },
+): _ChatMedia {
+  const replayed = new Map<number, string | null>();
+  const files = new Map<number, RemoteFile>();
   const prefetch = opts.fetchMedia &&
     new MediaPrefetch(opts.fetchMedia, { concurrency: opts.mediaConcurrency ?? 8, signal: opts.signal });
-  const fetchMedia = async (msg: Message, path: string, signal?: AbortSignal): Promise<boolean | string> => {
-    if (replayedMedia.has(msg.id)) return replayedMedia.get(msg.id) ?? false;
+  const fetch = async (msg: Message, path: string, signal?: AbortSignal): Promise<boolean | string> => {
+    if (replayed.has(msg.id)) return replayed.get(msg.id) ?? false;
     const file = files.get(msg.id);
     files.delete(msg.id);
     if (!file || !opts.fetchMedia) return false;
@@ -142,97 +200,48 @@ export async function exportChat(chat: ResolvedChat, opts: ExportChatOptions): P
       return false;
     }
   };
-  const exporter = new ChatExporter(chat, writer, {
-    layout: opts.layout,
-    mediaKinds: opts.mediaKinds,
-    fetchMedia,
+  return { fetch, files, replayed, prefetch };
+}
+
+/**
+ * The messages of `ranges`, page by page in id order, within the date bounds. With media, each
+ * page's files start downloading as soon as it arrives, while the exporter still renders (and
+ * waits on the files of) the page before it. (Without media, `files` stays unused.)
+ */
+async function* _pages(
+  chat: ResolvedChat,
+  ranges: ShardRange[],
+  opts: ExportChatOptions,
+  c: { media: _ChatMedia; layout: ExportLayout },
+): AsyncGenerator<Message[]> {
+  const inBounds = (m: Message) =>
+    !(opts.bounds.minDate !== undefined && m.date < opts.bounds.minDate) &&
+    !(opts.bounds.maxDate !== undefined && m.date >= opts.bounds.maxDate);
+  const feed = shardFeed(opts.pool, {
+    account: opts.account,
+    chat,
+    ranges,
+    lanes: opts.lanes,
+    replyTo: opts.topicId,
+    takeoutId: opts.takeoutId,
+    emit: opts.emit,
     signal: opts.signal,
   });
-  const stream = await writer.openStream(jsonlPath);
-  let lastId = saved?.last_id ?? 0;
-  try {
-    if (saved && saved.lines > 0) {
-      writer.replaying = true;
-      for await (const msg of _readJsonl(safeJoin(opts.out, `${jsonlPath}.part`), replayedMedia)) {
-        opts.onMessage?.(msg);
-        await exporter.add(msg);
-        res.replayed++;
-      }
-      writer.replaying = false;
+  const { prefetch, files } = c.media;
+  const onArrive = (page: { messages: Array<{ message: Message; file?: RemoteFile }> }) => {
+    for (const { message, file } of page.messages) {
+      if (!file || !inBounds(message)) continue;
+      files.set(message.id, file);
+      _prefetch(prefetch, message, file, {
+        out: opts.out,
+        layout: c.layout,
+        mediaKinds: opts.mediaKinds,
+        max: opts.maxMediaSize,
+      });
     }
-    const after = Math.max(lastId, opts.bounds.after);
-    const ranges = planShards(after, opts.bounds.upTo, opts.shardSize);
-    // A checkpoint is recorded only once every line and note it covers is on disk. Lines are
-    // written at once; notes are still on the write worker, so the record waits for them while
-    // the next pages render (records stay in order; at most CHECKPOINTS_AHEAD outstanding, and
-    // the note sink's own queue bounds the notes waiting).
-    let saving: Promise<void> = Promise.resolve();
-    const outstanding: Promise<void>[] = [];
-    const checkpoint = async (done: boolean) => {
-      const written = writer.flush(opts.signal);
-      written.catch(() => {}); // surfaces through `saving`
-      lastId = stream.lastId ?? lastId;
-      const cp: Checkpoint = { from, last_id: lastId, bytes: stream.bytes, lines: stream.lines, done };
-      saving = saving.then(() => written).then(() => opts.store.setCursor(opts.jobId, key, cp));
-      saving.catch(() => {});
-      outstanding.push(saving);
-      if (done) await saving;
-      else if (outstanding.length > CHECKPOINTS_AHEAD) await outstanding.shift();
-    };
-    const inBounds = (m: Message) =>
-      !(opts.bounds.minDate !== undefined && m.date < opts.bounds.minDate) &&
-      !(opts.bounds.maxDate !== undefined && m.date >= opts.bounds.maxDate);
-    const feed = shardFeed(opts.pool, {
-      account: opts.account,
-      chat,
-      ranges,
-      lanes: opts.lanes,
-      replyTo: opts.topicId,
-      takeoutId: opts.takeoutId,
-      emit: opts.emit,
-      signal: opts.signal,
-    });
-    // With media, each page's files start downloading as soon as it arrives, while the exporter
-    // still renders (and waits on the files of) the page before it. (Without, files stay unused.)
-    const prefetchPage = (page: { messages: Array<{ message: Message; file?: RemoteFile }> }) => {
-      for (const { message, file } of page.messages) {
-        if (!file || !inBounds(message)) continue;
-        files.set(message.id, file);
-        _prefetch(prefetch, message, file, {
-          out: opts.out,
-          layout,
-          mediaKinds: opts.mediaKinds,
-          max: opts.maxMediaSize,
-        });
-      }
-    };
-    for await (const page of prefetch ? _readAhead(feed, prefetchPage) : feed) {
-      const kept = page.messages.filter(({ message }) => inBounds(message));
-      for (const { message } of kept) {
-        opts.onMessage?.(message);
-        await exporter.add(message);
-        res.fetched++;
-      }
-      await checkpoint(false);
-      if (res.fetched > 0 && res.fetched % 5000 < page.messages.length) {
-        opts.emit({ type: "log", level: "info", message: `${chat.title}: ${res.fetched} messages fetched` });
-      }
-    }
-    const sum = await exporter.finish();
-    await checkpoint(true);
-    return {
-      ...sum,
-      title: chat.title,
-      ...res,
-      notes_written: writer.written,
-      resumed: saved !== undefined && !saved.done,
-    };
-  } catch (err) {
-    await exporter.abort();
-    throw err;
-  } finally {
-    await prefetch?.close();
-    notes.close();
+  };
+  for await (const page of prefetch ? _readAhead(feed, onArrive) : feed) {
+    yield page.messages.filter(({ message }) => inBounds(message)).map(({ message }) => message);
   }
 }
 
