@@ -10,6 +10,7 @@ import { UsageError } from "../core/errors.ts";
 import type { Chat, ChatKind, Media, MediaKind, Message, MessageEntity, PeerRef } from "../core/message.ts";
 import { readTdesktopService } from "./tdesktop_service.ts";
 import { inferForumTopics } from "./tdesktop_forum.ts";
+import { checkTdesktopMessage, type TdesktopCheckResult } from "./tdesktop_check.ts";
 
 /** One chat found in an export. */
 export interface TdesktopChat {
@@ -26,6 +27,21 @@ export interface TdesktopExport {
   /** The JSON files read, relative to the directory. */
   files: string[];
   chats: TdesktopChat[];
+  /** Messages (or chats) that were damaged: left out, or kept without their bad fields. */
+  warnings: TdesktopWarning[];
+}
+
+/** One damaged message or chat entry of an export, in a one-line `message` naming it and its fields. */
+export interface TdesktopWarning {
+  /** The warning event's code. */
+  code: "BAD_MESSAGE" | "BAD_CHAT";
+  chat_id?: number;
+  message_id?: number;
+  /** Paths of the bad fields, e.g. `poll.answers[0]`. */
+  fields: string[];
+  /** True when the message (or chat) was left out, false when kept without the bad fields. */
+  skipped: boolean;
+  message: string;
 }
 
 // deno-lint-ignore no-explicit-any
@@ -74,6 +90,7 @@ export async function readTdesktopExport(
     });
   }
   const byId = new Map<number, TdesktopChat>();
+  const warnings: TdesktopWarning[] = [];
   let format: TdesktopExport["format"] = "single";
   for (const file of files) {
     opts.signal?.throwIfAborted();
@@ -90,9 +107,9 @@ export async function readTdesktopExport(
     const self = j.personal_information?.user_id;
     if (Array.isArray(j.chats?.list) || Array.isArray(j.left_chats?.list)) {
       format = "account";
-      for (const c of j.chats?.list ?? []) _merge(byId, _chat(c, base, false, self));
-      for (const c of j.left_chats?.list ?? []) _merge(byId, _chat(c, base, true, self));
-    } else if (Array.isArray(j.messages)) _merge(byId, _chat(j, base, false, self));
+      for (const c of j.chats?.list ?? []) _merge(byId, _chat(c, { base, left: false, self, warnings }));
+      for (const c of j.left_chats?.list ?? []) _merge(byId, _chat(c, { base, left: true, self, warnings }));
+    } else if (Array.isArray(j.messages)) _merge(byId, _chat(j, { base, left: false, self, warnings }));
     else {throw new UsageError(`Not a Telegram Desktop export file (no messages or chats): ${file}`, {
         path: file,
       });}
@@ -105,7 +122,7 @@ export async function readTdesktopExport(
     _inferAlbums(c.messages);
     inferForumTopics(c.chat, c.messages);
   }
-  return { format, files: files.map((f) => _slash(relative(dir, f))), chats };
+  return { format, files: files.map((f) => _slash(relative(dir, f))), chats, warnings };
 }
 
 async function _findExports(dir: string, depth: number): Promise<string[]> {
@@ -139,27 +156,70 @@ function _inferAlbums(messages: Message[]): void {
   }
 }
 
-function _merge(byId: Map<number, TdesktopChat>, c: TdesktopChat): void {
+function _merge(byId: Map<number, TdesktopChat>, c: TdesktopChat | undefined): void {
+  if (!c) return;
   const prev = byId.get(c.chat.id);
   if (prev) prev.messages.push(...c.messages);
   else byId.set(c.chat.id, c);
 }
 
-function _chat(j: Json, base: string, left: boolean, self: unknown): TdesktopChat {
-  const kind = KINDS[j.type] ?? "supergroup";
+function _chat(
+  j: Json,
+  c: { base: string; left: boolean; self: unknown; warnings: TdesktopWarning[] },
+): TdesktopChat | undefined {
+  if (typeof j !== "object" || j === null || Array.isArray(j)) {
+    c.warnings.push({
+      code: "BAD_CHAT",
+      fields: ["chat"],
+      skipped: true,
+      message: "A chat entry of the export is not an object: left out",
+    });
+    return undefined;
+  }
+  const kind = (typeof j.type === "string" && Object.hasOwn(KINDS, j.type) ? KINDS[j.type] : undefined) ??
+    "supergroup";
+  const self = c.self;
   const rawId = j.id ?? (kind === "saved" ? self : undefined) ?? 0;
   const id = Number(rawId);
   if (!Number.isSafeInteger(id)) throw new UsageError(`Bad chat id in export: ${rawId}`);
   const chat: Chat = {
     id,
     kind,
-    title: String(j.name ?? (kind === "saved" ? "Saved Messages" : `Chat ${id}`)),
+    title: typeof j.name === "string" ? j.name : (kind === "saved" ? "Saved Messages" : `Chat ${id}`),
   };
   const messages: Message[] = [];
-  for (const m of j.messages ?? []) {
-    if (typeof m?.id === "number" && m.id > 0) messages.push(_message(m, id, base));
+  const raw = j.messages ?? [];
+  if (!Array.isArray(raw)) {
+    c.warnings.push({
+      code: "BAD_CHAT",
+      chat_id: id,
+      fields: ["messages"],
+      skipped: true,
+      message: `Chat ${id} (${chat.title}): its messages are not a list: none read`,
+    });
   }
-  return { chat, messages, left };
+  for (const [i, m] of (Array.isArray(raw) ? raw : []).entries()) {
+    const check = checkTdesktopMessage(m);
+    if (check.message) messages.push(_message(check.message, id, c.base));
+    if (check.problems.length > 0) c.warnings.push(_warning(chat, m, i, check));
+  }
+  return { chat, messages, left: c.left };
+}
+
+function _warning(chat: Chat, raw: Json, index: number, check: TdesktopCheckResult): TdesktopWarning {
+  const id = typeof raw?.id === "number" && Number.isSafeInteger(raw.id) ? raw.id : undefined;
+  const skipped = check.message === undefined;
+  const problems = check.problems;
+  const what = id !== undefined ? `Message ${id}` : `Message #${index + 1}`;
+  const list = problems.map((p) => `${p.field} (${p.reason})`).join("; ");
+  return {
+    code: "BAD_MESSAGE",
+    chat_id: chat.id,
+    message_id: id,
+    fields: problems.map((p) => p.field),
+    skipped,
+    message: `${what} of chat ${chat.id} (${chat.title}): ${skipped ? "left out" : "read without"} ${list}`,
+  };
 }
 
 function _message(m: Json, chatId: number, base: string): Message {
@@ -218,7 +278,7 @@ function _message(m: Json, chatId: number, base: string): Message {
   if (Array.isArray(m.reactions)) {
     msg.reactions = m.reactions.map((r: Json) => ({
       emoji: r.emoji,
-      custom_emoji_id: r.document_id,
+      custom_emoji_id: r.document_id === undefined ? undefined : String(r.document_id),
       paid: r.type === "paid" || undefined,
       count: Number(r.count ?? 0),
     }));
@@ -235,7 +295,10 @@ function _media(m: Json, base: string): Media | undefined {
     media = { kind: "photo", ref: ref(m.photo), size: m.photo_file_size };
     if (media.ref) media.file_name = media.ref.split("/").at(-1);
   } else if (m.file !== undefined || m.media_type !== undefined) {
-    media = { kind: MEDIA_TYPES[m.media_type] ?? "document", ref: ref(m.file), thumb_ref: ref(m.thumbnail) };
+    const type = typeof m.media_type === "string" && Object.hasOwn(MEDIA_TYPES, m.media_type)
+      ? m.media_type
+      : "";
+    media = { kind: MEDIA_TYPES[type] ?? "document", ref: ref(m.file), thumb_ref: ref(m.thumbnail) };
     if (m.file_name) media.file_name = String(m.file_name);
     else if (media.ref) media.file_name = media.ref.split("/").at(-1);
     if (m.mime_type) media.mime_type = String(m.mime_type);

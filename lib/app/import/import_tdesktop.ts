@@ -9,7 +9,7 @@ import { ChatExporter, type ChatExportSummary } from "../../export/chat_exporter
 import type { NoteLayout } from "../../export/export_layout.ts";
 import { FsExportWriter } from "../../export/fs_export_writer.ts";
 import { escapeMarkdown } from "../../export/escape_markdown.ts";
-import { readTdesktopExport } from "../../export/tdesktop_reader.ts";
+import { readTdesktopExport, type TdesktopWarning } from "../../export/tdesktop_reader.ts";
 import { type MediaPost, type MediaPostSettings, openMediaPost } from "../shared/media_post.ts";
 import { checkWritable } from "../shared/check_writable.ts";
 import { exportFile } from "./export_file.ts";
@@ -67,6 +67,7 @@ export async function importTdesktop(
   await checkWritable(opts.out);
   const writer = new FsExportWriter(opts.out);
   const emit = opts.emit;
+  _reportDamage(exp.warnings, emit);
   const res: ImportTdesktopResult = {
     out: opts.out,
     format: exp.format,
@@ -112,6 +113,18 @@ export async function importTdesktop(
   await writer.writeText("index.md", _rootIndex(res), opts.signal);
   res.elapsed_ms = Math.round(performance.now() - t0);
   return res;
+}
+
+/** One warning per damaged message or chat of the export: each was read without its bad fields, or left out. */
+function _reportDamage(warnings: TdesktopWarning[], emit: Emit): void {
+  for (const w of warnings) {
+    emit({
+      type: "warning",
+      code: w.code,
+      message: w.message,
+      ...(w.chat_id !== undefined ? { item: `chat:${w.chat_id}` } : {}),
+    });
+  }
 }
 
 /** Copies one referenced media file out of the export (never from outside it: exportFile), then post-processes it. */
