@@ -5,6 +5,8 @@
  * kept with what is valid), and a message without a usable id or date is left out.
  */
 
+import type { Chat } from "../core/message.ts";
+
 // deno-lint-ignore no-explicit-any
 type Json = any;
 
@@ -21,6 +23,19 @@ export interface TdesktopFieldProblem {
 export interface TdesktopCheckResult {
   message?: Record<string, Json>;
   problems: TdesktopFieldProblem[];
+}
+
+/** One damaged message or chat entry of an export, in a one-line `message` naming it and its fields. */
+export interface TdesktopWarning {
+  /** The warning event's code. */
+  code: "BAD_MESSAGE" | "BAD_CHAT";
+  chat_id?: number;
+  message_id?: number;
+  /** Paths of the bad fields, e.g. `poll.answers[0]`. */
+  fields: string[];
+  /** True when the message (or chat) was left out, false when kept without the bad fields. */
+  skipped: boolean;
+  message: string;
 }
 
 /** The last second JavaScript's Date can hold (8.64e15 ms after 1970). */
@@ -196,6 +211,28 @@ export function checkTdesktopMessage(raw: unknown): TdesktopCheckResult {
   if (unixBad && unixBad !== "missing") problems.push({ field: "date_unixtime", reason: unixBad });
   if (isoBad && isoBad !== "missing") problems.push({ field: "date", reason: isoBad });
   return { message, problems };
+}
+
+/** The warning for one message `check` found damaged: `raw`, at `index` of `chat`'s messages. */
+export function damageWarning(
+  check: TdesktopCheckResult,
+  where: { chat: Chat; raw: unknown; index: number },
+): TdesktopWarning {
+  const { chat, raw, index } = where;
+  const rawId = (raw as { id?: unknown } | null)?.id;
+  const id = typeof rawId === "number" && Number.isSafeInteger(rawId) ? rawId : undefined;
+  const skipped = check.message === undefined;
+  const problems = check.problems;
+  const what = id !== undefined ? `Message ${id}` : `Message #${index + 1}`;
+  const list = problems.map((p) => `${p.field} (${p.reason})`).join("; ");
+  return {
+    code: "BAD_MESSAGE",
+    chat_id: chat.id,
+    message_id: id,
+    fields: problems.map((p) => p.field),
+    skipped,
+    message: `${what} of chat ${chat.id} (${chat.title}): ${skipped ? "left out" : "read without"} ${list}`,
+  };
 }
 
 /** `v` as far as `rule` allows (undefined: none of it), each dropped part reported in `out`. */

@@ -7,10 +7,14 @@
  */
 import { dirname, join, relative } from "node:path";
 import { UsageError } from "../core/errors.ts";
-import type { Chat, ChatKind, Media, MediaKind, Message, MessageEntity, PeerRef } from "../core/message.ts";
+import type { Chat, ChatKind, Media, MediaKind, Message, PeerRef } from "../core/message.ts";
 import { readTdesktopService } from "./tdesktop_service.ts";
 import { inferForumTopics } from "./tdesktop_forum.ts";
-import { checkTdesktopMessage, type TdesktopCheckResult } from "./tdesktop_check.ts";
+import { parseTdesktopText } from "./tdesktop_text.ts";
+import { checkTdesktopMessage, damageWarning, type TdesktopWarning } from "./tdesktop_check.ts";
+
+export { parseTdesktopText };
+export type { TdesktopWarning };
 
 /** One chat found in an export. */
 export interface TdesktopChat {
@@ -29,19 +33,6 @@ export interface TdesktopExport {
   chats: TdesktopChat[];
   /** Messages (or chats) that were damaged: left out, or kept without their bad fields. */
   warnings: TdesktopWarning[];
-}
-
-/** One damaged message or chat entry of an export, in a one-line `message` naming it and its fields. */
-export interface TdesktopWarning {
-  /** The warning event's code. */
-  code: "BAD_MESSAGE" | "BAD_CHAT";
-  chat_id?: number;
-  message_id?: number;
-  /** Paths of the bad fields, e.g. `poll.answers[0]`. */
-  fields: string[];
-  /** True when the message (or chat) was left out, false when kept without the bad fields. */
-  skipped: boolean;
-  message: string;
 }
 
 // deno-lint-ignore no-explicit-any
@@ -201,25 +192,9 @@ function _chat(
   for (const [i, m] of (Array.isArray(raw) ? raw : []).entries()) {
     const check = checkTdesktopMessage(m);
     if (check.message) messages.push(_message(check.message, id, c.base));
-    if (check.problems.length > 0) c.warnings.push(_warning(chat, m, i, check));
+    if (check.problems.length > 0) c.warnings.push(damageWarning(check, { chat, raw: m, index: i }));
   }
   return { chat, messages, left: c.left };
-}
-
-function _warning(chat: Chat, raw: Json, index: number, check: TdesktopCheckResult): TdesktopWarning {
-  const id = typeof raw?.id === "number" && Number.isSafeInteger(raw.id) ? raw.id : undefined;
-  const skipped = check.message === undefined;
-  const problems = check.problems;
-  const what = id !== undefined ? `Message ${id}` : `Message #${index + 1}`;
-  const list = problems.map((p) => `${p.field} (${p.reason})`).join("; ");
-  return {
-    code: "BAD_MESSAGE",
-    chat_id: chat.id,
-    message_id: id,
-    fields: problems.map((p) => p.field),
-    skipped,
-    message: `${what} of chat ${chat.id} (${chat.title}): ${skipped ? "left out" : "read without"} ${list}`,
-  };
 }
 
 function _message(m: Json, chatId: number, base: string): Message {
@@ -316,60 +291,6 @@ function _media(m: Json, base: string): Media | undefined {
   if (typeof m.height === "number") media.height = m.height;
   if (m.media_spoiler === true) media.spoiler = true;
   return media;
-}
-
-/**
- * Flattens Desktop's text (a string, or an array of strings and `{type, text, ...}` parts, or
- * `text_entities`) into text plus entities with UTF-16 offsets.
- */
-export function parseTdesktopText(raw: unknown): { text: string; entities: MessageEntity[] } {
-  if (typeof raw === "string") return { text: raw, entities: [] };
-  if (!Array.isArray(raw)) return { text: "", entities: [] };
-  let text = "";
-  const entities: MessageEntity[] = [];
-  for (const part of raw) {
-    const s = typeof part === "string" ? part : String(part?.text ?? "");
-    const offset = text.length;
-    text += s;
-    if (typeof part === "string" || s.length === 0) continue;
-    const e = _entity(part, offset, s.length);
-    if (e) entities.push(e);
-  }
-  return { text, entities };
-}
-
-function _entity(p: Json, offset: number, length: number): MessageEntity | undefined {
-  const at = { offset, length };
-  switch (p.type) {
-    case "bold":
-    case "italic":
-    case "underline":
-    case "strikethrough":
-    case "spoiler":
-    case "code":
-    case "mention":
-    case "hashtag":
-    case "cashtag":
-    case "bot_command":
-    case "email":
-    case "phone":
-      return { ...at, type: p.type };
-    case "link":
-      return { ...at, type: "url" };
-    case "pre":
-      return p.language ? { ...at, type: "pre", language: String(p.language) } : { ...at, type: "pre" };
-    case "text_link":
-      return { ...at, type: "text_link", url: String(p.href ?? "") };
-    case "mention_name":
-      return { ...at, type: "mention_name", user_id: Number(p.user_id ?? 0) };
-    case "blockquote":
-      return p.collapsed ? { ...at, type: "blockquote", collapsed: true } : { ...at, type: "blockquote" };
-    case "custom_emoji":
-      return { ...at, type: "custom_emoji", document_id: String(p.document_id ?? "") };
-    default:
-      // plain, bank_card, unknown: no formatting.
-      return undefined;
-  }
 }
 
 function _peer(name: unknown, id: unknown): PeerRef | undefined {
