@@ -30,6 +30,8 @@ export interface TdesktopWarning {
   /** The warning event's code. */
   code: "BAD_MESSAGE" | "BAD_CHAT";
   chat_id?: number;
+  /** For a chat: where the export lists it (`result.json: chats.list[3]`). */
+  entry?: string;
   message_id?: number;
   /** Paths of the bad fields, e.g. `poll.answers[0]`. */
   fields: string[];

@@ -98,8 +98,13 @@ export async function readTdesktopExport(
     const self = j.personal_information?.user_id;
     if (Array.isArray(j.chats?.list) || Array.isArray(j.left_chats?.list)) {
       format = "account";
-      for (const c of j.chats?.list ?? []) _merge(byId, _chat(c, { base, left: false, self, warnings }));
-      for (const c of j.left_chats?.list ?? []) _merge(byId, _chat(c, { base, left: true, self, warnings }));
+      const where = _slash(relative(dir, file));
+      for (const [list, left] of [["chats", false], ["left_chats", true]] as const) {
+        const entries: unknown[] = Array.isArray(j[list]?.list) ? j[list].list : [];
+        for (const [i, c] of entries.entries()) {
+          _merge(byId, _chat(c, { base, left, self, warnings, entry: `${where}: ${list}.list[${i}]` }));
+        }
+      }
     } else if (Array.isArray(j.messages)) _merge(byId, _chat(j, { base, left: false, self, warnings }));
     else {throw new UsageError(`Not a Telegram Desktop export file (no messages or chats): ${file}`, {
         path: file,
@@ -156,23 +161,37 @@ function _merge(byId: Map<number, TdesktopChat>, c: TdesktopChat | undefined): v
 
 function _chat(
   j: Json,
-  c: { base: string; left: boolean; self: unknown; warnings: TdesktopWarning[] },
+  c: {
+    base: string;
+    left: boolean;
+    self: unknown;
+    warnings: TdesktopWarning[];
+    /** Where a chat of a whole-account export is listed; a single-chat file has no entry. */
+    entry?: string;
+  },
 ): TdesktopChat | undefined {
-  if (typeof j !== "object" || j === null || Array.isArray(j)) {
+  // one damaged chat of many is left out with a warning; a single-chat file that is damaged is bad input
+  const leaveOut = (field: string, why: string, chat_id?: number) => {
+    if (c.entry === undefined) throw new UsageError(`Bad chat in export: ${why}`);
     c.warnings.push({
       code: "BAD_CHAT",
-      fields: ["chat"],
+      chat_id,
+      entry: c.entry,
+      fields: [field],
       skipped: true,
-      message: "A chat entry of the export is not an object: left out",
+      message: `Chat ${c.entry} left out: ${why}`,
     });
     return undefined;
-  }
+  };
+  if (typeof j !== "object" || j === null || Array.isArray(j)) return leaveOut("chat", "it is not an object");
   const kind = (typeof j.type === "string" && Object.hasOwn(KINDS, j.type) ? KINDS[j.type] : undefined) ??
     "supergroup";
   const self = c.self;
   const rawId = j.id ?? (kind === "saved" ? self : undefined) ?? 0;
   const id = Number(rawId);
-  if (!Number.isSafeInteger(id)) throw new UsageError(`Bad chat id in export: ${rawId}`);
+  if (!Number.isSafeInteger(id) || (typeof rawId !== "number" && typeof rawId !== "string")) {
+    return leaveOut("id", `its id is not a number: ${String(JSON.stringify(rawId)).slice(0, 40)}`);
+  }
   const chat: Chat = {
     id,
     kind,
@@ -180,16 +199,8 @@ function _chat(
   };
   const messages: Message[] = [];
   const raw = j.messages ?? [];
-  if (!Array.isArray(raw)) {
-    c.warnings.push({
-      code: "BAD_CHAT",
-      chat_id: id,
-      fields: ["messages"],
-      skipped: true,
-      message: `Chat ${id} (${chat.title}): its messages are not a list: none read`,
-    });
-  }
-  for (const [i, m] of (Array.isArray(raw) ? raw : []).entries()) {
+  if (!Array.isArray(raw)) return leaveOut("messages", `its messages (chat ${id}) are not a list`, id);
+  for (const [i, m] of raw.entries()) {
     const check = checkTdesktopMessage(m);
     if (check.message) messages.push(_message(check.message, id, c.base));
     if (check.problems.length > 0) c.warnings.push(damageWarning(check, { chat, raw: m, index: i }));

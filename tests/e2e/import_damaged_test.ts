@@ -151,3 +151,39 @@ async function _parts(dir: string): Promise<string[]> {
   }
   return found;
 }
+
+Deno.test("import tdesktop: an unusable chat of a whole-account export fails alone (exit 3), the others complete", async () => {
+  const sample = JSON.parse(await Deno.readTextFile(SAMPLE));
+  const tmp = await Deno.makeTempDir({ prefix: "tgpipe_damaged_" });
+  try {
+    const good = { ...sample, type: "public_channel" };
+    const account = {
+      personal_information: { user_id: 42 },
+      chats: {
+        list: [
+          good,
+          { id: { x: 1 }, name: "bad id", messages: [] },
+          { ...good, id: 77, messages: "x" },
+          null,
+        ],
+      },
+    };
+    await Deno.writeTextFile(join(tmp, "result.json"), JSON.stringify(account));
+    const out = join(tmp, "out");
+    const r = await runCli(["--json", "import", "tdesktop", tmp, "--out", out, "--media", "none"]);
+    assert.equal(r.code, 3, r.stderr + r.stdout);
+    assert.doesNotMatch(r.stdout + r.stderr, /INTERNAL/);
+    const failed = r.events.filter((e) => e.type === "item_failed");
+    assert.deepEqual(
+      failed.map((e) => e.type === "item_failed" && [e.item, e.error.code]),
+      [1, 2, 3].map((i) => [`entry:result.json: chats.list[${i}]`, "BAD_CHAT"]),
+    );
+    const chat = join(out, "chats", String(sample.id));
+    const lines = (await Deno.readTextFile(join(chat, "messages.jsonl"))).trim().split("\n");
+    assert.equal(lines.length, sample.messages.length);
+    assert.match(await Deno.readTextFile(join(out, "index.md")), new RegExp(`chats/${sample.id}/`));
+    assert.deepEqual(await _parts(out), []);
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});

@@ -80,20 +80,30 @@ Deno.test("readTdesktopExport: the real samples are clean; damaged messages and 
               name: { x: 1 },
               messages: [ok, { ...ok, id: 2, media_type: "__proto__", file: "f" }, 5],
             },
+            { id: [9], type: "private_group", messages: [] },
           ],
         },
       }),
     );
     const exp = await readTdesktopExport(dir);
-    assert.deepEqual(exp.warnings.map((w) => [w.code, w.chat_id, w.message_id, w.fields, w.skipped]), [
-      ["BAD_CHAT", undefined, undefined, ["chat"], true],
-      ["BAD_CHAT", 7, undefined, ["messages"], true],
-      ["BAD_MESSAGE", 8, undefined, ["message"], true],
-    ]);
+    assert.deepEqual(
+      exp.warnings.map((w) => [w.code, w.chat_id, w.entry, w.message_id, w.fields, w.skipped]),
+      [
+        ["BAD_CHAT", undefined, "result.json: chats.list[0]", undefined, ["chat"], true],
+        ["BAD_CHAT", 7, "result.json: chats.list[1]", undefined, ["messages"], true],
+        ["BAD_MESSAGE", 8, undefined, undefined, ["message"], true],
+        ["BAD_CHAT", undefined, "result.json: chats.list[3]", undefined, ["id"], true],
+      ],
+    );
+    assert.equal(
+      exp.warnings[1].message,
+      "Chat result.json: chats.list[1] left out: its messages (chat 7) are not a list",
+    );
     assert.equal(
       exp.warnings[2].message,
       "Message #3 of chat 8 (Chat 8): left out message (expected an object, got number 5)",
     );
+    assert.deepEqual(exp.chats.map((c) => c.chat.id), [8]);
     const chat8 = exp.chats.find((c) => c.chat.id === 8)!;
     assert.equal(chat8.chat.kind, "supergroup");
     assert.deepEqual(chat8.messages.map((m) => [m.id, m.media?.kind]), [[1, undefined], [2, "document"]]);

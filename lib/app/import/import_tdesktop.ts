@@ -9,7 +9,12 @@ import { ChatExporter, type ChatExportSummary } from "../../export/chat_exporter
 import type { NoteLayout } from "../../export/export_layout.ts";
 import { FsExportWriter } from "../../export/fs_export_writer.ts";
 import { escapeMarkdown } from "../../export/escape_markdown.ts";
-import { readTdesktopExport, type TdesktopWarning } from "../../export/tdesktop_reader.ts";
+import {
+  readTdesktopExport,
+  type TdesktopExport,
+  type TdesktopWarning,
+} from "../../export/tdesktop_reader.ts";
+import { TgpipeError } from "../../core/errors.ts";
 import { type MediaPost, type MediaPostSettings, openMediaPost } from "../shared/media_post.ts";
 import { checkWritable } from "../shared/check_writable.ts";
 import { exportFile } from "./export_file.ts";
@@ -89,12 +94,15 @@ export async function importTdesktop(
   });
   try {
     const fetchMedia = _copyMedia(dir, { writer, media, res, emit });
-    const job = await runJob<JobItem & { chat: Chat; messages: Message[] }>({
+    const job = await runJob<_Item>({
       command: "import",
       key: JSON.stringify({ dir: resolve(dir), out: resolve(opts.out), layout: opts.layout }),
       args: `${dir} -> ${opts.out}`,
-      plan: () => exp.chats.map((c) => ({ ...c, id: `chat:${c.chat.id}`, name: c.chat.title })),
-      step: (item, ctx) => _importChat(item, { opts, writer, fetchMedia, res, signal: ctx.signal }),
+      plan: () => _plan(exp),
+      step: (item, ctx) =>
+        item.damaged
+          ? Promise.reject(_damagedChat(item.damaged))
+          : _importChat(item, { opts, writer, fetchMedia, res, signal: ctx.signal }),
     }, {
       store,
       // an import is rendered again each run (cheap, deterministic, byte-identical)
@@ -115,9 +123,29 @@ export async function importTdesktop(
   return res;
 }
 
-/** One warning per damaged message or chat of the export: each was read without its bad fields, or left out. */
+/** A chat of the export, or a damaged chat entry that fails as an item (exit 3, reported as item_failed). */
+type _Item = JobItem & { chat: Chat; messages: Message[]; damaged?: TdesktopWarning };
+
+function _plan(exp: TdesktopExport): _Item[] {
+  const chats: _Item[] = exp.chats.map((c) => ({ ...c, id: `chat:${c.chat.id}`, name: c.chat.title }));
+  const damaged = exp.warnings.filter((w) => w.code === "BAD_CHAT").map((w) => ({
+    id: `entry:${w.entry}`,
+    name: w.entry ?? "chat",
+    chat: { id: w.chat_id ?? 0, kind: "supergroup" as const, title: "" },
+    messages: [],
+    damaged: w,
+  }));
+  return [...chats, ...damaged];
+}
+
+function _damagedChat(w: TdesktopWarning): TgpipeError {
+  return new TgpipeError(w.message, { code: "BAD_CHAT", data: { entry: w.entry, field: w.fields[0] } });
+}
+
+/** One warning per damaged message: each was read without its bad fields, or left out. */
 function _reportDamage(warnings: TdesktopWarning[], emit: Emit): void {
   for (const w of warnings) {
+    if (w.code !== "BAD_MESSAGE") continue;
     emit({
       type: "warning",
       code: w.code,
