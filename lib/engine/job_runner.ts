@@ -6,7 +6,7 @@
  * the time budget (--max-runtime: stop starting items, let those in flight checkpoint, exit 75).
  * No Telegram inside: steps bring their own transfers.
  */
-import { errnoCode, StoppedError, toTgpipeError } from "../core/errors.ts";
+import { errnoCode, LoginRequiredError, StoppedError, toTgpipeError } from "../core/errors.ts";
 import type { Emit } from "../progress/events.ts";
 import {
   exitCodeOf,
@@ -208,6 +208,9 @@ async function _runOne<T extends JobItem>(
       stop.stop(err);
       return;
     }
+    // the session is gone (revoked, or a key the server does not know): every other item would
+    // fail the same way, so the run ends with exit 4 instead of one failure per item
+    if (err instanceof LoginRequiredError) throw err;
     const e = toTgpipeError(err);
     // file system errors keep their errno name (ENOSPC, EACCES) as the code people look up
     const error = { code: errnoCode(err) ?? e.code, message: e.message, data: { ...e.data } };

@@ -7,9 +7,14 @@
  */
 import { dirname, join, relative } from "node:path";
 import { UsageError } from "../core/errors.ts";
-import type { Chat, ChatKind, Media, MediaKind, Message, MessageEntity, PeerRef } from "../core/message.ts";
+import type { Chat, ChatKind, Media, MediaKind, Message, PeerRef } from "../core/message.ts";
 import { readTdesktopService } from "./tdesktop_service.ts";
 import { inferForumTopics } from "./tdesktop_forum.ts";
+import { parseTdesktopText } from "./tdesktop_text.ts";
+import { checkTdesktopMessage, damageWarning, type TdesktopWarning } from "./tdesktop_check.ts";
+
+export { parseTdesktopText };
+export type { TdesktopWarning };
 
 /** One chat found in an export. */
 export interface TdesktopChat {
@@ -26,6 +31,8 @@ export interface TdesktopExport {
   /** The JSON files read, relative to the directory. */
   files: string[];
   chats: TdesktopChat[];
+  /** Messages (or chats) that were damaged: left out, or kept without their bad fields. */
+  warnings: TdesktopWarning[];
 }
 
 // deno-lint-ignore no-explicit-any
@@ -74,6 +81,7 @@ export async function readTdesktopExport(
     });
   }
   const byId = new Map<number, TdesktopChat>();
+  const warnings: TdesktopWarning[] = [];
   let format: TdesktopExport["format"] = "single";
   for (const file of files) {
     opts.signal?.throwIfAborted();
@@ -90,9 +98,14 @@ export async function readTdesktopExport(
     const self = j.personal_information?.user_id;
     if (Array.isArray(j.chats?.list) || Array.isArray(j.left_chats?.list)) {
       format = "account";
-      for (const c of j.chats?.list ?? []) _merge(byId, _chat(c, base, false, self));
-      for (const c of j.left_chats?.list ?? []) _merge(byId, _chat(c, base, true, self));
-    } else if (Array.isArray(j.messages)) _merge(byId, _chat(j, base, false, self));
+      const where = _slash(relative(dir, file));
+      for (const [list, left] of [["chats", false], ["left_chats", true]] as const) {
+        const entries: unknown[] = Array.isArray(j[list]?.list) ? j[list].list : [];
+        for (const [i, c] of entries.entries()) {
+          _merge(byId, _chat(c, { base, left, self, warnings, entry: `${where}: ${list}.list[${i}]` }));
+        }
+      }
+    } else if (Array.isArray(j.messages)) _merge(byId, _chat(j, { base, left: false, self, warnings }));
     else {throw new UsageError(`Not a Telegram Desktop export file (no messages or chats): ${file}`, {
         path: file,
       });}
@@ -105,7 +118,7 @@ export async function readTdesktopExport(
     _inferAlbums(c.messages);
     inferForumTopics(c.chat, c.messages);
   }
-  return { format, files: files.map((f) => _slash(relative(dir, f))), chats };
+  return { format, files: files.map((f) => _slash(relative(dir, f))), chats, warnings };
 }
 
 async function _findExports(dir: string, depth: number): Promise<string[]> {
@@ -139,27 +152,60 @@ function _inferAlbums(messages: Message[]): void {
   }
 }
 
-function _merge(byId: Map<number, TdesktopChat>, c: TdesktopChat): void {
+function _merge(byId: Map<number, TdesktopChat>, c: TdesktopChat | undefined): void {
+  if (!c) return;
   const prev = byId.get(c.chat.id);
   if (prev) prev.messages.push(...c.messages);
   else byId.set(c.chat.id, c);
 }
 
-function _chat(j: Json, base: string, left: boolean, self: unknown): TdesktopChat {
-  const kind = KINDS[j.type] ?? "supergroup";
+function _chat(
+  j: Json,
+  c: {
+    base: string;
+    left: boolean;
+    self: unknown;
+    warnings: TdesktopWarning[];
+    /** Where a chat of a whole-account export is listed; a single-chat file has no entry. */
+    entry?: string;
+  },
+): TdesktopChat | undefined {
+  // one damaged chat of many is left out with a warning; a single-chat file that is damaged is bad input
+  const leaveOut = (field: string, why: string, chat_id?: number) => {
+    if (c.entry === undefined) throw new UsageError(`Bad chat in export: ${why}`);
+    c.warnings.push({
+      code: "BAD_CHAT",
+      chat_id,
+      entry: c.entry,
+      fields: [field],
+      skipped: true,
+      message: `Chat ${c.entry} left out: ${why}`,
+    });
+    return undefined;
+  };
+  if (typeof j !== "object" || j === null || Array.isArray(j)) return leaveOut("chat", "it is not an object");
+  const kind = (typeof j.type === "string" && Object.hasOwn(KINDS, j.type) ? KINDS[j.type] : undefined) ??
+    "supergroup";
+  const self = c.self;
   const rawId = j.id ?? (kind === "saved" ? self : undefined) ?? 0;
   const id = Number(rawId);
-  if (!Number.isSafeInteger(id)) throw new UsageError(`Bad chat id in export: ${rawId}`);
+  if (!Number.isSafeInteger(id) || (typeof rawId !== "number" && typeof rawId !== "string")) {
+    return leaveOut("id", `its id is not a number: ${String(JSON.stringify(rawId)).slice(0, 40)}`);
+  }
   const chat: Chat = {
     id,
     kind,
-    title: String(j.name ?? (kind === "saved" ? "Saved Messages" : `Chat ${id}`)),
+    title: typeof j.name === "string" ? j.name : (kind === "saved" ? "Saved Messages" : `Chat ${id}`),
   };
   const messages: Message[] = [];
-  for (const m of j.messages ?? []) {
-    if (typeof m?.id === "number" && m.id > 0) messages.push(_message(m, id, base));
+  const raw = j.messages ?? [];
+  if (!Array.isArray(raw)) return leaveOut("messages", `its messages (chat ${id}) are not a list`, id);
+  for (const [i, m] of raw.entries()) {
+    const check = checkTdesktopMessage(m);
+    if (check.message) messages.push(_message(check.message, id, c.base));
+    if (check.problems.length > 0) c.warnings.push(damageWarning(check, { chat, raw: m, index: i }));
   }
-  return { chat, messages, left };
+  return { chat, messages, left: c.left };
 }
 
 function _message(m: Json, chatId: number, base: string): Message {
@@ -218,7 +264,7 @@ function _message(m: Json, chatId: number, base: string): Message {
   if (Array.isArray(m.reactions)) {
     msg.reactions = m.reactions.map((r: Json) => ({
       emoji: r.emoji,
-      custom_emoji_id: r.document_id,
+      custom_emoji_id: r.document_id === undefined ? undefined : String(r.document_id),
       paid: r.type === "paid" || undefined,
       count: Number(r.count ?? 0),
     }));
@@ -235,7 +281,10 @@ function _media(m: Json, base: string): Media | undefined {
     media = { kind: "photo", ref: ref(m.photo), size: m.photo_file_size };
     if (media.ref) media.file_name = media.ref.split("/").at(-1);
   } else if (m.file !== undefined || m.media_type !== undefined) {
-    media = { kind: MEDIA_TYPES[m.media_type] ?? "document", ref: ref(m.file), thumb_ref: ref(m.thumbnail) };
+    const type = typeof m.media_type === "string" && Object.hasOwn(MEDIA_TYPES, m.media_type)
+      ? m.media_type
+      : "";
+    media = { kind: MEDIA_TYPES[type] ?? "document", ref: ref(m.file), thumb_ref: ref(m.thumbnail) };
     if (m.file_name) media.file_name = String(m.file_name);
     else if (media.ref) media.file_name = media.ref.split("/").at(-1);
     if (m.mime_type) media.mime_type = String(m.mime_type);
@@ -253,60 +302,6 @@ function _media(m: Json, base: string): Media | undefined {
   if (typeof m.height === "number") media.height = m.height;
   if (m.media_spoiler === true) media.spoiler = true;
   return media;
-}
-
-/**
- * Flattens Desktop's text (a string, or an array of strings and `{type, text, ...}` parts, or
- * `text_entities`) into text plus entities with UTF-16 offsets.
- */
-export function parseTdesktopText(raw: unknown): { text: string; entities: MessageEntity[] } {
-  if (typeof raw === "string") return { text: raw, entities: [] };
-  if (!Array.isArray(raw)) return { text: "", entities: [] };
-  let text = "";
-  const entities: MessageEntity[] = [];
-  for (const part of raw) {
-    const s = typeof part === "string" ? part : String(part?.text ?? "");
-    const offset = text.length;
-    text += s;
-    if (typeof part === "string" || s.length === 0) continue;
-    const e = _entity(part, offset, s.length);
-    if (e) entities.push(e);
-  }
-  return { text, entities };
-}
-
-function _entity(p: Json, offset: number, length: number): MessageEntity | undefined {
-  const at = { offset, length };
-  switch (p.type) {
-    case "bold":
-    case "italic":
-    case "underline":
-    case "strikethrough":
-    case "spoiler":
-    case "code":
-    case "mention":
-    case "hashtag":
-    case "cashtag":
-    case "bot_command":
-    case "email":
-    case "phone":
-      return { ...at, type: p.type };
-    case "link":
-      return { ...at, type: "url" };
-    case "pre":
-      return p.language ? { ...at, type: "pre", language: String(p.language) } : { ...at, type: "pre" };
-    case "text_link":
-      return { ...at, type: "text_link", url: String(p.href ?? "") };
-    case "mention_name":
-      return { ...at, type: "mention_name", user_id: Number(p.user_id ?? 0) };
-    case "blockquote":
-      return p.collapsed ? { ...at, type: "blockquote", collapsed: true } : { ...at, type: "blockquote" };
-    case "custom_emoji":
-      return { ...at, type: "custom_emoji", document_id: String(p.document_id ?? "") };
-    default:
-      // plain, bank_card, unknown: no formatting.
-      return undefined;
-  }
 }
 
 function _peer(name: unknown, id: unknown): PeerRef | undefined {

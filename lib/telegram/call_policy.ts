@@ -43,6 +43,8 @@ const REVOKED = new Set([
   "USER_DEACTIVATED_BAN",
   "AUTH_KEY_INVALID",
   "AUTH_KEY_PERM_EMPTY",
+  // the key was used from two places at once: Telegram drops it
+  "AUTH_KEY_DUPLICATED",
 ]);
 
 /** Runs `fn` (one Telegram call named `method`) under the policy; see the module comment. */

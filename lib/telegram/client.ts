@@ -4,19 +4,19 @@
  */
 import bigInt from "big-integer";
 import { TelegramClient } from "telegram";
-import { StringSession } from "telegram/sessions/index.js";
+import type { StringSession } from "telegram/sessions/index.js";
 import { _serverKeys } from "telegram/crypto/RSA.js";
 import { Logger, LogLevel } from "telegram/extensions/Logger.js";
-import { LoginRequiredError } from "../core/errors.ts";
 import type { Emit } from "../progress/events.ts";
 import { type CallPolicy, callWithPolicy, mapTelegramError } from "./call_policy.ts";
+import { DeadSession } from "./dead_session.ts";
 import type { TelegramEndpoints } from "./endpoints.ts";
 import { FastConnection } from "./fast_connection.ts";
 import { useFastDecrypt } from "./fast_decrypt.ts";
 import { installFastIge } from "./fast_ige.ts";
 import { installFastTl } from "./fast_tl.ts";
+import { parseSession } from "./parse_session.ts";
 import { bindGram, gramOf, unbindGram } from "./_gram.ts";
-import { installDeadKeyGuard } from "./dead_key.ts";
 
 /** What openClient needs; resolved from settings in lib/cli. */
 export interface ClientOptions {
@@ -42,9 +42,12 @@ export class TgClient {
   readonly #policy: CallPolicy;
   /** Releases this client's use of the crypto workers (fast_decrypt.ts). */
   #releaseDecrypt: () => void;
+  /** Set when the home DC says it does not know our key: every call then fails at once. */
+  readonly #dead: DeadSession;
 
-  constructor(policy: CallPolicy) {
+  constructor(policy: CallPolicy, dead: DeadSession = new DeadSession()) {
     this.#policy = policy;
+    this.#dead = dead;
     this.#releaseDecrypt = useFastDecrypt();
   }
 
@@ -62,7 +65,7 @@ export class TgClient {
     const gram = gramOf(this);
     const method = (request as { className?: string }).className ?? "unknown";
     // deno-lint-ignore no-explicit-any
-    const invoke = () => gram.invoke(request as any, opts.dcId) as Promise<T>;
+    const invoke = () => this.#dead.race(gram.invoke(request as any, opts.dcId) as Promise<T>);
     const signal = opts.signal ?? this.#policy.signal;
     return callWithPolicy(invoke, method, { ...this.#policy, signal, account: this.account });
   }
@@ -108,14 +111,9 @@ export class TgClient {
 export async function openClient(opts: ClientOptions): Promise<TgClient> {
   installFastIge();
   installFastTl();
-  installDeadKeyGuard();
-  let session: StringSession;
-  try {
-    session = new StringSession(opts.session ?? "");
-  } catch {
-    // the string itself is a secret: do not echo any of it
-    throw new LoginRequiredError("The session string is not valid; run `tgpipe login` again", "bad_session");
-  }
+  const dcs = opts.endpoints ? Object.keys(opts.endpoints.dcs).map(Number) : undefined;
+  const session: StringSession = parseSession(opts.session ?? "", dcs);
+  const dead = new DeadSession();
   const params: Record<string, unknown> = {
     // GramJS logs at info by default and may print request data: keep it silent
     baseLogger: new Logger(LogLevel.NONE),
@@ -127,11 +125,15 @@ export async function openClient(opts: ClientOptions): Promise<TgClient> {
     autoReconnect: true,
     useWSS: false,
     // intermediate transport over tgpipe's socket: no JS CRC32, no per-chunk copies
-    connection: FastConnection,
+    connection: _watchedConnection(FastConnection, (dcId) => {
+      // -404 from the home DC: the key (and so the login) is gone; from a file DC, GramJS
+      // makes that DC a new key itself
+      if (dcId === gram.session.dcId) dead.kill();
+    }),
   };
   if (opts.endpoints) {
     _registerRsaKey(opts.endpoints);
-    params.connection = _seamConnection(opts.endpoints);
+    params.connection = _seamConnection(opts.endpoints, params.connection as typeof FastConnection);
     const dcs = opts.endpoints.dcs;
     if (!session.serverAddress || !(session.dcId in dcs)) {
       // a fresh session would go to GramJS's default DC on Telegram: start on a mapped one
@@ -141,12 +143,12 @@ export async function openClient(opts: ClientOptions): Promise<TgClient> {
   }
   const gram = new TelegramClient(session, opts.apiId, opts.apiHash, params);
   gram.setLogLevel(LogLevel.NONE);
-  const client = new TgClient({ ...opts.policy, emit: opts.emit, signal: opts.signal });
+  const client = new TgClient({ ...opts.policy, emit: opts.emit, signal: opts.signal }, dead);
   bindGram(client, gram);
   const onAbort = () => void client.close();
   opts.signal?.addEventListener("abort", onAbort, { once: true });
   try {
-    await callWithPolicy(() => gram.connect(), "connect", {
+    await callWithPolicy(() => dead.race(gram.connect()), "connect", {
       ...opts.policy,
       emit: opts.emit,
       signal: opts.signal,
@@ -166,10 +168,22 @@ function _registerRsaKey(ep: TelegramEndpoints): void {
   _serverKeys.set(ep.rsa.fingerprint, { n: bigInt(ep.rsa.n), e: ep.rsa.e });
 }
 
-function _seamConnection(ep: TelegramEndpoints): typeof FastConnection {
+/** `base`, telling `onDeadKey` the DC of every connection that gets transport error -404. */
+function _watchedConnection(
+  base: typeof FastConnection,
+  onDeadKey: (dcId: number) => void,
+): typeof FastConnection {
+  return class WatchedConnection extends base {
+    override onTransportError(code: number): void {
+      if (code === -404) onDeadKey(this.dcId);
+    }
+  };
+}
+
+function _seamConnection(ep: TelegramEndpoints, base: typeof FastConnection): typeof FastConnection {
   // GramJS ignores the session's port (connect() uses 80/443, getDC() answers 443), so the
   // map is applied where every connection is built: here, by DC id.
-  return class SeamConnection extends FastConnection {
+  return class SeamConnection extends base {
     constructor(o: ConstructorParameters<typeof FastConnection>[0]) {
       const dc = ep.dcs[o.dcId];
       if (!dc) throw new RangeError(`telegram_endpoints has no address for DC ${o.dcId}`);

@@ -32,9 +32,13 @@ class _IntermediateCodec extends PacketCodec {
     const r = reader as _Reader;
     const len = (await r.readExactly(4)).readInt32LE(0);
     if (len < 0 || len > 64 << 20) throw new Error(`Bad packet length ${len}`);
+    const packet = await r.readExactly(len);
     // a 4-byte packet is a transport error (-404 ...): GramJS's decrypt step turns it into
-    // InvalidBufferError and reacts (new auth key, reconnect)
-    return await r.readExactly(len);
+    // InvalidBufferError and reacts (reconnect; on -404 its main connection just stops reading)
+    if (len === 4) {
+      (this as unknown as { _conn: FastConnection })._conn.onTransportError(packet.readInt32LE(0));
+    }
+    return packet;
   }
 }
 
@@ -46,4 +50,12 @@ export class FastConnection extends Connection {
   constructor(opts: ConstructorParameters<typeof Connection>[0]) {
     super({ ...opts, socket: FastSocket as unknown as typeof opts.socket });
   }
+
+  /** The DC this connection talks to. */
+  get dcId(): number {
+    return (this as unknown as { _dcId: number })._dcId;
+  }
+
+  /** Called with a transport error's code (-404: unknown auth key); client.ts overrides it. */
+  onTransportError(_code: number): void {}
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { StoppedError, TgpipeError, UsageError } from "../../lib/core/errors.ts";
+import { LoginRequiredError, StoppedError, TgpipeError, UsageError } from "../../lib/core/errors.ts";
 import { runJob } from "../../lib/engine/job_runner.ts";
 import type {
   JobItem,
@@ -297,6 +297,24 @@ export function jobRunnerConformance(name: string, factory: RunnerStoreFactory):
     assert.equal(err.reason, "quota");
     assert.deepEqual(started, ["i0", "i1"]);
   });
+
+  t(
+    "a step's LoginRequiredError (the session died) ends the run with it, no more items",
+    async (store, events) => {
+      const started: string[] = [];
+      const step = (i: JobItem) => {
+        started.push(i.id);
+        return i.id === "i1"
+          ? Promise.reject(new LoginRequiredError("Session gone", "auth_key_unknown"))
+          : Promise.resolve();
+      };
+      const err = await runJob(_spec(items(4), step), opts(store, events)).catch((e) => e);
+      assert.ok(err instanceof LoginRequiredError, String(err));
+      assert.equal(err.exitCode, 4);
+      assert.deepEqual(started, ["i0", "i1"]);
+      assert.equal(events.filter((e) => e.type === "item_failed").length, 0);
+    },
+  );
 
   t("a streamed plan is counted as it is found", async (store, events) => {
     async function* gen() {

@@ -1,7 +1,7 @@
 /**
  * `tgpipe download` under trouble, end to end against the fake DC: injected faults (flood waits,
  * disconnects, timeouts, stalls, FILE_MIGRATE, expiring file references), kill -9 at seeded
- * random moments then resume, Ctrl-C (exit 75, then resume), a full disk and an unwritable --out.
+ * random moments then resume, Ctrl-C (exit 75, then resume), a full disk (exit 3) and an unwritable --out (2).
  */
 import assert from "node:assert/strict";
 import { type FakeTelegram, startFakeTelegram } from "../fakedc/cluster.ts";
@@ -192,7 +192,7 @@ async function _tmpfs(path: string): Promise<boolean> {
 
 Deno.test({
   name:
-    "download: a full disk and an unwritable --out fail each item clearly (exit 3), nothing shown as complete",
+    "download: a full disk fails each item clearly (exit 3), nothing shown as complete; an unwritable --out is exit 2",
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async (t) => {
@@ -225,16 +225,14 @@ Deno.test({
           }
         },
       });
-      await t.step("unwritable --out (a path under a regular file)", async () => {
+      await t.step("unwritable --out (a path under a regular file): exit 2 before any request", async () => {
         await Deno.writeTextFile(`${dir}/file`, "x");
+        const rpcs = tg.stats.rpcs;
         const r = await runCli(DL(`${dir}/file/o`, "--limit", "2"), { env: _env(tg, dir), ...T });
-        assert.equal(r.code, 3, r.stderr);
-        const failed = r.events.filter((e) => e.type === "item_failed");
-        assert.equal(failed.length, 2);
-        assert.ok(
-          failed.every((e) => e.type === "item_failed" && /^E[A-Z]+$/.test(e.error.code)),
-          JSON.stringify(failed),
-        );
+        assert.equal(r.code, 2, r.stderr);
+        assert.equal(r.events.filter((e) => e.type === "error").length, 1);
+        assert.equal(r.events.filter((e) => e.type === "item_failed").length, 0);
+        assert.equal(tg.stats.rpcs, rpcs, "refused before connecting");
       });
       if (mounted) await new Deno.Command("umount", { args: [`${dir}/small`] }).output();
     } finally {

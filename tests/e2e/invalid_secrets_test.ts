@@ -5,7 +5,7 @@
  * Every run is also recorded for the suite-wide audit (tests/audit/secrets_audit_test.ts).
  *
  * Invalid session strings: malformed ones, and well-formed ones whose auth key the server does
- * not know (transport error -404, lib/telegram/dead_key.ts), all exit 4 at once.
+ * not know (transport error -404, lib/telegram/dead_session.ts), all exit 4 at once.
  */
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";

@@ -88,7 +88,15 @@ Deno.test("a call that never answers times out and is retried", async () => {
 });
 
 Deno.test("revoked sessions become LoginRequiredError; other RPC errors carry code and message", async () => {
-  for (const msg of ["AUTH_KEY_UNREGISTERED", "SESSION_REVOKED", "USER_DEACTIVATED"]) {
+  for (
+    const msg of [
+      "AUTH_KEY_UNREGISTERED",
+      "SESSION_REVOKED",
+      "USER_DEACTIVATED",
+      "AUTH_KEY_INVALID",
+      "AUTH_KEY_DUPLICATED",
+    ]
+  ) {
     const err = await callWithPolicy(_script([rpc(401, msg)]).fn, "m").catch((e) => e);
     assert.ok(err instanceof LoginRequiredError, msg);
     assert.equal(err.exitCode, 4);

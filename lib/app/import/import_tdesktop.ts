@@ -9,7 +9,12 @@ import { ChatExporter, type ChatExportSummary } from "../../export/chat_exporter
 import type { NoteLayout } from "../../export/export_layout.ts";
 import { FsExportWriter } from "../../export/fs_export_writer.ts";
 import { escapeMarkdown } from "../../export/escape_markdown.ts";
-import { readTdesktopExport } from "../../export/tdesktop_reader.ts";
+import {
+  readTdesktopExport,
+  type TdesktopExport,
+  type TdesktopWarning,
+} from "../../export/tdesktop_reader.ts";
+import { TgpipeError } from "../../core/errors.ts";
 import { type MediaPost, type MediaPostSettings, openMediaPost } from "../shared/media_post.ts";
 import { checkWritable } from "../shared/check_writable.ts";
 import { exportFile } from "./export_file.ts";
@@ -67,6 +72,7 @@ export async function importTdesktop(
   await checkWritable(opts.out);
   const writer = new FsExportWriter(opts.out);
   const emit = opts.emit;
+  _reportDamage(exp.warnings, emit);
   const res: ImportTdesktopResult = {
     out: opts.out,
     format: exp.format,
@@ -88,12 +94,15 @@ export async function importTdesktop(
   });
   try {
     const fetchMedia = _copyMedia(dir, { writer, media, res, emit });
-    const job = await runJob<JobItem & { chat: Chat; messages: Message[] }>({
+    const job = await runJob<_Item>({
       command: "import",
       key: JSON.stringify({ dir: resolve(dir), out: resolve(opts.out), layout: opts.layout }),
       args: `${dir} -> ${opts.out}`,
-      plan: () => exp.chats.map((c) => ({ ...c, id: `chat:${c.chat.id}`, name: c.chat.title })),
-      step: (item, ctx) => _importChat(item, { opts, writer, fetchMedia, res, signal: ctx.signal }),
+      plan: () => _plan(exp),
+      step: (item, ctx) =>
+        item.damaged
+          ? Promise.reject(_damagedChat(item.damaged))
+          : _importChat(item, { opts, writer, fetchMedia, res, signal: ctx.signal }),
     }, {
       store,
       // an import is rendered again each run (cheap, deterministic, byte-identical)
@@ -112,6 +121,38 @@ export async function importTdesktop(
   await writer.writeText("index.md", _rootIndex(res), opts.signal);
   res.elapsed_ms = Math.round(performance.now() - t0);
   return res;
+}
+
+/** A chat of the export, or a damaged chat entry that fails as an item (exit 3, reported as item_failed). */
+type _Item = JobItem & { chat: Chat; messages: Message[]; damaged?: TdesktopWarning };
+
+function _plan(exp: TdesktopExport): _Item[] {
+  const chats: _Item[] = exp.chats.map((c) => ({ ...c, id: `chat:${c.chat.id}`, name: c.chat.title }));
+  const damaged = exp.warnings.filter((w) => w.code === "BAD_CHAT").map((w) => ({
+    id: `entry:${w.entry}`,
+    name: w.entry ?? "chat",
+    chat: { id: w.chat_id ?? 0, kind: "supergroup" as const, title: "" },
+    messages: [],
+    damaged: w,
+  }));
+  return [...chats, ...damaged];
+}
+
+function _damagedChat(w: TdesktopWarning): TgpipeError {
+  return new TgpipeError(w.message, { code: "BAD_CHAT", data: { entry: w.entry, field: w.fields[0] } });
+}
+
+/** One warning per damaged message: each was read without its bad fields, or left out. */
+function _reportDamage(warnings: TdesktopWarning[], emit: Emit): void {
+  for (const w of warnings) {
+    if (w.code !== "BAD_MESSAGE") continue;
+    emit({
+      type: "warning",
+      code: w.code,
+      message: w.message,
+      ...(w.chat_id !== undefined ? { item: `chat:${w.chat_id}` } : {}),
+    });
+  }
 }
 
 /** Copies one referenced media file out of the export (never from outside it: exportFile), then post-processes it. */

@@ -108,6 +108,9 @@ export class Connection {
       // Telegram's answer to a key it does not know: transport error -404.
       this.#log(`unknown auth key ${keyIdHex}${auth ? ` (made on DC ${auth.dcId})` : ""} -> -404`);
       this.#outbox.sendRaw(new Uint8Array([0x6c, 0xfe, 0xff, 0xff]));
+      // ...and then, as Telegram does, it hangs up
+      await this.#outbox.idle();
+      this.close();
       return;
     }
     // Padded intermediate appends 0..15 random bytes; MTProto ciphertext is 16-byte aligned.
