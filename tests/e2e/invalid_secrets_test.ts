@@ -120,7 +120,7 @@ function _badSessions(tg: FakeTelegram): Array<{ session: string; stderr: RegExp
   const real = tg.sessionFor();
   const malformed = /^error: The session string is not valid; run `tgpipe login` again\n$/;
   const dead =
-    /^error: The Telegram session is no longer valid \(AUTH_KEY_UNREGISTERED\); run `tgpipe login` again\n$/;
+    /^error: The Telegram session is no longer valid \(the server does not know its key\); run `tgpipe login` again\n$/;
   // well-formed, but the 256-byte auth key is one the server never made: transport error -404
   const b = Buffer.from(real.slice(1), "base64");
   b.set(crypto.getRandomValues(new Uint8Array(256)), 7);
@@ -130,8 +130,8 @@ function _badSessions(tg: FakeTelegram): Array<{ session: string; stderr: RegExp
     { session: "9" + real.slice(1), stderr: malformed },
     { session: "1" + _secret("!!not*base64#") + "%%", stderr: malformed },
     { session: "1" + b.toString("base64"), stderr: dead },
-    // cut short: its key is too, and unknown
-    { session: real.slice(0, 200), stderr: dead },
+    // cut short: its key is too short to be one (refused before connecting)
+    { session: real.slice(0, 200), stderr: malformed },
   ];
 }
 
