@@ -37,8 +37,6 @@ interface _Sender {
    */
   waiting: Set<(e: Error) => void>;
   drop: () => void;
-  /** Lost its connection; GramJS is reconnecting it. */
-  down: boolean;
 }
 
 interface _Dc {
@@ -149,9 +147,7 @@ export class FilePool {
         undefined,
       );
     const full = dc.senders.length + dc.opening >= this.#max;
-    // a sender that is reconnecting loses what is queued on it (GramJS clears its send queue)
-    const idle = least((x) => !avoid.has(x) && !x.down) ??
-      (full ? least((x) => !x.down) ?? least(() => true) : undefined);
+    const idle = least((x) => !avoid.has(x)) ?? (full ? least(() => true) : undefined);
     const total = dc.senders.length + dc.opening;
     if (idle && (idle.busy < this.#perConn || total >= this.#max)) return idle;
     if (total >= this.#max) {
@@ -189,28 +185,11 @@ export class FilePool {
         sender.waiting.clear();
         raw.disconnect().catch(() => {});
       },
-      down: false,
     };
-    // GramJS waits a second after a broken connection, reconnects and sends its requests again:
-    // fail them now instead, so their copies go out on another sender (late answers are ignored)
-    const reconnect = raw.reconnect.bind(raw);
-    raw.reconnect = () => {
-      if (raw._userConnected && !raw.isReconnecting) {
-        sender.down = true;
-        const err = new Error("Connection closed (reconnecting)");
-        for (const reject of sender.waiting) reject(err);
-        sender.waiting.clear();
-      }
-      reconnect();
-    };
-    const reconnected = raw._reconnect.bind(raw);
-    raw._reconnect = async () => {
-      try {
-        await reconnected();
-      } finally {
-        sender.down = false;
-      }
-    };
+    // GramJS would wait a second after a broken connection, reconnect and send its requests again
+    // (and lose what was queued meanwhile); instead the pool forgets the sender at once: its
+    // requests fail now and their copies go to the other senders or to a fresh one
+    raw.reconnect = () => sender.drop();
     return sender;
   }
 

@@ -31,13 +31,14 @@ export interface HedgeOptions {
  * Sends `send(0)`, then another copy each time the adaptive timeout passes without an answer (the
  * wait doubles per copy, starting at most at half of `maxMs`; at most `hedges` such copies), and
  * resolves with the first answer. An RPC error rejects at once (another copy would get the same
- * answer); a copy lost to a transient failure (a dropped connection) is replaced at once, without
- * touching the timer (up to 2 × hedges + 2 times), and the last failure is the answer when no
- * copy is left. Aborting `signal` rejects with its reason.
+ * answer); the first copy lost to a transient failure (a dropped connection) is replaced at once,
+ * without touching the timer, and the last failure is the answer when no copy is left. Aborting `signal` rejects with its reason.
  */
 export function hedgedCall<T>(send: (copy: number) => Promise<T>, opts: HedgeOptions): Promise<T> {
   const hedges = opts.rto ? opts.hedges ?? 0 : 0;
-  const replacements = opts.rto ? 2 * hedges + 2 : 0;
+  // one immediate replacement: more turned one dropped connection carrying many requests into a
+  // storm of copies on the next one; past it, the caller's backoff spaces the attempts
+  const replacements = opts.rto ? 1 : 0;
   return new Promise<T>((resolve, reject) => {
     let settled = false;
     let sent = 0;
