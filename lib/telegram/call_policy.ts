@@ -29,8 +29,9 @@ export interface CallPolicy {
   timeoutMs?: number;
   /**
    * Set for a request that only reads: when no answer came within `rto`'s adaptive timeout, up to
-   * `copies` (default 4; their waits double) more copies go out (`fn` gets the copy's number, to put it on another connection)
-   * while the first is still in flight; the first answer wins. `timeoutMs` stays the longest wait.
+   * `copies` (default 4; their waits double) more copies go out while the first is still in flight
+   * (`fn` gets the copy's number, to put it on another connection); the first answer wins and each
+   * copy is a `retry` event. `timeoutMs` stays the longest wait.
    */
   hedge?: { rto: RtoEstimator; copies?: number; bytes?: number };
   /**

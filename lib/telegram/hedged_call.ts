@@ -32,7 +32,8 @@ export interface HedgeOptions {
  * wait doubles per copy, starting at most at half of `maxMs`; at most `hedges` such copies), and
  * resolves with the first answer. An RPC error rejects at once (another copy would get the same
  * answer); the first copy lost to a transient failure (a dropped connection) is replaced at once,
- * without touching the timer, and the last failure is the answer when no copy is left. Aborting `signal` rejects with its reason.
+ * without touching the timer, and the last failure is the answer when no copy is left. Aborting
+ * `signal` rejects with its reason.
  */
 export function hedgedCall<T>(send: (copy: number) => Promise<T>, opts: HedgeOptions): Promise<T> {
   const hedges = opts.rto ? opts.hedges ?? 0 : 0;
