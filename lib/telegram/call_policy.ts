@@ -33,7 +33,7 @@ export interface CallPolicy {
    * (`fn` gets the copy's number, to put it on another connection); the first answer wins and each
    * copy is a `retry` event. `timeoutMs` stays the longest wait.
    */
-  hedge?: { rto: RtoEstimator; copies?: number; bytes?: number };
+  hedge?: { rto: RtoEstimator; copies?: number; bytes?: number; waitForSent?: boolean };
   /**
    * Asked on FLOOD_WAIT with its seconds: true when another account can take this work. The call
    * then emits `pause` and throws the flood error (TelegramError 420) at once instead of sleeping
@@ -56,7 +56,7 @@ const REVOKED = new Set([
 
 /** Runs `fn` (one Telegram call named `method`) under the policy; see the module comment. */
 export async function callWithPolicy<T>(
-  fn: (copy: number) => Promise<T>,
+  fn: (copy: number, sent: () => void) => Promise<T>,
   method: string,
   policy: CallPolicy = {},
 ): Promise<T> {
@@ -74,6 +74,7 @@ export async function callWithPolicy<T>(
         rto: policy.hedge?.rto,
         hedges: policy.hedge?.copies ?? 4,
         bytes: policy.hedge?.bytes,
+        waitForSent: policy.hedge?.waitForSent,
         maxMs: policy.timeoutMs ?? 60_000,
         transient: isTransient,
         signal: policy.signal,

@@ -85,12 +85,12 @@ export class FilePool {
     const method = (request as { className?: string }).className ?? "unknown";
     const bytes = (request as { limit?: unknown }).limit;
     const hedge = isIdempotent(request)
-      ? { rto: this.#dc(dcId).rto, bytes: typeof bytes === "number" ? bytes : undefined }
+      ? { rto: this.#dc(dcId).rto, bytes: typeof bytes === "number" ? bytes : undefined, waitForSent: true }
       : undefined;
     // senders this call's copies went out on: a copy goes to another one while there is one
     const used = new Set<_Sender>();
     return callWithPolicy(
-      async (copy) => {
+      async (copy, sent) => {
         if (copy === 0) used.clear();
         const sender = await this.#pick(dcId, used);
         used.add(sender);
@@ -102,6 +102,7 @@ export class FilePool {
         try {
           return await new Promise<T>((resolve, reject) => {
             sender.waiting.add(reject);
+            sent();
             (sender.s.send(request) as Promise<T>).then(resolve, reject).finally(() =>
               sender.waiting.delete(reject)
             );
@@ -204,6 +205,8 @@ export class FilePool {
       else {
         let done!: (k: unknown) => void, fail!: (e: unknown) => void;
         dc.key = new Promise((res, rej) => ((done = res), (fail = rej)));
+        // a failed import with nobody else waiting must not end the process (unhandled rejection)
+        dc.key.catch(() => {});
         try {
           const sender = await this.#connect(g, dcId, new AuthKey());
           // a lost import would hold every request for this DC: wait a few timeouts, not a minute

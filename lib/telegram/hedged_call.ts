@@ -23,6 +23,11 @@ export interface HedgeOptions {
   /** True for a failure of one copy that another copy may not share (a dropped connection). */
   transient?: (err: unknown) => boolean;
   signal?: AbortSignal;
+  /**
+   * True when `send` calls its `sent` callback as the copy goes out (after a connection is
+   * picked or opened): waits and answer times count from then. Default: from the call to `send`.
+   */
+  waitForSent?: boolean;
   /** Told of each copy sent for lack of an answer, with how long the call had waited (ms). */
   onHedge?: (copy: number, waitedMs: number) => void;
 }
@@ -35,7 +40,10 @@ export interface HedgeOptions {
  * without touching the timer, and the last failure is the answer when no copy is left. Aborting
  * `signal` rejects with its reason.
  */
-export function hedgedCall<T>(send: (copy: number) => Promise<T>, opts: HedgeOptions): Promise<T> {
+export function hedgedCall<T>(
+  send: (copy: number, sent: () => void) => Promise<T>,
+  opts: HedgeOptions,
+): Promise<T> {
   const hedges = opts.rto ? opts.hedges ?? 0 : 0;
   // one immediate replacement: more turned one dropped connection carrying many requests into a
   // storm of copies on the next one; past it, the caller's backoff spaces the attempts
@@ -56,16 +64,31 @@ export function hedgedCall<T>(send: (copy: number) => Promise<T>, opts: HedgeOpt
       opts.signal?.removeEventListener("abort", onAbort);
       then();
     };
-    const sendCopy = () => {
+    // a copy's wait (and its answer time) starts when it goes out, not while it waits for a
+    // connection to open: else every request queued behind a slow connect is copied at once
+    const arm = () => {
+      if (!settled && timed < hedges) hedgeTimer = setTimeout(onTimer, wait);
+    };
+    /** `primary`: the copy whose silence sends the next one (the first, then each timed copy). */
+    const sendCopy = (primary: boolean) => {
       const copy = sent++;
       pending++;
-      const started = opts.rto?.start() ?? 0;
+      let started = opts.rto?.start() ?? 0;
+      let armed = false;
+      const onSent = () => {
+        started = opts.rto?.start() ?? 0;
+        if (primary && !armed) {
+          armed = true;
+          arm();
+        }
+      };
       let p: Promise<T>;
       try {
-        p = send(copy);
+        p = send(copy, onSent);
       } catch (e) {
         p = Promise.reject(e);
       }
+      if (!opts.waitForSent) onSent();
       p.then((v) => {
         pending--;
         if (settled) return;
@@ -78,7 +101,7 @@ export function hedgedCall<T>(send: (copy: number) => Promise<T>, opts: HedgeOpt
         const retryable = opts.transient?.(e) ?? false;
         if (retryable && replaced < replacements) {
           replaced++;
-          sendCopy();
+          sendCopy(primary && !armed);
         } else if (!retryable || pending === 0) finish(() => reject(e));
       });
     };
@@ -87,9 +110,8 @@ export function hedgedCall<T>(send: (copy: number) => Promise<T>, opts: HedgeOpt
       if (settled) return;
       timed++;
       opts.onHedge?.(sent, Math.round(performance.now() - t0));
-      sendCopy();
       wait = Math.min(wait * 2, opts.maxMs);
-      if (timed < hedges) hedgeTimer = setTimeout(onTimer, wait);
+      sendCopy(true);
     };
     const deadline = setTimeout(
       () => finish(() => reject(new CallTimeout(`No answer within ${opts.maxMs} ms`))),
@@ -98,8 +120,7 @@ export function hedgedCall<T>(send: (copy: number) => Promise<T>, opts: HedgeOpt
     const onAbort = () => finish(() => reject(opts.signal?.reason));
     if (opts.signal?.aborted) return onAbort();
     opts.signal?.addEventListener("abort", onAbort, { once: true });
-    sendCopy();
-    if (hedges > 0) hedgeTimer = setTimeout(onTimer, wait);
+    sendCopy(true);
   });
 }
 

@@ -70,6 +70,26 @@ Deno.test("hedgedCall: an RPC error rejects at once; a dropped connection sends 
   assert.deepEqual(copies, [0, 1]);
 });
 
+Deno.test("hedgedCall: with waitForSent the wait starts when the copy goes out, not before", async () => {
+  const copies: number[] = [];
+  let goOut!: () => void;
+  const v = hedgedCall((copy, sent) => {
+    copies.push(copy);
+    if (copy === 0) {
+      goOut = sent; // still "connecting": no copy may follow before it goes out
+      return never();
+    }
+    sent();
+    return Promise.resolve(`c${copy}`);
+  }, { rto: fast(), hedges: 2, maxMs: 60_000, waitForSent: true });
+  // timers of 1 ms had many chances to fire meanwhile (a bug shows here; a slow machine cannot fail it)
+  for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 5));
+  assert.deepEqual(copies, [0]);
+  goOut();
+  assert.equal(await v, "c1");
+  assert.deepEqual(copies, [0, 1]);
+});
+
 Deno.test("hedgedCall: aborting rejects with the signal's reason", async () => {
   const ac = new AbortController();
   const p = hedgedCall(never, { rto: fast(), hedges: 1, maxMs: 60_000, signal: ac.signal });
