@@ -6,6 +6,8 @@
  */
 import { LoginRequiredError, StoppedError, TelegramError, type TgpipeError } from "../core/errors.ts";
 import type { Emit } from "../progress/events.ts";
+import { CallTimeout, hedgedCall } from "./hedged_call.ts";
+import type { RtoEstimator } from "./rto_estimator.ts";
 
 /** How a call is retried and reported. Every field has a default. */
 export interface CallPolicy {
@@ -25,6 +27,13 @@ export interface CallPolicy {
   baseDelayMs?: number;
   /** A call with no answer after this long counts as a transient timeout. Default 60000 ms. */
   timeoutMs?: number;
+  /**
+   * Set for a request that only reads: when no answer came within `rto`'s adaptive timeout, up to
+   * `copies` (default 4; their waits double) more copies go out while the first is still in flight
+   * (`fn` gets the copy's number, to put it on another connection); the first answer wins and each
+   * copy is a `retry` event. `timeoutMs` stays the longest wait.
+   */
+  hedge?: { rto: RtoEstimator; copies?: number; bytes?: number; waitForSent?: boolean };
   /**
    * Asked on FLOOD_WAIT with its seconds: true when another account can take this work. The call
    * then emits `pause` and throws the flood error (TelegramError 420) at once instead of sleeping
@@ -49,7 +58,7 @@ const REVOKED = new Set([
 
 /** Runs `fn` (one Telegram call named `method`) under the policy; see the module comment. */
 export async function callWithPolicy<T>(
-  fn: () => Promise<T>,
+  fn: (copy: number, sent: () => void) => Promise<T>,
   method: string,
   policy: CallPolicy = {},
 ): Promise<T> {
@@ -63,7 +72,28 @@ export async function callWithPolicy<T>(
     _checkAborted(policy.signal);
     let err: unknown;
     try {
-      return await _withTimeout(fn, policy.timeoutMs ?? 60_000, policy.signal);
+      return await hedgedCall(fn, {
+        rto: policy.hedge?.rto,
+        hedges: policy.hedge?.copies ?? 4,
+        bytes: policy.hedge?.bytes,
+        waitForSent: policy.hedge?.waitForSent,
+        maxMs: policy.timeoutMs ?? 60_000,
+        transient: isTransient,
+        signal: policy.signal,
+        onHedge: (copy, waited) => {
+          const e = mapTelegramError(new CallTimeout(`No answer within ${waited} ms`), method);
+          policy.emit?.({
+            type: "retry",
+            attempt: copy,
+            delay_ms: 0,
+            error: {
+              code: e.code,
+              message: e.message,
+              data: { ...e.data, method, waited_ms: waited, resent: true },
+            },
+          });
+        },
+      });
     } catch (e) {
       err = e;
     }
@@ -116,7 +146,7 @@ export function floodSeconds(err: unknown): number | undefined {
 export function isTransient(err: unknown): boolean {
   const e = err as { code?: unknown; errorMessage?: unknown; message?: unknown; name?: unknown } | null;
   if (e === null || typeof e !== "object") return false;
-  if (e instanceof _CallTimeout) return true;
+  if (e instanceof CallTimeout) return true;
   if (typeof e.code === "number" && (e.code >= 500 || e.code === -500 || e.code === -503)) return true;
   if (e.errorMessage === "RPC_CALL_FAIL" || e.errorMessage === "RPC_MCGET_FAIL") return true;
   const msg = typeof e.message === "string" ? e.message : "";
@@ -140,7 +170,7 @@ export function mapTelegramError(err: unknown, method: string): TgpipeError {
   const seconds = floodSeconds(err);
   if (seconds !== undefined) return new TelegramError(420, `FLOOD_WAIT_${seconds}`, method);
   if (rpc !== undefined && typeof e?.code === "number") return new TelegramError(e.code, rpc, method);
-  if (err instanceof _CallTimeout) return new TelegramError(-503, "TIMEOUT", method);
+  if (err instanceof CallTimeout) return new TelegramError(-503, "TIMEOUT", method);
   const text = typeof e?.message === "string" ? e.message.split("\n")[0] : String(err);
   return new TelegramError(-1, text === "" ? "UNKNOWN" : text, method);
 }
@@ -154,28 +184,9 @@ function _migrateName(err: unknown): string | undefined {
   return kind ? `${kind.toUpperCase()}_MIGRATE_${e.newDc}` : undefined;
 }
 
-class _CallTimeout extends Error {}
-
 function _checkAborted(signal: AbortSignal | undefined): void {
   if (!signal?.aborted) return;
   throw signal.reason instanceof Error ? signal.reason : new StoppedError("Stopped");
-}
-
-function _withTimeout<T>(fn: () => Promise<T>, ms: number, signal: AbortSignal | undefined): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => done(() => reject(new _CallTimeout(`No answer within ${ms} ms`))), ms);
-    const onAbort = () => done(() => reject(signal?.reason ?? new StoppedError("Stopped")));
-    let settled = false;
-    const done = (then: () => void) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
-      then();
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-    fn().then((v) => done(() => resolve(v)), (e) => done(() => reject(e)));
-  });
 }
 
 function _sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {

@@ -16,6 +16,8 @@ import { useFastDecrypt } from "./fast_decrypt.ts";
 import { installFastIge } from "./fast_ige.ts";
 import { installFastTl } from "./fast_tl.ts";
 import { parseSession } from "./parse_session.ts";
+import { isIdempotent } from "./hedged_call.ts";
+import { RtoEstimator } from "./rto_estimator.ts";
 import { bindGram, gramOf, unbindGram } from "./_gram.ts";
 
 /** What openClient needs; resolved from settings in lib/cli. */
@@ -44,10 +46,13 @@ export class TgClient {
   #releaseDecrypt: () => void;
   /** Set when the home DC says it does not know our key: every call then fails at once. */
   readonly #dead: DeadSession;
+  /** Answer times of the main connection: when an unanswered read is sent again. */
+  readonly #rto: RtoEstimator;
 
   constructor(policy: CallPolicy, dead: DeadSession = new DeadSession()) {
     this.#policy = policy;
     this.#dead = dead;
+    this.#rto = new RtoEstimator({ maxMs: policy.timeoutMs ?? 60_000 });
     this.#releaseDecrypt = useFastDecrypt();
   }
 
@@ -67,7 +72,18 @@ export class TgClient {
     // deno-lint-ignore no-explicit-any
     const invoke = () => this.#dead.race(gram.invoke(request as any, opts.dcId) as Promise<T>);
     const signal = opts.signal ?? this.#policy.signal;
-    return callWithPolicy(invoke, method, { ...this.#policy, signal, account: this.account });
+    // GramJS has one connection per DC here: a copy of an unanswered read goes out on it again
+    // (the connection itself is watched by GramJS's pings and reconnects)
+    const hedge = isIdempotent(request) ? { rto: this.#rto } : undefined;
+    return callWithPolicy(invoke, method, { ...this.#policy, signal, account: this.account, hedge });
+  }
+
+  /**
+   * How long an answer of about `bytes` may take on the main connection before it counts as lost
+   * (adaptive, see RtoEstimator): file connections to a DC not heard from yet start from it.
+   */
+  answerTimeoutMs(bytes = 0): number {
+    return this.#rto.timeoutMs(bytes);
   }
 
   /** The session as a string to store; a secret: never print or log it. */

@@ -11,6 +11,8 @@ import { LAYER } from "telegram/tl/AllTLObjects.js";
 import type { Emit } from "../progress/events.ts";
 import { type CallPolicy, callWithPolicy } from "./call_policy.ts";
 import type { TgClient } from "./client.ts";
+import { isIdempotent } from "./hedged_call.ts";
+import { RtoEstimator } from "./rto_estimator.ts";
 import { gramOf } from "./_gram.ts";
 
 /** Options of {@link FilePool}. */
@@ -43,6 +45,8 @@ interface _Dc {
   /** The DC's auth key, once the first sender has it and the authorization is imported. */
   // deno-lint-ignore no-explicit-any
   key?: Promise<any>;
+  /** Answer times on this DC: when a copy of an unanswered request goes to another sender. */
+  rto: RtoEstimator;
 }
 
 /** A pool of file connections per DC for one account (see module comment). */
@@ -73,12 +77,23 @@ export class FilePool {
     return Object.fromEntries([...this.#dcs].map(([id, dc]) => [id, dc.senders.length]));
   }
 
-  /** Sends one request (an Api object of lib/telegram) on the least busy sender of `dcId`. */
+  /**
+   * Sends one request (an Api object of lib/telegram) on the least busy sender of `dcId`. A read
+   * with no answer within the DC's adaptive timeout is sent again on another sender (hedged).
+   */
   call<T>(dcId: number, request: object, signal?: AbortSignal): Promise<T> {
     const method = (request as { className?: string }).className ?? "unknown";
+    const bytes = (request as { limit?: unknown }).limit;
+    const hedge = isIdempotent(request)
+      ? { rto: this.#dc(dcId).rto, bytes: typeof bytes === "number" ? bytes : undefined, waitForSent: true }
+      : undefined;
+    // senders this call's copies went out on: a copy goes to another one while there is one
+    const used = new Set<_Sender>();
     return callWithPolicy(
-      async () => {
-        const sender = await this.#pick(dcId);
+      async (copy, sent) => {
+        if (copy === 0) used.clear();
+        const sender = await this.#pick(dcId, used);
+        used.add(sender);
         sender.busy++;
         // A request that outlives the timeout or is given up by its caller (stall watchdog) most
         // likely sits on a dead connection: drop it, so retries go out on a fresh one.
@@ -87,6 +102,7 @@ export class FilePool {
         try {
           return await new Promise<T>((resolve, reject) => {
             sender.waiting.add(reject);
+            sent();
             (sender.s.send(request) as Promise<T>).then(resolve, reject).finally(() =>
               sender.waiting.delete(reject)
             );
@@ -98,7 +114,7 @@ export class FilePool {
         }
       },
       method,
-      { ...this.#opts.policy, emit: this.#opts.emit, signal, account: this.#client.account },
+      { ...this.#opts.policy, emit: this.#opts.emit, signal, account: this.#client.account, hedge },
     );
   }
 
@@ -111,14 +127,28 @@ export class FilePool {
     await Promise.all(all.map((x) => x.s.disconnect().catch(() => {})));
   }
 
-  async #pick(dcId: number): Promise<_Sender> {
-    if (this.#closed) throw new Error("File pool is closed");
+  #dc(dcId: number): _Dc {
     let dc = this.#dcs.get(dcId);
     if (!dc) {
-      dc = { senders: [], opening: 0 };
+      // a DC not heard from yet: the main connection's estimate (same network) until answers come
+      const rto = new RtoEstimator({ maxMs: this.#timeoutMs, initialMs: this.#client.answerTimeoutMs() });
+      dc = { senders: [], opening: 0, rto };
       this.#dcs.set(dcId, dc);
     }
-    const idle = dc.senders.reduce<_Sender | undefined>((a, b) => (!a || b.busy < a.busy ? b : a), undefined);
+    return dc;
+  }
+
+  /** The least busy sender of the DC not in `avoid` (any when all are), opening one if it may. */
+  async #pick(dcId: number, avoid: Set<_Sender>): Promise<_Sender> {
+    if (this.#closed) throw new Error("File pool is closed");
+    const dc = this.#dc(dcId);
+    const least = (ok: (x: _Sender) => boolean) =>
+      dc.senders.reduce<_Sender | undefined>(
+        (a, b) => (!ok(b) ? a : !a || b.busy < a.busy ? b : a),
+        undefined,
+      );
+    const full = dc.senders.length + dc.opening >= this.#max;
+    const idle = least((x) => !avoid.has(x)) ?? (full ? least(() => true) : undefined);
     const total = dc.senders.length + dc.opening;
     if (idle && (idle.busy < this.#perConn || total >= this.#max)) return idle;
     if (total >= this.#max) {
@@ -157,6 +187,10 @@ export class FilePool {
         raw.disconnect().catch(() => {});
       },
     };
+    // GramJS would wait a second after a broken connection, reconnect and send its requests again
+    // (and lose what was queued meanwhile); instead the pool forgets the sender at once: its
+    // requests fail now and their copies go to the other senders or to a fresh one
+    raw.reconnect = () => sender.drop();
     return sender;
   }
 
@@ -171,8 +205,16 @@ export class FilePool {
       else {
         let done!: (k: unknown) => void, fail!: (e: unknown) => void;
         dc.key = new Promise((res, rej) => ((done = res), (fail = rej)));
+        // a failed import with nobody else waiting must not end the process (unhandled rejection)
+        dc.key.catch(() => {});
         try {
           const sender = await this.#connect(g, dcId, new AuthKey());
+          // a lost import would hold every request for this DC: wait a few timeouts, not a minute
+          // (the export is a read the client sends again itself)
+          const within = Math.min(
+            this.#timeoutMs,
+            2 * Math.max(dc.rto.timeoutMs(), this.#client.answerTimeoutMs()),
+          );
           try {
             const auth = await _within(
               this.#client.call<Api.auth.ExportedAuthorization>(new Api.auth.ExportAuthorization({ dcId })),
@@ -184,7 +226,7 @@ export class FilePool {
               sender.send(
                 this.#init(g, new Api.auth.ImportAuthorization({ id: auth.id, bytes: auth.bytes })),
               ),
-              this.#timeoutMs,
+              within,
               `auth.importAuthorization on DC ${dcId}`,
             );
           } catch (err) {

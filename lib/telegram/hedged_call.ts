@@ -1,0 +1,137 @@
+/**
+ * One request that may be sent more than once: when no answer came within the adaptive timeout
+ * (RtoEstimator), another copy goes out (the caller puts it on another connection) while the
+ * first stays in flight, and the first answer wins. A lost request then costs a few seconds
+ * instead of a fixed minute, and a slow answer that was not lost costs nothing but a duplicate.
+ * Only requests that read (see {@link isIdempotent}) are copied: a second sendMessage would post twice.
+ */
+import type { RtoEstimator } from "./rto_estimator.ts";
+
+/** No answer within the call's longest wait. */
+export class CallTimeout extends Error {}
+
+/** Options of {@link hedgedCall}. */
+export interface HedgeOptions {
+  /** The timeout estimate of where the copies go; learns from each winning copy. */
+  rto?: RtoEstimator;
+  /** Copies sent after the first one at most. Default 0 (a plain timeout). */
+  hedges?: number;
+  /** Expected size of the answer in bytes (its transfer time is part of the wait). */
+  bytes?: number;
+  /** Longest wait for any answer, ms, from the first send: then CallTimeout. */
+  maxMs: number;
+  /** True for a failure of one copy that another copy may not share (a dropped connection). */
+  transient?: (err: unknown) => boolean;
+  signal?: AbortSignal;
+  /**
+   * True when `send` calls its `sent` callback as the copy goes out (after a connection is
+   * picked or opened): waits and answer times count from then. Default: from the call to `send`.
+   */
+  waitForSent?: boolean;
+  /** Told of each copy sent for lack of an answer, with how long the call had waited (ms). */
+  onHedge?: (copy: number, waitedMs: number) => void;
+}
+
+/**
+ * Sends `send(0)`, then another copy each time the adaptive timeout passes without an answer (the
+ * wait doubles per copy, starting at most at half of `maxMs`; at most `hedges` such copies), and
+ * resolves with the first answer. An RPC error rejects at once (another copy would get the same
+ * answer); the first copy lost to a transient failure (a dropped connection) is replaced at once,
+ * without touching the timer, and the last failure is the answer when no copy is left. Aborting
+ * `signal` rejects with its reason.
+ */
+export function hedgedCall<T>(
+  send: (copy: number, sent: () => void) => Promise<T>,
+  opts: HedgeOptions,
+): Promise<T> {
+  const hedges = opts.rto ? opts.hedges ?? 0 : 0;
+  // one immediate replacement: more turned one dropped connection carrying many requests into a
+  // storm of copies on the next one; past it, the caller's backoff spaces the attempts
+  const replacements = opts.rto ? 1 : 0;
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    let sent = 0;
+    let timed = 0;
+    let replaced = 0;
+    let pending = 0;
+    let wait = opts.rto ? Math.min(opts.rto.timeoutMs(opts.bytes), opts.maxMs / 2) : opts.maxMs;
+    let hedgeTimer: ReturnType<typeof setTimeout> | undefined;
+    const finish = (then: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(hedgeTimer);
+      clearTimeout(deadline);
+      opts.signal?.removeEventListener("abort", onAbort);
+      then();
+    };
+    // a copy's wait (and its answer time) starts when it goes out, not while it waits for a
+    // connection to open: else every request queued behind a slow connect is copied at once
+    const arm = () => {
+      if (!settled && timed < hedges) hedgeTimer = setTimeout(onTimer, wait);
+    };
+    /** `primary`: the copy whose silence sends the next one (the first, then each timed copy). */
+    const sendCopy = (primary: boolean) => {
+      const copy = sent++;
+      pending++;
+      let started = opts.rto?.start() ?? 0;
+      let armed = false;
+      const onSent = () => {
+        started = opts.rto?.start() ?? 0;
+        if (primary && !armed) {
+          armed = true;
+          arm();
+        }
+      };
+      let p: Promise<T>;
+      try {
+        p = send(copy, onSent);
+      } catch (e) {
+        p = Promise.reject(e);
+      }
+      if (!opts.waitForSent) onSent();
+      p.then((v) => {
+        pending--;
+        if (settled) return;
+        // timed from this copy's own send: never an answer to an earlier copy (Karn's rule)
+        opts.rto?.observe(started, opts.bytes);
+        finish(() => resolve(v));
+      }, (e) => {
+        pending--;
+        if (settled) return;
+        const retryable = opts.transient?.(e) ?? false;
+        if (retryable && replaced < replacements) {
+          replaced++;
+          sendCopy(primary && !armed);
+        } else if (!retryable || pending === 0) finish(() => reject(e));
+      });
+    };
+    const t0 = performance.now();
+    const onTimer = () => {
+      if (settled) return;
+      timed++;
+      opts.onHedge?.(sent, Math.round(performance.now() - t0));
+      wait = Math.min(wait * 2, opts.maxMs);
+      sendCopy(true);
+    };
+    const deadline = setTimeout(
+      () => finish(() => reject(new CallTimeout(`No answer within ${opts.maxMs} ms`))),
+      opts.maxMs,
+    );
+    const onAbort = () => finish(() => reject(opts.signal?.reason));
+    if (opts.signal?.aborted) return onAbort();
+    opts.signal?.addEventListener("abort", onAbort, { once: true });
+    sendCopy(true);
+  });
+}
+
+/**
+ * True for requests that only read, so a second copy changes nothing: Get*, Search*, Resolve*
+ * methods (and auth.exportAuthorization), also inside InvokeWith* wrappers (takeout, layer).
+ */
+export function isIdempotent(request: object): boolean {
+  let r = request as { className?: string; query?: object };
+  while (r.className?.startsWith("InvokeWith") && r.query) r = r.query as typeof r;
+  // exportAuthorization only mints a token for another DC: a second one is as good as the first
+  return /^(\w+\.)?(Get|Search|Resolve)[A-Z]/.test(r.className ?? "") ||
+    r.className === "auth.ExportAuthorization";
+}

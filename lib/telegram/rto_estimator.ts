@@ -1,0 +1,87 @@
+/**
+ * How long an answer may take before a request counts as lost, learnt from the answers actually
+ * seen (TCP's retransmission timeout, RFC 6298, plus the transfer time of the answer): a smoothed
+ * latency and its variation, and the transfer rate of big answers. Telegram gives no such signal
+ * itself, and a fixed 60 s timer made every unanswered request cost a minute.
+ */
+
+/** Options of {@link RtoEstimator}; every field has a default. */
+export interface RtoOptions {
+  /** Lowest timeout ever given, ms: slack for a busy machine and GC pauses. Default 2000. */
+  floorMs?: number;
+  /** Highest timeout ever given, ms. Default 60000. */
+  maxMs?: number;
+  /** Timeout before any answer was seen, ms. Default 5000. */
+  initialMs?: number;
+  /** Clock in ms (tests inject one). Default performance.now. */
+  now?: () => number;
+}
+
+/** Answers of at least this many bytes teach the transfer rate. */
+const RATE_MIN_BYTES = 64 * 1024;
+
+/** The timeout estimate of one connection or DC (see module comment). */
+export class RtoEstimator {
+  readonly #floor: number;
+  readonly #max: number;
+  readonly #initial: number;
+  readonly #now: () => number;
+  #srtt: number | undefined;
+  #rttvar = 0;
+  /** Bytes per ms of big answers, smoothed; undefined until one was seen. */
+  #rate: number | undefined;
+
+  constructor(opts: RtoOptions = {}) {
+    this.#floor = opts.floorMs ?? 2000;
+    this.#max = Math.max(this.#floor, opts.maxMs ?? 60_000);
+    this.#initial = opts.initialMs ?? 5000;
+    this.#now = opts.now ?? (() => performance.now());
+  }
+
+  /** The clock's time now; pass it back to {@link observe} when the answer comes. */
+  start(): number {
+    return this.#now();
+  }
+
+  /**
+   * Learns from one answered request sent at `startedAt` (from {@link start}) whose answer
+   * carried `bytes`. Only answers to the request itself count, never one to an earlier copy
+   * (Karn's rule): the caller times each copy from its own send.
+   */
+  observe(startedAt: number, bytes = 0): void {
+    const ms = Math.max(0, this.#now() - startedAt);
+    if (bytes >= RATE_MIN_BYTES && ms > 0) {
+      // latency included: the rate is underestimated, so transfer times are on the safe side
+      const r = bytes / ms;
+      this.#rate = this.#rate === undefined ? r : 0.75 * this.#rate + 0.25 * r;
+    }
+    const latency = Math.max(0, ms - this.#transfer(bytes));
+    if (this.#srtt === undefined) {
+      this.#srtt = latency;
+      this.#rttvar = latency / 2;
+    } else {
+      this.#rttvar = 0.75 * this.#rttvar + 0.25 * Math.abs(this.#srtt - latency);
+      this.#srtt = 0.875 * this.#srtt + 0.125 * latency;
+    }
+  }
+
+  /** Smoothed latency in ms (undefined before the first answer). */
+  get srttMs(): number | undefined {
+    return this.#srtt;
+  }
+
+  /**
+   * How long to wait for an answer of about `bytes` before acting on its loss:
+   * max(floor, srtt + 4 × rttvar + 2 × bytes / rate), at most the maximum.
+   */
+  timeoutMs(bytes = 0): number {
+    const est = this.#srtt === undefined
+      ? this.#initial
+      : this.#srtt + 4 * this.#rttvar + 2 * this.#transfer(bytes);
+    return Math.round(Math.min(this.#max, Math.max(this.#floor, est)));
+  }
+
+  #transfer(bytes: number): number {
+    return bytes > 0 && this.#rate ? bytes / this.#rate : 0;
+  }
+}

@@ -1,0 +1,112 @@
+import assert from "node:assert/strict";
+import { CallTimeout, hedgedCall, isIdempotent } from "../../lib/telegram/hedged_call.ts";
+import { RtoEstimator } from "../../lib/telegram/rto_estimator.ts";
+
+// A 1 ms timeout: copies go out as soon as the timers run; the tests wait on answers, never on time.
+const fast = () => new RtoEstimator({ floorMs: 1, initialMs: 1 });
+const never = () => new Promise<string>(() => {});
+const transient = (e: unknown) => (e as Error).message === "dropped";
+
+Deno.test("hedgedCall: an unanswered request is sent again and the copy's answer wins", async () => {
+  const copies: number[] = [];
+  const v = await hedgedCall(
+    (copy) => (copies.push(copy), copy === 0 ? never() : Promise.resolve(`c${copy}`)),
+    {
+      rto: fast(),
+      hedges: 2,
+      maxMs: 60_000,
+    },
+  );
+  assert.equal(v, "c1");
+  assert.deepEqual(copies, [0, 1]);
+});
+
+Deno.test("hedgedCall: a copy lost to a dropped connection is replaced once, then the failure is the answer", async () => {
+  let sent = 0;
+  await assert.rejects(
+    hedgedCall(() => (sent++, Promise.reject(new Error("dropped"))), {
+      rto: new RtoEstimator({ initialMs: 60_000 }), // no timer-driven copy in this test
+      hedges: 2,
+      maxMs: 120_000,
+      transient,
+    }),
+    /dropped/,
+  );
+  assert.equal(sent, 2); // the first copy and its one replacement
+});
+
+Deno.test("hedgedCall: copies that never answer end with CallTimeout after the longest wait", async () => {
+  let sent = 0;
+  await assert.rejects(
+    hedgedCall(() => (sent++, never()), { rto: fast(), hedges: 2, maxMs: 200 }),
+    CallTimeout,
+  );
+  assert.ok(sent >= 1 && sent <= 3, `${sent} copies`);
+});
+
+Deno.test("hedgedCall: without an estimator it is a plain timeout (one send)", async () => {
+  let sent = 0;
+  await assert.rejects(hedgedCall(() => (sent++, never()), { hedges: 2, maxMs: 20 }), CallTimeout);
+  assert.equal(sent, 1);
+});
+
+Deno.test("hedgedCall: an RPC error rejects at once; a dropped connection sends the next copy", async () => {
+  await assert.rejects(
+    hedgedCall(() => Promise.reject(new Error("FLOOD_WAIT_2")), {
+      rto: fast(),
+      hedges: 2,
+      maxMs: 60_000,
+      transient,
+    }),
+    /FLOOD_WAIT_2/,
+  );
+  const slow = new RtoEstimator({ initialMs: 60_000 }); // no timer-driven copy in this test
+  const copies: number[] = [];
+  const v = await hedgedCall(
+    (copy) => (copies.push(copy), copy === 0 ? Promise.reject(new Error("dropped")) : Promise.resolve("ok")),
+    { rto: slow, hedges: 2, maxMs: 60_000, transient },
+  );
+  assert.equal(v, "ok");
+  assert.deepEqual(copies, [0, 1]);
+});
+
+Deno.test("hedgedCall: with waitForSent the wait starts when the copy goes out, not before", async () => {
+  const copies: number[] = [];
+  let goOut!: () => void;
+  const v = hedgedCall((copy, sent) => {
+    copies.push(copy);
+    if (copy === 0) {
+      goOut = sent; // still "connecting": no copy may follow before it goes out
+      return never();
+    }
+    sent();
+    return Promise.resolve(`c${copy}`);
+  }, { rto: fast(), hedges: 2, maxMs: 60_000, waitForSent: true });
+  // timers of 1 ms had many chances to fire meanwhile (a bug shows here; a slow machine cannot fail it)
+  for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 5));
+  assert.deepEqual(copies, [0]);
+  goOut();
+  assert.equal(await v, "c1");
+  assert.deepEqual(copies, [0, 1]);
+});
+
+Deno.test("hedgedCall: aborting rejects with the signal's reason", async () => {
+  const ac = new AbortController();
+  const p = hedgedCall(never, { rto: fast(), hedges: 1, maxMs: 60_000, signal: ac.signal });
+  ac.abort(new Error("stop"));
+  await assert.rejects(p, /stop/);
+});
+
+Deno.test("isIdempotent: reads (also inside InvokeWith* wrappers) yes, writes no", () => {
+  assert.ok(isIdempotent({ className: "upload.GetFile" }));
+  assert.ok(isIdempotent({ className: "messages.GetHistory" }));
+  assert.ok(isIdempotent({ className: "contacts.ResolveUsername" }));
+  assert.ok(isIdempotent({ className: "InvokeWithTakeout", query: { className: "messages.GetHistory" } }));
+  assert.ok(!isIdempotent({ className: "messages.SendMessage" }));
+  assert.ok(!isIdempotent({ className: "auth.ImportAuthorization" }));
+  assert.ok(isIdempotent({ className: "auth.ExportAuthorization" }));
+  assert.ok(
+    !isIdempotent({ className: "InvokeWithTakeout", query: { className: "account.FinishTakeoutSession" } }),
+  );
+  assert.ok(!isIdempotent({ className: "upload.SaveFilePart" }));
+});

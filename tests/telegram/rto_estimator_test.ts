@@ -1,0 +1,56 @@
+import assert from "node:assert/strict";
+import { RtoEstimator } from "../../lib/telegram/rto_estimator.ts";
+
+/** An estimator on a clock the test moves; `answer(ms, bytes)` is one request answered after ms. */
+function _est(opts: { floorMs?: number; maxMs?: number; initialMs?: number } = {}) {
+  let t = 1000;
+  const rto = new RtoEstimator({ ...opts, now: () => t });
+  const answer = (ms: number, bytes = 0) => {
+    const s = rto.start();
+    t += ms;
+    rto.observe(s, bytes);
+  };
+  return { rto, answer };
+}
+
+Deno.test("RtoEstimator: before any answer it gives the initial timeout", () => {
+  assert.equal(_est().rto.timeoutMs(), 5000);
+  assert.equal(_est({ initialMs: 7000 }).rto.timeoutMs(), 7000);
+  assert.equal(_est().rto.srttMs, undefined);
+});
+
+Deno.test("RtoEstimator: steady fast answers bring the timeout down to the floor", () => {
+  const { rto, answer } = _est({ floorMs: 500 });
+  for (let i = 0; i < 50; i++) answer(30);
+  assert.ok(Math.abs(rto.srttMs! - 30) < 1, `srtt ${rto.srttMs}`);
+  assert.equal(rto.timeoutMs(), 500);
+});
+
+Deno.test("RtoEstimator: slow and jittery answers raise it as srtt + 4 × rttvar (RFC 6298)", () => {
+  const { rto, answer } = _est({ floorMs: 100 });
+  answer(1000); // srtt 1000, rttvar 500
+  assert.equal(rto.timeoutMs(), 3000);
+  answer(2000); // rttvar 0.75*500 + 0.25*1000 = 625, srtt 875 + 250 = 1125
+  assert.equal(rto.timeoutMs(), 1125 + 4 * 625);
+});
+
+Deno.test("RtoEstimator: big answers add their transfer time at the rate seen", () => {
+  const { rto, answer } = _est({ floorMs: 10 });
+  for (let i = 0; i < 30; i++) answer(20); // latency 20 ms, no jitter
+  for (let i = 0; i < 30; i++) answer(20 + 128, 1 << 20); // 1 MB in ~148 ms
+  const small = rto.timeoutMs();
+  const big = rto.timeoutMs(1 << 20);
+  assert.ok(small < 100, `small ${small}`);
+  // twice the transfer time (a safety factor) on top: at least 2 × 128 ms, and not absurd
+  assert.ok(big >= small + 256 && big < small + 400, `small ${small}, big ${big}`);
+});
+
+Deno.test("RtoEstimator: the timeout stays between the floor and the maximum", () => {
+  const { rto, answer } = _est({ floorMs: 2000, maxMs: 10_000 });
+  answer(1);
+  assert.equal(rto.timeoutMs(), 2000);
+  answer(60_000);
+  assert.equal(rto.timeoutMs(), 10_000);
+  // a maximum under the floor: the floor wins (the caller caps hedges by its own maximum)
+  assert.equal(_est({ floorMs: 2000, maxMs: 500 }).rto.timeoutMs(), 2000);
+});
