@@ -34,6 +34,8 @@ interface _Sender {
    * such a promise keeps every race it joined, and so every 1 MB answer, alive until it settles.
    */
   waiting: Set<(e: Error) => void>;
+  /** Answers received so far: a sender that answered since a request went out is alive. */
+  answers: number;
   drop: () => void;
 }
 
@@ -80,20 +82,31 @@ export class FilePool {
       async () => {
         const sender = await this.#pick(dcId);
         sender.busy++;
-        // A request that outlives the timeout or is given up by its caller (stall watchdog) most
-        // likely sits on a dead connection: drop it, so retries go out on a fresh one.
+        const answersAtSend = sender.answers;
+        let giveUp: (() => void) | undefined;
+        // A request that outlives the timeout sits on a dead connection: drop it, so retries go
+        // out on a fresh one. One given up by its caller (stall watchdog) drops the connection only
+        // if nothing came back on it since the request went out: a live connection also carries
+        // other parts, and dropping it failed them all, whose retries then paid a reconnect each
+        // (on a busy machine longer than the stall limit: every part stalled, none completed).
         const timer = setTimeout(sender.drop, this.#timeoutMs);
-        signal?.addEventListener("abort", sender.drop, { once: true });
         try {
           return await new Promise<T>((resolve, reject) => {
             sender.waiting.add(reject);
-            (sender.s.send(request) as Promise<T>).then(resolve, reject).finally(() =>
-              sender.waiting.delete(reject)
-            );
+            giveUp = () => {
+              if (sender.answers === answersAtSend) return sender.drop();
+              sender.waiting.delete(reject);
+              reject(signal?.reason);
+            };
+            signal?.addEventListener("abort", giveUp, { once: true });
+            (sender.s.send(request) as Promise<T>).then((v) => {
+              sender.answers++;
+              resolve(v);
+            }, reject).finally(() => sender.waiting.delete(reject));
           });
         } finally {
           clearTimeout(timer);
-          signal?.removeEventListener("abort", sender.drop);
+          if (giveUp) signal?.removeEventListener("abort", giveUp);
           sender.busy--;
         }
       },
@@ -122,9 +135,10 @@ export class FilePool {
     const total = dc.senders.length + dc.opening;
     if (idle && (idle.busy < this.#perConn || total >= this.#max)) return idle;
     if (total >= this.#max) {
-      // every slot is still connecting: wait for one
-      while (dc.senders.length === 0) await new Promise((r) => setTimeout(r, 20));
-      return dc.senders[0];
+      // every slot is still connecting: wait for one; if they all failed, open one again
+      // (waiting on senders alone hung forever once every opening connection had failed)
+      while (dc.senders.length === 0 && dc.opening > 0) await new Promise((r) => setTimeout(r, 20));
+      return dc.senders[0] ?? await this.#pick(dcId);
     }
     dc.opening++;
     try {
@@ -146,6 +160,7 @@ export class FilePool {
       s: raw,
       busy: 0,
       waiting: new Set(),
+      answers: 0,
       drop: () => {
         const dc = this.#dcs.get(dcId);
         const i = dc?.senders.indexOf(sender) ?? -1;

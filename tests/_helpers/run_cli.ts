@@ -39,8 +39,11 @@ export interface RunRecord {
 
 /** The repository root (where main.ts and deno.json live). */
 export const REPO = new URL("../../", import.meta.url).pathname;
-/** Where run records go; scripts/run_tests.ts empties it before each suite. */
-export const RECORD_DIR = `${REPO}.cache/test-runs`;
+/**
+ * Where run records go: scripts/run_tests.ts gives each run its own directory (TGPIPE_TEST_RECORDS),
+ * so suites running at once in other checkouts sharing .cache neither mix nor delete records.
+ */
+export const RECORD_DIR = Deno.env.get("TGPIPE_TEST_RECORDS") ?? `${REPO}.cache/test-runs`;
 
 const SECRET_ENV = new Set(SETTING_DEFS.filter((d) => d.secret).map((d) => d.env));
 // Too-short "secrets" would match by chance and make the audit flaky.

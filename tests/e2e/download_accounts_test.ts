@@ -81,11 +81,11 @@ for (const { who, workers } of VARIANTS) {
     sanitizeResources: false,
     sanitizeOps: false,
     fn: async () => {
-      // 16 getFile calls per account per minute: the first account floods after 16 of 24 parts
-      await _withWorld("rule=upload.GetFile:16/60", async (tg, dir) => {
+      // 16 getFile calls per account per 10 minutes: the first account floods after 16 of 24 parts,
+      // with a wait far longer than any run, however slow the machine
+      await _withWorld("rule=upload.GetFile:16/600", async (tg, dir) => {
         const want = await _expected(tg);
         await _loginSecond(tg, `${dir}/second.session`, who);
-        const t0 = Date.now();
         // a stall timeout longer than the wait: parts may only move because the wait was handed over
         const args = _dl(
           `${dir}/o`,
@@ -100,7 +100,6 @@ for (const { who, workers } of VARIANTS) {
           env: { ...tg.env, TGPIPE_KV: `${dir}/p.kv` },
           ...T,
         });
-        const elapsed = Date.now() - t0;
         assert.equal(r.code, 0, r.stderr + r.stdout.slice(-3000));
         await _assertOut(`${dir}/o`, want);
         const pauses = r.events.flatMap((e, i) => (e.type === "pause" ? [{ e, i }] : []));
@@ -122,9 +121,12 @@ for (const { who, workers } of VARIANTS) {
         assert.ok(after.length >= 4, `parts completed after the pause: ${after}`);
         assert.ok(Math.max(...after) > Math.max(0, ...before), "item_progress grew after the pause");
         const done = r.events.find((e) => e.type === "done")!;
+        // judged against the wait Telegram asked for, not a fixed deadline a busy machine can miss
         const waited = Date.parse(done.ts) - Date.parse(first.ts);
-        assert.ok(waited < 15_000, `done ${waited} ms after the pause, not after its ${first.seconds} s`);
-        assert.ok(elapsed < 40_000, `done in ${elapsed} ms, well before the 60 s window ends`);
+        assert.ok(
+          waited < first.seconds * 1000,
+          `done ${waited} ms after the pause, not before its ${first.seconds} s`,
+        );
         assert.ok(!r.events.some((e) => e.type === "item_failed"));
       });
     },
