@@ -9,6 +9,7 @@ import { readBlob } from "../fakedc/world/blob.ts";
 import { seededRng } from "../fakedc/world/rand.ts";
 import { REPO, runCli } from "../_helpers/run_cli.ts";
 import type { TgpipeEvent } from "../../lib/progress/events.ts";
+import { ISOLATED_XDG } from "./_export_helpers.ts";
 
 const WORLD = "gen:chats=1,messages=30,files=5,file_size=4MB,forum=0,comments=0,left=0";
 const T = { timeoutMs: 120_000 };
@@ -59,7 +60,7 @@ const DL = (
 function _spawn(args: string[], env: Record<string, string>, onEvent?: (e: TgpipeEvent) => void) {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--unstable-kv", `${REPO}main.ts`, ...args],
-    env: { ...env, NO_COLOR: "1" },
+    env: { ...ISOLATED_XDG, ...env, NO_COLOR: "1" },
     stdin: "null",
     stdout: "piped",
     stderr: "null",
