@@ -78,8 +78,6 @@ for (const { who, workers } of VARIANTS) {
   Deno.test({
     name:
       `download, two accounts (second: ${who}, workers ${workers}): a flooded account's parts move at once`,
-    sanitizeResources: false,
-    sanitizeOps: false,
     fn: async () => {
       // 16 getFile calls per account per 10 minutes: the first account floods after 16 of 24 parts,
       // with a wait far longer than any run, however slow the machine
@@ -135,8 +133,6 @@ for (const { who, workers } of VARIANTS) {
 
 Deno.test({
   name: "download, one account: a FLOOD_WAIT with no other account is honoured, then the file completes",
-  sanitizeResources: false,
-  sanitizeOps: false,
   fn: async () => {
     await _withWorld("rule=upload.GetFile:16/3", async (tg, dir) => {
       const want = await _expected(tg);

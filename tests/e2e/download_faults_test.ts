@@ -117,8 +117,6 @@ function _bytesReached(bytes: number): (e: TgpipeEvent) => boolean {
 
 Deno.test({
   name: "download: every file completes and verifies under flood waits, drops, timeouts, stalls, migrations",
-  sanitizeResources: false,
-  sanitizeOps: false,
   fn: async () => {
     const faults = "rtt=5,flood=0.05,flood_s=1,disconnect=0.05,timeout=0.05,stall=0.05,stall_ms=3000," +
       "migrate=0.05,file_ref_ttl=2";
@@ -143,8 +141,6 @@ Deno.test({
 
 Deno.test({
   name: "download: kill -9 at 10 seeded moments, then resume: identical files, refetch <= parts in flight",
-  sanitizeResources: false,
-  sanitizeOps: false,
   fn: async () => {
     const tg = await startFakeTelegram({ world: WORLD, basePort: 0, faults: "rtt=10,bw=16M" });
     const want = await _expected(tg);
@@ -182,8 +178,6 @@ Deno.test({
 
 Deno.test({
   name: "download: Ctrl-C stops with exit 75 and the rerun completes; a second Ctrl-C stops at once",
-  sanitizeResources: false,
-  sanitizeOps: false,
   fn: async () => {
     const tg = await startFakeTelegram({ world: WORLD, basePort: 0, faults: "rtt=10,bw=4M" });
     const dir = await Deno.makeTempDir({ prefix: "tgpipe_dli_" });
@@ -235,8 +229,6 @@ async function _tmpfs(path: string): Promise<boolean> {
 Deno.test({
   name:
     "download: a full disk and an unwritable --out fail each item clearly (exit 3), nothing shown as complete",
-  sanitizeResources: false,
-  sanitizeOps: false,
   fn: async (t) => {
     const tg = await startFakeTelegram({ world: WORLD, basePort: 0 });
     const dir = await Deno.makeTempDir({ prefix: "tgpipe_dln_" });

@@ -55,15 +55,16 @@ async function download2MB(tg: FakeTelegram): Promise<number> {
 
 Deno.test("bw caps a connection's download rate", async () => {
   const free = await startDev();
-  // A cap low enough that the capped time dwarfs what a busy machine adds to the free one: at
-  // 4 MiB/s (~500 ms) the free run had to stay under ~250 ms, and a loaded 2-core machine once
-  // took 980 ms for it.
-  const capped = await startDev({ faults: "bw=512K" });
+  // The cap's own time must dwarf what a busy machine makes of the free run: at 4 MiB/s
+  // (~500 ms) the free run had to stay under ~250 ms, and loaded 2-core machines took 980 and
+  // 2275 ms for it. At 256 KiB/s the capped run takes 8 s, which only a free run slower than 4 s
+  // could make look uncapped.
+  const capped = await startDev({ faults: "bw=256K" });
   try {
     const fast = await download2MB(free);
     const slow = await download2MB(capped);
-    // 2 MiB at 512 KiB/s is ~4000 ms (minus a 20 ms burst per 1 MiB answer).
-    assert.ok(slow >= 3900, `capped took ${slow} ms`);
+    // 2 MiB at 256 KiB/s is ~8000 ms (minus a 20 ms burst per 1 MiB answer): never faster
+    assert.ok(slow >= 7900, `capped took ${slow} ms`);
     assert.ok(slow > fast * 2, `capped ${slow} ms vs free ${fast} ms`);
   } finally {
     await free.close();
