@@ -70,6 +70,8 @@ for (let run = 1; run <= opts.repeat; run++) {
   } else {
     failedRuns++;
     const log = `${dir}/output.log`;
+    // recreated: an older runner in another checkout sharing .cache may have removed test-runs/
+    await Deno.mkdir(dir, { recursive: true });
     await Deno.writeTextFile(log, r.output);
     const failures = parseFailures(r.output);
     if (r.hung) failures.push({ test: "(run hung: killed)", lines: [r.hung] });
