@@ -46,7 +46,8 @@ async function download2MB(tg: FakeTelegram): Promise<number> {
   try {
     await c.call(getConfig());
     const t0 = performance.now();
-    for (const off of [0, 1 << 20]) assert.equal((await c.call(getFile(off), 10_000)).kind, "result");
+    // 30 s only guards against a hang: the time itself is what the test measures
+    for (const off of [0, 1 << 20]) assert.equal((await c.call(getFile(off), 30_000)).kind, "result");
     return performance.now() - t0;
   } finally {
     await c.close();
@@ -81,7 +82,10 @@ async function outcomes(faults: string, seed: number, n: number): Promise<string
     await c.call(getConfig()); // fixes the salt; with faults it may itself be hit
     seen.length = 0;
     while (seen.length < n) {
-      const o = await c.call(getConfig(), 150);
+      // a timeout is the server's word that it dropped the call, never a deadline a slow answer
+      // on a busy machine could miss (150 ms once made such runs disagree)
+      const dropped = tg.stats.faultTimeouts;
+      const o = await c.call(getConfig(), 60_000, () => tg.stats.faultTimeouts > dropped);
       seen.push(o.kind);
       if (o.kind === "closed") {
         await c.close();
