@@ -84,20 +84,25 @@ export class FilePool {
         sender.busy++;
         const answersAtSend = sender.answers;
         let giveUp: (() => void) | undefined;
-        // A request that outlives the timeout sits on a dead connection: drop it, so retries go
-        // out on a fresh one. One given up by its caller (stall watchdog) drops the connection only
-        // if nothing came back on it since the request went out: a live connection also carries
-        // other parts, and dropping it failed them all, whose retries then paid a reconnect each
-        // (on a busy machine longer than the stall limit: every part stalled, none completed).
-        const timer = setTimeout(sender.drop, this.#timeoutMs);
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        // A request that outlives the timeout or is given up by its caller (stall watchdog) sits
+        // on a dead connection only if nothing came back on it since the request went out: then
+        // drop it, so retries go out on a fresh one. A live connection also carries other parts,
+        // and dropping it failed them all, whose retries then paid a reconnect each (on a busy
+        // machine longer than the stall limit: every part stalled, none completed).
         try {
           return await new Promise<T>((resolve, reject) => {
             sender.waiting.add(reject);
-            giveUp = () => {
+            const leave = (reason: unknown) => {
               if (sender.answers === answersAtSend) return sender.drop();
               sender.waiting.delete(reject);
-              reject(signal?.reason);
+              reject(reason);
             };
+            timer = setTimeout(
+              () => leave(new Error("Request timed out (the connection still answers)")),
+              this.#timeoutMs,
+            );
+            giveUp = () => leave(signal?.reason);
             signal?.addEventListener("abort", giveUp, { once: true });
             (sender.s.send(request) as Promise<T>).then((v) => {
               sender.answers++;

@@ -134,7 +134,10 @@ for (const { who, workers } of VARIANTS) {
 Deno.test({
   name: "download, one account: a FLOOD_WAIT with no other account is honoured, then the file completes",
   fn: async () => {
-    await _withWorld("rule=upload.GetFile:16/3", async (tg, dir) => {
+    // FLOOD_WAIT_1 on 10% of calls, drawn from the seeded sequence in call order: the second call
+    // draws 0.00, so a wait always comes. (A rule of 16 getFile per 3 s never fired when a loaded
+    // machine took longer than 3 s for 16 parts.)
+    await _withWorld("flood=0.1,flood_s=1", async (tg, dir) => {
       const want = await _expected(tg);
       const r = await runCli(_dl(`${dir}/o`), { env: { ...tg.env, TGPIPE_KV: `${dir}/p.kv` }, ...T });
       assert.equal(r.code, 0, r.stderr + r.stdout.slice(-3000));

@@ -118,12 +118,15 @@ function _bytesReached(bytes: number): (e: TgpipeEvent) => boolean {
 Deno.test({
   name: "download: every file completes and verifies under flood waits, drops, timeouts, stalls, migrations",
   fn: async () => {
-    const faults = "rtt=5,flood=0.05,flood_s=1,disconnect=0.05,timeout=0.05,stall=0.05,stall_ms=3000," +
-      "migrate=0.05,file_ref_ttl=2";
+    // An injected stall never ends (10 min), so the stall limit only has to exceed a real part's
+    // time on a loaded machine. It was a 3 s stall against a 2 s limit: a race any part lost
+    // that took 2 s, and on a busy 2-core machine all of them did, every attempt.
+    const faults = "rtt=5,flood=0.05,flood_s=1,disconnect=0.05,timeout=0.05,stall=0.05,stall_ms=600000," +
+      "migrate=0.05,file_ref_ttl=15";
     const tg = await startFakeTelegram({ world: WORLD, basePort: 0, faults, seed: 7 });
     const dir = await Deno.makeTempDir({ prefix: "tgpipe_dlf_" });
     try {
-      const r = await runCli(DL(`${dir}/o`, "--stall-timeout", "2", "--part-concurrency", "4"), {
+      const r = await runCli(DL(`${dir}/o`, "--stall-timeout", "8", "--part-concurrency", "4"), {
         env: _env(tg, dir),
         ...T,
       });
