@@ -108,10 +108,10 @@ export class RawClient {
 
   /**
    * Sends a request and waits for its rpc_result, retrying once on bad_server_salt. `timeoutMs`
-   * is a hang guard; a test that must tell "never answered" from "slow" passes `unanswered`, the
+   * is a hang guard (2 s was a deadline loaded machines missed for a 1 MB answer); a test that must tell "never answered" from "slow" passes `unanswered`, the
    * server's own word that it dropped the call, which ends the wait as a timeout at once.
    */
-  async call(body: Uint8Array, timeoutMs = 2000, unanswered?: () => boolean): Promise<CallOutcome> {
+  async call(body: Uint8Array, timeoutMs = 30_000, unanswered?: () => boolean): Promise<CallOutcome> {
     for (let attempt = 0; attempt < 3; attempt++) {
       if (this.closed) return { kind: "closed" };
       const t0 = performance.now();
