@@ -23,6 +23,8 @@ export interface KvProgressStoreOptions {
   kind: StoreKind;
   /** Lock-retry tuning; its signal also stops waits between retries. */
   retry?: LockRetryOptions;
+  /** Milliseconds clock that lease expiry is judged by. Default Date.now (tests inject their own). */
+  now?: () => number;
 }
 
 const CAS_ROUNDS = 200;
@@ -35,6 +37,7 @@ export class KvProgressStore implements ProgressStore {
   readonly kind: StoreKind;
   #kv: Deno.Kv;
   #retry: LockRetryOptions;
+  #now: () => number;
   #closed = false;
 
   constructor(kv: Deno.Kv, opts: KvProgressStoreOptions) {
@@ -42,6 +45,7 @@ export class KvProgressStore implements ProgressStore {
     this.location = opts.location;
     this.kind = opts.kind;
     this.#retry = opts.retry ?? {};
+    this.#now = opts.now ?? Date.now;
   }
 
   async startJob(input: StartJobInput): Promise<{ job: Job; resumed: boolean }> {
@@ -170,7 +174,7 @@ export class KvProgressStore implements ProgressStore {
   async acquireLease(key: string, owner: string, ttlMs: number): Promise<Lease | undefined> {
     _checkTtl(ttlMs);
     return await this.#cas(KEYS.lease(key), (old: LeaseRecord | null) => {
-      const now = Date.now();
+      const now = this.#now();
       if (old && old.owner !== owner && old.expiresAt > now) return { result: undefined };
       const value: LeaseRecord = { owner, expiresAt: now + ttlMs };
       return { value, result: { key, ...value }, expireIn: ttlMs + LEASE_CLEANUP_MS };
@@ -182,7 +186,7 @@ export class KvProgressStore implements ProgressStore {
     return await this.#cas(KEYS.lease(key), (old: LeaseRecord | null) => {
       // An expired lease nobody took over is still ours to renew.
       if (!old || old.owner !== owner) return { result: undefined };
-      const value: LeaseRecord = { owner, expiresAt: Date.now() + ttlMs };
+      const value: LeaseRecord = { owner, expiresAt: this.#now() + ttlMs };
       return { value, result: { key, ...value }, expireIn: ttlMs + LEASE_CLEANUP_MS };
     });
   }

@@ -16,6 +16,8 @@ export interface OpenProgressStoreOptions {
   retry?: Omit<LockRetryOptions, "signal">;
   /** Migration list to apply instead of the built-in one (tests). */
   migrations?: readonly Migration[];
+  /** Milliseconds clock for lease expiry. Default Date.now (tests inject their own). */
+  now?: () => number;
 }
 
 /**
@@ -65,7 +67,7 @@ export async function openProgressStore(
     if (err instanceof TgpipeError) throw err;
     throw new StoreError(`Cannot migrate progress store ${location}: ${_firstLine(err)}`, location, err);
   }
-  return new KvProgressStore(kv, { location, kind: loc.kind, retry });
+  return new KvProgressStore(kv, { location, kind: loc.kind, retry, now: opts.now });
 }
 
 function _firstLine(err: unknown): string {

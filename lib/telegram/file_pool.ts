@@ -36,6 +36,8 @@ interface _Sender {
    * such a promise keeps every race it joined, and so every 1 MB answer, alive until it settles.
    */
   waiting: Set<(e: Error) => void>;
+  /** Answers received so far: a sender that answered since a request went out is alive. */
+  answers: number;
   drop: () => void;
 }
 
@@ -95,21 +97,37 @@ export class FilePool {
         const sender = await this.#pick(dcId, used);
         used.add(sender);
         sender.busy++;
-        // A request that outlives the timeout or is given up by its caller (stall watchdog) most
-        // likely sits on a dead connection: drop it, so retries go out on a fresh one.
-        const timer = setTimeout(sender.drop, this.#timeoutMs);
-        signal?.addEventListener("abort", sender.drop, { once: true });
+        const answersAtSend = sender.answers;
+        let giveUp: (() => void) | undefined;
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        // A request that outlives the timeout or is given up by its caller (stall watchdog) sits
+        // on a dead connection only if nothing came back on it since the request went out: then
+        // drop it, so retries go out on a fresh one. A live connection also carries other parts,
+        // and dropping it failed them all, whose retries then paid a reconnect each (on a busy
+        // machine longer than the stall limit: every part stalled, none completed).
         try {
           return await new Promise<T>((resolve, reject) => {
             sender.waiting.add(reject);
-            sent();
-            (sender.s.send(request) as Promise<T>).then(resolve, reject).finally(() =>
-              sender.waiting.delete(reject)
+            const leave = (reason: unknown) => {
+              if (sender.answers === answersAtSend) return sender.drop();
+              sender.waiting.delete(reject);
+              reject(reason);
+            };
+            timer = setTimeout(
+              () => leave(new Error("Request timed out (the connection still answers)")),
+              this.#timeoutMs,
             );
+            giveUp = () => leave(signal?.reason);
+            signal?.addEventListener("abort", giveUp, { once: true });
+            sent();
+            (sender.s.send(request) as Promise<T>).then((v) => {
+              sender.answers++;
+              resolve(v);
+            }, reject).finally(() => sender.waiting.delete(reject));
           });
         } finally {
           clearTimeout(timer);
-          signal?.removeEventListener("abort", sender.drop);
+          if (giveUp) signal?.removeEventListener("abort", giveUp);
           sender.busy--;
         }
       },
@@ -152,9 +170,10 @@ export class FilePool {
     const total = dc.senders.length + dc.opening;
     if (idle && (idle.busy < this.#perConn || total >= this.#max)) return idle;
     if (total >= this.#max) {
-      // every slot is still connecting: wait for one
-      while (dc.senders.length === 0) await new Promise((r) => setTimeout(r, 20));
-      return dc.senders[0];
+      // every slot is still connecting: wait for one; if they all failed, open one again
+      // (waiting on senders alone hung forever once every opening connection had failed)
+      while (dc.senders.length === 0 && dc.opening > 0) await new Promise((r) => setTimeout(r, 20));
+      return dc.senders[0] ?? await this.#pick(dcId, avoid);
     }
     dc.opening++;
     try {
@@ -176,6 +195,7 @@ export class FilePool {
       s: raw,
       busy: 0,
       waiting: new Set(),
+      answers: 0,
       drop: () => {
         const dc = this.#dcs.get(dcId);
         const i = dc?.senders.indexOf(sender) ?? -1;

@@ -15,7 +15,11 @@ export interface RunCliOptions {
   stdin?: string;
   /** Values that must never appear in output; secret TGPIPE_* env values are added automatically. */
   secrets?: string[];
-  /** Kill the run after this many milliseconds (default 30 000) and fail. */
+  /**
+   * Kill the run and fail once it has printed nothing for this many milliseconds (default 30 000):
+   * a hang guard that names the command, not a deadline, so a slow run on a busy machine that
+   * still prints its progress is never cut off.
+   */
   timeoutMs?: number;
   /** Working directory (default: the run's temp dir). */
   cwd?: string;
@@ -39,8 +43,11 @@ export interface RunRecord {
 
 /** The repository root (where main.ts and deno.json live). */
 export const REPO = new URL("../../", import.meta.url).pathname;
-/** Where run records go; scripts/run_tests.ts empties it before each suite. */
-export const RECORD_DIR = `${REPO}.cache/test-runs`;
+/**
+ * Where run records go: scripts/run_tests.ts gives each run its own directory (TGPIPE_TEST_RECORDS),
+ * so suites running at once in other checkouts sharing .cache neither mix nor delete records.
+ */
+export const RECORD_DIR = Deno.env.get("TGPIPE_TEST_RECORDS") ?? `${REPO}.cache/test-runs`;
 
 const SECRET_ENV = new Set(SETTING_DEFS.filter((d) => d.secret).map((d) => d.env));
 // Too-short "secrets" would match by chance and make the audit flaky.
@@ -102,22 +109,38 @@ async function _spawn(
     stderr: "piped",
   }).spawn();
   let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    child.kill("SIGKILL");
-  }, timeoutMs);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const rearm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, timeoutMs);
+  };
+  rearm();
+  // Every chunk of output is progress and re-arms the guard.
+  const read = async (stream: ReadableStream<Uint8Array>) => {
+    const dec = new TextDecoder();
+    let text = "";
+    for await (const chunk of stream) {
+      rearm();
+      text += dec.decode(chunk, { stream: true });
+    }
+    return text + dec.decode();
+  };
   try {
     if (opts.stdin !== undefined) {
       const w = child.stdin.getWriter();
       await w.write(new TextEncoder().encode(opts.stdin)).catch(() => {});
       await w.close().catch(() => {});
     }
-    const out = await child.output();
-    const dec = new TextDecoder();
-    const result = { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+    const [stdout, stderr] = await Promise.all([read(child.stdout), read(child.stderr)]);
+    const { code } = await child.status;
+    const result = { code, stdout, stderr };
     if (timedOut) {
       throw new AssertionError({
-        message: `tgpipe ${args.join(" ")} timed out after ${timeoutMs} ms\nstderr: ${result.stderr}`,
+        message: `tgpipe ${args.join(" ")} printed nothing for ${timeoutMs} ms and was killed\n` +
+          `stdout tail: ${stdout.slice(-1500)}\nstderr: ${stderr}`,
       });
     }
     return result;

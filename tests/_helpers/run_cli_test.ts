@@ -47,6 +47,6 @@ Deno.test("recordOutput records in-process output for the audit", async () => {
   assert.deepEqual(record, { args: [], secrets: ["s3cr3t-value"], stdout: `output ${marker}`, stderr: "" });
 });
 
-Deno.test("runCli fails a run that outlives timeoutMs", async () => {
-  await assert.rejects(runCli(["--help"], { timeoutMs: 1 }), /timed out after 1 ms/);
+Deno.test("runCli kills and fails a run that prints nothing for timeoutMs, naming the command", async () => {
+  await assert.rejects(runCli(["--help"], { timeoutMs: 1 }), /tgpipe --help printed nothing for 1 ms/);
 });

@@ -3,16 +3,29 @@ import { NotFoundError, StoreError } from "../../lib/core/errors.ts";
 import type { ProgressStore } from "../../lib/store/progress_store.ts";
 import { partDone, PARTS_PER_CHUNK } from "../../lib/store/part_bitmap.ts";
 
-/** Opens a fresh, empty store; `cleanup` runs after the store is closed. */
-export type StoreFactory = () => Promise<{ store: ProgressStore; cleanup: () => Promise<void> }>;
+/**
+ * Opens a fresh, empty store whose lease expiry follows `now` (a test clock, so no test sleeps
+ * past a deadline); `cleanup` runs after the store is closed.
+ */
+export type StoreFactory = (
+  opts: { now: () => number },
+) => Promise<{ store: ProgressStore; cleanup: () => Promise<void> }>;
+
+/** A hand-moved clock: starts at the real time, moves only when a test advances it. */
+interface TestClock {
+  now: () => number;
+  advance: (ms: number) => void;
+}
 
 /** Registers the shared ProgressStore behaviour tests for one implementation. */
 export function progressStoreConformance(name: string, factory: StoreFactory): void {
-  const t = (title: string, fn: (s: ProgressStore) => Promise<void>) =>
+  const t = (title: string, fn: (s: ProgressStore, clock: TestClock) => Promise<void>) =>
     Deno.test(`${name}: ${title}`, async () => {
-      const { store, cleanup } = await factory();
+      let at = Date.now();
+      const clock = { now: () => at, advance: (ms: number) => void (at += ms) };
+      const { store, cleanup } = await factory({ now: clock.now });
       try {
-        await fn(store);
+        await fn(store, clock);
       } finally {
         store.close();
         await cleanup();
@@ -113,10 +126,10 @@ export function progressStoreConformance(name: string, factory: StoreFactory): v
     assert.equal(await s.isItemDone("k", "msg:1"), false);
   });
 
-  t("leases: one owner at a time, renew, release, expiry takeover", async (s) => {
+  t("leases: one owner at a time, renew, release, expiry takeover", async (s, clock) => {
     const a = await s.acquireLease("job/shard-0", "a", 5_000);
     assert.equal(a?.owner, "a");
-    assert.ok(a!.expiresAt > Date.now());
+    assert.equal(a!.expiresAt, clock.now() + 5_000);
     assert.equal(await s.acquireLease("job/shard-0", "b", 5_000), undefined);
     assert.equal((await s.acquireLease("job/shard-0", "a", 5_000))?.owner, "a");
     assert.equal(await s.renewLease("job/shard-0", "b", 5_000), undefined);
@@ -125,8 +138,10 @@ export function progressStoreConformance(name: string, factory: StoreFactory): v
     assert.equal(await s.releaseLease("job/shard-0", "a"), true);
     assert.equal(await s.releaseLease("job/shard-0", "a"), false);
     assert.equal((await s.acquireLease("job/shard-0", "b", 40))?.owner, "b");
+    // the test clock, not the wall clock: a slow KV write cannot expire the lease early
+    clock.advance(39);
     assert.equal(await s.acquireLease("job/shard-0", "a", 40), undefined);
-    await new Promise((r) => setTimeout(r, 80));
+    clock.advance(2);
     assert.equal((await s.acquireLease("job/shard-0", "a", 5_000))?.owner, "a");
     assert.equal(await s.renewLease("job/shard-0", "b", 5_000), undefined);
     await assert.rejects(() => s.acquireLease("x", "a", 0), RangeError);

@@ -23,11 +23,20 @@ export function treeDiff(a: Map<string, string>, b: Map<string, string>): string
   return bad.sort();
 }
 
+// Config and data of these children live in this test module's own directory, never in the
+// machine's ~/.config/tgpipe or ~/.local/share/tgpipe, which every other run on it would share.
+// (XDG_CACHE_HOME stays: Deno finds its module cache there.)
+const OWN_XDG = Deno.makeTempDirSync({ prefix: "tgpipe_e2e_xdg_" });
+globalThis.addEventListener("unload", () => Deno.removeSync(OWN_XDG, { recursive: true }));
+
+/** XDG config and data dirs of this test module alone, for children spawned without runCli. */
+export const ISOLATED_XDG = { XDG_CONFIG_HOME: `${OWN_XDG}/config`, XDG_DATA_HOME: `${OWN_XDG}/data` };
+
 /** Starts `tgpipe ...args` as a child with the fake DC env; the caller waits or kills it. */
 export function spawnTgpipe(args: string[], env: Record<string, string>): Deno.ChildProcess {
   return new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--unstable-kv", "--config", `${REPO}deno.json`, `${REPO}main.ts`, ...args],
-    env: { ...env, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
+    env: { ...ISOLATED_XDG, ...env, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
     stdin: "null",
     stdout: "piped",
     stderr: "piped",

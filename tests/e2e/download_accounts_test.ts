@@ -78,14 +78,12 @@ for (const { who, workers } of VARIANTS) {
   Deno.test({
     name:
       `download, two accounts (second: ${who}, workers ${workers}): a flooded account's parts move at once`,
-    sanitizeResources: false,
-    sanitizeOps: false,
     fn: async () => {
-      // 16 getFile calls per account per minute: the first account floods after 16 of 24 parts
-      await _withWorld("rule=upload.GetFile:16/60", async (tg, dir) => {
+      // 16 getFile calls per account per 10 minutes: the first account floods after 16 of 24 parts,
+      // with a wait far longer than any run, however slow the machine
+      await _withWorld("rule=upload.GetFile:16/600", async (tg, dir) => {
         const want = await _expected(tg);
         await _loginSecond(tg, `${dir}/second.session`, who);
-        const t0 = Date.now();
         // a stall timeout longer than the wait: parts may only move because the wait was handed over
         const args = _dl(
           `${dir}/o`,
@@ -100,7 +98,6 @@ for (const { who, workers } of VARIANTS) {
           env: { ...tg.env, TGPIPE_KV: `${dir}/p.kv` },
           ...T,
         });
-        const elapsed = Date.now() - t0;
         assert.equal(r.code, 0, r.stderr + r.stdout.slice(-3000));
         await _assertOut(`${dir}/o`, want);
         const pauses = r.events.flatMap((e, i) => (e.type === "pause" ? [{ e, i }] : []));
@@ -122,9 +119,12 @@ for (const { who, workers } of VARIANTS) {
         assert.ok(after.length >= 4, `parts completed after the pause: ${after}`);
         assert.ok(Math.max(...after) > Math.max(0, ...before), "item_progress grew after the pause");
         const done = r.events.find((e) => e.type === "done")!;
+        // judged against the wait Telegram asked for, not a fixed deadline a busy machine can miss
         const waited = Date.parse(done.ts) - Date.parse(first.ts);
-        assert.ok(waited < 15_000, `done ${waited} ms after the pause, not after its ${first.seconds} s`);
-        assert.ok(elapsed < 40_000, `done in ${elapsed} ms, well before the 60 s window ends`);
+        assert.ok(
+          waited < first.seconds * 1000,
+          `done ${waited} ms after the pause, not before its ${first.seconds} s`,
+        );
         assert.ok(!r.events.some((e) => e.type === "item_failed"));
       });
     },
@@ -133,10 +133,11 @@ for (const { who, workers } of VARIANTS) {
 
 Deno.test({
   name: "download, one account: a FLOOD_WAIT with no other account is honoured, then the file completes",
-  sanitizeResources: false,
-  sanitizeOps: false,
   fn: async () => {
-    await _withWorld("rule=upload.GetFile:16/3", async (tg, dir) => {
+    // FLOOD_WAIT_1 on 10% of calls, drawn from the seeded sequence in call order: the second call
+    // draws 0.00, so a wait always comes. (A rule of 16 getFile per 3 s never fired when a loaded
+    // machine took longer than 3 s for 16 parts.)
+    await _withWorld("flood=0.1,flood_s=1", async (tg, dir) => {
       const want = await _expected(tg);
       const r = await runCli(_dl(`${dir}/o`), { env: { ...tg.env, TGPIPE_KV: `${dir}/p.kv` }, ...T });
       assert.equal(r.code, 0, r.stderr + r.stdout.slice(-3000));

@@ -9,6 +9,7 @@ import { readBlob } from "../fakedc/world/blob.ts";
 import { seededRng } from "../fakedc/world/rand.ts";
 import { REPO, runCli } from "../_helpers/run_cli.ts";
 import type { TgpipeEvent } from "../../lib/progress/events.ts";
+import { ISOLATED_XDG } from "./_export_helpers.ts";
 
 const WORLD = "gen:chats=1,messages=30,files=5,file_size=4MB,forum=0,comments=0,left=0";
 const T = { timeoutMs: 120_000 };
@@ -52,11 +53,14 @@ const DL = (
   ...more: string[]
 ) => ["--json", "dl", CHAT, "--template", "{id}", "--out", out, ...more];
 
-/** Spawns the CLI (like runCli) so a test can signal it; stdout lines go to `onEvent`. */
+/**
+ * Spawns the CLI (like runCli) so a test can signal it; stdout lines go to `onEvent`. `done`
+ * resolves with the exit code once stdout closed; `exited` tells an event handler the run is over.
+ */
 function _spawn(args: string[], env: Record<string, string>, onEvent?: (e: TgpipeEvent) => void) {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--unstable-kv", `${REPO}main.ts`, ...args],
-    env: { ...env, NO_COLOR: "1" },
+    env: { ...ISOLATED_XDG, ...env, NO_COLOR: "1" },
     stdin: "null",
     stdout: "piped",
     stderr: "null",
@@ -75,17 +79,54 @@ function _spawn(args: string[], env: Record<string, string>, onEvent?: (e: Tgpip
   return { child, done: async () => ((await read), (await child.status).code) };
 }
 
+/**
+ * Runs the CLI and sends `signals` to it from inside the event handler as soon as `when` holds:
+ * the trigger is the run's own progress, never a clock, and a run that ends first does not hang
+ * the test. Returns the exit code and whether the signals were sent.
+ */
+async function _signalWhen(
+  args: string[],
+  env: Record<string, string>,
+  when: (e: TgpipeEvent) => boolean,
+  signals: Deno.Signal[],
+): Promise<{ code: number; fired: boolean }> {
+  let fired = false;
+  const run = _spawn(args, env, (e) => {
+    if (fired || !when(e)) return;
+    fired = true;
+    for (const sig of signals) {
+      try {
+        run.child.kill(sig);
+      } catch { /* already gone */ }
+    }
+  });
+  return { code: await run.done(), fired };
+}
+
+/** A `when` for _signalWhen: true once the files' reported bytes reach `bytes` in total. */
+function _bytesReached(bytes: number): (e: TgpipeEvent) => boolean {
+  const perItem = new Map<string, number>();
+  let sum = 0;
+  return (e) => {
+    if (e.type !== "item_progress") return false;
+    sum += e.done_bytes - (perItem.get(e.item) ?? 0);
+    perItem.set(e.item, e.done_bytes);
+    return sum >= bytes;
+  };
+}
+
 Deno.test({
   name: "download: every file completes and verifies under flood waits, drops, timeouts, stalls, migrations",
-  sanitizeResources: false,
-  sanitizeOps: false,
   fn: async () => {
-    const faults = "rtt=5,flood=0.05,flood_s=1,disconnect=0.05,timeout=0.05,stall=0.05,stall_ms=3000," +
-      "migrate=0.05,file_ref_ttl=2";
+    // An injected stall never ends (10 min), so the stall limit only has to exceed a real part's
+    // time on a loaded machine. It was a 3 s stall against a 2 s limit: a race any part lost
+    // that took 2 s, and on a busy 2-core machine all of them did, every attempt.
+    const faults = "rtt=5,flood=0.05,flood_s=1,disconnect=0.05,timeout=0.05,stall=0.05,stall_ms=600000," +
+      "migrate=0.05,file_ref_ttl=15";
     const tg = await startFakeTelegram({ world: WORLD, basePort: 0, faults, seed: 7 });
     const dir = await Deno.makeTempDir({ prefix: "tgpipe_dlf_" });
     try {
-      const r = await runCli(DL(`${dir}/o`, "--stall-timeout", "2", "--part-concurrency", "4"), {
+      const r = await runCli(DL(`${dir}/o`, "--stall-timeout", "8", "--part-concurrency", "4"), {
         env: _env(tg, dir),
         ...T,
       });
@@ -103,8 +144,6 @@ Deno.test({
 
 Deno.test({
   name: "download: kill -9 at 10 seeded moments, then resume: identical files, refetch <= parts in flight",
-  sanitizeResources: false,
-  sanitizeOps: false,
   fn: async () => {
     const tg = await startFakeTelegram({ world: WORLD, basePort: 0, faults: "rtt=10,bw=16M" });
     const want = await _expected(tg);
@@ -118,14 +157,13 @@ Deno.test({
         try {
           const args = DL(`${dir}/o`, "--concurrency", "2", "--part-concurrency", "4");
           const before = tg.stats.getFileBytes;
-          let progressed = false;
-          const run = _spawn(args, _env(tg, dir), (e) => (progressed ||= e.type === "item_progress"));
-          while (!progressed) await new Promise((r) => setTimeout(r, 20));
-          await new Promise((r) => setTimeout(r, Math.floor(rng() * 1200)));
-          try {
-            run.child.kill("SIGKILL");
-          } catch { /* already finished */ }
-          await run.done();
+          // killed at a seeded point of the work (bytes reported done), not of the clock
+          const at = Math.max(1, Math.floor(rng() * 0.9 * total));
+          const killed = await _signalWhen(args, _env(tg, dir), _bytesReached(at), ["SIGKILL"]);
+          assert.ok(
+            killed.fired,
+            `trial ${trial}: the run ended (${killed.code}) before ${at} bytes were done`,
+          );
           const r = await runCli(args, { env: _env(tg, dir), ...T });
           assert.equal(r.code, 0, `trial ${trial}: ${r.stderr}`);
           await _assertTree(`${dir}/o`, want);
@@ -143,36 +181,37 @@ Deno.test({
 
 Deno.test({
   name: "download: Ctrl-C stops with exit 75 and the rerun completes; a second Ctrl-C stops at once",
-  sanitizeResources: false,
-  sanitizeOps: false,
   fn: async () => {
     const tg = await startFakeTelegram({ world: WORLD, basePort: 0, faults: "rtt=10,bw=4M" });
     const dir = await Deno.makeTempDir({ prefix: "tgpipe_dli_" });
     try {
       const args = DL(`${dir}/o`);
-      let progressed = false;
-      const run = _spawn(args, _env(tg, dir), (e) => (progressed ||= e.type === "item_progress"));
-      while (!progressed) await new Promise((r) => setTimeout(r, 20));
-      run.child.kill("SIGINT");
-      assert.equal(await run.done(), 75);
+      const progress = (e: TgpipeEvent) => e.type === "item_progress";
+      const once = await _signalWhen(args, _env(tg, dir), progress, ["SIGINT"]);
+      assert.deepEqual(once, { code: 75, fired: true });
       const r = await runCli(args, { env: _env(tg, dir), ...T });
       assert.equal(r.code, 0, r.stderr);
       await _assertTree(`${dir}/o`, await _expected(tg));
 
       // twice: the second signal ends the process without waiting for anything
       await Deno.remove(`${dir}/o`, { recursive: true });
-      progressed = false;
-      const twice = _spawn(
-        DL(`${dir}/o`, "--limit", "5"),
-        _env(tg, dir),
-        (e) => (progressed ||= e.type === "item_progress"),
-      );
-      while (!progressed) await new Promise((r) => setTimeout(r, 20));
-      twice.child.kill("SIGINT");
-      twice.child.kill("SIGINT");
-      const t0 = Date.now();
-      assert.equal(await twice.done(), 75);
-      assert.ok(Date.now() - t0 < 3000, `took ${Date.now() - t0} ms`);
+      // From the first progress on, every getFile stalls for 10 minutes, so anything short of an
+      // immediate exit takes at least the 30 s stall timeout: the bound below has that margin on
+      // any machine, and needs no guess at how fast this one is.
+      const stallEverything = (e: TgpipeEvent) => {
+        if (e.type !== "item_progress") return false;
+        Object.assign(tg.faults, { stallP: 1, stallMs: 600_000 });
+        t0 = performance.now();
+        return true;
+      };
+      let t0 = 0;
+      const twice = await _signalWhen(DL(`${dir}/o`, "--limit", "5"), _env(tg, dir), stallEverything, [
+        "SIGINT",
+        "SIGINT",
+      ]);
+      const ms = performance.now() - t0;
+      assert.deepEqual(twice, { code: 75, fired: true });
+      assert.ok(ms < 15_000, `the second Ctrl-C took ${ms} ms, as long as waiting for a stalled part`);
     } finally {
       await tg.close();
       await Deno.remove(dir, { recursive: true });
@@ -193,8 +232,6 @@ async function _tmpfs(path: string): Promise<boolean> {
 Deno.test({
   name:
     "download: a full disk fails each item clearly (exit 3), nothing shown as complete; an unwritable --out is exit 2",
-  sanitizeResources: false,
-  sanitizeOps: false,
   fn: async (t) => {
     const tg = await startFakeTelegram({ world: WORLD, basePort: 0 });
     const dir = await Deno.makeTempDir({ prefix: "tgpipe_dln_" });

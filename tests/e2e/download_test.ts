@@ -32,8 +32,6 @@ function _mediaIds(world: World): Array<{ msg: number; file: bigint }> {
 
 Deno.test({
   name: "download: links, range, chat with filters, template, skip-same (by id, by size+hash), bad input",
-  sanitizeResources: false,
-  sanitizeOps: false,
   fn: async (t) => {
     const tg = await startFakeTelegram({ world: WORLD, basePort: 0 });
     const dir = await Deno.makeTempDir({ prefix: "tgpipe_dl_" });

@@ -7,56 +7,52 @@ const WORLD = "gen:chats=2,messages=4000,files=6,file_size=48KB,forum=0,comments
 
 Deno.test("export: kill -9 at 10 seeded random points, then resume, gives the uninterrupted output", async () => {
   const tmp = await Deno.makeTempDir({ prefix: "tgpipe_export_kill_" });
-  const tg = await startFakeTelegram({ world: WORLD, basePort: 0, faults: "rtt=4" });
+  // The DC's trace log sees every request as it arrives, before it is answered: a kill from there
+  // lands at an exact point of the work, however fast or slow this machine is.
+  let onHistory = () => {};
+  const log = (line: string) => {
+    if (/<- (.* > )?messages\.GetHistory \(layer \d+\)$/.test(line)) onHistory();
+  };
+  const tg = await startFakeTelegram({ world: WORLD, basePort: 0, faults: "rtt=4", trace: true, log });
   try {
     const env = { ...tg.env, TGPIPE_KV: `${tmp}/ref.kv` };
     const args = (out: string) => ["export", "@gen_channel_0", "--out", out, "--shards", "3"];
+    let pages = 0;
+    onHistory = () => pages++;
     const ref = await runTgpipe(args(`${tmp}/ref`), env);
     assert.equal(ref.code, 0, ref.stderr);
+    assert.ok(pages > 10, `the reference export asked for ${pages} history pages`);
     const want = await readTree(`${tmp}/ref`);
     assert.ok(want.has("chats/1700000000/messages.jsonl"));
-    const jsonls = [...want.keys()].filter((p) => p.endsWith("/messages.jsonl"));
     const rng = makeRng(42);
     for (let trial = 0; trial < 10; trial++) {
       const out = `${tmp}/t${trial}`;
       const kenv = { ...env, TGPIPE_KV: `${tmp}/t${trial}.kv` };
-      // Kill at a seeded point of the work itself, not of the clock: once a chosen chat's
-      // messages.jsonl.part has grown to a seeded fraction of its final size.
-      const target = jsonls[Math.floor(rng() * jsonls.length)];
-      const bytes = Math.floor(want.get(target)!.length * (0.05 + 0.85 * rng()));
+      // Killed when the DC receives a seeded history request, before answering it: the export
+      // cannot have finished, and the point is one of the work itself, not of the clock.
+      const killAt = 1 + Math.floor(rng() * (pages - 1));
+      let seen = 0;
       const child = spawnTgpipe(args(out), kenv);
-      const killedAt = await _killWhenGrown(child, `${out}/${target}.part`, bytes);
-      await child.output();
+      onHistory = () => {
+        if (++seen === killAt) child.kill("SIGKILL");
+      };
+      const { code } = await child.output();
+      onHistory = () => {};
       assert.ok(
-        killedAt !== undefined,
-        `trial ${trial}: the export ended before ${target} reached ${bytes} bytes`,
+        seen >= killAt && code !== 0,
+        `trial ${trial}: exit ${code} after ${seen} of ${killAt} pages`,
       );
       const again = await runTgpipe(args(out), kenv);
       assert.equal(again.code, 0, `trial ${trial}: ${again.stderr}`);
       const got = await readTree(out);
-      assert.deepEqual(treeDiff(want, got), [], `trial ${trial} (killed at ${killedAt} bytes of ${target})`);
+      assert.deepEqual(
+        treeDiff(want, got),
+        [],
+        `trial ${trial} (killed at history request ${killAt} of ${pages})`,
+      );
     }
   } finally {
     await tg.close();
     await Deno.remove(tmp, { recursive: true });
   }
 });
-
-/** SIGKILLs `child` once `path` holds at least `bytes`; undefined when the run ended first. */
-async function _killWhenGrown(
-  child: Deno.ChildProcess,
-  path: string,
-  bytes: number,
-): Promise<number | undefined> {
-  let ended = false;
-  child.status.then(() => ended = true);
-  while (!ended) {
-    const size = await Deno.stat(path).then((s) => s.size, () => -1);
-    if (size >= bytes) {
-      child.kill("SIGKILL");
-      return size;
-    }
-    await new Promise((r) => setTimeout(r, 2));
-  }
-  return undefined;
-}

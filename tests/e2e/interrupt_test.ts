@@ -14,13 +14,14 @@ const CHANNEL = "@gen_channel_0";
 type Ev = { type: string; [k: string]: unknown };
 
 /**
- * Starts tgpipe --json, sends `signals` SIGINTs (gapMs apart) once `ready` saw an event, and
- * returns the exit code, every event (each validated) and ms from the first signal to exit.
+ * Starts tgpipe --json, sends `signals` SIGINTs (gapMs apart) once `ready` saw an event (calling
+ * `onReady` first), and returns the exit code, every event (each validated) and ms from the first
+ * signal to exit.
  */
 async function _interrupt(
   args: string[],
   env: Record<string, string>,
-  opts: { ready: (ev: Ev, seen: Ev[]) => boolean; signals: number; gapMs?: number },
+  opts: { ready: (ev: Ev, seen: Ev[]) => boolean; signals: number; gapMs?: number; onReady?: () => void },
 ): Promise<{ code: number; events: Ev[]; stopMs: number; stderr: string }> {
   const child = spawnTgpipe(["--json", ...args], env);
   const events: Ev[] = [];
@@ -41,6 +42,7 @@ async function _interrupt(
         assert.deepEqual(validateEvent(ev), [], line);
         events.push(ev);
         if (signalledAt === 0 && opts.ready(ev, events)) {
+          opts.onReady?.();
           signalledAt = performance.now();
           child.kill("SIGINT");
           for (let i = 1; i < opts.signals; i++) {
@@ -67,6 +69,20 @@ function _data(events: ReadonlyArray<any>): unknown {
   const result = events.find((e) => e.type === "result");
   assert.ok(result, `no result event in ${JSON.stringify(events)}`);
   return result.data;
+}
+
+/**
+ * From now on the DC answers nothing, so a stop cannot have waited for work to finish: it can only
+ * have cut it off, and anything slower would wait for the 60 s call timeout. That is the margin
+ * the stop-time bounds below rely on, not the speed of this machine.
+ */
+function _silence(tg: Awaited<ReturnType<typeof startFakeTelegram>>): () => void {
+  return () => Object.assign(tg.faults, { timeoutP: 1 });
+}
+
+/** The DC answers again (for the rerun). */
+function _unsilence(tg: Awaited<ReturnType<typeof startFakeTelegram>>): void {
+  Object.assign(tg.faults, { timeoutP: 0 });
 }
 
 function _mediaDone(seen: Ev[]): number {
@@ -96,7 +112,12 @@ Deno.test("export: Ctrl-C exits 75 keeping its checkpoints; status shows the job
     assert.equal(ref.code, 0, ref.stderr);
 
     const args = ["export", CHANNEL, "--out", `${tmp}/o`, "--shards", "2"];
-    const stopped = await _interrupt(args, env, { ready: (_e, seen) => _mediaDone(seen) >= 2, signals: 1 });
+    const stopped = await _interrupt(args, env, {
+      ready: (_e, seen) => _mediaDone(seen) >= 2,
+      signals: 1,
+      onReady: _silence(tg),
+    });
+    _unsilence(tg);
     assert.equal(stopped.code, 75, stopped.stderr);
     const last = stopped.events.at(-1)!;
     assert.equal(last.type, "error");
@@ -104,7 +125,7 @@ Deno.test("export: Ctrl-C exits 75 keeping its checkpoints; status shows the job
       { code: (last.error as Ev).code, reason: ((last.error as Ev).data as Ev).reason, exit: last.exit_code },
       { code: "STOPPED", reason: "signal", exit: 75 },
     );
-    assert.ok(stopped.stopMs < 5000, `graceful stop took ${stopped.stopMs} ms`);
+    assert.ok(stopped.stopMs < 20_000, `graceful stop took ${stopped.stopMs} ms`);
     assert.equal(stopped.stderr.includes("    at "), false, "no stack trace without --verbose");
 
     // the stopped job is visible with its state, totals and saved shard cursors
@@ -145,9 +166,11 @@ Deno.test("export: a second Ctrl-C stops at once with exit 75 and the rerun stil
       ready: (_e, seen) => _mediaDone(seen) >= 1,
       signals: 2,
       gapMs: 5,
+      onReady: _silence(tg),
     });
+    _unsilence(tg);
     assert.equal(r.code, 75, r.stderr);
-    assert.ok(r.stopMs < 3000, `stop took ${r.stopMs} ms`);
+    assert.ok(r.stopMs < 20_000, `stop took ${r.stopMs} ms`);
     assert.equal(r.stderr.includes("    at "), false);
     const again = await runTgpipe(["export", CHANNEL, "--out", `${tmp}/o`], env);
     assert.equal(again.code, 0, again.stderr);
@@ -167,9 +190,15 @@ Deno.test("whoami: Ctrl-C while Telegram does not answer exits 75 at once", asyn
   });
   try {
     const child = spawnTgpipe(["--json", "whoami"], { ...tg.env, TGPIPE_KV: `${tmp}/p.kv`, HOME: tmp });
-    // ready once the client's first call is waiting on the DC (which never answers it)
-    for (let i = 0; i < 300 && tg.stats.faultTimeouts === 0; i++) await new Promise((r) => setTimeout(r, 50));
-    assert.ok(tg.stats.faultTimeouts > 0, `the client never called: ${lines.join("\n")}`);
+    // ready once the client's first call is waiting on the DC (which never answers it); a client
+    // that exits first ends the wait, and the 60 s guard only names this step if it hangs
+    let exited = false;
+    child.status.then(() => exited = true);
+    const t = performance.now();
+    while (tg.stats.faultTimeouts === 0 && !exited && performance.now() - t < 60_000) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.ok(tg.stats.faultTimeouts > 0, `the client never called (exited: ${exited}): ${lines.join("\n")}`);
     const t0 = performance.now();
     child.kill("SIGINT");
     const out = await child.output();
@@ -178,7 +207,8 @@ Deno.test("whoami: Ctrl-C while Telegram does not answer exits 75 at once", asyn
     const ev = JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)!);
     assert.deepEqual(validateEvent(ev), []);
     assert.equal(ev.error.code, "STOPPED");
-    assert.ok(ms < 3000, `stop took ${ms} ms`);
+    // the DC never answers: anything but an immediate stop waits for the 60 s call timeout
+    assert.ok(ms < 20_000, `stop took ${ms} ms`);
   } finally {
     await tg.close();
     await Deno.remove(tmp, { recursive: true });

@@ -45,7 +45,9 @@ Deno.test("worker pool forwards a task's events to its submitter", async () => {
 Deno.test("submit waits while the queue is full (back-pressure)", async () => {
   const p = pool(1, 1);
   try {
-    const a = await p.submit({ op: "sleep", ms: 150, value: 1 }); // running
+    // `a` runs until the test cancels it, not for a fixed time a busy machine could outlast
+    const ac = new AbortController();
+    const a = await p.submit({ op: "wait_cancel" }, { signal: ac.signal }); // running
     const b = await p.submit({ op: "sleep", ms: 10, value: 2 }); // queued: queue now full
     let cAccepted = false;
     const c = p.submit({ op: "echo", value: 3 }).then((h) => {
@@ -55,7 +57,8 @@ Deno.test("submit waits while the queue is full (back-pressure)", async () => {
     await new Promise((r) => setTimeout(r, 60));
     assert.equal(cAccepted, false, "third submit must wait for space");
     assert.equal(p.queued, 1);
-    assert.equal(await a.result, 1);
+    ac.abort(new Error("done"));
+    await assert.rejects(a.result, /done/);
     const hc = await c;
     assert.equal(cAccepted, true);
     assert.equal(await b.result, 2);
@@ -117,12 +120,14 @@ Deno.test("a worker that ignores cancel is replaced after the grace period", asy
   const p = pool(1, 1, 50);
   try {
     const ac = new AbortController();
-    const h = await p.submit({ op: "sleep", ms: 5000, value: 1 }, { signal: ac.signal });
+    // The task would hold the only worker for a minute; the next task must not wait for it. The
+    // bound follows from that minute, not from how fast this machine starts a worker.
+    const h = await p.submit({ op: "sleep", ms: 60_000, value: 1 }, { signal: ac.signal });
     ac.abort(new Error("cancel"));
     await assert.rejects(h.result, /cancel/);
     const t0 = performance.now();
     assert.equal(await p.run({ op: "echo", value: 3 }), 3);
-    assert.ok(performance.now() - t0 < 2000);
+    assert.ok(performance.now() - t0 < 30_000, `the next task waited ${performance.now() - t0} ms`);
   } finally {
     p.terminate();
   }

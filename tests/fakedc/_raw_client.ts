@@ -106,22 +106,29 @@ export class RawClient {
     return msgId;
   }
 
-  /** Sends a request and waits for its rpc_result, retrying once on bad_server_salt. */
-  async call(body: Uint8Array, timeoutMs = 2000): Promise<CallOutcome> {
+  /**
+   * Sends a request and waits for its rpc_result, retrying once on bad_server_salt. `timeoutMs`
+   * is a hang guard (2 s was a deadline loaded machines missed for a 1 MB answer); a test that must tell "never answered" from "slow" passes `unanswered`, the
+   * server's own word that it dropped the call, which ends the wait as a timeout at once.
+   */
+  async call(body: Uint8Array, timeoutMs = 30_000, unanswered?: () => boolean): Promise<CallOutcome> {
     for (let attempt = 0; attempt < 3; attempt++) {
       if (this.closed) return { kind: "closed" };
       const t0 = performance.now();
       const msgId = await this.send(body).catch(() => 0n);
       if (!msgId) return { kind: "closed" };
       let timer: ReturnType<typeof setTimeout> | undefined;
+      let poll: ReturnType<typeof setInterval> | undefined;
       const out = await new Promise<CallOutcome | "retry">((resolve) => {
         this.#waiters.set(
           msgId,
           (o) => resolve(o.kind === "result" ? { ...o, ms: performance.now() - t0 } : o),
         );
         timer = setTimeout(() => resolve({ kind: "timeout" }), timeoutMs);
+        if (unanswered) poll = setInterval(() => unanswered() && resolve({ kind: "timeout" }), 2);
       });
       clearTimeout(timer);
+      clearInterval(poll);
       this.#waiters.delete(msgId);
       if (out !== "retry" && !(out.kind === "result" && out.body.length === 0)) return out;
     }

@@ -33,6 +33,8 @@ export interface StartOptions {
   clockOffsetMs?: number;
   /** Seconds each server salt stays current. Default 1800. */
   saltPeriodS?: number;
+  /** The servers' wall clock (ms). Default Date.now; tests that move time by hand pass their own. */
+  clock?: () => number;
   /**
    * Methods a test expects clients to call without a handler. Any other unimplemented call makes
    * close() throw, so a test whose client needs a missing handler fails loudly.
@@ -114,7 +116,7 @@ export async function startFakeTelegram(opts: StartOptions): Promise<FakeTelegra
       const dc: DcSpec = { id, host, port: 0, media: id === 4 ? true : undefined };
       const env: ConnEnv = {
         dc,
-        state: new DcState(opts.clockOffsetMs ?? 0, opts.saltPeriodS ?? 1800),
+        state: new DcState(opts.clockOffsetMs ?? 0, opts.saltPeriodS ?? 1800, opts.clock),
         rsa,
         registry,
         layers,

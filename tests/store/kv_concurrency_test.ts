@@ -78,12 +78,16 @@ Deno.test("two workers competing for the same leases never both hold one", async
 
 Deno.test("a lease expires and another process takes it over", async () => {
   await withKvFile(async (path) => {
-    const a = await openProgressStore(path);
-    const b = await openProgressStore(path);
+    // Both handles judge expiry by one test clock: a slow KV write on a busy machine cannot let
+    // the 60 ms lease expire before b's first try, and expiry needs no sleep.
+    let at = Date.now();
+    const now = () => at;
+    const a = await openProgressStore(path, { now });
+    const b = await openProgressStore(path, { now });
     try {
       assert.ok(await a.acquireLease("job/shard-1", "host-a", 60));
       assert.equal(await b.acquireLease("job/shard-1", "host-b", 60), undefined);
-      await new Promise((r) => setTimeout(r, 100));
+      at += 100;
       assert.equal((await b.acquireLease("job/shard-1", "host-b", 10_000))?.owner, "host-b");
       assert.equal(await a.renewLease("job/shard-1", "host-a", 10_000), undefined);
       assert.equal(await a.releaseLease("job/shard-1", "host-a"), false);

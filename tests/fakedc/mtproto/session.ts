@@ -61,12 +61,17 @@ export class DcState {
    * @param clockOffsetMs added to the wall clock: a server "in the future" makes every client
    *   look skewed, which is how tests exercise bad_msg_notification and time correction.
    * @param saltPeriodS how long one server salt is current; the previous one stays accepted.
+   * @param clock the wall clock (ms); tests that move time by hand pass their own.
    */
-  constructor(readonly clockOffsetMs = 0, readonly saltPeriodS = 1800) {}
+  constructor(
+    readonly clockOffsetMs = 0,
+    readonly saltPeriodS = 1800,
+    readonly clock: () => number = Date.now,
+  ) {}
 
   /** Server time in ms. */
   nowMs(): number {
-    return Date.now() + this.clockOffsetMs;
+    return this.clock() + this.clockOffsetMs;
   }
 
   /** A new server msg_id: time-based, strictly increasing, 1 mod 4 for responses, 3 otherwise. */
