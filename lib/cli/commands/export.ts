@@ -12,6 +12,8 @@ const EXAMPLES = `
 Examples:
   tgpipe export @durov --out vault
   tgpipe export https://t.me/c/1234567/42 --out vault --layout day      # one forum topic
+  tgpipe export https://t.me/durov/100-120 --out vault                  # those messages only
+  tgpipe export @channel --out vault --media photo --max-runtime 5h30m  # exit 75 when time is up
   tgpipe export me @channel -1001234567 --out vault --media photo,voice --max-media-size 20MB
   tgpipe export @channel --out vault --after 2024-01-01 --before 2024-07-01 --comments
   tgpipe export @channel --out vault --takeout --shards 8
@@ -27,7 +29,10 @@ docs/export-format.md.`;
 export function exportCommand(io: CliIo, state: CliState): AnyCommand {
   return addMediaFlags(new Command("export"))
     .description("Export chats to Markdown notes, messages.jsonl and media (sharded, resumable)")
-    .argument("<chat...>", "@username, t.me link, t.me/c/<id>/<topic>, numeric id, or me")
+    .argument(
+      "<chat...>",
+      "@username, t.me link, a message link or range (t.me/name/100-120), t.me/c/<id>/<topic>, numeric id, or me",
+    )
     .requiredOption("--out <dir>", "output folder (an Obsidian vault works)")
     .addOption(
       new Option("--layout <layout>", "one note per message (albums grouped) or per day")
