@@ -17,3 +17,13 @@ export function isTransient(err: unknown): boolean {
   if (e instanceof TelegramError) return e.rpcCode === 420 || e.rpcCode >= 500 || e.rpcCode < 0;
   return true;
 }
+
+/**
+ * The runner's retry options of commands whose items fail on the network now and then (download's
+ * files, export's chats): two more attempts, after 2 s and 4 s, each at the back of the queue.
+ */
+export const TRANSIENT_RETRIES = {
+  retries: 2,
+  isRetryable: isTransient,
+  retryDelayMs: (attempt: number) => 2000 * attempt,
+} as const;

@@ -10,7 +10,7 @@ import { checkTemplate, DEFAULT_TEMPLATE } from "../../core/name_template.ts";
 import { KvPartLedger } from "../../engine/kv_part_ledger.ts";
 import { Limiter } from "../../engine/limiter.ts";
 import { runJob } from "../../engine/job_runner.ts";
-import { isTransient } from "../../engine/is_transient.ts";
+import { TRANSIENT_RETRIES } from "../../engine/is_transient.ts";
 import type { JobItem, JobReport, JobSpec } from "../../engine/job_types.ts";
 import type { ProgressStore } from "../../store/progress_store.ts";
 import type { Emit } from "../../progress/events.ts";
@@ -115,9 +115,7 @@ export async function download(opts: DownloadOptions): Promise<DownloadReport> {
       // a rerun checks each file again (cheaply, by the index): one deleted meanwhile comes back
       skipDone: false,
       // a file that ran out of part retries goes back to the queue while the others proceed
-      retries: 2,
-      isRetryable: isTransient,
-      retryDelayMs: (attempt) => 2000 * attempt,
+      ...TRANSIENT_RETRIES,
       maxRuntimeMs: opts.maxRuntimeMs,
       emit,
       signal: opts.signal,

@@ -10,7 +10,7 @@ import { toTgpipeError, UsageError } from "../../core/errors.ts";
 import { ExitCode, type ExitCodeValue } from "../../core/exit_codes.ts";
 import type { MediaKind } from "../../core/message.ts";
 import { runJob } from "../../engine/job_runner.ts";
-import { isTransient } from "../../engine/is_transient.ts";
+import { TRANSIENT_RETRIES } from "../../engine/is_transient.ts";
 import type { NoteLayout } from "../../export/export_layout.ts";
 import type { Emit } from "../../progress/events.ts";
 import { openProgressStore } from "../../store/kv_store.ts";
@@ -155,9 +155,7 @@ export async function exportChats(inputs: string[], opts: ExportOptions): Promis
       // every run exports every named chat again, incrementally from its checkpoint
       skipDone: false,
       // a chat that failed on the network goes back to the queue and resumes from its checkpoint
-      retries: 2,
-      isRetryable: isTransient,
-      retryDelayMs: (attempt) => 2000 * attempt,
+      ...TRANSIENT_RETRIES,
       maxRuntimeMs: opts.maxRuntimeMs,
       emit,
       signal: opts.signal,
