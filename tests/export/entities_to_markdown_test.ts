@@ -1,34 +1,14 @@
 import assert from "node:assert/strict";
-import MarkdownIt from "markdown-it";
+import { markdownText, md, squash } from "./_markdown_text.ts";
 import type { MessageEntity } from "../../lib/core/message.ts";
 import { entitiesToMarkdown } from "../../lib/export/entities_to_markdown.ts";
 import { escapeMarkdown } from "../../lib/export/escape_markdown.ts";
 
 // A CommonMark parser checks the structure of what we render, not just its characters.
-const md = new MarkdownIt({ html: true, linkify: false });
 const html = (text: string, entities: MessageEntity[]) =>
   md.render(entitiesToMarkdown(text, entities)).trim();
 const E = (type: string, offset: number, length: number, extra: Record<string, unknown> = {}) =>
   ({ type, offset, length, ...extra }) as MessageEntity;
-
-/** Text content of a Markdown document: text tokens and line breaks only. */
-function _plain(markdown: string): { text: string; kinds: Set<string> } {
-  let text = "";
-  const kinds = new Set<string>();
-  // deno-lint-ignore no-explicit-any
-  const walk = (tokens: any[]) => {
-    for (const t of tokens) {
-      kinds.add(t.type);
-      if (t.type === "text") text += t.content;
-      else if (t.type === "softbreak" || t.type === "hardbreak") text += "\n";
-      else if (t.type === "paragraph_close") text += "\n\n";
-      if (t.children) walk(t.children);
-    }
-  };
-  walk(md.parse(markdown, {}));
-  return { text, kinds };
-}
-const squash = (s: string) => s.replace(/\s+/g, " ").trim();
 
 Deno.test("entities: every simple type renders as documented", () => {
   assert.equal(entitiesToMarkdown("a bold b", [E("bold", 2, 4)]), "a **bold** b");
@@ -133,7 +113,7 @@ Deno.test("escaping: special characters in plain text render literally", () => {
   ];
   for (const s of samples) {
     const out = escapeMarkdown(s);
-    const { text, kinds } = _plain(out);
+    const { text, kinds } = markdownText(out);
     assert.equal(squash(text), squash(s), `${s}\n=> ${out}`);
     for (const k of kinds) {
       assert.ok(
@@ -154,7 +134,7 @@ Deno.test("escaping: random strings of special characters keep their text", () =
     let s = "";
     for (let j = 0, n = 1 + rand(30); j < n; j++) s += alphabet[rand(alphabet.length)];
     const out = escapeMarkdown(s);
-    const { text, kinds } = _plain(out);
+    const { text, kinds } = markdownText(out);
     assert.equal(squash(text), squash(s), `${JSON.stringify(s)} => ${JSON.stringify(out)}`);
     for (const k of kinds) {
       assert.ok(

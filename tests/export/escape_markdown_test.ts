@@ -1,40 +1,16 @@
 import assert from "node:assert/strict";
-import MarkdownIt from "markdown-it";
+import { markdownText, squash } from "./_markdown_text.ts";
 import { escapeMarkdown } from "../../lib/export/escape_markdown.ts";
 
-// markdown-it with GFM tables and strikethrough on (its default preset), HTML allowed: the
-// structure it finds is what a Markdown viewer would show.
-const md = new MarkdownIt({ html: true, linkify: false });
 /**
  * Token types plain text may produce; anything else (table_open, heading_open, ...) is structure.
  * A hardbreak (two spaces before a newline) is still the sender's line break.
  */
 const PLAIN = new Set(["paragraph_open", "paragraph_close", "inline", "text", "softbreak", "hardbreak"]);
 
-/** The text a reader sees and every token type markdown-it made of `markdown`. */
-function _render(markdown: string): { text: string; kinds: Set<string> } {
-  let text = "";
-  const kinds = new Set<string>();
-  // deno-lint-ignore no-explicit-any
-  const walk = (tokens: any[]) => {
-    for (const t of tokens) {
-      kinds.add(t.type);
-      if (t.type === "text") text += t.content;
-      else if (t.type === "softbreak" || t.type === "hardbreak") text += "\n";
-      else if (t.type === "paragraph_close") text += "\n\n";
-      if (t.children) walk(t.children);
-    }
-  };
-  walk(md.parse(markdown, {}));
-  return { text, kinds };
-}
-
-// Markdown collapses runs of whitespace and trims lines: compare text modulo that.
-const squash = (s: string) => s.replace(/\s+/g, " ").trim();
-
 /** Asserts that `source` rendered through markdown-it is `text` again, with no structure. */
 function _assertPlain(text: string, source: string): void {
-  const { text: seen, kinds } = _render(source);
+  const { text: seen, kinds } = markdownText(source);
   const extra = [...kinds].filter((k) => !PLAIN.has(k));
   const where = `${JSON.stringify(text)} => ${JSON.stringify(source)}`;
   assert.deepEqual(extra, [], `${extra.join(",")}: ${where}`);
@@ -53,9 +29,9 @@ Deno.test("escaping: pipe tables whose delimiter rows start with ':' or '|' stay
   ];
   for (const t of tables) {
     // the raw text is a table indeed: the samples test what they claim to
-    assert.ok(_render(t).kinds.has("table_open"), `not a table unescaped: ${JSON.stringify(t)}`);
+    assert.ok(markdownText(t).kinds.has("table_open"), `not a table unescaped: ${JSON.stringify(t)}`);
     const out = escapeMarkdown(t);
-    assert.ok(!_render(out).kinds.has("table_open"), `${JSON.stringify(t)} => ${JSON.stringify(out)}`);
+    assert.ok(!markdownText(out).kinds.has("table_open"), `${JSON.stringify(t)} => ${JSON.stringify(out)}`);
     _assertPlain(t, out);
   }
   // Not tables as written, but escaping the header's pipes would leave one column matching a
