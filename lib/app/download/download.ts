@@ -3,8 +3,6 @@
  * the engine: several files at once, each in parallel parts over a pool of connections per DC (or
  * over fetch workers), resumable through the KV progress store, verified, renamed into place.
  */
-import { toTgpipeError } from "../../core/errors.ts";
-import { ExitCode } from "../../core/exit_codes.ts";
 import { HeapTrimmer } from "../../core/heap_trim.ts";
 import { checkTemplate, DEFAULT_TEMPLATE } from "../../core/name_template.ts";
 import { KvPartLedger } from "../../engine/kv_part_ledger.ts";
@@ -14,7 +12,6 @@ import { TRANSIENT_RETRIES } from "../../engine/is_transient.ts";
 import type { JobItem, JobReport, JobSpec } from "../../engine/job_types.ts";
 import type { ProgressStore } from "../../store/progress_store.ts";
 import type { Emit } from "../../progress/events.ts";
-import { openProgressStore } from "../../store/kv_store.ts";
 import {
   type DownloadFilter,
   type DownloadInput,
@@ -27,7 +24,7 @@ import { openAccountPool, type TelegramAccount } from "../../telegram/telegram_a
 import { downloadItem } from "./download_item.ts";
 import { assignDestinations } from "./assign_destinations.ts";
 import { accountSpec, type TelegramAccess } from "../shared/telegram_access.ts";
-import { checkWritable } from "../shared/check_writable.ts";
+import { openOutputStore } from "../shared/open_output_store.ts";
 import { type MediaPost, type MediaPostSettings, openMediaPost } from "../shared/media_post.ts";
 
 /** Options of {@link download}; lib/cli fills every field from flags and settings. */
@@ -87,14 +84,8 @@ export async function download(opts: DownloadOptions): Promise<DownloadReport> {
   const inputs = parseInputs(opts.inputs);
   const template = opts.template ?? DEFAULT_TEMPLATE;
   checkTemplate(template);
-  const undo = await checkWritable(opts.out);
-  const store = await openProgressStore(opts.kv, {
-    createParent: opts.createKvParent ?? false,
-    signal: opts.signal,
-  }).catch(async (err) => {
-    await undo();
-    throw err;
-  });
+  const output = await openOutputStore(opts.out, opts);
+  const store = output.store;
   let pool: AccountPool<TelegramAccount> | undefined;
   let media: MediaPost | undefined;
   try {
@@ -123,7 +114,7 @@ export async function download(opts: DownloadOptions): Promise<DownloadReport> {
     await media?.close();
     return { ...report, fetched_bytes: tally.fetched_bytes };
   } catch (err) {
-    if (toTgpipeError(err).exitCode === ExitCode.USAGE) await undo();
+    await output.failed(err);
     throw err;
   } finally {
     media?.pool.terminate();

@@ -6,16 +6,15 @@
  * fetches only what is new.
  */
 import { resolve } from "node:path";
-import { toTgpipeError, UsageError } from "../../core/errors.ts";
-import { ExitCode, type ExitCodeValue } from "../../core/exit_codes.ts";
+import { UsageError } from "../../core/errors.ts";
+import type { ExitCodeValue } from "../../core/exit_codes.ts";
 import type { MediaKind } from "../../core/message.ts";
 import { runJob } from "../../engine/job_runner.ts";
 import { TRANSIENT_RETRIES } from "../../engine/is_transient.ts";
 import type { NoteLayout } from "../../export/export_layout.ts";
 import type { Emit } from "../../progress/events.ts";
-import { openProgressStore } from "../../store/kv_store.ts";
 import { resolveChat } from "../../telegram/resolve_chat.ts";
-import { checkWritable } from "../shared/check_writable.ts";
+import { openOutputStore } from "../shared/open_output_store.ts";
 import type { MediaPostSettings } from "../shared/media_post.ts";
 import type { TelegramAccess } from "../shared/telegram_access.ts";
 import type { ExportChatResult, MediaPostProcess } from "./export_chat.ts";
@@ -113,14 +112,8 @@ export async function exportChats(inputs: string[], opts: ExportOptions): Promis
   const emit: Emit = opts.emit ?? (() => {});
   if (inputs.length === 0) throw new UsageError("Name at least one chat to export");
   const targets = inputs.map(parseExportTarget);
-  const undo = await checkWritable(opts.out);
-  const store = await openProgressStore(opts.kv, {
-    createParent: opts.createKvParent ?? false,
-    signal: opts.signal,
-  }).catch(async (err) => {
-    await undo();
-    throw err;
-  });
+  const output = await openOutputStore(opts.out, opts);
+  const store = output.store;
   let session: ExportSession | undefined;
   // Takeout is finished with success only when every chat was exported.
   let finished = false;
@@ -179,7 +172,7 @@ export async function exportChats(inputs: string[], opts: ExportOptions): Promis
       exit_code: job.exit_code,
     };
   } catch (err) {
-    if (toTgpipeError(err).exitCode === ExitCode.USAGE) await undo();
+    await output.failed(err);
     throw err;
   } finally {
     await session?.close(finished);
