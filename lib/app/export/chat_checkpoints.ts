@@ -67,6 +67,12 @@ export class ChatCheckpoints {
     return new ChatCheckpoints(store, at, saved, opts.after);
   }
 
+  /** Forgets the saved checkpoint (its file was rewritten since): the chat starts over above `after`. */
+  restart(after: number): void {
+    this.#from = after;
+    this.#lastId = 0;
+  }
+
   /** The last message id recorded so far. */
   get lastId(): number {
     return this.#lastId;

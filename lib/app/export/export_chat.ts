@@ -19,6 +19,8 @@ import { NoteSink } from "./note_sink.ts";
 import { ResumeWriter } from "./resume_writer.ts";
 import { type FetchPool, planShards, shardFeed, type ShardRange } from "./shard_feed.ts";
 import { ChatCheckpoints } from "./chat_checkpoints.ts";
+import { KeptMessages } from "./kept_messages.ts";
+import { readJsonlMessages } from "./read_jsonl.ts";
 
 export type { MediaFetch };
 
@@ -88,16 +90,14 @@ export async function exportChat(chat: ResolvedChat, opts: ExportChatOptions): P
     refresh: opts.refresh,
     after: opts.bounds.after,
   });
-  const saved = checkpoints.saved;
-  // notes are created on the write worker, beside rendering (file creation is kernel time)
-  const notes = new NoteSink();
-  const writer = new ResumeWriter(opts.out, { notes });
-  writer.compare = opts.refresh;
-  const layout = new ExportLayout(chat, opts.layout);
-  const jsonlPath = `${layout.chatDir}/messages.jsonl`;
-  await writer.prepareStream(jsonlPath, saved ? { bytes: saved.bytes, lines: saved.lines } : undefined);
+  const { notes, writer, layout, jsonlPath, saved } = await _openOutput(chat, opts, checkpoints);
   const res = { fetched: 0, replayed: 0, media_failed: 0, media_skipped: 0 };
   const media = _chatMedia(chat, opts, res);
+  const kept = await KeptMessages.open(safeJoin(opts.out, jsonlPath), {
+    after: saved?.last_id ?? 0,
+    fetched: (m) => _inScope(m, opts),
+    media: media.replayed,
+  });
   const exporter = new ChatExporter(chat, writer, {
     layout: opts.layout,
     mediaKinds: opts.mediaKinds,
@@ -106,13 +106,19 @@ export async function exportChat(chat: ResolvedChat, opts: ExportChatOptions): P
   });
   const stream = await writer.openStream(jsonlPath);
   const src = { flush: (signal?: AbortSignal) => writer.flush(signal), stream };
+  const topics = new Set<number>();
+  const add = async (msg: Message, counter: "fetched" | "replayed") => {
+    if (msg.topic_id !== undefined) topics.add(msg.topic_id);
+    await exporter.add(msg);
+    res[counter]++;
+  };
   try {
     if (saved && saved.lines > 0) {
+      // what earlier runs of this export wrote: its notes are on disk, its lines in the .part
       writer.replaying = true;
-      for await (const msg of _readJsonl(safeJoin(opts.out, `${jsonlPath}.part`), media.replayed)) {
+      for await (const msg of readJsonlMessages(safeJoin(opts.out, `${jsonlPath}.part`), media.replayed)) {
         opts.onMessage?.(msg);
-        await exporter.add(msg);
-        res.replayed++;
+        await add(msg, "replayed");
       }
       writer.replaying = false;
     }
@@ -123,14 +129,19 @@ export async function exportChat(chat: ResolvedChat, opts: ExportChatOptions): P
     );
     for await (const page of _pages(chat, ranges, opts, { media, layout })) {
       for (const message of page) {
+        for await (const k of kept.before(message.id)) await add(k, "replayed");
         opts.onMessage?.(message);
-        await exporter.add(message);
-        res.fetched++;
+        await add(message, "fetched");
       }
       await checkpoints.record(src, false, opts.signal);
       if (res.fetched > 0 && res.fetched % 5000 < page.length) {
         opts.emit({ type: "log", level: "info", message: `${chat.title}: ${res.fetched} messages fetched` });
       }
+    }
+    for await (const k of kept.rest()) await add(k, "replayed");
+    // one topic exported into a forum's output: the index still lists every topic the output holds
+    if (opts.topicId !== undefined && chat.topics) {
+      chat.topics = chat.topics.filter((t) => t.id === opts.topicId || topics.has(t.id));
     }
     const sum = await exporter.finish();
     await checkpoints.record(src, true, opts.signal);
@@ -145,9 +156,41 @@ export async function exportChat(chat: ResolvedChat, opts: ExportChatOptions): P
     await exporter.abort();
     throw err;
   } finally {
+    await kept.close();
     await media.prefetch?.close();
     notes.close();
   }
+}
+
+/**
+ * The chat's writer, with messages.jsonl prepared from the checkpoint when its file is still what
+ * the checkpoint describes; otherwise (a narrower export into the same output rewrote it since)
+ * the checkpoint is void and the chat starts over, keeping what it does not fetch again.
+ */
+async function _openOutput(chat: ResolvedChat, opts: ExportChatOptions, checkpoints: ChatCheckpoints) {
+  // notes are created on the write worker, beside rendering (file creation is kernel time)
+  const notes = new NoteSink();
+  const writer = new ResumeWriter(opts.out, { notes });
+  writer.compare = opts.refresh;
+  const layout = new ExportLayout(chat, opts.layout);
+  const jsonlPath = `${layout.chatDir}/messages.jsonl`;
+  const cp = checkpoints.saved;
+  const resumable = await writer.prepareStream(
+    jsonlPath,
+    cp ? { bytes: cp.bytes, lines: cp.lines, lastId: cp.lines > 0 ? cp.last_id : undefined } : undefined,
+  );
+  if (!resumable) checkpoints.restart(opts.bounds.after);
+  return { notes, writer, layout, jsonlPath, saved: resumable ? cp : undefined };
+}
+
+/** Whether this run fetches `m` (its id, date and topic are within the run's bounds). */
+function _inScope(m: Message, opts: ExportChatOptions): boolean {
+  const b = opts.bounds;
+  if (m.id <= b.after || m.id > b.upTo) return false;
+  if ((b.minDate !== undefined && m.date < b.minDate) || (b.maxDate !== undefined && m.date >= b.maxDate)) {
+    return false;
+  }
+  return opts.topicId === undefined || m.topic_id === opts.topicId;
 }
 
 interface _ChatMedia {
@@ -289,35 +332,4 @@ function _prefetch(
     return; // the exporter reports it when it gets there
   }
   prefetch.start(msg.id, file, dest);
-}
-
-/** Messages of a messages.jsonl, as the model (without `note` and `media.file`). */
-async function* _readJsonl(path: string, media: Map<number, string | null>): AsyncGenerator<Message> {
-  for await (const line of _lines(path)) {
-    if (line.length === 0) continue;
-    const row = JSON.parse(line) as Message & { note?: string; media?: { file?: string | null } };
-    delete row.note;
-    if (row.media) {
-      media.set(row.id, row.media.file ?? null);
-      delete row.media.file;
-    }
-    yield row as Message;
-  }
-}
-
-async function* _lines(path: string): AsyncGenerator<string> {
-  const file = await Deno.open(path, { read: true });
-  const decoder = new TextDecoder();
-  let rest = "";
-  // readable closes the file when it ends
-  for await (const chunk of file.readable) {
-    rest += decoder.decode(chunk, { stream: true });
-    let nl: number;
-    while ((nl = rest.indexOf("\n")) >= 0) {
-      yield rest.slice(0, nl);
-      rest = rest.slice(nl + 1);
-    }
-  }
-  rest += decoder.decode();
-  if (rest.length > 0) yield rest;
 }

@@ -77,7 +77,8 @@ export async function exportChatStep(
   const signal = ctx.signal;
   if (chat.kind === "forum" && (opts.topics || topicId !== undefined)) {
     const topics: Topic[] = await listForumTopics(client, chat, { takeoutId, signal });
-    chat.topics = topicId !== undefined ? topics.filter((t) => t.id === topicId) : topics;
+    // all of them: exportChat lists the ones its output holds (one topic may join a whole forum)
+    chat.topics = topics;
   }
   const m = item.messages;
   const bounds = await resolveBounds(client, chat, {

@@ -16,6 +16,7 @@ import { safeJoin } from "../../core/safe_join.ts";
 import type { ExportWriter, StreamFile } from "../../export/export_writer.ts";
 import { FsExportWriter } from "../../export/fs_export_writer.ts";
 import type { NoteSink } from "./note_sink.ts";
+import { lineTail } from "./line_tail.ts";
 
 const encoder = new TextEncoder();
 /** Buffered stream text written at once past this many UTF-16 units. */
@@ -56,25 +57,37 @@ export class ResumeWriter implements ExportWriter {
     await this.#notes?.flush(signal);
   }
 
-  /** Plans a resumed stream: keep `bytes` of it (from `.part`, else the committed file), skip `lines`. */
-  async prepareStream(path: string, keep: { bytes: number; lines: number } | undefined): Promise<void> {
+  /**
+   * Plans a resumed stream: keep `bytes` of it (from `.part`, else the committed file), skip `lines`.
+   * Returns false (and plans a fresh stream) when the kept bytes are not what the checkpoint
+   * describes (`lines` lines, the last one message `lastId`): another run rewrote the file since.
+   */
+  async prepareStream(
+    path: string,
+    keep: { bytes: number; lines: number; lastId?: number } | undefined,
+  ): Promise<boolean> {
     const full = safeJoin(this.root, path);
     const part = `${full}.part`;
     await Deno.mkdir(dirname(full), { recursive: true });
-    if (!keep) {
+    const fresh = async () => {
       await Deno.remove(part).catch(() => {});
       this.#streams.set(path, { skip: 0 });
-      return;
-    }
+    };
+    if (!keep) return await fresh(), true;
     const partSize = await Deno.stat(part).then((s) => s.size, () => -1);
     if (partSize < keep.bytes) {
       // the run that wrote the checkpoint committed the file (or the .part was lost): start from it
       const doneSize = await Deno.stat(full).then((s) => s.size, () => -1);
-      if (doneSize < keep.bytes) throw new Error(`${path} is shorter than its checkpoint; use --refresh`);
+      if (doneSize < keep.bytes) return await fresh(), false;
       await Deno.copyFile(full, part);
     }
     await Deno.truncate(part, keep.bytes);
+    const tail = await lineTail(part);
+    if (tail.lines !== keep.lines || (keep.lastId !== undefined && tail.lastId !== keep.lastId)) {
+      return await fresh(), false;
+    }
     this.#streams.set(path, { skip: keep.lines });
+    return true;
   }
 
   /** Writes a note unless replaying (or unchanged when comparing). */

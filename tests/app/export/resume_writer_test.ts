@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { ResumeWriter } from "../../../lib/app/export/resume_writer.ts";
+import { lineTail } from "../../../lib/app/export/line_tail.ts";
 import { planShards } from "../../../lib/app/export/shard_feed.ts";
 import { parseExportTarget } from "../../../lib/app/export/export_target.ts";
 
@@ -30,6 +31,33 @@ Deno.test("ResumeWriter truncates the .part to the checkpoint and skips replayed
     for (const id of [1, 2, 3, 4]) await s3.write(`{"id":${id}}\n`);
     await s3.commit();
     assert.equal((await Deno.readTextFile(`${dir}/c/messages.jsonl`)).split("\n").length, 5);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("ResumeWriter refuses a checkpoint whose file another run rewrote; lineTail reads big files", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "tgpipe_resume_writer_" });
+  try {
+    await Deno.mkdir(`${dir}/c`);
+    await Deno.writeTextFile(`${dir}/c/messages.jsonl`, '{"id":1}\n{"id":2}\n{"id":3}\n');
+    const w = new ResumeWriter(dir);
+    assert.equal(await w.prepareStream("c/messages.jsonl", { bytes: 27, lines: 3, lastId: 3 }), true);
+    // same size, other lines (a narrower run merged in an edit): the checkpoint is void
+    await Deno.writeTextFile(`${dir}/c/messages.jsonl`, '{"id":1}\n{"id":22}\n{"id":4}\n');
+    await Deno.remove(`${dir}/c/messages.jsonl.part`);
+    assert.equal(await w.prepareStream("c/messages.jsonl", { bytes: 27, lines: 3, lastId: 3 }), false);
+    assert.equal(await Deno.stat(`${dir}/c/messages.jsonl.part`).then(() => true, () => false), false);
+    // shorter than the checkpoint: void too, not an error
+    assert.equal(await w.prepareStream("c/messages.jsonl", { bytes: 900, lines: 9 }), false);
+    // lines split across read chunks, a last line without newline
+    const long = Array.from({ length: 5000 }, (_, i) => `{"id":${i + 1},"t":"${"x".repeat(i % 97)}"}`);
+    await Deno.writeTextFile(`${dir}/big.jsonl`, long.join("\n"));
+    assert.deepEqual(await lineTail(`${dir}/big.jsonl`), { lines: 5000, lastId: 5000 });
+    await Deno.writeTextFile(`${dir}/big.jsonl`, long.join("\n") + "\n");
+    assert.deepEqual(await lineTail(`${dir}/big.jsonl`), { lines: 5000, lastId: 5000 });
+    await Deno.writeTextFile(`${dir}/empty.jsonl`, "");
+    assert.deepEqual(await lineTail(`${dir}/empty.jsonl`), { lines: 0, lastId: undefined });
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
