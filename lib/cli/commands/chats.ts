@@ -1,6 +1,4 @@
 import { Command, InvalidArgumentError } from "@commander-js/extra-typings";
-import { chats } from "../../app/account/chats.ts";
-import { telegramAccess } from "../../app/shared/telegram_access.ts";
 import type { ChatSummary } from "../../core/account.ts";
 import { type AnyCommand, type CliIo, type CliState, makeAction } from "../runtime.ts";
 
@@ -20,6 +18,8 @@ export function chatsCommand(io: CliIo, state: CliState): AnyCommand {
     .option("--no-counts", "skip exact message counts (one request per chat); show the newest message id")
     .addHelpText("after", EXAMPLES)
     .action(makeAction(io, state, async (rt, flags) => {
+      const { chats } = await import("../../app/account/chats.ts");
+      const { telegramAccess } = await import("../../app/shared/telegram_access.ts");
       const list = await chats({
         access: telegramAccess(rt.settings),
         limit: flags.limit,

@@ -1,5 +1,5 @@
 import { Command } from "@commander-js/extra-typings";
-import { type DoctorReport, runDoctor } from "../../app/doctor/doctor.ts";
+import type { DoctorReport } from "../../app/doctor/doctor.ts";
 import { ExitCode } from "../../core/exit_codes.ts";
 import { type AnyCommand, type CliIo, type CliState, makeAction } from "../runtime.ts";
 
@@ -22,6 +22,7 @@ export function doctorCommand(io: CliIo, state: CliState): AnyCommand {
     .addHelpText("after", EXAMPLES)
     .action(makeAction(io, state, async (rt) => {
       const s = rt.settings;
+      const { runDoctor } = await import("../../app/doctor/doctor.ts");
       const report = await runDoctor({
         kv: s.kv,
         // Only the default location may be created: a typo in --kv must not make directories.

@@ -1,6 +1,5 @@
 import { Command, Option } from "@commander-js/extra-typings";
-import { download, type DownloadReport } from "../../app/download/download.ts";
-import { accountList, telegramAccess } from "../../app/shared/telegram_access.ts";
+import type { DownloadReport } from "../../app/download/download.ts";
 import { UsageError } from "../../core/errors.ts";
 import { formatBytes } from "../../core/format.ts";
 import { MEDIA_KINDS, type MediaKind } from "../../core/message.ts";
@@ -73,6 +72,8 @@ export function downloadCommand(io: CliIo, state: CliState): AnyCommand {
     .action(makeAction(io, state, async (rt, args, flags) => {
       checkDateRange(_date(flags.after, "--after"), _date(flags.before, "--before"));
       const inputs = [...args, ...await _fromFile(flags.fromFile)];
+      const { download } = await import("../../app/download/download.ts");
+      const { accountList, telegramAccess } = await import("../../app/shared/telegram_access.ts");
       const accounts = accountList(telegramAccess(rt.settings), {
         sessions: flags.account,
         botTokens: [...flags.botToken ?? [], ...rt.settings.botTokens ?? []],

@@ -1,6 +1,5 @@
 import { Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
-import { exportChats, type ExportReport } from "../../app/export/export_chats.ts";
-import { accountList, telegramAccess } from "../../app/shared/telegram_access.ts";
+import type { ExportReport } from "../../app/export/export_chats.ts";
 import { MEDIA_KINDS } from "../../core/message.ts";
 import { addMediaFlags, MEDIA_FLAGS_HELP, type MediaFlags, mediaSettings } from "../media_flags.ts";
 import { parseMediaKinds } from "../parse_media_kinds.ts";
@@ -98,6 +97,8 @@ export function exportCommand(io: CliIo, state: CliState): AnyCommand {
     .addHelpText("after", EXAMPLES + "\n" + MEDIA_FLAGS_HELP)
     .action(makeAction(io, state, async (rt, chats, flags) => {
       checkDateRange(flags.after, flags.before);
+      const { exportChats } = await import("../../app/export/export_chats.ts");
+      const { accountList, telegramAccess } = await import("../../app/shared/telegram_access.ts");
       const access = telegramAccess(rt.settings);
       const report = await exportChats(chats, {
         out: flags.out,

@@ -1,5 +1,5 @@
 import { Command, Option } from "@commander-js/extra-typings";
-import { importTdesktop, type ImportTdesktopResult } from "../../app/import/import_tdesktop.ts";
+import type { ImportTdesktopResult } from "../../app/import/import_tdesktop.ts";
 import { MEDIA_KINDS } from "../../core/message.ts";
 import { addMediaFlags, MEDIA_FLAGS_HELP, type MediaFlags, mediaSettings } from "../media_flags.ts";
 import { parseMediaKinds } from "../parse_media_kinds.ts";
@@ -36,6 +36,7 @@ export function importCommand(io: CliIo, state: CliState): AnyCommand {
     .addOption(maxRuntimeOption())
     .addHelpText("after", EXAMPLES + "\n" + MEDIA_FLAGS_HELP)
     .action(makeAction(io, state, async (rt, dir, flags) => {
+      const { importTdesktop } = await import("../../app/import/import_tdesktop.ts");
       const res = await importTdesktop(dir, {
         out: flags.out,
         layout: flags.layout,

@@ -1,5 +1,4 @@
 import { Command } from "@commander-js/extra-typings";
-import { removeJob } from "../../app/jobs/jobs.ts";
 import { type AnyCommand, type CliIo, type CliState, makeAction } from "../runtime.ts";
 import { printStatus } from "./status.ts";
 
@@ -21,6 +20,7 @@ export function jobsCommand(io: CliIo, state: CliState): AnyCommand {
         "The next run of the same command starts from the beginning. Unknown job: exit 2.",
     )
     .action(makeAction(io, state, async (rt, job) => {
+      const { removeJob } = await import("../../app/jobs/jobs.ts");
       const res = await removeJob({ kv: rt.settings.kv, job, signal: rt.signal });
       rt.result("jobs_rm", res, () => `Removed job ${res.removed} (${res.command}, ${res.state})\n`);
     }));

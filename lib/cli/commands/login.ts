@@ -1,6 +1,5 @@
 import { Command } from "@commander-js/extra-typings";
-import { login, type LoginMethod } from "../../app/account/login.ts";
-import { telegramAccess } from "../../app/shared/telegram_access.ts";
+import type { LoginMethod } from "../../app/account/login.ts";
 import { UsageError } from "../../core/errors.ts";
 import { type AnyCommand, type CliIo, type CliState, makeAction } from "../runtime.ts";
 
@@ -31,6 +30,8 @@ export function loginCommand(io: CliIo, state: CliState): AnyCommand {
     .addHelpText("after", EXAMPLES)
     .action(makeAction(io, state, async (rt, flags) => {
       const method = _method(flags, rt.settings.botToken, rt.io.env.TGPIPE_PASSWORD);
+      const { login } = await import("../../app/account/login.ts");
+      const { telegramAccess } = await import("../../app/shared/telegram_access.ts");
       const account = await login({
         access: telegramAccess(rt.settings),
         method,

@@ -1,6 +1,4 @@
 import { Command } from "@commander-js/extra-typings";
-import { logout } from "../../app/account/logout.ts";
-import { telegramAccess } from "../../app/shared/telegram_access.ts";
 import { type AnyCommand, type CliIo, type CliState, makeAction } from "../runtime.ts";
 
 const EXAMPLES = `
@@ -16,6 +14,8 @@ export function logoutCommand(io: CliIo, state: CliState): AnyCommand {
     .description("Log out of Telegram and delete the session file")
     .addHelpText("after", EXAMPLES)
     .action(makeAction(io, state, async (rt) => {
+      const { logout } = await import("../../app/account/logout.ts");
+      const { telegramAccess } = await import("../../app/shared/telegram_access.ts");
       const r = await logout(telegramAccess(rt.settings), { emit: rt.emit, signal: rt.signal });
       rt.result(
         "logout",

@@ -1,5 +1,5 @@
 import { Command } from "@commander-js/extra-typings";
-import { type JobDetail, type JobSummary, status, type StatusReport } from "../../app/jobs/status.ts";
+import type { JobDetail, JobSummary, StatusReport } from "../../app/jobs/status.ts";
 import { formatBytes } from "../../core/format.ts";
 import { type AnyCommand, type CliIo, type CliState, makeAction, type Runtime } from "../runtime.ts";
 
@@ -23,6 +23,7 @@ export function statusCommand(io: CliIo, state: CliState): AnyCommand {
 
 /** Runs `status` for the CLI (shared with `jobs ls`) and prints its result. */
 export async function printStatus(rt: Runtime, job: string | undefined): Promise<void> {
+  const { status } = await import("../../app/jobs/status.ts");
   const report = await status({ kv: rt.settings.kv, job, signal: rt.signal });
   rt.result("status", report, () => renderStatus(report));
 }

@@ -1,7 +1,5 @@
 import { Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
-import { transcribeFiles, type TranscribeReport } from "../../app/transcribe/transcribe.ts";
-import { isChatArgument, transcribeChat } from "../../app/transcribe/transcribe_chat.ts";
-import { telegramAccess } from "../../app/shared/telegram_access.ts";
+import type { TranscribeReport } from "../../app/transcribe/transcribe.ts";
 import { TgpipeError, UsageError } from "../../core/errors.ts";
 import { ExitCode } from "../../core/exit_codes.ts";
 import { maxRuntimeOption } from "../max_runtime.ts";
@@ -46,6 +44,9 @@ export function transcribeCommand(io: CliIo, state: CliState): AnyCommand {
     .addHelpText("after", EXAMPLES)
     .action(makeAction(io, state, async (rt, files, flags) => {
       const s = rt.settings;
+      const { transcribeFiles } = await import("../../app/transcribe/transcribe.ts");
+      const { isChatArgument, transcribeChat } = await import("../../app/transcribe/transcribe_chat.ts");
+      const { telegramAccess } = await import("../../app/shared/telegram_access.ts");
       if (files.length === 1 && await isChatArgument(files[0])) {
         if (!flags.out) throw new UsageError("Transcribing a chat needs --out <dir> for its media");
         const dl = await transcribeChat(files[0], {

@@ -1,6 +1,4 @@
 import { Command } from "@commander-js/extra-typings";
-import { telegramAccess } from "../../app/shared/telegram_access.ts";
-import { whoami } from "../../app/account/whoami.ts";
 import { type AnyCommand, type CliIo, type CliState, makeAction } from "../runtime.ts";
 
 const EXAMPLES = `
@@ -16,6 +14,8 @@ export function whoamiCommand(io: CliIo, state: CliState): AnyCommand {
     .description("Show the logged-in account: id, name, username, masked phone, bot or user, DC")
     .addHelpText("after", EXAMPLES)
     .action(makeAction(io, state, async (rt) => {
+      const { telegramAccess } = await import("../../app/shared/telegram_access.ts");
+      const { whoami } = await import("../../app/account/whoami.ts");
       const a = await whoami(telegramAccess(rt.settings), { emit: rt.emit, signal: rt.signal });
       rt.result("account", a, () =>
         [
