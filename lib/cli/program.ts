@@ -44,6 +44,12 @@ export function buildProgram(io: CliIo, state: CliState): AnyCommand {
     .addOption(new Option("--config <file>", "config file (JSON); default $TGPIPE_CONFIG or XDG config dir"))
     .addOption(new Option("--kv <path|url>", "progress store: a file, or a KV Connect URL"))
     .addOption(new Option("--session <file>", "session file (mode 0600)"))
+    .addOption(
+      new Option(
+        "--proxy <url>",
+        "SOCKS5 or HTTP proxy for every Telegram connection (socks5://[user:pass@]host:port)",
+      ),
+    )
     .addOption(new Option("--json", "JSON lines on stdout (see docs/events.md)"))
     .addOption(new Option("-q, --quiet", "print only errors"))
     .addOption(new Option("-v, --verbose", "debug lines and stack traces"))

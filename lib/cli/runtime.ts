@@ -45,6 +45,7 @@ const SETTING_FLAGS: ReadonlyArray<[string, keyof Settings]> = [
   ["verbose", "verbose"],
   ["color", "color"],
   ["session", "session"],
+  ["proxy", "proxy"],
   ["ffmpeg", "ffmpeg"],
   ["ffprobe", "ffprobe"],
   ["whisperCli", "whisperCli"],

@@ -26,6 +26,8 @@ export interface Settings {
   /** Bot accounts that share downloads and export media with the session's account. */
   botTokens: string[] | undefined;
   telegramEndpoints: string | undefined;
+  /** socks5:// or http:// proxy for every Telegram connection; may hold a password. */
+  proxy: string | undefined;
   json: boolean;
   quiet: boolean;
   verbose: boolean;
@@ -58,6 +60,11 @@ export const SETTING_DEFS: readonly SettingDef[] = [
     secret: true,
   },
   _def("telegramEndpoints", "telegram_endpoints", "string", "test DC map + RSA key (JSON); unset = Telegram"),
+  // secret: a proxy URL may carry a password
+  {
+    ..._def("proxy", "proxy", "string", "socks5:// or http:// proxy for every Telegram connection"),
+    secret: true,
+  },
   _def("json", "json", "boolean", "JSON lines on stdout"),
   _def("quiet", "quiet", "boolean", "only errors"),
   _def("verbose", "verbose", "boolean", "debug logs and stack traces"),

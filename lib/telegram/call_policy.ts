@@ -4,6 +4,7 @@
  * transient failures retry with backoff and jitter, revoked sessions become LoginRequiredError,
  * and every other RPC error becomes a TelegramError carrying its code and message.
  */
+import { ProxyError } from "../core/proxy.ts";
 import { LoginRequiredError, StoppedError, TelegramError, type TgpipeError } from "../core/errors.ts";
 import type { Emit } from "../progress/events.ts";
 import { CallTimeout, hedgedCall } from "./hedged_call.ts";
@@ -147,6 +148,8 @@ export function isTransient(err: unknown): boolean {
   const e = err as { code?: unknown; errorMessage?: unknown; message?: unknown; name?: unknown } | null;
   if (e === null || typeof e !== "object") return false;
   if (e instanceof CallTimeout) return true;
+  // the proxy refused the tunnel while connecting: the same request would meet the same answer
+  if (e instanceof ProxyError) return false;
   if (typeof e.code === "number" && (e.code >= 500 || e.code === -500 || e.code === -503)) return true;
   if (e.errorMessage === "RPC_CALL_FAIL" || e.errorMessage === "RPC_MCGET_FAIL") return true;
   const msg = typeof e.message === "string" ? e.message : "";

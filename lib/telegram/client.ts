@@ -11,7 +11,9 @@ import type { Emit } from "../progress/events.ts";
 import { type CallPolicy, callWithPolicy, mapTelegramError } from "./call_policy.ts";
 import { DeadSession } from "./dead_session.ts";
 import type { TelegramEndpoints } from "./endpoints.ts";
+import { type ProxyConfig, ProxyError } from "../core/proxy.ts";
 import { FastConnection } from "./fast_connection.ts";
+import type { SocketProxy } from "./fast_socket.ts";
 import { useFastDecrypt } from "./fast_decrypt.ts";
 import { installFastIge } from "./fast_ige.ts";
 import { installFastTl } from "./fast_tl.ts";
@@ -28,6 +30,8 @@ export interface ClientOptions {
   session: string | undefined;
   /** The test seam (telegram_endpoints); undefined = Telegram's own DCs. */
   endpoints?: TelegramEndpoints;
+  /** Every connection (main, file DCs) goes through this proxy; undefined = direct. */
+  proxy?: ProxyConfig;
   signal?: AbortSignal;
   /** Receives pause/retry events from the call policy. */
   emit?: Emit;
@@ -147,6 +151,14 @@ export async function openClient(opts: ClientOptions): Promise<TgClient> {
       if (dcId === gram.session.dcId) dead.kill();
     }),
   };
+  // FastSocket receives it from GramJS and opens its tunnel (GramJS only looks for "MTProxy" in it).
+  // GramJS retries a failed first connection and then waits forever: a proxy that cannot open the
+  // tunnel while connecting ends the client at once; later, a failure is a dropped connection.
+  let connected = false;
+  if (opts.proxy) {
+    const proxy: SocketProxy = { ...opts.proxy, onFail: (err) => void (!connected && dead.kill(err)) };
+    params.proxy = proxy;
+  }
   if (opts.endpoints) {
     _registerRsaKey(opts.endpoints);
     params.connection = _seamConnection(opts.endpoints, params.connection as typeof FastConnection);
@@ -169,8 +181,10 @@ export async function openClient(opts: ClientOptions): Promise<TgClient> {
       emit: opts.emit,
       signal: opts.signal,
     });
+    connected = true;
   } catch (err) {
     await client.close();
+    if (err instanceof ProxyError) throw err;
     throw mapTelegramError(err, "connect");
   } finally {
     opts.signal?.removeEventListener("abort", onAbort);

@@ -7,6 +7,7 @@ import { LoginRequiredError } from "../core/errors.ts";
 import type { Emit } from "../progress/events.ts";
 import { openClient, type TgClient } from "./client.ts";
 import { parseEndpoints } from "./endpoints.ts";
+import type { ProxyConfig } from "../core/proxy.ts";
 import { getAccount } from "./get_account.ts";
 import { loginBot } from "./login.ts";
 import { loadSession, saveSession } from "./session_store.ts";
@@ -17,6 +18,8 @@ export interface AccountSpec {
   apiHash: string;
   /** Raw telegram_endpoints JSON (the test seam); undefined = Telegram. */
   endpoints?: string;
+  /** Every connection goes through this proxy; undefined = direct. */
+  proxy?: ProxyConfig;
   /** A user session: a string (wins) or a session file. */
   sessionString?: string;
   sessionFile?: string;
@@ -87,6 +90,7 @@ function _open(
     apiHash: spec.apiHash,
     session,
     endpoints: spec.endpoints ? parseEndpoints(spec.endpoints) : undefined,
+    proxy: spec.proxy,
     emit: ctx.emit,
     signal: ctx.signal,
   });

@@ -6,6 +6,7 @@ import type { FileSource } from "../engine/file_source.ts";
 import type { Emit } from "../progress/events.ts";
 import { openClient, type TgClient } from "./client.ts";
 import { parseEndpoints } from "./endpoints.ts";
+import type { ProxyConfig } from "../core/proxy.ts";
 import { FilePool } from "./file_pool.ts";
 import { telegramFileSource } from "./file_source.ts";
 import { refreshFileLocation } from "./media_messages.ts";
@@ -18,6 +19,8 @@ export interface AccountConfig {
   session: string;
   /** Raw telegram_endpoints JSON (the test seam). */
   endpoints?: string;
+  /** Every connection goes through this proxy; undefined = direct. */
+  proxy?: ProxyConfig;
 }
 
 /** A client with its file connections. */
@@ -48,6 +51,7 @@ export async function connectFiles(
     apiHash: from.apiHash,
     session: from.session,
     endpoints: from.endpoints ? parseEndpoints(from.endpoints) : undefined,
+    proxy: from.proxy,
     emit: opts.emit,
     signal: opts.signal,
   });

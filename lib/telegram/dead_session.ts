@@ -23,9 +23,12 @@ export class DeadSession {
     return this.#ctl.signal.aborted;
   }
 
-  /** Marks the session dead; every raced promise rejects now. Idempotent. */
-  kill(): void {
-    if (!this.dead) this.#ctl.abort(deadSessionError());
+  /**
+   * Marks the session dead; every raced promise rejects now, with `reason` (default: the
+   * dead-session error; a proxy that refuses the first connection gives its own). Idempotent.
+   */
+  kill(reason: Error = deadSessionError()): void {
+    if (!this.dead) this.#ctl.abort(reason);
   }
 
   /** Settles like `p`, unless the session dies first (or is dead already). */

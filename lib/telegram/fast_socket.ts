@@ -7,12 +7,17 @@
  * big packets straight into their final buffer and copies small reads once.
  */
 import { Buffer } from "node:buffer";
+import type { ProxyConfig } from "../core/proxy.ts";
 import { takePacketBuffer } from "./packet_buffers.ts";
+import { openProxyTunnel } from "./proxy_tunnel.ts";
 
 const SCRATCH = 64 * 1024;
 const CLOSED = "NetSocket was closed";
 
-/** A drop-in for GramJS's PromisedNetSockets (no proxy support: tgpipe never sets one). */
+/** A proxy as the client hands it to its sockets: told when a tunnel cannot be opened. */
+export type SocketProxy = ProxyConfig & { onFail?: (err: Error) => void };
+
+/** A drop-in for GramJS's PromisedNetSockets; with a proxy, connections go through its tunnel. */
 export class FastSocket {
   /** Read by GramJS to tell whether the socket is usable. */
   closed = true;
@@ -22,13 +27,21 @@ export class FastSocket {
   #pending = new Uint8Array(0);
   #writing: Promise<void> = Promise.resolve();
 
-  constructor(proxy?: unknown) {
-    if (proxy) throw new TypeError("Proxies are not supported by tgpipe's socket");
+  #proxy: SocketProxy | undefined;
+
+  /** GramJS passes the client's `proxy` parameter: tgpipe's ProxyConfig (see client.ts). */
+  constructor(proxy?: SocketProxy) {
+    this.#proxy = proxy;
   }
 
   /** Opens the TCP connection (GramJS passes port first). */
   async connect(port: number, ip: string): Promise<this> {
-    this.#conn = await Deno.connect({ hostname: ip, port });
+    this.#conn = this.#proxy
+      ? await openProxyTunnel(this.#proxy, ip, port).catch((err) => {
+        this.#proxy?.onFail?.(err);
+        throw err;
+      })
+      : await Deno.connect({ hostname: ip, port });
     this.#conn.setNoDelay(true);
     this.#pending = new Uint8Array(0);
     this.#writing = Promise.resolve();

@@ -160,6 +160,7 @@ function _workerWriter(
     // the connected session (a bot's too), so workers need no file or token of their own
     session: client.exportSession(),
     endpoints: spec.endpoints,
+    proxy: spec.proxy,
   };
   const pool = new WorkerPool<FetchTask, FetchTaskResult, FetchTaskEvent>(
     new URL("../../workers/fetch_worker.ts", import.meta.url),

@@ -97,10 +97,6 @@ Deno.test("FastSocket.write keeps order; read(n) gives at most n bytes; close fa
   ]);
 });
 
-Deno.test("FastSocket refuses a proxy", () => {
-  assert.throws(() => new FastSocket({ ip: "1.2.3.4", port: 1 }), TypeError);
-});
-
 Deno.test("FastConnection: intermediate framing both ways, transport errors passed through, bad lengths refused", async () => {
   const payload = _bytes(200_000, 3);
   let seen: Uint8Array | undefined;

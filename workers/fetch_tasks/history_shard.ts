@@ -38,6 +38,7 @@ function _client(account: AccountConfig): Promise<TgClient> {
       apiHash: account.apiHash,
       session: account.session,
       endpoints: account.endpoints ? parseEndpoints(account.endpoints) : undefined,
+      proxy: account.proxy,
       emit: (e) => _emit?.(e),
     });
     p.catch(() => _clients.delete(key));

@@ -72,6 +72,7 @@ export async function openExportSession(opts: ExportSessionOptions): Promise<Exp
     apiHash: access.apiHash!,
     session: (await loadSession({ file: access.sessionFile, sessionString: access.sessionString }))!,
     endpoints: access.endpoints,
+    proxy: access.proxy,
   };
   let pool: FetchPool | undefined;
   // Fetch workers load GramJS and connect (~0.6 s) while this thread connects and resolves.

@@ -3,6 +3,7 @@
  * client for the stored session.
  */
 import { UsageError } from "../../core/errors.ts";
+import { parseProxy, type ProxyConfig } from "../../core/proxy.ts";
 import type { Settings } from "../../core/settings.ts";
 import type { Emit } from "../../progress/events.ts";
 import { openClient, type TgClient } from "../../telegram/client.ts";
@@ -15,6 +16,8 @@ export interface TelegramAccess {
   apiHash: string | undefined;
   /** Raw telegram_endpoints JSON (the test seam); undefined = Telegram. */
   endpoints: string | undefined;
+  /** Every connection goes through this proxy (`--proxy`); undefined = direct. */
+  proxy?: ProxyConfig;
   sessionFile: string;
   sessionString: string | undefined;
   /** A bot account: logs in with this token (a secret) instead of the session. */
@@ -29,6 +32,7 @@ export function telegramAccess(s: Settings): TelegramAccess {
     apiId: s.apiId,
     apiHash: s.apiHash,
     endpoints: s.telegramEndpoints,
+    proxy: s.proxy ? parseProxy(s.proxy) : undefined,
     sessionFile: s.session,
     sessionString: s.sessionString,
     dataDir: s.dataDir,
@@ -59,6 +63,7 @@ export function accountSpec(access: TelegramAccess): AccountSpec {
     apiId: access.apiId,
     apiHash: access.apiHash,
     endpoints: access.endpoints,
+    proxy: access.proxy,
     ...(access.botToken
       ? { botToken: access.botToken, botSessionDir: access.dataDir && `${access.dataDir}/bots` }
       : { sessionFile: access.sessionFile, sessionString: access.sessionString }),
@@ -77,6 +82,7 @@ export async function connectWith(
     apiHash: access.apiHash,
     session,
     endpoints: access.endpoints ? parseEndpoints(access.endpoints) : undefined,
+    proxy: access.proxy,
     emit: ctx.emit,
     signal: ctx.signal,
   });

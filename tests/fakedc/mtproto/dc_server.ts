@@ -39,6 +39,7 @@ export class DcServer {
           break;
         }
         sock.setNoDelay(true);
+        this.env.stats.connections++;
         const c = new Connection(sock, _nextConnId++, this.env);
         this.#conns.add(c);
         const run = c.run().finally(() => {

@@ -20,6 +20,8 @@ export interface ServerStats {
   faultDisconnects: number;
   faultTimeouts: number;
   handshakes: number;
+  /** TCP connections accepted, by every DC of the cluster. */
+  connections: number;
   /** upload.getFile calls answered with bytes, and the file bytes they carried. */
   getFileCalls: number;
   getFileBytes: number;
@@ -37,6 +39,7 @@ export function newStats(): ServerStats {
     faultDisconnects: 0,
     faultTimeouts: 0,
     handshakes: 0,
+    connections: 0,
     getFileCalls: 0,
     getFileBytes: 0,
   };
