@@ -12,6 +12,8 @@ export interface ListDialogsOptions {
   limit?: number;
   /** Ask each chat for its exact message count (one extra call per chat). Default true. */
   counts?: boolean;
+  /** Only chats this accepts (applied before the limit and before counting). */
+  filter?: (chat: ChatSummary) => boolean;
   signal?: AbortSignal;
 }
 
@@ -33,7 +35,8 @@ export async function listDialogs(client: TgClient, opts: ListDialogsOptions = {
         offsetDate,
         offsetId,
         offsetPeer,
-        limit: Math.min(PAGE, limit - out.length),
+        // a filter may drop most of a page: ask for whole pages
+        limit: opts.filter ? PAGE : Math.min(PAGE, limit - out.length),
         hash: bigInt(0),
       }),
     );
@@ -53,8 +56,13 @@ export async function listDialogs(client: TgClient, opts: ListDialogsOptions = {
       if (!e || seen.has(key)) continue;
       seen.add(key);
       added++;
-      const chat = mapEntity(e);
-      out.push({ ...chat, message_count: d.topMessage, unread_count: d.unreadCount });
+      const summary: ChatSummary = {
+        ...mapEntity(e),
+        message_count: d.topMessage,
+        unread_count: d.unreadCount,
+      };
+      if (opts.filter && !opts.filter(summary)) continue;
+      out.push(summary);
       if (out.length >= limit) break;
     }
     const last = res.dialogs.at(-1);

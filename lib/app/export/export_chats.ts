@@ -13,12 +13,13 @@ import { runJob } from "../../engine/job_runner.ts";
 import { TRANSIENT_RETRIES } from "../../engine/is_transient.ts";
 import type { NoteLayout } from "../../export/export_layout.ts";
 import type { Emit } from "../../progress/events.ts";
-import { resolveChat } from "../../telegram/resolve_chat.ts";
 import { openOutputStore } from "../shared/open_output_store.ts";
 import type { MediaPostSettings } from "../shared/media_post.ts";
 import type { TelegramAccess } from "../shared/telegram_access.ts";
 import type { ExportChatResult, MediaPostProcess } from "./export_chat.ts";
-import { type ChatItem, chatItem, exportChatStep } from "./export_chat_step.ts";
+import { type ChatItem, exportChatStep } from "./export_chat_step.ts";
+import { excludeMatchers, planChats } from "./plan_chats.ts";
+import type { ChatFilter } from "../../core/chat_filter.ts";
 import { type ExportSession, openExportSession } from "./export_session.ts";
 import { parseExportTarget } from "./export_target.ts";
 import { writeRootIndex } from "./root_index.ts";
@@ -68,6 +69,10 @@ export interface ExportOptions {
   media?: MediaPostSettings;
   /** Stop starting chats after this long (ms): exit 75, the same command resumes. */
   maxRuntimeMs?: number;
+  /** Also every chat of the account that passes this filter (`--all`, `--type`). */
+  all?: ChatFilter;
+  /** Chats left out: ids, @usernames, t.me links or `me` (`--exclude`). */
+  exclude?: string[];
   emit?: Emit;
   signal?: AbortSignal;
 }
@@ -110,8 +115,11 @@ const AUTO_FETCH_WORKERS = (navigator.hardwareConcurrency ?? 2) <= 2 ? 0 : MAX_W
 export async function exportChats(inputs: string[], opts: ExportOptions): Promise<ExportReport> {
   const t0 = performance.now();
   const emit: Emit = opts.emit ?? (() => {});
-  if (inputs.length === 0) throw new UsageError("Name at least one chat to export");
+  if (inputs.length === 0 && !opts.all) {
+    throw new UsageError("Name at least one chat to export, or take them all with --all or --type");
+  }
   const targets = inputs.map(parseExportTarget);
+  const exclude = excludeMatchers(opts.exclude ?? []);
   const output = await openOutputStore(opts.out, opts);
   const store = output.store;
   let session: ExportSession | undefined;
@@ -130,13 +138,9 @@ export async function exportChats(inputs: string[], opts: ExportOptions): Promis
       command: "export",
       // One job per output folder and layout: chats keep their checkpoints whatever else a run names.
       key: JSON.stringify({ out: resolve(opts.out), layout: opts.layout }),
-      args: `${inputs.join(" ")} -> ${opts.out}`,
+      args: `${[...inputs, ...(opts.all ? ["--all"] : [])].join(" ")} -> ${opts.out}`,
       plan: async ({ jobId, signal }) => {
-        const items: ChatItem[] = [];
-        for (const t of targets) {
-          const chat = await resolveChat(s.client, t.chat, { signal });
-          items.push(chatItem(chat, t));
-        }
+        const items = await planChats(s.client, targets, { all: opts.all, exclude }, signal);
         if (opts.takeout) await s.startTakeout(opts.maxMediaSize);
         await s.openMedia(store, jobId);
         return items;

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import type { ExportReport } from "../../app/export/export_chats.ts";
-import { MEDIA_KINDS } from "../../core/message.ts";
+import { type ChatKind, MEDIA_KINDS } from "../../core/message.ts";
+import { parseChatTypes } from "../../core/chat_filter.ts";
 import { addMediaFlags, MEDIA_FLAGS_HELP, type MediaFlags, mediaSettings } from "../media_flags.ts";
 import { parseMediaKinds } from "../parse_media_kinds.ts";
 import { maxRuntimeOption } from "../max_runtime.ts";
@@ -16,6 +17,8 @@ Examples:
   tgpipe export me @channel -1001234567 --out vault --media photo,voice --max-media-size 20MB
   tgpipe export @channel --out vault --after 2024-01-01 --before 2024-07-01 --comments
   tgpipe export @channel --out vault --takeout --shards 8
+  tgpipe export --all --out vault --media none --exclude @noisy_group   # like Desktop's full export
+  tgpipe export --type personal,bot --out vault                         # every private chat
   tgpipe --json export @channel --out vault --media none | jq 'select(.type=="result").data'
   tgpipe export @channel --out vault --transcribe --whisper-model ~/models/ggml-base.bin --dedup
   tgpipe export @channel --out vault --media video,photo --transcode h264 --max-height 720 --thumbnails
@@ -29,7 +32,7 @@ export function exportCommand(io: CliIo, state: CliState): AnyCommand {
   return addMediaFlags(new Command("export"))
     .description("Export chats to Markdown notes, messages.jsonl and media (sharded, resumable)")
     .argument(
-      "<chat...>",
+      "[chat...]",
       "@username, t.me link, a message link or range (t.me/name/100-120), t.me/c/<id>/<topic>, numeric id, or me",
     )
     .requiredOption("--out <dir>", "output folder (an Obsidian vault works)")
@@ -53,6 +56,19 @@ export function exportCommand(io: CliIo, state: CliState): AnyCommand {
     .addOption(new Option("--min-id <id>", "only messages with id >= this").argParser(_positive))
     .addOption(new Option("--max-id <id>", "only messages with id <= this").argParser(_positive))
     .addOption(new Option("--limit <n>", "only the newest n messages of each chat").argParser(_positive))
+    .addOption(new Option("--all", "every chat of the account (with --type: of those types)"))
+    .addOption(
+      new Option(
+        "--type <types>",
+        "every chat of these types: personal, bot, group, channel (comma-separated)",
+      )
+        .argParser(_types),
+    )
+    .addOption(
+      new Option("--exclude <chat>", "leave this chat out (id, @username, link, me; repeatable)").argParser(
+        _collect,
+      ),
+    )
     .addOption(new Option("--comments", "also export the comments of channel posts"))
     .addOption(new Option("--topics", "list every topic of a forum in its index"))
     .addOption(new Option("--takeout", "run as a Telegram takeout session (approve it in another app)"))
@@ -127,6 +143,8 @@ export function exportCommand(io: CliIo, state: CliState): AnyCommand {
         refresh: flags.refresh ?? false,
         media: mediaSettings(flags as MediaFlags, rt),
         maxRuntimeMs: flags.maxRuntime,
+        all: flags.all || flags.type ? { kinds: flags.type } : undefined,
+        exclude: flags.exclude,
         emit: rt.emit,
         signal: rt.signal,
       });
@@ -164,6 +182,14 @@ function _size(v: string): number {
 }
 
 // A repeatable option: each use adds one value (not variadic, which would swallow the chats after it).
+function _types(v: string): Set<ChatKind> {
+  try {
+    return parseChatTypes(v);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+}
+
 function _collect(value: string, previous: string[] | undefined): string[] {
   return [...previous ?? [], value];
 }

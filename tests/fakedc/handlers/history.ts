@@ -180,9 +180,9 @@ function _dialogs(env: HandlerEnv, ctx: RpcContext, q: Req) {
     new A.Dialog({
       peer: peerToTl(t, chatPeer(c)),
       topMessage: top.id,
-      readInboxMaxId: top.id,
+      readInboxMaxId: top.id - (c.unread ?? 0),
       readOutboxMaxId: top.id,
-      unreadCount: 0,
+      unreadCount: c.unread ?? 0,
       unreadMentionsCount: 0,
       unreadReactionsCount: 0,
       notifySettings: new A.PeerNotifySettings({}),

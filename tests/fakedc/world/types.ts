@@ -207,6 +207,8 @@ export interface WChat {
   /** Discussion group of a channel, or the channel of a discussion group. */
   linkedChatId?: bigint;
   topics?: WTopic[];
+  /** Messages the self user has not read (the dialog's unread_count); default 0. */
+  unread?: number;
   /** The chat's photo now: the last edit_group_photo's, unless a delete_group_photo came after. */
   photo?: WPhoto;
   /** False when the self user left: channel access then fails CHANNEL_PRIVATE. */
