@@ -2,7 +2,15 @@ import { errnoCode, TelegramError, toTgpipeError } from "../core/errors.ts";
 import { ExitCode } from "../core/exit_codes.ts";
 
 // items whose problem is the input itself: another attempt gives the same answer
-const PERMANENT = new Set(["NO_MEDIA", "MESSAGE_NOT_FOUND", "VERIFY_FAILED", "NOT_FOUND", "USAGE", "CONFIG"]);
+const PERMANENT = new Set([
+  "NO_MEDIA",
+  "MESSAGE_NOT_FOUND",
+  "VERIFY_FAILED",
+  "NOT_FOUND",
+  "USAGE",
+  "CONFIG",
+  "SPLIT_MISMATCH",
+]);
 
 /**
  * True for failures worth another attempt later in the same run (the job runner puts the item
