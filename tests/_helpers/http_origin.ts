@@ -52,6 +52,8 @@ export interface HttpOrigin {
   /** `http://127.0.0.1:<port>` */
   readonly base: string;
   readonly requests: OriginRequest[];
+  /** Body bytes handed to the server for `path` so far, over all responses. */
+  sent(path: string): number;
   /** Resolves when a response to `path` has stalled (all its bytes before the stall were sent). */
   stalled(path: string): Promise<void>;
   close(): Promise<void>;
@@ -61,6 +63,7 @@ export interface HttpOrigin {
 export function startOrigin(files: Record<string, OriginFile>): HttpOrigin {
   const requests: OriginRequest[] = [];
   const counts = new Map<string, number>();
+  const sent = new Map<string, number>();
   const stalls = new Set<() => void>();
   let closing!: () => void;
   const closed = new Promise<void>((r) => closing = r);
@@ -84,13 +87,19 @@ export function startOrigin(files: Record<string, OriginFile>): HttpOrigin {
     const faults = file?.faults?.({ n, range }) ?? {};
     // a held start ends when the origin stops, so shutdown never waits for a test's gate
     if (faults.slowStart) await Promise.race([faults.slowStart, closed]);
-    const res = file ? _respond(file, req, faults, { stalls, onStall: () => onStall(path) }) : _text(404);
+    const c = {
+      stalls,
+      onStall: () => onStall(path),
+      onSent: (n: number) => sent.set(path, (sent.get(path) ?? 0) + n),
+    };
+    const res = file ? _respond(file, req, faults, c) : _text(404);
     requests.push({ path, range, n, status: res.status });
     return res;
   });
   return {
     base: `http://127.0.0.1:${server.addr.port}`,
     requests,
+    sent: (path) => sent.get(path) ?? 0,
     stalled(path) {
       return new Promise((resolve) => {
         const list = stallWaiters.get(path) ?? [];
@@ -114,7 +123,7 @@ function _respond(
   file: OriginFile,
   req: Request,
   f: OriginFaults,
-  c: { stalls: Set<() => void>; onStall: () => void },
+  c: _Hooks,
 ): Response {
   if (f.status) return _text(f.status);
   const size = file.body.length;
@@ -146,11 +155,17 @@ function _respond(
 
 const CHUNK = 16 * 1024;
 
+interface _Hooks {
+  stalls: Set<() => void>;
+  onStall: () => void;
+  onSent: (n: number) => void;
+}
+
 /** The body as a stream of small chunks, breaking or stalling where the faults say. */
 function _body(
   bytes: Uint8Array,
   f: OriginFaults,
-  c: { stalls: Set<() => void>; onStall: () => void },
+  c: _Hooks,
 ): ReadableStream<Uint8Array> {
   const stopAt = Math.min(f.dropAfter ?? Infinity, f.stallAfter ?? Infinity, bytes.length);
   let sent = 0;
@@ -161,6 +176,7 @@ function _body(
         const n = Math.min(CHUNK, stopAt - sent);
         ctl.enqueue(bytes.slice(sent, sent + n));
         sent += n;
+        c.onSent(n);
         return;
       }
       if (f.dropAfter !== undefined && sent >= f.dropAfter) {

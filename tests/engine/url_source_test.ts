@@ -274,3 +274,25 @@ Deno.test("url source: an empty file and a non-HTTP URL", async () => {
   }
   await assert.rejects(openUrlSource("ftp://example.com/x"), TypeError);
 });
+
+Deno.test("url source: streams with bounded memory (the origin is never far ahead of the reader); a reader that stops early leaks nothing", async () => {
+  const big = randomBytes(48 << 20);
+  const o = startOrigin({ "/big": { body: big } });
+  try {
+    const src = await openUrlSource(`${o.base}/big`);
+    let read = 0;
+    let ahead = 0;
+    for await (const chunk of src.open(0, SIG)) {
+      read += chunk.length;
+      // a source that buffered the body would see all of it sent before its first chunk
+      ahead = Math.max(ahead, o.sent("/big") - read);
+      assert.ok(chunk.length <= 1 << 20, `a chunk of ${chunk.length} bytes`);
+    }
+    assert.equal(read, big.length);
+    assert.ok(ahead < 16 << 20, `the origin ran ${ahead} bytes ahead of the reader`);
+    // stop after the first chunk: the connection is closed, the sanitizers see no open resource
+    for await (const _ of src.open(1000, SIG)) break;
+  } finally {
+    await o.close();
+  }
+});
