@@ -58,12 +58,15 @@ async function* _read(
     const buf = new Uint8Array(Math.min(CHUNK, left));
     const n = await file.read(buf);
     if (n === null) {
-      throw new SourceCorruptError(`${path} ended at byte ${at}, before the piece it was cut into`, {
-        origin: path,
-        reason: "file_changed",
-        declared: at + left,
-        actual: at,
-      });
+      throw new SourceCorruptError(
+        `File ${path} ended at byte ${at}, before the end of the piece it was cut into`,
+        {
+          origin: path,
+          reason: "file_changed",
+          declared: at + left,
+          actual: at,
+        },
+      );
     }
     left -= n;
     at += n;

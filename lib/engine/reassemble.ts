@@ -62,7 +62,7 @@ export async function reassemble(
     const sha256 = whole.digest("hex");
     if (sha256 !== manifest.sha256) {
       throw new SplitMismatchError(
-        `${manifest.name} put together from its pieces does not match its manifest (sha256 differs); the pieces were kept`,
+        `The pieces of ${manifest.name} put together do not match its manifest (sha256 differs); the pieces were kept`,
         {
           original: manifest.name,
           expected: manifest.sha256,

@@ -39,7 +39,7 @@ export function stdinSource(stream: ReadableStream<Uint8Array>, opts: StdinSourc
         const why = offset !== 0 ? `cannot continue from byte ${offset}` : "was read once already";
         return _fail(
           new SourceNotResumableError(
-            `stdin ${why}: its bytes are gone, so pipe the input into a new upload`,
+            `Standard input ${why}: its bytes are gone, so pipe the input into a new upload`,
             "stdin",
           ),
         );

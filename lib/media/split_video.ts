@@ -67,7 +67,7 @@ export async function splitVideo(path: string, opts: SplitVideoOptions): Promise
   const name = opts.name ?? path.split(/[/\\]/).at(-1)!;
   const orig = await _probe(path, opts);
   if (!orig.kinds.includes("video") || !(orig.duration > 0)) {
-    throw _fail(`${name} has no video stream with a duration to cut at keyframes`, name);
+    throw _fail(`File ${name} has no video stream with a duration to cut at keyframes`, name);
   }
   const ext = _ext(name);
   const stats = { recuts: 0 };
@@ -110,10 +110,7 @@ async function _cutUnder(
   o: SplitVideoOptions & { ext: string; name: string; stats: { recuts: number } },
 ): Promise<string[]> {
   if (depth > MAX_DEPTH) {
-    throw _fail(
-      `${o.name} has keyframes too far apart to cut into pieces of ${o.limitBytes} bytes without re-encoding`,
-      o.name,
-    );
+    throw _tooFar(o);
   }
   // the muxer cuts at the first keyframe past each multiple of `seconds`, so a piece runs up to a
   // keyframe interval long: when nothing was cut, ask for half as long until a keyframe falls inside
@@ -124,10 +121,7 @@ async function _cutUnder(
     ? await videoCutPoints(input, o.limitBytes * MARGIN, o)
     : undefined;
   if (plan && plan.largestGop > o.limitBytes) {
-    throw _fail(
-      `${o.name} has keyframes too far apart to cut into pieces of ${o.limitBytes} bytes without re-encoding`,
-      o.name,
-    );
+    throw _tooFar(o);
   }
   let made: string[];
   for (;;) {
@@ -140,10 +134,7 @@ async function _cutUnder(
   }
   if (made.length === 0) throw _fail(`ffmpeg made no pieces of ${o.name}`, o.name);
   if (made.length === 1 && info.size > o.limitBytes) {
-    throw _fail(
-      `${o.name} has keyframes too far apart to cut into pieces of ${o.limitBytes} bytes without re-encoding`,
-      o.name,
-    );
+    throw _tooFar(o);
   }
   const out: string[] = [];
   for (const p of made) {
@@ -218,6 +209,13 @@ async function _probe(path: string, o: { ffprobe: ResolvedTool; signal?: AbortSi
 function _ext(name: string): string {
   const m = name.match(/\.([A-Za-z0-9]{1,5})$/);
   return m ? m[1] : "";
+}
+
+function _tooFar(o: { name: string; limitBytes: number }): TgpipeError {
+  return _fail(
+    `Video ${o.name} has keyframes too far apart to cut into pieces of ${o.limitBytes} bytes without re-encoding`,
+    o.name,
+  );
 }
 
 function _fail(message: string, name: string): TgpipeError {

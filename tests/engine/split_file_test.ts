@@ -97,7 +97,10 @@ Deno.test("reassemble: a changed, short or missing piece is a clear error; piece
     await Deno.writeFile(second, good);
     // a manifest whose whole hash is wrong (pieces right) still keeps everything
     const wrong = { ...manifest, sha256: "0".repeat(64) };
-    await assert.rejects(reassemble(wrong, pieces, `${dir}/dl/data.bin`), /does not match its manifest/);
+    await assert.rejects(
+      reassemble(wrong, pieces, `${dir}/dl/data.bin`),
+      /^SplitMismatchError: The pieces of data\.bin put together do not match its manifest/,
+    );
     pieces.delete("data.bin.003");
     await assert.rejects(
       reassemble(manifest, pieces, `${dir}/dl/data.bin`),

@@ -23,7 +23,7 @@ Deno.test("stdin source: named, size unknown, read once from 0; a resume or seco
   const again = await _all(src).catch((err) => err);
   assert.ok(again instanceof SourceNotResumableError);
   assert.deepEqual([again.retryable, again.category], [false, "source"]);
-  assert.match(again.message, /^stdin was read once already/);
+  assert.match(again.message, /^Standard input was read once already/);
   assert.throws(() => stdinSource(new Blob([]).stream(), { name: "" }), RangeError);
   assert.throws(() => stdinSource(new Blob([]).stream(), { name: "a/b" }), RangeError);
 });

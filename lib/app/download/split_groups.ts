@@ -109,7 +109,7 @@ export class SplitGroups {
     try {
       manifest = parseManifest(await Deno.readTextFile(manifestPath));
     } catch (err) {
-      throw new TgpipeError(`${manifestPath}: ${(err as Error).message}; the pieces were kept`, {
+      throw new TgpipeError(`Cannot read ${manifestPath}: ${(err as Error).message}; the pieces were kept`, {
         code: "SPLIT_MISMATCH",
         data: { manifest: manifestPath },
       });
