@@ -67,7 +67,12 @@ export class HttpGetter {
     }
     if (res.status >= 400 && res.status !== 416) {
       await res.body?.cancel().catch(() => {});
-      throw new SourceHttpError(this.origin, res.status, res.statusText);
+      throw new SourceHttpError(
+        this.origin,
+        res.status,
+        res.statusText,
+        _retryAfter(res.headers.get("retry-after")),
+      );
     }
     return res;
   }
@@ -95,4 +100,12 @@ export async function* readBody(
   } finally {
     reader.releaseLock();
   }
+}
+
+/** Retry-After as seconds: a number of seconds, or an HTTP date from now; undefined otherwise. */
+function _retryAfter(v: string | null): number | undefined {
+  if (v === null) return undefined;
+  if (/^\d+$/.test(v.trim())) return Number(v.trim());
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - Date.now()) / 1000));
 }

@@ -44,7 +44,9 @@ export class SourceFailure extends TgpipeError {
 /** The origin answered with an HTTP error status (category source; retryable for 5xx, 408 and 429). */
 export class SourceHttpError extends SourceFailure {
   readonly status: number;
-  constructor(origin: string, status: number, statusText = "") {
+  /** Seconds the origin asked to wait (Retry-After), when it said. */
+  readonly retryAfterS: number | undefined;
+  constructor(origin: string, status: number, statusText = "", retryAfterS?: number) {
     const text = statusText ? ` ${statusText}` : "";
     super(`The origin answered HTTP ${status}${text} for ${origin}`, {
       code: "SOURCE_HTTP",
@@ -52,9 +54,10 @@ export class SourceHttpError extends SourceFailure {
       retryable: status >= 500 || status === 429 || status === 408,
       reason: "http_status",
       origin,
-      data: { status },
+      data: { status, retry_after_s: retryAfterS },
     });
     this.status = status;
+    this.retryAfterS = retryAfterS;
   }
 }
 

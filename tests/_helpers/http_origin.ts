@@ -10,6 +10,8 @@
 export interface OriginFaults {
   /** Answer with this status and a short text body (404, 429, 500, ...). */
   status?: number;
+  /** Retry-After header of that answer. */
+  retryAfter?: string;
   /** Break the connection after this many body bytes of this response. */
   dropAfter?: number;
   /** Send this many body bytes, then nothing until the client goes away or the origin stops. */
@@ -115,8 +117,10 @@ export function startOrigin(files: Record<string, OriginFile>): HttpOrigin {
   };
 }
 
-function _text(status: number): Response {
-  return new Response(`status ${status}`, { status, headers: { "content-type": "text/plain" } });
+function _text(status: number, retryAfter?: string): Response {
+  const headers = new Headers({ "content-type": "text/plain" });
+  if (retryAfter) headers.set("retry-after", retryAfter);
+  return new Response(`status ${status}`, { status, headers });
 }
 
 function _respond(
@@ -125,7 +129,7 @@ function _respond(
   f: OriginFaults,
   c: _Hooks,
 ): Response {
-  if (f.status) return _text(f.status);
+  if (f.status) return _text(f.status, f.retryAfter);
   const size = file.body.length;
   const headers = new Headers(file.headers ?? {});
   if (!f.noRange) headers.set("accept-ranges", "bytes");

@@ -152,6 +152,10 @@ Deno.test("url source: HTTP errors are typed with their status and retryability"
       assert.match(e.message, new RegExp(`HTTP ${status}`));
     });
   }
+  await _with(() => ({ status: 429, retryAfter: "7" }), async (_o, url) => {
+    const e = await _rejects(openUrlSource(url), SourceHttpError);
+    assert.deepEqual([e.retryAfterS, e.data.retry_after_s], [7, 7]);
+  });
   // a 500 on the resume after a drop: the item fails with the status, not with a short file
   await _with((n) => (n === 1 ? { dropAfter: 100_000 } : n === 2 ? { status: 500 } : {}), async (_o, url) => {
     const src = await openUrlSource(url);
