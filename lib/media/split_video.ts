@@ -172,6 +172,11 @@ async function _segment(
     "0:a?",
     "-c",
     "copy",
+    // no version strings or dates in the pieces: the same input always gives the same bytes
+    "-fflags",
+    "+bitexact",
+    "-map_metadata",
+    "-1",
     "-f",
     "segment",
     ...when,

@@ -3,6 +3,8 @@
  * pieces that each play (sent as one album), any other file into `name.001, name.002, ...`
  * read in place plus the manifest that lets `tgpipe download` put it back (docs/upload.md).
  */
+import { createHash } from "node:crypto";
+import { join } from "node:path";
 import { TgpipeError } from "../../core/errors.ts";
 import { fileRangeSource } from "../../engine/file_range_source.ts";
 import { splitFile } from "../../engine/split_file.ts";
@@ -49,8 +51,11 @@ export async function splitForUpload(path: string, opts: SplitForUploadOptions):
   const name = opts.name ?? path.split(/[/\\]/).at(-1)!;
   let warning: string | undefined;
   if (opts.ffmpeg && opts.ffprobe && VIDEO_EXT.test(name)) {
-    await Deno.mkdir(opts.cacheDir, { recursive: true });
-    const dir = await Deno.makeTempDir({ dir: opts.cacheDir, prefix: "split_" });
+    // one folder per source file: a rerun after a kill cuts again into the same place (the cut is
+    // bit-exact, so pieces a resumed upload already sent are the same bytes) and leaves no orphan
+    const dir = join(opts.cacheDir, `split_${createHash("sha256").update(path).digest("hex").slice(0, 16)}`);
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    await Deno.mkdir(dir, { recursive: true });
     const cleanup = () => Deno.remove(dir, { recursive: true }).catch(() => {});
     try {
       const { pieces } = await splitVideo(path, {

@@ -1,5 +1,6 @@
 /** splitForUpload: a video into playable pieces in the job's cache, anything else into pieces + manifest. */
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { splitForUpload } from "../../../lib/app/upload/split_for_upload.ts";
 import { parseManifest } from "../../../lib/engine/split_manifest.ts";
@@ -7,6 +8,7 @@ import type { UploadSource } from "../../../lib/engine/upload_source.ts";
 import { ffmpegMake, realTools } from "../../media/media_fixtures.ts";
 
 const SIG = new AbortController().signal;
+const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 
 async function _all(src: UploadSource): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
@@ -48,6 +50,17 @@ Deno.test("split for upload: a video becomes playable pieces under the cache, re
       assert.match(p.name, /^trip\.\d{3}\.mp4$/);
       assert.equal((await _all(p)).length, p.size);
     }
+    assert.equal([...Deno.readDirSync(`${dir}/cache/job1`)].length, 1);
+    // a rerun (after a kill) cuts the same bytes into the same folder: a resumed upload stays valid
+    const hashes = async (x: typeof s) => await Promise.all(x.sources.map(async (p) => sha(await _all(p))));
+    const first = await hashes(s);
+    const again = await splitForUpload(src, {
+      limitBytes: limit,
+      cacheDir: `${dir}/cache/job1`,
+      ffmpeg,
+      ffprobe,
+    });
+    assert.deepEqual(await hashes(again), first);
     assert.equal([...Deno.readDirSync(`${dir}/cache/job1`)].length, 1);
     await s.cleanup();
     assert.equal([...Deno.readDirSync(`${dir}/cache/job1`)].length, 0);
