@@ -11,6 +11,7 @@ import {
   SPLIT_MANIFEST_VERSION,
   type SplitManifest,
 } from "./split_manifest.ts";
+import { bytesSource } from "./bytes_source.ts";
 import { fileRangeSource } from "./file_range_source.ts";
 import type { UploadSource } from "./upload_source.ts";
 
@@ -69,7 +70,11 @@ export async function splitFile(path: string, opts: SplitFileOptions): Promise<F
   const pieces = manifest.pieces.map((p) =>
     fileRangeSource(path, { offset: p.offset, length: p.size, name: p.name })
   );
-  return { manifest, pieces, manifestSource: _bytesSource(manifestName(name), encodeManifest(manifest)) };
+  const manifestSource = bytesSource(encodeManifest(manifest), {
+    name: manifestName(name),
+    mime: "application/json",
+  });
+  return { manifest, pieces, manifestSource };
 }
 
 /** Even pieces (n = ceil(size / limit)), rounded up to 512 KB when that stays within the limit. */
@@ -108,17 +113,4 @@ async function _hashPieces(
   }
   if (inPiece > 0 || pieces.length < count) pieces.push(piece.digest("hex"));
   return { whole: whole.digest("hex"), pieces };
-}
-
-function _bytesSource(name: string, bytes: Uint8Array): UploadSource {
-  return {
-    name,
-    size: bytes.length,
-    origin: name,
-    mime: "application/json",
-    seekable: true,
-    async *open(offset) {
-      if (offset < bytes.length) yield bytes.slice(offset);
-    },
-  };
 }

@@ -128,7 +128,7 @@ class _UrlSource implements UploadSource {
         this.origin,
       );
     }
-    if (this.size === 0) return;
+    if (offset === this.size) return;
     let pos = offset;
     for (let resumes = 0;; resumes++) {
       const ctl = new AbortController();
