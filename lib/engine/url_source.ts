@@ -136,23 +136,25 @@ class _UrlSource implements UploadSource {
       let broke: { reason: string; cause: unknown };
       try {
         res = await this.f.request(pos, this.seekable, signal, ctl);
-        this.#check(res, pos);
+        // where this response's bytes end: the file's end, or the end of a shorter range served
+        const end = this.#check(res, pos) ?? this.size;
         const body = readBody(res, { ctl, stallMs: this.f.stallMs, clock: this.f.clock });
         for await (const chunk of body) {
-          if (this.size !== undefined && pos + chunk.length > this.size) {
+          if (end !== undefined && pos + chunk.length > end) {
             throw new SourceCorruptError(
-              `The origin sent more than the ${this.size} bytes it declared: ${this.origin}`,
-              {
-                origin: this.origin,
-                reason: "length_mismatch",
-                declared: this.size,
-              },
+              `The origin sent more than the ${end - pos} bytes it declared from byte ${pos}: ${this.origin}`,
+              { origin: this.origin, reason: "length_mismatch", declared: this.size },
             );
           }
           pos += chunk.length;
           yield chunk;
         }
         if (this.size === undefined || pos === this.size) return;
+        if (end !== undefined && pos === end) {
+          // the origin served a shorter range than asked for (some cap them): ask for the rest
+          resumes--;
+          continue;
+        }
         broke = { reason: "dropped", cause: undefined };
       } catch (err) {
         signal.throwIfAborted();
@@ -169,8 +171,11 @@ class _UrlSource implements UploadSource {
     }
   }
 
-  /** Throws unless the response carries the bytes from `pos` of the same file. */
-  #check(res: Response, pos: number): void {
+  /**
+   * Throws unless the response carries the bytes from `pos` of the same file; returns where a
+   * partial (206) answer ends (exclusive), which may be before the end of the file.
+   */
+  #check(res: Response, pos: number): number | undefined {
     const length = declaredLength(res.headers);
     if (res.status === 416) {
       throw new SourceCorruptError(
@@ -188,8 +193,7 @@ class _UrlSource implements UploadSource {
     if (res.status === 206) {
       const cr = parseContentRange(res.headers.get("content-range"));
       if (
-        !cr || cr.start !== pos || cr.total !== this.size ||
-        (cr.total !== undefined && cr.end + 1 !== cr.total)
+        !cr || cr.start !== pos || cr.total !== this.size || (cr.total !== undefined && cr.end >= cr.total)
       ) {
         throw new SourceCorruptError(
           `The origin answered bytes ${pos}- with another range (${
@@ -204,6 +208,7 @@ class _UrlSource implements UploadSource {
       if (length !== undefined && length !== cr.end - cr.start + 1) {
         throw _lengthLie(this.origin, length, cr.end - cr.start + 1);
       }
+      return cr.end + 1;
     } else if (want !== undefined && length !== want) {
       throw new SourceCorruptError(
         `The origin's length changed from ${this.size} to ${length}: ${this.origin}`,
@@ -215,6 +220,7 @@ class _UrlSource implements UploadSource {
         },
       );
     }
+    return undefined;
   }
 
   /** After a break at `pos`: throws when no resume is possible or allowed, else returns. */

@@ -26,6 +26,8 @@ export interface OriginFaults {
   ignoreRange?: boolean;
   /** An origin without range support: no Accept-Ranges, every request gets 200 and the whole body. */
   noRange?: boolean;
+  /** Serve at most this many bytes per Range answer (some CDNs cap ranges), from where it starts. */
+  maxRange?: number;
   /** Content-Range total to declare instead of the true size (a lie about the whole). */
   rangeTotal?: number;
 }
@@ -138,7 +140,8 @@ function _respond(
   const m = req.headers.get("range")?.match(/^bytes=(\d+)-(\d*)$/);
   if (m && !f.noRange && !f.ignoreRange) {
     const start = Number(m[1]);
-    const end = m[2] === "" ? size - 1 : Math.min(Number(m[2]), size - 1);
+    const asked = m[2] === "" ? size - 1 : Math.min(Number(m[2]), size - 1);
+    const end = f.maxRange === undefined ? asked : Math.min(asked, start + f.maxRange - 1);
     if (start >= size || end < start) {
       return new Response(null, {
         status: 416,

@@ -103,6 +103,21 @@ Deno.test("url source: a drop mid-body resumes with Range from the byte it reach
   });
 });
 
+Deno.test("url source: an origin that serves shorter ranges than asked is read range after range", async () => {
+  const resumes: unknown[] = [];
+  await _with(() => ({ maxRange: 100_000 }), async (o, url) => {
+    const src = await openUrlSource(url, { onResume: (r) => resumes.push(r), maxResumes: 0 });
+    assert.equal(src.size, BODY.length);
+    assert.deepEqual(await _read(src, 50_000), BODY.subarray(50_000));
+    // not failures: no resume counted, and each request starts where the last range ended
+    assert.deepEqual(resumes, []);
+    assert.deepEqual(
+      o.requests.slice(1).map((r) => r.range),
+      [50_000, 150_000, 250_000, 350_000, 450_000, 550_000].map((n) => `bytes=${n}-`),
+    );
+  });
+});
+
 Deno.test("url source: a stall mid-body (no bytes for stallMs) resumes with Range", async () => {
   const clock = new TripClock();
   const resumes: Array<{ at: number; reason: string }> = [];
