@@ -130,6 +130,21 @@ Deno.test("url source: a stall mid-body (no bytes for stallMs) resumes with Rang
   });
 });
 
+Deno.test("url source: the real timer catches a stall too (a short stallMs)", async () => {
+  const reasons: string[] = [];
+  // the origin stalls for good, so the stall is found whatever the load; a busy machine may add
+  // resumes, never wrong bytes
+  await _with((n) => (n === 1 ? { stallAfter: 200_000 } : {}), async (_o, url) => {
+    const src = await openUrlSource(url, {
+      stallMs: 300,
+      maxResumes: 50,
+      onResume: (r) => reasons.push(r.reason),
+    });
+    assert.deepEqual(await _read(src), BODY);
+    assert.ok(reasons.includes("stalled"), reasons.join());
+  });
+});
+
 Deno.test("url source: a slow start is waited for; one past stallMs is a stall", async () => {
   let open!: () => void;
   const gate = new Promise<void>((r) => open = r);
