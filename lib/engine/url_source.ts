@@ -105,8 +105,8 @@ class _UrlSource implements UploadSource {
   readonly name: string;
   readonly size: number | undefined;
   readonly mime: string | undefined;
-  readonly seekable: boolean;
   readonly origin: string;
+  #seekable: boolean;
   // where the last open ended early on an origin without ranges: the same place twice is a lie
   #brokeAt: number | undefined;
 
@@ -114,8 +114,13 @@ class _UrlSource implements UploadSource {
     this.name = meta.name;
     this.size = meta.size;
     this.mime = meta.mime;
-    this.seekable = meta.seekable;
+    this.#seekable = meta.seekable;
     this.origin = f.origin;
+  }
+
+  /** Turns false for good when the origin answers a Range request with 200: the next try starts at 0. */
+  get seekable(): boolean {
+    return this.#seekable;
   }
 
   async *open(offset: number, signal: AbortSignal): AsyncIterable<Uint8Array> {
@@ -184,6 +189,7 @@ class _UrlSource implements UploadSource {
       );
     }
     if (res.status === 200 && pos > 0) {
+      this.#seekable = false;
       throw new SourceConnectionError(
         `The origin ignored a Range request (HTTP 200 for bytes ${pos}-), so the upload starts over: ${this.origin}`,
         { origin: this.origin, reason: "range_ignored", at: pos },

@@ -262,11 +262,14 @@ Deno.test("url source: no Content-Length (chunked): size unknown, bytes whole; a
 Deno.test("url source: a 200 to a Range request on resume fails typed (starts over), never mixes bodies", async () => {
   await _with(
     (n) => (n === 1 ? { dropAfter: 100_000 } : n === 2 ? { ignoreRange: true } : {}),
-    async (_o, url) => {
+    async (o, url) => {
       const src = await openUrlSource(url);
       const e = await _rejects(_read(src), SourceConnectionError);
       assert.deepEqual([e.reason, e.retryable], ["range_ignored", true]);
+      // the origin is no longer trusted with ranges: the next try starts at 0, without a Range header
+      assert.equal(src.seekable, false);
       assert.deepEqual(await _read(src), BODY);
+      assert.equal(o.requests.at(-1)?.range, null);
     },
   );
   // an origin that ignores ranges from the start is simply not seekable
