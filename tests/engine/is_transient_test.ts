@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
 import {
+  SourceConnectionError,
+  SourceCorruptError,
+  SourceHttpError,
+  SourceNotResumableError,
+} from "../../lib/engine/source_errors.ts";
+import {
   FloodWaitError,
   LoginRequiredError,
   NotFoundError,
@@ -41,4 +47,19 @@ Deno.test("isTransient: bad input, login, disk, verification, 4xx and stops are 
   ) {
     assert.equal(isTransient(e), false, String(e));
   }
+});
+
+Deno.test("isTransient: upload sources say themselves whether another attempt may help", () => {
+  assert.equal(isTransient(new SourceHttpError("https://h/a", 503)), true);
+  assert.equal(isTransient(new SourceHttpError("https://h/a", 429)), true);
+  assert.equal(isTransient(new SourceHttpError("https://h/a", 404)), false);
+  assert.equal(
+    isTransient(new SourceConnectionError("Dropped", { origin: "https://h/a", reason: "dropped", at: 5 })),
+    true,
+  );
+  assert.equal(
+    isTransient(new SourceCorruptError("Lied", { origin: "https://h/a", reason: "length_mismatch" })),
+    false,
+  );
+  assert.equal(isTransient(new SourceNotResumableError("Gone", "stdin")), false);
 });

@@ -23,6 +23,7 @@ import { type AccountPool, ownFirst } from "../../engine/account_pool.ts";
 import { openAccountPool, type TelegramAccount } from "../../telegram/telegram_account_pool.ts";
 import { downloadItem } from "./download_item.ts";
 import { assignDestinations } from "./assign_destinations.ts";
+import { SplitGroups } from "./split_groups.ts";
 import { accountSpec, type TelegramAccess } from "../shared/telegram_access.ts";
 import { openOutputStore } from "../shared/open_output_store.ts";
 import { type MediaPost, type MediaPostSettings, openMediaPost } from "../shared/media_post.ts";
@@ -144,6 +145,8 @@ function _spec(
   const inFlight = new Limiter(PARTS_IN_FLIGHT * accounts.length);
   let next = 0;
   let ledger: KvPartLedger | undefined;
+  // the pieces and manifest of split files: put back together once all of them are here
+  let splits = new SplitGroups([]);
   return {
     command: "download",
     key: JSON.stringify({
@@ -159,29 +162,35 @@ function _spec(
         out: opts.out,
         template: c.template,
       });
-      return planned.map((p) => ({
+      const items = planned.map((p) => ({
         ...p,
         id: p.item,
         bytes: "file" in p ? p.file.size : undefined,
         dest: dests.get(p.item),
       }));
+      splits = new SplitGroups(items.filter((p) => "file" in p));
+      return items;
     },
-    step: (p, ctx) =>
-      downloadItem(p, {
-        out: opts.out,
-        skipSame: opts.skipSame,
-        partConcurrency: opts.partConcurrency,
-        stallMs: opts.stallMs,
-        signal: ctx.signal,
-        store: c.store,
-        jobId: ctx.jobId,
-        ledger: ledger ??= new KvPartLedger(c.store, ctx.jobId),
-        accounts: ownFirst(accounts, next++),
-        tally: c.tally,
-        emit: c.emit,
-        media: c.media,
-        requireTranscript: opts.requireTranscript,
-        inFlight,
-      }),
+    step: (p, ctx) => {
+      const one = () =>
+        downloadItem(p, {
+          out: opts.out,
+          skipSame: opts.skipSame,
+          partConcurrency: opts.partConcurrency,
+          stallMs: opts.stallMs,
+          signal: ctx.signal,
+          store: c.store,
+          jobId: ctx.jobId,
+          ledger: ledger ??= new KvPartLedger(c.store, ctx.jobId),
+          accounts: ownFirst(accounts, next++),
+          tally: c.tally,
+          emit: c.emit,
+          media: c.media,
+          requireTranscript: opts.requireTranscript,
+          inFlight,
+        });
+      if (!("file" in p)) return one();
+      return splits.step(p, { out: opts.out, store: c.store, emit: c.emit, signal: ctx.signal }, one);
+    },
   };
 }
