@@ -19,8 +19,8 @@ export interface MediaFlags {
 /** Help text shared by the commands that take media flags. */
 export const MEDIA_FLAGS_HELP = `
 Media processing (docs/media.md): --transcribe needs whisper-cli (scripts/build_whisper.sh) and a
-ggml model (--whisper-model); transcripts go into the note (a collapsed callout), messages.jsonl
-and .srt/.vtt beside the media, cached by content hash. A failing task is a warning: the message
+ggml model (--whisper-model); transcripts go into .srt/.vtt beside the media and, with export, into
+the note (a collapsed callout) and messages.jsonl; cached by content hash. A failing task is a warning: the message
 keeps its media without the derived file.`;
 
 /**
