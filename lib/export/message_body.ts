@@ -50,7 +50,8 @@ export function renderMessageBody(album: readonly Message[], ctx: NoteContext): 
       ),
     );
   }
-  if (first.comments) tail.push(`💬 ${first.comments.count} comments`);
+  const comments = first.comments?.count ?? 0;
+  if (comments > 0) tail.push(`💬 ${comments} ${comments === 1 ? "comment" : "comments"}`);
   if (tail.length > 0) blocks.push(tail.join("\n"));
   return blocks.filter((b) => b.length > 0).join("\n\n") + "\n";
 }

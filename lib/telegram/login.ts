@@ -10,14 +10,20 @@ import type { TgClient } from "./client.ts";
 import { getAccount } from "./get_account.ts";
 import { gramOf } from "./_gram.ts";
 
-/** How a user login gets its inputs; code and password are asked only when needed. */
+/**
+ * How a user login gets its inputs; code and password are asked only when needed. `attempt` is 1
+ * first and counts up after a wrong answer; returning undefined gives up (the error stands).
+ */
 export interface UserLogin {
   phone: string;
   /** Returns the login code Telegram just sent (`via` says where: app, sms, ...). */
-  code: (via: string) => Promise<string>;
+  code: (via: string, attempt: number) => Promise<string | undefined>;
   /** Returns the 2FA password; `hint` is the account's password hint. */
-  password: (hint: string | undefined) => Promise<string>;
+  password: (hint: string | undefined, attempt: number) => Promise<string | undefined>;
 }
+
+/** Wrong codes or passwords a person may type before the login ends (Telegram allows a few). */
+export const LOGIN_TRIES = 3;
 
 const FAILURES: Record<string, [string, string]> = {
   PHONE_NUMBER_INVALID: ["The phone number is not valid", "bad_phone"],
@@ -51,22 +57,52 @@ export async function loginUser(client: TgClient, login: UserLogin): Promise<Acc
   );
   if (sent instanceof Api.auth.SentCodeSuccess) return getAccount(client);
   const { phoneCodeHash, type } = sent as Api.auth.SentCode;
-  const code = (await login.code(_via(type))).trim();
   try {
-    const auth = await _guard(() =>
-      client.call<Api.auth.TypeAuthorization>(
-        new Api.auth.SignIn({ phoneNumber: phone, phoneCodeHash, phoneCode: code }),
-      )
-    );
+    const auth = await _tries("wrong_code", "PHONE_CODE_EMPTY", async (n) => {
+      const code = (await login.code(_via(type), n))?.trim();
+      if (code === undefined) return undefined;
+      return await _guard(() =>
+        client.call<Api.auth.TypeAuthorization>(
+          new Api.auth.SignIn({ phoneNumber: phone, phoneCodeHash, phoneCode: code }),
+        )
+      );
+    });
     if (auth instanceof Api.auth.AuthorizationSignUpRequired) throw _fail("PHONE_NUMBER_UNOCCUPIED");
   } catch (err) {
     if (!(err instanceof TelegramError && err.rpcMessage === "SESSION_PASSWORD_NEEDED")) throw err;
-    const pwd = await client.call<Api.account.Password>(new Api.account.GetPassword());
-    const password = await login.password(pwd.hint ?? undefined);
-    const srp = await computeCheck(pwd, password);
-    await _guard(() => client.call(new Api.auth.CheckPassword({ password: srp })));
+    await _tries("wrong_password", "PASSWORD_HASH_INVALID", async (n) => {
+      // SRP parameters change after every check: each try fetches them and computes its proof afresh
+      const pwd = await client.call<Api.account.Password>(new Api.account.GetPassword());
+      const password = await login.password(pwd.hint ?? undefined, n);
+      if (password === undefined) return undefined;
+      const srp = await computeCheck(pwd, password);
+      return await _guard(() => client.call(new Api.auth.CheckPassword({ password: srp })));
+    });
   }
   return getAccount(client);
+}
+
+/**
+ * Runs `once` until it succeeds, at most LOGIN_TRIES times while it fails with `reason` (a wrong
+ * code or password); `once` returning undefined gives up with the last failure.
+ */
+async function _tries<T>(
+  reason: string,
+  empty: string,
+  once: (attempt: number) => Promise<T | undefined>,
+): Promise<T> {
+  let last: LoginRequiredError = _fail(empty);
+  for (let n = 1; n <= LOGIN_TRIES; n++) {
+    try {
+      const r = await once(n);
+      if (r === undefined) throw last;
+      return r;
+    } catch (err) {
+      if (!(err instanceof LoginRequiredError) || err.reason !== reason || err === last) throw err;
+      last = err;
+    }
+  }
+  throw last;
 }
 
 /** Signs in as a bot with its token. */

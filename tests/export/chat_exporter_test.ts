@@ -296,3 +296,16 @@ async function _tree(root: string, rel = ""): Promise<string[]> {
   }
   return out.sort();
 }
+
+Deno.test("exporter: one comment is singular, none says nothing", async () => {
+  const { renderMessageBody } = await import("../../lib/export/message_body.ts");
+  const { ExportLayout } = await import("../../lib/export/export_layout.ts");
+  const ctx = {
+    chat,
+    layout: new ExportLayout(chat, "message"),
+    linkOf: () => undefined,
+    mediaFileOf: () => undefined,
+  };
+  assert.equal(renderMessageBody([msg(1, { comments: { count: 1 } })], ctx), "message 1\n\n💬 1 comment\n");
+  assert.equal(renderMessageBody([msg(1, { comments: { count: 0 } })], ctx), "message 1\n");
+});

@@ -38,14 +38,24 @@ export async function login(opts: LoginOptions): Promise<Account & { session_fil
         await _ask(opts.ask, "Phone number (international format): ", false, "--phone");
       account = await loginUser(client, {
         phone,
-        code: async (via) => method.code ?? await _ask(opts.ask, `Code sent via ${via}: `, false, "--code"),
-        password: async (hint) =>
-          method.password ??
-            await _ask(
+        // a wrong code or password is asked again when there is a terminal (3 tries in all)
+        code: async (via, attempt) =>
+          attempt === 1
+            ? method.code ?? await _ask(opts.ask, `Code sent via ${via}: `, false, "--code")
+            : await _askAgain(opts.ask, "The code is wrong. Code: ", false),
+        password: async (hint, attempt) =>
+          attempt === 1
+            ? method.password ??
+              await _ask(
+                opts.ask,
+                `2FA password${hint ? ` (hint: ${hint})` : ""}: `,
+                true,
+                "--password or TGPIPE_PASSWORD",
+              )
+            : await _askAgain(
               opts.ask,
-              `2FA password${hint ? ` (hint: ${hint})` : ""}: `,
+              `The password is wrong. 2FA password${hint ? ` (hint: ${hint})` : ""}: `,
               true,
-              "--password or TGPIPE_PASSWORD",
             ),
       });
     }
@@ -54,6 +64,16 @@ export async function login(opts: LoginOptions): Promise<Account & { session_fil
   } finally {
     await client.close();
   }
+}
+
+/** Asks again after a wrong answer; undefined (give up) without a terminal or on an empty answer. */
+async function _askAgain(
+  ask: Ask | undefined,
+  question: string,
+  secret: boolean,
+): Promise<string | undefined> {
+  const answer = ask ? await ask(question, { secret }) : undefined;
+  return answer?.trim() || undefined;
 }
 
 async function _ask(ask: Ask | undefined, question: string, secret: boolean, flag: string): Promise<string> {

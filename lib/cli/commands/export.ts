@@ -160,7 +160,8 @@ function _human(r: ExportReport): string {
   const failed = r.failed + r.media_failed > 0
     ? `, ${r.failed} chats and ${r.media_failed} media failed`
     : "";
-  return `Exported ${r.chats.length} chats into ${r.out} in ${(r.elapsed_ms / 1000).toFixed(1)} s${failed}\n${
+  const chats = `${r.chats.length} ${r.chats.length === 1 ? "chat" : "chats"}`;
+  return `Exported ${chats} into ${r.out} in ${(r.elapsed_ms / 1000).toFixed(1)} s${failed}\n${
     rows.join("\n")
   }\n`;
 }
