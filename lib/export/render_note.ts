@@ -25,15 +25,17 @@ export function renderDayNote(
   albums: readonly (readonly Message[])[],
   ctx: NoteContext,
 ): string {
+  const topicId = albums[0]?.[0].topic_id;
+  const topic = topicId !== undefined ? ctx.chat.topics?.find((t) => t.id === topicId)?.title : undefined;
   const fm: Record<string, YamlValue> = {
     chat: ctx.chat.title,
     chat_id: ctx.chat.id,
     date: day,
-    topic_id: albums[0]?.[0].topic_id,
+    topic_id: topicId,
+    topic: topic,
     messages: albums.reduce((n, a) => n + a.length, 0),
     first_id: albums[0]?.[0].id,
     last_id: albums.at(-1)?.at(-1)?.id,
-    message_ids: albums.flatMap((a) => a.map((m) => m.id)),
   };
   const sections = albums.map((album) => {
     const m = album[0];
@@ -43,85 +45,87 @@ export function renderDayNote(
     const head = `### ${time}${who ? ` · ${escapeMarkdown(who, { atLineStart: false })}` : ""}${edited}`;
     return `${head}\n\n${renderMessageBody(album, ctx)}\n^m${m.id}\n`;
   });
-  return `---\n${toYaml(fm)}---\n\n# ${escapeMarkdown(ctx.chat.title, { atLineStart: false })} · ${day}\n\n${
+  const title = [ctx.chat.title, topic, day].filter((x) => x !== undefined).join(" · ");
+  return `---\n${toYaml(fm)}---\n\n# ${escapeMarkdown(title, { atLineStart: false })}\n\n${
     sections.join("\n")
   }`;
 }
 
-/** The front matter fields of a message-layout note (docs/export-format.md). */
+/**
+ * The front matter of a message-layout note (docs/export-format.md): flat keys Obsidian's
+ * Properties view shows (text, numbers, lists of text or links); the full structure stays in
+ * messages.jsonl.
+ */
 export function frontMatterOf(album: readonly Message[], ctx: NoteContext): Record<string, YamlValue> {
   const m = album[0];
   const reply = m.reply_to;
+  const f = m.forward;
+  const files = album.map((a) => ctx.mediaFileOf(a)).filter((p): p is string => p !== undefined);
+  const thumb = album.flatMap((a) => a.media?.derived ?? []).find((d) =>
+    d.role === "thumbnail" || d.role === "preview"
+  );
+  const tags = [...new Set(album.flatMap(_hashtags))];
   return {
     id: m.id,
+    aliases: [noteTitle(m)],
     chat: ctx.chat.title,
     chat_id: ctx.chat.id,
     date: _iso(m.date),
     edit_date: m.edit_date !== undefined ? _iso(m.edit_date) : undefined,
     author: m.author
-      ? { id: m.author.id, kind: m.author.kind, name: m.author.name, username: m.author.username }
+      ? (m.author.name ?? (m.author.username ? `@${m.author.username}` : String(m.author.id)))
       : undefined,
+    author_id: m.author?.id,
+    author_username: m.author?.username,
     post_author: m.post_author,
     topic_id: m.topic_id,
-    album: album.length > 1 || m.grouped_id !== undefined
-      ? { grouped_id: m.grouped_id, message_ids: album.map((a) => a.id) }
+    topic: m.topic_id !== undefined ? ctx.chat.topics?.find((t) => t.id === m.topic_id)?.title : undefined,
+    album: album.length > 1 || m.grouped_id !== undefined ? album.map((a) => a.id) : undefined,
+    reply_to: reply?.message_id,
+    reply_to_chat: reply?.chat_id,
+    reply_to_note: reply?.message_id !== undefined && reply.chat_id === undefined
+      ? _wiki(ctx.linkOf(reply.message_id))
       : undefined,
-    reply_to: reply
-      ? {
-        message_id: reply.message_id,
-        topic_id: reply.topic_id,
-        chat_id: reply.chat_id,
-        quote_text: reply.quote_text,
-        note: reply.message_id !== undefined && reply.chat_id === undefined
-          ? _wiki(ctx.linkOf(reply.message_id))
-          : undefined,
-      }
-      : undefined,
-    forward: m.forward
-      ? {
-        from_name: m.forward.from_name,
-        from_id: m.forward.from_id,
-        from_kind: m.forward.from_kind,
-        channel_post: m.forward.channel_post,
-        date: m.forward.date !== undefined ? _iso(m.forward.date) : undefined,
-        signature: m.forward.signature,
-      }
-      : undefined,
+    forward_from: f ? f.from_name ?? (f.from_id !== undefined ? String(f.from_id) : "unknown") : undefined,
+    forward_from_id: f?.from_id,
+    forward_date: f?.date !== undefined ? _iso(f.date) : undefined,
+    forward_post: f?.channel_post,
     via_bot: m.via_bot?.username ?? (m.via_bot?.id !== undefined ? String(m.via_bot.id) : undefined),
     service: m.service?.type,
-    reactions: m.reactions?.map((r) => ({
-      emoji: r.emoji,
-      custom_emoji_id: r.custom_emoji_id,
-      count: r.count,
-    })),
-    media: _mediaList(album, ctx),
+    reactions: m.reactions && m.reactions.length > 0
+      ? m.reactions.map((r) => `${r.emoji ?? r.custom_emoji_id ?? "?"} ${r.count}`)
+      : undefined,
+    media: _list(album.filter((a) => a.media).map((a) => a.media!.kind)),
+    media_files: _list(files.map((p) => `[[${p}]]`)),
+    thumbnail: thumb?.file,
+    // seconds, as ffprobe measured it when the media flags probed the file
+    duration: album.map((a) => a.media?.probe?.duration ?? a.media?.duration).find((d) => d !== undefined),
     poll: m.poll ? m.poll.question : undefined,
     views: m.views,
-    comments: m.comments?.count,
+    comments: m.comments?.count || undefined,
+    tags: _list(tags),
   };
 }
 
-function _mediaList(album: readonly Message[], ctx: NoteContext): YamlValue {
-  const list = album.filter((a) => a.media).map((a) => {
-    const md = a.media!;
-    return {
-      kind: md.kind,
-      file: ctx.mediaFileOf(a) ?? null,
-      file_name: md.file_name,
-      mime_type: md.mime_type,
-      size: md.size,
-      width: md.width,
-      height: md.height,
-      duration: md.duration,
-      emoji: md.emoji,
-      probe: md.probe ? { ...md.probe } : undefined,
-      transcript: md.transcript,
-      thumbnail: md.derived?.find((d) => d.role === "thumbnail" || d.role === "preview")?.file,
-      derived: md.derived && md.derived.length > 0 ? md.derived.map((d) => ({ ...d })) : undefined,
-      sha256: md.sha256,
-    };
-  });
-  return list.length > 0 ? list : undefined;
+/** A readable title for a message note (its alias): author, time and the start of its text. */
+export function noteTitle(m: Message): string {
+  const who = m.author?.name ?? m.post_author ?? (m.author?.username ? `@${m.author.username}` : undefined);
+  const when = new Date(m.date * 1000).toISOString().slice(0, 16).replace("T", " ");
+  const first = m.text.split("\n").find((l) => l.trim().length > 0)?.trim() ??
+    (m.media ? m.media.kind : m.service ? m.service.type.replaceAll("_", " ") : "");
+  const text = first.length > 60 ? `${first.slice(0, 59)}…` : first;
+  return [who, when, text].filter((x) => x && x.length > 0).join(" · ");
+}
+
+function _hashtags(m: Message): string[] {
+  // Obsidian tags: letters, digits, _ - / (and not only digits)
+  return m.entities.filter((e) => e.type === "hashtag")
+    .map((e) => m.text.slice(e.offset, e.offset + e.length).replace(/^#/, ""))
+    .filter((t) => /^[\p{L}\p{N}_/-]+$/u.test(t) && !/^\d+$/.test(t));
+}
+
+function _list<T extends YamlValue>(xs: T[]): T[] | undefined {
+  return xs.length > 0 ? xs : undefined;
 }
 
 function _wiki(link: string | undefined): string | undefined {

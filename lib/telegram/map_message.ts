@@ -97,9 +97,10 @@ function _reply(out: Message, r: Api.TypeMessageReplyHeader | undefined): void {
   if (!(r instanceof Api.MessageReplyHeader)) return;
   const topic = r.forumTopic ? (r.replyToTopId ?? r.replyToMsgId) : undefined;
   if (topic !== undefined) out.topic_id = topic;
-  // In a forum, a plain message "replies" to its topic root; that is membership, not a reply.
-  // (GramJS decodes an absent replyToTopId as null)
-  const isTopicOnly = r.forumTopic && r.replyToTopId == null;
+  // In a forum, a plain message "replies" to its topic root; that is membership, not a reply (nor
+  // is an explicit reply to the root, the "topic created" line). GramJS decodes an absent
+  // replyToTopId as null.
+  const isTopicOnly = r.forumTopic && (r.replyToTopId == null || r.replyToMsgId === r.replyToTopId);
   if (r.replyToMsgId === undefined || isTopicOnly) return;
   out.reply_to = { message_id: r.replyToMsgId };
   if (topic !== undefined) out.reply_to.topic_id = topic;

@@ -104,7 +104,7 @@ Deno.test("export --transcribe: voice note transcribed into note, messages.jsonl
     assert.equal(row.media.probe.codec, "opus");
     assert.ok(row.media.probe.duration > 2 && row.media.probe.duration < 3, JSON.stringify(row.media.probe));
     assert.ok(row.media.probe.bitrate > 0);
-    assert.match(note, /probe:\n\s+duration: 2\.\d+\n\s+codec: "opus"/);
+    assert.match(note, /^duration: 2\.\d+$/m);
     // audio messages are transcribed too; photos are probed but not transcribed
     assert.equal(jsonl(tree).find((m) => m.id === 8)!.media.transcript, "hello world");
     assert.equal(jsonl(tree).find((m) => m.id === 3)!.media.transcript, undefined);

@@ -114,7 +114,9 @@ Deno.test("exporter: message layout writes one note per message, albums grouped"
   );
   const album = w.files.get("chats/100/notes/5.md")!;
   const fm = _frontMatter(album);
-  assert.deepEqual(fm.album, { grouped_id: "777", message_ids: [5, 6] });
+  assert.deepEqual(fm.album, [5, 6]);
+  assert.deepEqual(fm.media, ["photo", "video"]);
+  assert.deepEqual(fm.media_files, ["[[chats/100/media/5-photo.jpg]]", "[[chats/100/media/6-evilname.mp4]]"]);
   assert.match(album, /!\[\[chats\/100\/media\/5-photo\.jpg\]\]/);
   // Hostile file name: sanitised into the media folder.
   assert.match(album, /!\[\[chats\/100\/media\/6-evilname\.mp4\]\]/);
@@ -123,38 +125,65 @@ Deno.test("exporter: message layout writes one note per message, albums grouped"
   for (const p of w.files.keys()) assert.ok(p.startsWith("chats/100/") && !p.includes(".."), p);
 });
 
-Deno.test("exporter: front matter is valid YAML with every field, hostile strings quoted", async () => {
+Deno.test("exporter: front matter is flat (Properties-friendly), valid YAML, hostile strings quoted", async () => {
   const w = await _run("message");
   const fm2 = _frontMatter(w.files.get("chats/100/notes/2.md")!);
   assert.equal(fm2.id, 2);
+  assert.deepEqual(fm2.aliases, ["Ann: *star* · 2024-01-02 10:02 · hello *world*"]);
   assert.equal(fm2.chat, 'News: "daily" #1');
   assert.equal(fm2.chat_id, 100);
   assert.equal(fm2.date, "2024-01-02T10:02:00Z");
   assert.equal(fm2.edit_date, "2024-01-02T10:16:40Z");
-  assert.deepEqual(fm2.author, { id: 7, kind: "user", name: "Ann: *star*", username: "ann" });
+  assert.equal(fm2.author, "Ann: *star*");
+  assert.equal(fm2.author_id, 7);
+  assert.equal(fm2.author_username, "ann");
   const fm3 = _frontMatter(w.files.get("chats/100/notes/3.md")!);
-  assert.deepEqual(fm3.reply_to, { message_id: 2, quote_text: "hello", note: "[[chats/100/notes/2]]" });
-  assert.deepEqual(fm3.reactions, [{ emoji: "👍", count: 3 }]);
+  assert.equal(fm3.reply_to, 2);
+  assert.equal(fm3.reply_to_note, "[[chats/100/notes/2]]");
+  assert.deepEqual(fm3.reactions, ["👍 3"]);
   const fm4 = _frontMatter(w.files.get("chats/100/notes/4.md")!);
-  assert.deepEqual(fm4.forward, {
-    from_name: "Other channel",
-    from_id: 55,
-    from_kind: "channel",
-    channel_post: 9,
-    date: "2024-01-02T09:58:21Z",
-  });
+  assert.equal(fm4.forward_from, "Other channel");
+  assert.equal(fm4.forward_from_id, 55);
+  assert.equal(fm4.forward_post, 9);
+  assert.equal(fm4.forward_date, "2024-01-02T09:58:21Z");
   const fm7 = _frontMatter(w.files.get("chats/100/notes/7.md")!);
   assert.equal(fm7.via_bot, "gif");
   assert.equal(fm7.comments, 4);
   const fm11 = _frontMatter(w.files.get("chats/100/notes/11.md")!);
-  assert.deepEqual(fm11.media, [{
-    kind: "voice",
-    file: "chats/100/media/11-voice.ogg",
-    duration: 3,
-    transcript: "hi there",
-  }]);
+  assert.deepEqual(fm11.media, ["voice"]);
+  assert.deepEqual(fm11.media_files, ["[[chats/100/media/11-voice.ogg]]"]);
   const fm12 = _frontMatter(w.files.get("chats/100/notes/12.md")!);
-  assert.deepEqual(fm12.media, [{ kind: "sticker", file: null, emoji: "✨" }]);
+  assert.deepEqual(fm12.media, ["sticker"]);
+  assert.equal(fm12.media_files, undefined);
+  // nothing nested: every value is a scalar or a list of scalars
+  for (const [path, text] of w.files) {
+    if (!path.endsWith(".md") || !path.includes("/notes/")) continue;
+    for (const [k, v] of Object.entries(_frontMatter(text))) {
+      const flat = (x: unknown) => x === null || typeof x !== "object";
+      assert.ok(flat(v) || (Array.isArray(v) && v.every(flat)), `${path}: ${k}`);
+    }
+  }
+});
+
+Deno.test("exporter: hashtags become tags", async () => {
+  const { frontMatterOf } = await import("../../lib/export/render_note.ts");
+  const { ExportLayout } = await import("../../lib/export/export_layout.ts");
+  const ctx = {
+    chat,
+    layout: new ExportLayout(chat, "message"),
+    linkOf: () => undefined,
+    mediaFileOf: () => undefined,
+  };
+  const text = "🎉 #release and #v2_0 and #2024";
+  const fm = frontMatterOf([msg(1, {
+    text,
+    entities: [
+      { type: "hashtag", offset: 3, length: 8 },
+      { type: "hashtag", offset: 16, length: 5 },
+      { type: "hashtag", offset: 26, length: 5 },
+    ],
+  })], ctx);
+  assert.deepEqual(fm.tags, ["release", "v2_0"]);
 });
 
 Deno.test("exporter: bodies render replies, forwards, service, polls, places, contacts, comments", async () => {

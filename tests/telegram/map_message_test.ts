@@ -242,3 +242,17 @@ Deno.test("mapMessage: in a forum, a message whose header only names its topic (
   assert.equal(m.topic_id, 3);
   assert.equal(m.reply_to, undefined);
 });
+
+Deno.test("mapMessage: a reply to a topic's root message is membership too, not a reply line", () => {
+  const m = mapMessage(
+    new Api.Message({
+      id: 9,
+      peerId: new Api.PeerChannel({ channelId: bigInt(500) }),
+      date: 1,
+      message: "x",
+      replyTo: new Api.MessageReplyHeader({ replyToMsgId: 3, replyToTopId: 3, forumTopic: true }),
+    }),
+  )!;
+  assert.equal(m.topic_id, 3);
+  assert.equal(m.reply_to, undefined);
+});

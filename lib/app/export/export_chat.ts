@@ -58,6 +58,8 @@ export interface ExportChatOptions {
   /** Shards per fetch task (fetched concurrently on one worker connection). Default 1. */
   lanes?: number;
   topicId?: number;
+  /** List every topic of a forum in its index, not only those the output holds (`--topics`). */
+  allTopics?: boolean;
   takeoutId?: string;
   fetchMedia?: MediaFetch;
   /** Media files downloaded at once, ahead of the exporter. Default 8. */
@@ -139,8 +141,9 @@ export async function exportChat(chat: ResolvedChat, opts: ExportChatOptions): P
       }
     }
     for await (const k of kept.rest()) await add(k, "replayed");
-    // one topic exported into a forum's output: the index still lists every topic the output holds
-    if (opts.topicId !== undefined && chat.topics) {
+    // the index lists the topics the output holds (one topic exported into a whole forum's
+    // output keeps the others), or every topic with --topics
+    if (!opts.allTopics && chat.topics) {
       chat.topics = chat.topics.filter((t) => t.id === opts.topicId || topics.has(t.id));
     }
     const sum = await exporter.finish();

@@ -75,7 +75,8 @@ export async function exportChatStep(
   const { chat, topicId } = item;
   const { client, takeoutId } = session;
   const signal = ctx.signal;
-  if (chat.kind === "forum" && (opts.topics || topicId !== undefined)) {
+  // every forum: notes carry their topic's title; the index lists all of them with --topics
+  if (chat.kind === "forum") {
     const topics: Topic[] = await listForumTopics(client, chat, { takeoutId, signal });
     // all of them: exportChat lists the ones its output holds (one topic may join a whole forum)
     chat.topics = topics;
@@ -106,6 +107,7 @@ export async function exportChatStep(
     shardSize: opts.shardSize ?? Math.max(100, Math.min(MAX_SHARD_SIZE, Math.ceil(span / shards))),
     lanes: Math.ceil(shards / pool.size),
     topicId,
+    allTopics: opts.topics ?? false,
     takeoutId,
     fetchMedia: session.fetchMedia,
     mediaConcurrency: opts.concurrency,

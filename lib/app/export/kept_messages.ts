@@ -29,9 +29,18 @@ export class KeptMessages {
   ): Promise<KeptMessages> {
     const exists = await Deno.stat(path).then((s) => s.isFile, () => false);
     if (!exists) return new KeptMessages(undefined);
-    const all = readJsonlMessages(path, o.media, o.after);
+    // only kept messages hand their media links on: a fetched one gets its file (and its media
+    // post-processing) again
+    const links = new Map<number, string | null>();
+    const all = readJsonlMessages(path, links, o.after);
     async function* kept(): AsyncGenerator<Message> {
-      for await (const m of all) if (m.id > o.after && !o.fetched(m)) yield m;
+      for await (const m of all) {
+        if (m.id > o.after && !o.fetched(m)) {
+          if (links.has(m.id)) o.media.set(m.id, links.get(m.id)!);
+          yield m;
+        }
+        links.delete(m.id);
+      }
     }
     return new KeptMessages(kept());
   }

@@ -70,7 +70,9 @@ export function exportCommand(io: CliIo, state: CliState): AnyCommand {
       ),
     )
     .addOption(new Option("--comments", "also export the comments of channel posts"))
-    .addOption(new Option("--topics", "list every topic of a forum in its index"))
+    .addOption(
+      new Option("--topics", "list every topic of a forum in its index (default: the topics exported)"),
+    )
     .addOption(new Option("--takeout", "run as a Telegram takeout session (approve it in another app)"))
     .addOption(
       new Option("--shards <n>", "concurrent shards, each its own connection (default: automatic)").argParser(
