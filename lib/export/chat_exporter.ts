@@ -37,6 +37,11 @@ export class ChatExporter {
   #day: string | undefined;
   #dayNotes = new Map<string, Message[][]>();
   #days = new Set<string>();
+  /** The last note written per note folder (chat or topic): the next one links back to it. */
+  #prev = new Map<string, string>();
+  /** The first note of every month ("YYYY-MM") and of every topic, for the chat index. */
+  #months = new Map<string, string>();
+  #topicFirst = new Map<number, string>();
   #jsonl: StreamFile | undefined;
   #sum: ChatExportSummary;
   #ctx: NoteContext;
@@ -81,6 +86,8 @@ export class ChatExporter {
     const { indexMd, chatJson } = renderChatIndex(this.chat, this.#sum, {
       layout: this.layout,
       days: [...this.#days],
+      months: [...this.#months],
+      topicFirst: this.#topicFirst,
     });
     await this.writer.writeText(`${this.layout.chatDir}/chat.json`, chatJson, this.opts.signal);
     await this.writer.writeText(`${this.layout.chatDir}/index.md`, indexMd, this.opts.signal);
@@ -122,8 +129,13 @@ export class ChatExporter {
     this.#sum.last_id = album.at(-1)!.id;
     this.#sum.last_date = album.at(-1)!.date;
     this.#days.add(day);
+    if (!this.#months.has(day.slice(0, 7))) this.#months.set(day.slice(0, 7), note);
+    if (first.topic_id !== undefined && !this.#topicFirst.has(first.topic_id)) {
+      this.#topicFirst.set(first.topic_id, note);
+    }
     if (this.opts.layout === "message") {
-      await this.writer.writeText(`${note}.md`, renderMessageNote(album, this.#ctx), this.opts.signal);
+      const prev = this.#chain(note);
+      await this.writer.writeText(`${note}.md`, renderMessageNote(album, this.#ctx, prev), this.opts.signal);
       this.#sum.notes++;
     } else {
       this.#day = day;
@@ -137,11 +149,24 @@ export class ChatExporter {
     const day = this.#day;
     if (day === undefined) return;
     for (const [note, albums] of this.#dayNotes) {
-      await this.writer.writeText(`${note}.md`, renderDayNote(day, albums, this.#ctx), this.opts.signal);
+      const prev = this.#chain(note);
+      await this.writer.writeText(
+        `${note}.md`,
+        renderDayNote(day, albums, this.#ctx, prev),
+        this.opts.signal,
+      );
       this.#sum.notes++;
     }
     this.#dayNotes.clear();
     this.#day = undefined;
+  }
+
+  /** The note before `note` in its folder (chat or topic), and `note` becomes the last one. */
+  #chain(note: string): string | undefined {
+    const dir = note.slice(0, note.lastIndexOf("/"));
+    const prev = this.#prev.get(dir);
+    this.#prev.set(dir, note);
+    return prev;
   }
 
   /** The wikilink target of message `id` (as #flushAlbum names notes), if it was exported. */

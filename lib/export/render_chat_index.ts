@@ -11,7 +11,14 @@ import { toYaml } from "./yaml.ts";
 export function renderChatIndex(
   chat: Chat,
   sum: ChatExportSummary,
-  opts: { layout: ExportLayout; days: readonly string[] },
+  opts: {
+    layout: ExportLayout;
+    days: readonly string[];
+    /** First note of each month ("YYYY-MM"), in order. */
+    months?: readonly (readonly [string, string])[];
+    /** First note of each topic. */
+    topicFirst?: ReadonlyMap<number, string>;
+  },
 ): { indexMd: string; chatJson: string } {
   const fm = toYaml({
     chat_id: chat.id,
@@ -36,7 +43,11 @@ export function renderChatIndex(
   lines.push("Data: [[" + `${opts.layout.chatDir}/messages.jsonl` + "|messages.jsonl]]", "");
   if (chat.topics && chat.topics.length > 0) {
     lines.push("## Topics", "");
-    for (const t of chat.topics) lines.push(`- ${t.icon_emoji ?? ""}${e(t.title)} (topic ${t.id})`);
+    for (const t of chat.topics) {
+      const first = opts.topicFirst?.get(t.id);
+      const title = `${t.icon_emoji ?? ""}${e(t.title)}`;
+      lines.push(`- ${first ? `[[${first}|${title.replaceAll("|", "\\|")}]]` : title} (topic ${t.id})`);
+    }
     lines.push("");
   }
   if (sum.layout === "day" && chat.kind !== "forum") {
@@ -44,6 +55,9 @@ export function renderChatIndex(
   } else if (sum.first_note !== undefined) {
     lines.push(`First: [[${sum.first_note}|message ${sum.first_id}]]`);
     lines.push(`Last: [[${sum.last_note}|message ${sum.last_id}]]`, "");
+  }
+  if (opts.months && opts.months.length > 0) {
+    lines.push("## Months", "", ...opts.months.map(([m, note]) => `- [[${note}|${m}]]`), "");
   }
   const chatJson = JSON.stringify({ ...chat, export: sum }, null, 2) + "\n";
   return { indexMd: `---\n${fm}---\n\n${lines.join("\n")}`, chatJson };

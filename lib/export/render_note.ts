@@ -15,15 +15,19 @@ import { toYaml, type YamlValue } from "./yaml.ts";
  * renderMessageNote([msg], ctx); // "---\nid: 5\n...---\n\nhello\n"
  * ```
  */
-export function renderMessageNote(album: readonly Message[], ctx: NoteContext): string {
-  return `---\n${toYaml(frontMatterOf(album, ctx))}---\n\n${renderMessageBody(album, ctx)}`;
+export function renderMessageNote(album: readonly Message[], ctx: NoteContext, prev?: string): string {
+  return `---\n${toYaml(frontMatterOf(album, ctx, prev))}---\n\n${renderMessageBody(album, ctx)}`;
 }
 
-/** Renders one day note: a section per album/message, each ending with a `^m<id>` block id. */
+/**
+ * Renders one day note: a section per album/message, each ending with a `^m<id>` block id; `prev`
+ * is the day note before it (the notes of a chat or topic form a chain, so none is an orphan).
+ */
 export function renderDayNote(
   day: string,
   albums: readonly (readonly Message[])[],
   ctx: NoteContext,
+  prev?: string,
 ): string {
   const topicId = albums[0]?.[0].topic_id;
   const topic = topicId !== undefined ? ctx.chat.topics?.find((t) => t.id === topicId)?.title : undefined;
@@ -36,6 +40,7 @@ export function renderDayNote(
     messages: albums.reduce((n, a) => n + a.length, 0),
     first_id: albums[0]?.[0].id,
     last_id: albums.at(-1)?.at(-1)?.id,
+    prev: _wiki(prev),
   };
   const sections = albums.map((album) => {
     const m = album[0];
@@ -56,7 +61,11 @@ export function renderDayNote(
  * Properties view shows (text, numbers, lists of text or links); the full structure stays in
  * messages.jsonl.
  */
-export function frontMatterOf(album: readonly Message[], ctx: NoteContext): Record<string, YamlValue> {
+export function frontMatterOf(
+  album: readonly Message[],
+  ctx: NoteContext,
+  prev?: string,
+): Record<string, YamlValue> {
   const m = album[0];
   const reply = m.reply_to;
   const f = m.forward;
@@ -104,6 +113,7 @@ export function frontMatterOf(album: readonly Message[], ctx: NoteContext): Reco
     views: m.views,
     comments: m.comments?.count || undefined,
     tags: _list(tags),
+    prev: _wiki(prev),
   };
 }
 

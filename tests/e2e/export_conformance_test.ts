@@ -21,6 +21,8 @@ function normalize(note: string): string {
   return note.split("\n")
     .filter((l) =>
       !/^author_username: /.test(l) && !/^forward_date: \d{4}-/.test(l) &&
+      // the import infers albums the API does not have, so a note's predecessor can differ
+      !/^prev: /.test(l) &&
       // media file names differ, and a file the Desktop export left out is on Telegram
       !/^media_files:$/.test(l) && !/^ {2}- "\[\[chats\/\d+\/media\//.test(l)
     )

@@ -272,7 +272,12 @@ Deno.test("exporter: forum topics get their own folders", async () => {
     w.files.get(`chats/200/topics/50/days/${day}.md`)!,
     /\[\[chats\/200\/topics\/50\/days\/2024-01-02#\^m51\|message 51\]\]/,
   );
-  assert.match(w.files.get("chats/200/index.md")!, /Ideas \(topic 50\)/);
+  const index = w.files.get("chats/200/index.md")!;
+  assert.match(index, /\[\[chats\/200\/topics\/50\/days\/2024-01-02\|Ideas\]\] \(topic 50\)/);
+  assert.match(index, /## Months\n\n- \[\[chats\/200\/topics\/50\/days\/2024-01-02\|2024-01\]\]/);
+  // the notes of a folder form a chain back to the first one: none is an orphan
+  const one = "chats/200/topics/1/days/2024-01-02.md";
+  assert.doesNotMatch(w.files.get(one)!, /^prev:/m);
 });
 
 Deno.test("atomic writes: no .part left, no partial note after a failure", async () => {
@@ -337,4 +342,17 @@ Deno.test("exporter: one comment is singular, none says nothing", async () => {
   };
   assert.equal(renderMessageBody([msg(1, { comments: { count: 1 } })], ctx), "message 1\n\n💬 1 comment\n");
   assert.equal(renderMessageBody([msg(1, { comments: { count: 0 } })], ctx), "message 1\n");
+});
+
+Deno.test("exporter: every note but the first links to the one before it; the index links every month", async () => {
+  const w = await _run("message");
+  const notes = [...w.files.keys()].filter((p) => p.includes("/notes/"))
+    .sort((a, b) => Number(/(\d+)\.md$/.exec(a)![1]) - Number(/(\d+)\.md$/.exec(b)![1]));
+  const prevOf = (p: string) => _frontMatter(w.files.get(p)!).prev;
+  assert.equal(prevOf(notes[0]), undefined);
+  for (let i = 1; i < notes.length; i++) assert.equal(prevOf(notes[i]), `[[${notes[i - 1].slice(0, -3)}]]`);
+  assert.match(w.files.get("chats/100/index.md")!, /## Months\n\n- \[\[chats\/100\/notes\/1\|2024-01\]\]/);
+  const d = await _run("day");
+  const days = [...d.files.keys()].filter((p) => p.includes("/days/")).sort();
+  assert.equal(_frontMatter(d.files.get(days[1])!).prev, `[[${days[0].slice(0, -3)}]]`);
 });
