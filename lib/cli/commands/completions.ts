@@ -22,10 +22,13 @@ export function completionsCommand(root: AnyCommand, io: CliIo): AnyCommand {
 function _tree(cmd: AnyCommand): CompletionNode {
   return {
     name: cmd.name(),
+    aliases: cmd.aliases(),
     description: cmd.description(),
     options: cmd.options.filter((o) => !o.hidden).map((o) => ({
       flag: o.long ?? o.short ?? "",
       description: o.description,
+      takesValue: o.required || o.optional,
+      choices: o.argChoices,
     })),
     commands: cmd.commands.map((c) => _tree(c)),
   };
