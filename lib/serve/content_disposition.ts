@@ -7,7 +7,7 @@
 export function contentDisposition(name: string, opts: { attachment?: boolean } = {}): string {
   const type = opts.attachment ? "attachment" : "inline";
   // control characters never belong in a header, whatever the name held
-  const clean = name.replace(/[\x00-\x1f\x7f]/g, "_");
+  const clean = Array.from(name, (c) => (c.charCodeAt(0) < 0x20 || c === "\x7f" ? "_" : c)).join("");
   const ascii = clean.replace(/[^\x20-\x7e]|["\\]/g, "_");
   if (clean === "") return type;
   const out = `${type}; filename="${ascii}"`;
