@@ -19,6 +19,14 @@ const WORLD = `gen:chats=1,messages=90,files=80,file_size=13MB,big_files=1,big_s
 const STREAMS = 32;
 const root = new URL("..", import.meta.url).pathname;
 const CHAT = "gen_channel_0";
+// what `deno task tgpipe` (and the compiled binary) runs with
+const DENO = [
+  "run",
+  "-A",
+  "--unstable-kv",
+  "--v8-flags=--max-semi-space-size=8,--expose-gc",
+  `${root}main.ts`,
+];
 
 const tg = await startFakeTelegram({ world: WORLD, faults: FAULTS, basePort: 0 });
 const tmp = await Deno.makeTempDir({ prefix: "tgpipe_bench_serve_" });
@@ -51,57 +59,67 @@ try {
   await Deno.remove(tmp, { recursive: true }).catch(() => {});
 }
 
-async function _download(id: number, size: number): Promise<number> {
+async function _download(id: number, size: number): Promise<{ mbS: number; rss: number }> {
   const t0 = performance.now();
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "--unstable-kv",
-      `${root}main.ts`,
-      "dl",
-      `https://t.me/${CHAT}/${id}`,
-      "--out",
-      `${tmp}/dl`,
-    ],
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [...DENO, "dl", `https://t.me/${CHAT}/${id}`, "--out", `${tmp}/dl`],
     env,
     clearEnv: true,
     stdout: "null",
     stderr: "piped",
-  }).output();
+  }).spawn();
+  const rss = _rssSampler(child.pid);
+  const out = await child.output();
+  const peak = rss.stop();
   if (!out.success) throw new Error(`tgpipe download failed: ${new TextDecoder().decode(out.stderr)}`);
   await Deno.remove(`${tmp}/dl`, { recursive: true });
   await tg.dropConnections();
-  return size / 2 ** 20 / ((performance.now() - t0) / 1000);
+  return { mbS: size / 2 ** 20 / ((performance.now() - t0) / 1000), rss: peak };
+}
+
+/** Samples a process's peak RSS (VmHWM) until stopped. */
+function _rssSampler(pid: number): { stop(): number } {
+  let peak = 0;
+  const read = () => {
+    try {
+      const m = /VmHWM:\s+(\d+) kB/.exec(Deno.readTextFileSync(`/proc/${pid}/status`));
+      if (m) peak = Math.max(peak, Number(m[1]) / 1024);
+    } catch { /* exited */ }
+  };
+  const timer = setInterval(read, 200);
+  return {
+    stop: () => {
+      read();
+      clearInterval(timer);
+      return Math.round(peak);
+    },
+  };
 }
 
 async function _serve(
   big: { id: number; size: number },
   others: Array<{ id: number; size: number }>,
-  dlMbS: number,
+  dl: { mbS: number; rss: number },
 ) {
+  const dlMbS = dl.mbS;
   const child = new Deno.Command(Deno.execPath(), {
     args: [
-      "run",
-      "-A",
-      "--unstable-kv",
-      `${root}main.ts`,
+      ...DENO,
       "--json",
       "serve",
       "--public",
       "--listen",
       "127.0.0.1:0",
+      // every stream of the bench comes from one address
+      "--max-streams-per-client",
+      "64",
     ],
     env,
     clearEnv: true,
     stdout: "piped",
     stderr: "inherit",
   }).spawn();
-  let peakRss = 0;
-  const sample = setInterval(() => {
-    const m = /VmHWM:\s+(\d+) kB/.exec(Deno.readTextFileSync(`/proc/${child.pid}/status`));
-    if (m) peakRss = Math.max(peakRss, Number(m[1]) / 1024);
-  }, 200);
+  const rss = _rssSampler(child.pid);
   try {
     const base = await _listenUrl(child.stdout);
     const url = (id: number) => `${base}/f/${CHAT}/${id}`;
@@ -135,10 +153,10 @@ async function _serve(
       streams: STREAMS,
       streams_aggregate_mb_s: +aggregate.toFixed(1),
       streams_min_over_median: +(sorted[0] / median).toFixed(2),
-      peak_rss_mb: Math.round(peakRss),
+      peak_rss_mb: rss.stop(),
+      download_peak_rss_mb: dl.rss,
     };
   } finally {
-    clearInterval(sample);
     child.kill("SIGINT");
     await child.status;
   }
@@ -189,5 +207,5 @@ function _print(s: Awaited<ReturnType<typeof _serve>>): void {
   console.log(
     `  ${s.streams} streams: ${s.streams_aggregate_mb_s} MB/s together, min/median ${s.streams_min_over_median}`,
   );
-  console.log(`  server peak RSS ${s.peak_rss_mb} MB`);
+  console.log(`  server peak RSS ${s.peak_rss_mb} MB (tgpipe download: ${s.download_peak_rss_mb} MB)`);
 }

@@ -20,6 +20,7 @@ export interface ServeProcess {
 }
 
 let denoDir: Promise<string> | undefined;
+const HANG_MS = 180_000;
 
 /** Starts `tgpipe --json serve ...args` with `env` over a clean HOME in `dir`. */
 export async function startServe(
@@ -96,10 +97,31 @@ export async function startServe(
     const have = events.find(pred);
     if (have) return Promise.resolve(have);
     return new Promise<TgpipeEvent>((resolve, reject) => {
-      waiters.push({ pred, resolve });
-      // the process ending first is the only failure: no deadline a slow machine could miss
-      const onEnd = async () =>
+      // a hang guard that names the step, re-armed by every event: never a deadline for slow work
+      let seen = events.length;
+      const guard = setInterval(() => {
+        if (events.length > seen) seen = events.length;
+        else {
+          clearInterval(guard);
+          reject(
+            new AssertionError({
+              message: `serve printed nothing for ${HANG_MS} ms while waiting for ${step}`,
+            }),
+          );
+        }
+      }, HANG_MS);
+      waiters.push({
+        pred,
+        resolve: (e) => {
+          clearInterval(guard);
+          resolve(e);
+        },
+      });
+      // the process ending first fails at once
+      const onEnd = async () => {
+        clearInterval(guard);
         reject(new AssertionError({ message: `serve ended while waiting for ${step}\n${await stderr}` }));
+      };
       if (ended) onEnd();
       else endWaiters.push(onEnd);
     });

@@ -15,7 +15,8 @@ function same(a: Uint8Array, b: Uint8Array, what: string) {
 
 Deno.test("serve faults: a FLOOD_WAIT on one bot mid-stream fails over per part, bytes intact", async () => {
   // 5 getFile calls per account per 10 minutes: the 5 MB file is 7 parts, so the first bot floods
-  // mid-stream with a wait far longer than the test, and only the second bot can finish it
+  // mid-stream with a wait far longer than the test, and only the second bot can finish it (with
+  // room for a resent part or two on a loaded machine: nothing else may use the second bot)
   const w = await startServeWorld({ faults: "rule=upload.GetFile:5/600" });
   try {
     const s = await startServe(["--listen", "127.0.0.1:0", "--public", CHAT], w.botEnv, w.dir);
@@ -39,10 +40,6 @@ Deno.test("serve faults: a FLOOD_WAIT on one bot mid-stream fails over per part,
       // the wait was handed over, not slept: the response ended long before it would end
       const pausedAt = Date.parse(p.ts);
       assert.ok(Date.parse(access[0].ts) - pausedAt < p.seconds * 1000);
-      // a seek on the other bot while the first still waits
-      const r = await fetch(`${s.url}/f/${CHAT}/${w.big.id}`, { headers: { Range: "bytes=-70000" } });
-      assert.equal(r.status, 206);
-      same(new Uint8Array(await r.arrayBuffer()), w.big.bytes.subarray(w.big.bytes.length - 70000), "seek");
     } finally {
       const r = await s.stop();
       assert.equal(r.code, 0, r.stderr);

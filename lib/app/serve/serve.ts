@@ -38,7 +38,7 @@ export interface ServeOptions {
   /** How long looked-up metadata stays cached (ms). */
   cacheTtlMs: number;
   connections?: number;
-  /** Parts each stream fetches ahead. Default 8. */
+  /** Parts each stream fetches ahead. Default 4. */
   readAhead?: number;
   /** Called once the server listens (tests, the bench). */
   onListen?: (url: string) => void;
@@ -89,7 +89,7 @@ export async function serve(opts: ServeOptions): Promise<ServeReport> {
       emit({ type: "start", command: "serve" });
       const catalog = telegramCatalog(pool, {
         cache: new MetaCache(store, { ttlMs: opts.cacheTtlMs }),
-        readAhead: opts.readAhead ?? 8,
+        readAhead: opts.readAhead ?? 4,
         inFlight: new Limiter(PARTS_IN_FLIGHT * pool.accounts.length),
         indexLimit: 500,
       });

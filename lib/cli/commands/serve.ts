@@ -21,6 +21,15 @@ Routes: GET|HEAD /f/<chat>/<message>/<name>?exp=&sig= (file, Range), /t/... (thu
 in the data directory (made once, mode 0600) unless --secret or --public; see docs/serve.md.
 The server runs until Ctrl-C, then ends the streams in flight and exits 0.`;
 
+const LINK_EXAMPLES = `
+Examples:
+  tgpipe serve link https://t.me/channel/123
+  tgpipe serve link https://t.me/c/1234567/89 --expires 7d --base https://media.example.org
+  mpv "$(tgpipe serve link https://t.me/channel/123)"
+
+The link is signed offline with the secret tgpipe serve uses (the data directory's, unless --secret);
+it covers the message's file, thumbnail (/t/) and metadata (/m/) until it expires.`;
+
 /** `tgpipe serve [chats…]` and `tgpipe serve link <message link>`. */
 export function serveCommand(io: CliIo, state: CliState): AnyCommand {
   const cmd = new Command("serve")
@@ -46,7 +55,7 @@ export function serveCommand(io: CliIo, state: CliState): AnyCommand {
     .option("--cache-ttl <duration>", "how long metadata is cached", "24h")
     .option("--max-streams <n>", "streams at once in total (503 + Retry-After beyond)", "64")
     .option("--max-streams-per-client <n>", "streams at once per client address", "16")
-    .option("--read-ahead <n>", "parts (up to 1 MB) each stream fetches ahead", "8")
+    .option("--read-ahead <n>", "parts (up to 1 MB) each stream fetches ahead", "4")
     .option("--connections <n>", "connections per DC per account", "8")
     .option("--index", "serve /i/<chat>: an HTML index with players, and an M3U playlist")
     .addHelpText("after", EXAMPLES)
@@ -89,6 +98,7 @@ function _linkCommand(io: CliIo, state: CliState): AnyCommand {
     .option("--expires <duration>", "how long the link is valid", "24h")
     .option("--base <url>", "the server's public base URL", "http://127.0.0.1:8080")
     .option("--secret <secret>", "the secret the server uses (default: the stored one)")
+    .addHelpText("after", LINK_EXAMPLES)
     .action(makeAction(io, state, async (rt, link, flags) => {
       let base: URL;
       try {
