@@ -5,6 +5,7 @@
  * resumable work, but every request is an `http_access` event and the run has start and done.
  */
 import { UsageError } from "../../core/errors.ts";
+import { HeapTrimmer } from "../../core/heap_trim.ts";
 import { Limiter } from "../../engine/limiter.ts";
 import type { Emit } from "../../progress/events.ts";
 import { serveHandler } from "../../serve/http_handler.ts";
@@ -38,7 +39,7 @@ export interface ServeOptions {
   /** How long looked-up metadata stays cached (ms). */
   cacheTtlMs: number;
   connections?: number;
-  /** Parts each stream fetches ahead. Default 4. */
+  /** Parts each stream fetches ahead. Default 8. */
   readAhead?: number;
   /** Called once the server listens (tests, the bench). */
   onListen?: (url: string) => void;
@@ -56,8 +57,8 @@ export interface ServeReport {
   elapsed_ms: number;
 }
 
-// parts in flight per account over every stream (the download's measured figure)
-const PARTS_IN_FLIGHT = 48;
+// parts in flight per account over every stream: each is a megabyte held until its client reads it
+const PARTS_IN_FLIGHT = 16;
 
 /** Runs the server until `opts.signal` aborts (see module comment). */
 export async function serve(opts: ServeOptions): Promise<ServeReport> {
@@ -89,9 +90,10 @@ export async function serve(opts: ServeOptions): Promise<ServeReport> {
       emit({ type: "start", command: "serve" });
       const catalog = telegramCatalog(pool, {
         cache: new MetaCache(store, { ttlMs: opts.cacheTtlMs }),
-        readAhead: opts.readAhead ?? 4,
+        readAhead: opts.readAhead ?? 8,
         inFlight: new Limiter(PARTS_IN_FLIGHT * pool.accounts.length),
         indexLimit: 500,
+        onBytes: _trimmer(),
       });
       const url = await _listen(
         opts,
@@ -159,6 +161,13 @@ async function _listen(
   }
   await server.finished;
   return url;
+}
+
+// the download's heap bound: a full collection every 128 MB streamed (when gc is exposed)
+function _trimmer(): (n: number) => void {
+  const trim = new HeapTrimmer(128 << 20);
+  let total = 0;
+  return (n) => trim.progress("serve", total += n);
 }
 
 function _checkListen(opts: ServeOptions): void {

@@ -27,6 +27,8 @@ export interface TelegramCatalogOptions {
   inFlight: Limiter;
   /** Entries an index page lists at most. */
   indexLimit: number;
+  /** Called with the bytes of each part handed to a client. */
+  onBytes?: (n: number) => void;
 }
 
 /** The catalog over `pool` (see module comment). */
@@ -62,7 +64,12 @@ export function telegramCatalog(pool: AccountPool<TelegramAccount>, opts: Telegr
       // this stream's own account first, in turn; its parts go to any free one
       const lanes = ownFirst(pool.accounts, turn++).map((a) => a.lane(byAccount.get(a) ?? f));
       const source = shareFile(lanes, f).source;
-      return streamRange(source, range, { readAhead: opts.readAhead, inFlight: opts.inFlight, signal });
+      return streamRange(source, range, {
+        readAhead: opts.readAhead,
+        inFlight: opts.inFlight,
+        onBytes: opts.onBytes,
+        signal,
+      });
     },
   });
   return {

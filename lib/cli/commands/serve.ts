@@ -55,7 +55,7 @@ export function serveCommand(io: CliIo, state: CliState): AnyCommand {
     .option("--cache-ttl <duration>", "how long metadata is cached", "24h")
     .option("--max-streams <n>", "streams at once in total (503 + Retry-After beyond)", "64")
     .option("--max-streams-per-client <n>", "streams at once per client address", "16")
-    .option("--read-ahead <n>", "parts (up to 1 MB) each stream fetches ahead", "4")
+    .option("--read-ahead <n>", "parts (up to 1 MB) each stream fetches ahead", "8")
     .option("--connections <n>", "connections per DC per account", "8")
     .option("--index", "serve /i/<chat>: an HTML index with players, and an M3U playlist")
     .addHelpText("after", EXAMPLES)
