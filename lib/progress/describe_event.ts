@@ -38,6 +38,14 @@ export function describeEvent(e: TgpipeEvent, verbosity: Verbosity): string | un
       return `warning: ${e.message}`;
     case "result":
       return undefined;
+    case "serve_listen":
+      return `listening on ${e.url}${e.public ? " (public: links need no signature)" : ""}`;
+    case "http_access":
+      return verbosity === "verbose"
+        ? `${e.client} ${e.method} ${e.path}${
+          e.range ? ` [${e.range}]` : ""
+        } ${e.status} ${e.bytes} B ${e.ms} ms`
+        : undefined;
     case "error":
       return `error: ${e.error.message}`;
     case "done":

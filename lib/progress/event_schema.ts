@@ -149,6 +149,33 @@ const SPEC: { [T in EventType]: TypeSpec<T> } = {
       data: { type: "any", required: true, description: "the result itself" },
     },
   },
+  serve_listen: {
+    description: "`tgpipe serve` accepts connections",
+    fields: {
+      url: { type: "string", required: true, description: "base URL, e.g. http://127.0.0.1:8080" },
+      public: { type: "boolean", required: true, description: "links need no signature (--public)" },
+    },
+  },
+  http_access: {
+    description: "`tgpipe serve` answered one request (once its body ended or the client went away)",
+    fields: {
+      method: { type: "string", required: true, description: "GET or HEAD (others are answered 405)" },
+      path: {
+        type: "string",
+        required: true,
+        description: "the URL path, without the query (signatures are never logged)",
+      },
+      status: { type: "integer", required: true, description: "HTTP status sent" },
+      bytes: {
+        type: "integer",
+        required: true,
+        description: "body bytes sent (fewer than planned when cut)",
+      },
+      ms: { type: "integer", required: true, description: "from request to the end of the body" },
+      client: { type: "string", required: true, description: "client IP address" },
+      range: { type: "string", required: false, description: "the Range header, when there was one" },
+    },
+  },
   error: {
     description: "The command failed; always the last event but done",
     fields: {

@@ -29,6 +29,17 @@ export type EventBody =
   | { type: "log"; level: "debug" | "info"; message: string }
   | { type: "warning"; code: string; message: string; item?: string }
   | { type: "result"; kind: string; data: unknown }
+  | { type: "serve_listen"; url: string; public: boolean }
+  | {
+    type: "http_access";
+    method: string;
+    path: string;
+    status: number;
+    bytes: number;
+    ms: number;
+    client: string;
+    range?: string;
+  }
   | { type: "error"; error: EventError; exit_code: number }
   | {
     type: "done";

@@ -114,6 +114,7 @@ export function inputLocation(l: FileLocationRef): Api.TypeInputFileLocation {
     fileReference: Buffer.from(l.fileReference, "hex"),
   };
   return l.kind === "document"
-    ? new Api.InputDocumentFileLocation({ ...common, thumbSize: "" })
+    // a document's own bytes have thumbSize ""; its thumbnails (serve's /t/) name their size type
+    ? new Api.InputDocumentFileLocation({ ...common, thumbSize: l.thumbSize })
     : new Api.InputPhotoFileLocation({ ...common, thumbSize: l.thumbSize });
 }

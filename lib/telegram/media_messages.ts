@@ -154,7 +154,34 @@ export function mapMessageFile(m: Api.Message | Api.MessageService, chat: ChatRe
     mediaType: media.kind,
     fileName: media.file_name,
     mimeType: media.mime_type ?? (l.type === "photo" ? "image/jpeg" : undefined),
+    ...(l.type === "document" ? _thumb(messageMedia(m)) : {}),
   };
+}
+
+/**
+ * A document's thumbnail as a file of its own (`tgpipe serve`'s /t/): the same document
+ * location with the thumbnail's size type; undefined without one.
+ */
+export function thumbnailFile(file: RemoteFile): RemoteFile | undefined {
+  if (!file.thumb) return undefined;
+  const { thumb, ...rest } = file;
+  return {
+    ...rest,
+    key: `${file.key}:thumb:${thumb.thumbSize}`,
+    size: thumb.size,
+    location: { ...file.location, thumbSize: thumb.thumbSize },
+    mediaType: "photo",
+    fileName: undefined,
+    mimeType: "image/jpeg",
+  };
+}
+
+// the largest PhotoSize of a document (stripped and cached sizes have no file to fetch)
+function _thumb(media: Api.TypeMessageMedia | undefined): Pick<RemoteFile, "thumb"> {
+  if (!(media instanceof Api.MessageMediaDocument) || !(media.document instanceof Api.Document)) return {};
+  const sizes = (media.document.thumbs ?? []).filter((t): t is Api.PhotoSize => t instanceof Api.PhotoSize);
+  const best = sizes.sort((a, b) => b.w * b.h - a.w * a.h)[0];
+  return best && best.size > 0 ? { thumb: { thumbSize: best.type, size: best.size } } : {};
 }
 
 function _samePeer(m: Api.Message | Api.MessageService, chat: ChatRef): boolean {
@@ -184,8 +211,10 @@ export async function refreshFileLocation(
     : "user";
   const chat: ChatRef = { id: file.chatId, kind, title: file.chatTitle, peer: file.chatPeer };
   const [r] = await fetchMessageFiles(client, chat, [file.messageId], opts);
-  if (!r || !("file" in r) || r.file.key !== file.key) {
+  // a thumbnail (thumbnailFile) refreshes through its document and keeps its own size type
+  const key = file.key.replace(/:thumb:.*$/, "");
+  if (!r || !("file" in r) || r.file.key !== key) {
     throw new TelegramError(400, "MESSAGE_FILE_GONE", `message ${file.messageId}`);
   }
-  return r.file.location;
+  return { ...r.file.location, thumbSize: file.location.thumbSize };
 }

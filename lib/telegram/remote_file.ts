@@ -35,4 +35,6 @@ export interface RemoteFile {
   date: number;
   topicId?: number;
   caption: string;
+  /** A document's largest thumbnail (its photo size type and bytes), when it has one. */
+  thumb?: { thumbSize: string; size: number };
 }

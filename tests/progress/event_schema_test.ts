@@ -25,6 +25,17 @@ const FULL: { [T in EventType]: Required<Extract<EventBody, { type: T }>> } = {
   log: { type: "log", level: "debug", message: "hello" },
   warning: { type: "warning", code: "NO_MEDIA", message: "no media", item: "m3" },
   result: { type: "result", kind: "config", data: { a: [1, 2] } },
+  serve_listen: { type: "serve_listen", url: "http://127.0.0.1:8080", public: false },
+  http_access: {
+    type: "http_access",
+    method: "GET",
+    path: "/f/chan/42/a.mp4",
+    status: 206,
+    bytes: 1000,
+    ms: 12,
+    client: "127.0.0.1",
+    range: "bytes=0-999",
+  },
   error: { type: "error", error: err, exit_code: 1 },
   done: {
     type: "done",
