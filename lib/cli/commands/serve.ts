@@ -1,7 +1,6 @@
 import { Command, Option } from "@commander-js/extra-typings";
-import { serve, type ServeReport } from "../../app/serve/serve.ts";
-import { serveLink } from "../../app/serve/serve_link.ts";
-import { accountList, type TelegramAccess, telegramAccess } from "../../app/shared/telegram_access.ts";
+import type { ServeReport } from "../../app/serve/serve.ts";
+import type { TelegramAccess } from "../../app/shared/telegram_access.ts";
 import { UsageError } from "../../core/errors.ts";
 import { formatBytes } from "../../core/format.ts";
 import { parseDuration } from "../max_runtime.ts";
@@ -61,6 +60,8 @@ export function serveCommand(io: CliIo, state: CliState): AnyCommand {
     .addHelpText("after", EXAMPLES)
     .action(makeAction(io, state, async (rt, chats, flags) => {
       const { hostname, port } = _listen(flags.listen);
+      const { serve } = await import("../../app/serve/serve.ts");
+      const { telegramAccess } = await import("../../app/shared/telegram_access.ts");
       const report = await serve({
         chats: chats.map((c) => c.replace(/^@/, "").replace(/^https?:\/\/t\.me\/(c\/)?/i, "")),
         hostname,
@@ -106,6 +107,7 @@ function _linkCommand(io: CliIo, state: CliState): AnyCommand {
       } catch {
         throw new UsageError(`--base must be a URL like https://media.example.org, got ${flags.base}`);
       }
+      const { serveLink } = await import("../../app/serve/serve_link.ts");
       const out = await serveLink({
         link,
         base: base.href,
@@ -119,6 +121,7 @@ function _linkCommand(io: CliIo, state: CliState): AnyCommand {
 
 // bots alone need no user session: the session's account joins only when it exists
 async function _accounts(primary: TelegramAccess, sessions?: string[], bots: string[] = []) {
+  const { accountList } = await import("../../app/shared/telegram_access.ts");
   const list = accountList(primary, { sessions, botTokens: bots });
   if (bots.length === 0 || (sessions ?? []).length > 0 || primary.sessionString) return list;
   const hasFile = await Deno.stat(primary.sessionFile).then(() => true, () => false);
