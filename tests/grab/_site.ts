@@ -1,0 +1,117 @@
+/**
+ * A loopback web site for grab tests (no internet here): serves the ffmpeg-made media of
+ * _media.ts with Range support, and faults by path prefix: /f/404/..., /f/403/..., /f/drop/...
+ * (every response stops halfway through its body), /f/drop2/... (only the second response of each
+ * path does: the first is yt-dlp's look at the page), /f/slow/... (the body trickles in small
+ * chunks). Requests are recorded.
+ */
+import { extname, join, normalize } from "node:path";
+import { siteMedia } from "./_media.ts";
+
+/** One request the site answered. */
+export interface SiteRequest {
+  path: string;
+  range?: string;
+  status: number;
+}
+
+/** A running site; `close()` it in `finally`. */
+export interface Site {
+  /** http://127.0.0.1:<port> */
+  base: string;
+  /** The media folder (to compare downloads with the originals). */
+  dir: string;
+  requests: SiteRequest[];
+  close(): Promise<void>;
+}
+
+const TYPES: Record<string, string> = {
+  ".mp4": "video/mp4",
+  ".html": "text/html; charset=utf-8",
+  ".m3u8": "application/vnd.apple.mpegurl",
+  ".ts": "video/mp2t",
+  ".mpd": "application/dash+xml",
+  ".m4s": "video/iso.segment",
+  ".jpg": "image/jpeg",
+};
+
+/** Starts the site on a port the OS picks. */
+export async function startSite(): Promise<Site> {
+  const dir = await siteMedia();
+  const requests: SiteRequest[] = [];
+  const seen = new Map<string, number>();
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
+    const url = new URL(req.url);
+    let path = decodeURIComponent(url.pathname);
+    let fault: string | undefined;
+    const m = /^\/f\/(404|403|drop2|drop|slow)(\/.*)$/.exec(path);
+    if (m) [fault, path] = [m[1], m[2]];
+    const range = req.headers.get("range") ?? undefined;
+    const answer = (status: number, body?: BodyInit | null, headers?: HeadersInit) => {
+      requests.push({ path: url.pathname, range, status });
+      return new Response(body, { status, headers });
+    };
+    if (fault === "404") return answer(404, "not here");
+    if (fault === "403") return answer(403, "forbidden");
+    const file = join(dir, normalize(path).replace(/^(\.\.[/\\])+/, ""));
+    let data: Uint8Array<ArrayBuffer>;
+    try {
+      data = await Deno.readFile(file);
+    } catch {
+      return answer(404, "not here");
+    }
+    const type = TYPES[extname(file)] ?? "application/octet-stream";
+    let start = 0;
+    let end = data.length - 1;
+    let status = 200;
+    const r = range ? /^bytes=(\d*)-(\d*)$/.exec(range) : null;
+    if (r) {
+      start = r[1] === "" ? Math.max(0, data.length - Number(r[2])) : Number(r[1]);
+      end = r[1] !== "" && r[2] !== "" ? Math.min(Number(r[2]), end) : end;
+      if (start > end) return answer(416, null, { "content-range": `bytes */${data.length}` });
+      status = 206;
+    }
+    const body = data.subarray(start, end + 1);
+    const headers: Record<string, string> = {
+      "content-type": type,
+      "content-length": String(body.length),
+      "accept-ranges": "bytes",
+    };
+    if (status === 206) headers["content-range"] = `bytes ${start}-${end}/${data.length}`;
+    const nth = (seen.get(url.pathname) ?? 0) + 1;
+    seen.set(url.pathname, nth);
+    const drop = fault === "drop" || (fault === "drop2" && nth === 2);
+    if (req.method === "HEAD") return answer(status, null, headers);
+    if (!drop && fault !== "slow") return answer(status, body, headers);
+    return answer(status, _stream(body, { drop, slow: fault === "slow" }), headers);
+  });
+  return {
+    base: `http://127.0.0.1:${server.addr.port}`,
+    dir,
+    requests,
+    close: async () => {
+      await server.shutdown();
+    },
+  };
+}
+
+/** A body that stops halfway (the connection then closes short) or trickles in 4 KB chunks. */
+function _stream(body: Uint8Array, o: { drop: boolean; slow: boolean }): ReadableStream<Uint8Array> {
+  const chunk = o.slow ? 4096 : 16 * 1024;
+  const stopAt = o.drop ? Math.floor(body.length / 2) : body.length;
+  let off = 0;
+  return new ReadableStream({
+    async pull(c) {
+      if (off >= stopAt) {
+        if (o.drop) c.error(new Error("dropped mid-body on purpose"));
+        else c.close();
+        return;
+      }
+      // the slow fault paces by the loop's own turns, never a wall-clock deadline in the test
+      if (o.slow) await new Promise((r) => setTimeout(r, 50));
+      const n = Math.min(chunk, stopAt - off);
+      c.enqueue(body.slice(off, off + n));
+      off += n;
+    },
+  });
+}
