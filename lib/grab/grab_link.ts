@@ -3,6 +3,7 @@
  * progress and stages as events, --max-size enforced as bytes arrive, failures classified.
  */
 import { ToolFailedError } from "../core/errors.ts";
+import type { DerivedMedia, MediaProbe } from "../core/message.ts";
 import type { Emit } from "../progress/events.ts";
 import { runTool } from "../tools/run_tool.ts";
 import type { ResolvedTool } from "../tools/tool_types.ts";
@@ -29,6 +30,12 @@ export interface GrabbedFile {
   /** Seconds, as the site says (probe fields come from the media tasks). */
   duration?: number;
   kind: "video" | "audio";
+  /** What ffprobe measured (set by the media tasks after the download). */
+  probe?: MediaProbe;
+  /** Files the media tasks made beside it (thumbnail, subtitles, transcoded copy). */
+  derived?: DerivedMedia[];
+  /** The transcript, with --transcribe. */
+  transcript?: string;
 }
 
 /** What one download needs besides the link and its request. */

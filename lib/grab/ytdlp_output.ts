@@ -37,8 +37,8 @@ export interface OutputContext {
 
 type Dict = Record<string, unknown>;
 
-// yt-dlp reports every block (from 1 KB up); an event per 1% (at least 256 KB) is plenty for bars.
-const MIN_STEP = 256 << 10;
+// yt-dlp reports every block (from 1 KB up); the first, then one per 1% (at least 16 KB) is plenty.
+const MIN_STEP = 16 << 10;
 const QUIET_PP = new Set(["MoveFiles", "ThumbnailsConvertor"]);
 
 /** Feed it every line of a yt-dlp run; read `files`, `title` and `tooBig` afterwards. */
@@ -50,7 +50,7 @@ export class YtDlpOutput {
   tooBig?: number;
   #planned?: number;
   #streams = new Map<string, { done: number; total?: number }>();
-  #lastEmitted = -1;
+  #lastEmitted = -Infinity;
   #c: OutputContext;
 
   constructor(c: OutputContext) {

@@ -2,8 +2,9 @@
  * A loopback web site for grab tests (no internet here): serves the ffmpeg-made media of
  * _media.ts with Range support, and faults by path prefix: /f/404/..., /f/403/..., /f/drop/...
  * (every response stops halfway through its body), /f/drop2/... (only the second response of each
- * path does: the first is yt-dlp's look at the page), /f/slow/... (the body trickles in small
- * chunks). Requests are recorded.
+ * path does: the first is yt-dlp's look at the page), /f/stall2/... (the second response of each
+ * path sends half its body, then nothing until the client goes away),
+ * /f/slow/... (the body trickles in small chunks). Requests are recorded.
  */
 import { extname, join, normalize } from "node:path";
 import { siteMedia } from "./_media.ts";
@@ -40,11 +41,12 @@ export async function startSite(): Promise<Site> {
   const dir = await siteMedia();
   const requests: SiteRequest[] = [];
   const seen = new Map<string, number>();
+  const closing = new AbortController();
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
     const url = new URL(req.url);
     let path = decodeURIComponent(url.pathname);
     let fault: string | undefined;
-    const m = /^\/f\/(404|403|drop2|drop|slow)(\/.*)$/.exec(path);
+    const m = /^\/f\/(404|403|drop2|drop|stall2|slow)(\/.*)$/.exec(path);
     if (m) [fault, path] = [m[1], m[2]];
     const range = req.headers.get("range") ?? undefined;
     const answer = (status: number, body?: BodyInit | null, headers?: HeadersInit) => {
@@ -81,27 +83,38 @@ export async function startSite(): Promise<Site> {
     const nth = (seen.get(url.pathname) ?? 0) + 1;
     seen.set(url.pathname, nth);
     const drop = fault === "drop" || (fault === "drop2" && nth === 2);
+    const stall = fault === "stall2" && nth === 2 ? { signal: closing.signal } : undefined;
     if (req.method === "HEAD") return answer(status, null, headers);
-    if (!drop && fault !== "slow") return answer(status, body, headers);
-    return answer(status, _stream(body, { drop, slow: fault === "slow" }), headers);
+    if (!drop && !stall && fault !== "slow") return answer(status, body, headers);
+    return answer(status, _stream(body, { drop, slow: fault === "slow", stall }), headers);
   });
   return {
     base: `http://127.0.0.1:${server.addr.port}`,
     dir,
     requests,
     close: async () => {
+      closing.abort();
       await server.shutdown();
     },
   };
 }
 
-/** A body that stops halfway (the connection then closes short) or trickles in 4 KB chunks. */
-function _stream(body: Uint8Array, o: { drop: boolean; slow: boolean }): ReadableStream<Uint8Array> {
-  const chunk = o.slow ? 4096 : 16 * 1024;
-  const stopAt = o.drop ? Math.floor(body.length / 2) : body.length;
+/** A body that stops halfway (closing short, or stalling) or trickles in 4 KB chunks. */
+function _stream(
+  body: Uint8Array,
+  o: { drop: boolean; slow: boolean; stall?: { signal: AbortSignal } },
+): ReadableStream<Uint8Array> {
+  const chunk = o.slow ? 4096 : 8 * 1024;
+  const stopAt = o.drop || o.stall ? Math.floor(body.length / 2) : body.length;
   let off = 0;
   return new ReadableStream({
     async pull(c) {
+      if (off >= stopAt && o.stall) {
+        // nothing more until the client goes away (or the site closes)
+        await new Promise<void>((resolve) => o.stall!.signal.addEventListener("abort", () => resolve()));
+        c.close();
+        return;
+      }
       if (off >= stopAt) {
         if (o.drop) c.error(new Error("dropped mid-body on purpose"));
         else c.close();
