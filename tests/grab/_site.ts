@@ -36,9 +36,9 @@ const TYPES: Record<string, string> = {
   ".jpg": "image/jpeg",
 };
 
-/** Starts the site on a port the OS picks. */
-export async function startSite(): Promise<Site> {
-  const dir = await siteMedia();
+/** Starts the site on a port the OS picks, serving `dir` (default the test media of _media.ts). */
+export async function startSite(opts: { dir?: string } = {}): Promise<Site> {
+  const dir = opts.dir ?? await siteMedia();
   const requests: SiteRequest[] = [];
   const seen = new Map<string, number>();
   const closing = new AbortController();

@@ -128,7 +128,13 @@ function _checkChoices(opts: GrabOptions): void {
 }
 
 function _search(opts: GrabOptions) {
-  return { searchPath: opts.media.searchPath, cacheDir: opts.media.cacheDir, signal: opts.signal };
+  // only run, never shown: no version probes (`yt-dlp --version` alone is a Python start-up)
+  return {
+    searchPath: opts.media.searchPath,
+    cacheDir: opts.media.cacheDir,
+    version: false,
+    signal: opts.signal,
+  };
 }
 
 /** tgpipe's ffmpeg for yt-dlp's merges and audio; none found: yt-dlp looks itself (and says so). */
