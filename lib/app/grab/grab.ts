@@ -74,6 +74,8 @@ export async function grab(opts: GrabOptions): Promise<GrabReport> {
   try {
     cookies = opts.cookies ? await copyCookies(opts.cookies, join(opts.out, GRAB_TMP)) : undefined;
     media = await openMediaPost({ ...opts.media, out: opts.out, emit, signal: opts.signal });
+    // the worker loads its modules while yt-dlp downloads, not after
+    media.pool.warm();
     const files: GrabbedFile[] = [];
     const spec: JobSpec<GrabItem> = {
       command: "grab",
