@@ -253,3 +253,46 @@ Deno.test("grab stopped by Ctrl-C mid-download exits 75; the rerun continues the
     assert.ok(resumed.some((r) => /^bytes=[1-9]\d*-/.test(r.range ?? "")), JSON.stringify(site.requests));
   });
 });
+
+Deno.test("grab --from-file - with --template, --cookies (the user's file untouched) and --audio's default mp3", async () => {
+  await withSite(async (site, dir) => {
+    const out = join(dir, "out");
+    const cookies = join(dir, "cookies.txt");
+    // Netscape format: domain, subdomains, path, secure, expiry, name, value
+    const jar =
+      "# Netscape HTTP Cookie File\n127.0.0.1\tFALSE\t/\tFALSE\t4102444800\tsession\tgrab-test-cookie\n";
+    await Deno.writeTextFile(cookies, jar);
+    const links = `# two links, one a comment\n${site.base}/direct.mp4\n\n# ${site.base}/page.html\n`;
+    const r = await runCli(
+      [
+        "--json",
+        "--kv",
+        join(dir, "kv.db"),
+        "grab",
+        "--from-file",
+        "-",
+        "--out",
+        out,
+        "--template",
+        "%(id)s/clip.%(ext)s",
+        "--cookies",
+        cookies,
+        "--audio",
+      ],
+      { env, stdin: links, timeoutMs: 120_000 },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const files = result(r.events, "grab").files;
+    assert.deepEqual(files.map((f: Any) => f.path), [join(out, "direct/clip.mp3")]);
+    assert.equal(files[0].kind, "audio");
+    assert.equal(files[0].probe.codec, "mp3");
+    assert.ok(site.requests.some((q) => q.path === "/direct.mp4" && q.cookie === "session=grab-test-cookie"));
+    assert.ok(!site.requests.some((q) => q.path === "/page.html"), "the commented link was not read");
+    assert.equal(
+      await Deno.readTextFile(cookies),
+      jar,
+      "yt-dlp wrote its jar back to a copy, not to the user's file",
+    );
+    assert.deepEqual([...Deno.readDirSync(join(out, ".tgpipe/grab-tmp"))], [], "the copy is gone");
+  });
+});

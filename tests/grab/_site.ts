@@ -13,6 +13,8 @@ import { siteMedia } from "./_media.ts";
 export interface SiteRequest {
   path: string;
   range?: string;
+  /** The Cookie header, when the client sent one. */
+  cookie?: string;
   status: number;
 }
 
@@ -49,8 +51,9 @@ export async function startSite(opts: { dir?: string } = {}): Promise<Site> {
     const m = /^\/f\/(404|403|drop2|drop|stall2|slow)(\/.*)$/.exec(path);
     if (m) [fault, path] = [m[1], m[2]];
     const range = req.headers.get("range") ?? undefined;
+    const cookie = req.headers.get("cookie") ?? undefined;
     const answer = (status: number, body?: BodyInit | null, headers?: HeadersInit) => {
-      requests.push({ path: url.pathname, range, status });
+      requests.push({ path: url.pathname, range, status, ...(cookie ? { cookie } : {}) });
       return new Response(body, { status, headers });
     };
     if (fault === "404") return answer(404, "not here");

@@ -79,7 +79,13 @@ export async function grab(opts: GrabOptions): Promise<GrabReport> {
     const files: GrabbedFile[] = [];
     const spec: JobSpec<GrabItem> = {
       command: "grab",
-      key: JSON.stringify({ urls: items.map((i) => i.url), out: opts.out, q: opts.quality, a: opts.audio }),
+      key: JSON.stringify({
+        urls: items.map((i) => i.url),
+        out: opts.out,
+        quality: opts.quality,
+        audio: opts.audio,
+        template: opts.template,
+      }),
       args: `${items.length} link(s) -> ${opts.out}`,
       plan: () => items,
       step: (item, ctx) =>
