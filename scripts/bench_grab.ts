@@ -4,14 +4,19 @@
  * (480p, 360p, 240p at a constant 2, 1 and 0.5 Mbit/s) and an audio rendition, `seconds` long
  * (default 90). Both sides take the best variant with the audio and merge them into one MP4: bare
  * `yt-dlp -f bv*+ba/b`, and `tgpipe grab` (progress templates read as events, the progress store,
- * the probe of the result). Rounds alternate the order; medians of wall and CPU time (each run's
- * whole process tree, from /proc/self/stat) and the overhead ratios; goal <= 5%. Prints one JSON line.
+ * the probe of the result). A third side runs yt-dlp alone with the argument list tgpipe builds
+ * (templates, thumbnail, temp folder), which splits the overhead into yt-dlp's share and tgpipe's
+ * process (Deno start-up, progress store, media worker, probe). Rounds rotate the order; medians
+ * of wall and CPU time (each run's whole process tree, from /proc/self/stat) and the overhead
+ * ratios; goal <= 5%. Prints one JSON line.
  */
 import { join } from "node:path";
 import { findTool } from "../lib/tools/find_tool.ts";
 import { runTool } from "../lib/tools/run_tool.ts";
 import type { ResolvedTool } from "../lib/tools/tool_types.ts";
 import { startSite } from "../tests/grab/_site.ts";
+import { detectPlatform } from "../lib/grab/platforms.ts";
+import { downloadArgs } from "../lib/grab/ytdlp_args.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const SECONDS = Number(Deno.args[0] ?? 90);
@@ -70,16 +75,27 @@ try {
       "--ffmpeg",
       ffmpeg.path,
     ]);
+  const args = (out: string) =>
+    _run(ytDlp.path, [
+      ...downloadArgs(url, {
+        platform: detectPlatform(url),
+        out,
+        tempDir: join(out, "tmp"),
+        ffmpegPath: ffmpeg.path,
+      }),
+    ]);
+  const sides = { bare, args, tgpipe };
   // one of each first: Python's bytecode cache, Deno's module cache, the OS page cache
-  await bare(await Deno.makeTempDir({ dir: work }));
-  await tgpipe(await Deno.makeTempDir({ dir: work }));
-  const runs: Record<"bare" | "tgpipe", Cost[]> = { bare: [], tgpipe: [] };
+  for (const run of Object.values(sides)) await run(await Deno.makeTempDir({ dir: work }));
+  const runs: Record<keyof typeof sides, Cost[]> = { bare: [], args: [], tgpipe: [] };
+  const names = Object.keys(sides) as Array<keyof typeof sides>;
   let bytes = 0;
   for (let round = 0; round < ROUNDS; round++) {
-    const sides = round % 2 === 0 ? (["bare", "tgpipe"] as const) : (["tgpipe", "bare"] as const);
-    for (const side of sides) {
+    // rotate the order so machine load drifts hit every side alike
+    const order = [...names.slice(round % 3), ...names.slice(0, round % 3)];
+    for (const side of order) {
       const out = await Deno.makeTempDir({ dir: work });
-      const cost = side === "bare" ? await bare(out) : await tgpipe(out);
+      const cost = await sides[side](out);
       const mp4 = [...Deno.readDirSync(out)].find((e) => e.name.endsWith(".mp4"));
       if (!mp4) throw new Error(`${side} wrote no MP4 into ${out}`);
       bytes = Deno.statSync(join(out, mp4.name)).size;
@@ -88,9 +104,10 @@ try {
       await Deno.remove(out, { recursive: true });
     }
   }
-  const med = (side: "bare" | "tgpipe", k: keyof Cost) => _median(runs[side].map((c) => c[k]));
+  const med = (side: keyof typeof sides, k: keyof Cost) => _median(runs[side].map((c) => c[k]));
   const wall = med("tgpipe", "wallMs") / med("bare", "wallMs") - 1;
   const cpu = med("tgpipe", "cpuMs") / med("bare", "cpuMs") - 1;
+  const argsCpu = med("args", "cpuMs") / med("bare", "cpuMs") - 1;
   const load1 = (await Deno.readTextFile("/proc/loadavg").catch(() => "n/a")).trim();
   console.log(
     `HLS ${SECONDS}s, ${(bytes / 1e6).toFixed(1)} MB merged: bare yt-dlp wall ${med("bare", "wallMs")} ms ` +
@@ -98,7 +115,17 @@ try {
         med("tgpipe", "cpuMs")
       } ms`,
   );
+  console.log(
+    `yt-dlp with tgpipe's arguments: wall ${med("args", "wallMs")} ms cpu ${med("args", "cpuMs")} ms ` +
+      `(cpu ${(argsCpu * 100).toFixed(1)}% over bare)`,
+  );
   console.log(`overhead: wall ${(wall * 100).toFixed(1)}%, cpu ${(cpu * 100).toFixed(1)}% (goal <= 5%)`);
+  console.log(
+    `tgpipe's fixed cost: ${med("tgpipe", "cpuMs") - med("args", "cpuMs")} ms cpu, ` +
+      `${
+        med("tgpipe", "wallMs") - med("args", "wallMs")
+      } ms wall (Deno start-up, store, media worker, probe)`,
+  );
   console.log(`load average before: ${load0}; after: ${load1}`);
   console.log(JSON.stringify({
     bench: "grab",
@@ -109,6 +136,9 @@ try {
     bare_cpu_ms: med("bare", "cpuMs"),
     tgpipe_wall_ms: med("tgpipe", "wallMs"),
     tgpipe_cpu_ms: med("tgpipe", "cpuMs"),
+    args_wall_ms: med("args", "wallMs"),
+    args_cpu_ms: med("args", "cpuMs"),
+    overhead_args_cpu: Math.round(argsCpu * 1000) / 1000,
     overhead_wall: Math.round(wall * 1000) / 1000,
     overhead_cpu: Math.round(cpu * 1000) / 1000,
     load_before: load0,

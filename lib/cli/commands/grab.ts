@@ -24,6 +24,7 @@ Examples:
 Platforms: ${PLATFORMS.map((p) => p.name).join(", ")} (any page yt-dlp can read). See docs/grab.md,
 also for updating yt-dlp (\`tgpipe doctor\` warns when it is old).
 
+--audio takes an optional format: put it after the links, or give the format (--audio m4a URL).
 Re-running the same command resumes it: links already grabbed are skipped, unfinished ones continue.
 Exit code 3 when some links failed (each reported with yt-dlp's stderr), 2 for a bad link or flag.`;
 
