@@ -60,12 +60,34 @@ export async function grabLink(
 ): Promise<GrabbedFile[]> {
   const stop = new AbortController();
   const signal = ctx.signal ? AbortSignal.any([ctx.signal, stop.signal]) : stop.signal;
+  // a file already at the planned path is not this run's to remove
+  let plannedIsNew = false;
   const out = new YtDlpOutput({
     item: ctx.item,
     emit: ctx.emit,
     maxBytes: req.maxBytes,
     onTooBig: (bytes) => stop.abort(_tooBig(url, bytes, req.maxBytes!)),
+    onPlanned: (path) => plannedIsNew = !_exists(path),
   });
+  try {
+    return await _run(ytDlp, url, req, { ...ctx, signal, out });
+  } catch (err) {
+    // a small file can be in place before the kill for --max-size lands: it must not stay
+    if (err instanceof GrabError && err.kind === "too_big") {
+      const made = [...out.files.map((f) => f.filepath), ...(plannedIsNew ? [out.plannedFile!] : [])];
+      for (const f of made) await _removeWithThumb(f);
+    }
+    throw err;
+  }
+}
+
+async function _run(
+  ytDlp: ResolvedTool,
+  url: string,
+  req: YtDlpDownload,
+  ctx: GrabLinkContext & { signal: AbortSignal; out: YtDlpOutput },
+): Promise<GrabbedFile[]> {
+  const { out, signal } = ctx;
   let tail = "";
   try {
     ({ stderrTail: tail } = await runTool(ytDlp, downloadArgs(url, req), {
@@ -112,6 +134,21 @@ async function _grabbed(f: PrintedFile, url: string, req: YtDlpDownload): Promis
     duration: f.duration,
     kind: req.audio ? "audio" : "video",
   };
+}
+
+function _exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function _removeWithThumb(path: string): Promise<void> {
+  await Deno.remove(path).catch(() => {});
+  const thumb = path.replace(/\.[^./\\]+$/, ".jpg");
+  if (thumb !== path) await Deno.remove(thumb).catch(() => {});
 }
 
 async function _firstMissing(files: PrintedFile[]): Promise<string | undefined> {

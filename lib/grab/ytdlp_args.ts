@@ -34,7 +34,7 @@ export interface YtDlpDownload extends YtDlpCommon, Selection {
   maxBytes?: number;
 }
 
-const INFO_FIELDS = "id,title,uploader,channel,duration,thumbnail,webpage_url,extractor_key," +
+const INFO_FIELDS = "id,title,filename,uploader,channel,duration,thumbnail,webpage_url,extractor_key," +
   "format_id,requested_formats,filesize,filesize_approx,tbr,ext,height,vcodec,acodec";
 const FILE_FIELDS = "filepath,id,title,uploader,webpage_url,duration,thumbnail,ext";
 const PROGRESS_FIELDS = "status,downloaded_bytes,total_bytes,total_bytes_estimate,filename";

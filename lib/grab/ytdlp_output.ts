@@ -33,6 +33,8 @@ export interface OutputContext {
   /** Bytes the item may have (--max-size); past it `onTooBig` is called once. */
   maxBytes?: number;
   onTooBig?: (bytes: number) => void;
+  /** Called with the final path yt-dlp announces before it downloads. */
+  onPlanned?: (path: string) => void;
 }
 
 type Dict = Record<string, unknown>;
@@ -48,6 +50,8 @@ export class YtDlpOutput {
   title?: string;
   /** The size that broke --max-size, when one did. */
   tooBig?: number;
+  /** Where yt-dlp will put the file (from the info line, before the download). */
+  plannedFile?: string;
   #planned?: number;
   #streams = new Map<string, { done: number; total?: number }>();
   #lastEmitted = -Infinity;
@@ -98,6 +102,10 @@ export class YtDlpOutput {
 
   #info(d: Dict): void {
     if (typeof d.title === "string") this.title = d.title;
+    if (typeof d.filename === "string") {
+      this.plannedFile = d.filename;
+      this.#c.onPlanned?.(d.filename);
+    }
     const formats = Array.isArray(d.requested_formats) ? d.requested_formats as Dict[] : [d];
     const sizes = formats.map((f) => mapQuality(f, typeof d.duration === "number" ? d.duration : undefined));
     // only exact sizes refuse a download before it starts; estimates are checked as bytes arrive
