@@ -28,7 +28,7 @@ async function grab(
   path: string,
   sel: Selection & { maxBytes?: number; ffmpegPath?: string } = {},
 ): Promise<Grabbed> {
-  const out = await Deno.makeTempDir({ prefix: "tgpipe_grab_" });
+  const out = await Deno.makeTempDir({ dir: WORK.get(site), prefix: "out_" });
   const url = `${site.base}/${path}`;
   const events: EventBody[] = [];
   const files = await grabLink(ytDlp, url, {
@@ -55,13 +55,19 @@ async function failure(
   }
 }
 
+// Each test's own folder: every download of the test goes below it, removed whatever happened.
+const WORK = new WeakMap<Site, string>();
+
 function withSite(name: string, fn: (site: Site) => Promise<void>) {
   Deno.test(name, async () => {
     const site = await startSite();
+    const dir = await Deno.makeTempDir({ prefix: "tgpipe_grab_" });
+    WORK.set(site, dir);
     try {
       await fn(site);
     } finally {
       await site.close();
+      await Deno.remove(dir, { recursive: true });
     }
   });
 }
