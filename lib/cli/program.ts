@@ -17,6 +17,7 @@ import { exportCommand } from "./commands/export.ts";
 import { downloadCommand } from "./commands/download.ts";
 import { transcribeCommand } from "./commands/transcribe.ts";
 import { serveCommand } from "./commands/serve.ts";
+import { grabCommand } from "./commands/grab.ts";
 
 /** A function that builds one top-level command. */
 export type CommandFactory = (io: CliIo, state: CliState) => AnyCommand;
@@ -36,6 +37,7 @@ export const COMMANDS: CommandFactory[] = [
   transcribeCommand,
   downloadCommand,
   serveCommand,
+  grabCommand,
 ];
 
 /** Builds the whole command tree for one run. */

@@ -50,6 +50,7 @@ const SETTING_FLAGS: ReadonlyArray<[string, keyof Settings]> = [
   ["ffprobe", "ffprobe"],
   ["whisperCli", "whisperCli"],
   ["whisperModel", "whisperModel"],
+  ["ytDlp", "ytDlp"],
   ["apiId", "apiId"],
 ];
 

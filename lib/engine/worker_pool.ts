@@ -138,6 +138,11 @@ export class WorkerPool<Req, Res, Ev = never> {
     return { id, result };
   }
 
+  /** Starts one worker before the first task, so its start-up overlaps the caller's other work. */
+  warm(): void {
+    if (!this.#closed && this.#slots.length === 0) this.#spawn();
+  }
+
   /** Submits and waits for the answer. */
   async run(payload: Req, opts: SubmitOptions<Ev> = {}): Promise<Res> {
     return await (await this.submit(payload, opts)).result;

@@ -16,6 +16,8 @@ export function describeEvent(e: TgpipeEvent, verbosity: Verbosity): string | un
       return verbosity === "verbose" ? `start ${e.name}` : undefined;
     case "item_progress":
       return undefined;
+    case "item_stage":
+      return verbosity === "verbose" ? `${e.stage} ${e.item}${e.detail ? `: ${e.detail}` : ""}` : undefined;
     case "item_done":
       return `${e.skipped ? "skipped" : "done"} ${e.name ?? e.item}${
         e.bytes !== undefined ? ` (${formatBytes(e.bytes)})` : ""

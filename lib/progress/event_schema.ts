@@ -69,6 +69,20 @@ const SPEC: { [T in EventType]: TypeSpec<T> } = {
       total_bytes: { type: "integer", required: false, description: "item size, when known" },
     },
   },
+  item_stage: {
+    description: "An item moved to another stage of its work (grab: reading the link, each stream's " +
+      "download, merging, audio extraction, media tasks)",
+    fields: {
+      item: { type: "string", required: true, description: "item id from item_start" },
+      stage: {
+        type: "string",
+        required: true,
+        description: "the stage that began",
+        values: ["info", "download", "merge", "audio", "convert", "post"],
+      },
+      detail: { type: "string", required: false, description: "what exactly, e.g. the format id" },
+    },
+  },
   item_done: {
     description: "An item finished, or was skipped because it was already done",
     fields: {

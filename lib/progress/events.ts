@@ -15,6 +15,12 @@ export type EventBody =
   | { type: "start"; command: string; job?: string; total_items?: number; total_bytes?: number }
   | { type: "item_start"; item: string; name: string; total_bytes?: number }
   | { type: "item_progress"; item: string; done_bytes: number; total_bytes?: number }
+  | {
+    type: "item_stage";
+    item: string;
+    stage: "info" | "download" | "merge" | "audio" | "convert" | "post";
+    detail?: string;
+  }
   | { type: "item_done"; item: string; name?: string; bytes?: number; path?: string; skipped?: boolean }
   | { type: "item_failed"; item: string; error: EventError }
   | {

@@ -14,6 +14,11 @@ export interface FindToolOptions {
   searchPath: string;
   /** tgpipe's cache directory: bundled binaries are extracted under `<cacheDir>/tools`. */
   cacheDir: string;
+  /**
+   * Ask the tool for its version (default true). A command that only runs the tool turns it off:
+   * `yt-dlp --version` is a whole Python start-up.
+   */
+  version?: boolean;
   signal?: AbortSignal;
 }
 
@@ -84,7 +89,8 @@ export async function findTool(name: ToolName, opts: FindToolOptions): Promise<R
   if (name === "python3-telethon") return await _telethon(candidates, opts.signal);
   if (candidates.length > 0) {
     const path = candidates[0];
-    return { name, path, version: await _versionOrUndefined(name, path, opts.signal), source: "path" };
+    const version = opts.version === false ? undefined : await _versionOrUndefined(name, path, opts.signal);
+    return { name, path, version, source: "path" };
   }
   const bundled = await _bundled(name, opts);
   if (bundled) return bundled;
@@ -103,7 +109,8 @@ async function _configured(name: ToolName, opts: FindToolOptions): Promise<Resol
     );
   }
   if (name === "python3-telethon") return { ...(await _telethon([path], opts.signal)), source: "configured" };
-  return { name, path, version: await _versionOrUndefined(name, path, opts.signal), source: "configured" };
+  const version = opts.version === false ? undefined : await _versionOrUndefined(name, path, opts.signal);
+  return { name, path, version, source: "configured" };
 }
 
 /** Every executable called `exe` in the PATH-like list, in order. */

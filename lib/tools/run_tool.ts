@@ -16,6 +16,11 @@ export interface RunToolOptions {
   stdout?: "collect" | "discard";
   /** Collected stdout above this size kills the tool and fails; default 64 MiB. */
   maxStdoutBytes?: number;
+  /**
+   * Called with each line of stdout and stderr as it arrives (progress of a long run, e.g.
+   * yt-dlp's templates); stdout is then not collected (`stdout` is empty), the stderr tail is kept.
+   */
+  onLine?: (line: string, stream: "stdout" | "stderr") => void;
 }
 
 /** What a successful run produced. */
@@ -58,7 +63,7 @@ export async function runTool(
     throw new RangeError(`runTool: timeoutMs must be positive, got ${opts.timeoutMs}`);
   }
   opts.signal?.throwIfAborted();
-  const collect = (opts.stdout ?? "collect") === "collect";
+  const collect = (opts.stdout ?? "collect") === "collect" || opts.onLine !== undefined;
   const maxStdout = opts.maxStdoutBytes ?? DEFAULT_MAX_STDOUT;
   const started = performance.now();
   const child = _spawn(tool, args, opts, collect);
@@ -77,8 +82,14 @@ export async function runTool(
   const onAbort = () => kill({ kind: "abort" });
   opts.signal?.addEventListener("abort", onAbort, { once: true });
 
-  const stderr = _tail(child.stderr, STDERR_TAIL_BYTES);
-  const stdout = collect
+  const onLine = opts.onLine;
+  const stderr = _tail(
+    onLine ? _splitLines(child.stderr, (l) => onLine(l, "stderr")) : child.stderr,
+    STDERR_TAIL_BYTES,
+  );
+  const stdout = onLine
+    ? _collect(_splitLines(child.stdout, (l) => onLine(l, "stdout"), false), maxStdout, () => {})
+    : collect
     ? _collect(child.stdout, maxStdout, () => kill({ kind: "overflow", max: maxStdout }))
     : { done: Promise.resolve(new Uint8Array()), cancel: () => Promise.resolve() };
   const stdinDone = opts.stdin ? _feed(child.stdin, opts.stdin) : Promise.resolve();
@@ -221,6 +232,42 @@ function _collect(
     return out;
   })();
   return { done, cancel: () => reader.cancel().catch(() => {}) };
+}
+
+/**
+ * Hands each line of `stream` to `onLine` (a callback that throws is ignored: output handling
+ * never kills the tool); the bytes pass on when `keep`, else nothing is passed on.
+ */
+function _splitLines(
+  stream: ReadableStream<Uint8Array>,
+  onLine: (line: string) => void,
+  keep = true,
+): ReadableStream<Uint8Array> {
+  const dec = new TextDecoder();
+  let rest = "";
+  const emit = (text: string) => {
+    const lines = (rest + text).split("\n");
+    rest = lines.pop() ?? "";
+    for (const l of lines) {
+      try {
+        onLine(l.endsWith("\r") ? l.slice(0, -1) : l);
+      } catch {
+        // a consumer's bug must not leave the tool running unobserved
+      }
+    }
+  };
+  return stream.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, c) {
+        emit(dec.decode(chunk, { stream: true }));
+        if (keep) c.enqueue(chunk);
+      },
+      flush() {
+        emit(dec.decode());
+        if (rest !== "") emit("\n");
+      },
+    }),
+  );
 }
 
 async function _feed(stream: WritableStream<Uint8Array>, data: Uint8Array): Promise<void> {

@@ -141,3 +141,30 @@ Deno.test("doctor --help shows examples", async () => {
   assert.match(r.stdout, /Examples:\n {2}tgpipe doctor/);
   assert.match(r.stdout, /--whisper-model <file>/);
 });
+
+Deno.test("doctor shows yt-dlp's version, warns when it is old, and checks the one --yt-dlp names", async () => {
+  // Debian's yt-dlp here is from 2023: platforms have changed since
+  const old = await runCli(["--json", "doctor"], { env: { PATH: "/usr/bin:/bin" } });
+  const debian = tool(report(old), "yt-dlp");
+  assert.match(debian.version ?? "", /^\d{4}\.\d{2}\.\d{2}/);
+  assert.match(debian.warning ?? "", /^yt-dlp \S+ is \d+ days old; .*pipx upgrade yt-dlp/);
+  assert.ok(report(old).warnings.includes(debian.warning!));
+  const human = await runCli(["doctor"], { env: { PATH: "/usr/bin:/bin" } });
+  assert.match(human.stdout, /^warn yt-dlp +\d{4}\.\d{2}\.\d{2} .*\n +yt-dlp .* days old/m);
+  await withDir(async (dir) => {
+    // a stand-in that only answers --version, dated today: no warning
+    const today = new Date().toISOString().slice(0, 10).replaceAll("-", ".");
+    await Deno.writeTextFile(`${dir}/yt-dlp`, `#!/bin/sh\necho ${today}\n`);
+    await Deno.chmod(`${dir}/yt-dlp`, 0o755);
+    const fresh = await runCli(["--json", "doctor", "--yt-dlp", `${dir}/yt-dlp`], {
+      env: { PATH: "/usr/bin:/bin" },
+    });
+    const t = tool(report(fresh), "yt-dlp");
+    assert.deepEqual([t.path, t.version, t.source, t.warning], [
+      `${dir}/yt-dlp`,
+      today,
+      "configured",
+      undefined,
+    ]);
+  });
+});

@@ -176,3 +176,21 @@ Deno.test("perWorker runs several tasks at once in one worker; a cancel stops on
 Deno.test("perWorker must be a positive integer", () => {
   assert.throws(() => new WorkerPool(URL_, { size: 1, perWorker: 0 }), RangeError);
 });
+
+Deno.test("warm starts one worker ahead of the first task, once, and the task runs on it", async () => {
+  const p = pool(2);
+  try {
+    p.warm();
+    p.warm();
+    const echoed = await Promise.all([p.run({ op: "echo", value: 1 })]);
+    assert.deepEqual(echoed, [1]);
+    // two tasks at once: the warm worker and one more, never a third
+    assert.deepEqual(await Promise.all([p.run({ op: "echo", value: 2 }), p.run({ op: "echo", value: 3 })]), [
+      2,
+      3,
+    ]);
+  } finally {
+    await p.close();
+  }
+  p.warm(); // closed: nothing starts (a leaked worker would fail the test's sanitizer)
+});

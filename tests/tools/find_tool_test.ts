@@ -131,3 +131,25 @@ Deno.test("findTool honours an aborted signal", async () => {
     (e) => e === reason,
   );
 });
+
+Deno.test("findTool with version: false finds the tool without running it", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    // a "yt-dlp" that leaves a mark when it runs
+    await Deno.writeTextFile(`${dir}/yt-dlp`, `#!/bin/sh\ntouch ${dir}/ran\necho 2099.01.01\n`);
+    await Deno.chmod(`${dir}/yt-dlp`, 0o755);
+    const quiet = await findTool("yt-dlp", { searchPath: dir, cacheDir: dir, version: false });
+    assert.deepEqual([quiet.path, quiet.version, quiet.source], [`${dir}/yt-dlp`, undefined, "path"]);
+    const configured = await findTool("yt-dlp", {
+      configured: `${dir}/yt-dlp`,
+      searchPath: "",
+      cacheDir: dir,
+      version: false,
+    });
+    assert.equal(configured.version, undefined);
+    assert.equal(await Deno.stat(`${dir}/ran`).then(() => true, () => false), false, "never ran");
+    assert.equal((await findTool("yt-dlp", { searchPath: dir, cacheDir: dir })).version, "2099.01.01");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -144,3 +144,14 @@ Deno.test("runTool maps a vanished binary to ToolMissingError", async () => {
 Deno.test("runTool rejects non-string arguments", async () => {
   await assert.rejects(runTool(sh, [1 as unknown as string]), TypeError);
 });
+
+Deno.test("runTool hands every stdout and stderr line to onLine as it comes, and keeps the stderr tail", async () => {
+  const seen: string[] = [];
+  // a line split over two writes, a CRLF line, and a last line without its newline
+  const script = "printf 'one\\ntw'; printf 'o\\r\\n'; echo err >&2; printf 'last'";
+  const r = await runTool(sh, ["-c", script], { onLine: (l, s) => seen.push(`${s}:${l}`) });
+  assert.deepEqual(seen.filter((l) => l.startsWith("stdout:")), ["stdout:one", "stdout:two", "stdout:last"]);
+  assert.deepEqual(seen.filter((l) => l.startsWith("stderr:")), ["stderr:err"]);
+  assert.equal(r.stdout.length, 0);
+  assert.equal(r.stderrTail, "err\n");
+});

@@ -4,6 +4,7 @@ import { VERSION } from "../../core/version.ts";
 import { findTool, TOOL_NAMES } from "../../tools/find_tool.ts";
 import type { ToolName } from "../../tools/tool_types.ts";
 import { probeStore } from "../../store/probe_store.ts";
+import { ytDlpAgeWarning } from "../../grab/ytdlp_age.ts";
 
 /** What doctor checks, resolved by lib/cli from flags, env and the config file. */
 export interface DoctorOptions {
@@ -33,6 +34,8 @@ export interface DoctorTool {
   source?: "configured" | "path" | "bundled";
   /** Why it is missing and how to install it. */
   hint?: string;
+  /** Found but worth fixing (an old yt-dlp: platforms change every few weeks). */
+  warning?: string;
 }
 
 /** Everything doctor found out; `ok` is false only when an essential check failed. */
@@ -88,7 +91,10 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
   if (session.state === "insecure") {
     warnings.push(`Session ${session.path} has mode ${session.mode}; run \`chmod 600 ${session.path}\``);
   }
-  for (const t of tools) if (!t.found) warnings.push(`${t.name} not found: ${t.hint}`);
+  for (const t of tools) {
+    if (!t.found) warnings.push(`${t.name} not found: ${t.hint}`);
+    else if (t.warning) warnings.push(t.warning);
+  }
   if (model.state === "unset") {
     warnings.push("No Whisper model configured: set --whisper-model to a ggml file (e.g. ggml-base.en.bin)");
   } else if (model.state === "missing") warnings.push(`Whisper model ${model.path} does not exist`);
@@ -120,7 +126,15 @@ async function _tool(name: ToolName, opts: DoctorOptions): Promise<DoctorTool> {
       cacheDir: opts.cacheDir,
       signal: opts.signal,
     });
-    return { name, found: true, path: t.path, version: t.version, source: t.source };
+    const warning = name === "yt-dlp" && t.version ? ytDlpAgeWarning(t.version) : undefined;
+    return {
+      name,
+      found: true,
+      path: t.path,
+      version: t.version,
+      source: t.source,
+      ...(warning ? { warning } : {}),
+    };
   } catch (err) {
     if (!(err instanceof TgpipeError)) throw err;
     // ToolMissingError carries the install hint; any other failure (e.g. a broken bundled

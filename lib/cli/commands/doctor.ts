@@ -19,6 +19,7 @@ export function doctorCommand(io: CliIo, state: CliState): AnyCommand {
     .option("--ffprobe <path>", "ffprobe binary to check instead of the one on PATH")
     .option("--whisper-cli <path>", "whisper.cpp whisper-cli binary")
     .option("--whisper-model <file>", "ggml Whisper model file (e.g. ggml-base.en.bin)")
+    .option("--yt-dlp <path>", "yt-dlp binary to check instead of the one on PATH")
     .addHelpText("after", EXAMPLES)
     .action(makeAction(io, state, async (rt) => {
       const s = rt.settings;
@@ -62,7 +63,10 @@ export function renderDoctor(r: DoctorReport): string {
   for (const t of r.tools) {
     lines.push(
       t.found
-        ? `ok   ${t.name.padEnd(16)} ${t.version ?? "version unknown"}  ${t.path} (${t.source})`
+        ? `${t.warning ? "warn" : "ok  "} ${t.name.padEnd(16)} ${
+          t.version ?? "version unknown"
+        }  ${t.path} (${t.source})` +
+          (t.warning ? `\n     ${t.warning}` : "")
         : `warn ${t.name.padEnd(16)} missing: ${t.hint}`,
     );
   }

@@ -6,6 +6,8 @@ import { MEDIA_KINDS, type MediaKind } from "../../core/message.ts";
 import { TEMPLATE_VARS } from "../../core/name_template.ts";
 import { addMediaFlags, MEDIA_FLAGS_HELP, type MediaFlags, mediaSettings } from "../media_flags.ts";
 import { maxRuntimeOption } from "../max_runtime.ts";
+import { parseSize } from "../parse_size.ts";
+import { readInputsFile } from "../read_inputs_file.ts";
 import { checkDateRange, parseDate } from "../parse_date.ts";
 import { type AnyCommand, type CliIo, type CliState, makeAction } from "../runtime.ts";
 
@@ -71,7 +73,7 @@ export function downloadCommand(io: CliIo, state: CliState): AnyCommand {
     .addHelpText("after", EXAMPLES + "\n" + MEDIA_FLAGS_HELP)
     .action(makeAction(io, state, async (rt, args, flags) => {
       checkDateRange(_date(flags.after, "--after"), _date(flags.before, "--before"));
-      const inputs = [...args, ...await _fromFile(flags.fromFile)];
+      const inputs = [...args, ...await readInputsFile(flags.fromFile)];
       const { download } = await import("../../app/download/download.ts");
       const { accountList, telegramAccess } = await import("../../app/shared/telegram_access.ts");
       const accounts = accountList(telegramAccess(rt.settings), {
@@ -87,8 +89,8 @@ export function downloadCommand(io: CliIo, state: CliState): AnyCommand {
         template: flags.template,
         filter: {
           types: flags.type?.split(",").map((t) => t.trim() as MediaKind).filter(Boolean),
-          minSize: _size(flags.minSize, "--min-size"),
-          maxSize: _size(flags.maxSize, "--max-size"),
+          minSize: parseSize(flags.minSize, "--min-size"),
+          maxSize: parseSize(flags.maxSize, "--max-size"),
           after: _date(flags.after, "--after"),
           before: _date(flags.before, "--before"),
           match: flags.match,
@@ -119,30 +121,11 @@ function _human(r: DownloadReport): string {
   }s (job ${r.job})\n`;
 }
 
-async function _fromFile(path: string | undefined): Promise<string[]> {
-  if (path === undefined) return [];
-  let text: string;
-  try {
-    text = path === "-" ? await new Response(Deno.stdin.readable).text() : await Deno.readTextFile(path);
-  } catch (err) {
-    throw new UsageError(`Cannot read --from-file ${path}: ${(err as Error).message}`);
-  }
-  return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
-}
-
 function _int(v: string | undefined, flag: string, min = 1): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
   if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} must be an integer >= ${min}, got ${v}`);
   return n;
-}
-
-function _size(v: string | undefined, flag: string): number | undefined {
-  if (v === undefined) return undefined;
-  const m = /^(\d+(?:\.\d+)?)\s*(b|kb|k|mb|m|gb|g)?$/i.exec(v.trim());
-  if (!m) throw new UsageError(`${flag} must be a size like 500KB or 10MB, got ${v}`);
-  const unit = (m[2] ?? "b").toLowerCase()[0];
-  return Math.round(Number(m[1]) * ({ b: 1, k: 1024, m: 1 << 20, g: 1 << 30 }[unit] ?? 1));
 }
 
 function _date(v: string | undefined, flag: string): number | undefined {

@@ -1,0 +1,18 @@
+import { UsageError } from "../core/errors.ts";
+
+/**
+ * The lines of a --from-file (`-` = stdin): trimmed, without blank lines and `#` comments; [] when
+ * the flag was not given.
+ *
+ * @throws {UsageError} when the file cannot be read (exit 2)
+ */
+export async function readInputsFile(path: string | undefined): Promise<string[]> {
+  if (path === undefined) return [];
+  let text: string;
+  try {
+    text = path === "-" ? await new Response(Deno.stdin.readable).text() : await Deno.readTextFile(path);
+  } catch (err) {
+    throw new UsageError(`Cannot read --from-file ${path}: ${(err as Error).message}`);
+  }
+  return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+}
