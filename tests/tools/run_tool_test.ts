@@ -144,3 +144,20 @@ Deno.test("runTool maps a vanished binary to ToolMissingError", async () => {
 Deno.test("runTool rejects non-string arguments", async () => {
   await assert.rejects(runTool(sh, [1 as unknown as string]), TypeError);
 });
+
+Deno.test("runTool pipes a stdin stream; a stream that errors kills the tool and rejects with its error", async () => {
+  const chunks = ["one ", "two ", "three"];
+  const ok = await runTool(tool("/bin/cat"), [], {
+    stdin: ReadableStream.from(chunks.map((c) => new TextEncoder().encode(c))),
+  });
+  assert.equal(new TextDecoder().decode(ok.stdout), "one two three");
+  // `wc -c` would print a count for a short input as if it were whole: it must not get to
+  let sent = 0;
+  const broken = new ReadableStream<Uint8Array>({
+    pull(c) {
+      if (sent++ < 3) c.enqueue(new Uint8Array(1000));
+      else c.error(new Error("the source broke"));
+    },
+  });
+  await assert.rejects(runTool(tool("/usr/bin/wc"), ["-c"], { stdin: broken }), /the source broke/);
+});
