@@ -32,6 +32,18 @@ export function describeEvent(e: TgpipeEvent, verbosity: Verbosity): string | un
       return verbosity === "verbose"
         ? `retry ${e.attempt}${e.item ? ` of ${e.item}` : ""} in ${e.delay_ms} ms: ${e.error.message}`
         : undefined;
+    case "sync_stage":
+      return verbosity === "verbose" || e.stage === "streamed"
+        ? `${e.stage.replace("_", " ")} ${e.path ?? e.item}${
+          e.bytes !== undefined ? ` (${formatBytes(e.bytes)})` : ""
+        }`
+        : undefined;
+    case "state_saved":
+      return verbosity === "verbose" || e.status !== "running"
+        ? `state saved (${e.where}${
+          e.path ? ` ${e.path}` : ""
+        }): up to message ${e.watermark}, ${e.files_uploaded} files, ${e.status}`
+        : undefined;
     case "log":
       return e.level === "info" || verbosity === "verbose" ? e.message : undefined;
     case "warning":
