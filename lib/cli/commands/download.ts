@@ -1,13 +1,19 @@
-import { Command, Option } from "@commander-js/extra-typings";
+import { Command } from "@commander-js/extra-typings";
 import { download, type DownloadReport } from "../../app/download/download.ts";
 import { accountList, telegramAccess } from "../../app/shared/telegram_access.ts";
 import { UsageError } from "../../core/errors.ts";
 import { formatBytes } from "../../core/format.ts";
-import { MEDIA_KINDS, type MediaKind } from "../../core/message.ts";
 import { TEMPLATE_VARS } from "../../core/name_template.ts";
 import { addMediaFlags, MEDIA_FLAGS_HELP, type MediaFlags, mediaSettings } from "../media_flags.ts";
 import { maxRuntimeOption } from "../max_runtime.ts";
-import { checkDateRange, parseDate } from "../parse_date.ts";
+import {
+  type AccountFlags,
+  addAccountFlags,
+  addFilterFlags,
+  type FilterFlags,
+  filterOf,
+  intFlag,
+} from "../download_flags.ts";
 import { type AnyCommand, type CliIo, type CliState, makeAction } from "../runtime.ts";
 
 const EXAMPLES = `
@@ -28,18 +34,12 @@ Exit code 3 when some files failed (each reported), 2 for a bad link or unknown 
 
 /** `tgpipe download <link|chat…>` (alias `dl`): download media of messages and chats. */
 export function downloadCommand(io: CliIo, state: CliState): AnyCommand {
-  return addMediaFlags(new Command("download").alias("dl"), { transcribeOnly: true })
+  const cmd = addMediaFlags(new Command("download").alias("dl"), { transcribeOnly: true })
     .description("Download media from message links (also ranges) or whole chats, resumable")
     .argument("[inputs...]", "message links (t.me/name/123, t.me/c/<id>/100-200) or chats (@name, id)")
     .requiredOption("-o, --out <dir>", "output directory")
-    .option("--from-file <file>", "read more inputs from a file, one per line ('-' = stdin)")
-    .option("--type <types>", `only these media types, comma-separated (${MEDIA_KINDS.join(",")})`)
-    .option("--min-size <size>", "only files at least this big (e.g. 500KB, 10MB)")
-    .option("--max-size <size>", "only files at most this big")
-    .option("--after <date>", "only messages on or after this date (YYYY-MM-DD or ISO time)")
-    .option("--before <date>", "only messages before this date")
-    .option("--match <regex>", "only files whose name or caption matches (case-insensitive)")
-    .option("--limit <n>", "at most n files per chat")
+    .option("--from-file <file>", "read more inputs from a file, one per line ('-' = stdin)");
+  return addAccountFlags(addFilterFlags(cmd))
     .option("--template <tpl>", "output path template", "{chat}/{id}_{filename}")
     .option("--skip-same", "skip files already downloaded to --out (same Telegram file), counted as done")
     .option(
@@ -52,26 +52,13 @@ export function downloadCommand(io: CliIo, state: CliState): AnyCommand {
     )
     .option("--connections <n>", "connections per DC per account or worker", "8")
     .option("--workers <n>", "fetch workers with their own connections (0 = main thread)", "0")
-    .addOption(
-      new Option(
-        "--account <session>",
-        "session file or string of another account to share the work (a FLOOD_WAIT pauses only its account; " +
-          "its parts move to a free one; repeatable)",
-      ).argParser(_collect),
-    )
-    .addOption(
-      new Option(
-        "--bot-token <token>",
-        "a bot's token to share the work as another account (its session is cached in the data directory; " +
-          "repeatable)",
-      ).argParser(_collect),
-    )
     .option("--stall-timeout <s>", "seconds a part may go without an answer before it is retried", "30")
     .option("--no-verify", "skip the upload.getFileHashes check")
     .addOption(maxRuntimeOption())
     .addHelpText("after", EXAMPLES + "\n" + MEDIA_FLAGS_HELP)
-    .action(makeAction(io, state, async (rt, args, flags) => {
-      checkDateRange(_date(flags.after, "--after"), _date(flags.before, "--before"));
+    .action(makeAction(io, state, async (rt, args, parsed) => {
+      const flags = parsed as typeof parsed & FilterFlags & AccountFlags;
+      const filter = filterOf(flags);
       const inputs = [...args, ...await _fromFile(flags.fromFile)];
       const accounts = accountList(telegramAccess(rt.settings), {
         sessions: flags.account,
@@ -84,22 +71,14 @@ export function downloadCommand(io: CliIo, state: CliState): AnyCommand {
         createKvParent: rt.sources.kv === "default",
         accounts,
         template: flags.template,
-        filter: {
-          types: flags.type?.split(",").map((t) => t.trim() as MediaKind).filter(Boolean),
-          minSize: _size(flags.minSize, "--min-size"),
-          maxSize: _size(flags.maxSize, "--max-size"),
-          after: _date(flags.after, "--after"),
-          before: _date(flags.before, "--before"),
-          match: flags.match,
-          limit: _int(flags.limit, "--limit"),
-        },
+        filter,
         skipSame: flags.skipSame === true,
-        concurrency: _int(flags.concurrency, "--concurrency"),
-        partConcurrency: _int(flags.partConcurrency, "--part-concurrency"),
-        connections: _int(flags.connections, "--connections"),
-        workers: _int(flags.workers, "--workers", 0),
+        concurrency: intFlag(flags.concurrency, "--concurrency"),
+        partConcurrency: intFlag(flags.partConcurrency, "--part-concurrency"),
+        connections: intFlag(flags.connections, "--connections"),
+        workers: intFlag(flags.workers, "--workers", 0),
         verify: flags.verify,
-        stallMs: _int(flags.stallTimeout, "--stall-timeout")! * 1000,
+        stallMs: intFlag(flags.stallTimeout, "--stall-timeout")! * 1000,
         media: mediaSettings(flags as MediaFlags, rt),
         maxRuntimeMs: flags.maxRuntime,
         emit: rt.emit,
@@ -127,33 +106,4 @@ async function _fromFile(path: string | undefined): Promise<string[]> {
     throw new UsageError(`Cannot read --from-file ${path}: ${(err as Error).message}`);
   }
   return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
-}
-
-function _int(v: string | undefined, flag: string, min = 1): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} must be an integer >= ${min}, got ${v}`);
-  return n;
-}
-
-function _size(v: string | undefined, flag: string): number | undefined {
-  if (v === undefined) return undefined;
-  const m = /^(\d+(?:\.\d+)?)\s*(b|kb|k|mb|m|gb|g)?$/i.exec(v.trim());
-  if (!m) throw new UsageError(`${flag} must be a size like 500KB or 10MB, got ${v}`);
-  const unit = (m[2] ?? "b").toLowerCase()[0];
-  return Math.round(Number(m[1]) * ({ b: 1, k: 1024, m: 1 << 20, g: 1 << 30 }[unit] ?? 1));
-}
-
-function _date(v: string | undefined, flag: string): number | undefined {
-  if (v === undefined) return undefined;
-  try {
-    return parseDate(v);
-  } catch {
-    throw new UsageError(`${flag} must be a date like 2024-01-31, got ${v}`);
-  }
-}
-
-// A repeatable option: each use adds one value (not variadic, which would swallow the chats after it).
-function _collect(value: string, previous: string[] | undefined): string[] {
-  return [...previous ?? [], value];
 }
