@@ -97,6 +97,8 @@ async function _run(opts: SyncOptions, o: _Open): Promise<SyncReport> {
     intervalMs: opts.saveIntervalMs ?? 5 * 60_000,
   });
   const work = `${opts.temp}/tgpipe-sync-${key}`;
+  // what a killed run left in --temp is not in this run's budget: it goes (the remote has the truth)
+  if (!opts.keepLocal) await Deno.remove(work, { recursive: true }).catch(() => {});
   const deadline = opts.maxRuntimeMs !== undefined ? Date.now() + opts.maxRuntimeMs : undefined;
   const timer = setInterval(() => state.due() && state.save("running"), 1000);
   let status: SyncStateData["status"] = "failed";
