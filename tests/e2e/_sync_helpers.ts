@@ -54,13 +54,22 @@ export async function assertMirror(root: string, want: Map<number, { sha: string
   for (const [id, w] of want) assert.equal(tree.get(`${id}.bin`), w.sha, `sha256 of ${id}.bin`);
 }
 
-/** The JSON of the sync state message in the self user's Saved Messages (the newest with the tag). */
-export function stateMessage(tg: FakeTelegram): Record<string, unknown> | undefined {
+/**
+ * The JSON of the sync state message in the self user's Saved Messages (of `target` when given);
+ * asserts there is one per target: edited in place, never posted again.
+ */
+export function stateMessage(tg: FakeTelegram, target?: string): Record<string, unknown> | undefined {
   const saved = tg.world.chats.get(`user:${tg.world.selfUserId}`);
-  const msgs = (saved?.messages ?? []).filter((m) => m.text.startsWith("tgpipe_sync_"));
-  assert.ok(msgs.length <= 1, `one state message, edited in place (found ${msgs.length})`);
-  const m = msgs.at(-1);
-  return m ? JSON.parse(m.text.split("\n").slice(1).join("\n")) : undefined;
+  const all = (saved?.messages ?? []).filter((m) => m.text.startsWith("tgpipe_sync_"))
+    .map((m) => JSON.parse(m.text.split("\n").slice(1).join("\n")) as Record<string, unknown>);
+  const mine = target === undefined ? all : all.filter((s) => s.target === target);
+  const targets = new Set(mine.map((s) => s.target));
+  assert.equal(
+    mine.length,
+    targets.size,
+    `one state message per target, edited in place (found ${mine.length})`,
+  );
+  return mine.at(-1);
 }
 
 /** A running CLI whose --json events go to `onEvent`; `done` resolves with the exit code. */
