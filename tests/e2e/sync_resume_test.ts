@@ -93,3 +93,38 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "sync --watch: after catching up it picks up a message posted meanwhile, until --max-runtime (exit 75)",
+  fn: async () => {
+    const tg = await startFakeTelegram({ world: WORLD, basePort: 0 });
+    const dir = await Deno.makeTempDir({ prefix: "tgpipe_syncwatch_" });
+    try {
+      const want = await channelFiles(tg);
+      const chat = [...tg.world.chats.values()].find((c) => c.username === "gen_channel_0")!;
+      let uploaded = 0, posted = 0;
+      const args = ["--json", "sync", CHAT, `${dir}/out`, "--template", "{id}.bin", "--temp", `${dir}/tmp`];
+      const run = spawnSync([...args, "--watch", "1s", "--max-runtime", "25s"], {
+        ...tg.env,
+        TGPIPE_KV: `${dir}/p.kv`,
+      }, (e) => {
+        if (e.type !== "sync_stage" || e.stage !== "uploaded" || ++uploaded !== want.size) return;
+        // caught up: a new post with a file appears in the channel
+        const media = chat.messages.find((m) => m.media?.kind === "document")!;
+        posted = chat.messages.at(-1)!.id + 1;
+        chat.messages.push({ ...media, id: posted, date: Math.floor(Date.now() / 1000) });
+      });
+      const r = await run.done();
+      assert.equal(r.code, 75, r.stderr.slice(-2000));
+      assert.ok(posted > 0, "the first pass uploaded every file");
+      await assertMirror(`${dir}/out`, await channelFiles(tg));
+      const st = stateMessage(tg)!;
+      assert.equal(st.status, "stopped");
+      assert.equal(st.watermark, posted);
+    } finally {
+      await tg.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
