@@ -23,10 +23,14 @@ export function describeEvent(e: TgpipeEvent, verbosity: Verbosity): string | un
     case "item_failed":
       return `failed ${e.item}: ${e.error.message}`;
     case "pause":
+      if (e.reason === "disk_budget") {
+        return verbosity === "verbose" ? "waiting for disk space (--max-disk)" : undefined;
+      }
       return `paused ${e.seconds}s: ${e.reason.replace("_", " ")}${
         e.account ? ` (account ${e.account})` : ""
       }${e.method ? ` on ${e.method}` : ""}`;
     case "resume":
+      if (e.reason === "disk_budget") return verbosity === "verbose" ? "disk space free again" : undefined;
       return `resumed after ${e.reason.replace("_", " ")}`;
     case "retry":
       return verbosity === "verbose"
