@@ -64,7 +64,7 @@ export async function sync(opts: SyncOptions): Promise<SyncReport> {
   }
 }
 
-type _Open = Omit<Parameters<typeof syncPass>[1], "state" | "work" | "chatTitle" | "deadline" | "opts">;
+type _Open = Omit<Parameters<typeof syncPass>[1], "state" | "work" | "deadline" | "opts">;
 
 /** Loads the state, then runs passes (one, or more with --watch) and saves the state at the end. */
 async function _run(opts: SyncOptions, o: _Open): Promise<SyncReport> {
@@ -106,7 +106,7 @@ async function _run(opts: SyncOptions, o: _Open): Promise<SyncReport> {
   let report: JobReport;
   try {
     for (;;) {
-      report = await syncPass(chat, { ...o, state, work, chatTitle: chat.title, deadline, opts });
+      report = await syncPass(chat, { ...o, state, work, deadline, opts });
       passes++;
       if (opts.watchMs === undefined) break;
       await _waitForNext(opts.watchMs, deadline, opts.signal);

@@ -33,7 +33,6 @@ export interface PassContext {
   state: SyncState;
   /** sync's working folder in --temp (emptied before the first pass). */
   work: string;
-  chatTitle: string;
   /** When --max-runtime ends (ms since the epoch). */
   deadline?: number;
   opts: SyncOptions;
