@@ -3,6 +3,7 @@ import { isCompiled } from "../../core/is_compiled.ts";
 import { VERSION } from "../../core/version.ts";
 import { findTool, TOOL_NAMES } from "../../tools/find_tool.ts";
 import { listRemotes } from "../../remote/list_remotes.ts";
+import { checkRcloneVersion } from "../../remote/open_remote.ts";
 import type { ToolName } from "../../tools/tool_types.ts";
 import { probeStore } from "../../store/probe_store.ts";
 
@@ -94,6 +95,13 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
   for (const t of tools) if (!t.found) warnings.push(`${t.name} not found: ${t.hint}`);
   const rclone = tools.find((t) => t.name === "rclone" && t.found);
   const remotes = rclone ? await _remotes(rclone, opts.signal) : undefined;
+  if (rclone) {
+    try {
+      checkRcloneVersion({ version: rclone.version, path: rclone.path! });
+    } catch (err) {
+      warnings.push((err as Error).message);
+    }
+  }
   if (model.state === "unset") {
     warnings.push("No Whisper model configured: set --whisper-model to a ggml file (e.g. ggml-base.en.bin)");
   } else if (model.state === "missing") warnings.push(`Whisper model ${model.path} does not exist`);
