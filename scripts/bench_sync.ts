@@ -18,8 +18,8 @@ const small = argv.includes("--small");
 const json = argv.includes("--json");
 const FAULTS = "rtt=30,bw=8M";
 const WORLD = small
-  ? "gen:chats=1,messages=40,files=30,file_size=13MB,big_files=1,big_size=100MB,forum=0,comments=0,left=0"
-  : "gen:chats=1,messages=160,files=130,file_size=13MB,big_files=1,big_size=1GB,forum=0,comments=0,left=0";
+  ? "gen:chats=1,messages=40,files=28,file_size=13MB,big_files=1,big_size=100MB,forum=0,comments=0,left=0"
+  : "gen:chats=1,messages=160,files=127,file_size=13MB,big_files=1,big_size=1GB,forum=0,comments=0,left=0";
 const FILES = small ? 20 : 100;
 const BUDGET = 300 << 20;
 const root = new URL("..", import.meta.url).pathname;
@@ -33,10 +33,15 @@ try {
   const docs = chat.messages.flatMap((m) =>
     m.media?.kind === "document" ? [{ id: m.id, size: m.media.doc.blob.size }] : []
   );
-  // the big file and the newest FILES ordinary ones of 4+ MB: the --min-size 4MB --limit of every run
-  const picked = docs.filter((d) => d.size >= 4 << 20).sort((a, b) => b.id - a.id).slice(0, FILES + 1);
+  // the big file and the ordinary ~10 MB ones (6.5-13 MB): what --min-size 4MB takes
+  const picked = docs.filter((d) => d.size >= 4 << 20);
+  if (!picked.some((d) => d.size >= 64 << 20) || picked.length < FILES * 0.9) {
+    throw new Error(
+      `World has ${picked.length} files of 4+ MB, expected the big one and about ${FILES} more`,
+    );
+  }
   const total = picked.reduce((n, d) => n + d.size, 0);
-  const filter = ["--min-size", "4MB", "--limit", String(picked.length)];
+  const filter = ["--min-size", "4MB"];
   const env = { ...tg.env, NO_COLOR: "1" };
   const tgpipe = (
     ...args: string[]
