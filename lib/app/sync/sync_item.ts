@@ -84,8 +84,9 @@ export async function syncItem(
       c.emit({ type: "sync_stage", item: p.item, stage: "deleted", bytes: size });
     }
   } catch (err) {
-    // the local copy goes too: its bytes are given back now, and the next attempt starts over
-    if (!c.keepLocal) await Deno.remove(p.dest).catch(() => {});
+    // the local copy goes too (also with --keep-local: it was not uploaded): its bytes are given
+    // back now, and the next attempt starts over
+    await Deno.remove(p.dest).catch(() => {});
     throw err;
   } finally {
     if (kept) held.keep();
