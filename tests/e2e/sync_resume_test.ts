@@ -12,7 +12,7 @@ import { assertMirror, channelFiles, CHAT, spawnSync, stateMessage } from "./_sy
 
 const WORLD = "gen:chats=1,messages=30,files=8,file_size=1MB,forum=0,comments=0,left=0";
 const T = { timeoutMs: 180_000 };
-const TRIALS = 4;
+const TRIALS = 10;
 
 Deno.test({
   name: `sync: kill -9 at ${TRIALS} seeded points of progress, then --resume: remote complete and identical`,

@@ -77,6 +77,19 @@ Deno.test({
           JSON.stringify(up[0]),
         );
       });
+      await t.step("--keep-local keeps each uploaded file in --temp, identical to the remote's", async () => {
+        const r = await runCli([...base.slice(0, 3), `${dir}/kl`, ...base.slice(3), "--keep-local"], {
+          env,
+          ...T,
+        });
+        assert.equal(r.code, 0, r.stderr);
+        await assertMirror(`${dir}/kl`, want);
+        assert.ok(!r.events.some((e) => e.type === "sync_stage" && e.stage === "deleted"));
+        const kept = [...(await treeOf(`${dir}/tmp`)).entries()].filter(([p]) => p.endsWith(".bin"));
+        const remote = await treeOf(`${dir}/kl`);
+        assert.equal(kept.length, want.size);
+        for (const [p, sha] of kept) assert.equal(remote.get(p.split("/").at(-1)!), sha, p);
+      });
       await t.step("a remote rclone does not know: exit 2 before any download", async () => {
         const before = tg.stats.getFileCalls;
         const r = await runCli([...base.slice(0, 3), "nosuch:x", ...base.slice(3)], { env, ...T });

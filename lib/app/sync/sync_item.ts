@@ -8,6 +8,7 @@ import { TgpipeError } from "../../core/errors.ts";
 import { fileLanes } from "../../engine/account_pool.ts";
 import type { DiskBudget, Reservation } from "../../engine/disk_budget.ts";
 import type { StepOutcome } from "../../engine/job_types.ts";
+import type { KvPartLedger } from "../../engine/kv_part_ledger.ts";
 import type { Limiter } from "../../engine/limiter.ts";
 import { retry } from "../../engine/retry.ts";
 import { shareFile } from "../../engine/shared_file.ts";
@@ -46,16 +47,24 @@ export interface SyncContext {
   keepLocal: boolean;
   /** Upload attempts per file (transient failures, with backoff). */
   uploadAttempts: number;
-  /** The download use case's item context, without the per-file fields. */
-  download: Omit<ItemContext, "signal" | "accounts">;
+  /** The download use case's item context, without the per-file and per-job fields. */
+  download: Omit<ItemContext, "signal" | "accounts" | "jobId" | "ledger">;
   emit: Emit;
+}
+
+/** What one step gets from the runner: its stop signal, its accounts in order, the job's part ledger. */
+export interface SyncRun {
+  signal: AbortSignal;
+  accounts: TelegramAccount[];
+  jobId: string;
+  ledger: KvPartLedger;
 }
 
 /** Syncs one file (see module comment); the step of the job runner. */
 export async function syncItem(
   p: SyncPlanned,
   c: SyncContext,
-  run: { signal: AbortSignal; accounts: TelegramAccount[] },
+  run: SyncRun,
 ): Promise<StepOutcome> {
   if (p.error) throw p.error;
   const size = p.file.size;
@@ -100,11 +109,11 @@ export async function syncItem(
 async function _download(
   p: SyncPlanned,
   c: SyncContext,
-  run: { signal: AbortSignal; accounts: TelegramAccount[] },
+  run: SyncRun,
 ): Promise<Reservation> {
   const held = await c.budget.reserve(p.file.size, run.signal);
   try {
-    await downloadItem(p, { ...c.download, signal: run.signal, accounts: run.accounts });
+    await downloadItem(p, { ...c.download, ...run });
   } catch (err) {
     await Deno.remove(`${p.dest}.part`).catch(() => {});
     await Deno.remove(p.dest).catch(() => {});
@@ -149,7 +158,7 @@ async function _upload(p: SyncPlanned, c: SyncContext, signal: AbortSignal): Pro
 async function _stream(
   p: SyncPlanned,
   c: SyncContext,
-  run: { signal: AbortSignal; accounts: TelegramAccount[] },
+  run: SyncRun,
 ): Promise<StepOutcome> {
   const size = p.file.size;
   if (!c.info.canStream) {

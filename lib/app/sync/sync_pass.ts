@@ -68,9 +68,13 @@ export async function syncPass(chat: ResolvedChat, c: PassContext): Promise<JobR
     plan: ({ signal }) => _plan(c, signal),
     step: (p, s) => {
       byStep.add(p.item);
-      ctx.download.jobId = s.jobId;
-      ctx.download.ledger = ledger ??= new KvPartLedger(c.store, s.jobId);
-      return syncItem(p, ctx, { signal: s.signal, accounts: ownFirst(accounts, next++) });
+      ledger ??= new KvPartLedger(c.store, s.jobId);
+      return syncItem(p, ctx, {
+        signal: s.signal,
+        accounts: ownFirst(accounts, next++),
+        jobId: s.jobId,
+        ledger,
+      });
     },
   }, {
     store: c.store,
@@ -103,8 +107,6 @@ async function _context(c: PassContext, emit: Emit): Promise<SyncContext> {
       out: c.work,
       stallMs: opts.stallMs,
       store: c.store,
-      jobId: "",
-      ledger: undefined as unknown as KvPartLedger,
       tally: { fetched_bytes: 0 },
       emit,
       inFlight: new Limiter(48 * c.pool.accounts.length),
