@@ -42,6 +42,8 @@ export function describeEvent(e: TgpipeEvent, verbosity: Verbosity): string | un
           e.bytes !== undefined ? ` (${formatBytes(e.bytes)})` : ""
         }`
         : undefined;
+    case "upload_progress":
+      return undefined;
     case "state_saved":
       return verbosity === "verbose" || e.status !== "running"
         ? `state saved (${e.where}${

@@ -147,6 +147,15 @@ const SPEC: { [T in EventType]: TypeSpec<T> } = {
       },
     },
   },
+  upload_progress: {
+    description:
+      "`sync`: bytes of an item's upload are sent (cumulative; rclone's stats, about every second)",
+    fields: {
+      item: { type: "string", required: true, description: "item id" },
+      done_bytes: { type: "integer", required: true, description: "bytes sent so far" },
+      total_bytes: { type: "integer", required: false, description: "file size" },
+    },
+  },
   state_saved: {
     description: "`sync`: the run's state was saved (a save point, or a stop)",
     fields: {

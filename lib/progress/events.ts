@@ -34,6 +34,7 @@ export type EventBody =
     path?: string;
     hash?: string;
   }
+  | { type: "upload_progress"; item: string; done_bytes: number; total_bytes?: number }
   | {
     type: "state_saved";
     where: "kv" | "telegram" | "file";

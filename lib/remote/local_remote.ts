@@ -11,6 +11,7 @@ import {
   type RemoteCallOptions,
   type RemoteEntry,
   type RemoteInfo,
+  type RemotePutOptions,
 } from "./remote.ts";
 import { RemoteAuthError, RemoteMissingError, RemoteQuotaError } from "./remote_errors.ts";
 
@@ -36,23 +37,26 @@ export class LocalRemote implements Remote {
     return { target: this.target, hashes: [...CHECKED_HASHES], canStream: true };
   }
 
-  async upload(local: string, path: string, opts: RemoteCallOptions = {}): Promise<void> {
+  async upload(local: string, path: string, opts: RemotePutOptions = {}): Promise<void> {
     await this.#place(path, async (part) => {
       opts.signal?.throwIfAborted();
       await Deno.copyFile(local, part);
     });
+    opts.onProgress?.((await Deno.stat(local)).size);
   }
 
   async rcat(
     stream: ReadableStream<Uint8Array>,
     path: string,
-    opts: RemoteCallOptions & { size?: number } = {},
+    opts: RemotePutOptions & { size?: number } = {},
   ): Promise<void> {
     await this.#place(path, async (part) => {
       using f = await Deno.open(part, { write: true, create: true, truncate: true });
+      let done = 0;
       for await (const chunk of stream) {
         opts.signal?.throwIfAborted();
         for (let off = 0; off < chunk.length;) off += await f.write(chunk.subarray(off));
+        opts.onProgress?.(done += chunk.length);
       }
     });
   }

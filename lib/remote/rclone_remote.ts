@@ -13,6 +13,7 @@ import {
   type RemoteCallOptions,
   type RemoteEntry,
   type RemoteInfo,
+  type RemotePutOptions,
 } from "./remote.ts";
 
 /** How to run rclone for one target. */
@@ -69,14 +70,14 @@ export class RcloneRemote implements Remote {
     };
   }
 
-  async upload(local: string, path: string, opts: RemoteCallOptions = {}): Promise<void> {
+  async upload(local: string, path: string, opts: RemotePutOptions = {}): Promise<void> {
     await this.#run(["copyto", local, this.pathOf(path), ...this.#opts.flags ?? []], opts);
   }
 
   async rcat(
     stream: ReadableStream<Uint8Array>,
     path: string,
-    opts: RemoteCallOptions & { size?: number } = {},
+    opts: RemotePutOptions & { size?: number } = {},
   ): Promise<void> {
     const size = opts.size !== undefined ? ["--size", String(opts.size)] : [];
     await this.#run(["rcat", ...size, this.pathOf(path), ...this.#opts.flags ?? []], {
@@ -126,20 +127,46 @@ export class RcloneRemote implements Remote {
 
   async #run(
     args: string[],
-    opts: RemoteCallOptions & { timeoutMs?: number; stdin?: ReadableStream<Uint8Array>; raw?: boolean },
+    opts: RemotePutOptions & { timeoutMs?: number; stdin?: ReadableStream<Uint8Array>; raw?: boolean },
   ): Promise<Uint8Array> {
     const config = this.#opts.config !== undefined ? ["--config", this.#opts.config] : [];
+    // progress comes as JSON stats lines (NOTICE so they show without -v); they would push the
+    // error lines out of the stderr tail, so the log lines are kept apart for the classifier
+    const stats = opts.onProgress ? ["--stats", "1s", "--stats-log-level", "NOTICE"] : [];
+    const log: string[] = [];
+    const onStderrLine = (line: string) => {
+      const bytes = opts.onProgress && line.includes('"stats"') ? _statsBytes(line) : undefined;
+      if (bytes !== undefined) return opts.onProgress!(bytes);
+      log.push(line);
+      if (log.length > LOG_LINES) log.shift();
+    };
     try {
-      const r = await runTool(this.#opts.rclone, [...args, ...config, ...BASE_FLAGS], {
+      const r = await runTool(this.#opts.rclone, [...args, ...config, ...BASE_FLAGS, ...stats], {
         signal: opts.signal,
         timeoutMs: opts.timeoutMs,
         stdin: opts.stdin,
         env: this.#opts.env,
+        onStderrLine,
       });
       return r.stdout;
     } catch (err) {
-      if (opts.raw || !(err instanceof ToolFailedError)) throw err;
-      throw classifyRclone(err.status, err.stderrTail, this.target);
+      if (!(err instanceof ToolFailedError)) throw err;
+      const why = new ToolFailedError(err.tool, err.status, log.join("\n"));
+      if (opts.raw) throw why;
+      throw classifyRclone(why.status, why.stderrTail, this.target);
     }
+  }
+}
+
+// the log lines kept for the classifier (rclone's error lines come last)
+const LOG_LINES = 40;
+
+/** The bytes of a `--use-json-log` stats line, or undefined when it is not one. */
+function _statsBytes(line: string): number | undefined {
+  try {
+    const j = JSON.parse(line) as { stats?: { bytes?: unknown } };
+    return typeof j.stats?.bytes === "number" ? j.stats.bytes : undefined;
+  } catch {
+    return undefined;
   }
 }

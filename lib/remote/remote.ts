@@ -28,6 +28,11 @@ export interface RemoteCallOptions {
   signal?: AbortSignal;
 }
 
+/** Options of an upload: also told the bytes sent so far, now and then. */
+export interface RemotePutOptions extends RemoteCallOptions {
+  onProgress?: (bytes: number) => void;
+}
+
 /** A sync target. Paths are relative to the target's root and use "/" separators. */
 export interface Remote {
   /** The target as given (for messages and events). */
@@ -38,7 +43,7 @@ export interface Remote {
    */
   check(opts?: RemoteCallOptions): Promise<RemoteInfo>;
   /** Copies the local file `local` to `path`, replacing what is there. */
-  upload(local: string, path: string, opts?: RemoteCallOptions): Promise<void>;
+  upload(local: string, path: string, opts?: RemotePutOptions): Promise<void>;
   /**
    * Writes a stream to `path` with no local copy (rclone rcat). If the stream errors, nothing
    * complete is left at `path` under the stream's name of a finished file (the caller verifies).
@@ -46,7 +51,7 @@ export interface Remote {
   rcat(
     stream: ReadableStream<Uint8Array>,
     path: string,
-    opts?: RemoteCallOptions & { size?: number },
+    opts?: RemotePutOptions & { size?: number },
   ): Promise<void>;
   /** Every file under the root (recursive), sizes only. An absent root is an empty list. */
   list(opts?: RemoteCallOptions): Promise<RemoteEntry[]>;

@@ -20,6 +20,8 @@ export interface RunToolOptions {
   stdout?: "collect" | "discard";
   /** Collected stdout above this size kills the tool and fails; default 64 MiB. */
   maxStdoutBytes?: number;
+  /** Called with each line of stderr as it comes (progress lines, log lines); the tail is kept as well. */
+  onStderrLine?: (line: string) => void;
 }
 
 /** What a successful run produced. */
@@ -81,7 +83,7 @@ export async function runTool(
   const onAbort = () => kill({ kind: "abort" });
   opts.signal?.addEventListener("abort", onAbort, { once: true });
 
-  const stderr = _tail(child.stderr, STDERR_TAIL_BYTES);
+  const stderr = _tail(child.stderr, STDERR_TAIL_BYTES, opts.onStderrLine);
   const stdout = collect
     ? _collect(child.stdout, maxStdout, () => kill({ kind: "overflow", max: maxStdout }))
     : { done: Promise.resolve(new Uint8Array()), cancel: () => Promise.resolve() };
@@ -175,15 +177,21 @@ async function _drain(
   return await both;
 }
 
-function _tail(stream: ReadableStream<Uint8Array>, keep: number): Reading<string> {
+function _tail(
+  stream: ReadableStream<Uint8Array>,
+  keep: number,
+  onLine?: (line: string) => void,
+): Reading<string> {
   const reader = stream.getReader();
   const ring = new Uint8Array(keep);
   let total = 0;
+  const lines = onLine ? _lineSplitter(onLine) : undefined;
   const done = (async () => {
     try {
       for (;;) {
         const { value, done } = await reader.read();
         if (done) break;
+        lines?.push(value);
         // Only the last `keep` bytes matter: older stderr is overwritten, so memory stays bounded.
         const chunk = value.length > keep ? value.subarray(value.length - keep) : value;
         for (let i = 0; i < chunk.length; i++) ring[(total + i) % keep] = chunk[i];
@@ -192,6 +200,7 @@ function _tail(stream: ReadableStream<Uint8Array>, keep: number): Reading<string
     } catch {
       // Cancelled after the process exited; keep what was read.
     }
+    lines?.end();
     const n = Math.min(total, keep);
     const start = total > keep ? total % keep : 0;
     const bytes = new Uint8Array(n);
@@ -262,4 +271,31 @@ async function _pipe(input: ReadableStream<Uint8Array>, stdin: WritableStream<Ui
     }
   }
   await writer.close().catch(() => {});
+}
+
+/** Splits a byte stream into lines for a callback; a callback that throws does not stop the reading. */
+function _lineSplitter(onLine: (line: string) => void): { push(b: Uint8Array): void; end(): void } {
+  const dec = new TextDecoder();
+  let buf = "";
+  const emit = (line: string) => {
+    try {
+      onLine(line);
+    } catch {
+      // a consumer's bug must not hang the tool on a full stderr pipe
+    }
+  };
+  return {
+    push(b) {
+      buf += dec.decode(b, { stream: true });
+      for (let i = buf.indexOf("\n"); i >= 0; i = buf.indexOf("\n")) {
+        emit(buf.slice(0, i).replace(/\r$/, ""));
+        buf = buf.slice(i + 1);
+      }
+    },
+    end() {
+      buf += dec.decode();
+      if (buf !== "") emit(buf);
+      buf = "";
+    },
+  };
 }

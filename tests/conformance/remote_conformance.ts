@@ -65,7 +65,10 @@ export function remoteConformance(name: string, factory: RemoteFactory): void {
       const data = _bytes(300_000, 1);
       await Deno.writeFile(`${tmp}/a.bin`, data);
       const path = "chan 1/2024-05/12 ünï cødé.bin";
-      await r.upload(`${tmp}/a.bin`, path);
+      const progress: number[] = [];
+      await r.upload(`${tmp}/a.bin`, path, { onProgress: (b) => progress.push(b) });
+      // told of the bytes sent, ending with all of them
+      assert.equal(Math.max(...progress), data.length, JSON.stringify(progress));
       assert.deepEqual(await r.list(), [{ path, size: data.length }]);
       const st = await r.stat(path, { hash: info.hashes[0] });
       assert.equal(st?.size, data.length);

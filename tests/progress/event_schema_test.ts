@@ -23,6 +23,7 @@ const FULL: { [T in EventType]: Required<Extract<EventBody, { type: T }>> } = {
   resume: { type: "resume", reason: "flood_wait", account: "+15551234567" },
   retry: { type: "retry", item: "m2", attempt: 2, delay_ms: 250, error: err },
   sync_stage: { type: "sync_stage", item: "1/2", stage: "uploaded", bytes: 10, path: "c/2.bin", hash: "md5" },
+  upload_progress: { type: "upload_progress", item: "1/2", done_bytes: 5, total_bytes: 10 },
   state_saved: {
     type: "state_saved",
     where: "file",

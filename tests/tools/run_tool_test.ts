@@ -161,3 +161,12 @@ Deno.test("runTool pipes a stdin stream; a stream that errors kills the tool and
   });
   await assert.rejects(runTool(tool("/usr/bin/wc"), ["-c"], { stdin: broken }), /the source broke/);
 });
+
+Deno.test("runTool hands each stderr line to onStderrLine as it comes, and still keeps the tail", async () => {
+  const lines: string[] = [];
+  const r = await runTool(sh, ["-c", "printf 'one\\ntwo\\r\\nthree' >&2"], {
+    onStderrLine: (l) => lines.push(l),
+  });
+  assert.deepEqual(lines, ["one", "two", "three"]);
+  assert.match(r.stderrTail, /three$/);
+});

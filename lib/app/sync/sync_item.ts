@@ -128,7 +128,9 @@ async function _download(
 /** Uploads and verifies, again with backoff while the failure is transient (network, 5xx, rate limit). */
 async function _upload(p: SyncPlanned, c: SyncContext, signal: AbortSignal): Promise<Verified> {
   return await retry(async () => {
-    await c.remote.upload(p.dest, p.remotePath, { signal });
+    const onProgress = (done: number) =>
+      c.emit({ type: "upload_progress", item: p.item, done_bytes: done, total_bytes: p.file.size });
+    await c.remote.upload(p.dest, p.remotePath, { signal, onProgress });
     return await verifyUpload(
       c.remote,
       c.info,
