@@ -128,3 +128,42 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "sync: Ctrl-C saves the state (status stopped) and exits 75; the same command then finishes",
+  fn: async () => {
+    const tg = await startFakeTelegram({ world: WORLD, basePort: 0 });
+    const dir = await Deno.makeTempDir({ prefix: "tgpipe_syncint_" });
+    const srv = await serveRemote({ kind: "sftp", root: `${dir}/srv`, bwlimit: "1M" });
+    try {
+      const want = await channelFiles(tg);
+      const config = await writeConfig(`${dir}/rclone.conf`, [await sectionOf("net", srv)]);
+      const env = { ...tg.env, TGPIPE_KV: `${dir}/p.kv` };
+      const args = ["--json", "sync", CHAT, "net:m", "--template", "{id}.bin", "--temp", `${dir}/tmp`];
+      args.push("--rclone-config", config);
+      let sent = false;
+      const run = spawnSync(args, env, (e, child) => {
+        if (sent || e.type !== "sync_stage" || e.stage !== "uploaded") return;
+        sent = true;
+        child.kill("SIGINT");
+      });
+      const r = await run.done();
+      assert.ok(sent, "an upload finished before the run did");
+      assert.equal(r.code, 75, r.stderr.slice(-2000));
+      const st = stateMessage(tg)!;
+      assert.equal(st.status, "stopped");
+      assert.ok((st.files_uploaded as number) >= 1, JSON.stringify(st));
+      assert.ok(
+        r.events.some((e) => e.type === "state_saved" && e.where === "telegram" && e.status === "stopped"),
+      );
+      const again = await runCli(args, { env, ...T });
+      assert.equal(again.code, 0, again.stderr);
+      await assertMirror(`${dir}/srv/m`, want);
+      assert.equal(stateMessage(tg)!.status, "done");
+    } finally {
+      await srv.stop();
+      await tg.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
