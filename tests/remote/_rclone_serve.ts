@@ -30,8 +30,14 @@ export interface ServeOptions {
   pass?: string;
 }
 
-// serve sftp makes its host keys once per cache dir; one dir for the whole suite keeps that to once
-const KEYS = `${REPO}.cache/rclone-test-keys`;
+// serve sftp makes its host keys once per cache dir: one dir per test process (test files run side
+// by side, and two servers writing the same new key file would race), removed when the process ends
+const KEYS = `${REPO}.cache/rclone-test-keys/${Deno.pid}`;
+globalThis.addEventListener("unload", () => {
+  try {
+    Deno.removeSync(KEYS, { recursive: true });
+  } catch { /* never made */ }
+});
 
 /** Starts `rclone serve <kind>` on 127.0.0.1 at a port the OS picks. */
 export async function serveRemote(o: ServeOptions): Promise<ServedRemote> {
