@@ -56,7 +56,7 @@ export function syncCommand(io: CliIo, state: CliState): AnyCommand {
         .default(300_000, "5m"),
     )
     .addOption(
-      new Option("--state <where>", "where the state is saved").choices(["kv", "telegram", "both"] as const)
+      new Option("--state <where>", "where the state is saved: kv, telegram or both").argParser(_state)
         .default("both" as const),
     )
     .option("--resume", "read the state from Saved Messages too (a fresh machine without the progress store)")
@@ -119,6 +119,11 @@ export function syncCommand(io: CliIo, state: CliState): AnyCommand {
       rt.result("sync", report, () => _human(report));
       return report.exit_code;
     }));
+}
+
+function _state(v: string): "kv" | "telegram" | "both" {
+  if (v === "kv" || v === "telegram" || v === "both") return v;
+  throw new InvalidArgumentError("expected kv, telegram or both");
 }
 
 function _watch(v: string): number {
