@@ -18,6 +18,7 @@ import { downloadCommand } from "./commands/download.ts";
 import { transcribeCommand } from "./commands/transcribe.ts";
 import { serveCommand } from "./commands/serve.ts";
 import { grabCommand } from "./commands/grab.ts";
+import { syncCommand } from "./commands/sync.ts";
 
 /** A function that builds one top-level command. */
 export type CommandFactory = (io: CliIo, state: CliState) => AnyCommand;
@@ -38,6 +39,7 @@ export const COMMANDS: CommandFactory[] = [
   downloadCommand,
   serveCommand,
   grabCommand,
+  syncCommand,
 ];
 
 /** Builds the whole command tree for one run. */

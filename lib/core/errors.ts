@@ -49,8 +49,8 @@ export class LoginRequiredError extends TgpipeError {
 /** Work stopped on purpose (signal, time budget, quota); re-running resumes (exit 75). */
 export class StoppedError extends TgpipeError {
   readonly reason: string;
-  constructor(message: string, reason = "interrupted") {
-    super(message, { code: "STOPPED", exitCode: ExitCode.STOPPED, data: { reason } });
+  constructor(message: string, reason = "interrupted", data: Record<string, unknown> = {}) {
+    super(message, { code: "STOPPED", exitCode: ExitCode.STOPPED, data: { ...data, reason } });
     this.reason = reason;
   }
 }

@@ -210,7 +210,7 @@ async function _runOne<T extends JobItem>(
     }
     // the session is gone (revoked, or a key the server does not know): every other item would
     // fail the same way, so the run ends with exit 4 instead of one failure per item
-    if (err instanceof LoginRequiredError) throw err;
+    if (err instanceof LoginRequiredError || opts.isFatal?.(err)) throw err;
     const e = toTgpipeError(err);
     // file system errors keep their errno name (ENOSPC, EACCES) as the code people look up
     const error = { code: errnoCode(err) ?? e.code, message: e.message, data: { ...e.data } };

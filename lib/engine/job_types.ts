@@ -86,6 +86,11 @@ export interface RunJobOptions {
   retries?: number;
   /** Which errors are worth another attempt. Default: none. */
   isRetryable?: (err: unknown) => boolean;
+  /**
+   * Errors that end the whole run at once because every other item would fail alike (a remote
+   * that refuses the credentials); the run rejects with the error. Default: none.
+   */
+  isFatal?: (err: unknown) => boolean;
   /** Delay before an item's next attempt. Default 1 s × attempt. */
   retryDelayMs?: (attempt: number) => number;
   /** Stop starting items after this long, let the ones in flight checkpoint, exit 75. */

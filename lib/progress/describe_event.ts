@@ -25,14 +25,32 @@ export function describeEvent(e: TgpipeEvent, verbosity: Verbosity): string | un
     case "item_failed":
       return `failed ${e.item}: ${e.error.message}`;
     case "pause":
+      if (e.reason === "disk_budget") {
+        return verbosity === "verbose" ? "waiting for disk space (--max-disk)" : undefined;
+      }
       return `paused ${e.seconds}s: ${e.reason.replace("_", " ")}${
         e.account ? ` (account ${e.account})` : ""
       }${e.method ? ` on ${e.method}` : ""}`;
     case "resume":
+      if (e.reason === "disk_budget") return verbosity === "verbose" ? "disk space free again" : undefined;
       return `resumed after ${e.reason.replace("_", " ")}`;
     case "retry":
       return verbosity === "verbose"
         ? `retry ${e.attempt}${e.item ? ` of ${e.item}` : ""} in ${e.delay_ms} ms: ${e.error.message}`
+        : undefined;
+    case "sync_stage":
+      return verbosity === "verbose" || e.stage === "streamed"
+        ? `${e.stage.replace("_", " ")} ${e.path ?? e.item}${
+          e.bytes !== undefined ? ` (${formatBytes(e.bytes)})` : ""
+        }`
+        : undefined;
+    case "upload_progress":
+      return undefined;
+    case "state_saved":
+      return verbosity === "verbose" || e.status !== "running"
+        ? `state saved (${e.where}${
+          e.path ? ` ${e.path}` : ""
+        }): up to message ${e.watermark}, ${e.files_uploaded} files, ${e.status}`
         : undefined;
     case "log":
       return e.level === "info" || verbosity === "verbose" ? e.message : undefined;

@@ -141,6 +141,55 @@ const SPEC: { [T in EventType]: TypeSpec<T> } = {
       error: { type: "error", required: true, description: ERROR_DESC },
     },
   },
+  sync_stage: {
+    description: "`sync`: one file passed a stage of download -> upload -> verify -> delete local",
+    fields: {
+      item: { type: "string", required: true, description: "item id (chat id/message id)" },
+      stage: {
+        type: "string",
+        required: true,
+        description: "downloaded (in --temp), uploaded (and verified), streamed (too big for --max-disk: " +
+          "Telegram straight into rclone rcat, verified), on_remote (already there, same size), deleted (local copy)",
+        values: ["downloaded", "uploaded", "streamed", "on_remote", "deleted"],
+      },
+      bytes: { type: "integer", required: false, description: "file size" },
+      path: { type: "string", required: false, description: "path on the remote, relative to the target" },
+      hash: {
+        type: "string",
+        required: false,
+        description: "hash type the upload was verified with (size only when absent)",
+      },
+    },
+  },
+  upload_progress: {
+    description:
+      "`sync`: bytes of an item's upload are sent (cumulative; rclone's stats, about every second)",
+    fields: {
+      item: { type: "string", required: true, description: "item id" },
+      done_bytes: { type: "integer", required: true, description: "bytes sent so far" },
+      total_bytes: { type: "integer", required: false, description: "file size" },
+    },
+  },
+  state_saved: {
+    description: "`sync`: the run's state was saved (a save point, or a stop)",
+    fields: {
+      where: {
+        type: "string",
+        required: true,
+        description:
+          "kv (progress store), telegram (the state message in Saved Messages), file (Telegram refused it)",
+        values: ["kv", "telegram", "file"],
+      },
+      watermark: {
+        type: "integer",
+        required: true,
+        description: "every file of a message up to this id is on the remote",
+      },
+      files_uploaded: { type: "integer", required: true, description: "files uploaded in all runs" },
+      status: { type: "string", required: true, description: "running, done, stopped, quota or failed" },
+      path: { type: "string", required: false, description: "the local file, for where=file" },
+    },
+  },
   log: {
     description: "A human log line",
     fields: {

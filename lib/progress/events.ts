@@ -32,6 +32,23 @@ export type EventBody =
   }
   | { type: "resume"; reason: string; account?: string }
   | { type: "retry"; item?: string; attempt: number; delay_ms: number; error: EventError }
+  | {
+    type: "sync_stage";
+    item: string;
+    stage: "downloaded" | "uploaded" | "streamed" | "on_remote" | "deleted";
+    bytes?: number;
+    path?: string;
+    hash?: string;
+  }
+  | { type: "upload_progress"; item: string; done_bytes: number; total_bytes?: number }
+  | {
+    type: "state_saved";
+    where: "kv" | "telegram" | "file";
+    watermark: number;
+    files_uploaded: number;
+    status: string;
+    path?: string;
+  }
   | { type: "log"; level: "debug" | "info"; message: string }
   | { type: "warning"; code: string; message: string; item?: string }
   | { type: "result"; kind: string; data: unknown }

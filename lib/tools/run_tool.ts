@@ -10,8 +10,12 @@ export interface RunToolOptions {
   cwd?: string;
   /** Extra variables on top of the inherited environment (resolved by lib/cli, never read here). */
   env?: Record<string, string>;
-  /** Bytes written to the tool's stdin, which is then closed; stdin is empty otherwise. */
-  stdin?: Uint8Array;
+  /**
+   * Bytes written to the tool's stdin, which is then closed; stdin is empty otherwise. A stream is
+   * piped as it comes; if it errors, the tool is killed (never handed a short input as if it were
+   * complete) and runTool rejects with the stream's error.
+   */
+  stdin?: Uint8Array | ReadableStream<Uint8Array>;
   /** "collect" (default) keeps stdout in memory; "discard" drops it at the OS level. */
   stdout?: "collect" | "discard";
   /** Collected stdout above this size kills the tool and fails; default 64 MiB. */
@@ -21,6 +25,8 @@ export interface RunToolOptions {
    * yt-dlp's templates); stdout is then not collected (`stdout` is empty), the stderr tail is kept.
    */
   onLine?: (line: string, stream: "stdout" | "stderr") => void;
+  /** Called with each line of stderr as it comes (progress lines, log lines); the tail is kept as well. */
+  onStderrLine?: (line: string) => void;
 }
 
 /** What a successful run produced. */
@@ -83,16 +89,23 @@ export async function runTool(
   opts.signal?.addEventListener("abort", onAbort, { once: true });
 
   const onLine = opts.onLine;
-  const stderr = _tail(
-    onLine ? _splitLines(child.stderr, (l) => onLine(l, "stderr")) : child.stderr,
-    STDERR_TAIL_BYTES,
-  );
+  // one line splitter for both: onLine takes stderr and stdout lines, onStderrLine stderr only
+  const errLine = onLine ? (l: string) => onLine(l, "stderr") : opts.onStderrLine;
+  const stderr = _tail(errLine ? _splitLines(child.stderr, errLine) : child.stderr, STDERR_TAIL_BYTES);
   const stdout = onLine
     ? _collect(_splitLines(child.stdout, (l) => onLine(l, "stdout"), false), maxStdout, () => {})
     : collect
     ? _collect(child.stdout, maxStdout, () => kill({ kind: "overflow", max: maxStdout }))
     : { done: Promise.resolve(new Uint8Array()), cancel: () => Promise.resolve() };
-  const stdinDone = opts.stdin ? _feed(child.stdin, opts.stdin) : Promise.resolve();
+  let feedError: { err: unknown } | undefined;
+  const stdinDone = opts.stdin === undefined
+    ? Promise.resolve()
+    : opts.stdin instanceof Uint8Array
+    ? _feed(child.stdin, opts.stdin)
+    : _pipe(opts.stdin, child.stdin).catch((err) => {
+      feedError = { err };
+      kill({ kind: "abort" });
+    });
 
   let status: Deno.CommandStatus;
   let out: Uint8Array;
@@ -108,6 +121,7 @@ export async function runTool(
   }
   const elapsedMs = Math.round(performance.now() - started);
 
+  if (feedError) throw feedError.err;
   if (stop?.kind === "abort") throw opts.signal!.reason;
   if (stop?.kind === "timeout") {
     throw new ToolFailedError(tool.name, null, tail, `timed out after ${_seconds(stop.ms)}s`);
@@ -278,4 +292,22 @@ async function _feed(stream: WritableStream<Uint8Array>, data: Uint8Array): Prom
   } catch {
     // The tool exited without reading all of stdin (e.g. `ffmpeg -t 1`); its exit status says why.
   }
+}
+
+/** Pipes a stream into stdin; the input's failure leaves stdin open so the caller kills the tool first. */
+async function _pipe(input: ReadableStream<Uint8Array>, stdin: WritableStream<Uint8Array>): Promise<void> {
+  const reader = input.getReader();
+  const writer = stdin.getWriter();
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    try {
+      await writer.write(value);
+    } catch {
+      // The tool closed stdin (it exited); its exit status says why.
+      await reader.cancel().catch(() => {});
+      return;
+    }
+  }
+  await writer.close().catch(() => {});
 }

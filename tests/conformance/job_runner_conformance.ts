@@ -316,6 +316,23 @@ export function jobRunnerConformance(name: string, factory: RunnerStoreFactory):
     },
   );
 
+  t(
+    "an error the command calls fatal (isFatal: a remote refusing access) ends the run with it",
+    async (store, events) => {
+      const started: string[] = [];
+      const fatal = new TgpipeError("Remote refused access", { code: "REMOTE_AUTH" });
+      const step = (i: JobItem) => {
+        started.push(i.id);
+        return i.id === "i1" ? Promise.reject(fatal) : Promise.resolve();
+      };
+      const err = await runJob(_spec(items(4), step), { ...opts(store, events), isFatal: (e) => e === fatal })
+        .catch((e) => e);
+      assert.equal(err, fatal);
+      assert.deepEqual(started, ["i0", "i1"]);
+      assert.equal(events.filter((e) => e.type === "item_failed").length, 0);
+    },
+  );
+
   t("a streamed plan is counted as it is found", async (store, events) => {
     async function* gen() {
       for (const i of items(5)) {

@@ -22,7 +22,7 @@ Deno.test({
       assert.equal(r.code, 0, r.stderr);
       return (r.events.find((e) => e.type === "result")!.data as { id: number; kind: string }[]);
     };
-    const exported = async (out: string) =>
+    const exported = (out: string) =>
       [...Deno.readDirSync(`${out}/chats`)].map((e) => Number(e.name)).sort((a, b) => a - b);
     try {
       const all = await list();

@@ -155,3 +155,29 @@ Deno.test("runTool hands every stdout and stderr line to onLine as it comes, and
   assert.equal(r.stdout.length, 0);
   assert.equal(r.stderrTail, "err\n");
 });
+
+Deno.test("runTool pipes a stdin stream; a stream that errors kills the tool and rejects with its error", async () => {
+  const chunks = ["one ", "two ", "three"];
+  const ok = await runTool(tool("/bin/cat"), [], {
+    stdin: ReadableStream.from(chunks.map((c) => new TextEncoder().encode(c))),
+  });
+  assert.equal(new TextDecoder().decode(ok.stdout), "one two three");
+  // `wc -c` would print a count for a short input as if it were whole: it must not get to
+  let sent = 0;
+  const broken = new ReadableStream<Uint8Array>({
+    pull(c) {
+      if (sent++ < 3) c.enqueue(new Uint8Array(1000));
+      else c.error(new Error("the source broke"));
+    },
+  });
+  await assert.rejects(runTool(tool("/usr/bin/wc"), ["-c"], { stdin: broken }), /the source broke/);
+});
+
+Deno.test("runTool hands each stderr line to onStderrLine as it comes, and still keeps the tail", async () => {
+  const lines: string[] = [];
+  const r = await runTool(sh, ["-c", "printf 'one\\ntwo\\r\\nthree' >&2"], {
+    onStderrLine: (l) => lines.push(l),
+  });
+  assert.deepEqual(lines, ["one", "two", "three"]);
+  assert.match(r.stderrTail, /three$/);
+});

@@ -2,6 +2,8 @@ import { TgpipeError } from "../../core/errors.ts";
 import { isCompiled } from "../../core/is_compiled.ts";
 import { VERSION } from "../../core/version.ts";
 import { findTool, TOOL_NAMES } from "../../tools/find_tool.ts";
+import { listRemotes } from "../../remote/list_remotes.ts";
+import { checkRcloneVersion } from "../../remote/open_remote.ts";
 import type { ToolName } from "../../tools/tool_types.ts";
 import { probeStore } from "../../store/probe_store.ts";
 import { ytDlpAgeWarning } from "../../grab/ytdlp_age.ts";
@@ -58,6 +60,8 @@ export interface DoctorReport {
     mode?: string;
   };
   tools: DoctorTool[];
+  /** `rclone listremotes` (sync's targets) when rclone was found; `error` when it failed. */
+  rclone_remotes?: { remotes: string[]; error?: string };
   whisper_model: { path?: string; state: "unset" | "missing" | "ggml" | "not_ggml"; bytes?: number };
   warnings: string[];
 }
@@ -95,6 +99,15 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
     if (!t.found) warnings.push(`${t.name} not found: ${t.hint}`);
     else if (t.warning) warnings.push(t.warning);
   }
+  const rclone = tools.find((t) => t.name === "rclone" && t.found);
+  const remotes = rclone ? await _remotes(rclone, opts.signal) : undefined;
+  if (rclone) {
+    try {
+      checkRcloneVersion({ version: rclone.version, path: rclone.path! });
+    } catch (err) {
+      warnings.push((err as Error).message);
+    }
+  }
   if (model.state === "unset") {
     warnings.push("No Whisper model configured: set --whisper-model to a ggml file (e.g. ggml-base.en.bin)");
   } else if (model.state === "missing") warnings.push(`Whisper model ${model.path} does not exist`);
@@ -113,6 +126,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
     store: { location: store.location, kind: store.kind, writable: store.writable, error: store.error },
     session,
     tools,
+    ...(remotes ? { rclone_remotes: remotes } : {}),
     whisper_model: model,
     warnings,
   };
@@ -141,6 +155,15 @@ async function _tool(name: ToolName, opts: DoctorOptions): Promise<DoctorTool> {
     // extraction) is reported the same way so one tool never hides the others.
     const hint = typeof err.data.hint === "string" ? err.data.hint : err.message;
     return { name, found: false, hint };
+  }
+}
+
+async function _remotes(t: DoctorTool, signal?: AbortSignal): Promise<{ remotes: string[]; error?: string }> {
+  try {
+    return { remotes: await listRemotes({ name: "rclone", path: t.path!, source: "path" }, { signal }) };
+  } catch (err) {
+    if (!(err instanceof TgpipeError)) throw err;
+    return { remotes: [], error: err.message };
   }
 }
 

@@ -22,6 +22,8 @@ export interface DownloadFilter {
   match?: string;
   /** At most this many files per chat. */
   limit?: number;
+  /** Only messages with an id above this one (sync's watermark). */
+  minId?: number;
 }
 
 /** One parsed input. */
@@ -159,6 +161,7 @@ export async function planItems(
       const file of historyFiles(client, chat, {
         offsetDate: opts.filter.before,
         minDate: opts.filter.after,
+        minId: opts.filter.minId,
         signal: opts.signal,
       })
     ) {

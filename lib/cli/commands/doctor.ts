@@ -70,6 +70,16 @@ export function renderDoctor(r: DoctorReport): string {
         : `warn ${t.name.padEnd(16)} missing: ${t.hint}`,
     );
   }
+  if (r.rclone_remotes) {
+    const rr = r.rclone_remotes;
+    lines.push(
+      rr.error
+        ? `warn rclone remotes   ${rr.error}`
+        : `ok   rclone remotes   ${
+          rr.remotes.length > 0 ? rr.remotes.join(" ") : "none yet (rclone config)"
+        }`,
+    );
+  }
   const m = r.whisper_model;
   lines.push(
     m.state === "ggml"

@@ -15,6 +15,7 @@ import { sendHandlers } from "./send.ts";
 import { authHandlers } from "./auth.ts";
 import { takeoutHandlers, Takeouts } from "./takeout.ts";
 import { FloodState, withRpcFaults } from "./rpc_faults.ts";
+import { editHandlers } from "./edit.ts";
 
 export type { HandlerOptions } from "./env.ts";
 
@@ -43,6 +44,7 @@ export function createHandlers(world: World, opts: HandlerOptions): (dc: DcSpec)
     ...uploadHandlers(env, uploads),
     ...sendHandlers(env, uploads),
     ...takeoutHandlers(env, takeouts),
+    ...editHandlers(env),
   };
   const cache = new Map<number, HandlerMap>();
   return (dc: DcSpec) => {
