@@ -13,6 +13,8 @@ export interface ItemBar {
   total?: number;
   done: number;
   samples: SpeedSample[];
+  /** Things done besides bytes (export: messages), with their own speed samples. */
+  count?: { done: number; total?: number; unit: string; samples: SpeedSample[] };
 }
 
 /** A pause with a deadline (flood wait, rate limit, ...), shown as a live countdown. */
@@ -86,6 +88,12 @@ export function applyBarEvent(state: BarState, e: TgpipeEvent, now: number): voi
       bar.done = e.done_bytes;
       if (e.total_bytes !== undefined) bar.total = e.total_bytes;
       _sample(bar.samples, now, bar.done);
+      if (e.done_count !== undefined) {
+        bar.count ??= { done: 0, unit: e.unit ?? "items", samples: [{ t: now, bytes: 0 }] };
+        bar.count.done = e.done_count;
+        if (e.total_count !== undefined) bar.count.total = e.total_count;
+        _sample(bar.count.samples, now, e.done_count);
+      }
       _sample(state.samples, now, doneBytes(state));
       break;
     }

@@ -67,6 +67,9 @@ const SPEC: { [T in EventType]: TypeSpec<T> } = {
       item: { type: "string", required: true, description: "item id from item_start" },
       done_bytes: { type: "integer", required: true, description: "bytes done so far" },
       total_bytes: { type: "integer", required: false, description: "item size, when known" },
+      done_count: { type: "integer", required: false, description: "things done so far (export: messages)" },
+      total_count: { type: "integer", required: false, description: "how many there are, when known" },
+      unit: { type: "string", required: false, description: "what done_count counts (messages)" },
     },
   },
   item_stage: {

@@ -14,7 +14,17 @@ export interface EventError {
 export type EventBody =
   | { type: "start"; command: string; job?: string; total_items?: number; total_bytes?: number }
   | { type: "item_start"; item: string; name: string; total_bytes?: number }
-  | { type: "item_progress"; item: string; done_bytes: number; total_bytes?: number }
+  | {
+    type: "item_progress";
+    item: string;
+    done_bytes: number;
+    total_bytes?: number;
+    /** Things of the item done so far (export: messages), with `unit` naming them. */
+    done_count?: number;
+    /** How many there are, when known (export: the chat's expected messages). */
+    total_count?: number;
+    unit?: string;
+  }
   | {
     type: "item_stage";
     item: string;

@@ -67,11 +67,24 @@ function _overall(state: BarState, now: number, cols: number): Segment[] {
 
 function _item(item: ItemBar, now: number, cols: number, nameWidth: number): Segment[] {
   const speed = movingSpeed(item.samples, now);
-  const stats: Segment[] = [
-    { text: ` ${_bytes(item.done, item.total)}` },
-    ..._speedEta(speed, item.done, item.total),
-  ];
-  const fraction = item.total ? item.done / item.total : undefined;
+  const c = item.count;
+  // an item that counts things (an export's messages) shows them, its speed and ETA; bytes beside
+  const stats: Segment[] = c
+    ? [
+      {
+        text: ` ${c.done.toLocaleString("en-US")}${
+          c.total ? `/${c.total.toLocaleString("en-US")}` : ""
+        } ${c.unit}`,
+      },
+      ..._countEta(movingSpeed(c.samples, now), c.done, c.total),
+      ...(item.done > 0 ? [{ text: `  ${formatBytes(item.done)}`, color: "dim" as const }] : []),
+    ]
+    : [{ text: ` ${_bytes(item.done, item.total)}` }, ..._speedEta(speed, item.done, item.total)];
+  const fraction = c
+    ? (c.total ? c.done / c.total : undefined)
+    : item.total
+    ? item.done / item.total
+    : undefined;
   return _withBar(
     [{ text: `  ${_truncate(item.name, nameWidth).padEnd(nameWidth)}` }],
     nameWidth + 2,
@@ -117,6 +130,15 @@ function _withBar(
 function _speedEta(speed: number | undefined, done: number, total: number | undefined): Segment[] {
   if (speed === undefined) return [{ text: "  –/s", color: "dim" }];
   const out: Segment[] = [{ text: `  ${formatBytes(Math.round(speed))}/s` }];
+  if (total !== undefined && speed > 0 && done < total) {
+    out.push({ text: `  ETA ${formatDuration((total - done) / speed)}`, color: "dim" });
+  }
+  return out;
+}
+
+function _countEta(speed: number | undefined, done: number, total: number | undefined): Segment[] {
+  if (speed === undefined) return [{ text: "  –/s", color: "dim" }];
+  const out: Segment[] = [{ text: `  ${Math.round(speed).toLocaleString("en-US")}/s` }];
   if (total !== undefined && speed > 0 && done < total) {
     out.push({ text: `  ETA ${formatDuration((total - done) / speed)}`, color: "dim" });
   }

@@ -98,6 +98,18 @@ export async function newestIdBefore(
   chat: ChatRef,
   opts: { beforeUnix?: number; belowId?: number; replyTo?: number; skip?: number; takeoutId?: string } = {},
 ): Promise<number> {
+  return (await newestWithCount(client, chat, opts)).id;
+}
+
+/**
+ * {@link newestIdBefore} plus how many messages the chat (or topic) holds in all, as Telegram
+ * counts them (`count` of the page; the page's own length when Telegram sends them all).
+ */
+export async function newestWithCount(
+  client: TgClient,
+  chat: ChatRef,
+  opts: { beforeUnix?: number; belowId?: number; replyTo?: number; skip?: number; takeoutId?: string } = {},
+): Promise<{ id: number; count: number }> {
   const page = {
     peer: inputPeerOf(decodePeer(chat.peer)),
     offsetId: opts.belowId ?? 0,
@@ -112,8 +124,9 @@ export async function newestIdBefore(
     ? new Api.messages.GetReplies({ ...page, msgId: opts.replyTo })
     : new Api.messages.GetHistory(page);
   const res = await client.call<Api.messages.TypeMessages>(withTakeout(req, opts.takeoutId));
-  if (!("messages" in res) || res.messages.length === 0) return 0;
-  return Math.max(...res.messages.map((m) => m.id));
+  if (!("messages" in res) || res.messages.length === 0) return { id: 0, count: 0 };
+  const count = "count" in res && typeof res.count === "number" ? res.count : res.messages.length;
+  return { id: Math.max(...res.messages.map((m) => m.id)), count };
 }
 
 /**

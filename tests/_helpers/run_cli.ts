@@ -2,6 +2,7 @@
  * Runs the real CLI (main.ts) as a subprocess with an isolated environment, validates every
  * `--json` event against the schema, and records the output for tests/audit/secrets_audit_test.ts.
  */
+import { checkEventOrder } from "../../lib/progress/event_order.ts";
 import { AssertionError } from "node:assert/strict";
 import { validateEvent } from "../../lib/progress/event_schema.ts";
 import type { TgpipeEvent } from "../../lib/progress/events.ts";
@@ -164,6 +165,10 @@ function _parseEvents(stdout: string): TgpipeEvent[] {
       throw new AssertionError({ message: `invalid event ${line}\n  ${problems.join("\n  ")}` });
     }
     events.push(value as TgpipeEvent);
+  }
+  const order = checkEventOrder(events);
+  if (order.length > 0) {
+    throw new AssertionError({ message: `event stream out of order:\n  ${order.join("\n  ")}` });
   }
   return events;
 }

@@ -10,7 +10,15 @@ const err = { code: "FLOOD_WAIT", message: "Flood wait of 3s", data: { seconds: 
 const FULL: { [T in EventType]: Required<Extract<EventBody, { type: T }>> } = {
   start: { type: "start", command: "export", job: "j1", total_items: 3, total_bytes: 3000 },
   item_start: { type: "item_start", item: "m1", name: "a.jpg", total_bytes: 1000 },
-  item_progress: { type: "item_progress", item: "m1", done_bytes: 500, total_bytes: 1000 },
+  item_progress: {
+    type: "item_progress",
+    item: "m1",
+    done_bytes: 500,
+    total_bytes: 1000,
+    done_count: 40,
+    total_count: 400,
+    unit: "messages",
+  },
   item_stage: { type: "item_stage", item: "u1", stage: "merge", detail: "Merger" },
   item_done: { type: "item_done", item: "m1", name: "a.jpg", bytes: 1000, path: "out/a.jpg", skipped: false },
   item_failed: { type: "item_failed", item: "m2", error: err },

@@ -116,3 +116,26 @@ Deno.test("renderBars: nothing before start and nothing after done", () => {
   applyBarEvent(s, ev({ type: "error", error: { code: "X", message: "x" }, exit_code: 1 }), 6000);
   assert.deepEqual(renderBars(s, 6000, 80, { color: false }), []);
 });
+
+Deno.test("bars: an item that counts messages shows them, their speed, an ETA and its bytes", async () => {
+  const s = newBarState();
+  const e = (x: Record<string, unknown>) => ({ v: 1, ts: "", ...x }) as never;
+  applyBarEvent(s, e({ type: "start", command: "export", total_items: 1 }), 0);
+  applyBarEvent(s, e({ type: "item_start", item: "chat:1", name: "News" }), 0);
+  for (let t = 1; t <= 6; t++) {
+    applyBarEvent(
+      s,
+      e({
+        type: "item_progress",
+        item: "chat:1",
+        done_bytes: t << 20,
+        done_count: t * 100,
+        total_count: 1000,
+        unit: "messages",
+      }),
+      t * 1000,
+    );
+  }
+  const line = renderBars(s, 6000, 120, { color: false })[1];
+  assert.match(line, /600\/1,000 messages {2}100\/s {2}ETA 0:04 {2}6\.0 MiB/);
+});

@@ -39,6 +39,8 @@ export interface IdBounds {
   /** Unix seconds: drop messages outside [minDate, maxDate). */
   minDate?: number;
   maxDate?: number;
+  /** About how many messages are within the bounds (for progress). */
+  expected?: number;
 }
 
 /** Options of {@link exportChat}. */
@@ -65,6 +67,8 @@ export interface ExportChatOptions {
   /** Media files downloaded at once, ahead of the exporter. Default 8. */
   mediaConcurrency?: number;
   postProcess?: MediaPostProcess;
+  /** The job item this chat is: progress events (messages, media bytes) name it. */
+  item?: string;
   /** Called with every message written (comment collection). */
   onMessage?: (msg: Message) => void;
   emit: Emit;
@@ -82,6 +86,8 @@ export interface ExportChatResult extends ChatExportSummary {
   notes_written: number;
   media_failed: number;
   media_skipped: number;
+  /** Bytes of the media files downloaded in this run. */
+  media_bytes: number;
   resumed: boolean;
 }
 
@@ -93,7 +99,7 @@ export async function exportChat(chat: ResolvedChat, opts: ExportChatOptions): P
     after: opts.bounds.after,
   });
   const { notes, writer, layout, jsonlPath, saved } = await _openOutput(chat, opts, checkpoints);
-  const res = { fetched: 0, replayed: 0, media_failed: 0, media_skipped: 0 };
+  const res = { fetched: 0, replayed: 0, media_failed: 0, media_skipped: 0, media_bytes: 0 };
   const media = _chatMedia(chat, opts, res);
   const kept = await KeptMessages.open(safeJoin(opts.out, jsonlPath), {
     after: saved?.last_id ?? 0,
@@ -136,6 +142,7 @@ export async function exportChat(chat: ResolvedChat, opts: ExportChatOptions): P
         await add(message, "fetched");
       }
       await checkpoints.record(src, false, opts.signal);
+      _progress(opts, res, kept.count);
       if (res.fetched > 0 && res.fetched % 5000 < page.length) {
         opts.emit({ type: "log", level: "info", message: `${chat.title}: ${res.fetched} messages fetched` });
       }
@@ -186,6 +193,24 @@ async function _openOutput(chat: ResolvedChat, opts: ExportChatOptions, checkpoi
   return { notes, writer, layout, jsonlPath, saved: resumable ? cp : undefined };
 }
 
+/** The chat's progress as its job item: messages written against the expected count, media bytes. */
+function _progress(
+  opts: ExportChatOptions,
+  res: { fetched: number; replayed: number; media_bytes: number },
+  kept: number,
+) {
+  if (opts.item === undefined) return;
+  opts.emit({
+    type: "item_progress",
+    item: opts.item,
+    done_bytes: res.media_bytes,
+    // messages of this run's range: fetched now or replayed from its own earlier runs
+    done_count: res.fetched + res.replayed - kept,
+    total_count: opts.bounds.expected,
+    unit: "messages",
+  });
+}
+
 /** Whether this run fetches `m` (its id, date and topic are within the run's bounds). */
 function _inScope(m: Message, opts: ExportChatOptions): boolean {
   const b = opts.bounds;
@@ -214,7 +239,7 @@ interface _ChatMedia {
 function _chatMedia(
   chat: ResolvedChat,
   opts: ExportChatOptions,
-  res: { media_failed: number; media_skipped: number },
+  res: { media_failed: number; media_skipped: number; media_bytes: number },
 ): _ChatMedia {
   const replayed = new Map<number, string | null>();
   const files = new Map<number, RemoteFile>();
@@ -233,6 +258,7 @@ function _chatMedia(
     try {
       const fetched = prefetch?.take(msg.id, dest) ?? opts.fetchMedia(file, dest, signal);
       if (!(await fetched)) return false;
+      res.media_bytes += file.size;
       return (await opts.postProcess?.(msg, path, signal)) ?? true;
     } catch (err) {
       if (signal?.aborted) throw err;

@@ -112,6 +112,7 @@ export async function exportChatStep(
     fetchMedia: session.fetchMedia,
     mediaConcurrency: opts.concurrency,
     postProcess: session.postProcess,
+    item: item.id,
     onMessage: (m: Message) => void (m.comments && m.comments.count > 0 && posts.push(m.id)),
     emit: ctx.emit,
     signal,
@@ -132,6 +133,7 @@ export async function exportChatStep(
   return {
     name: `${chat.title} (${res.messages} messages)`,
     path: `chats/${chat.id}`,
+    bytes: res.media_bytes,
     partial: res.media_failed,
   };
 }

@@ -72,6 +72,7 @@ export async function exportComments(
       notes_written: writer.written,
       media_failed: 0,
       media_skipped: 0,
+      media_bytes: 0,
       resumed: false,
     };
   } catch (err) {

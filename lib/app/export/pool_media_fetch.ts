@@ -39,7 +39,8 @@ export function poolMediaFetch(pool: AccountPool<TelegramAccount>, opts: PoolMed
       concurrency: opts.partConcurrency ?? (file.size >= BIG ? 16 : file.size >= SMALL ? 8 : 4),
       ledger: opts.ledger,
       signal,
-      emit: opts.emit,
+      // a media file is no job item of export: its bytes count into its chat's progress
+      emit: (e) => e.type !== "item_progress" && opts.emit(e),
       stallMs: opts.stallMs ?? 30_000,
       partWriter: shared.partWriter,
       inFlight: opts.inFlight,

@@ -1,6 +1,6 @@
 /** Turns --min-id/--max-id/--after/--before/--limit into an id range of one chat. */
 import type { TgClient } from "../../telegram/client.ts";
-import { newestIdBefore } from "../../telegram/history_page.ts";
+import { newestIdBefore, newestWithCount } from "../../telegram/history_page.ts";
 import type { ResolvedChat } from "../../telegram/resolve_chat.ts";
 import type { IdBounds } from "./export_chat.ts";
 
@@ -22,7 +22,8 @@ export interface BoundFlags {
  */
 export async function resolveBounds(client: TgClient, chat: ResolvedChat, f: BoundFlags): Promise<IdBounds> {
   const q = { replyTo: f.topicId, takeoutId: f.takeoutId };
-  let upTo = await newestIdBefore(client, chat, q);
+  const top = await newestWithCount(client, chat, q);
+  let upTo = top.id;
   if (f.maxId !== undefined) upTo = Math.min(upTo, f.maxId);
   let after = Math.max(0, (f.minId ?? 1) - 1);
   const b: IdBounds = { after, upTo };
@@ -40,5 +41,9 @@ export async function resolveBounds(client: TgClient, chat: ResolvedChat, f: Bou
   }
   b.after = after;
   b.upTo = upTo;
+  // the whole chat: Telegram's count; a part of it: at most its id span (ids have gaps)
+  b.expected = after === 0 && upTo === top.id && b.minDate === undefined
+    ? top.count
+    : Math.min(top.count, Math.max(0, upTo - after));
   return b;
 }
