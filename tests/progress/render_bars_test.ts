@@ -117,7 +117,7 @@ Deno.test("renderBars: nothing before start and nothing after done", () => {
   assert.deepEqual(renderBars(s, 6000, 80, { color: false }), []);
 });
 
-Deno.test("bars: an item that counts messages shows them, their speed, an ETA and its bytes", async () => {
+Deno.test("bars: an item that counts messages shows them, their speed, an ETA and its bytes", () => {
   const s = newBarState();
   const e = (x: Record<string, unknown>) => ({ v: 1, ts: "", ...x }) as never;
   applyBarEvent(s, e({ type: "start", command: "export", total_items: 1 }), 0);
