@@ -85,9 +85,12 @@ function _unsilence(tg: Awaited<ReturnType<typeof startFakeTelegram>>): void {
   Object.assign(tg.faults, { timeoutP: 0 });
 }
 
+/** Pages written that brought media with them: the chat's media bytes grew this many times. */
 function _mediaDone(seen: Ev[]): number {
-  return seen.filter((e) => e.type === "item_progress" && e.done_bytes === e.total_bytes && e.done_bytes)
-    .length;
+  const bytes = seen.filter((e) => e.type === "item_progress" && Number(e.done_bytes) > 0).map((e) =>
+    e.done_bytes
+  );
+  return new Set(bytes).size;
 }
 
 async function _withDc(

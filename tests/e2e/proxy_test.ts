@@ -70,8 +70,12 @@ Deno.test({
     const refusing = startProxy({ kind: "socks5", refuse: 2 });
     try {
       const before = tg.stats.connections;
-      const env = { ...tg.env, TGPIPE_PROXY: `socks5://127.0.0.1:${refusing.port}` };
-      const r = await runCli(["whoami"], { env, ...T });
+      // a flag, not TGPIPE_PROXY: the audit takes every secret setting's value for a secret, and this
+      // URL (no password) is rightly in the error
+      const r = await runCli(["--proxy", `socks5://127.0.0.1:${refusing.port}`, "whoami"], {
+        env: tg.env,
+        ...T,
+      });
       assert.equal(r.code, 1, r.stderr);
       const lines = r.stderr.trim().split("\n");
       assert.equal(lines.length, 1, r.stderr);
