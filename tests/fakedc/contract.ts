@@ -100,4 +100,12 @@ export interface FaultSpec {
   corruptP: number;
   /** File ids whose every upload.getFile answer is corrupted that way (a permanently bad copy). */
   corruptFiles: string[];
+  /**
+   * Config, not a fault: parts per uploaded file (help.getAppConfig upload_max_fileparts_default,
+   * and _premium for premium users). Tests lower them to reach the size limit with small files.
+   */
+  uploadMaxParts: number;
+  uploadMaxPartsPremium: number;
+  /** Seconds uploaded parts are kept before a send that uses them (0 = for ever). */
+  partTtlS: number;
 }
