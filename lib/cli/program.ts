@@ -16,6 +16,7 @@ import { importCommand } from "./commands/import.ts";
 import { exportCommand } from "./commands/export.ts";
 import { downloadCommand } from "./commands/download.ts";
 import { transcribeCommand } from "./commands/transcribe.ts";
+import { uploadCommand } from "./commands/upload.ts";
 
 /** A function that builds one top-level command. */
 export type CommandFactory = (io: CliIo, state: CliState) => AnyCommand;
@@ -34,6 +35,7 @@ export const COMMANDS: CommandFactory[] = [
   jobsCommand,
   transcribeCommand,
   downloadCommand,
+  uploadCommand,
 ];
 
 /** Builds the whole command tree for one run. */
