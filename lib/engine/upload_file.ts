@@ -71,7 +71,13 @@ export async function uploadFile(
   let doneBytes = done.size > 0 ? [...done].reduce((n, i) => n + _partLen(i, plan, source.size!), 0) : 0;
   let sentBytes = 0;
   const fromIndex = _firstMissing(done);
-  const parts = first.parts ?? readParts(source, { partSize: plan.partSize, fromIndex, signal });
+  // every part saved before (killed between the last part and the send): nothing to read
+  const allDone = plan.totalParts !== undefined && fromIndex >= plan.totalParts;
+  const parts = first.parts ?? (allDone ? _chain([], undefined) : readParts(source, {
+    partSize: plan.partSize,
+    fromIndex,
+    signal,
+  }));
   const iter = parts[Symbol.asyncIterator]();
   // parts are pulled one at a time (an async generator queues its callers), so md5 sees them in order
   const next = async (): Promise<ReadPart | undefined> => {

@@ -31,6 +31,9 @@ export async function* readParts(
 ): AsyncGenerator<ReadPart> {
   const from = opts.fromIndex ?? 0;
   const offset = from * opts.partSize;
+  if (source.size !== undefined && offset >= source.size && offset > 0) {
+    throw new RangeError(`Part ${from} is past the end of ${source.origin}`);
+  }
   let index = from;
   let held: Uint8Array | undefined;
   let buf = new Uint8Array(opts.partSize);

@@ -61,3 +61,36 @@ Deno.test("uploadFile: a stopped big upload resumes under its file id from the f
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("uploadFile: every part saved before (killed before the send): nothing is read or sent again", async () => {
+  const store = await openProgressStore(":memory:");
+  try {
+    const srv = testServer();
+    const data = bytesOf(11 * MB + 5, 3);
+    const cp = new UploadCheckpoint(store, "job", "f:2", new KvPartLedger(store, "job"));
+    const first = await uploadFile(memSource(data), [srv.lane("a")], {
+      item: "x",
+      limits: { maxParts: 4000 },
+      concurrency: 3,
+      checkpoint: cp,
+      now: () => 1_000,
+    });
+    const sent = srv.calls.length;
+    const src = memSource(data);
+    const again = await uploadFile(src, [srv.lane("a")], {
+      item: "x",
+      limits: { maxParts: 4000 },
+      concurrency: 3,
+      checkpoint: cp,
+      now: () => 2_000,
+    });
+    assert.equal(srv.calls.length, sent);
+    assert.deepEqual(src.opens, []);
+    assert.equal(again.fileId, first.fileId);
+    assert.equal(again.size, data.length);
+    assert.equal(again.parts, 23);
+    assert.deepEqual(srv.take(again), data);
+  } finally {
+    store.close();
+  }
+});
