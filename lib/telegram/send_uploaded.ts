@@ -1,6 +1,6 @@
 /**
  * Sends uploaded files as messages: one with messages.sendMedia, an album with uploadMedia for
- * each file then messages.sendMultiMedia. The random_id comes from the caller, who recorded it
+ * each file (storeMedia) then messages.sendMultiMedia. The random_id comes from the caller, who recorded it
  * first: a send that Telegram already took answers RANDOM_ID_DUPLICATE, reported as `duplicate`
  * (the message is there; it is never posted twice).
  */
@@ -48,25 +48,76 @@ export async function sendUploaded(
   return await _send(client, req, signal);
 }
 
-/** Sends 2..10 files as one album (each becomes media by messages.uploadMedia first). */
+/** A file already turned into media by messages.uploadMedia (plain data: no GramJS type leaves). */
+export interface StoredMedia {
+  kind: "photo" | "document";
+  id: string;
+  accessHash: string;
+  /** Hex. */
+  fileReference: string;
+}
+
+/**
+ * Turns an uploaded file into media of `peer` (messages.uploadMedia) for an album; this is where
+ * Telegram checks the parts (FILE_PART_X_MISSING).
+ */
+export async function storeMedia(
+  client: TgClient,
+  peer: string,
+  m: Omit<OutgoingMedia, "caption" | "randomId">,
+  signal?: AbortSignal,
+): Promise<StoredMedia> {
+  const media = await client.call<Api.TypeMessageMedia>(
+    new Api.messages.UploadMedia({
+      peer: inputPeerOf(decodePeer(peer)),
+      media: _inputMedia({ ...m, caption: "", randomId: "0" }),
+    }),
+    { signal },
+  );
+  const f = media instanceof Api.MessageMediaPhoto
+    ? media.photo
+    : media instanceof Api.MessageMediaDocument
+    ? media.document
+    : undefined;
+  if (!(f instanceof Api.Photo || f instanceof Api.Document)) {
+    throw new TelegramError(400, "MEDIA_INVALID", "messages.UploadMedia");
+  }
+  return {
+    kind: f instanceof Api.Photo ? "photo" : "document",
+    id: f.id.toString(),
+    accessHash: f.accessHash.toString(),
+    fileReference: Buffer.from(f.fileReference).toString("hex"),
+  };
+}
+
+/** Sends 2..10 stored media as one album (messages.sendMultiMedia), each with its caption and random_id. */
 export async function sendAlbum(
   client: TgClient,
   peer: string,
-  list: OutgoingMedia[],
+  list: Array<{ media: StoredMedia; caption: string; randomId: string }>,
   signal?: AbortSignal,
 ): Promise<SendOutcome> {
-  const input = inputPeerOf(decodePeer(peer));
-  const multiMedia: Api.InputSingleMedia[] = [];
-  for (const m of list) {
-    const media = await client.call<Api.TypeMessageMedia>(
-      new Api.messages.UploadMedia({ peer: input, media: _inputMedia(m) }),
-      { signal },
-    );
-    multiMedia.push(
-      new Api.InputSingleMedia({ media: _stored(media), randomId: bigInt(m.randomId), message: m.caption }),
-    );
-  }
-  return await _send(client, new Api.messages.SendMultiMedia({ peer: input, multiMedia }), signal);
+  const multiMedia = list.map((x) =>
+    new Api.InputSingleMedia({ media: _stored(x.media), randomId: bigInt(x.randomId), message: x.caption })
+  );
+  const req = new Api.messages.SendMultiMedia({ peer: inputPeerOf(decodePeer(peer)), multiMedia });
+  return await _send(client, req, signal);
+}
+
+/** Sends one stored media as a single message (an album's lone file of its kind). */
+export async function sendStored(
+  client: TgClient,
+  peer: string,
+  x: { media: StoredMedia; caption: string; randomId: string },
+  signal?: AbortSignal,
+): Promise<SendOutcome> {
+  const req = new Api.messages.SendMedia({
+    peer: inputPeerOf(decodePeer(peer)),
+    media: _stored(x.media),
+    message: x.caption,
+    randomId: bigInt(x.randomId),
+  });
+  return await _send(client, req, signal);
 }
 
 async function _send(client: TgClient, req: object, signal?: AbortSignal): Promise<SendOutcome> {
@@ -130,27 +181,14 @@ function _inputMedia(m: OutgoingMedia): Api.TypeInputMedia {
   });
 }
 
-// The media of an uploadMedia answer as an input for sendMultiMedia.
-function _stored(media: Api.TypeMessageMedia): Api.TypeInputMedia {
-  if (media instanceof Api.MessageMediaPhoto && media.photo instanceof Api.Photo) {
-    const p = media.photo;
-    return new Api.InputMediaPhoto({
-      id: new Api.InputPhoto({
-        id: p.id,
-        accessHash: p.accessHash,
-        fileReference: Buffer.from(p.fileReference),
-      }),
-    });
-  }
-  if (media instanceof Api.MessageMediaDocument && media.document instanceof Api.Document) {
-    const d = media.document;
-    return new Api.InputMediaDocument({
-      id: new Api.InputDocument({
-        id: d.id,
-        accessHash: d.accessHash,
-        fileReference: Buffer.from(d.fileReference),
-      }),
-    });
-  }
-  throw new TelegramError(400, "MEDIA_INVALID", "messages.UploadMedia");
+// A stored media as an input for sendMultiMedia.
+function _stored(m: StoredMedia): Api.TypeInputMedia {
+  const ref = {
+    id: bigInt(m.id),
+    accessHash: bigInt(m.accessHash),
+    fileReference: Buffer.from(m.fileReference, "hex"),
+  };
+  return m.kind === "photo"
+    ? new Api.InputMediaPhoto({ id: new Api.InputPhoto(ref) })
+    : new Api.InputMediaDocument({ id: new Api.InputDocument(ref) });
 }

@@ -77,9 +77,6 @@ Deno.test({
           assert.equal(g.sha256, sums.get(name), name);
           assert.match(g.msg.text, new RegExp(`^${name.replace(".", "\\.")} \\(\\d+ bytes\\) \\d/5$`));
         }
-        // small first: the order of the messages is the order of the sizes
-        const order = got.map((g) => g.kind === "photo" ? "pic.jpg" : g.name);
-        assert.equal(order.at(-1), "big.bin");
         const doc = (n: string) =>
           got.find((g) => g.name === n)!.msg.media as { kind: "document"; doc: WDocument };
         const video = doc("clip.mp4").doc;
@@ -102,6 +99,44 @@ Deno.test({
         assert.deepEqual(report.files.map((f: { outcome: string }) => f.outcome), Array(5).fill("done"));
         assert.equal(report.success_rate, 1);
         assert.equal(report.sent_bytes, report.bytes, "nothing resumed: every byte sent in this run");
+      });
+      await t.step("--album: photos with videos in one album, the rest apart; --as document", async () => {
+        const before = (await arrived(tg.world)).length;
+        const r = await runCli([
+          "upload",
+          `${src}/pic.jpg`,
+          `${src}/clip.mp4`,
+          `${src}/sub/small.bin`,
+          `${src}/big.bin`,
+          `${src}/tone.mp3`,
+          "--album",
+          "--kv",
+          `${dir}/album.kv`,
+        ], { env, ...T });
+        assert.equal(r.code, 0, r.stderr);
+        const got = (await arrived(tg.world)).slice(before);
+        assert.equal(got.length, 5);
+        for (const g of got) assert.equal(g.sha256, sums.get(g.kind === "photo" ? "pic.jpg" : g.name));
+        const group = (n: string) =>
+          got.find((g) => (g.kind === "photo" ? "pic.jpg" : g.name) === n)!.msg.groupedId;
+        assert.ok(
+          group("pic.jpg") !== undefined && group("pic.jpg") === group("clip.mp4"),
+          "photo and video together",
+        );
+        assert.ok(
+          group("small.bin") !== undefined && group("small.bin") === group("big.bin"),
+          "documents together",
+        );
+        assert.notEqual(group("small.bin"), group("pic.jpg"));
+        assert.equal(group("tone.mp3"), undefined, "a lone audio file is a plain message");
+        const docs = await runCli(["upload", `${src}/pic.jpg`, "--as", "document", "--kv", `${dir}/doc.kv`], {
+          env,
+          ...T,
+        });
+        assert.equal(docs.code, 0, docs.stderr);
+        const last = (await arrived(tg.world)).at(-1)!;
+        assert.equal(last.kind, "document");
+        assert.equal(last.sha256, sums.get("pic.jpg"));
       });
       await t.step("the same command again: every file done before, nothing sent", async () => {
         const before = (await arrived(tg.world)).length;

@@ -68,7 +68,7 @@ export interface DcSpec {
 export interface FaultSpec {
   /** Added round-trip latency per request, ms. */
   rttMs: number;
-  /** Per-connection bandwidth cap for server->client bytes, bytes/s (0 = none). */
+  /** Per-connection bandwidth cap, bytes/s each way (0 = none). */
   bandwidthBps: number;
   /** Probability per RPC of an unsolicited FLOOD_WAIT_X (X = floodSeconds). */
   floodP: number;

@@ -6,7 +6,7 @@
  */
 import { TRANSIENT_RETRIES } from "../../engine/is_transient.ts";
 import { runJob } from "../../engine/job_runner.ts";
-import type { JobItem, JobSpec } from "../../engine/job_types.ts";
+import type { JobSpec } from "../../engine/job_types.ts";
 import { KvPartLedger } from "../../engine/kv_part_ledger.ts";
 import { Limiter } from "../../engine/limiter.ts";
 import { type AccountPool, ownFirst } from "../../engine/account_pool.ts";
@@ -22,6 +22,8 @@ import { checkCaption } from "./caption.ts";
 import type { MediaTools } from "./media_attributes.ts";
 import { type InputOptions, resolveInputs, type UploadInput } from "./upload_inputs.ts";
 import { uploadItem } from "./upload_item.ts";
+import { uploadAlbum } from "./upload_album.ts";
+import { planItems, type PlannedUpload } from "./plan_items.ts";
 import { UploadDiagnostics, type UploadReport } from "./upload_report.ts";
 import { writeReport } from "./write_report.ts";
 
@@ -35,6 +37,8 @@ export interface UploadOptions extends InputOptions {
   accounts: TelegramAccess[];
   caption?: string;
   as?: "auto" | "document" | "media";
+  /** Group files into albums of up to 10 (photos with videos, audio, documents). */
+  album?: boolean;
   deleteAfter?: boolean;
   /** Files at once; default 4. */
   concurrency?: number;
@@ -99,8 +103,6 @@ export async function upload(opts: UploadOptions): Promise<UploadReport> {
   }
 }
 
-type _Item = JobItem & { input: UploadInput; index: number };
-
 function _spec(
   opts: UploadOptions,
   c: {
@@ -113,7 +115,7 @@ function _spec(
     tmpDir: string;
     emit: Emit;
   },
-): JobSpec<_Item> {
+): JobSpec<PlannedUpload> {
   const to = opts.to ?? "me";
   const accounts = c.pool.accounts;
   const inFlight = new Limiter(PARTS_IN_FLIGHT * accounts.length);
@@ -137,16 +139,10 @@ function _spec(
     args: `${opts.inputs.join(" ")} -> ${to}`,
     plan: async () => {
       await peerOf(accounts[0]); // an unknown chat is refused (exit 2) before any upload
-      return c.inputs.map((input, i) => ({
-        id: input.id,
-        name: input.source.name,
-        bytes: input.source.size,
-        input,
-        index: i + 1,
-      }));
+      return planItems(c.inputs, { album: opts.album });
     },
-    step: (item, ctx) =>
-      uploadItem({ ...item.input, index: item.index }, {
+    step: (item, ctx) => {
+      const ic = {
         accounts: ownFirst(accounts, next++),
         peerOf,
         as: opts.as ?? "auto",
@@ -166,7 +162,9 @@ function _spec(
         emit: c.emit,
         signal: ctx.signal,
         attempt: ctx.attempt,
-      }),
+      };
+      return opts.album ? uploadAlbum(item.members, ic) : uploadItem(item.members[0], ic);
+    },
   };
 }
 

@@ -49,6 +49,7 @@ export function uploadCommand(io: CliIo, state: CliState): AnyCommand {
       )
         .choices(["auto", "document", "media"] as const).default("auto" as const),
     )
+    .option("--album", "group files into albums of up to 10 (photos with videos, audio, documents)")
     .addOption(
       new Option("--sort <order>", "upload order: size (small first), name, none (as given)")
         .choices(["size", "name", "none"] as const).default("size" as const),
@@ -91,6 +92,7 @@ export function uploadCommand(io: CliIo, state: CliState): AnyCommand {
         sort: flags.sort,
         caption: flags.caption,
         as: flags.as,
+        album: flags.album === true,
         deleteAfter: flags.deleteAfter === true,
         concurrency: intFlag(flags.concurrency, "--concurrency"),
         partConcurrency: intFlag(flags.partConcurrency, "--part-concurrency"),
