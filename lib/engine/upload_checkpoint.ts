@@ -1,6 +1,7 @@
 /**
  * What survives a kill -9 of an upload: the upload's file id with the parts Telegram confirmed
- * (a part bitmap), and the random_id chosen for its message before it is sent. A resumed file
+ * (a part bitmap), and the random_id chosen for its message (with the account sending it) before
+ * it is sent. A resumed file
  * continues under the same file id while Telegram still holds its parts (their lifetime).
  */
 import type { ProgressStore } from "../store/progress_store.ts";
@@ -56,17 +57,33 @@ export class UploadCheckpoint {
     await this.ledger.clear(this.#key);
     await this.#store.setCursor(this.#jobId, `upload:${this.#key}`, record);
   }
+}
 
-  /** The random_id recorded for the item's message, if one was. */
-  async randomId(): Promise<string | undefined> {
-    const v = await this.#store.getCursor(this.#jobId, `random_id:${this.#key}`);
-    return typeof v === "string" ? v : undefined;
-  }
+/** The random_id of an item's message and the account that sends it, recorded before the send. */
+export interface SendRecord {
+  randomId: string;
+  /** The account's label: a retry must send through the same account (random_ids are per account). */
+  account: string;
+}
 
-  /** Records the random_id before the message is sent, so a retry can never post it twice. */
-  async setRandomId(id: string): Promise<void> {
-    await this.#store.setCursor(this.#jobId, `random_id:${this.#key}`, id);
-  }
+/** The send record of `item` in a job, if one was made. */
+export async function loadSendRecord(
+  store: ProgressStore,
+  jobId: string,
+  item: string,
+): Promise<SendRecord | undefined> {
+  const v = await store.getCursor(jobId, `send:${item}`) as SendRecord | undefined;
+  return v && typeof v.randomId === "string" && typeof v.account === "string" ? v : undefined;
+}
+
+/** Records the send of `item` before the message goes out, so a retry can never post it twice. */
+export async function saveSendRecord(
+  store: ProgressStore,
+  jobId: string,
+  item: string,
+  r: SendRecord,
+): Promise<void> {
+  await store.setCursor(jobId, `send:${item}`, r);
 }
 
 /** A random signed 64-bit id as a decimal string (file ids, random_ids). */

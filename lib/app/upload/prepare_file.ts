@@ -6,7 +6,12 @@
 import type { KvPartLedger } from "../../engine/kv_part_ledger.ts";
 import type { Limiter } from "../../engine/limiter.ts";
 import { localFileSource } from "../../engine/local_file_source.ts";
-import { randomId64, UploadCheckpoint } from "../../engine/upload_checkpoint.ts";
+import {
+  loadSendRecord,
+  randomId64,
+  saveSendRecord,
+  UploadCheckpoint,
+} from "../../engine/upload_checkpoint.ts";
 import { type UploadedFile, uploadFile, type UploadFileOptions } from "../../engine/upload_file.ts";
 import type { UploadLane } from "../../engine/upload_lane.ts";
 import { planUpload } from "../../engine/upload_plan.ts";
@@ -43,8 +48,10 @@ export interface UploadItemContext {
   attempt: number;
 }
 
-/** A file ready to upload: how it goes, its lanes and part options, its records. */
+/** A file ready to upload: its account, how it goes, its lanes and part options, its records. */
 export interface PreparedFile {
+  /** The account that uploads and sends it (the one an earlier attempt recorded, else the item's own). */
+  account: TelegramAccount;
   media: MediaPlan;
   thumb?: UploadedFile;
   lanes: UploadLane[];
@@ -60,8 +67,10 @@ export async function prepareFile(
   input: UploadInput & { index: number },
   c: UploadItemContext,
 ): Promise<PreparedFile> {
-  const account = c.accounts[0];
   const src = input.source;
+  // a send recorded by an earlier attempt stays with its account: random_ids are per account
+  const sent = await loadSendRecord(c.store, c.jobId, input.id);
+  const account = c.accounts.find((a) => a.label === sent?.account) ?? c.accounts[0];
   const limits = await account.uploadLimits(c.signal);
   planUpload(src.size, limits); // too big for this account: fail before any probe or part
   const media = await planMedia({ name: src.name, path: input.path, size: src.size, mime: src.mime }, c.as, {
@@ -74,7 +83,7 @@ export async function prepareFile(
   };
   try {
     const lanes = [account.uploadLane()];
-    // Keyed by account too: saved parts and random_ids are the account's own.
+    // Keyed by account too: saved parts are the account's own.
     const checkpoint = new UploadCheckpoint(
       c.store,
       c.jobId,
@@ -98,11 +107,13 @@ export async function prepareFile(
         emit: undefined,
       })
       : undefined;
-    const randomId = await checkpoint.randomId() ?? await _newRandomId(checkpoint);
+    const randomId = sent?.account === account.label
+      ? sent.randomId
+      : await _newRandomId(c, input.id, account.label);
     const caption = c.caption === undefined
       ? ""
       : renderCaption(c.caption, { ...src, source: src.origin, index: input.index, count: c.count });
-    return { media, thumb, lanes, parts, caption, randomId, cleanup };
+    return { account, media, thumb, lanes, parts, caption, randomId, cleanup };
   } catch (err) {
     await cleanup();
     throw err;
@@ -110,8 +121,8 @@ export async function prepareFile(
 }
 
 // recorded before the message is sent: a retry after a crash reuses it and cannot post twice
-async function _newRandomId(cp: UploadCheckpoint): Promise<string> {
-  const id = randomId64();
-  await cp.setRandomId(id);
-  return id;
+async function _newRandomId(c: UploadItemContext, item: string, account: string): Promise<string> {
+  const randomId = randomId64();
+  await saveSendRecord(c.store, c.jobId, item, { randomId, account });
+  return randomId;
 }

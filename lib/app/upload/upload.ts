@@ -11,6 +11,7 @@ import { KvPartLedger } from "../../engine/kv_part_ledger.ts";
 import { Limiter } from "../../engine/limiter.ts";
 import { type AccountPool, ownFirst } from "../../engine/account_pool.ts";
 import { toTgpipeError } from "../../core/errors.ts";
+import { HeapTrimmer } from "../../core/heap_trim.ts";
 import type { Emit } from "../../progress/events.ts";
 import { openProgressStore } from "../../store/kv_store.ts";
 import type { ProgressStore } from "../../store/progress_store.ts";
@@ -62,7 +63,14 @@ const PERMANENT = new Set(["TOO_BIG", "EMPTY_FILE", "SOURCE", "NOT_MEDIA"]);
 
 /** Runs an upload; failed files are reported and counted, not thrown. StoppedError (exit 75) when stopped. */
 export async function upload(opts: UploadOptions): Promise<UploadReport> {
-  const emit: Emit = opts.emit ?? (() => {});
+  const sink: Emit = opts.emit ?? (() => {});
+  // as download: a full collection every 64 MB sent keeps the heap near the parts in flight
+  const trim = new HeapTrimmer(64 << 20);
+  const emit: Emit = (e) => {
+    if (e.type === "item_progress") trim.progress(e.item, e.done_bytes);
+    else if (e.type === "item_done" || e.type === "item_failed") trim.done(e.item);
+    sink(e);
+  };
   if (opts.caption !== undefined) checkCaption(opts.caption);
   // bad inputs are refused (exit 2) before anything connects
   const inputs = await resolveInputs(opts.inputs, opts);

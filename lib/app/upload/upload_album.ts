@@ -27,8 +27,11 @@ export async function uploadAlbum(members: _Member[], c: UploadItemContext): Pro
   const prepared: PreparedFile[] = [];
   const recorded = new Set<string>();
   try {
-    for (const m of members) prepared.push(await prepareFile(m, c));
-    const account = c.accounts[0];
+    // one account for the whole album: the first file's (an earlier attempt's, if it recorded one)
+    prepared.push(await prepareFile(members[0], c));
+    const account = prepared[0].account;
+    const pinned = { ...c, accounts: [account, ...c.accounts.filter((a) => a !== account)] };
+    for (const m of members.slice(1)) prepared.push(await prepareFile(m, pinned));
     const peer = await c.peerOf(account);
     const ready: _Ready[] = await Promise.all(members.map(async (m, i) => {
       const p = prepared[i];

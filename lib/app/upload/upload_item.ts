@@ -24,9 +24,9 @@ export async function uploadItem(
   try {
     const p = await prepareFile(input, c);
     try {
-      const peer = await c.peerOf(c.accounts[0]);
+      const peer = await c.peerOf(p.account);
       const send = (file: UploadedFile) =>
-        sendUploaded(c.accounts[0].client, peer, {
+        sendUploaded(p.account.client, peer, {
           ...p.media,
           file,
           caption: p.caption,
