@@ -28,14 +28,14 @@ export async function localFileSource(path: string, opts: { name?: string } = {}
           signal.throwIfAborted();
           const n = await file.read(buf.subarray(0, Math.min(CHUNK, size - at)));
           if (n === null) {
-            throw new SourceError(`${path} got shorter while it was read`, { origin: path, size });
+            throw new SourceError(`File ${path} got shorter while it was read`, { origin: path, size });
           }
           at += n;
           // a copy: the consumer keeps chunks past the next read
           yield buf.slice(0, n);
         }
         if ((await file.stat()).size !== size) {
-          throw new SourceError(`${path} changed size while it was read`, { origin: path, size });
+          throw new SourceError(`File ${path} changed size while it was read`, { origin: path, size });
         }
       } finally {
         file.close();

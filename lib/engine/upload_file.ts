@@ -151,7 +151,9 @@ export async function resendPart(
   index: number,
   opts: PartRetryOptions & { signal: AbortSignal },
 ): Promise<void> {
-  if (!source.seekable) throw new RangeError(`${source.origin} cannot be read again from part ${index}`);
+  if (!source.seekable) {
+    throw new RangeError(`Source ${source.origin} cannot be read again from part ${index}`);
+  }
   const it = readParts(source, {
     partSize: file.partSize,
     fromIndex: index,

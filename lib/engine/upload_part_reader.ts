@@ -43,7 +43,7 @@ export async function* readParts(
     opts.signal.throwIfAborted();
     total += chunk.length;
     if (source.size !== undefined && total > source.size) {
-      throw new SourceError(`${source.origin} gave more bytes than its size ${source.size}`, {
+      throw new SourceError(`Source ${source.origin} gave more bytes than its size ${source.size}`, {
         origin: source.origin,
         size: source.size,
       });
@@ -63,7 +63,7 @@ export async function* readParts(
     }
   }
   if (source.size !== undefined && total !== source.size) {
-    throw new SourceError(`${source.origin} ended after ${total} of ${source.size} bytes`, {
+    throw new SourceError(`Source ${source.origin} ended after ${total} of ${source.size} bytes`, {
       origin: source.origin,
       size: source.size,
       got: total,

@@ -71,7 +71,9 @@ export async function planMedia(
     return { kind: "document", mime };
   }
   const refuse = (why: string) => {
-    if (as === "media") throw new TgpipeError(`${f.name} cannot go as media: ${why}`, { code: "NOT_MEDIA" });
+    if (as === "media") {
+      throw new TgpipeError(`File ${f.name} cannot go as media: ${why}`, { code: "NOT_MEDIA" });
+    }
     return { kind: "document" as const, mime };
   };
   let info: _Probed;
@@ -87,7 +89,7 @@ export async function planMedia(
       Math.max(w / h, h / w) <= PHOTO_MAX_RATIO;
     if (!ok) {
       if (as === "media") {
-        throw new TgpipeError(`${f.name} is past Telegram's photo limits`, { code: "TOO_BIG" });
+        throw new TgpipeError(`Photo ${f.name} is past Telegram's photo limits`, { code: "TOO_BIG" });
       }
       return { kind: "document", mime };
     }
