@@ -204,6 +204,46 @@ Deno.test({
         assert.equal(again.code, 0, again.stderr);
         assert.equal((await arrived(tg.world, `channel:${ch.id}`)).length, 1);
       });
+      await t.step(
+        "--from-file - reads inputs from stdin; --as media refuses what auto sends as a document",
+        async () => {
+          const a = await writeRandom(`${dir}/list_a.bin`, 3000, 8);
+          // random bytes named .mp4: ffprobe cannot read them
+          const bad = await writeRandom(`${dir}/broken.mp4`, 5000, 9);
+          const before = (await arrived(tg.world)).length;
+          const r = await runCli(["upload", "--from-file", "-", "--kv", `${dir}/ff.kv`], {
+            env,
+            stdin: `# comment\n${dir}/list_a.bin\n\n${dir}/broken.mp4\n`,
+            ...T,
+          });
+          assert.equal(r.code, 0, r.stderr);
+          const got = (await arrived(tg.world)).slice(before);
+          assert.deepEqual(got.map((g) => g.sha256).sort(), [a, bad].sort());
+          const broken = got.find((g) => g.name === "broken.mp4")!.msg.media;
+          assert.ok(
+            broken?.kind === "document" && broken.doc.attrs.video === undefined,
+            "auto: a plain document",
+          );
+          const media = await runCli([
+            "--json",
+            "upload",
+            `${dir}/broken.mp4`,
+            "--as",
+            "media",
+            "--kv",
+            `${dir}/m.kv`,
+          ], {
+            env,
+            ...T,
+          });
+          assert.equal(media.code, 3, media.stderr);
+          const failed = media.events.find((e) => e.type === "item_failed");
+          assert.ok(
+            failed?.type === "item_failed" && failed.error.code === "NOT_MEDIA",
+            JSON.stringify(failed),
+          );
+        },
+      );
       await t.step("a URL, stdin and a missing file are refused with exit 2 and one line", async () => {
         for (const arg of ["https://example.com/a.bin", "-", `${dir}/nope.bin`]) {
           const r = await runCli(["upload", arg], { env, ...T });
