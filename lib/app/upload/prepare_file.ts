@@ -57,7 +57,11 @@ export interface PreparedFile {
   lanes: UploadLane[];
   parts: UploadFileOptions;
   caption: string;
-  randomId: string;
+  /**
+   * The random_id of its message: an earlier attempt's for this account, else a new one recorded
+   * now. Called right before the send (a failure before it leaves the file free to move on).
+   */
+  randomId(): Promise<string>;
   /** Deletes the thumbnail made for it. */
   cleanup(): Promise<void>;
 }
@@ -107,9 +111,11 @@ export async function prepareFile(
         emit: undefined,
       })
       : undefined;
-    const randomId = sent?.account === account.label
-      ? sent.randomId
-      : await _newRandomId(c, input.id, account.label);
+    let id: Promise<string> | undefined;
+    const randomId = () =>
+      id ??= sent?.account === account.label
+        ? Promise.resolve(sent.randomId)
+        : _newRandomId(c, input.id, account.label);
     const caption = c.caption === undefined
       ? ""
       : renderCaption(c.caption, { ...src, source: src.origin, index: input.index, count: c.count });

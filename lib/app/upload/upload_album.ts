@@ -42,7 +42,9 @@ export async function uploadAlbum(members: _Member[], c: UploadItemContext): Pro
       return { m, p, file: r.file, stored: r.sent };
     }));
     for (const group of _groups(ready)) {
-      const list = group.map((x) => ({ media: x.stored, caption: x.p.caption, randomId: x.p.randomId }));
+      const list = await Promise.all(
+        group.map(async (x) => ({ media: x.stored, caption: x.p.caption, randomId: await x.p.randomId() })),
+      );
       const sent = list.length > 1
         ? await sendAlbum(account.client, peer, list, c.signal)
         : await sendStored(account.client, peer, list[0], c.signal);

@@ -25,14 +25,11 @@ export async function uploadItem(
     const p = await prepareFile(input, c);
     try {
       const peer = await c.peerOf(p.account);
-      const send = (file: UploadedFile) =>
-        sendUploaded(p.account.client, peer, {
-          ...p.media,
-          file,
-          caption: p.caption,
-          randomId: p.randomId,
-          thumb: p.thumb,
-        }, c.signal);
+      const send = async (file: UploadedFile) => {
+        const randomId = await p.randomId();
+        const m = { ...p.media, file, caption: p.caption, randomId, thumb: p.thumb };
+        return await sendUploaded(p.account.client, peer, m, c.signal);
+      };
       const r = await uploadAndSend(src, p.lanes, send, p.parts);
       c.tally.sent_bytes += r.file.sentBytes;
       c.diag.record({
