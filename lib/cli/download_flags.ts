@@ -9,6 +9,9 @@ import { UsageError } from "../core/errors.ts";
 import { MEDIA_KINDS, type MediaKind } from "../core/message.ts";
 import { checkDateRange, parseDate } from "./parse_date.ts";
 import { parseSize } from "./parse_size.ts";
+import { collect, intFlag } from "./flag_values.ts";
+
+export { collect, intFlag };
 
 /** The filter flags' values as commander gives them. */
 export interface FilterFlags {
@@ -74,14 +77,6 @@ export function addAccountFlags<C extends AnyCommand>(cmd: C): C {
     ) as C;
 }
 
-/** An integer flag of at least `min`, or undefined when not given. */
-export function intFlag(v: string | undefined, flag: string, min = 1): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} must be an integer >= ${min}, got ${v}`);
-  return n;
-}
-
 /** A size flag (500KB, 10MB, 50GB; binary units), or undefined when not given. */
 export const sizeFlag = parseSize;
 
@@ -93,9 +88,4 @@ export function dateFlag(v: string | undefined, flag: string): number | undefine
   } catch {
     throw new UsageError(`${flag} must be a date like 2024-01-31, got ${v}`);
   }
-}
-
-/** A repeatable option: each use adds one value (not variadic, which would swallow the arguments after it). */
-export function collect(value: string, previous: string[] | undefined): string[] {
-  return [...previous ?? [], value];
 }

@@ -19,6 +19,7 @@ import { transcribeCommand } from "./commands/transcribe.ts";
 import { serveCommand } from "./commands/serve.ts";
 import { grabCommand } from "./commands/grab.ts";
 import { syncCommand } from "./commands/sync.ts";
+import { uploadCommand } from "./commands/upload.ts";
 
 /** A function that builds one top-level command. */
 export type CommandFactory = (io: CliIo, state: CliState) => AnyCommand;
@@ -40,6 +41,7 @@ export const COMMANDS: CommandFactory[] = [
   serveCommand,
   grabCommand,
   syncCommand,
+  uploadCommand,
 ];
 
 /** Builds the whole command tree for one run. */

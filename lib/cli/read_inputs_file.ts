@@ -6,11 +6,14 @@ import { UsageError } from "../core/errors.ts";
  *
  * @throws {UsageError} when the file cannot be read (exit 2)
  */
-export async function readInputsFile(path: string | undefined): Promise<string[]> {
+export async function readInputsFile(
+  path: string | undefined,
+  stdin: ReadableStream<Uint8Array> = Deno.stdin.readable,
+): Promise<string[]> {
   if (path === undefined) return [];
   let text: string;
   try {
-    text = path === "-" ? await new Response(Deno.stdin.readable).text() : await Deno.readTextFile(path);
+    text = path === "-" ? await new Response(stdin).text() : await Deno.readTextFile(path);
   } catch (err) {
     throw new UsageError(`Cannot read --from-file ${path}: ${(err as Error).message}`);
   }

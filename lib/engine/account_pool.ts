@@ -5,6 +5,8 @@
  * their own ways to work. Work goes to an account that is not paused, the item's own one first.
  */
 import type { FileLane } from "./shared_file.ts";
+import type { UploadLane } from "./upload_lane.ts";
+import type { UploadLimits } from "./upload_plan.ts";
 
 /** One account of a pool. */
 export interface PoolAccount {
@@ -18,6 +20,16 @@ export interface PoolAccount {
 export interface FileAccount<F> extends PoolAccount {
   /** This account's lane of `file` for {@link shareFile} (its own connections, its own reference). */
   lane(file: F): FileLane;
+}
+
+/**
+ * An account that uploads: its lane (its own connections; Telegram keeps saved parts per account,
+ * so a file's parts and its message go through one account) and the part limit the server gives it.
+ */
+export interface UploadAccount extends PoolAccount {
+  uploadLane(): UploadLane;
+  /** Read from the server's config once (premium accounts get the larger limit). */
+  uploadLimits(signal?: AbortSignal): Promise<UploadLimits>;
 }
 
 /** A set of connected accounts; the first one is the main account (lists chats and messages). */

@@ -105,7 +105,7 @@ const SPEC: { [T in EventType]: TypeSpec<T> } = {
   },
   pause: {
     description: "Work (or one account) waits before going on. With several accounts " +
-      "(`--account`, `--bot-token` on download and export) " +
+      "(`--account`, `--bot-token` on download, export and upload) " +
       "only the flooded one pauses, and while another is free its work, a file in progress too, moves there",
     fields: {
       reason: {
@@ -209,7 +209,9 @@ const SPEC: { [T in EventType]: TypeSpec<T> } = {
     },
   },
   result: {
-    description: "The command's answer (e.g. `config show` settings); shape depends on kind",
+    description:
+      "The command's answer (e.g. `config show` settings, `upload`'s diagnostics report: docs/upload.md); " +
+      "shape depends on kind",
     fields: {
       kind: { type: "string", required: true, description: "what data holds, e.g. config" },
       data: { type: "any", required: true, description: "the result itself" },

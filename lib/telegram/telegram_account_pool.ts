@@ -5,7 +5,8 @@
  * resume events say so) and is handed over to another account when one is free or frees up
  * clearly sooner, instead of being slept out.
  */
-import type { AccountPool, FileAccount } from "../engine/account_pool.ts";
+import type { AccountPool, FileAccount, UploadAccount } from "../engine/account_pool.ts";
+import type { UploadLimits } from "../engine/upload_plan.ts";
 import type { FileHashRange, PartWriter } from "../engine/file_source.ts";
 import { WorkerPool } from "../engine/worker_pool.ts";
 import type { Emit } from "../progress/events.ts";
@@ -14,9 +15,10 @@ import { type AccountSpec, connectAccount } from "./connect_account.ts";
 import { type AccountConfig, connectFiles, type FileAccess } from "./connect_files.ts";
 import type { FetchTask, FetchTaskEvent, FetchTaskResult, FilePartsTask } from "./fetch_task.ts";
 import type { RemoteFile } from "./remote_file.ts";
+import { readUploadLimits, telegramUploadLane } from "./upload_access.ts";
 
 /** One connected account of the pool. */
-export interface TelegramAccount extends FileAccount<RemoteFile> {
+export interface TelegramAccount extends FileAccount<RemoteFile>, UploadAccount {
   readonly client: TgClient;
   /** upload.getFileHashes of a file (also with --no-verify: --skip-same compares files by them). */
   hashes(file: RemoteFile, signal?: AbortSignal): Promise<FileHashRange[]>;
@@ -124,6 +126,7 @@ async function _open(spec: AccountSpec, opts: AccountPoolOptions, peers: _Accoun
   const verify = opts.verify ?? true;
   const workers = opts.workers ?? 0;
   const writer = workers > 0 ? _workerWriter(client, spec, opts, { emit, handoff, label }) : undefined;
+  let limits: Promise<UploadLimits> | undefined;
   return {
     client,
     get label() {
@@ -135,6 +138,12 @@ async function _open(spec: AccountSpec, opts: AccountPoolOptions, peers: _Accoun
       source: () => files.source(file, { verify }),
       partWriter: writer && (() => writer.partWriter(file, (v) => handingOff = v)),
     }),
+    uploadLane: () => telegramUploadLane(client, files.pool, ownPause),
+    uploadLimits: (signal) =>
+      limits ??= readUploadLimits(client, signal).catch((err) => {
+        limits = undefined; // a failed read is asked again next time
+        throw err;
+      }),
     hashes: (f, signal) => files.source(f, { verify: true }).hashes!(signal ?? new AbortController().signal),
     close: async () => {
       endPause();

@@ -26,6 +26,9 @@ export const NO_FAULTS: FaultSpec = {
   errorRules: [],
   corruptP: 0,
   corruptFiles: [],
+  uploadMaxParts: 4000,
+  uploadMaxPartsPremium: 8000,
+  partTtlS: 0,
 };
 
 /** A two-DC cluster (2 home, 4) around a world, with a controllable clock. */

@@ -68,7 +68,7 @@ export interface DcSpec {
 export interface FaultSpec {
   /** Added round-trip latency per request, ms. */
   rttMs: number;
-  /** Per-connection bandwidth cap for server->client bytes, bytes/s (0 = none). */
+  /** Per-connection bandwidth cap, bytes/s each way (0 = none). */
   bandwidthBps: number;
   /** Probability per RPC of an unsolicited FLOOD_WAIT_X (X = floodSeconds). */
   floodP: number;
@@ -100,4 +100,12 @@ export interface FaultSpec {
   corruptP: number;
   /** File ids whose every upload.getFile answer is corrupted that way (a permanently bad copy). */
   corruptFiles: string[];
+  /**
+   * Config, not a fault: parts per uploaded file (help.getAppConfig upload_max_fileparts_default,
+   * and _premium for premium users). Tests lower them to reach the size limit with small files.
+   */
+  uploadMaxParts: number;
+  uploadMaxPartsPremium: number;
+  /** Seconds uploaded parts are kept before a send that uses them (0 = for ever). */
+  partTtlS: number;
 }

@@ -22,6 +22,9 @@ export function defaultFaults(): FaultSpec {
     errorRules: [],
     corruptP: 0,
     corruptFiles: [],
+    uploadMaxParts: 4000,
+    uploadMaxPartsPremium: 8000,
+    partTtlS: 0,
   };
 }
 
@@ -41,6 +44,9 @@ const KEYS: Record<string, { field: NumericKey; kind: "prob" | "count" | "bytes"
   takeout_delay: { field: "takeoutDelayS", kind: "count" },
   migrate: { field: "migrateP", kind: "prob" },
   corrupt: { field: "corruptP", kind: "prob" },
+  upload_parts: { field: "uploadMaxParts", kind: "count" },
+  upload_parts_premium: { field: "uploadMaxPartsPremium", kind: "count" },
+  part_ttl: { field: "partTtlS", kind: "count" },
 };
 /** Keys with their own syntax (not numbers), for the list of known keys. */
 const LIST_KEYS = ["rule", "fail", "corrupt_file"];

@@ -4,7 +4,8 @@ import { defaultFaults, makeRng, parseFaults } from "./faults.ts";
 Deno.test("parseFaults reads every key of the documented example", () => {
   const f = parseFaults(
     "rtt=30,bw=8M,flood=0.05,flood_s=2,rule=messages.GetHistory:30/10,disconnect=0.01,timeout=0.01," +
-      "stall=0.01,stall_ms=20000,file_ref_ttl=60,takeout_delay=10,migrate=0.05",
+      "stall=0.01,stall_ms=20000,file_ref_ttl=60,takeout_delay=10,migrate=0.05,upload_parts=40," +
+      "upload_parts_premium=80,part_ttl=600",
   );
   assert.deepEqual(f, {
     rttMs: 30,
@@ -22,6 +23,9 @@ Deno.test("parseFaults reads every key of the documented example", () => {
     errorRules: [],
     corruptP: 0,
     corruptFiles: [],
+    uploadMaxParts: 40,
+    uploadMaxPartsPremium: 80,
+    partTtlS: 600,
   });
 });
 

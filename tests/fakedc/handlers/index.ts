@@ -10,7 +10,8 @@ import { HandlerEnv, type HandlerOptions } from "./env.ts";
 import { peerHandlers } from "./peers.ts";
 import { historyHandlers } from "./history.ts";
 import { fileHandlers } from "./files.ts";
-import { uploadHandlers, Uploads } from "./uploads.ts";
+import { uploadHandlers, uploadRules, Uploads } from "./uploads.ts";
+import { appConfigHandlers } from "./app_config.ts";
 import { sendHandlers } from "./send.ts";
 import { authHandlers } from "./auth.ts";
 import { takeoutHandlers, Takeouts } from "./takeout.ts";
@@ -34,7 +35,7 @@ const PUBLIC = new Set([
 /** Build the handler maps of a cluster serving `world`. */
 export function createHandlers(world: World, opts: HandlerOptions): (dc: DcSpec) => HandlerMap {
   const env = new HandlerEnv(world, opts);
-  const uploads = new Uploads();
+  const uploads = new Uploads(uploadRules(env));
   const takeouts = new Takeouts();
   const flood = new FloodState();
   const auth = authHandlers(env);
@@ -42,6 +43,7 @@ export function createHandlers(world: World, opts: HandlerOptions): (dc: DcSpec)
     ...historyHandlers(env),
     ...fileHandlers(env),
     ...uploadHandlers(env, uploads),
+    ...appConfigHandlers(env),
     ...sendHandlers(env, uploads),
     ...takeoutHandlers(env, takeouts),
     ...editHandlers(env),

@@ -1,4 +1,9 @@
-/** messages.sendMessage / sendMedia / uploadMedia: uploads become real photos and documents. */
+/**
+ * messages.sendMessage / sendMedia / sendMultiMedia / uploadMedia: uploads become real photos
+ * and documents. Like Telegram: a random_id already used by this user is RANDOM_ID_DUPLICATE,
+ * a broadcast channel the user does not admin is CHAT_WRITE_FORBIDDEN, and an album takes only
+ * media already uploaded (messages.uploadMedia), 2 to 10 of them.
+ */
 import type { HandlerMap, RpcContext } from "../contract.ts";
 import { RpcError } from "../contract.ts";
 import type { WChat, WDocAttrs, WEntity, WMedia, WMessage } from "../world/types.ts";
@@ -79,6 +84,21 @@ export function sendHandlers(env: HandlerEnv, uploads: Uploads): HandlerMap {
   // The builder only allocates ids and files here; reuse the live world instead of its fresh one.
   Object.assign(b, { world: env.world });
   const date = () => Math.floor(env.now() / 1000);
+  // random_ids of messages each user has sent: a repeated one is refused (a retried send posts
+  // once); an id whose send failed (a missing part) is not used up
+  const used = new Set<string>();
+  const checkRandomId = (me: bigint, randomId: unknown) => {
+    if (randomId !== undefined && randomId !== null && used.has(`${me}:${String(randomId)}`)) {
+      throw new RpcError(400, "RANDOM_ID_DUPLICATE");
+    }
+  };
+  const target = (peer: Req, me: bigint): WChat => {
+    const chat = env.chat(peer, me);
+    if (chat.kind === "channel" && !(chat.admins ?? []).includes(me)) {
+      throw new RpcError(403, "CHAT_WRITE_FORBIDDEN");
+    }
+    return chat;
+  };
   const toMedia = (m: Req, me: bigint): WMedia => {
     const newId = () => env.world.nextFileId++;
     switch (m?.className) {
@@ -113,9 +133,9 @@ export function sendHandlers(env: HandlerEnv, uploads: Uploads): HandlerMap {
     }
     throw new RpcError(400, "MEDIA_INVALID");
   };
-  const send = (q: Req, ctx: RpcContext, media?: WMedia) => {
+  const send = (q: Req, ctx: RpcContext, media?: WMedia, groupedId?: bigint) => {
     const me = env.me(ctx);
-    let chat: WChat = env.chat(q.peer, me);
+    let chat: WChat = target(q.peer, me);
     if (!env.world.chats.has(`${chatPeer(chat).kind}:${chat.id}`)) {
       env.world.chats.set(`user:${chat.id}`, chat);
     }
@@ -132,8 +152,10 @@ export function sendHandlers(env: HandlerEnv, uploads: Uploads): HandlerMap {
       from: chat.kind === "channel" ? undefined : { kind: "user", id: me },
       post: chat.kind === "channel" || undefined,
       reply: replyTo ? { msgId: replyTo } : undefined,
+      groupedId,
     };
     chat.messages.push(m);
+    if (q.randomId !== undefined && q.randomId !== null) used.add(`${me}:${String(q.randomId)}`);
     const A = ctx.L.Api, t = env.tl(ctx);
     const msg = messageToTl(t, chat, m);
     const { users, chats } = peersFor(t, [{ chat, msgs: [m] }]);
@@ -153,15 +175,48 @@ export function sendHandlers(env: HandlerEnv, uploads: Uploads): HandlerMap {
       const text = String(q.message ?? "");
       if (!text.trim()) throw new RpcError(400, "MESSAGE_EMPTY");
       if (text.length > 4096) throw new RpcError(400, "MESSAGE_TOO_LONG");
+      target(q.peer, env.me(ctx));
+      checkRandomId(env.me(ctx), q.randomId);
       return send(q, ctx);
     },
     "messages.SendMedia": (q: Req, ctx) => {
       if (String(q.message ?? "").length > 1024) throw new RpcError(400, "MEDIA_CAPTION_TOO_LONG");
-      env.chat(q.peer, env.me(ctx));
+      target(q.peer, env.me(ctx));
+      checkRandomId(env.me(ctx), q.randomId);
       return send(q, ctx, toMedia(q.media, env.me(ctx)));
     },
+    "messages.SendMultiMedia": (q: Req, ctx) => {
+      const me = env.me(ctx);
+      const list: Req[] = q.multiMedia ?? [];
+      if (list.length < 1 || list.length > 10) throw new RpcError(400, "MULTI_MEDIA_TOO_LONG");
+      target(q.peer, me);
+      for (const one of list) {
+        if (String(one.message ?? "").length > 1024) throw new RpcError(400, "MEDIA_CAPTION_TOO_LONG");
+        // an album takes only files already turned into media by messages.uploadMedia
+        if (!/^InputMedia(Photo|Document)$/.test(one.media?.className ?? "")) {
+          throw new RpcError(400, "MEDIA_INVALID");
+        }
+      }
+      const ids = list.map((one) => String(one.randomId));
+      if (new Set(ids).size !== ids.length) throw new RpcError(400, "RANDOM_ID_DUPLICATE");
+      for (const one of list) checkRandomId(me, one.randomId);
+      // every media is checked before the first message exists: an album is sent whole or not at all
+      const media = list.map((one) => toMedia(one.media, me));
+      const groupedId = env.world.nextFileId++;
+      const all = list.map((one, i) =>
+        send({ ...one, peer: q.peer, replyTo: q.replyTo }, ctx, media[i], groupedId)
+      );
+      const A = ctx.L.Api;
+      return new A.Updates({
+        updates: all.flatMap((u) => u.updates),
+        users: all[0].users,
+        chats: all[0].chats,
+        date: all[0].date,
+        seq: 0,
+      });
+    },
     "messages.UploadMedia": (q: Req, ctx) => {
-      env.chat(q.peer, env.me(ctx));
+      target(q.peer, env.me(ctx));
       return mediaToTl(env.tl(ctx), toMedia(q.media, env.me(ctx)));
     },
   };

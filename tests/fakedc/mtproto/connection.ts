@@ -70,10 +70,19 @@ export class Connection {
   /** Reads and serves until EOF or close(); resolves once every pending op has finished. */
   async run(): Promise<void> {
     const buf = new Uint8Array(256 * 1024);
+    // The bandwidth cap holds both ways, like a real link: uploads are paced as they arrive.
+    const bps = this.env.faults.bandwidthBps;
+    let nextFree = 0;
     try {
       while (!this.#closed) {
         const n = await this.conn.read(buf);
         if (n === null) break;
+        if (bps > 0) {
+          const now = performance.now();
+          nextFree = Math.max(nextFree, now) + (n / bps) * 1000;
+          const wait = nextFree - now - 20;
+          if (wait > 0) await abortableSleep(wait, this.#abort.signal);
+        }
         this.#codec.push(buf.subarray(0, n));
         for (let pkt = this.#codec.next(); pkt && !this.#closed; pkt = this.#codec.next()) {
           await this.#onPacket(pkt);

@@ -35,6 +35,7 @@ export function userToTl(env: TlEnv, u: WUser): Tl {
   return new A.User({
     self: u.id === env.me || undefined,
     bot: u.bot || undefined,
+    premium: u.premium || undefined,
     deleted: u.deleted || undefined,
     id: big(u.id),
     accessHash: big(u.accessHash),

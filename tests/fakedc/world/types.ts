@@ -180,6 +180,8 @@ export interface WUser {
   bot?: boolean;
   deleted?: boolean;
   about?: string;
+  /** Telegram Premium: the larger upload part limit (upload_max_fileparts_premium). */
+  premium?: boolean;
 }
 
 /** Kinds of chat: a private chat is a dialog with a user. */
@@ -214,6 +216,8 @@ export interface WChat {
   /** False when the self user left: channel access then fails CHANNEL_PRIVATE. */
   selfMember: boolean;
   participants: bigint[];
+  /** Users who may post in a broadcast channel; others get CHAT_WRITE_FORBIDDEN. */
+  admins?: bigint[];
 }
 
 /** Login data of an account that can sign in. */

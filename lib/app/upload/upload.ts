@@ -1,0 +1,193 @@
+/**
+ * `tgpipe upload`: resolves the inputs (files, folders), then sends each file on the job runner:
+ * several files at once, each in parallel parts over its account's connections, resumable
+ * through the progress store, never posted twice. Ends with the diagnostics report (also the
+ * --report file).
+ */
+import { TRANSIENT_RETRIES } from "../../engine/is_transient.ts";
+import { runJob } from "../../engine/job_runner.ts";
+import type { JobSpec } from "../../engine/job_types.ts";
+import { KvPartLedger } from "../../engine/kv_part_ledger.ts";
+import { Limiter } from "../../engine/limiter.ts";
+import { type AccountPool, ownFirst } from "../../engine/account_pool.ts";
+import { toTgpipeError } from "../../core/errors.ts";
+import { HeapTrimmer } from "../../core/heap_trim.ts";
+import type { Emit } from "../../progress/events.ts";
+import { openProgressStore } from "../../store/kv_store.ts";
+import type { ProgressStore } from "../../store/progress_store.ts";
+import { resolveChat } from "../../telegram/resolve_chat.ts";
+import { openAccountPool, type TelegramAccount } from "../../telegram/telegram_account_pool.ts";
+import { findTool } from "../../tools/find_tool.ts";
+import { accountSpec, type TelegramAccess } from "../shared/telegram_access.ts";
+import { checkCaption } from "./caption.ts";
+import type { MediaTools } from "./media_attributes.ts";
+import { type InputOptions, resolveInputs, type UploadInput } from "./upload_inputs.ts";
+import { uploadItem } from "./upload_item.ts";
+import { uploadAlbum } from "./upload_album.ts";
+import { planItems, type PlannedUpload } from "./plan_items.ts";
+import { UploadDiagnostics, type UploadReport } from "./upload_report.ts";
+import { writeReport } from "./write_report.ts";
+
+/** Options of {@link upload}; lib/cli fills every field from flags and settings. */
+export interface UploadOptions extends InputOptions {
+  inputs: string[];
+  /** The chat to send to (@name, link, id); default "me" (Saved Messages). */
+  to?: string;
+  kv: string;
+  createKvParent?: boolean;
+  accounts: TelegramAccess[];
+  caption?: string;
+  as?: "auto" | "document" | "media";
+  /** Group files into albums of up to 10 (photos with videos, audio, documents). */
+  album?: boolean;
+  deleteAfter?: boolean;
+  /** Files at once; default 4. */
+  concurrency?: number;
+  /** Parts in flight per file; default 4 for small files, 16 above 10 MB. */
+  partConcurrency?: number;
+  /** Connections per account. Default 8. */
+  connections?: number;
+  stallMs?: number;
+  maxRuntimeMs?: number;
+  /** Also write the report here (JSON). */
+  reportFile?: string;
+  tools: { ffmpeg?: string; ffprobe?: string; searchPath: string; cacheDir: string };
+  emit?: Emit;
+  signal?: AbortSignal;
+}
+
+// parts in flight per account over all files (as download: 8 connections x 2 and headroom)
+const PARTS_IN_FLIGHT = 48;
+// failures another attempt cannot fix
+const PERMANENT = new Set(["TOO_BIG", "EMPTY_FILE", "SOURCE", "NOT_MEDIA"]);
+
+/** Runs an upload; failed files are reported and counted, not thrown. StoppedError (exit 75) when stopped. */
+export async function upload(opts: UploadOptions): Promise<UploadReport> {
+  const sink: Emit = opts.emit ?? (() => {});
+  // as download: a full collection every 64 MB sent keeps the heap near the parts in flight
+  const trim = new HeapTrimmer(64 << 20);
+  const emit: Emit = (e) => {
+    if (e.type === "item_progress") trim.progress(e.item, e.done_bytes);
+    else if (e.type === "item_done" || e.type === "item_failed") trim.done(e.item);
+    sink(e);
+  };
+  if (opts.caption !== undefined) checkCaption(opts.caption);
+  // bad inputs are refused (exit 2) before anything connects
+  const inputs = await resolveInputs(opts.inputs, opts);
+  const store = await openProgressStore(opts.kv, {
+    createParent: opts.createKvParent ?? false,
+    signal: opts.signal,
+  });
+  let pool: AccountPool<TelegramAccount> | undefined;
+  const tmpDir = await Deno.makeTempDir({ prefix: "tgpipe_upload_" });
+  try {
+    pool = await openAccountPool(opts.accounts.map(accountSpec), {
+      connections: opts.connections ?? 8,
+      stallMs: opts.stallMs ?? 30_000,
+      emit,
+      signal: opts.signal,
+    });
+    const diag = new UploadDiagnostics();
+    const tally = { sent_bytes: 0 };
+    const tools = opts.as === "document" ? {} : await _tools(opts);
+    const spec = _spec(opts, { inputs, pool, store, diag, tally, tools, tmpDir, emit });
+    const job = await runJob(spec, {
+      store,
+      concurrency: opts.concurrency ?? 4,
+      ...TRANSIENT_RETRIES,
+      isRetryable: (e) => TRANSIENT_RETRIES.isRetryable(e) && !PERMANENT.has(toTgpipeError(e).code),
+      maxRuntimeMs: opts.maxRuntimeMs,
+      emit,
+      signal: opts.signal,
+    });
+    diag.skipped(inputs.map((i) => ({ id: i.id, name: i.source.name, bytes: i.source.size })));
+    const report = diag.report(job, opts.to ?? "me", tally.sent_bytes);
+    if (opts.reportFile) await writeReport(opts.reportFile, report);
+    return report;
+  } finally {
+    await pool?.close();
+    store.close();
+    await Deno.remove(tmpDir, { recursive: true }).catch(() => {});
+  }
+}
+
+function _spec(
+  opts: UploadOptions,
+  c: {
+    inputs: UploadInput[];
+    pool: AccountPool<TelegramAccount>;
+    store: ProgressStore;
+    diag: UploadDiagnostics;
+    tally: { sent_bytes: number };
+    tools: MediaTools;
+    tmpDir: string;
+    emit: Emit;
+  },
+): JobSpec<PlannedUpload> {
+  const to = opts.to ?? "me";
+  const accounts = c.pool.accounts;
+  const inFlight = new Limiter(PARTS_IN_FLIGHT * accounts.length);
+  // each account addresses the chat with its own access hash (and "me" is each one's own)
+  const peers = new Map<TelegramAccount, Promise<string>>();
+  const peerOf = (a: TelegramAccount) => {
+    let p = peers.get(a);
+    if (!p) peers.set(a, p = resolveChat(a.client, to, { signal: opts.signal }).then((r) => r.peer));
+    return p;
+  };
+  let next = 0;
+  let ledger: KvPartLedger | undefined;
+  return {
+    command: "upload",
+    key: JSON.stringify({
+      inputs: c.inputs.map((i) => i.id),
+      to,
+      as: opts.as ?? "auto",
+      caption: opts.caption,
+    }),
+    args: `${opts.inputs.join(" ")} -> ${to}`,
+    plan: async () => {
+      await peerOf(accounts[0]); // an unknown chat is refused (exit 2) before any upload
+      return planItems(c.inputs, { album: opts.album });
+    },
+    step: (item, ctx) => {
+      const ic = {
+        accounts: ownFirst(accounts, next++),
+        peerOf,
+        as: opts.as ?? "auto",
+        caption: opts.caption,
+        count: c.inputs.length,
+        deleteAfter: opts.deleteAfter,
+        partConcurrency: opts.partConcurrency,
+        stallMs: opts.stallMs,
+        tools: c.tools,
+        tmpDir: c.tmpDir,
+        store: c.store,
+        jobId: ctx.jobId,
+        ledger: ledger ??= new KvPartLedger(c.store, ctx.jobId),
+        inFlight,
+        diag: c.diag,
+        tally: c.tally,
+        emit: c.emit,
+        signal: ctx.signal,
+        attempt: ctx.attempt,
+      };
+      return opts.album ? uploadAlbum(item.members, ic) : uploadItem(item.members[0], ic);
+    },
+  };
+}
+
+async function _tools(opts: UploadOptions): Promise<MediaTools> {
+  const find = (name: "ffmpeg" | "ffprobe", configured?: string) =>
+    findTool(name, {
+      configured,
+      searchPath: opts.tools.searchPath,
+      cacheDir: opts.tools.cacheDir,
+      signal: opts.signal,
+    })
+      .catch(() => undefined); // without it files go as documents (auto) or fail (media)
+  const [ffprobe, ffmpeg] = await Promise.all([
+    find("ffprobe", opts.tools.ffprobe),
+    find("ffmpeg", opts.tools.ffmpeg),
+  ]);
+  return { ffprobe, ffmpeg };
+}

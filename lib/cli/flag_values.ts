@@ -1,0 +1,15 @@
+/** Flag value helpers commands share: repeatable options, whole numbers. */
+import { UsageError } from "../core/errors.ts";
+
+/** A repeatable option: each use adds one value (not variadic, which would swallow the arguments after it). */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...previous ?? [], value];
+}
+
+/** A whole number flag of at least `min`; UsageError (exit 2) otherwise. */
+export function intFlag(v: string | undefined, flag: string, min = 1): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} must be an integer >= ${min}, got ${v}`);
+  return n;
+}
