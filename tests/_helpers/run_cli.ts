@@ -12,8 +12,8 @@ import { SETTING_DEFS } from "../../lib/core/settings.ts";
 export interface RunCliOptions {
   /** Extra environment; HOME and XDG_* default to a fresh temp dir, NO_COLOR is unset. */
   env?: Record<string, string>;
-  /** Text piped to stdin (stdin is closed otherwise). */
-  stdin?: string;
+  /** Text or bytes piped to stdin (stdin is closed otherwise). */
+  stdin?: string | Uint8Array;
   /** Values that must never appear in output; secret TGPIPE_* env values are added automatically. */
   secrets?: string[];
   /**
@@ -130,12 +130,15 @@ async function _spawn(
     return text + dec.decode();
   };
   try {
-    if (opts.stdin !== undefined) {
+    // written while the output is read: a large input must not wait on a full output pipe
+    const fed = (async () => {
+      if (opts.stdin === undefined) return;
       const w = child.stdin.getWriter();
-      await w.write(new TextEncoder().encode(opts.stdin)).catch(() => {});
+      const bytes = typeof opts.stdin === "string" ? new TextEncoder().encode(opts.stdin) : opts.stdin;
+      await w.write(bytes).catch(() => {});
       await w.close().catch(() => {});
-    }
-    const [stdout, stderr] = await Promise.all([read(child.stdout), read(child.stderr)]);
+    })();
+    const [stdout, stderr] = await Promise.all([read(child.stdout), read(child.stderr), fed]);
     const { code } = await child.status;
     const result = { code, stdout, stderr };
     if (timedOut) {

@@ -155,7 +155,7 @@ Deno.test({
 
 Deno.test({
   name:
-    "upload: too big is one file's error (exit 3, too_big advice); a channel one cannot post in; URL and - refused",
+    "upload: too big is one file's error (exit 3, too_big advice); a channel one cannot post in; bad inputs refused",
   fn: async (t) => {
     const tg = await startFakeTelegram({
       world: "gen:chats=2,messages=3,files=0",
@@ -244,13 +244,19 @@ Deno.test({
           );
         },
       );
-      await t.step("a URL, stdin and a missing file are refused with exit 2 and one line", async () => {
-        for (const arg of ["https://example.com/a.bin", "-", `${dir}/nope.bin`]) {
-          const r = await runCli(["upload", arg], { env, ...T });
-          assert.equal(r.code, 2, `${arg}: ${r.stderr}`);
-          assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
-        }
-      });
+      await t.step(
+        "a bad URL, - without --name, --name without -, a missing file: exit 2, one line",
+        async () => {
+          for (
+            const args of [["http://[bad"], ["-"], [`${dir}/ok.bin`, "--name", "x"], [`${dir}/nope.bin`]]
+          ) {
+            const arg = args.join(" ");
+            const r = await runCli(["upload", ...args], { env, stdin: "", ...T });
+            assert.equal(r.code, 2, `${arg}: ${r.stderr}`);
+            assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+          }
+        },
+      );
     } finally {
       await tg.close();
       await Deno.remove(dir, { recursive: true });

@@ -3,6 +3,7 @@
  * advice: rate_limit, flood, corruption, auth, connection, source, too_big, forbidden, unknown.
  */
 import { errnoCode, TelegramError, toTgpipeError } from "../../core/errors.ts";
+import { SourceFailure } from "../../engine/source_errors.ts";
 
 /** The categories of the upload report, in report order. */
 export const ERROR_CATEGORIES = [
@@ -28,6 +29,8 @@ const RATE = /^(SLOWMODE_WAIT_\d+|PEER_FLOOD|FLOOD_PREMIUM_WAIT_\d+)$/;
 
 /** The category of `err` (see module comment). */
 export function errorCategory(err: unknown): ErrorCategory {
+  // a source knows what went wrong: an HTTP status, a dropped origin, a length that lied
+  if (err instanceof SourceFailure) return err.category;
   if (errnoCode(err) !== undefined) return "source";
   const e = toTgpipeError(err);
   if (e.code === "TOO_BIG") return "too_big";
@@ -61,7 +64,8 @@ export const ADVICE: Record<ErrorCategory, string> = {
   auth: "The session is not valid any more: run `tgpipe login` again",
   connection:
     "The connection to Telegram failed or stalled: check the network; running again resumes where it stopped",
-  source: "Some inputs could not be read (missing, unreadable, changed or empty): check the paths",
+  source:
+    "Some inputs could not be read (missing, unreadable, changed or empty; URLs: HTTP errors): check the paths and URLs",
   too_big: "Some files are over the account's upload limit: use --split, or a Premium account (larger limit)",
   forbidden: "The account may not post there: pick another --to, or ask for the right to post",
   unknown: "Some files failed for other reasons: see their errors (item_failed events with --json)",

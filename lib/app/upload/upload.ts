@@ -145,8 +145,16 @@ function _spec(
       caption: opts.caption,
     }),
     args: `${opts.inputs.join(" ")} -> ${to}`,
-    plan: async () => {
+    plan: async (pc) => {
       await peerOf(accounts[0]); // an unknown chat is refused (exit 2) before any upload
+      if (pc.resumed && c.inputs.some((i) => i.id.startsWith("stdin:"))) {
+        c.emit({
+          type: "warning",
+          code: "STDIN_NOT_RESUMABLE",
+          message: "This run continues an earlier one, but stdin cannot be resumed: " +
+            "unless the earlier run sent it, `-` is uploaded again from the start of this run's input",
+        });
+      }
       return planItems(c.inputs, { album: opts.album });
     },
     step: (item, ctx) => {

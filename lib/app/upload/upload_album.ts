@@ -11,7 +11,7 @@ import type { UploadedFile } from "../../engine/upload_file.ts";
 import { sendAlbum, sendStored, type StoredMedia, storeMedia } from "../../telegram/send_uploaded.ts";
 import type { MediaPlan } from "./media_attributes.ts";
 import { type PreparedFile, prepareFile, type UploadItemContext } from "./prepare_file.ts";
-import type { UploadInput } from "./upload_inputs.ts";
+import { openInput, type UploadInput } from "./upload_inputs.ts";
 
 type _Member = UploadInput & { index: number };
 interface _Ready {
@@ -22,11 +22,13 @@ interface _Ready {
 }
 
 /** Uploads and sends the files of one album (see module comment). */
-export async function uploadAlbum(members: _Member[], c: UploadItemContext): Promise<StepOutcome> {
+export async function uploadAlbum(given: _Member[], c: UploadItemContext): Promise<StepOutcome> {
   const t0 = performance.now();
+  let members = given;
   const prepared: PreparedFile[] = [];
   const recorded = new Set<string>();
   try {
+    members = await Promise.all(given.map((m) => openInput(m, c.signal)));
     // one account for the whole album: the first file's (an earlier attempt's, if it recorded one)
     prepared.push(await prepareFile(members[0], c));
     const account = prepared[0].account;

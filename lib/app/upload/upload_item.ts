@@ -9,19 +9,21 @@ import { uploadAndSend } from "../../engine/upload_and_send.ts";
 import type { UploadedFile } from "../../engine/upload_file.ts";
 import { sendUploaded } from "../../telegram/send_uploaded.ts";
 import { prepareFile, type UploadItemContext } from "./prepare_file.ts";
-import type { UploadInput } from "./upload_inputs.ts";
+import { openInput, type UploadInput } from "./upload_inputs.ts";
 
 export type { UploadItemContext } from "./prepare_file.ts";
 
 /** Uploads and sends one file (see module comment); throws its problem for the runner to report. */
 export async function uploadItem(
-  input: UploadInput & { index: number },
+  given: UploadInput & { index: number },
   c: UploadItemContext,
 ): Promise<StepOutcome> {
   const t0 = performance.now();
-  const src = input.source;
-  const base = { item: input.id, name: src.name, source: src.origin, attempts: c.attempt };
+  const base = { item: given.id, name: given.source.name, source: given.source.origin, attempts: c.attempt };
   try {
+    const input = await openInput(given, c.signal);
+    const src = input.source;
+    base.name = src.name;
     const p = await prepareFile(input, c);
     try {
       const peer = await c.peerOf(p.account);

@@ -14,13 +14,17 @@ Examples:
   tgpipe up ./inbox --to @archive --delete-after --report report.json
   find . -name "*.mkv" | tgpipe up --from-file - --to @films --json
   tgpipe up big.iso --account ~/.tgpipe/b.session --part-concurrency 32 --max-runtime 5h
+  tgpipe up https://example.com/talk.mp4 --to @talks --caption "from {source}"
+  tar c ./project | tgpipe up - --name project.tar
 
 Caption variables:
 ${CAPTION_VARS.map(([k, v]) => `  ${k.padEnd(10)} ${v}`).join("\n")}
 
-Files go small first (--sort size). Re-running the same command resumes it: files sent are
-skipped, a file cut off mid-way continues from its first missing part, and no message is sent
-twice. A file over the account's limit (2000 MB, 4000 MB with Premium) fails alone (too_big).
+Files go small first (--sort size; URLs and stdin, of unknown size, last). Re-running the same
+command resumes it: files sent are skipped, a file cut off mid-way continues from its first missing
+part, and no message is sent twice (stdin cannot be resumed: a rerun reads it again). A URL that
+fails (404, unreachable, a length that lies) fails alone; a dropped body resumes by Range. A file
+over the account's limit (2000 MB, 4000 MB with Premium) fails alone (too_big).
 Exit code 3 when some files failed (see the report's advice), 2 for a missing input or unknown chat.`;
 
 /** `tgpipe upload <file|dir…>` (alias `up`): send files and folders to a chat. */
@@ -29,9 +33,10 @@ export function uploadCommand(io: CliIo, state: CliState): AnyCommand {
     .description(
       "Upload files and folders to a chat (default Saved Messages): parallel, resumable, with a report",
     )
-    .argument("[inputs...]", "files and folders (folders are walked recursively)")
+    .argument("[inputs...]", "files, folders (walked recursively), http(s) URLs, - (stdin, with --name)")
     .option("--to <chat>", "chat to send to: @name, link, id or me", "me")
     .option("--from-file <file>", "read more inputs from a file, one per line ('-' = stdin)")
+    .option("--name <name>", "the file name of stdin (-) in Telegram; required with -")
     .addOption(
       new Option("--include <glob>", "in folders, only files matching (repeatable)").argParser(collect),
     )
@@ -72,6 +77,7 @@ export function uploadCommand(io: CliIo, state: CliState): AnyCommand {
     .addHelpText("after", EXAMPLES)
     .action(makeAction(io, state, async (rt, args, flags) => {
       const inputs = [...args, ...await readInputsFile(flags.fromFile)];
+      const stdin = _stdin(inputs, flags);
       const { upload } = await import("../../app/upload/upload.ts");
       const { describeUploadReport } = await import("../../app/upload/upload_report.ts");
       const { accountList, telegramAccess } = await import("../../app/shared/telegram_access.ts");
@@ -91,6 +97,8 @@ export function uploadCommand(io: CliIo, state: CliState): AnyCommand {
         include: flags.include,
         exclude: flags.exclude,
         sort: flags.sort,
+        stdin,
+        name: flags.name,
         caption: flags.caption,
         as: flags.as,
         album: flags.album === true,
@@ -113,4 +121,14 @@ export function uploadCommand(io: CliIo, state: CliState): AnyCommand {
       rt.result("upload", report, () => describeUploadReport(report));
       return report.exit_code;
     }));
+}
+
+// stdin is read only when `-` is an input: one stream, so not both as input and as --from-file
+function _stdin(inputs: string[], flags: { name?: string; fromFile?: string }) {
+  if (!inputs.includes("-")) {
+    if (flags.name !== undefined) throw new UsageError("--name names stdin: give - as an input");
+    return undefined;
+  }
+  if (flags.fromFile === "-") throw new UsageError("stdin cannot be both an input (-) and --from-file -");
+  return Deno.stdin.readable;
 }

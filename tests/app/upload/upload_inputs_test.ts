@@ -42,9 +42,23 @@ Deno.test("resolveInputs: folders recursive with include/exclude, sorted small f
     ]);
     // a file named again inside its folder goes up once
     assert.equal((await resolveInputs([`${dir}/a`, `${dir}/a/big.mp4`])).length, 4);
-    for (const bad of ["https://example.com/f", "-", `${dir}/nope`]) {
+    for (const bad of ["http://[x", "-", `${dir}/nope`]) {
       await assert.rejects(resolveInputs([bad]), UsageError, bad);
     }
+    const stdin = new Blob([new Uint8Array(3)]).stream();
+    await assert.rejects(resolveInputs(["-"], { stdin, name: "a/b" }), UsageError, "a name with a slash");
+    // a URL is asked for only in its step: here a name from its path, size unknown, sorted after the files (by origin)
+    const mixed = await resolveInputs(["https://example.com/f/clip.mp4?x=1", "-", `${dir}/a/big.mp4`], {
+      stdin,
+      name: "in.bin",
+    });
+    assert.deepEqual(mixed.map((i) => [i.id.split(":")[0], i.source.name, i.source.size]), [
+      ["file", "big.mp4", 300],
+      ["url", "clip.mp4", undefined],
+      ["stdin", "in.bin", undefined],
+    ]);
+    assert.equal(mixed[1].id, "url:https://example.com/f/clip.mp4?x=1");
+    assert.equal(typeof mixed[1].open, "function");
     const inputs = await resolveInputs([`${dir}/a`], { exclude: ["*.tmp"] });
     const items = planItems(inputs, { album: true });
     assert.deepEqual(items.map((i) => i.members.map((m) => m.source.name)), [[

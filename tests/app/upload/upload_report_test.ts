@@ -3,6 +3,12 @@ import { LoginRequiredError, TelegramError, TgpipeError } from "../../../lib/cor
 import { TooBigError } from "../../../lib/engine/upload_plan.ts";
 import { SourceError } from "../../../lib/engine/upload_part_reader.ts";
 import { PartStallError } from "../../../lib/engine/upload_lane.ts";
+import {
+  SourceConnectionError,
+  SourceCorruptError,
+  SourceHttpError,
+  SourceNotResumableError,
+} from "../../../lib/engine/source_errors.ts";
 import { ERROR_CATEGORIES, errorCategory } from "../../../lib/app/upload/error_category.ts";
 import {
   describeUploadReport,
@@ -93,6 +99,10 @@ Deno.test("upload report: every error lands in its category", () => {
     [new PartStallError(1, 5), "connection"],
     [new TelegramError(500, "INTERNAL"), "connection"],
     [new SourceError("gone"), "source"],
+    [new SourceHttpError("http://o/a", 404), "source"],
+    [new SourceNotResumableError("again", "stdin"), "source"],
+    [new SourceConnectionError("dropped", { origin: "http://o/a", reason: "dropped", at: 5 }), "connection"],
+    [new SourceCorruptError("lied", { origin: "http://o/a", reason: "length_mismatch" }), "corruption"],
     [Object.assign(new Error("no"), { code: "ENOENT" }), "source"],
     [new TooBigError(2, 1), "too_big"],
     [new TelegramError(403, "CHAT_WRITE_FORBIDDEN"), "forbidden"],

@@ -1,0 +1,101 @@
+/**
+ * `tgpipe upload <url>` end to end: the real CLI against the fake DC, the bytes from a loopback
+ * origin (Range, injected faults), read back with `tgpipe download` and compared by sha256.
+ */
+import assert from "node:assert/strict";
+import { startFakeTelegram } from "../fakedc/cluster.ts";
+import { startOrigin } from "../_helpers/http_origin.ts";
+import { runCli } from "../_helpers/run_cli.ts";
+import { arrived, sha256 } from "./_upload_helpers.ts";
+
+const T = { timeoutMs: 150_000 };
+const MB = 1 << 20;
+
+function _bytes(n: number, seed: number): Uint8Array {
+  const b = new Uint8Array(n);
+  let x = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    x = (x * 1664525 + 1013904223) >>> 0;
+    b[i] = x >>> 24;
+  }
+  return b;
+}
+
+Deno.test({
+  name:
+    "upload: URLs with and without length, a drop resumed by Range, a 503 retried; 404 and a lying length fail alone",
+  fn: async (t) => {
+    const tg = await startFakeTelegram({ world: "gen:chats=1,messages=3,files=0", basePort: 0 });
+    const dir = await Deno.makeTempDir({ prefix: "tgpipe_upurl_" });
+    const env = { ...tg.env, TGPIPE_KV: `${dir}/p.kv` };
+    const files = {
+      "/len.bin": _bytes(3 * MB + 123, 1),
+      // over 10 MB and no length: a big file with file_total_parts = -1 until its last part
+      "/chunked.bin": _bytes(12 * MB + 5, 2),
+      "/drop.bin": _bytes(4 * MB + 7, 3),
+      "/flaky.bin": _bytes(200_000, 5),
+    };
+    const origin = startOrigin({
+      "/len.bin": { body: files["/len.bin"] },
+      "/chunked.bin": { body: files["/chunked.bin"], faults: () => ({ chunked: true }) },
+      // request 0 is the probe (its body is not read); the body's own request breaks
+      "/drop.bin": { body: files["/drop.bin"], faults: ({ n }) => (n === 1 ? { dropAfter: 1_500_000 } : {}) },
+      // a 503 at first: worth another attempt, which the job runner makes
+      "/flaky.bin": { body: files["/flaky.bin"], faults: ({ n }) => (n === 0 ? { status: 503 } : {}) },
+      "/missing.bin": { body: new Uint8Array(0), faults: () => ({ status: 404 }) },
+      "/liar.bin": { body: _bytes(100_000, 4), faults: () => ({ declaredLength: 101_000 }) },
+    });
+    const url = (p: string) => `${origin.base}${p}`;
+    try {
+      await t.step("four arrive whole (a 503 retried), two fail with their categories (exit 3)", async () => {
+        const r = await runCli([
+          "--json",
+          "upload",
+          ...["/len.bin", "/chunked.bin", "/drop.bin", "/flaky.bin", "/missing.bin", "/liar.bin"].map(url),
+          "--caption",
+          "{source}",
+          "--report",
+          `${dir}/r.json`,
+        ], { env, ...T });
+        assert.equal(r.code, 3, r.stderr);
+        const got = await arrived(tg.world);
+        assert.deepEqual(got.map((g) => g.name).sort(), ["chunked.bin", "drop.bin", "flaky.bin", "len.bin"]);
+        for (const g of got) {
+          assert.equal(g.sha256, sha256(files[`/${g.name}` as keyof typeof files]), g.name);
+          assert.equal(g.msg.text, url(`/${g.name}`), "{source} is the URL");
+        }
+        const report = JSON.parse(await Deno.readTextFile(`${dir}/r.json`));
+        assert.equal(report.categories.source, 1, JSON.stringify(report.categories));
+        assert.equal(report.categories.corruption, 1, JSON.stringify(report.categories));
+        const outcome = (u: string) =>
+          report.files.find((f: { item: string }) => f.item === `url:${url(u)}`) as Record<string, unknown>;
+        assert.equal(outcome("/missing.bin").category, "source", JSON.stringify(outcome("/missing.bin")));
+        assert.equal(outcome("/flaky.bin").attempts, 2, JSON.stringify(outcome("/flaky.bin")));
+        assert.equal(outcome("/liar.bin").category, "corruption", JSON.stringify(outcome("/liar.bin")));
+        // the 404 and the lie are not worth another attempt: asked once (the probe), not retried
+        assert.equal(origin.requests.filter((q) => q.path === "/missing.bin").length, 1);
+        // the drop resumed where it broke instead of starting over
+        const resumed = origin.requests.filter((q) => q.path === "/drop.bin" && q.n >= 2);
+        assert.ok(
+          resumed.some((q) => /^bytes=[1-9]\d*-/.test(q.range ?? "")),
+          JSON.stringify(origin.requests),
+        );
+      });
+      await t.step("tgpipe download reads the four back byte for byte", async () => {
+        const out = `${dir}/back`;
+        const dl = await runCli(
+          ["download", "me", "--match", "\\.bin$", "--template", "{filename}", "--out", out],
+          { env: { ...tg.env, TGPIPE_KV: `${dir}/dl.kv` }, ...T },
+        );
+        assert.equal(dl.code, 0, dl.stderr);
+        for (const [p, body] of Object.entries(files)) {
+          assert.equal(sha256(await Deno.readFile(`${out}${p}`)), sha256(body), p);
+        }
+      });
+    } finally {
+      await origin.close();
+      await tg.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
