@@ -33,6 +33,8 @@ export interface UploadItemContext {
   caption?: string;
   count: number;
   deleteAfter?: boolean;
+  /** --split: a local file over the limit is split (upload_split.ts) instead of failing too_big. */
+  split?: boolean;
   partConcurrency?: number;
   stallMs?: number;
   tools: MediaTools;

@@ -22,8 +22,7 @@ import { accountSpec, type TelegramAccess } from "../shared/telegram_access.ts";
 import { checkCaption } from "./caption.ts";
 import type { MediaTools } from "./media_attributes.ts";
 import { type InputOptions, resolveInputs, type UploadInput } from "./upload_inputs.ts";
-import { uploadItem } from "./upload_item.ts";
-import { uploadAlbum } from "./upload_album.ts";
+import { uploadMembers } from "./upload_split.ts";
 import { planItems, type PlannedUpload } from "./plan_items.ts";
 import { UploadDiagnostics, type UploadReport } from "./upload_report.ts";
 import { writeReport } from "./write_report.ts";
@@ -41,6 +40,8 @@ export interface UploadOptions extends InputOptions {
   /** Group files into albums of up to 10 (photos with videos, audio, documents). */
   album?: boolean;
   deleteAfter?: boolean;
+  /** Split a local file over the account's limit (docs/upload.md "Split files") instead of failing it. */
+  split?: boolean;
   /** Files at once; default 4. */
   concurrency?: number;
   /** Parts in flight per file; default 4 for small files, 16 above 10 MB. */
@@ -165,6 +166,7 @@ function _spec(
         caption: opts.caption,
         count: c.inputs.length,
         deleteAfter: opts.deleteAfter,
+        split: opts.split,
         partConcurrency: opts.partConcurrency,
         stallMs: opts.stallMs,
         tools: c.tools,
@@ -179,7 +181,7 @@ function _spec(
         signal: ctx.signal,
         attempt: ctx.attempt,
       };
-      return opts.album ? uploadAlbum(item.members, ic) : uploadItem(item.members[0], ic);
+      return uploadMembers(item.members, ic, opts.album === true);
     },
   };
 }

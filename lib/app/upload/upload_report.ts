@@ -60,6 +60,11 @@ export class UploadDiagnostics {
     });
   }
 
+  /** The records so far (a split file's pieces, summed into the original's record). */
+  records(): UploadFileRecord[] {
+    return [...this.#files.values()];
+  }
+
   /** Marks files the runner skipped (done in an earlier run) from its plan. */
   skipped(items: Array<{ id: string; name?: string; bytes?: number }>): void {
     for (const i of items) {

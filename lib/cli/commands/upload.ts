@@ -16,6 +16,7 @@ Examples:
   tgpipe up big.iso --account ~/.tgpipe/b.session --part-concurrency 32 --max-runtime 5h
   tgpipe up https://example.com/talk.mp4 --to @talks --caption "from {source}"
   tar c ./project | tgpipe up - --name project.tar
+  tgpipe up huge.mkv disk.img --split --to @archive
 
 Caption variables:
 ${CAPTION_VARS.map(([k, v]) => `  ${k.padEnd(10)} ${v}`).join("\n")}
@@ -24,7 +25,9 @@ Files go small first (--sort size; URLs and stdin, of unknown size, last). Re-ru
 command resumes it: files sent are skipped, a file cut off mid-way continues from its first missing
 part, and no message is sent twice (stdin cannot be resumed: a rerun reads it again). A URL that
 fails (404, unreachable, a length that lies) fails alone; a dropped body resumes by Range. A file
-over the account's limit (2000 MB, 4000 MB with Premium) fails alone (too_big).
+over the account's limit (2000 MB, 4000 MB with Premium) fails alone (too_big), or with --split is
+cut: videos at keyframes into pieces that each play (an album), other files into name.001, ...
+and a manifest that tgpipe download uses to reassemble them.
 Exit code 3 when some files failed (see the report's advice), 2 for a missing input or unknown chat.`;
 
 /** `tgpipe upload <file|dir…>` (alias `up`): send files and folders to a chat. */
@@ -58,6 +61,11 @@ export function uploadCommand(io: CliIo, state: CliState): AnyCommand {
         .choices(["size", "name", "none"] as const).default("size" as const),
     )
     .option("--delete-after", "delete each local file once Telegram confirmed its message")
+    .option(
+      "--split",
+      "a file over the account's limit is split: videos into playable pieces (an album), others into " +
+        "pieces + a manifest that tgpipe download puts back together",
+    )
     .option("--concurrency <n>", "files at once (default 4)")
     .option("--part-concurrency <n>", "parts in flight per file (default 4, 16 above 10 MB)")
     .option("--connections <n>", "connections per account", "8")
@@ -103,6 +111,7 @@ export function uploadCommand(io: CliIo, state: CliState): AnyCommand {
         as: flags.as,
         album: flags.album === true,
         deleteAfter: flags.deleteAfter === true,
+        split: flags.split === true,
         concurrency: intFlag(flags.concurrency, "--concurrency"),
         partConcurrency: intFlag(flags.partConcurrency, "--part-concurrency"),
         connections: intFlag(flags.connections, "--connections"),
