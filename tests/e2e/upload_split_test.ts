@@ -102,6 +102,32 @@ Deno.test({
         assert.equal(r.code, 0, r.stderr);
         assert.equal((await arrived(tg.world)).length, n);
       });
+      await t.step(
+        "--album --json: the big file split, the small one sent; progress under the items",
+        async () => {
+          // runCli checks the --json event order: progress only of items the runner started
+          const small = await writeRandom(`${dir}/small.bin`, 1000, 22);
+          const before = (await arrived(tg.world)).length;
+          const r = await runCli(
+            [
+              "--json",
+              "upload",
+              `${dir}/data.bin`,
+              `${dir}/small.bin`,
+              "--album",
+              "--split",
+              "--kv",
+              `${dir}/al.kv`,
+            ],
+            { env, ...T },
+          );
+          assert.equal(r.code, 0, r.stderr);
+          const got = (await arrived(tg.world)).slice(before);
+          assert.equal(got.length, 5, got.map((g) => g.name).join());
+          assert.equal(got.filter((g) => g.sha256 === small).length, 1);
+          assert.ok(r.events.some((e) => e.type === "item_progress"));
+        },
+      );
       await t.step("a video: an album of pieces that each play, adding up to the original", async () => {
         const before = (await arrived(tg.world)).length;
         const r = await runCli(["--json", "upload", `${dir}/trip.mp4`, "--split"], { env, ...T });

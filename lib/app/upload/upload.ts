@@ -23,6 +23,7 @@ import { checkCaption } from "./caption.ts";
 import type { MediaTools } from "./media_attributes.ts";
 import { type InputOptions, resolveInputs, type UploadInput } from "./upload_inputs.ts";
 import { uploadMembers } from "./upload_split.ts";
+import { progressInto } from "./progress_into.ts";
 import { planItems, type PlannedUpload } from "./plan_items.ts";
 import { UploadDiagnostics, type UploadReport } from "./upload_report.ts";
 import { writeReport } from "./write_report.ts";
@@ -177,7 +178,13 @@ function _spec(
         inFlight,
         diag: c.diag,
         tally: c.tally,
-        emit: c.emit,
+        // an album's files (and a split file's pieces) report progress as the runner's item
+        emit: progressInto(
+          item.id,
+          (id) => item.members.some((m) => id.startsWith(m.id)),
+          item.bytes,
+          c.emit,
+        ),
         signal: ctx.signal,
         attempt: ctx.attempt,
       };

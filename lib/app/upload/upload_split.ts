@@ -5,9 +5,9 @@
  * in order with the manifest last, which `tgpipe download` uses to put the original back.
  */
 import type { StepOutcome } from "../../engine/job_types.ts";
-import type { Emit } from "../../progress/events.ts";
 import { maxUploadSize } from "../../engine/upload_plan.ts";
 import { ALBUM_MAX } from "./plan_items.ts";
+import { progressInto } from "./progress_into.ts";
 import type { UploadItemContext } from "./prepare_file.ts";
 import { splitForUpload } from "./split_for_upload.ts";
 import { uploadAlbum } from "./upload_album.ts";
@@ -55,7 +55,7 @@ export async function uploadSplit(
       ...c,
       deleteAfter: false,
       split: false,
-      emit: _progressOf(input, c),
+      emit: progressInto(input.id, (id) => id.startsWith(`${input.id}#`), input.source.size, c.emit),
       diag: pieceDiag,
     };
     const pieces = split.sources.map((source, i) => ({
@@ -110,16 +110,4 @@ export async function uploadMembers(
   if (whole.length === 0) return { bytes, name: members[0].source.name, path: members[0].source.origin };
   const r = album ? await uploadAlbum(whole, c) : await uploadItem(whole[0], c);
   return { ...r, bytes: bytes + (r.bytes ?? 0) };
-}
-
-// the runner knows the original, not its pieces: their progress is summed into the original's
-function _progressOf(input: UploadInput, c: UploadItemContext): Emit {
-  const done = new Map<string, number>();
-  return (e) => {
-    if (e.type !== "item_progress" || !e.item.startsWith(`${input.id}#`)) return c.emit(e);
-    done.set(e.item, e.done_bytes);
-    // the manifest's few bytes are not part of the original's size
-    const sum = Math.min([...done.values()].reduce((a, b) => a + b, 0), input.source.size ?? Infinity);
-    c.emit({ type: "item_progress", item: input.id, done_bytes: sum, total_bytes: input.source.size });
-  };
 }
