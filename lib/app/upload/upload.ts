@@ -153,8 +153,8 @@ function _spec(
         c.emit({
           type: "warning",
           code: "STDIN_NOT_RESUMABLE",
-          message: "This run continues an earlier one, but stdin cannot be resumed: " +
-            "unless the earlier run sent it, `-` is uploaded again from the start of this run's input",
+          message: "This run continues an earlier one, but stdin cannot be resumed: if the earlier run " +
+            "sent it, it is skipped (another --name sends new input), else this run's input goes from its start",
         });
       }
       return planItems(c.inputs, { album: opts.album });
