@@ -23,7 +23,7 @@ function _bytes(n: number, seed: number): Uint8Array {
 
 Deno.test({
   name:
-    "upload: URLs with and without length, a drop resumed by Range, a 503 retried; 404 and a lying length fail alone",
+    "upload: URLs with and without length, a drop resumed by Range, a 503 retried; 404, unreachable and a lying length fail alone",
   fn: async (t) => {
     const tg = await startFakeTelegram({ world: "gen:chats=1,messages=3,files=0", basePort: 0 });
     const dir = await Deno.makeTempDir({ prefix: "tgpipe_upurl_" });
@@ -46,41 +46,62 @@ Deno.test({
       "/liar.bin": { body: _bytes(100_000, 4), faults: () => ({ declaredLength: 101_000 }) },
     });
     const url = (p: string) => `${origin.base}${p}`;
+    // a port nothing listens on any more: the origin cannot be reached
+    const closed = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const gone = `http://127.0.0.1:${(closed.addr as Deno.NetAddr).port}/gone.bin`;
+    closed.close();
     try {
-      await t.step("four arrive whole (a 503 retried), two fail with their categories (exit 3)", async () => {
-        const r = await runCli([
-          "--json",
-          "upload",
-          ...["/len.bin", "/chunked.bin", "/drop.bin", "/flaky.bin", "/missing.bin", "/liar.bin"].map(url),
-          "--caption",
-          "{source}",
-          "--report",
-          `${dir}/r.json`,
-        ], { env, ...T });
-        assert.equal(r.code, 3, r.stderr);
-        const got = await arrived(tg.world);
-        assert.deepEqual(got.map((g) => g.name).sort(), ["chunked.bin", "drop.bin", "flaky.bin", "len.bin"]);
-        for (const g of got) {
-          assert.equal(g.sha256, sha256(files[`/${g.name}` as keyof typeof files]), g.name);
-          assert.equal(g.msg.text, url(`/${g.name}`), "{source} is the URL");
-        }
-        const report = JSON.parse(await Deno.readTextFile(`${dir}/r.json`));
-        assert.equal(report.categories.source, 1, JSON.stringify(report.categories));
-        assert.equal(report.categories.corruption, 1, JSON.stringify(report.categories));
-        const outcome = (u: string) =>
-          report.files.find((f: { item: string }) => f.item === `url:${url(u)}`) as Record<string, unknown>;
-        assert.equal(outcome("/missing.bin").category, "source", JSON.stringify(outcome("/missing.bin")));
-        assert.equal(outcome("/flaky.bin").attempts, 2, JSON.stringify(outcome("/flaky.bin")));
-        assert.equal(outcome("/liar.bin").category, "corruption", JSON.stringify(outcome("/liar.bin")));
-        // the 404 and the lie are not worth another attempt: asked once (the probe), not retried
-        assert.equal(origin.requests.filter((q) => q.path === "/missing.bin").length, 1);
-        // the drop resumed where it broke instead of starting over
-        const resumed = origin.requests.filter((q) => q.path === "/drop.bin" && q.n >= 2);
-        assert.ok(
-          resumed.some((q) => /^bytes=[1-9]\d*-/.test(q.range ?? "")),
-          JSON.stringify(origin.requests),
-        );
-      });
+      await t.step(
+        "four arrive whole (a 503 retried), three fail with their categories (exit 3)",
+        async () => {
+          const r = await runCli([
+            "--json",
+            "upload",
+            ...["/len.bin", "/chunked.bin", "/drop.bin", "/flaky.bin", "/missing.bin", "/liar.bin"].map(url),
+            gone,
+            "--caption",
+            "{source}",
+            "--report",
+            `${dir}/r.json`,
+          ], { env, ...T });
+          assert.equal(r.code, 3, r.stderr);
+          const got = await arrived(tg.world);
+          assert.deepEqual(got.map((g) => g.name).sort(), [
+            "chunked.bin",
+            "drop.bin",
+            "flaky.bin",
+            "len.bin",
+          ]);
+          for (const g of got) {
+            assert.equal(g.sha256, sha256(files[`/${g.name}` as keyof typeof files]), g.name);
+            assert.equal(g.msg.text, url(`/${g.name}`), "{source} is the URL");
+          }
+          const report = JSON.parse(await Deno.readTextFile(`${dir}/r.json`));
+          assert.equal(report.categories.source, 1, JSON.stringify(report.categories));
+          assert.equal(report.categories.corruption, 1, JSON.stringify(report.categories));
+          assert.equal(report.categories.connection, 1, JSON.stringify(report.categories));
+          const outcome = (u: string) =>
+            report.files.find((f: { item: string }) =>
+              f.item === `url:${u.startsWith("/") ? url(u) : u}`
+            ) as Record<
+              string,
+              unknown
+            >;
+          // unreachable: worth the runner's retries, then counted as connection
+          assert.deepEqual([outcome(gone).category, outcome(gone).attempts], ["connection", 3]);
+          assert.equal(outcome("/missing.bin").category, "source", JSON.stringify(outcome("/missing.bin")));
+          assert.equal(outcome("/flaky.bin").attempts, 2, JSON.stringify(outcome("/flaky.bin")));
+          assert.equal(outcome("/liar.bin").category, "corruption", JSON.stringify(outcome("/liar.bin")));
+          // the 404 and the lie are not worth another attempt: asked once (the probe), not retried
+          assert.equal(origin.requests.filter((q) => q.path === "/missing.bin").length, 1);
+          // the drop resumed where it broke instead of starting over
+          const resumed = origin.requests.filter((q) => q.path === "/drop.bin" && q.n >= 2);
+          assert.ok(
+            resumed.some((q) => /^bytes=[1-9]\d*-/.test(q.range ?? "")),
+            JSON.stringify(origin.requests),
+          );
+        },
+      );
       await t.step("tgpipe download reads the four back byte for byte", async () => {
         const out = `${dir}/back`;
         const dl = await runCli(
