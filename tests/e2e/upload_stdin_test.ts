@@ -38,6 +38,15 @@ Deno.test({
           assert.equal((await arrived(tg.world)).length, 1);
           const warned = r.events.find((e) => e.type === "warning" && e.code === "STDIN_NOT_RESUMABLE");
           assert.ok(warned, "the rerun says stdin is not resumed");
+          const res = r.events.find((e) => e.type === "result");
+          const files = res?.type === "result"
+            ? (res.data as { files: Record<string, unknown>[] }).files
+            : [];
+          assert.deepEqual(files.map((f) => [f.item, f.source, f.outcome]), [[
+            "stdin:x.bin",
+            "stdin",
+            "skipped",
+          ]]);
         },
       );
       await t.step("tgpipe download reads it back", async () => {

@@ -102,7 +102,9 @@ export async function upload(opts: UploadOptions): Promise<UploadReport> {
       emit,
       signal: opts.signal,
     });
-    diag.skipped(inputs.map((i) => ({ id: i.id, name: i.source.name, bytes: i.source.size })));
+    diag.skipped(
+      inputs.map((i) => ({ id: i.id, name: i.source.name, bytes: i.source.size, source: i.source.origin })),
+    );
     const report = diag.report(job, opts.to ?? "me", tally.sent_bytes);
     if (opts.reportFile) await writeReport(opts.reportFile, report);
     return report;

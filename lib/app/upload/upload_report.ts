@@ -66,13 +66,13 @@ export class UploadDiagnostics {
   }
 
   /** Marks files the runner skipped (done in an earlier run) from its plan. */
-  skipped(items: Array<{ id: string; name?: string; bytes?: number }>): void {
+  skipped(items: Array<{ id: string; name?: string; bytes?: number; source?: string }>): void {
     for (const i of items) {
       if (!this.#files.has(i.id)) {
         this.#files.set(i.id, {
           item: i.id,
           name: i.name ?? i.id,
-          source: i.id.replace(/^file:/, ""),
+          source: i.source ?? i.id.replace(/^file:/, ""),
           outcome: "skipped",
           bytes: i.bytes ?? 0,
           ms: 0,
