@@ -5,7 +5,9 @@
 import assert from "node:assert/strict";
 import { startFakeTelegram } from "../fakedc/cluster.ts";
 import { startOrigin } from "../_helpers/http_origin.ts";
-import { runCli } from "../_helpers/run_cli.ts";
+import { REPO, runCli } from "../_helpers/run_cli.ts";
+import type { TgpipeEvent } from "../../lib/progress/events.ts";
+import { ISOLATED_XDG } from "./_export_helpers.ts";
 import { arrived, sha256 } from "./_upload_helpers.ts";
 
 const T = { timeoutMs: 150_000 };
@@ -113,6 +115,77 @@ Deno.test({
           assert.equal(sha256(await Deno.readFile(`${out}${p}`)), sha256(body), p);
         }
       });
+    } finally {
+      await origin.close();
+      await tg.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+// the CLI as a child whose --json events are seen as they come (to kill it at observed progress)
+function _spawn(args: string[], env: Record<string, string>, onEvent: (e: TgpipeEvent) => void) {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--unstable-kv", "--config", `${REPO}deno.json`, `${REPO}main.ts`, ...args],
+    env: { ...ISOLATED_XDG, ...env, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const read = (async () => {
+    let buf = "";
+    for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
+      buf += chunk;
+      for (let i = buf.indexOf("\n"); i >= 0; i = buf.indexOf("\n")) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        if (line.startsWith("{")) onEvent(JSON.parse(line));
+      }
+    }
+  })();
+  return { child, done: async () => ((await read), (await child.status).code) };
+}
+
+Deno.test({
+  name: "upload <url>: kill -9 mid-body, the rerun continues from the saved parts by Range",
+  fn: async () => {
+    const tg = await startFakeTelegram({ world: "gen:chats=1,messages=1,files=0", basePort: 0 });
+    const dir = await Deno.makeTempDir({ prefix: "tgpipe_upurl_" });
+    const body = _bytes(16 * MB, 9);
+    // the first run's origin stalls at 6 MB: it cannot finish before the kill, whatever the machine
+    let firstRun = true;
+    const origin = startOrigin({
+      "/big.bin": { body, faults: () => (firstRun ? { stallAfter: 6 * MB } : {}) },
+    });
+    try {
+      const env = { ...tg.env, TGPIPE_KV: `${dir}/p.kv` };
+      const args = ["--json", "upload", `${origin.base}/big.bin`];
+      let killedAt = 0;
+      const run = _spawn(args, env, (e) => {
+        if (e.type !== "item_progress" || killedAt || e.done_bytes < 3 * MB) return;
+        killedAt = e.done_bytes;
+        run.child.kill("SIGKILL");
+      });
+      const code = await run.done();
+      assert.ok(killedAt > 0, `step "first run": ended (${code}) before 3 MB were confirmed`);
+      assert.equal((await arrived(tg.world)).length, 0, "nothing sent yet");
+      firstRun = false;
+      const asked = origin.requests.length;
+      const again = await runCli(args, { env, ...T });
+      assert.equal(again.code, 0, again.stderr);
+      assert.deepEqual((await arrived(tg.world)).map((g) => g.sha256), [sha256(body)]);
+      const res = again.events.find((e) => e.type === "result");
+      const file = res?.type === "result"
+        ? (res.data as { files: Array<{ resumed_parts: number }> }).files[0]
+        : undefined;
+      // parts confirmed before the kill were not sent again
+      assert.ok(
+        file && file.resumed_parts >= Math.floor(killedAt / (512 * 1024)),
+        JSON.stringify({ killedAt, file }),
+      );
+      // the rerun asked the origin from the first missing part on, not from byte 0
+      const later = origin.requests.slice(asked).map((q) => q.range);
+      assert.ok(later.some((r) => /^bytes=[1-9]\d*-/.test(r ?? "")), JSON.stringify(later));
     } finally {
       await origin.close();
       await tg.close();
