@@ -71,3 +71,34 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "upload: stdin is not read twice: the runner's retry after a failed send says so (source, not_resumable)",
+  fn: async () => {
+    // every send fails with a 500: worth a retry, but stdin's bytes are gone by then
+    const tg = await startFakeTelegram({
+      world: "gen:chats=1,messages=1,files=0",
+      basePort: 0,
+      faults: "fail=messages.SendMedia:500/INTERNAL",
+    });
+    const dir = await Deno.makeTempDir({ prefix: "tgpipe_upstdin_" });
+    try {
+      const r = await runCli(["--json", "upload", "-", "--name", "once.bin"], {
+        env: { ...tg.env, TGPIPE_KV: `${dir}/p.kv` },
+        stdin: "some bytes",
+        ...T,
+      });
+      assert.notEqual(r.code, 0, r.stderr);
+      const res = r.events.find((e) => e.type === "result");
+      const files = res?.type === "result" ? (res.data as { files: Record<string, unknown>[] }).files : [];
+      assert.equal(files.length, 1, JSON.stringify(files));
+      assert.deepEqual([files[0].outcome, files[0].category, files[0].attempts], ["failed", "source", 2]);
+      assert.match(String(files[0].error), /Standard input was read once already/);
+      assert.equal((await arrived(tg.world)).length, 0);
+    } finally {
+      await tg.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
