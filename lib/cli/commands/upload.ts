@@ -138,6 +138,8 @@ function _stdin(inputs: string[], flags: { name?: string; fromFile?: string }) {
     if (flags.name !== undefined) throw new UsageError("--name names stdin: give - as an input");
     return undefined;
   }
-  if (flags.fromFile === "-") throw new UsageError("stdin cannot be both an input (-) and --from-file -");
+  if (flags.fromFile === "-") {
+    throw new UsageError("Standard input cannot be both an input (-) and --from-file -");
+  }
   return Deno.stdin.readable;
 }
