@@ -5,6 +5,9 @@ import { Limiter } from "./limiter.ts";
 import { PartFile, VerifyError } from "./part_file.ts";
 import { type PartPlan, planParts } from "./parts.ts";
 import { retry } from "./retry.ts";
+import { StallError, withStallWatchdog } from "./stall_watchdog.ts";
+
+export { StallError };
 
 /** How one file is downloaded. */
 export interface DownloadFileOptions {
@@ -38,13 +41,6 @@ export interface DownloadFileResult {
   fetchedBytes: number;
   /** Parts that were already on disk from an earlier run. */
   resumedParts: number;
-}
-
-/** A part attempt made no progress within the stall limit. */
-export class StallError extends TgpipeError {
-  constructor(part: number, ms: number) {
-    super(`Part ${part} stalled for ${ms} ms`, { code: "STALL", data: { part, ms } });
-  }
 }
 
 /**
@@ -135,9 +131,9 @@ async function _fetchWithRetry(
     let got: number;
     let bytes: Uint8Array | undefined;
     if (writer) {
-      got = await _withStallWatchdog(part, signal, opts.stallMs, (s) => writer(part, file.partPath, s));
+      got = await withStallWatchdog(part.index, signal, opts.stallMs, (s) => writer(part, file.partPath, s));
     } else {
-      bytes = await _withStallWatchdog(part, signal, opts.stallMs, (s) => source.fetchPart(part, s));
+      bytes = await withStallWatchdog(part.index, signal, opts.stallMs, (s) => source.fetchPart(part, s));
       got = bytes.length;
     }
     if (got !== expected) {
@@ -171,32 +167,6 @@ async function _fetchWithRetry(
       });
     },
   });
-}
-
-async function _withStallWatchdog<T>(
-  part: PartPlan,
-  signal: AbortSignal,
-  stallMs: number | undefined,
-  fn: (signal: AbortSignal) => Promise<T>,
-): Promise<T> {
-  if (!stallMs) return await fn(signal);
-  const attempt = new AbortController();
-  const onAbort = () => attempt.abort(signal.reason);
-  signal.addEventListener("abort", onAbort, { once: true });
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const stalled = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const err = new StallError(part.index, stallMs);
-      attempt.abort(err);
-      reject(err);
-    }, stallMs);
-  });
-  try {
-    return await Promise.race([fn(attempt.signal), stalled]);
-  } finally {
-    clearTimeout(timer);
-    signal.removeEventListener("abort", onAbort);
-  }
 }
 
 function _len(part: PartPlan, size: number): number {

@@ -12,6 +12,10 @@ import { sleep } from "../core/sleep.ts";
 import type { Emit } from "../progress/events.ts";
 import { isTransient } from "./is_transient.ts";
 import { backoffDelay } from "./retry.ts";
+import { StallError, withStallWatchdog } from "./stall_watchdog.ts";
+
+/** A stuck part of an upload (the shared stall watchdog's error). */
+export { StallError as PartStallError };
 
 /** One saveFilePart / saveBigFilePart call. */
 export interface SavePart {
@@ -50,13 +54,6 @@ export interface PartRetryOptions {
   emit?: Emit;
 }
 
-/** A part attempt got no answer within the stall limit. */
-export class PartStallError extends TgpipeError {
-  constructor(part: number, ms: number) {
-    super(`Part ${part} stalled for ${ms} ms`, { code: "STALL", data: { part, ms } });
-  }
-}
-
 /** Saves `part` over `lanes` (own lane first); see the module comment. */
 export async function savePartOverLanes(
   lanes: readonly UploadLane[],
@@ -73,7 +70,7 @@ export async function savePartOverLanes(
     const lane = await _pick(lanes, last, signal);
     last = lane;
     try {
-      await _watched(part.index, signal, opts.stallMs, (s) => lane.savePart(part, s));
+      await withStallWatchdog(part.index, signal, opts.stallMs, (s) => lane.savePart(part, s));
       return;
     } catch (err) {
       if (signal.aborted) throw signal.reason;
@@ -115,31 +112,5 @@ async function _pick(lanes: readonly UploadLane[], last: UploadLane | undefined,
     if (free.length > 0) return free.find((l) => l !== last) ?? free[0];
     const soonest = Math.min(...lanes.map((l) => l.pausedUntil()));
     await sleep(Math.max(1, soonest - now), signal);
-  }
-}
-
-async function _watched<T>(
-  index: number,
-  signal: AbortSignal,
-  stallMs: number | undefined,
-  fn: (signal: AbortSignal) => Promise<T>,
-): Promise<T> {
-  if (!stallMs) return await fn(signal);
-  const attempt = new AbortController();
-  const onAbort = () => attempt.abort(signal.reason);
-  signal.addEventListener("abort", onAbort, { once: true });
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const stalled = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const err = new PartStallError(index, stallMs);
-      attempt.abort(err);
-      reject(err);
-    }, stallMs);
-  });
-  try {
-    return await Promise.race([fn(attempt.signal), stalled]);
-  } finally {
-    clearTimeout(timer);
-    signal.removeEventListener("abort", onAbort);
   }
 }
