@@ -1,4 +1,5 @@
 /** Helpers of the export e2e tests: read an output tree, spawn a killable export. */
+import type { TgpipeEvent } from "../../lib/progress/events.ts";
 import { REPO } from "../_helpers/run_cli.ts";
 
 /** Every file under `dir` (relative path -> text), `.part` files included so leftovers show. */
@@ -51,4 +52,34 @@ export async function runTgpipe(
   const out = await spawnTgpipe(args, env).output();
   const dec = new TextDecoder();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+/**
+ * Starts `tgpipe ...args` (give it `--json`) and hands each JSON event to `onEvent` as it comes, so
+ * a test can act on observed progress (kill -9 at a point); `done` resolves with the exit code.
+ */
+export function spawnWithEvents(
+  args: string[],
+  env: Record<string, string>,
+  onEvent?: (e: TgpipeEvent) => void,
+): { child: Deno.ChildProcess; done: () => Promise<number> } {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--unstable-kv", "--config", `${REPO}deno.json`, `${REPO}main.ts`, ...args],
+    env: { ...ISOLATED_XDG, ...env, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const read = (async () => {
+    let buf = "";
+    for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
+      buf += chunk;
+      for (let i = buf.indexOf("\n"); i >= 0; i = buf.indexOf("\n")) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        if (line.startsWith("{")) onEvent?.(JSON.parse(line));
+      }
+    }
+  })();
+  return { child, done: async () => ((await read), (await child.status).code) };
 }

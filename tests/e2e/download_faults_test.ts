@@ -7,9 +7,9 @@ import assert from "node:assert/strict";
 import { type FakeTelegram, startFakeTelegram } from "../fakedc/cluster.ts";
 import { readBlob } from "../fakedc/world/blob.ts";
 import { seededRng } from "../fakedc/world/rand.ts";
-import { REPO, runCli } from "../_helpers/run_cli.ts";
+import { runCli } from "../_helpers/run_cli.ts";
 import type { TgpipeEvent } from "../../lib/progress/events.ts";
-import { ISOLATED_XDG } from "./_export_helpers.ts";
+import { spawnWithEvents } from "./_export_helpers.ts";
 
 const WORLD = "gen:chats=1,messages=30,files=5,file_size=4MB,forum=0,comments=0,left=0";
 const T = { timeoutMs: 120_000 };
@@ -57,28 +57,6 @@ const DL = (
  * Spawns the CLI (like runCli) so a test can signal it; stdout lines go to `onEvent`. `done`
  * resolves with the exit code once stdout closed; `exited` tells an event handler the run is over.
  */
-function _spawn(args: string[], env: Record<string, string>, onEvent?: (e: TgpipeEvent) => void) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--unstable-kv", `${REPO}main.ts`, ...args],
-    env: { ...ISOLATED_XDG, ...env, NO_COLOR: "1" },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
-  const read = (async () => {
-    let buf = "";
-    for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
-      buf += chunk;
-      for (let i = buf.indexOf("\n"); i >= 0; i = buf.indexOf("\n")) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
-        if (line.startsWith("{")) onEvent?.(JSON.parse(line));
-      }
-    }
-  })();
-  return { child, done: async () => ((await read), (await child.status).code) };
-}
-
 /**
  * Runs the CLI and sends `signals` to it from inside the event handler as soon as `when` holds:
  * the trigger is the run's own progress, never a clock, and a run that ends first does not hang
@@ -91,7 +69,7 @@ async function _signalWhen(
   signals: Deno.Signal[],
 ): Promise<{ code: number; fired: boolean }> {
   let fired = false;
-  const run = _spawn(args, env, (e) => {
+  const run = spawnWithEvents(args, env, (e) => {
     if (fired || !when(e)) return;
     fired = true;
     for (const sig of signals) {

@@ -7,35 +7,12 @@
 import assert from "node:assert/strict";
 import { startFakeTelegram } from "../fakedc/cluster.ts";
 import { makeRng } from "../fakedc/faults.ts";
-import { REPO, runCli } from "../_helpers/run_cli.ts";
-import type { TgpipeEvent } from "../../lib/progress/events.ts";
-import { ISOLATED_XDG } from "./_export_helpers.ts";
+import { runCli } from "../_helpers/run_cli.ts";
+import { spawnWithEvents } from "./_export_helpers.ts";
 import { arrived, sha256, writeRandom } from "./_upload_helpers.ts";
 
 const MB = 1 << 20;
 const T = { timeoutMs: 150_000 };
-
-function _spawn(args: string[], env: Record<string, string>, onEvent: (e: TgpipeEvent) => void) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--unstable-kv", "--config", `${REPO}deno.json`, `${REPO}main.ts`, ...args],
-    env: { ...ISOLATED_XDG, ...env, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
-  const read = (async () => {
-    let buf = "";
-    for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
-      buf += chunk;
-      for (let i = buf.indexOf("\n"); i >= 0; i = buf.indexOf("\n")) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
-        if (line.startsWith("{")) onEvent(JSON.parse(line));
-      }
-    }
-  })();
-  return { child, done: async () => ((await read), (await child.status).code) };
-}
 
 Deno.test({
   name: "upload: kill -9 at 10 seeded points, then rerun: each file once, identical, big file resumed",
@@ -81,7 +58,7 @@ Deno.test({
         const atBytes = trial % 2 === 1 ? Math.floor((0.2 + 0.7 * rng()) * total) : 0;
         let sends = 0, fired = false, bigDone = 0;
         const perItem = new Map<string, number>();
-        const run = _spawn(args, env, (e) => {
+        const run = spawnWithEvents(args, env, (e) => {
           if (e.type !== "item_progress" || fired || !atBytes) return;
           perItem.set(e.item, e.done_bytes);
           if (e.item.endsWith("c.bin")) bigDone = e.done_bytes;

@@ -5,9 +5,8 @@
 import assert from "node:assert/strict";
 import { startFakeTelegram } from "../fakedc/cluster.ts";
 import { startOrigin } from "../_helpers/http_origin.ts";
-import { REPO, runCli } from "../_helpers/run_cli.ts";
-import type { TgpipeEvent } from "../../lib/progress/events.ts";
-import { ISOLATED_XDG } from "./_export_helpers.ts";
+import { runCli } from "../_helpers/run_cli.ts";
+import { spawnWithEvents } from "./_export_helpers.ts";
 import { arrived, sha256 } from "./_upload_helpers.ts";
 
 const T = { timeoutMs: 150_000 };
@@ -123,29 +122,6 @@ Deno.test({
   },
 });
 
-// the CLI as a child whose --json events are seen as they come (to kill it at observed progress)
-function _spawn(args: string[], env: Record<string, string>, onEvent: (e: TgpipeEvent) => void) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--unstable-kv", "--config", `${REPO}deno.json`, `${REPO}main.ts`, ...args],
-    env: { ...ISOLATED_XDG, ...env, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
-  const read = (async () => {
-    let buf = "";
-    for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
-      buf += chunk;
-      for (let i = buf.indexOf("\n"); i >= 0; i = buf.indexOf("\n")) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
-        if (line.startsWith("{")) onEvent(JSON.parse(line));
-      }
-    }
-  })();
-  return { child, done: async () => ((await read), (await child.status).code) };
-}
-
 Deno.test({
   name: "upload <url>: kill -9 mid-body, the rerun continues from the saved parts by Range",
   fn: async () => {
@@ -161,7 +137,7 @@ Deno.test({
       const env = { ...tg.env, TGPIPE_KV: `${dir}/p.kv` };
       const args = ["--json", "upload", `${origin.base}/big.bin`];
       let killedAt = 0;
-      const run = _spawn(args, env, (e) => {
+      const run = spawnWithEvents(args, env, (e) => {
         if (e.type !== "item_progress" || killedAt || e.done_bytes < 3 * MB) return;
         killedAt = e.done_bytes;
         run.child.kill("SIGKILL");
