@@ -45,7 +45,7 @@ export function renderDayNote(
   const sections = albums.map((album) => {
     const m = album[0];
     const time = new Date(m.date * 1000).toISOString().slice(11, 19);
-    const who = m.author?.name ?? m.post_author ?? (m.author?.username ? `@${m.author.username}` : undefined);
+    const who = _who(m);
     const edited = m.edit_date !== undefined ? " · edited" : "";
     const head = `### ${time}${who ? ` · ${escapeMarkdown(who, { atLineStart: false })}` : ""}${edited}`;
     return `${head}\n\n${renderMessageBody(album, ctx)}\n^m${m.id}\n`;
@@ -119,12 +119,17 @@ export function frontMatterOf(
 
 /** A readable title for a message note (its alias): author, time and the start of its text. */
 export function noteTitle(m: Message): string {
-  const who = m.author?.name ?? m.post_author ?? (m.author?.username ? `@${m.author.username}` : undefined);
+  const who = _who(m);
   const when = new Date(m.date * 1000).toISOString().slice(0, 16).replace("T", " ");
   const first = m.text.split("\n").find((l) => l.trim().length > 0)?.trim() ??
     (m.media ? m.media.kind : m.service ? m.service.type.replaceAll("_", " ") : "");
   const text = first.length > 60 ? `${first.slice(0, 59)}…` : first;
   return [who, when, text].filter((x) => x && x.length > 0).join(" · ");
+}
+
+/** Who sent `m`, as a person reads it: name, post signature, or @username. */
+function _who(m: Message): string | undefined {
+  return m.author?.name ?? m.post_author ?? (m.author?.username ? `@${m.author.username}` : undefined);
 }
 
 function _hashtags(m: Message): string[] {

@@ -1,3 +1,5 @@
+import { jsonlId } from "./read_jsonl.ts";
+
 /** How many lines a JSON-lines file holds and the message id of its last one, read in chunks. */
 export async function lineTail(path: string): Promise<{ lines: number; lastId: number | undefined }> {
   const file = await Deno.open(path, { read: true });
@@ -21,8 +23,7 @@ export async function lineTail(path: string): Promise<{ lines: number; lastId: n
     }
   }
   if (!atLineStart) lines++;
-  const m = /^\{"id":(\d+)/.exec(new TextDecoder().decode(head));
-  return { lines, lastId: m ? Number(m[1]) : undefined };
+  return { lines, lastId: jsonlId(new TextDecoder().decode(head)) };
 }
 
 function _grow(head: Uint8Array, more: Uint8Array): Uint8Array {

@@ -14,7 +14,7 @@ export async function* readJsonlMessages(
   for await (const line of _lines(path)) {
     if (line.length === 0) continue;
     // lines are `{"id":N,...}`: lines at or below `above` are skipped without parsing
-    if (above > 0 && Number(/^\{"id":(\d+)/.exec(line)?.[1] ?? Infinity) <= above) continue;
+    if (above > 0 && (jsonlId(line) ?? Infinity) <= above) continue;
     const row = JSON.parse(line) as Message & { note?: string; media?: { file?: string | null } };
     delete row.note;
     if (row.media) {
@@ -23,6 +23,12 @@ export async function* readJsonlMessages(
     }
     yield row as Message;
   }
+}
+
+/** The message id of a messages.jsonl line, read without parsing it: lines start `{"id":N`. */
+export function jsonlId(line: string): number | undefined {
+  const m = /^\{"id":(\d+)/.exec(line);
+  return m ? Number(m[1]) : undefined;
 }
 
 async function* _lines(path: string): AsyncGenerator<string> {

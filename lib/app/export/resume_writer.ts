@@ -17,6 +17,7 @@ import type { ExportWriter, StreamFile } from "../../export/export_writer.ts";
 import { FsExportWriter } from "../../export/fs_export_writer.ts";
 import type { NoteSink } from "./note_sink.ts";
 import { lineTail } from "./line_tail.ts";
+import { jsonlId } from "./read_jsonl.ts";
 
 const encoder = new TextEncoder();
 /** Buffered stream text written at once past this many UTF-16 units. */
@@ -145,9 +146,7 @@ export class ResumeWriter implements ExportWriter {
       },
       get lastId() {
         flushSync();
-        // lines are `{"id":N,...}`: the model's first key is its id
-        const m = lastText === undefined ? null : /^\{"id":(\d+)/.exec(lastText);
-        return m ? Number(m[1]) : undefined;
+        return lastText === undefined ? undefined : jsonlId(lastText);
       },
       flushSync,
       write: (text: string) => {

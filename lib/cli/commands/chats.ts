@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError } from "@commander-js/extra-typings";
 import type { ChatSummary } from "../../core/account.ts";
-import type { ChatKind } from "../../core/message.ts";
 import { parseChatTypes, parseNamePattern } from "../../core/chat_filter.ts";
+import { argParser } from "../flag_values.ts";
 import { type AnyCommand, type CliIo, type CliState, makeAction } from "../runtime.ts";
 
 const EXAMPLES = `
@@ -20,8 +20,16 @@ export function chatsCommand(io: CliIo, state: CliState): AnyCommand {
     .description("List your chats: id, type, title, username, message count")
     .option("--limit <n>", "at most this many chats, newest first", _positiveInt)
     .option("--no-counts", "skip exact message counts (one request per chat); show the newest message id")
-    .option("--type <types>", "only these types: personal, bot, group, channel (comma-separated)", _types)
-    .option("--name <regex>", "only chats whose title or username matches (case-insensitive)", _name)
+    .option(
+      "--type <types>",
+      "only these types: personal, bot, group, channel (comma-separated)",
+      argParser(parseChatTypes),
+    )
+    .option(
+      "--name <regex>",
+      "only chats whose title or username matches (case-insensitive)",
+      argParser(parseNamePattern),
+    )
     .option("--with-username", "only public chats (with an @username)")
     .option("--unread", "only chats with unread messages")
     .addHelpText("after", EXAMPLES)
@@ -59,23 +67,6 @@ export function renderChats(list: ChatSummary[]): string {
       return i === r.length - 1 ? cell.padStart(widths[i]) : cell.padEnd(widths[i]);
     }).join("  ").trimEnd();
   return [line(head), ...rows.map(line)].join("\n") + "\n";
-}
-
-function _types(v: string): Set<ChatKind> {
-  return _usage(() => parseChatTypes(v));
-}
-
-function _name(v: string): RegExp {
-  return _usage(() => parseNamePattern(v));
-}
-
-/** Commander's way to say a flag's value is wrong (exit 2 with its message). */
-function _usage<T>(f: () => T): T {
-  try {
-    return f();
-  } catch (err) {
-    throw new InvalidArgumentError((err as Error).message);
-  }
 }
 
 function _positiveInt(v: string): number {

@@ -1,7 +1,8 @@
 import { Command, InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import type { ExportReport } from "../../app/export/export_chats.ts";
-import { type ChatKind, MEDIA_KINDS } from "../../core/message.ts";
+import { MEDIA_KINDS } from "../../core/message.ts";
 import { parseChatTypes } from "../../core/chat_filter.ts";
+import { argParser } from "../flag_values.ts";
 import { addMediaFlags, MEDIA_FLAGS_HELP, type MediaFlags, mediaSettings } from "../media_flags.ts";
 import { parseMediaKinds } from "../parse_media_kinds.ts";
 import { maxRuntimeOption } from "../max_runtime.ts";
@@ -62,7 +63,7 @@ export function exportCommand(io: CliIo, state: CliState): AnyCommand {
         "--type <types>",
         "every chat of these types: personal, bot, group, channel (comma-separated)",
       )
-        .argParser(_types),
+        .argParser(argParser(parseChatTypes)),
     )
     .addOption(
       new Option("--exclude <chat>", "leave this chat out (id, @username, link, me; repeatable)").argParser(
@@ -185,13 +186,6 @@ function _size(v: string): number {
 }
 
 // A repeatable option: each use adds one value (not variadic, which would swallow the chats after it).
-function _types(v: string): Set<ChatKind> {
-  try {
-    return parseChatTypes(v);
-  } catch (err) {
-    throw new InvalidArgumentError((err as Error).message);
-  }
-}
 
 function _collect(value: string, previous: string[] | undefined): string[] {
   return [...previous ?? [], value];
