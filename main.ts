@@ -1,8 +1,19 @@
-import { runCli } from "./lib/cli/program.ts";
-import { onInterrupts } from "./lib/cli/interrupts.ts";
-import { promptLine } from "./lib/cli/prompt.ts";
+import { VERSION } from "./lib/core/version.ts";
 
 const encoder = new TextEncoder();
+// `tgpipe --version` alone prints before anything else loads: the command tree (commander and the
+// node: builtins it pulls in) costs several times an empty `deno run` (docs/startup-performance.md).
+// The output is commander's own for the same flag.
+if (Deno.args.length === 1 && (Deno.args[0] === "--version" || Deno.args[0] === "-V")) {
+  _writeAll(Deno.stdout, `${VERSION}\n`);
+  Deno.exit(0);
+}
+
+const [{ runCli }, { onInterrupts }, { promptLine }] = await Promise.all([
+  import("./lib/cli/program.ts"),
+  import("./lib/cli/interrupts.ts"),
+  import("./lib/cli/prompt.ts"),
+]);
 const controller = new AbortController();
 // First Ctrl-C: stop gracefully so in-flight work is saved. Second: stop at once (exit 75).
 onInterrupts(controller, {
