@@ -68,7 +68,7 @@ Deno.test("doctor with an empty PATH reports missing tools as warnings and still
   const r = await runCli(["--json", "doctor"], { env: { PATH: "" } });
   assert.equal(r.code, 0, r.stderr);
   const rep = report(r);
-  for (const name of ["rclone", "yt-dlp", "whisper-cli", "python3-telethon"]) {
+  for (const name of ["rclone", "yt-dlp", "whisper-cli", "python3-telethon", "fpcalc"]) {
     const t = tool(rep, name);
     assert.equal(t.found, false, name);
     assert.ok(t.hint && t.hint.length > 10, name);
