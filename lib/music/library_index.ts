@@ -87,19 +87,28 @@ export async function buildLibraryIndex(
   done = reused;
   opts.onProgress?.(done, files.length);
   const lanes = Math.max(1, Math.min(opts.concurrency ?? 3, todo.length));
+  let failure: { err: unknown } | undefined;
   await Promise.all(Array.from({ length: lanes }, async () => {
-    for (let i = todo.shift(); i !== undefined; i = todo.shift()) {
-      entries[i] = await _index(files[i], opts);
+    // After a failure (fpcalc gone, an abort) the other lanes finish their file and stop.
+    for (let i = todo.shift(); i !== undefined && !failure; i = todo.shift()) {
+      try {
+        entries[i] = await _index(files[i], opts);
+      } catch (err) {
+        failure ??= { err };
+        return;
+      }
       fingerprinted++;
       opts.onProgress?.(++done, files.length);
     }
   }));
 
+  // Written even when the build failed, so the files done so far are not fingerprinted again.
   if (fingerprinted > 0 || cache.entries.length !== files.length) {
-    await writeIndexCache(cachePath, entries).catch((err) =>
+    await writeIndexCache(cachePath, entries.filter((e) => e !== undefined)).catch((err) =>
       warn(`Cannot write the music index cache ${cachePath}: ${(err as Error).message}`)
     );
   }
+  if (failure) throw failure.err;
   const tracks: LibraryTrack[] = [];
   entries.forEach((e, i) => {
     if (e.error !== undefined || !e.values) {

@@ -88,9 +88,16 @@ export async function makeMusicCorpus(opts: CorpusOptions): Promise<MusicCorpus>
     };
   });
   const todo = [...tracks];
-  await Promise.all(Array.from({ length: opts.concurrency ?? 4 }, async () => {
-    for (let t = todo.shift(); t; t = todo.shift()) await _make(t, seed, opts);
+  const lanes = await Promise.allSettled(Array.from({ length: opts.concurrency ?? 4 }, async () => {
+    try {
+      for (let t = todo.shift(); t; t = todo.shift()) await _make(t, seed, opts);
+    } catch (err) {
+      todo.length = 0; // the other lanes stop after their current track, and are awaited
+      throw err;
+    }
   }));
+  const failed = lanes.find((l) => l.status === "rejected");
+  if (failed) throw failed.reason;
   return { dir: opts.dir, libraryDir, tracks };
 }
 

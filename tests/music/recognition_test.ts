@@ -4,7 +4,7 @@
  * out of the library), the index cache, a corrupt library file, a video note, fpcalc missing.
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
+import { extname, join } from "node:path";
 import { ToolMissingError } from "../../lib/core/errors.ts";
 import { ExitCode } from "../../lib/core/exit_codes.ts";
 import { findTool } from "../../lib/tools/find_tool.ts";
@@ -181,6 +181,26 @@ Deno.test("music recognition over a generated library and noisy voice notes", as
         "does not exist",
       );
       assert.deepEqual(err.exitCode, ExitCode.USAGE);
+    });
+
+    await t.step("an abort stops the build; what was fingerprinted is kept for the next one", async () => {
+      const lib = join(dir, "lib4");
+      await Deno.mkdir(lib);
+      for (const i of [0, 1, 2]) {
+        await Deno.copyFile(corpus.tracks[i].file!, join(lib, `${i}${extname(corpus.tracks[i].file!)}`));
+      }
+      const stop = new AbortController();
+      const reason = new Error("stopped by the test");
+      const err = await buildLibraryIndex({
+        dir: lib,
+        fpcalc,
+        concurrency: 1,
+        signal: stop.signal,
+        onProgress: (done) => done === 1 && stop.abort(reason),
+      }).then(() => undefined, (e) => e);
+      assert.equal(err, reason);
+      const next = await buildLibraryIndex({ dir: lib, fpcalc });
+      assert.deepEqual([next.stats.reused, next.stats.fingerprinted], [1, 2]);
     });
 
     await t.step("without fpcalc: a typed error naming the package", async () => {
