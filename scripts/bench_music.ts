@@ -31,7 +31,7 @@ const [ffmpeg, ffprobe, fpcalc] = await Promise.all(
 
 console.log(`music bench: seeds ${seeds.join(",")}, SNR ${snrDb} dB, load ${load}`);
 const perSeed = [];
-let queries: Uint32Array[] = [];
+let queries: Array<{ values: Uint32Array; title?: string }> = [];
 let library: LibraryTrack[] = [];
 for (const seed of seeds) {
   const dir = await Deno.makeTempDir({ prefix: "tgpipe-bench-music-" });
@@ -49,7 +49,7 @@ for (const seed of seeds) {
       t = performance.now();
       const r = matcher.matchValues(fp.values);
       searchMs += performance.now() - t;
-      queries.push(fp.values);
+      queries.push({ values: fp.values, title: c.file ? c.title : undefined });
       if (c.file && r.matched && r.title === c.title && r.artist === c.artist) found++;
       if (r.matched && (!c.file || r.title !== c.title)) falseMatches++;
       if (r.matched && c.file) bers.push(r.ber!);
@@ -90,25 +90,37 @@ for (let i = 0; i < scale; i++) {
 queries = queries.slice(-40);
 const big = new LocalMusicMatcher({ dir: "/pad", tracks: padded }, fpcalc);
 let t = performance.now();
-for (const q of queries) big.matchValues(q);
+let scaleFound = 0, scaleFalse = 0;
+for (const q of queries) {
+  const r = big.matchValues(q.values);
+  if (r.matched && r.title === q.title) scaleFound++;
+  else if (r.matched) scaleFalse++;
+}
 const indexedMs = (performance.now() - t) / queries.length;
 t = performance.now();
 const bruteQueries = queries.slice(0, 5);
-for (const q of bruteQueries) _brute(q, padded);
+for (const q of bruteQueries) _brute(q.values, padded);
 const bruteMs = (performance.now() - t) / bruteQueries.length;
 const frames = padded.reduce((s, x) => s + x.values.length, 0);
 console.log(
   `scale: ${padded.length} tracks (${frames} sub-fingerprints): search ${indexedMs.toFixed(1)} ms/query ` +
     `with the offset index, ${bruteMs.toFixed(0)} ms/query scanning every offset (${
       (bruteMs / indexedMs).toFixed(0)
-    }x)`,
+    }x); still found ${scaleFound}/${queries.filter((q) => q.title).length}, ${scaleFalse} false matches`,
 );
 console.log(JSON.stringify({
   bench: "music",
   load,
   snr_db: snrDb,
   seeds: perSeed,
-  scale: { tracks: padded.length, indexed_ms: indexedMs, brute_ms: bruteMs, speedup: bruteMs / indexedMs },
+  scale: {
+    tracks: padded.length,
+    indexed_ms: indexedMs,
+    brute_ms: bruteMs,
+    speedup: bruteMs / indexedMs,
+    found: scaleFound,
+    false_matches: scaleFalse,
+  },
 }));
 
 function _brute(q: Uint32Array, tracks: LibraryTrack[]): number {

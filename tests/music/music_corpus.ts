@@ -43,7 +43,7 @@ export interface CorpusOptions {
   /** Signal-to-noise ratio of the queries in dB (default 10). */
   snrDb?: number;
   excerptSec?: number;
-  /** ffmpeg processes at once (default 4). */
+  /** ffmpeg processes at once (default 4; each encodes a batch of tracks). */
   concurrency?: number;
   signal?: AbortSignal;
 }
@@ -87,12 +87,16 @@ export async function makeMusicCorpus(opts: CorpusOptions): Promise<MusicCorpus>
       queryOffsetSec: Math.round(rnd() * (seconds - excerpt) * 100) / 100,
     };
   });
-  const todo = [...tracks];
+  // Tracks go to ffmpeg in batches: its start-up costs more CPU than encoding a short track.
+  const todo = Array.from(
+    { length: Math.ceil(total / BATCH) },
+    (_, b) => tracks.slice(b * BATCH, (b + 1) * BATCH),
+  );
   const lanes = await Promise.allSettled(Array.from({ length: opts.concurrency ?? 4 }, async () => {
     try {
-      for (let t = todo.shift(); t; t = todo.shift()) await _make(t, seed, opts);
+      for (let batch = todo.shift(); batch; batch = todo.shift()) await _make(batch, seed, opts);
     } catch (err) {
-      todo.length = 0; // the other lanes stop after their current track, and are awaited
+      todo.length = 0; // the other lanes stop after their current batch, and are awaited
       throw err;
     }
   }));
@@ -101,28 +105,37 @@ export async function makeMusicCorpus(opts: CorpusOptions): Promise<MusicCorpus>
   return { dir: opts.dir, libraryDir, tracks };
 }
 
-// One ffmpeg per track: stdin holds the track then its noisy excerpt, split apart by sample count.
-async function _make(t: CorpusTrack, seed: number, opts: CorpusOptions): Promise<void> {
+const BATCH = 5;
+
+// One ffmpeg per batch: stdin holds each track then its noisy excerpt, cut apart by sample counts.
+async function _make(batch: CorpusTrack[], seed: number, opts: CorpusOptions): Promise<void> {
   opts.signal?.throwIfAborted();
-  const pcm = synthTrack(seed * 1000 + t.n, t.seconds);
-  const excerpt = noisyExcerpt(pcm, t, seed, opts);
-  const both = new Float32Array(pcm.length + excerpt.length);
-  both.set(pcm);
-  both.set(excerpt, pcm.length);
+  const pieces: Float32Array[] = [];
+  const outputs: Array<{ args: string[] }> = [];
+  for (const t of batch) {
+    const pcm = synthTrack(seed * 1000 + t.n, t.seconds);
+    if (t.file) {
+      const fmt = FORMATS[t.n % FORMATS.length];
+      const tags = t.tagged ? ["-metadata", `title=${t.title}`, "-metadata", `artist=${t.artist}`] : [];
+      await Deno.mkdir(join(t.file, ".."), { recursive: true });
+      pieces.push(pcm);
+      outputs.push({ args: [...fmt.args, ...tags, t.file] });
+    }
+    pieces.push(noisyExcerpt(pcm, t, seed, opts));
+    outputs.push({ args: [...VOICE_NOTE, t.query] });
+  }
+  const all = new Float32Array(pieces.reduce((n, p) => n + p.length, 0));
+  const graph = [`[0:a]asplit=${pieces.length}${pieces.map((_, i) => `[s${i}]`).join("")}`];
+  let at = 0;
+  pieces.forEach((p, i) => {
+    all.set(p, at);
+    graph.push(`[s${i}]atrim=start_sample=${at}:end_sample=${at + p.length},asetpts=PTS-STARTPTS[o${i}]`);
+    at += p.length;
+  });
   const args = ["-hide_banner", "-v", "error", "-y", "-f", "s16le", "-ar", String(SYNTH_RATE), "-ac", "1"];
-  args.push("-i", "pipe:0", "-filter_complex");
-  args.push(
-    `[0:a]asplit=2[x][y];[x]atrim=end_sample=${pcm.length}[lib];` +
-      `[y]atrim=start_sample=${pcm.length},asetpts=PTS-STARTPTS[q]`,
-  );
-  if (t.file) {
-    const fmt = FORMATS[t.n % FORMATS.length];
-    const tags = t.tagged ? ["-metadata", `title=${t.title}`, "-metadata", `artist=${t.artist}`] : [];
-    await Deno.mkdir(join(t.file, ".."), { recursive: true });
-    args.push("-map", "[lib]", ...fmt.args, ...tags, t.file);
-  } else args.push("-map", "[lib]", "-f", "null", "-");
-  args.push("-map", "[q]", ...VOICE_NOTE, t.query);
-  await runTool(opts.ffmpeg, args, { stdin: toS16le(both), signal: opts.signal, stdout: "discard" });
+  args.push("-i", "pipe:0", "-filter_complex", graph.join(";"));
+  outputs.forEach((o, i) => args.push("-map", `[o${i}]`, ...o.args));
+  await runTool(opts.ffmpeg, args, { stdin: toS16le(all), signal: opts.signal, stdout: "discard" });
 }
 
 /** ffmpeg output arguments of a Telegram voice note: Ogg Opus, mono, 48 kHz, 32 kbit/s. */
