@@ -53,6 +53,7 @@ Deno.test("doctor --json reports runtime, a writable store and the Debian tools 
     assert.match(tool(rep, "rclone").version ?? "", /^v\d/);
     assert.equal(tool(rep, "yt-dlp").found, true);
     assert.equal(tool(rep, "python3-telethon").found, true);
+    assert.equal(tool(rep, "fpcalc").found, true);
     assert.deepEqual(tool(rep, "whisper-cli"), {
       name: "whisper-cli",
       found: true,
