@@ -12,6 +12,8 @@ export interface CacheEntry {
   values?: Uint32Array;
   /** Set when the file could not be fingerprinted; the same size and mtime are not tried again. */
   error?: string;
+  /** A failure that says nothing about the file (fpcalc timed out): not cached, tried next time. */
+  retry?: boolean;
 }
 
 interface _Json {
@@ -66,7 +68,7 @@ export async function readIndexCache(path: string): Promise<{ entries: CacheEntr
 export async function writeIndexCache(path: string, entries: readonly CacheEntry[]): Promise<void> {
   const json: _Json = {
     version: VERSION,
-    entries: entries.map((e) => ({
+    entries: entries.filter((e) => !e.retry).map((e) => ({
       rel: e.rel,
       size: e.size,
       mtime_ms: e.mtimeMs,

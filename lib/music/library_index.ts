@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { ToolFailedError } from "../core/errors.ts";
 import type { ResolvedTool } from "../tools/tool_types.ts";
 import { type CacheEntry, readIndexCache, writeIndexCache } from "./index_cache.ts";
 import { UnreadableMediaError } from "./music_errors.ts";
@@ -47,6 +48,9 @@ export interface BuildIndexOptions {
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
 }
+
+// Whole files are fingerprinted: an hour-long mix on a busy machine takes a while.
+const FILE_TIMEOUT_MS = 600_000;
 
 /** The cache file's name inside the library (hidden, so the walk skips it). */
 export const CACHE_NAME = ".tgpipe-music-index.json";
@@ -139,13 +143,14 @@ async function _index(f: LibraryFile, opts: BuildIndexOptions): Promise<CacheEnt
   const key = { rel: f.rel, size: f.size, mtimeMs: f.mtimeMs };
   try {
     const [fp, tags] = await Promise.all([
-      fingerprintFile(opts.fpcalc, f.path, { signal: opts.signal }),
+      fingerprintFile(opts.fpcalc, f.path, { signal: opts.signal, timeoutMs: FILE_TIMEOUT_MS }),
       readTrackTags(opts.ffprobe, f.path, opts.signal),
     ]);
     if (fp.values.length === 0) return { ...key, error: "too short to fingerprint" };
     return { ...key, ...tags, durationSec: fp.durationSec, values: fp.values };
   } catch (err) {
     if (err instanceof UnreadableMediaError) return { ...key, error: err.reason };
+    if (err instanceof ToolFailedError) return { ...key, error: err.message, retry: true };
     throw err;
   }
 }

@@ -17,7 +17,8 @@ const DEFAULT_TIMEOUT_MS = 120_000;
 
 /**
  * Runs `fpcalc -raw -json` on one audio or video file. Throws UnreadableMediaError when fpcalc
- * cannot decode it, ToolMissingError when the binary is gone; an abort rethrows the signal's reason.
+ * cannot decode it, ToolFailedError when it timed out, ToolMissingError when the binary is gone; an
+ * abort rethrows the signal's reason.
  *
  * @example
  * ```ts
@@ -47,7 +48,10 @@ export async function fingerprintFile(
     });
   } catch (err) {
     if (!(err instanceof ToolFailedError) || err.status !== 3 || json === "") {
-      if (err instanceof ToolFailedError) throw new UnreadableMediaError(path, _reason(err), err);
+      // Killed (a timeout) says nothing about the file: that stays a ToolFailedError.
+      if (err instanceof ToolFailedError && err.status !== null) {
+        throw new UnreadableMediaError(path, _reason(err), err);
+      }
       throw err;
     }
   }

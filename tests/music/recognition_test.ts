@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { extname, join } from "node:path";
-import { ToolMissingError } from "../../lib/core/errors.ts";
+import { ToolFailedError, ToolMissingError } from "../../lib/core/errors.ts";
 import { ExitCode } from "../../lib/core/exit_codes.ts";
 import { findTool } from "../../lib/tools/find_tool.ts";
 import { runTool } from "../../lib/tools/run_tool.ts";
@@ -15,6 +15,7 @@ import { LocalMusicMatcher } from "../../lib/music/local_matcher.ts";
 import { MusicLibraryError, UnreadableMediaError } from "../../lib/music/music_errors.ts";
 import type { MatchResult } from "../../lib/music/music_matcher.ts";
 import { openMusicLibrary } from "../../lib/music/open_music_library.ts";
+import { fingerprintFile } from "../../lib/music/run_fpcalc.ts";
 import { makeMusicCorpus, type MusicCorpus } from "./music_corpus.ts";
 
 const searchPath = Deno.env.get("PATH") ?? "";
@@ -162,6 +163,9 @@ Deno.test("music recognition over a generated library and noisy voice notes", as
       const second = await buildLibraryIndex({ dir: lib, fpcalc, ffprobe, onWarning: (w) => seen.push(w) });
       assert.deepEqual(second.stats.fingerprinted, 0, "the broken file's failure is cached too");
       assert.deepEqual(seen.length, 2);
+      // A timeout says nothing about the file: not an unreadable file (the index retries it next time).
+      const slow = await fingerprintFile(fpcalc, join(lib, "good.mp3"), { timeoutMs: 1 }).catch((e) => e);
+      assert.ok(slow instanceof ToolFailedError && /timed out/.test(slow.message), String(slow));
       // A query fpcalc cannot read is a typed error, not a "no match".
       await rejection(
         () => matcher.match(join(lib, "sub", "broken.mp3")),
