@@ -30,6 +30,7 @@ export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
     "grab",
     "serve",
     "bot",
+    "music",
     "progress",
     "core",
   ],
@@ -42,6 +43,8 @@ export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   media: ["engine", "tools", "progress", "core"],
   remote: ["tools", "progress", "core"],
   grab: ["media", "tools", "progress", "core"],
+  // music recognition: fpcalc through tools, nothing of app or the engine.
+  music: ["tools", "core"],
   bot: ["tools", "progress", "core"],
   serve: ["engine", "progress", "core"],
   tools: ["progress", "core"],

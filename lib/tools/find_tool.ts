@@ -30,6 +30,7 @@ export const TOOL_NAMES: readonly ToolName[] = [
   "rclone",
   "yt-dlp",
   "python3-telethon",
+  "fpcalc",
 ];
 
 const EXE: Record<ToolName, string> = {
@@ -39,6 +40,7 @@ const EXE: Record<ToolName, string> = {
   rclone: "rclone",
   "yt-dlp": "yt-dlp",
   "python3-telethon": "python3",
+  fpcalc: "fpcalc",
 };
 
 const SETTING: Record<ToolName, string> = {
@@ -48,6 +50,7 @@ const SETTING: Record<ToolName, string> = {
   rclone: "TGPIPE_RCLONE",
   "yt-dlp": "TGPIPE_YT_DLP",
   "python3-telethon": "a python3 on PATH",
+  fpcalc: "the fpcalc setting",
 };
 
 /** How to get each tool when it is missing. */
@@ -61,6 +64,8 @@ export const INSTALL_HINTS: Record<ToolName, string> = {
   rclone: "install it with `apt-get install rclone` (Debian/Ubuntu) or from rclone.org",
   "yt-dlp": "install it with `apt-get install yt-dlp` (Debian/Ubuntu) or `pipx install yt-dlp`",
   "python3-telethon": "install it with `apt-get install python3-telethon` (Debian/Ubuntu)",
+  fpcalc:
+    "install it with `apt-get install libchromaprint-tools` (Debian/Ubuntu); music recognition needs it",
 };
 
 const BUNDLED: Partial<Record<ToolName, () => Promise<{ path: string; version: string }>>> = {

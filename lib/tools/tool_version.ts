@@ -15,6 +15,8 @@ const PROBES: Record<ToolName, { args: string[]; parse: (out: string) => string 
     args: ["-c", "import telethon;print(telethon.__version__)"],
     parse: (o) => _firstLine(o) || undefined,
   },
+  // "fpcalc version 1.5.1 (FFmpeg Lavc59.18.100 ...)"
+  fpcalc: { args: ["-version"], parse: _ffmpeg },
 };
 
 /**

@@ -53,6 +53,7 @@ Deno.test("doctor --json reports runtime, a writable store and the Debian tools 
     assert.match(tool(rep, "rclone").version ?? "", /^v\d/);
     assert.equal(tool(rep, "yt-dlp").found, true);
     assert.equal(tool(rep, "python3-telethon").found, true);
+    assert.equal(tool(rep, "fpcalc").found, true);
     assert.deepEqual(tool(rep, "whisper-cli"), {
       name: "whisper-cli",
       found: true,
@@ -68,7 +69,7 @@ Deno.test("doctor with an empty PATH reports missing tools as warnings and still
   const r = await runCli(["--json", "doctor"], { env: { PATH: "" } });
   assert.equal(r.code, 0, r.stderr);
   const rep = report(r);
-  for (const name of ["rclone", "yt-dlp", "whisper-cli", "python3-telethon"]) {
+  for (const name of ["rclone", "yt-dlp", "whisper-cli", "python3-telethon", "fpcalc"]) {
     const t = tool(rep, name);
     assert.equal(t.found, false, name);
     assert.ok(t.hint && t.hint.length > 10, name);
