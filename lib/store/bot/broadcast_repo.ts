@@ -30,6 +30,13 @@ export class BroadcastRepo {
       undefined;
   }
 
+  /** The broadcast with this id; an unknown id is a NotFoundError (exit 2). */
+  async require(id: string): Promise<BroadcastRecord> {
+    const b = await this.get(id);
+    if (!b) throw new NotFoundError(`No broadcast with id ${id}`, "broadcast");
+    return b;
+  }
+
   /** Broadcasts newest first. */
   async list(limit = 50): Promise<BroadcastRecord[]> {
     const out: BroadcastRecord[] = [];
