@@ -230,7 +230,11 @@ const SPEC: { [T in EventType]: TypeSpec<T> } = {
       broadcast: { type: "string", required: true, description: "broadcast id (`tgpipe bot broadcast`)" },
       sent: { type: "integer", required: true, description: "users who got it, over all runs" },
       failed: { type: "integer", required: true, description: "users Telegram refused it for" },
-      blocked: { type: "integer", required: true, description: "users who blocked the bot (USER_IS_BLOCKED)" },
+      blocked: {
+        type: "integer",
+        required: true,
+        description: "users who blocked the bot (USER_IS_BLOCKED)",
+      },
       total: { type: "integer", required: true, description: "non-banned users when this run began" },
       done: { type: "boolean", required: true, description: "true on the final count" },
     },

@@ -1,4 +1,4 @@
-import type { BotSettings, BotUserRecord } from "../../store/bot/bot_records.ts";
+import type { BotSettings, BotUserRecord } from "../../core/bot_records.ts";
 import { formatBytes } from "../../core/format.ts";
 
 /** Whether the bot serves a request, and the reply when it does not. */

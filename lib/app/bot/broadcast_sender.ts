@@ -1,7 +1,7 @@
 import type { BotApi } from "../../core/bot_types.ts";
 import type { Emit } from "../../progress/events.ts";
 import type { BotStore } from "../../store/bot/bot_store.ts";
-import type { BotUserRecord, BroadcastCounts, BroadcastRecord } from "../../store/bot/bot_records.ts";
+import type { BotUserRecord, BroadcastCounts, BroadcastRecord } from "../../core/bot_records.ts";
 import { classifySendError } from "./send_error.ts";
 import { SendPacer, type SendPacerOptions } from "./send_pacer.ts";
 

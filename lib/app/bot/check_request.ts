@@ -1,6 +1,6 @@
 import type { BotUser } from "../../core/bot_types.ts";
 import type { BotStore } from "../../store/bot/bot_store.ts";
-import type { BotSettings, BotUserRecord } from "../../store/bot/bot_records.ts";
+import type { BotSettings, BotUserRecord } from "../../core/bot_records.ts";
 import { type Admission, admit, POLICY_REPLIES, rateLimitFor } from "./bot_policy.ts";
 import { slidingWindow } from "./rate_window.ts";
 

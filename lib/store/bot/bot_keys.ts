@@ -1,4 +1,4 @@
-import type { DeliveryState, DownloadStatus } from "./bot_records.ts";
+import type { DeliveryState, DownloadStatus } from "../../core/bot_records.ts";
 
 /**
  * The bot's KV layout, beside the progress store's keys (all under "bot"):

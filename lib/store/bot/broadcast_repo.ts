@@ -1,7 +1,12 @@
 import { NotFoundError } from "../../core/errors.ts";
 import { BOT_KEYS, timeId } from "./bot_keys.ts";
 import { type BotDb, casUpdate } from "./bot_db.ts";
-import type { BroadcastCounts, BroadcastRecord, BroadcastStatus, DeliveryState } from "./bot_records.ts";
+import type {
+  BroadcastCounts,
+  BroadcastRecord,
+  BroadcastStatus,
+  DeliveryState,
+} from "../../core/bot_records.ts";
 
 const STATES: readonly DeliveryState[] = ["sent", "failed", "blocked"];
 

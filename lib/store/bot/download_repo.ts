@@ -1,7 +1,7 @@
 import { NotFoundError } from "../../core/errors.ts";
 import { BOT_KEYS, timeId } from "./bot_keys.ts";
 import { type BotDb, casUpdate, getValues } from "./bot_db.ts";
-import type { DownloadRecord, DownloadStatus } from "./bot_records.ts";
+import type { DownloadRecord, DownloadStatus } from "../../core/bot_records.ts";
 
 /** A new download request. */
 export interface NewDownload {

@@ -1,6 +1,6 @@
 import { BOT_KEYS, timeId } from "./bot_keys.ts";
 import type { BotDb } from "./bot_db.ts";
-import type { RecognitionRecord } from "./bot_records.ts";
+import type { RecognitionRecord } from "../../core/bot_records.ts";
 
 /** The log of music-recognition attempts, newest first. */
 export class RecognitionRepo {

@@ -1,6 +1,6 @@
 import { BOT_KEYS } from "./bot_keys.ts";
 import { type BotDb, casUpdate } from "./bot_db.ts";
-import { type BotSettings, DEFAULT_BOT_SETTINGS } from "./bot_records.ts";
+import { type BotSettings, DEFAULT_BOT_SETTINGS } from "../../core/bot_records.ts";
 
 /** A settings change; `maintenance_message: null` ends maintenance. */
 export type SettingsPatch = Partial<Omit<BotSettings, "maintenance_message">> & {
@@ -50,7 +50,7 @@ function _check(p: SettingsPatch): void {
   for (const k of counts) {
     const v = p[k];
     if (v !== undefined && (!Number.isSafeInteger(v) || (v as number) < 1)) {
-      throw new RangeError(`${k} must be a whole number of at least 1, got ${v}`);
+      throw new RangeError(`Setting ${k} must be a whole number of at least 1, got ${v}`);
     }
   }
   if (typeof p.maintenance_message === "string" && p.maintenance_message.trim() === "") {

@@ -2,7 +2,7 @@ import type { BotUser } from "../../core/bot_types.ts";
 import { NotFoundError } from "../../core/errors.ts";
 import { BOT_KEYS } from "./bot_keys.ts";
 import { type BotDb, casUpdate, getValues } from "./bot_db.ts";
-import type { BotUserRecord } from "./bot_records.ts";
+import type { BotUserRecord } from "../../core/bot_records.ts";
 
 /** A page of users. */
 export interface UserQuery {

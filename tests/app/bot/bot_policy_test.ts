@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { slidingWindow } from "../../../lib/app/bot/rate_window.ts";
 import { admit, fileSizeRefusal, maxFileSizeFor, rateLimitFor } from "../../../lib/app/bot/bot_policy.ts";
 import { checkRequest } from "../../../lib/app/bot/check_request.ts";
-import { DEFAULT_BOT_SETTINGS } from "../../../lib/store/bot/bot_records.ts";
+import { DEFAULT_BOT_SETTINGS } from "../../../lib/core/bot_records.ts";
 import { openBotStore } from "../../../lib/store/bot/bot_store.ts";
 
 Deno.test("rate window: N per minute, sliding, with the wait until a slot frees", () => {

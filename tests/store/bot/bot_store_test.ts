@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { openBotStore } from "../../../lib/store/bot/bot_store.ts";
-import { DEFAULT_BOT_SETTINGS } from "../../../lib/store/bot/bot_records.ts";
+import { DEFAULT_BOT_SETTINGS } from "../../../lib/core/bot_records.ts";
 import { NotFoundError } from "../../../lib/core/errors.ts";
 
 function clock(start = 1_700_000_000_000) {
