@@ -8,6 +8,7 @@ import type { DeliveryState, DownloadStatus } from "../../core/bot_records.ts";
  *   ["bot", "dl_user", user_id, dl_id]         null: history by user
  *   ["bot", "dl_status", status, dl_id]        null: history by status
  *   ["bot", "dl_platform", platform, dl_id]    null: history by platform
+ *   ["bot", "dl_n", user_id]                   Deno.KvU64: the user's completed downloads
  *   ["bot", "rec", rec_id]                     RecognitionRecord
  *   ["bot", "settings"]                        Partial<BotSettings>
  *   ["bot", "bc", bc_id]                       BroadcastRecord
@@ -27,6 +28,7 @@ export const BOT_KEYS = {
   dlByUser: (user: string, id?: string): Deno.KvKey => _opt(["bot", "dl_user", user], id),
   dlByStatus: (status: DownloadStatus, id?: string): Deno.KvKey => _opt(["bot", "dl_status", status], id),
   dlByPlatform: (platform: string, id?: string): Deno.KvKey => _opt(["bot", "dl_platform", platform], id),
+  downloadCount: (user: string): Deno.KvKey => ["bot", "dl_n", user],
   recognition: (id: string): Deno.KvKey => ["bot", "rec", id],
   recognitions: ["bot", "rec"] as Deno.KvKey,
   settings: ["bot", "settings"] as Deno.KvKey,

@@ -59,7 +59,10 @@ export class DownloadRepo {
     return rec;
   }
 
-  /** Applies a state change (moving the status index with it) and returns the new record. */
+  /**
+   * Applies a state change (moving the status index with it; reaching `completed` adds one to the
+   * user's download count in the same commit) and returns the new record.
+   */
   async update(id: string, patch: DownloadPatch): Promise<DownloadRecord> {
     const now = this.#db.now();
     const r = await casUpdate<DownloadRecord, DownloadRecord>(this.#db, BOT_KEYS.download(id), (old) => {
@@ -69,6 +72,8 @@ export class DownloadRepo {
       const extra = (op: Deno.AtomicOperation) => {
         if (value.status === old.status) return;
         op.delete(BOT_KEYS.dlByStatus(old.status, id)).set(BOT_KEYS.dlByStatus(value.status, id), null);
+        // Counted in the commit that completes it, so a retried update never counts twice.
+        if (value.status === "completed") op.sum(BOT_KEYS.downloadCount(old.user_id), 1n);
       };
       return { value, result: value, extra };
     });

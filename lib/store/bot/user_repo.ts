@@ -23,7 +23,7 @@ export class UserRepo {
   /** Records a contact: creates the user on the first one, refreshes names and last_seen after. */
   async seen(user: BotUser): Promise<{ user: BotUserRecord; created: boolean }> {
     const now = this.#db.now();
-    return (await casUpdate<BotUserRecord, { user: BotUserRecord; created: boolean }>(
+    const r = (await casUpdate<BotUserRecord, { user: BotUserRecord; created: boolean }>(
       this.#db,
       BOT_KEYS.user(user.id),
       (old) => {
@@ -47,11 +47,13 @@ export class UserRepo {
         return { value, result: { user: value, created: !old }, extra: _nameIndex(old, value) };
       },
     ))!;
+    return { user: (await this.#withCounts([r.user]))[0], created: r.created };
   }
 
   /** The user with this id, or undefined. */
   async get(id: string): Promise<BotUserRecord | undefined> {
-    return (await this.#db.run(() => this.#db.kv.get<BotUserRecord>(BOT_KEYS.user(id)))).value ?? undefined;
+    const u = (await this.#db.run(() => this.#db.kv.get<BotUserRecord>(BOT_KEYS.user(id)))).value;
+    return u ? (await this.#withCounts([u]))[0] : undefined;
   }
 
   /** The user with this id; an unknown id is a NotFoundError (exit 2). */
@@ -74,11 +76,6 @@ export class UserRepo {
   /** Marks that the user blocked the bot (a broadcast got USER_IS_BLOCKED). */
   markBlocked(id: string): Promise<BotUserRecord> {
     return this.#patch(id, (u) => ({ ...u, blocked_bot: true }));
-  }
-
-  /** Adds one completed download to the user's count. */
-  countDownload(id: string): Promise<BotUserRecord> {
-    return this.#patch(id, (u) => ({ ...u, download_count: u.download_count + 1 }));
   }
 
   /** Records the ban notice; true only for the call that recorded it (so it is sent once). */
@@ -110,13 +107,13 @@ export class UserRepo {
       for await (const e of it) ids.push(e.key[3] as string);
       const users = await getValues<BotUserRecord>(this.#db, ids.map((id) => BOT_KEYS.user(id)));
       for (const u of users) if (u && keep(u) && u.id !== exact?.id && out.length < limit) out.push(u);
-      return out;
+      return await this.#withCounts(out);
     }
     for await (const e of this.#db.kv.list<BotUserRecord>({ prefix: BOT_KEYS.users })) {
       if (keep(e.value)) out.push(e.value);
       if (out.length >= limit) break;
     }
-    return out;
+    return await this.#withCounts(out);
   }
 
   /** Every user, in id order, from after `after` (for broadcasts). */
@@ -124,7 +121,20 @@ export class UserRepo {
     const selector = after === undefined
       ? { prefix: BOT_KEYS.users }
       : { prefix: BOT_KEYS.users, start: [...BOT_KEYS.user(after), ""] };
-    for await (const e of this.#db.kv.list<BotUserRecord>(selector, { batchSize: 200 })) yield e.value;
+    let batch: BotUserRecord[] = [];
+    for await (const e of this.#db.kv.list<BotUserRecord>(selector, { batchSize: 200 })) {
+      batch.push(e.value);
+      if (batch.length < 50) continue;
+      yield* await this.#withCounts(batch);
+      batch = [];
+    }
+    yield* await this.#withCounts(batch);
+  }
+
+  /** Fills download_count from its counter (DownloadRepo adds to it when a download completes). */
+  async #withCounts(users: BotUserRecord[]): Promise<BotUserRecord[]> {
+    const counts = await getValues<Deno.KvU64>(this.#db, users.map((u) => BOT_KEYS.downloadCount(u.id)));
+    return users.map((u, i) => ({ ...u, download_count: Number(counts[i]?.value ?? 0n) }));
   }
 
   async #patch(id: string, fn: (u: BotUserRecord) => BotUserRecord): Promise<BotUserRecord> {
@@ -134,7 +144,7 @@ export class UserRepo {
       return { value, result: value };
     });
     if (!r) throw new NotFoundError(`No bot user with id ${id}`, "bot_user");
-    return r;
+    return (await this.#withCounts([r]))[0];
   }
 }
 
