@@ -6,6 +6,7 @@ import { type AnyCommand, type CliIo, type CliState, makeAction, type Runtime } 
 import { renderBotHistory, renderBotSettings, renderBotUsers, renderBroadcasts } from "./bot_render.ts";
 import { parseSize } from "../parse_size.ts";
 import { parseRatePerMinute } from "../parse_rate.ts";
+import { parseDate } from "../parse_date.ts";
 
 const EXAMPLES = `
 Examples:
@@ -82,11 +83,14 @@ function _history(io: CliIo, state: CliState): AnyCommand {
       _examples(
         "tgpipe bot history --status failed",
         "tgpipe bot history --user 123456789 --platform youtube",
+        "tgpipe bot history --since 2026-01-01 --until 2026-02-01",
       ),
     )
     .option("--user <id>", "only this user's downloads")
     .addOption(new Option("--status <status>", "only downloads in this state").choices(DOWNLOAD_STATUSES))
     .option("--platform <name>", "only this platform (youtube, tiktok, ...)")
+    .option("--since <date>", "only downloads on or after this date (YYYY-MM-DD or ISO time)", parseDate)
+    .option("--until <date>", "only downloads before this date (YYYY-MM-DD or ISO time)", parseDate)
     .option("--limit <n>", "at most this many (default 100)")
     .action(makeAction(io, state, async (rt, flags) => {
       const { listBotHistory } = await import("../../app/bot/admin_queries.ts");
@@ -95,6 +99,8 @@ function _history(io: CliIo, state: CliState): AnyCommand {
         user_id: flags.user,
         status: flags.status as DownloadStatus | undefined,
         platform: flags.platform?.toLowerCase(),
+        since: flags.since !== undefined ? flags.since * 1000 : undefined,
+        until: flags.until !== undefined ? flags.until * 1000 : undefined,
         limit: intFlag(flags.limit, "--limit"),
       });
       rt.result("bot_history", list, () => renderBotHistory(list));

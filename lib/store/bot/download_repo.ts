@@ -26,6 +26,10 @@ export interface DownloadQuery {
   user_id?: string;
   status?: DownloadStatus;
   platform?: string;
+  /** Only downloads created at or after this time (ms). */
+  since?: number;
+  /** Only downloads created before this time (ms). */
+  until?: number;
   limit?: number;
 }
 
@@ -102,9 +106,8 @@ export class DownloadRepo {
       : undefined;
     const out: DownloadRecord[] = [];
     if (!index) {
-      for await (
-        const e of this.#db.kv.list<DownloadRecord>({ prefix: BOT_KEYS.downloads }, { reverse: true })
-      ) {
+      const it = this.#db.kv.list<DownloadRecord>(_range(BOT_KEYS.downloads, q), { reverse: true });
+      for await (const e of it) {
         if (keep(e.value)) out.push(e.value);
         if (out.length >= limit) break;
       }
@@ -116,7 +119,7 @@ export class DownloadRepo {
       for (const d of recs) if (d && keep(d) && out.length < limit) out.push(d);
       ids = [];
     };
-    for await (const e of this.#db.kv.list({ prefix: index }, { reverse: true, batchSize: 100 })) {
+    for await (const e of this.#db.kv.list(_range(index, q), { reverse: true, batchSize: 100 })) {
       ids.push(e.key[e.key.length - 1] as string);
       if (ids.length >= 50) await flush();
       if (out.length >= limit) return out;
@@ -139,4 +142,14 @@ export class DownloadRepo {
       start = ["bot", "dl_platform", p + "\0"];
     }
   }
+}
+
+// Ids start with their creation time, so a time range is a key range under any of the indexes.
+function _range(prefix: Deno.KvKey, q: DownloadQuery): Deno.KvListSelector {
+  if (q.since === undefined && q.until === undefined) return { prefix };
+  const at = (ms: number) => [...prefix, String(Math.max(0, Math.floor(ms))).padStart(13, "0")];
+  return {
+    start: q.since !== undefined ? at(q.since) : prefix,
+    end: q.until !== undefined ? at(q.until) : [...prefix, "\uffff"],
+  } as Deno.KvListSelector;
 }

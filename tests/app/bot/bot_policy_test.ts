@@ -89,3 +89,17 @@ Deno.test("checkRequest: the rate limit survives a restart and a banned user get
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("checkRequest: requests at the same moment cannot both take the last slot", async () => {
+  const s = await openBotStore(":memory:");
+  try {
+    await s.settings.update({ rate_limit_per_minute: 2 });
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => checkRequest(s, { id: "7", username: "fast" })),
+    );
+    assert.equal(results.filter((r) => r.admission.kind === "serve").length, 2);
+    assert.equal(results.filter((r) => r.admission.kind === "rate_limited").length, 4);
+  } finally {
+    s.close();
+  }
+});

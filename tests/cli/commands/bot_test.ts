@@ -43,6 +43,12 @@ Deno.test("cli bot: users and history as tables and JSON lines, with search and 
     assert.doesNotMatch(h.stdout, /tiktok/);
     const none = await cli(["bot", "history", "--platform", "instagram"]);
     assert.equal(none.stdout, "No downloads\n");
+    const old = await cli(["bot", "history", "--until", "2001-01-01"]);
+    assert.equal(old.stdout, "No downloads\n");
+    const recent = await cli(["--json", "bot", "history", "--since", "2001-01-01"]);
+    assert.equal((recent.events.find((e) => e.type === "result") as { data: unknown[] }).data.length, 2);
+    const bad = await cli(["bot", "history", "--since", "yesterday"]);
+    assert.equal(bad.code, 2);
   });
 });
 

@@ -88,6 +88,11 @@ Deno.test("bot store: download history moves between status indexes and filters 
     assert.deepEqual(await ids({ user_id: "1", status: "pending" }), ["https://x/5", "https://x/3"]);
     assert.deepEqual(await ids({ platform: "tiktok", status: "failed" }), ["https://x/4"]);
     assert.deepEqual(await ids({ limit: 2 }), ["https://x/5", "https://x/4"]);
+    // by time: made[i] was created at start + 10 * (i + 1)
+    const t0 = made[0].created_at;
+    assert.deepEqual(await ids({ since: t0 + 20, until: t0 + 40 }), ["https://x/3", "https://x/2"]);
+    assert.deepEqual(await ids({ since: t0 + 20, until: t0 + 40, user_id: "1" }), ["https://x/3"]);
+    assert.deepEqual(await ids({ until: t0 + 10 }), ["https://x/0"]);
     assert.deepEqual(await s.downloads.platforms(), ["tiktok", "youtube"]);
     await assert.rejects(s.downloads.update("nope", { status: "failed" }), NotFoundError);
   } finally {
