@@ -84,6 +84,23 @@ export function renderLoginNeeded(reason: string): string {
   `.value;
 }
 
+/** The page a login link opens: it sets the cookie and moves on to `next` by itself. */
+export function renderLoggedIn(next: string): string {
+  return html`
+    <!doctype html>
+    <html lang="en">
+      <head>
+        <meta charset="utf-8">
+        <meta http-equiv="refresh" content="0;url=${next}">
+        <title>Logged in · tgpipe bot</title>
+      </head>
+      <body>
+        <p>Logged in. <a href="${next}">Continue</a></p>
+      </body>
+    </html>
+  `.value;
+}
+
 /** `ms` as `YYYY-MM-DD HH:MM:SS` UTC, or "-". */
 export function pageTime(ms: number | undefined): string {
   return ms === undefined ? "-" : new Date(ms).toISOString().slice(0, 19).replace("T", " ");

@@ -25,6 +25,8 @@ export interface Cdp {
   // deno-lint-ignore no-explicit-any
   send(method: string, params: Record<string, unknown>, sessionId?: string): Promise<any>;
   once(method: string, sessionId: string): Promise<_Msg>;
+  /** Resolves on the `count`-th `method` event of the session from now on. */
+  nth(method: string, sessionId: string, count: number): Promise<_Msg>;
 }
 
 /** One tab: navigate, evaluate, and wait for the load that an action starts. */
@@ -35,9 +37,12 @@ export interface Tab {
   /** Evaluates an expression (promises awaited) and returns its JSON value. */
   // deno-lint-ignore no-explicit-any
   evaluate(expression: string): Promise<any>;
-  /** Runs `expression` (a click, a form submit) and waits for the page load it causes. */
+  /**
+   * Runs `expression` (a click, a form submit) and waits for the page load it causes, or for the
+   * `loads`-th one when that page goes on by itself (a meta refresh).
+   */
   // deno-lint-ignore no-explicit-any
-  navigateBy(expression: string): Promise<any>;
+  navigateBy(expression: string, loads?: number): Promise<any>;
 }
 
 /** A running headless Chromium. */
@@ -108,8 +113,8 @@ async function _newTab(cdp: Cdp): Promise<Tab> {
       await step(`loading ${url}`, loaded);
     },
     evaluate,
-    async navigateBy(expression) {
-      const loaded = cdp.once("Page.loadEventFired", sessionId);
+    async navigateBy(expression, loads = 1) {
+      const loaded = cdp.nth("Page.loadEventFired", sessionId, loads);
       const value = await evaluate(expression);
       await step(`the page load after ${expression}`, loaded);
       return value;
@@ -155,9 +160,13 @@ function _cdp(ws: WebSocket): Cdp {
       return new Promise((resolve, reject) => pending.set(id, { resolve, reject }));
     },
     once(method, sessionId) {
+      return this.nth(method, sessionId, 1);
+    },
+    nth(method, sessionId, count) {
+      let seen = 0;
       return new Promise((resolve) => {
         const l = (m: _Msg) => {
-          if (m.method === method && m.sessionId === sessionId) {
+          if (m.method === method && m.sessionId === sessionId && ++seen === count) {
             listeners.splice(listeners.indexOf(l), 1);
             resolve(m);
           }

@@ -1,5 +1,5 @@
 import type { BotStore } from "../../store/bot/bot_store.ts";
-import { renderLoginNeeded } from "../../bot/admin_layout.ts";
+import { renderLoggedIn, renderLoginNeeded } from "../../bot/admin_layout.ts";
 import { escapeHtml } from "../../bot/html.ts";
 import { runAdminAction } from "./admin_actions.ts";
 import { renderAdminView } from "./admin_views.ts";
@@ -64,7 +64,9 @@ async function _login(store: BotStore, url: URL, opts: AdminHandlerOptions): Pro
   const token = url.searchParams.get("t") ?? "";
   const opened = token ? await store.auth.redeemLogin(token, opts.sessionTtlMs) : undefined;
   if (!opened) return _page(401, renderLoginNeeded("This login link is wrong, used already or expired."));
-  return _redirect("/users", {
+  // A page that moves on by itself, not a redirect: the link is usually opened from another site
+  // (a chat), and browsers withhold a SameSite=Strict cookie for the rest of a cross-site redirect.
+  return _page(200, renderLoggedIn("/users"), {
     "set-cookie": _setCookie(opened.session, Math.floor(opts.sessionTtlMs / 1000)),
   });
 }

@@ -29,7 +29,7 @@ export async function withAdmin(fn: (f: AdminFixture) => Promise<void>): Promise
 
 /** Logs in with a fresh link; returns the Cookie header value and the session's CSRF token. */
 export async function login(f: AdminFixture): Promise<{ cookie: string; csrf: string }> {
-  const res = await fetch(await f.server.loginLink(), { redirect: "manual" });
+  const res = await fetch(await f.server.loginLink());
   await res.body?.cancel();
   const set = res.headers.get("set-cookie") ?? "";
   const cookie = set.split(";")[0];
