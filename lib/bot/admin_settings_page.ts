@@ -47,6 +47,7 @@ export function renderBroadcastsPage(
         <td>${b.blocked}</td>
         <td>${b.media_path ? html`<code>${b.media_path}</code><br>` : ""}${b.text ?? ""}</td>
         <td>${b.by}</td>
+        <td>${_cancel(b, q.csrf)}</td>
       </tr>
     `
   );
@@ -68,10 +69,19 @@ ${
             <th>Blocked</th>
             <th>Message</th>
             <th>By</th>
+            <th></th>
           </tr>
         </thead>
         <tbody>${rows}</tbody>
       </table>
     `
   }`;
+}
+
+function _cancel(b: BroadcastRecord, csrf: string): SafeHtml | "" {
+  if (b.status !== "queued" && b.status !== "sending") return "";
+  return html`
+    <form class="inline" method="post"
+      action="/broadcasts/${b.id}/cancel">${csrfField(csrf)}<button>Cancel</button></form>
+  `;
 }

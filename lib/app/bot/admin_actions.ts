@@ -26,6 +26,11 @@ export async function runAdminAction(
       await store.settings.update(_settingsPatch(form));
       return { redirect: "/settings?ok=settings" };
     }
+    const cancel = /^\/broadcasts\/([\w-]+)\/cancel$/.exec(path);
+    if (cancel) {
+      const b = await store.broadcasts.setStatus(cancel[1], "cancelled", ["queued", "sending"]);
+      return { redirect: b.status === "cancelled" ? "/broadcasts?ok=cancelled" : "/broadcasts" };
+    }
     if (path === "/broadcasts") {
       await _queueBroadcast(store, form);
       return { redirect: "/broadcasts?ok=broadcast" };

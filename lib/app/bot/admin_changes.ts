@@ -57,3 +57,23 @@ export async function queueBroadcast(
     (s) => s.broadcasts.create({ text: opts.text, media_path, by: opts.by }),
   );
 }
+
+/**
+ * Cancels a queued or running broadcast (the sender stops within a few dozen messages); an
+ * unknown id is a NotFoundError and a finished one a UsageError (both exit 2).
+ */
+export async function cancelBroadcast(opts: BotStoreOptions & { id: string }): Promise<BroadcastRecord> {
+  const missing = () => {
+    throw new NotFoundError(`No broadcast with id ${opts.id}`, "broadcast");
+  };
+  return await withBotStore({ ...opts, write: false, empty: missing }, async (s) => {
+    const before = await s.broadcasts.require(opts.id);
+    const after = before.status === "queued" || before.status === "sending"
+      ? await s.broadcasts.setStatus(opts.id, "cancelled", ["queued", "sending"])
+      : before;
+    if (after.status !== "cancelled" || after === before) {
+      throw new UsageError(`Broadcast ${opts.id} is ${after.status}: nothing to cancel`);
+    }
+    return after;
+  });
+}

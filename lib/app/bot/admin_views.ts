@@ -13,6 +13,7 @@ export const NOTICES: Record<string, string> = {
   unpremium: "Premium removed",
   settings: "Settings saved",
   broadcast: "Broadcast queued: the running bot sends it",
+  cancelled: "Broadcast cancelled",
 };
 
 /** Renders the page at `url` for a session, or undefined when there is no such page. */

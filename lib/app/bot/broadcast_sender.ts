@@ -35,16 +35,19 @@ export async function sendBroadcast(
   id: string,
   opts: SendBroadcastOptions,
 ): Promise<BroadcastReport> {
-  const found = await store.broadcasts.require(id);
   const total = await _countRecipients(store);
   const pacer = opts.pacer ?? new SendPacer(opts);
   const progress = _progress(store, id, total, opts);
-  if (found.status === "done" || found.status === "cancelled") return (await progress(true))!;
-  const bc = await store.broadcasts.setStatus(id, "sending");
+  // Done and cancelled broadcasts stay as they are (a cancel may have come first).
+  const bc = await store.broadcasts.setStatus(id, "sending", ["queued", "sending"]);
+  if (bc.status !== "sending") return (await progress(true))!;
   const inflight = new Set<Promise<void>>();
   let failure: { err: unknown } | undefined;
+  let launched = 0;
   for await (const user of store.users.all()) {
     if (failure || opts.signal.aborted) break;
+    // An admin's cancel is seen within a few dozen messages.
+    if (++launched % 25 === 0 && (await store.broadcasts.get(id))?.status === "cancelled") break;
     if (user.banned || await store.broadcasts.delivery(bc.id, user.id)) continue;
     const task = _deliver(api, store, bc, user, { ...opts, pacer })
       .then(async () => void await progress(false), (err) => void (failure ??= { err }))
@@ -55,7 +58,7 @@ export async function sendBroadcast(
   await Promise.all(inflight);
   if (failure) throw failure.err;
   opts.signal.throwIfAborted();
-  await store.broadcasts.setStatus(bc.id, "done");
+  await store.broadcasts.setStatus(bc.id, "done", ["sending"]);
   return (await progress(true))!;
 }
 

@@ -195,11 +195,21 @@ function _broadcast(io: CliIo, state: CliState): AnyCommand {
         'tgpipe bot broadcast "We are back"',
         'tgpipe bot broadcast "New feature" --media promo.mp4',
         "tgpipe bot broadcast",
+        "tgpipe bot broadcast --cancel 1796471504744-e04261fdc5",
       ),
     )
     .argument("[text]", "the message, or the caption of --media")
     .option("--media <file>", "send this file (photo, video, audio or document)")
+    .option("--cancel <id>", "cancel a queued or running broadcast")
     .action(makeAction(io, state, async (rt, text, flags) => {
+      if (flags.cancel !== undefined) {
+        if (text !== undefined || flags.media !== undefined) {
+          throw new UsageError("--cancel takes no text or --media");
+        }
+        const { cancelBroadcast } = await import("../../app/bot/admin_changes.ts");
+        const b = await cancelBroadcast({ ..._store(rt), id: flags.cancel });
+        return rt.result("bot_broadcast_cancel", b, () => `Cancelled broadcast ${b.id}\n`);
+      }
       if (text === undefined && flags.media === undefined) {
         const { listBroadcasts } = await import("../../app/bot/admin_queries.ts");
         const list = await listBroadcasts(_store(rt));

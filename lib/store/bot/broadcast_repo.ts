@@ -60,18 +60,29 @@ export class BroadcastRepo {
     return queued;
   }
 
-  /** Moves a broadcast to `status` (stamping start and finish times). */
-  async setStatus(id: string, status: BroadcastStatus): Promise<BroadcastRecord> {
+  /**
+   * Moves a broadcast to `status` (stamping start and finish times) when its current status is
+   * one of `from`; returns the record as it is afterwards (unchanged when the move was not allowed,
+   * e.g. a cancel that came first).
+   */
+  async setStatus(
+    id: string,
+    status: BroadcastStatus,
+    from: readonly BroadcastStatus[] = ["queued", "sending", "done", "cancelled"],
+  ): Promise<BroadcastRecord> {
     const now = this.#db.now();
+    let current: BroadcastRecord | undefined;
     const r = await casUpdate<BroadcastRecord, BroadcastRecord>(this.#db, BOT_KEYS.broadcast(id), (old) => {
-      if (!old) return undefined;
+      current = old ?? undefined;
+      if (!old || !from.includes(old.status)) return undefined;
       const value: BroadcastRecord = { ...old, status };
       if (status === "sending") value.started_at ??= now;
       if (status === "done" || status === "cancelled") value.finished_at = now;
       return { value, result: value };
     });
-    if (!r) throw new NotFoundError(`No broadcast with id ${id}`, "broadcast");
-    return r;
+    if (r) return r;
+    if (!current) throw new NotFoundError(`No broadcast with id ${id}`, "broadcast");
+    return current;
   }
 
   /** What happened to `user`'s copy, or undefined when it has not been handled yet. */

@@ -110,7 +110,7 @@ Deno.test("admin page: user-provided text is escaped and javascript: links are n
   });
 });
 
-Deno.test("admin page: the settings form saves, refuses bad numbers (400), and queues broadcasts", async () => {
+Deno.test("admin page: the settings form saves, refuses bad numbers (400), queues and cancels broadcasts", async () => {
   await withAdmin(async (f) => {
     const { cookie, csrf } = await login(f);
     const form = {
@@ -152,5 +152,13 @@ Deno.test("admin page: the settings form saves, refuses bad numbers (400), and q
       .text();
     assert.match(page, /Broadcast queued/);
     assert.match(page, /http-equiv="refresh"/, "the page follows the progress while one is queued");
+    const id = (await f.store.broadcasts.next())!.id;
+    const cancel = await post(f, `/broadcasts/${id}/cancel`, { csrf }, { cookie });
+    assert.equal(cancel.status, 303);
+    await cancel.body?.cancel();
+    assert.equal((await f.store.broadcasts.get(id))?.status, "cancelled");
+    const after = await (await fetch(`${f.server.url}/broadcasts`, { headers: { cookie } })).text();
+    assert.doesNotMatch(after, /http-equiv="refresh"/, "nothing left to follow");
+    assert.doesNotMatch(after, /\/cancel"/, "no cancel button on a cancelled broadcast");
   });
 });

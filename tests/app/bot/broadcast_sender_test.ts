@@ -124,3 +124,23 @@ Deno.test("broadcast: stopped half-way, a new run continues where it stopped and
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("broadcast: a cancel stops the sender within a few dozen messages and is never undone", async () => {
+  await withUsers(80, async (s) => {
+    const api = new StrictBotApi();
+    const bc = await s.broadcasts.create({ text: "oops", by: "test" });
+    let cancelled: Promise<unknown> | undefined;
+    api.onSent = () => {
+      if (api.sent.length === 5) {
+        cancelled = s.broadcasts.setStatus(bc.id, "cancelled", ["queued", "sending"]);
+      }
+    };
+    const report = await sendBroadcast(api, s, bc.id, { signal: new AbortController().signal });
+    await cancelled;
+    assert.equal((await s.broadcasts.get(bc.id))?.status, "cancelled", "not turned into done");
+    assert.ok(api.sent.length < 50, `stopped after ${api.sent.length}`);
+    assert.equal(report.sent, api.sent.length);
+    const again = await sendQueuedBroadcasts(api, s, { signal: new AbortController().signal });
+    assert.deepEqual(again, [], "a cancelled broadcast is not picked up again");
+  });
+});

@@ -123,6 +123,10 @@ Deno.test("cli bot: broadcast queues a text or a file and lists broadcasts; a mi
     assert.equal(missing.stderr, "error: --media nope.mp4 is not a file\n");
     const list = await cli(["bot", "broadcast"]);
     assert.match(list.stdout, /queued\s+0\s+0\s+0\s+We are back/);
+    const id = /^Queued broadcast (\S+);/.exec(q.stdout)![1];
+    const unknown = await cli(["bot", "broadcast", "--cancel", "nope"]);
+    assert.equal(unknown.code, 2);
+    assert.equal(unknown.stderr, "error: No broadcast with id nope\n");
     const s = await openBotStore(kv);
     try {
       const next = await s.broadcasts.next();
@@ -131,5 +135,11 @@ Deno.test("cli bot: broadcast queues a text or a file and lists broadcasts; a mi
     } finally {
       s.close();
     }
+    const c = await cli(["bot", "broadcast", "--cancel", id]);
+    assert.equal(c.code, 0, c.stderr);
+    assert.equal(c.stdout, `Cancelled broadcast ${id}\n`);
+    const twice = await cli(["bot", "broadcast", "--cancel", id]);
+    assert.equal(twice.code, 2);
+    assert.equal(twice.stderr, `error: Broadcast ${id} is cancelled: nothing to cancel\n`);
   });
 });
