@@ -162,3 +162,16 @@ Deno.test("admin page: the settings form saves, refuses bad numbers (400), queue
     assert.doesNotMatch(after, /\/cancel"/, "no cancel button on a cancelled broadcast");
   });
 });
+
+Deno.test("admin page: logging out ends the session on the server, not only in the browser", async () => {
+  await withAdmin(async (f) => {
+    const { cookie, csrf } = await login(f);
+    const out = await post(f, "/logout", { csrf }, { cookie });
+    assert.equal(out.status, 200);
+    assert.match(out.headers.get("set-cookie") ?? "", /^tgpipe_admin=; .*Max-Age=0$/);
+    await out.body?.cancel();
+    const res = await fetch(`${f.server.url}/users`, { headers: { cookie } });
+    assert.equal(res.status, 401, "the old cookie no longer works");
+    await res.body?.cancel();
+  });
+});
