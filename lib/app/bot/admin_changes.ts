@@ -1,6 +1,10 @@
 import { NotFoundError, UsageError } from "../../core/errors.ts";
-import type { BotSettings, BotUserRecord } from "../../core/bot_records.ts";
-import type { BroadcastRecord } from "../../core/bot_records.ts";
+import {
+  type BotSettings,
+  type BotUserRecord,
+  type BroadcastRecord,
+  DEFAULT_BOT_SETTINGS,
+} from "../../core/bot_records.ts";
 import type { SettingsPatch } from "../../store/bot/settings_repo.ts";
 import { type BotStoreOptions, withBotStore } from "./with_bot_store.ts";
 
@@ -33,7 +37,8 @@ export function changeBotUser(
 export function botSettings(opts: BotStoreOptions & { patch?: SettingsPatch }): Promise<BotSettings> {
   const patch = opts.patch && Object.values(opts.patch).some((v) => v !== undefined) ? opts.patch : undefined;
   return withBotStore(
-    { ...opts, write: patch !== undefined },
+    // Showing the settings of a store that does not exist yet shows the defaults and creates nothing.
+    { ...opts, write: patch !== undefined, empty: () => ({ ...DEFAULT_BOT_SETTINGS }) },
     (s) => patch ? s.settings.update(patch) : s.settings.get(),
   );
 }

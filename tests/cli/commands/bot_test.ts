@@ -143,3 +143,19 @@ Deno.test("cli bot: broadcast queues a text or a file and lists broadcasts; a mi
     assert.equal(twice.stderr, `error: Broadcast ${id} is cancelled: nothing to cancel\n`);
   });
 });
+
+Deno.test("cli bot: reading commands on a store that does not exist show defaults or nothing and create no file", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const kv = `${dir}/none.kv`;
+    const cli = (args: string[]) => runCli(["--kv", kv, ...args], { cwd: dir, timeoutMs: 60_000 });
+    const s = await cli(["bot", "settings"]);
+    assert.equal(s.code, 0, s.stderr);
+    assert.match(s.stdout, /rate limit\s+5\/min/);
+    assert.equal((await cli(["bot", "users"])).stdout, "No bot users\n");
+    assert.equal((await cli(["bot", "broadcast"])).stdout, "No broadcasts\n");
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), []);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
