@@ -20,6 +20,7 @@ import { serveCommand } from "./commands/serve.ts";
 import { grabCommand } from "./commands/grab.ts";
 import { syncCommand } from "./commands/sync.ts";
 import { uploadCommand } from "./commands/upload.ts";
+import { botCommand } from "./commands/bot.ts";
 
 /** A function that builds one top-level command. */
 export type CommandFactory = (io: CliIo, state: CliState) => AnyCommand;
@@ -42,6 +43,7 @@ export const COMMANDS: CommandFactory[] = [
   grabCommand,
   syncCommand,
   uploadCommand,
+  botCommand,
 ];
 
 /** Builds the whole command tree for one run. */

@@ -60,6 +60,11 @@ export function describeEvent(e: TgpipeEvent, verbosity: Verbosity): string | un
       return undefined;
     case "serve_listen":
       return `listening on ${e.url}${e.public ? " (public: links need no signature)" : ""}`;
+    case "broadcast_progress":
+      return e.done || verbosity === "verbose"
+        ? `broadcast ${e.broadcast}${e.done ? " finished" : ""}: ${e.sent} sent, ${e.failed} failed, ` +
+          `${e.blocked} blocked of ${e.total}`
+        : undefined;
     case "http_access":
       return verbosity === "verbose"
         ? `${e.client} ${e.method} ${e.path}${

@@ -224,6 +224,21 @@ const SPEC: { [T in EventType]: TypeSpec<T> } = {
       public: { type: "boolean", required: true, description: "links need no signature (--public)" },
     },
   },
+  broadcast_progress: {
+    description: "The bot's broadcast sender delivered more copies (throttled), and once more when it ends",
+    fields: {
+      broadcast: { type: "string", required: true, description: "broadcast id (`tgpipe bot broadcast`)" },
+      sent: { type: "integer", required: true, description: "users who got it, over all runs" },
+      failed: { type: "integer", required: true, description: "users Telegram refused it for" },
+      blocked: {
+        type: "integer",
+        required: true,
+        description: "users who blocked the bot (USER_IS_BLOCKED)",
+      },
+      total: { type: "integer", required: true, description: "non-banned users when this run began" },
+      done: { type: "boolean", required: true, description: "true on the final count" },
+    },
+  },
   http_access: {
     description: "`tgpipe serve` answered one request (once its body ended or the client went away)",
     fields: {

@@ -64,6 +64,15 @@ export type EventBody =
   | { type: "result"; kind: string; data: unknown }
   | { type: "serve_listen"; url: string; public: boolean }
   | {
+    type: "broadcast_progress";
+    broadcast: string;
+    sent: number;
+    failed: number;
+    blocked: number;
+    total: number;
+    done: boolean;
+  }
+  | {
     type: "http_access";
     method: string;
     path: string;

@@ -6,20 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { startServe } from "./_serve_helpers.ts";
+import { launchChromium, step } from "../_helpers/chromium.ts";
 import { CHAT, type ServeWorld, startServeWorld } from "./_serve_world.ts";
-
-/** Fails naming `what` when `p` has not settled after a generous while (a hang guard, not a sync). */
-async function step<T>(what: string, p: Promise<T>, ms = 120_000): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([
-      p,
-      new Promise<never>((_, reject) => timer = setTimeout(() => reject(new Error(`Hung at: ${what}`)), ms)),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 async function run(
   cmd: string,
@@ -71,54 +59,12 @@ Deno.test("serve clients: curl and ffprobe read the same URL", async () => {
 
 Deno.test("serve clients: headless Chromium plays a video from the index page and seeks near its end", async () => {
   await _withIndex(async (w, base) => {
-    const profile = await Deno.makeTempDir({ dir: w.dir, prefix: "chrome_" });
-    const child = new Deno.Command("chromium", {
-      args: [
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-dev-shm-usage",
-        "--autoplay-policy=no-user-gesture-required",
-        "--remote-debugging-port=0",
-        `--user-data-dir=${profile}`,
-        "about:blank",
-      ],
-      stdin: "null",
-      stdout: "null",
-      stderr: "piped",
-    }).spawn();
-    let ws: WebSocket | undefined;
+    const browser = await launchChromium(w.dir, ["--autoplay-policy=no-user-gesture-required"]);
     try {
-      const wsUrl = await step("chromium's DevTools address", _devtoolsUrl(child.stderr));
-      ws = new WebSocket(wsUrl);
-      const cdp = _cdp(ws);
-      await step(
-        "DevTools connection",
-        new Promise((r, j) => {
-          ws!.onopen = r;
-          ws!.onerror = j;
-        }),
-      );
-      const { targetId } = await step("a new tab", cdp.send("Target.createTarget", { url: "about:blank" }));
-      const { sessionId } = await step(
-        "attach",
-        cdp.send("Target.attachToTarget", { targetId, flatten: true }),
-      );
-      await cdp.send("Page.enable", {}, sessionId);
-      const loaded = cdp.once("Page.loadEventFired", sessionId);
-      await cdp.send("Page.navigate", { url: `${base}/i/${CHAT}` }, sessionId);
-      await step("the index page loading", loaded);
-      const res = await step(
-        "play and seek",
-        cdp.send("Runtime.evaluate", {
-          expression: _PLAY_AND_SEEK(w.clip.id),
-          awaitPromise: true,
-          returnByValue: true,
-        }, sessionId),
-      );
-      const v = res.result?.value;
-      assert.ok(v && !v.error, `player: ${JSON.stringify(res)}`);
+      const tab = await browser.newTab();
+      await tab.goto(`${base}/i/${CHAT}`);
+      const v = await step("play and seek", tab.evaluate(_PLAY_AND_SEEK(w.clip.id)));
+      assert.ok(v && !v.error, `player: ${JSON.stringify(v)}`);
       assert.equal(v.seeked, true, "the seeked event fired");
       assert.ok(Math.abs(v.duration - 20) < 0.5, `duration ${v.duration}`);
       assert.ok(
@@ -126,12 +72,7 @@ Deno.test("serve clients: headless Chromium plays a video from the index page an
         `currentTime moved: ${JSON.stringify(v)}`,
       );
     } finally {
-      ws?.close();
-      try {
-        child.kill("SIGKILL");
-      } catch { /* already gone */ }
-      await child.status;
-      await child.stderr.cancel().catch(() => {});
+      await browser.close();
     }
   });
 });
@@ -153,58 +94,3 @@ const _PLAY_AND_SEEK = (id: number) =>
   await Promise.race([seeked, failed]);
   return { seeked: true, before, after: v.currentTime, duration: v.duration };
 })().catch((e) => ({ error: String(e) }))`;
-
-async function _devtoolsUrl(stderr: ReadableStream<Uint8Array>): Promise<string> {
-  const dec = new TextDecoder();
-  let text = "";
-  const reader = stderr.getReader();
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error(`chromium exited before DevTools listened: ${text.slice(-2000)}`);
-      text += dec.decode(value, { stream: true });
-      const m = /DevTools listening on (ws:\/\/\S+)/.exec(text);
-      if (m) return m[1];
-    }
-  } finally {
-    reader.releaseLock();
-  }
-}
-
-// deno-lint-ignore no-explicit-any
-type _Msg = { id?: number; method?: string; sessionId?: string; result?: any; error?: { message: string } };
-
-function _cdp(ws: WebSocket) {
-  let next = 1;
-  // deno-lint-ignore no-explicit-any
-  const pending = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>();
-  const listeners: Array<(m: _Msg) => void> = [];
-  ws.onmessage = (ev) => {
-    const m: _Msg = JSON.parse(ev.data);
-    if (m.id !== undefined && pending.has(m.id)) {
-      const p = pending.get(m.id)!;
-      pending.delete(m.id);
-      if (m.error) p.reject(new Error(m.error.message));
-      else p.resolve(m.result);
-    } else for (const l of [...listeners]) l(m);
-  };
-  return {
-    // deno-lint-ignore no-explicit-any
-    send(method: string, params: Record<string, unknown>, sessionId?: string): Promise<any> {
-      const id = next++;
-      ws.send(JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) }));
-      return new Promise((resolve, reject) => pending.set(id, { resolve, reject }));
-    },
-    once(method: string, sessionId: string): Promise<_Msg> {
-      return new Promise((resolve) => {
-        const l = (m: _Msg) => {
-          if (m.method === method && m.sessionId === sessionId) {
-            listeners.splice(listeners.indexOf(l), 1);
-            resolve(m);
-          }
-        };
-        listeners.push(l);
-      });
-    },
-  };
-}

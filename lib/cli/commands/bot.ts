@@ -1,0 +1,222 @@
+import { Command, Option } from "@commander-js/extra-typings";
+import { UsageError } from "../../core/errors.ts";
+import { DOWNLOAD_STATUSES, type DownloadStatus } from "../../core/bot_records.ts";
+import { argParser, intFlag } from "../flag_values.ts";
+import { type AnyCommand, type CliIo, type CliState, makeAction, type Runtime } from "../runtime.ts";
+import { renderBotHistory, renderBotSettings, renderBotUsers, renderBroadcasts } from "./bot_render.ts";
+import { parseSize } from "../parse_size.ts";
+import { parseRatePerMinute } from "../parse_rate.ts";
+import { parseDate } from "../parse_date.ts";
+
+const EXAMPLES = `
+Examples:
+  tgpipe bot users alice
+  tgpipe bot history --status failed --limit 20
+  tgpipe bot ban 123456789
+  tgpipe bot settings --rate-limit 5/min --max-file-size 50MB
+  tgpipe bot broadcast "We are back"
+  tgpipe --json bot users --banned | jq '.data[].id'
+
+The data lives in the progress store (--kv); docs/bot.md describes it. An unknown user id: exit 2.`;
+
+/** `tgpipe bot …`: the media-downloader bot's admin commands (users, history, bans, settings, broadcasts). */
+export function botCommand(io: CliIo, state: CliState): AnyCommand {
+  const cmd = new Command("bot").description(
+    "The media-downloader bot: users, history, bans, settings, broadcasts",
+  )
+    .addHelpText("after", EXAMPLES);
+  cmd.addCommand(_users(io, state));
+  cmd.addCommand(_history(io, state));
+  for (const [name, change, what] of _FLAG_COMMANDS) cmd.addCommand(_flag(io, state, name, change, what));
+  cmd.addCommand(_settings(io, state));
+  cmd.addCommand(_broadcast(io, state));
+  return cmd;
+}
+
+const _FLAG_COMMANDS: ReadonlyArray<
+  [string, (off: boolean) => { banned: boolean } | { premium: boolean }, string]
+> = [
+  ["ban", () => ({ banned: true }), "Ban a user: one reply telling them, then the bot ignores them"],
+  ["unban", () => ({ banned: false }), "Lift a ban"],
+  [
+    "premium",
+    (off) => ({ premium: !off }),
+    "Give a user premium (larger file and rate limits), or take it (--off)",
+  ],
+];
+
+function _examples(...lines: string[]): string {
+  return `\nExamples:\n${lines.map((l) => `  ${l}`).join("\n")}`;
+}
+
+function _store(rt: Runtime) {
+  return { kv: rt.settings.kv, createKvParent: rt.sources.kv === "default", signal: rt.signal };
+}
+
+function _users(io: CliIo, state: CliState): AnyCommand {
+  return new Command("users").description("List the bot's users, or find them by id or username prefix")
+    .addHelpText(
+      "after",
+      _examples("tgpipe bot users", "tgpipe bot users @ali", "tgpipe bot users --banned --limit 20"),
+    )
+    .argument("[search]", "a user id, or the start of a username (@ optional)")
+    .option("--banned", "only banned users")
+    .option("--premium", "only premium users")
+    .option("--limit <n>", "at most this many (default 100)")
+    .action(makeAction(io, state, async (rt, search, flags) => {
+      const { listBotUsers } = await import("../../app/bot/admin_queries.ts");
+      const users = await listBotUsers({
+        ..._store(rt),
+        search,
+        banned: flags.banned ? true : undefined,
+        premium: flags.premium ? true : undefined,
+        limit: intFlag(flags.limit, "--limit"),
+      });
+      rt.result("bot_users", users, () => renderBotUsers(users));
+    }));
+}
+
+function _history(io: CliIo, state: CliState): AnyCommand {
+  return new Command("history").description("The bot's download history, newest first")
+    .addHelpText(
+      "after",
+      _examples(
+        "tgpipe bot history --status failed",
+        "tgpipe bot history --user 123456789 --platform youtube",
+        "tgpipe bot history --since 2026-01-01 --until 2026-02-01",
+      ),
+    )
+    .option("--user <id>", "only this user's downloads")
+    .addOption(new Option("--status <status>", "only downloads in this state").choices(DOWNLOAD_STATUSES))
+    .option("--platform <name>", "only this platform (youtube, tiktok, ...)")
+    .option("--since <date>", "only downloads on or after this date (YYYY-MM-DD or ISO time)", parseDate)
+    .option("--until <date>", "only downloads before this date (YYYY-MM-DD or ISO time)", parseDate)
+    .option("--limit <n>", "at most this many (default 100)")
+    .action(makeAction(io, state, async (rt, flags) => {
+      const { listBotHistory } = await import("../../app/bot/admin_queries.ts");
+      const list = await listBotHistory({
+        ..._store(rt),
+        user_id: flags.user,
+        status: flags.status as DownloadStatus | undefined,
+        platform: flags.platform?.toLowerCase(),
+        since: flags.since !== undefined ? flags.since * 1000 : undefined,
+        until: flags.until !== undefined ? flags.until * 1000 : undefined,
+        limit: intFlag(flags.limit, "--limit"),
+      });
+      rt.result("bot_history", list, () => renderBotHistory(list));
+    }));
+}
+
+function _flag(
+  io: CliIo,
+  state: CliState,
+  name: string,
+  change: (off: boolean) => { banned: boolean } | { premium: boolean },
+  what: string,
+): AnyCommand {
+  const cmd = new Command(name).description(what)
+    .argument("<user>", "the user's Telegram id (see `tgpipe bot users`)")
+    .addHelpText("after", _examples(`tgpipe bot ${name} 123456789`, `tgpipe --json bot ${name} 123456789`));
+  if (name === "premium") cmd.option("--off", "take premium away");
+  return cmd.action(makeAction(io, state, async (rt, user, flags: { off?: boolean }) => {
+    if (!/^\d+$/.test(user)) throw new UsageError(`A user id is a number, got ${user}`);
+    const { changeBotUser } = await import("../../app/bot/admin_changes.ts");
+    const u = await changeBotUser({ ..._store(rt), user, change: change(flags.off === true) });
+    const who = u.username ? `${u.id} (@${u.username})` : u.id;
+    rt.result(
+      `bot_${name}`,
+      u,
+      () => `${who}: ${u.banned ? "banned" : "not banned"}, ${u.premium ? "premium" : "not premium"}\n`,
+    );
+  }));
+}
+
+function _settings(io: CliIo, state: CliState): AnyCommand {
+  return new Command("settings").description("Show the bot's settings, or change them")
+    .addHelpText(
+      "after",
+      _examples(
+        "tgpipe bot settings",
+        "tgpipe bot settings --rate-limit 5/min --max-file-size 50MB",
+        'tgpipe bot settings --maintenance "Back at 18:00"',
+        "tgpipe bot settings --no-maintenance --enabled",
+      ),
+    )
+    .option(
+      "--rate-limit <rate>",
+      "requests a minute per user, e.g. 5/min",
+      argParser((v) => parseRatePerMinute(v, "--rate-limit")),
+    )
+    .option(
+      "--premium-rate-limit <rate>",
+      "requests a minute per premium user",
+      argParser((v) => parseRatePerMinute(v, "--premium-rate-limit")),
+    )
+    .option(
+      "--max-file-size <size>",
+      "largest file sent, e.g. 50MB",
+      argParser((v) => parseSize(v, "--max-file-size")!),
+    )
+    .option(
+      "--premium-max-file-size <size>",
+      "largest file sent to premium users",
+      argParser((v) => parseSize(v, "--premium-max-file-size")!),
+    )
+    .option("--maintenance <text>", "answer every request with this text (maintenance mode)")
+    .option("--no-maintenance", "end maintenance mode")
+    .option("--enabled", "turn the bot on")
+    .option("--disabled", "turn the bot off (it answers that it is off)")
+    .action(makeAction(io, state, async (rt, flags) => {
+      if (flags.enabled && flags.disabled) {
+        throw new UsageError("--enabled and --disabled cannot be used together");
+      }
+      const { botSettings } = await import("../../app/bot/admin_changes.ts");
+      const settings = await botSettings({
+        ..._store(rt),
+        patch: {
+          rate_limit_per_minute: flags.rateLimit,
+          premium_rate_limit_per_minute: flags.premiumRateLimit,
+          max_file_size: flags.maxFileSize,
+          premium_max_file_size: flags.premiumMaxFileSize,
+          maintenance_message: flags.maintenance === false ? null : flags.maintenance,
+          enabled: flags.enabled ? true : flags.disabled ? false : undefined,
+        },
+      });
+      rt.result("bot_settings", settings, () => renderBotSettings(settings));
+    }));
+}
+
+function _broadcast(io: CliIo, state: CliState): AnyCommand {
+  return new Command("broadcast")
+    .description("Queue a message to every non-banned user (the running bot sends it), or list broadcasts")
+    .addHelpText(
+      "after",
+      _examples(
+        'tgpipe bot broadcast "We are back"',
+        'tgpipe bot broadcast "New feature" --media promo.mp4',
+        "tgpipe bot broadcast",
+        "tgpipe bot broadcast --cancel 1796471504744-e04261fdc5",
+      ),
+    )
+    .argument("[text]", "the message, or the caption of --media")
+    .option("--media <file>", "send this file (photo, video, audio or document)")
+    .option("--cancel <id>", "cancel a queued or running broadcast")
+    .action(makeAction(io, state, async (rt, text, flags) => {
+      if (flags.cancel !== undefined) {
+        if (text !== undefined || flags.media !== undefined) {
+          throw new UsageError("--cancel takes no text or --media");
+        }
+        const { cancelBroadcast } = await import("../../app/bot/admin_changes.ts");
+        const b = await cancelBroadcast({ ..._store(rt), id: flags.cancel });
+        return rt.result("bot_broadcast_cancel", b, () => `Cancelled broadcast ${b.id}\n`);
+      }
+      if (text === undefined && flags.media === undefined) {
+        const { listBroadcasts } = await import("../../app/bot/admin_queries.ts");
+        const list = await listBroadcasts(_store(rt));
+        return rt.result("bot_broadcasts", list, () => renderBroadcasts(list));
+      }
+      const { queueBroadcast } = await import("../../app/bot/admin_changes.ts");
+      const b = await queueBroadcast({ ..._store(rt), text, media: flags.media, by: "cli" });
+      rt.result("bot_broadcast", b, () => `Queued broadcast ${b.id}; the running bot sends it\n`);
+    }));
+}
