@@ -71,6 +71,12 @@ export interface BotFile {
   thumb_path?: string;
   /** `media`: photos as photos, videos as streamable videos, audio as audio; else a document. */
   as: "media" | "document";
+  /** MIME type (photos go as photos only when it says image/jpeg, png or webp). */
+  mime_type?: string;
+  /** With `as: "media"`: the video's metadata (e.g. from lib/app/upload's planMedia). */
+  video?: { duration: number; w: number; h: number; streaming: boolean };
+  /** With `as: "media"`: the audio's metadata. */
+  audio?: { duration: number; title?: string; performer?: string };
 }
 
 /** The bot's side of Telegram. Every call can throw a TelegramRpcError (FLOOD_WAIT, USER_IS_BLOCKED…). */
