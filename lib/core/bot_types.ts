@@ -85,7 +85,8 @@ export interface BotApi {
   readonly me: BotUser;
   /**
    * Updates as they arrive, after first catching up on what was missed since the saved state
-   * (getDifference); ends when `signal` aborts.
+   * (getDifference); ends when `signal` aborts. An update counts as handled (and never comes
+   * again) once the consumer asks for the next one; after abort, the loop's next step does that.
    */
   updates(signal: AbortSignal): AsyncIterable<BotUpdate>;
   /** Sends a text message; resolves to its message id. */

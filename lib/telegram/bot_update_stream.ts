@@ -45,6 +45,7 @@ export class BotUpdateStream {
   #wake?: () => void;
   #seenQueries = new Set<string>();
   #savedPeers = new Set<string>();
+  #signal?: AbortSignal;
 
   constructor(readonly client: TgClient, readonly store: BotStateStore) {}
 
@@ -68,9 +69,14 @@ export class BotUpdateStream {
     this.#wake?.();
   }
 
-  /** Updates until `signal` aborts; see the module comment. */
+  /**
+   * Updates until `signal` aborts; see the module comment. An update counts as handled when the
+   * consumer asks for the next one (the loop after abort does): leaving the loop with break or a
+   * throw leaves the last one to come again after a restart.
+   */
   async *run(signal: AbortSignal): AsyncGenerator<BotUpdate> {
     const gram = gramOf(this.client);
+    this.#signal = signal;
     const handler = (u: Api.TypeUpdate | Api.TypeUpdates | UpdateConnectionState) => {
       if (u instanceof UpdateConnectionState) {
         if (u.state === UpdateConnectionState.connected) this.#push({ kind: "resync" });
@@ -150,6 +156,7 @@ export class BotUpdateStream {
       return;
     }
     await this.#remember(out.from.id);
+    this.#stopIfAborted();
     yield out;
     // handed out and the consumer came back for more: it is done with this one
     s.message_id = Math.max(s.message_id, m.id);
@@ -164,7 +171,14 @@ export class BotUpdateStream {
     const out = mapBotCallback(u, this.users);
     if (!out) return;
     await this.#remember(out.from.id);
+    this.#stopIfAborted();
     yield out;
+  }
+
+  // Nothing more is handed out once stopped (a fetched batch is not drained): what was not
+  // handed out comes again after a restart.
+  #stopIfAborted(): void {
+    if (this.#signal?.aborted) throw new StoppedError("Bot updates stopped");
   }
 
   async #remember(id: string): Promise<void> {
@@ -177,7 +191,7 @@ export class BotUpdateStream {
   /** updates.getDifference from the saved state until it is empty (slices followed). */
   async *#difference(signal: AbortSignal): AsyncGenerator<BotUpdate> {
     for (;;) {
-      if (signal.aborted) throw new StoppedError("Bot updates stopped");
+      this.#stopIfAborted();
       const s = this.#state!;
       const d = await this.client.call<Api.updates.TypeDifference>(
         new Api.updates.GetDifference({ pts: s.pts, qts: s.qts, date: s.date }),

@@ -86,15 +86,20 @@ export interface RunningBot {
   stop(): Promise<void>;
 }
 
-/** Logs the bot in through the account pool and reads its updates until stop(). */
-export async function startBot(tg: FakeTelegram, store: BotStateStore): Promise<RunningBot> {
-  const events: EventBody[] = [];
-  const pool = await openAccountPool([{
+/** The account pool of the world's bot, logged in with its token. */
+export function openBotPool(tg: FakeTelegram, emit: (e: EventBody) => void = () => {}) {
+  return openAccountPool([{
     apiId: Number(tg.env.TGPIPE_API_ID),
     apiHash: tg.env.TGPIPE_API_HASH,
     endpoints: tg.env.TGPIPE_TELEGRAM_ENDPOINTS,
     botToken: FAKE_LOGIN.bot.token,
-  }], { emit: (e) => events.push(e), connections: 2 });
+  }], { emit, connections: 2 });
+}
+
+/** Logs the bot in through the account pool and reads its updates until stop(). */
+export async function startBot(tg: FakeTelegram, store: BotStateStore): Promise<RunningBot> {
+  const events: EventBody[] = [];
+  const pool = await openBotPool(tg, (e) => events.push(e));
   const api = await openBotApi({ account: pool.accounts[0], state: store, emit: (e) => events.push(e) });
   const updates = new Inbox<BotUpdate>();
   const stop = new AbortController();

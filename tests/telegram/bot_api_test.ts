@@ -11,7 +11,8 @@ import { CustomFile } from "telegram/client/uploads.js";
 import type { BotUpdate } from "../../lib/core/bot_types.ts";
 import { TelegramError } from "../../lib/core/errors.ts";
 import { startFakeTelegram } from "../fakedc/cluster.ts";
-import { memoryStore, startBot, startUser, userMessage } from "./_bot_harness.ts";
+import { memoryStore, openBotPool, startBot, startUser, userMessage } from "./_bot_harness.ts";
+import { openBotApi } from "../../lib/telegram/bot_api.ts";
 
 const WORLD = "gen:chats=1,messages=3,files=0,forum=0,comments=0";
 type Msg = Extract<BotUpdate, { kind: "message" }>;
@@ -180,6 +181,39 @@ Deno.test("bot: dropped connections; the bot reconnects, re-syncs and gets every
     ]);
   } finally {
     await bot.stop();
+    await user.gram.close();
+    await tg.close();
+  }
+});
+
+Deno.test("bot: stopped inside a catch-up batch, a restart hands out only what was not handled", async () => {
+  const tg = await startFakeTelegram({ world: WORLD, basePort: 0 });
+  const store = memoryStore();
+  const user = await startUser(tg);
+  try {
+    let bot = await startBot(tg, store);
+    await user.send("first");
+    await bot.updates.next("bot receives 'first'", isMsg("first"));
+    await bot.stop();
+    for (const t of ["b1", "b2", "b3"]) await user.send(t);
+    // pulled by hand: b1 is handled, then the bot stops while b2 and b3 wait in the same difference
+    const pool = await openBotPool(tg);
+    const api = await openBotApi({ account: pool.accounts[0], state: store });
+    const stop = new AbortController();
+    const it = api.updates(stop.signal)[Symbol.asyncIterator]();
+    const b1 = await it.next();
+    assert.equal(!b1.done && b1.value.kind === "message" && b1.value.text, "b1");
+    stop.abort();
+    assert.equal((await it.next()).done, true, "nothing more once stopped");
+    await pool.close();
+    bot = await startBot(tg, store);
+    try {
+      await bot.updates.next("bot receives b3 after the restart", isMsg("b3"));
+      assert.deepEqual(bot.updates.all.map((u) => u.kind === "message" ? u.text : u.kind), ["b2", "b3"]);
+    } finally {
+      await bot.stop();
+    }
+  } finally {
     await user.gram.close();
     await tg.close();
   }
