@@ -220,3 +220,23 @@ Deno.test("bot chat: callback queries answered or timed out, blocked users, floo
   await c.call(user, "contacts.Unblock", { id: toBot });
   await c.call(bot, "messages.SendMessage", { peer: toUser, message: "news" });
 });
+
+Deno.test("bot flood: about 30 messages a second overall, whatever the chats", async () => {
+  const { w, c, bot } = await setup();
+  const peers = [];
+  for (let i = 0; i <= BOT_LIMITS.overall.count; i++) {
+    const id = 5_000_000n + BigInt(i);
+    w.users.set(id, { id, accessHash: 77n + BigInt(i), firstName: `u${i}` });
+    peers.push(new Api.InputPeerUser({ userId: bigInt(id), accessHash: bigInt(77 + i) }));
+  }
+  for (const peer of peers.slice(0, BOT_LIMITS.overall.count)) {
+    await c.call(bot, "messages.SendMessage", { peer, message: "news" });
+  }
+  await rejects(
+    c.call(bot, "messages.SendMessage", { peer: peers.at(-1), message: "news" }),
+    420,
+    "FLOOD_WAIT_1",
+  );
+  c.clock.t += BOT_LIMITS.overall.windowMs;
+  await c.call(bot, "messages.SendMessage", { peer: peers.at(-1), message: "news" });
+});
