@@ -7,7 +7,15 @@
 import bigInt from "big-integer";
 import { Buffer } from "node:buffer";
 import { Api } from "telegram";
-import type { BotApi, BotFile, BotMedia, BotTextOptions, BotUpdate, BotUser } from "../core/bot_types.ts";
+import type {
+  BotApi,
+  BotButton,
+  BotFile,
+  BotMedia,
+  BotTextOptions,
+  BotUpdate,
+  BotUser,
+} from "../core/bot_types.ts";
 import { TelegramError, TgpipeError } from "../core/errors.ts";
 import { downloadFile } from "../engine/download_file.ts";
 import { localFileSource } from "../engine/local_file_source.ts";
@@ -35,6 +43,8 @@ export interface BotApiOptions {
 }
 
 const DATA_MAX = 64;
+// keyboards of recent messages, so an edit without `buttons` keeps its keyboard (Telegram drops it)
+const KEYBOARDS_KEPT = 5000;
 
 /** Connects the BotApi of a bot account; TgpipeError (exit 1) when the account is not a bot. */
 export async function openBotApi(opts: BotApiOptions): Promise<BotApi> {
@@ -48,6 +58,7 @@ export async function openBotApi(opts: BotApiOptions): Promise<BotApi> {
 
 class TelegramBotApi implements BotApi {
   readonly #stream: BotUpdateStream;
+  readonly #keyboards = new Map<string, BotButton[][]>();
   #running = false;
 
   constructor(readonly opts: BotApiOptions, readonly me: BotUser) {
@@ -77,7 +88,17 @@ class TelegramBotApi implements BotApi {
           : undefined,
       }),
     );
-    return _sentId(res);
+    const id = _sentId(res);
+    if (options.buttons?.length) this.#keep(chat_id, id, options.buttons);
+    return id;
+  }
+
+  #keep(chat_id: string, id: number, buttons: BotButton[][] | undefined): void {
+    const key = `${chat_id}:${id}`;
+    this.#keyboards.delete(key);
+    if (!buttons?.length) return;
+    this.#keyboards.set(key, buttons);
+    if (this.#keyboards.size > KEYBOARDS_KEPT) this.#keyboards.delete(this.#keyboards.keys().next().value!);
   }
 
   async editText(
@@ -86,15 +107,17 @@ class TelegramBotApi implements BotApi {
     text: string,
     options: BotTextOptions = {},
   ): Promise<void> {
+    const buttons = options.buttons ?? this.#keyboards.get(`${chat_id}:${message_id}`);
     try {
       await this.#call<Api.TypeUpdates>(
         new Api.messages.EditMessage({
           peer: await this.#peer(chat_id),
           id: message_id,
           message: text,
-          replyMarkup: _markup(options.buttons),
+          replyMarkup: _markup(buttons),
         }),
       );
+      this.#keep(chat_id, message_id, buttons);
     } catch (err) {
       if (err instanceof TelegramError && err.rpcMessage === "MESSAGE_NOT_MODIFIED") return;
       throw err;

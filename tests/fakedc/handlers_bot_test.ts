@@ -133,6 +133,11 @@ Deno.test("bot chat: both histories, pts and getDifference (slices), keyboards, 
   assert.equal(ue.otherUpdates[0].className, "UpdateEditMessage");
   assert.equal(ue.otherUpdates[0].message.message, "picked");
   assert.equal(ue.otherUpdates[0].message.id, got.id);
+  // an edit without reply_markup leaves the message without its keyboard, as on Telegram
+  await c.call(bot, "messages.EditMessage", { peer: toUser, id: botMsgId, message: "plain" });
+  const uf = await c.call(user, "updates.GetDifference", { ...ue.state });
+  assert.equal(uf.otherUpdates[0].message.message, "plain");
+  assert.equal(uf.otherUpdates[0].message.replyMarkup, undefined);
   await rejects(
     c.call(bot, "messages.GetDialogs", { offsetPeer: new Api.InputPeerEmpty(), limit: 5 }),
     400,

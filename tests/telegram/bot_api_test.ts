@@ -56,15 +56,22 @@ Deno.test("bot: keyboard, button press, edit; a restart catches up on exactly th
     assert.deepEqual([press.data, press.message_id, press.chat_id], ["q:b", pickId, hello.chat_id]);
     await bot.api.answerCallback(press.query_id, "B it is");
     assert.equal((await answer).message, "B it is");
-    await bot.api.editText(press.chat_id, press.message_id, "you picked B", { buttons: [] });
+    // an edit without `buttons` keeps the keyboard; an empty list removes it
+    await bot.api.editText(press.chat_id, press.message_id, "you picked B");
     const edited = await user.updates.next(
       "user sees the edit",
       userMessage(Api.UpdateEditMessage, "you picked B"),
     );
     assert.equal(edited.message.id, pick.message.id);
-    assert.ok(!(edited.message as Api.Message).replyMarkup, "the keyboard is gone");
+    assert.ok((edited.message as Api.Message).replyMarkup, "the keyboard stays");
+    await bot.api.editText(press.chat_id, press.message_id, "done", { buttons: [] });
+    const done = await user.updates.next(
+      "user sees the second edit",
+      userMessage(Api.UpdateEditMessage, "done"),
+    );
+    assert.ok(!(done.message as Api.Message).replyMarkup, "the keyboard is gone");
     // the same text again is MESSAGE_NOT_MODIFIED, which is no error
-    await bot.api.editText(press.chat_id, press.message_id, "you picked B", { buttons: [] });
+    await bot.api.editText(press.chat_id, press.message_id, "done", { buttons: [] });
 
     // the bot is down while the user writes 3 messages; it comes back from the saved state
     await bot.stop();

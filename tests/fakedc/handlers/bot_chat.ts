@@ -137,11 +137,15 @@ export function botChatHandlers(
     if (!msg || msg.peer !== peer) throw new RpcError(400, "MESSAGE_ID_INVALID");
     if (msg.m.from?.id !== me) throw new RpcError(403, "MESSAGE_AUTHOR_REQUIRED");
     if (q.media) throw new RpcError(400, "MEDIA_INVALID");
-    const markup = q.replyMarkup ? _markup(q) : msg.markup;
+    // like Telegram, an edit without reply_markup leaves the message without a keyboard
+    const markup = q.replyMarkup ? _markup(q) : undefined;
     const text = q.message === undefined ? msg.m.text : String(q.message);
     if (!text.trim() && !msg.m.media) throw new RpcError(400, "MESSAGE_EMPTY");
     if (text.length > (msg.m.media ? 1024 : 4096)) throw new RpcError(400, "MESSAGE_TOO_LONG");
-    if (text === msg.m.text && JSON.stringify(markup) === JSON.stringify(msg.markup)) {
+    if (
+      text === msg.m.text &&
+      JSON.stringify(markup?.length ? markup : undefined) === JSON.stringify(msg.markup)
+    ) {
       throw new RpcError(400, "MESSAGE_NOT_MODIFIED");
     }
     const date = bots.nowS();
