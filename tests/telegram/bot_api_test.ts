@@ -141,6 +141,26 @@ Deno.test("bot: blocked user, per-chat flood honoured, files both ways byte-exac
     const down = await user.gram.client.downloadMedia(got.message as Api.Message, {});
     assert.ok(Buffer.from(bytes).equals(down as Buffer), "the user's copy is byte-exact");
 
+    // as media, a JPEG goes as a photo
+    const jpeg = new Uint8Array(randomBytes(40 * 1024));
+    await Deno.writeFile(`${dir}/pic.jpg`, jpeg);
+    await bot.api.sendFile(chat, {
+      path: `${dir}/pic.jpg`,
+      caption: "a photo",
+      as: "media",
+      mime_type: "image/jpeg",
+    });
+    const pic = await user.updates.next(
+      "user receives the photo",
+      userMessage(Api.UpdateNewMessage, "a photo"),
+    );
+    assert.ok((pic.message as Api.Message).media instanceof Api.MessageMediaPhoto);
+    assert.ok(
+      Buffer.from(jpeg).equals(
+        await user.gram.client.downloadMedia(pic.message as Api.Message, {}) as Buffer,
+      ),
+    );
+
     // the user sends a file; the bot downloads it with the download engine
     const mine = new Uint8Array(randomBytes(300 * 1024 + 17));
     await user.gram.client.sendFile(user.bot, {
