@@ -121,16 +121,20 @@ export class BotUpdateStream {
 
   async *#live(item: Item & { kind: "updates" }, signal: AbortSignal): AsyncGenerator<BotUpdate> {
     this.addUsers(item.users);
-    for (const u of item.list) {
+    for (let u of item.list) {
       if (u instanceof Api.UpdateBotCallbackQuery) {
         yield* this.#callback(u);
         continue;
       }
       const short = u as unknown as Api.TypeUpdates;
       if (short instanceof Api.UpdateShortMessage || short instanceof Api.UpdateShortChatMessage) {
-        // no users come with them: the difference carries the message and its sender
-        if (short.pts > this.#state!.pts) yield* this.#difference(signal);
-        continue;
+        const full = _expand(short, this.users);
+        // without the sender's user object, the difference carries the message and its sender
+        if (!full) {
+          if (short.pts > this.#state!.pts) yield* this.#difference(signal);
+          continue;
+        }
+        u = full;
       }
       const pts = "pts" in u && "ptsCount" in u && typeof u.pts === "number" ? u : undefined;
       if (!pts || u instanceof Api.UpdateNewChannelMessage || u instanceof Api.UpdateEditChannelMessage) {
@@ -218,4 +222,28 @@ export class BotUpdateStream {
       if (d instanceof Api.updates.Difference) return;
     }
   }
+}
+
+// updateShortMessage from a user already known, as the updateNewMessage it stands for.
+function _expand(
+  u: Api.UpdateShortMessage | Api.UpdateShortChatMessage,
+  users: Map<string, Api.User>,
+): Api.UpdateNewMessage | undefined {
+  const from = u instanceof Api.UpdateShortMessage ? u.userId : u.fromId;
+  if (!users.has(from.toString())) return undefined;
+  const message = new Api.Message({
+    out: u.out,
+    id: u.id,
+    fromId: u.out ? undefined : new Api.PeerUser({ userId: from }),
+    peerId: u instanceof Api.UpdateShortMessage
+      ? new Api.PeerUser({ userId: u.userId })
+      : new Api.PeerChat({ chatId: u.chatId }),
+    date: u.date,
+    message: u.message,
+    entities: u.entities,
+    replyTo: u.replyTo,
+    fwdFrom: u.fwdFrom,
+    viaBotId: u.viaBotId,
+  });
+  return new Api.UpdateNewMessage({ message, pts: u.pts, ptsCount: u.ptsCount });
 }

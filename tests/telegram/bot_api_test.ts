@@ -19,7 +19,13 @@ type Msg = Extract<BotUpdate, { kind: "message" }>;
 const isMsg = (text: string) => (u: BotUpdate): u is Msg => u.kind === "message" && u.text === text;
 
 Deno.test("bot: keyboard, button press, edit; a restart catches up on exactly the missed messages", async () => {
-  const tg = await startFakeTelegram({ world: WORLD, basePort: 0 });
+  let differences = 0;
+  const tg = await startFakeTelegram({
+    world: WORLD,
+    basePort: 0,
+    trace: true,
+    log: (line) => void (line.includes("<- updates.GetDifference") && differences++),
+  });
   const store = memoryStore();
   const user = await startUser(tg);
   let bot = await startBot(tg, store);
@@ -81,8 +87,12 @@ Deno.test("bot: keyboard, button press, edit; a restart catches up on exactly th
     for (const t of ["m1", "m2", "m3"]) {
       caught.push(await bot.updates.next(`restarted bot receives ${t}`, isMsg(t)));
     }
+    // m4 comes live as updateShortMessage from a user the bot knows: no getDifference for it
+    const before = differences;
     await user.send("m4");
-    await bot.updates.next("restarted bot receives m4 live", isMsg("m4"));
+    const m4 = await bot.updates.next("restarted bot receives m4 live", isMsg("m4"));
+    assert.equal(differences, before);
+    assert.deepEqual([m4.chat_id, m4.from.id, m4.from.username], [hello.chat_id, hello.from.id, "fakeself"]);
     // nothing before m1 came again, nothing twice
     assert.deepEqual(bot.updates.all.map((u) => u.kind === "message" ? u.text : u.kind), [
       "m1",

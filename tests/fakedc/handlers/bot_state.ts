@@ -84,6 +84,8 @@ export class BotState {
   /** "<user>:<blocked peer>". */
   readonly blocked = new Set<string>();
   readonly #sends = new Map<string, number[]>();
+  /** "<owner>:<peer>" pairs whose owner was sent a message from that peer (short updates then). */
+  readonly #known = new Set<string>();
 
   constructor(readonly env: HandlerEnv) {}
 
@@ -208,16 +210,41 @@ export class BotState {
       : new A.UpdateEditMessage({ message, pts: e.pts, ptsCount: 1 });
   }
 
-  /** Pushes a log entry to the owner's live sessions (but `exceptConn`, which gets it as the answer). */
+  /**
+   * Pushes a log entry to the owner's live sessions (but `exceptConn`, which gets it as the
+   * answer). A bot gets a plain text message from a user it already heard from as the short
+   * updateShortMessage (no user object), as Telegram sends them; everything else as `updates`.
+   */
   pushEntry(e: BoxEntry, exceptConn?: number): void {
-    this.push(e.msg.owner, (L) =>
-      new L.Api.Updates({
+    const { owner, peer, m } = e.msg;
+    const known = `${owner}:${peer}`;
+    const short = e.kind === "new" && this.isBot(owner) && !m.media && !e.msg.markup &&
+      this.#known.has(known);
+    if (e.kind === "new") this.#known.add(known);
+    this.push(owner, (L) => {
+      const A = L.Api;
+      if (short) {
+        const msg = this.messageTl(L, e.msg);
+        return new A.UpdateShortMessage({
+          out: msg.out,
+          id: msg.id,
+          userId: msg.peerId.userId,
+          message: msg.message,
+          pts: e.pts,
+          ptsCount: 1,
+          date: msg.date,
+          entities: msg.entities,
+          replyTo: msg.replyTo,
+        });
+      }
+      return new A.Updates({
         updates: [this.updateTl(L, e)],
-        users: this.usersTl(L, e.msg.owner, [e.msg.peer]),
+        users: this.usersTl(L, owner, [peer]),
         chats: [],
         date: this.nowS(),
         seq: 0,
-      }), exceptConn);
+      });
+    }, exceptConn);
   }
 
   /** FLOOD_WAIT_X when bot `bot` exceeds the per-chat or overall limit sending to `chat`. */
