@@ -71,6 +71,12 @@ export interface BotFile {
   thumb_path?: string;
   /** `media`: photos as photos, videos as streamable videos, audio as audio; else a document. */
   as: "media" | "document";
+  /** MIME type (photos go as photos only when it says image/jpeg, png or webp). */
+  mime_type?: string;
+  /** With `as: "media"`: the video's metadata (e.g. from lib/app/upload's planMedia). */
+  video?: { duration: number; w: number; h: number; streaming: boolean };
+  /** With `as: "media"`: the audio's metadata. */
+  audio?: { duration: number; title?: string; performer?: string };
 }
 
 /** The bot's side of Telegram. Every call can throw a TelegramRpcError (FLOOD_WAIT, USER_IS_BLOCKED…). */
@@ -79,7 +85,8 @@ export interface BotApi {
   readonly me: BotUser;
   /**
    * Updates as they arrive, after first catching up on what was missed since the saved state
-   * (getDifference); ends when `signal` aborts.
+   * (getDifference); ends when `signal` aborts. An update counts as handled (and never comes
+   * again) once the consumer asks for the next one; after abort, the loop's next step does that.
    */
   updates(signal: AbortSignal): AsyncIterable<BotUpdate>;
   /** Sends a text message; resolves to its message id. */

@@ -46,6 +46,10 @@ export interface RpcContext {
   method: string;
   /** Aborted when the connection closes. */
   signal: AbortSignal;
+  /** Sends a server-initiated message (e.g. serialized Updates) on this call's session. */
+  push?: (body: Uint8Array) => void;
+  /** The call came wrapped in invokeWithoutUpdates: this session asked for no pushed updates. */
+  noUpdates?: boolean;
 }
 
 /** A handler returns a TL object, a boolean, an array (Vector) or raw bytes. */

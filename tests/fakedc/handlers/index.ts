@@ -11,8 +11,12 @@ import { peerHandlers } from "./peers.ts";
 import { historyHandlers } from "./history.ts";
 import { fileHandlers } from "./files.ts";
 import { uploadHandlers, uploadRules, Uploads } from "./uploads.ts";
+import { BOT_FORBIDDEN, BotState } from "./bot_state.ts";
+import { botUpdateHandlers } from "./bot_updates.ts";
+import { botChatHandlers } from "./bot_chat.ts";
+import { callbackHandlers } from "./callbacks.ts";
 import { appConfigHandlers } from "./app_config.ts";
-import { sendHandlers } from "./send.ts";
+import { mediaMaker, sendHandlers } from "./send.ts";
 import { authHandlers } from "./auth.ts";
 import { takeoutHandlers, Takeouts } from "./takeout.ts";
 import { FloodState, withRpcFaults } from "./rpc_faults.ts";
@@ -39,7 +43,8 @@ export function createHandlers(world: World, opts: HandlerOptions): (dc: DcSpec)
   const takeouts = new Takeouts();
   const flood = new FloodState();
   const auth = authHandlers(env);
-  const shared = {
+  const bots = new BotState(env);
+  const plain = {
     ...historyHandlers(env),
     ...fileHandlers(env),
     ...uploadHandlers(env, uploads),
@@ -47,6 +52,12 @@ export function createHandlers(world: World, opts: HandlerOptions): (dc: DcSpec)
     ...sendHandlers(env, uploads),
     ...takeoutHandlers(env, takeouts),
     ...editHandlers(env),
+  };
+  const shared = {
+    ...plain,
+    ...botUpdateHandlers(env, bots),
+    ...botChatHandlers(env, bots, mediaMaker(env, uploads), plain),
+    ...callbackHandlers(env, bots),
   };
   const cache = new Map<number, HandlerMap>();
   return (dc: DcSpec) => {
@@ -60,7 +71,11 @@ export function createHandlers(world: World, opts: HandlerOptions): (dc: DcSpec)
         if (ctx.auth.userId === undefined && !PUBLIC.has(name)) {
           throw new RpcError(401, "AUTH_KEY_UNREGISTERED");
         }
+        if (bots.isBot(ctx.auth.userId) && BOT_FORBIDDEN.has(name)) {
+          throw new RpcError(400, "BOT_METHOD_INVALID");
+        }
         takeouts.check(ctx);
+        bots.listen(name, ctx);
         return h(req, ctx);
       };
     }

@@ -9,7 +9,7 @@ import type { HandlerEnv } from "./env.ts";
 // deno-lint-ignore no-explicit-any
 type Req = any;
 
-/** Handlers for help.*, updates.getState, users.*, contacts.resolveUsername and channels.* lookups. */
+/** Handlers for help.*, users.*, contacts.resolveUsername and channels.* lookups. */
 export function peerHandlers(env: HandlerEnv, dcId: number): HandlerMap {
   const user = (q: Req, ctx: RpcContext) => {
     const c = env.chat(q, env.me(ctx));
@@ -20,10 +20,6 @@ export function peerHandlers(env: HandlerEnv, dcId: number): HandlerMap {
     "help.GetConfig": (_q, ctx) => _config(env, ctx, dcId),
     "help.GetNearestDc": (_q, ctx) =>
       new ctx.L.Api.NearestDc({ country: "US", thisDc: dcId, nearestDc: env.opts.homeDcId }),
-    "updates.GetState": (_q, ctx) => {
-      const date = Math.floor(env.now() / 1000);
-      return new ctx.L.Api.updates.State({ pts: 1, qts: 0, date, seq: 1, unreadCount: 0 });
-    },
     "users.GetUsers": (q: Req, ctx) =>
       (q.id ?? []).map((iu: Req) => {
         try {

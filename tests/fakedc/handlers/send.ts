@@ -39,7 +39,8 @@ const ENTITY: Record<string, WEntity["type"]> = {
   MessageEntityBankCard: "bank_card",
 };
 
-function _entities(list: Req[] | undefined): WEntity[] {
+/** World entities of a request's MessageEntity list. */
+export function entitiesOf(list: Req[] | undefined): WEntity[] {
   return (list ?? []).map((e) => ({
     type: ENTITY[e.className] ?? "unknown",
     offset: e.offset,
@@ -78,28 +79,13 @@ function _attrs(list: Req[]): WDocAttrs {
   return a;
 }
 
-/** Sending handlers. */
-export function sendHandlers(env: HandlerEnv, uploads: Uploads): HandlerMap {
+/** Turns an InputMedia of `me` (uploaded parts or an existing file) into world media. */
+export function mediaMaker(env: HandlerEnv, uploads: Uploads): (m: Req, me: bigint) => WMedia {
   const b = new WorldBuilder(env.world.seed);
   // The builder only allocates ids and files here; reuse the live world instead of its fresh one.
   Object.assign(b, { world: env.world });
   const date = () => Math.floor(env.now() / 1000);
-  // random_ids of messages each user has sent: a repeated one is refused (a retried send posts
-  // once); an id whose send failed (a missing part) is not used up
-  const used = new Set<string>();
-  const checkRandomId = (me: bigint, randomId: unknown) => {
-    if (randomId !== undefined && randomId !== null && used.has(`${me}:${String(randomId)}`)) {
-      throw new RpcError(400, "RANDOM_ID_DUPLICATE");
-    }
-  };
-  const target = (peer: Req, me: bigint): WChat => {
-    const chat = env.chat(peer, me);
-    if (chat.kind === "channel" && !(chat.admins ?? []).includes(me)) {
-      throw new RpcError(403, "CHAT_WRITE_FORBIDDEN");
-    }
-    return chat;
-  };
-  const toMedia = (m: Req, me: bigint): WMedia => {
+  return (m: Req, me: bigint): WMedia => {
     const newId = () => env.world.nextFileId++;
     switch (m?.className) {
       case "InputMediaUploadedPhoto": {
@@ -133,6 +119,27 @@ export function sendHandlers(env: HandlerEnv, uploads: Uploads): HandlerMap {
     }
     throw new RpcError(400, "MEDIA_INVALID");
   };
+}
+
+/** Sending handlers. */
+export function sendHandlers(env: HandlerEnv, uploads: Uploads): HandlerMap {
+  const date = () => Math.floor(env.now() / 1000);
+  // random_ids of messages each user has sent: a repeated one is refused (a retried send posts
+  // once); an id whose send failed (a missing part) is not used up
+  const used = new Set<string>();
+  const checkRandomId = (me: bigint, randomId: unknown) => {
+    if (randomId !== undefined && randomId !== null && used.has(`${me}:${String(randomId)}`)) {
+      throw new RpcError(400, "RANDOM_ID_DUPLICATE");
+    }
+  };
+  const target = (peer: Req, me: bigint): WChat => {
+    const chat = env.chat(peer, me);
+    if (chat.kind === "channel" && !(chat.admins ?? []).includes(me)) {
+      throw new RpcError(403, "CHAT_WRITE_FORBIDDEN");
+    }
+    return chat;
+  };
+  const toMedia = mediaMaker(env, uploads);
   const send = (q: Req, ctx: RpcContext, media?: WMedia, groupedId?: bigint) => {
     const me = env.me(ctx);
     let chat: WChat = target(q.peer, me);
@@ -147,7 +154,7 @@ export function sendHandlers(env: HandlerEnv, uploads: Uploads): HandlerMap {
       id,
       date: date(),
       text: String(q.message ?? ""),
-      entities: _entities(q.entities),
+      entities: entitiesOf(q.entities),
       media,
       from: chat.kind === "channel" ? undefined : { kind: "user", id: me },
       post: chat.kind === "channel" || undefined,

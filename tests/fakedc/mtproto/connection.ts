@@ -291,6 +291,10 @@ export class Connection {
       takeoutId: u.takeoutId,
       method,
       signal: this.#abort.signal,
+      push: (b) => {
+        if (!this.#closed) this.#send(inc, b, { response: false, content: true });
+      },
+      noUpdates: u.wrappers.includes("InvokeWithoutUpdates") || undefined,
     };
     this.#track((async () => {
       const result = await runRpc(u.query, ctx, this.env);
