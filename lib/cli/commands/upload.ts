@@ -14,6 +14,7 @@ Examples:
   tgpipe up ./inbox --to @archive --delete-after --report report.json
   find . -name "*.mkv" | tgpipe up --from-file - --to @films --json
   tgpipe up big.iso --account ~/.tgpipe/b.session --part-concurrency 32 --max-runtime 5h
+  tgpipe up ./clips --to @mychannel --bot-token 123456:ABC     # a bot that admins the channel
   tgpipe up https://example.com/talk.mp4 --to @talks --caption "from {source}"
   tar c ./project | tgpipe up - --name project.tar
   tgpipe up huge.mkv disk.img --split --to @archive
@@ -25,7 +26,8 @@ Files go small first (--sort size; URLs and stdin, of unknown size, last). Re-ru
 command resumes it: files sent are skipped, a file cut off mid-way continues from its first missing
 part, and no message is sent twice (stdin cannot be resumed: a rerun reads it again). A URL that
 fails (404, unreachable, a length that lies) fails alone; a dropped body resumes by Range. A file
-over the account's limit (2000 MB, 4000 MB with Premium) fails alone (too_big), or with --split is
+over the limit of every account (2000 MB, 4000 MB with Premium; each account's own limit counts, so
+another account may take it) fails alone (too_big), or with --split is
 cut: videos at keyframes into pieces that each play (an album), other files into name.001, ...
 and a manifest that tgpipe download uses to reassemble them.
 Exit code 3 when some files failed (see the report's advice), 2 for a missing input or unknown chat.`;
@@ -77,7 +79,10 @@ export function uploadCommand(io: CliIo, state: CliState): AnyCommand {
         .argParser(collect),
     )
     .addOption(
-      new Option("--bot-token <token>", "a bot's token to share the files (repeatable)").argParser(collect),
+      new Option(
+        "--bot-token <token>",
+        "a bot's token to share the files (repeatable); a bot has no Saved Messages: give --to",
+      ).argParser(collect),
     )
     .option("--stall-timeout <s>", "seconds a part may go without an answer before it is sent again", "30")
     .option("--report <file>", "also write the diagnostics report here (JSON, see docs/upload.md)")
