@@ -13,8 +13,8 @@ export interface PickedAccount {
 }
 
 /**
- * The first of `accounts` whose limit takes every size in `sizes` (undefined: not known yet, any
- * account); TooBigError when none does.
+ * The first of `accounts` whose limit takes every size in `sizes`; with a size not known yet, the
+ * one with the largest limit. TooBigError when none does.
  */
 export async function pickAccount(
   accounts: readonly TelegramAccount[],
@@ -22,12 +22,15 @@ export async function pickAccount(
   signal?: AbortSignal,
 ): Promise<PickedAccount> {
   const largest = Math.max(0, ...sizes.map((s) => s ?? 0));
+  const unknown = sizes.includes(undefined);
   let best: PickedAccount | undefined;
   for (const account of accounts) {
     const limits = await account.uploadLimits(signal);
-    if (largest <= maxUploadSize(limits)) return { account, limits };
+    if (!unknown && largest <= maxUploadSize(limits)) return { account, limits };
     if (!best || limits.maxParts > best.limits.maxParts) best = { account, limits };
   }
+  // a size known only at the end: the account that takes the most (the first of equals)
+  if (unknown && largest <= maxUploadSize(best!.limits)) return best!;
   throw new TooBigError(largest, maxUploadSize(best!.limits));
 }
 

@@ -13,6 +13,7 @@ import { splitForUpload } from "./split_for_upload.ts";
 import { uploadAlbum } from "./upload_album.ts";
 import type { UploadInput } from "./upload_inputs.ts";
 import { uploadItem } from "./upload_item.ts";
+import { splitStream } from "./upload_stream_split.ts";
 import { UploadDiagnostics } from "./upload_report.ts";
 
 /** True when `input` is a local file over the limit of every account (one of them may take it whole). */
@@ -98,8 +99,8 @@ export async function uploadSplit(
 }
 
 /**
- * One job item's files: with --split those over the limit are split and sent first, the rest go
- * as the item would without it (an album, or one file).
+ * One job item's files: with --split those over the limit (and URLs or stdin of unknown size) are
+ * split and sent first, the rest go as the item would without it (an album, or one file).
  */
 export async function uploadMembers(
   members: Array<UploadInput & { index: number }>,
@@ -110,7 +111,12 @@ export async function uploadMembers(
   let bytes = 0;
   for (const m of members) {
     if (await needsSplit(m, c)) bytes += (await uploadSplit(m, c)).bytes ?? 0;
-    else whole.push(m);
+    else if (c.split && !m.path) {
+      // a URL or stdin: split as it streams when too big or of unknown size
+      const r = await splitStream(m, c);
+      if ("source" in r) whole.push(r);
+      else bytes += r.bytes ?? 0;
+    } else whole.push(m);
   }
   if (whole.length === 0) return { bytes, name: members[0].source.name, path: members[0].source.origin };
   const r = album ? await uploadAlbum(whole, c) : await uploadItem(whole[0], c);

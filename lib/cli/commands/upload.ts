@@ -29,7 +29,8 @@ fails (404, unreachable, a length that lies) fails alone; a dropped body resumes
 over the limit of every account (2000 MB, 4000 MB with Premium; each account's own limit counts, so
 another account may take it) fails alone (too_big), or with --split is
 cut: videos at keyframes into pieces that each play (an album), other files into name.001, ...
-and a manifest that tgpipe download uses to reassemble them.
+and a manifest that tgpipe download uses to reassemble them (URLs and stdin are cut as they stream;
+one without a known size always goes as pieces).
 Exit code 3 when some files failed (see the report's advice), 2 for a missing input or unknown chat.`;
 
 /** `tgpipe upload <file|dir…>` (alias `up`): send files and folders to a chat. */
@@ -65,8 +66,8 @@ export function uploadCommand(io: CliIo, state: CliState): AnyCommand {
     .option("--delete-after", "delete each local file once Telegram confirmed its message")
     .option(
       "--split",
-      "a file over the account's limit is split: videos into playable pieces (an album), others into " +
-        "pieces + a manifest that tgpipe download puts back together",
+      "a file over every account's limit is split: local videos into playable pieces (an album), others, " +
+        "URLs and stdin (cut as they stream) into pieces + a manifest that tgpipe download puts back together",
     )
     .option("--concurrency <n>", "files at once (default 4)")
     .option("--part-concurrency <n>", "parts in flight per file (default 4, 16 above 10 MB)")
