@@ -1,13 +1,16 @@
 /**
- * `deno task bench upload [--small] [--json] [--only tgpipe,gramjs,telethon] [--faults SPEC] [-- <tgpipe up flags>]`:
+ * `deno task bench upload [--small] [--json] [--only tgpipe,gramjs,telethon,url] [--faults SPEC] [-- <tgpipe up flags>]`:
  * one fake DC (30 ms RTT, 8 MB/s per connection each way) taking one big file plus many 10 MB
  * files into Saved Messages; tgpipe (the CLI as a subprocess) against GramJS's sendFile (16
  * workers, the most its docs allow) and Telethon's send_file, each looping over the same files.
  * Reports MB/s, ratios, the limit (min of connections x cap and the CPU rate of client + fake DC
  * on this machine's cores), client CPU-seconds per GB and peak RSS (/usr/bin/time -v). Every run
  * is checked: one new document per file, of the file's size. --json prints one JSON line.
+ * `url`: the big file uploaded by tgpipe from disk and from a loopback HTTP origin (upload_url_case.ts):
+ * the URL rate as a share of the file rate, tgpipe's peak RSS and the largest temp file of each.
  */
 import { startFakeTelegram } from "../tests/fakedc/cluster.ts";
+import { runUrlCase, type UrlCaseResult } from "./upload_url_case.ts";
 
 const argv = [...Deno.args];
 const dash = argv.indexOf("--");
@@ -17,7 +20,7 @@ const json = argv.includes("--json");
 const onlyAt = argv.indexOf("--only");
 // Telethon first: run after GramJS on a loaded machine it twice lost its connection mid-upload
 // (asyncio CancelledError; cause not found), never when it ran first or alone
-const only = onlyAt >= 0 ? argv[onlyAt + 1].split(",") : ["telethon", "tgpipe", "gramjs"];
+const only = onlyAt >= 0 ? argv[onlyAt + 1].split(",") : ["telethon", "tgpipe", "gramjs", "url"];
 const CAP = 8 << 20;
 const faultsAt = argv.indexOf("--faults");
 // --faults SPEC replaces the default link (to see what limits a run); the ratios need the default
@@ -79,22 +82,25 @@ try {
   }
   const total = BIG + SMALL_FILES * SMALL_SIZE;
   const runs: Run[] = [];
+  let url: UrlCaseResult | undefined;
   for (const client of only) {
     try {
-      runs.push(await _run(client, files, total));
+      if (client === "url") {
+        url = await runUrlCase(tg, files[0], { tgpipe: _command("tgpipe", [], ""), tmp: `${tmp}/url` });
+      } else runs.push(await _run(client, files, total));
     } catch (err) {
       // a peer that fails is reported, the others still run
       console.error(`${client}: ${(err as Error).message.split("\n").slice(-3).join(" ")}`);
     }
     await tg.dropConnections();
   }
-  _print(runs, files.length, total);
+  _print(runs, files.length, total, url);
 } finally {
   await tg.close();
   await Deno.remove(tmp, { recursive: true }).catch(() => {});
 }
 
-function _print(runs: Run[], count: number, total: number): void {
+function _print(runs: Run[], count: number, total: number, url?: UrlCaseResult): void {
   const by = Object.fromEntries(runs.map((r) => [r.client, r]));
   const t = by.tgpipe;
   // Both processes share the cores: the CPU rate is what the cores can encrypt + decrypt.
@@ -114,6 +120,7 @@ function _print(runs: Run[], count: number, total: number): void {
     of_limit: t && limit ? +(t.mb_s / limit).toFixed(3) : undefined,
     vs_telethon: t && by.telethon ? +(t.mb_s / by.telethon.mb_s).toFixed(2) : undefined,
     vs_gramjs: t && by.gramjs ? +(t.mb_s / by.gramjs.mb_s).toFixed(2) : undefined,
+    url,
   };
   if (json) return console.log(JSON.stringify(summary));
   console.log(`upload bench: ${summary.files} files, ${summary.total_mb} MB, faults ${FAULTS}`);
@@ -132,6 +139,16 @@ function _print(runs: Run[], count: number, total: number): void {
   }
   if (summary.vs_telethon) console.log(`  tgpipe / telethon = ${summary.vs_telethon}x`);
   if (summary.vs_gramjs) console.log(`  tgpipe / gramjs = ${summary.vs_gramjs}x`);
+  if (url) {
+    console.log(`  URL -> Telegram, the big file (${Math.round(BIG / 2 ** 20)} MB):`);
+    for (const r of url.runs) {
+      console.log(
+        `    ${r.source.padEnd(4)} ${r.mb_s.toFixed(1).padStart(6)} MB/s  ${r.seconds.toFixed(1)} s  ` +
+          `peak rss ${r.peak_rss_mb} MB  largest temp file ${r.largest_temp_bytes} B`,
+      );
+    }
+    console.log(`    url / file = ${(url.url_of_file * 100).toFixed(0)}% (goal >= 90%, rss <= 200 MB)`);
+  }
 }
 
 function _command(client: string, files: string[], out: string): string[] {

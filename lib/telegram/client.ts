@@ -16,6 +16,7 @@ import { FastConnection } from "./fast_connection.ts";
 import type { SocketProxy } from "./fast_socket.ts";
 import { useFastDecrypt } from "./fast_decrypt.ts";
 import { installFastIge } from "./fast_ige.ts";
+import { installFastSend } from "./fast_send.ts";
 import { installFastTl } from "./fast_tl.ts";
 import { parseSession } from "./parse_session.ts";
 import { isIdempotent } from "./hedged_call.ts";
@@ -131,6 +132,7 @@ export class TgClient {
 export async function openClient(opts: ClientOptions): Promise<TgClient> {
   installFastIge();
   installFastTl();
+  installFastSend();
   const dcs = opts.endpoints ? Object.keys(opts.endpoints.dcs).map(Number) : undefined;
   const session: StringSession = parseSession(opts.session ?? "", dcs);
   const dead = new DeadSession();

@@ -2,7 +2,7 @@
 import { Api } from "telegram";
 import type { ChatSummary } from "../core/account.ts";
 import type { Chat } from "../core/message.ts";
-import { NotFoundError, TelegramError } from "../core/errors.ts";
+import { NotFoundError, TelegramError, UsageError } from "../core/errors.ts";
 import type { TgClient } from "./client.ts";
 import { parseChatSpec } from "./links.ts";
 import { listDialogs } from "./list_dialogs.ts";
@@ -23,6 +23,7 @@ const UNKNOWN = new Set([
 /**
  * Resolves `@username`, `t.me/<name>`, `t.me/c/<id>/...`, a numeric id (also -100...) or `me`.
  * Ids are looked up in the account's dialogs (Telegram needs an access hash to address them).
+ * `me` of a bot is a UsageError (data.bot_saved): a bot has no Saved Messages.
  */
 export async function resolveChat(
   client: TgClient,
@@ -35,6 +36,11 @@ export async function resolveChat(
       new Api.users.GetUsers({ id: [new Api.InputUserSelf()] }),
     );
     const u = users[0] as Api.User;
+    if (u.bot) {
+      throw new UsageError("A bot has no Saved Messages: give --to a chat the bot may post in", {
+        bot_saved: true,
+      });
+    }
     return {
       id: Number(u.id),
       kind: "saved",

@@ -34,21 +34,27 @@ export function telegramUploadLane(
   };
 }
 
-/** The part limit for this account, read from the server (the default when it says nothing). */
+/**
+ * The part limit for this account, read from the server (the default when it says nothing). Bots
+ * may not call help.getAppConfig (BOT_METHOD_INVALID) and are never premium: they get the default.
+ */
 export async function readUploadLimits(client: TgClient, signal?: AbortSignal): Promise<UploadLimits> {
-  const [cfg, users] = await Promise.all([
-    client.call<Api.help.TypeAppConfig | Api.TypeJSONValue>(new Api.help.GetAppConfig({ hash: 0 }), {
-      signal,
-    }),
-    client.call<Api.TypeUser[]>(new Api.users.GetUsers({ id: [new Api.InputUserSelf()] }), { signal }),
-  ]);
+  const users = await client.call<Api.TypeUser[]>(
+    new Api.users.GetUsers({ id: [new Api.InputUserSelf()] }),
+    { signal },
+  );
+  const me = users[0] instanceof Api.User ? users[0] : undefined;
+  if (me?.bot) return { maxParts: DEFAULT_MAX_PARTS };
+  const cfg = await client.call<Api.help.TypeAppConfig | Api.TypeJSONValue>(
+    new Api.help.GetAppConfig({ hash: 0 }),
+    { signal },
+  );
   const json = cfg instanceof Api.help.AppConfig ? cfg.config : cfg;
   const values = new Map<string, number>();
   if (json instanceof Api.JsonObject) {
     for (const v of json.value) if (v.value instanceof Api.JsonNumber) values.set(v.key, v.value.value);
   }
-  const premium = users[0] instanceof Api.User && users[0].premium === true;
   const def = values.get("upload_max_fileparts_default") ?? DEFAULT_MAX_PARTS;
-  const max = premium ? values.get("upload_max_fileparts_premium") ?? def : def;
+  const max = me?.premium === true ? values.get("upload_max_fileparts_premium") ?? def : def;
   return { maxParts: max };
 }

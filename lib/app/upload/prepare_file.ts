@@ -1,6 +1,6 @@
 /**
- * What one file needs before its parts go up: the account's limit checked (too big fails before
- * any probe), how it is sent (--as, attributes, thumbnail uploaded), its resume checkpoint and
+ * What one file needs before its parts go up: an account whose limit takes it (too big for
+ * every account fails before any probe), how it is sent (--as, attributes, thumbnail uploaded), its resume checkpoint and
  * its random_id, recorded before any send so a retried send cannot post it twice.
  */
 import type { KvPartLedger } from "../../engine/kv_part_ledger.ts";
@@ -19,13 +19,17 @@ import type { Emit } from "../../progress/events.ts";
 import type { ProgressStore } from "../../store/progress_store.ts";
 import type { TelegramAccount } from "../../telegram/telegram_account_pool.ts";
 import { renderCaption } from "./caption.ts";
+import { pickAccount } from "./pick_account.ts";
 import { type MediaPlan, type MediaTools, planMedia } from "./media_attributes.ts";
 import type { UploadInput } from "./upload_inputs.ts";
 import type { UploadDiagnostics } from "./upload_report.ts";
 
 /** What a file's step needs from its run. */
 export interface UploadItemContext {
-  /** Every account, the one this item was given to first (it uploads and sends the file). */
+  /**
+   * Every account, the one this item was given to first: it uploads and sends the file, unless
+   * the file is over its limit and another account's takes it.
+   */
   accounts: TelegramAccount[];
   /** The --to chat as the given account addresses it (resolved once per account). */
   peerOf(account: TelegramAccount): Promise<string>;
@@ -52,7 +56,7 @@ export interface UploadItemContext {
 
 /** A file ready to upload: its account, how it goes, its lanes and part options, its records. */
 export interface PreparedFile {
-  /** The account that uploads and sends it (the one an earlier attempt recorded, else the item's own). */
+  /** The account that uploads and sends it (an earlier attempt's, else the first whose limit takes it). */
   account: TelegramAccount;
   media: MediaPlan;
   thumb?: UploadedFile;
@@ -76,9 +80,12 @@ export async function prepareFile(
   const src = input.source;
   // a send recorded by an earlier attempt stays with its account: random_ids are per account
   const sent = await loadSendRecord(c.store, c.jobId, input.id);
-  const account = c.accounts.find((a) => a.label === sent?.account) ?? c.accounts[0];
-  const limits = await account.uploadLimits(c.signal);
-  planUpload(src.size, limits); // too big for this account: fail before any probe or part
+  const recorded = c.accounts.find((a) => a.label === sent?.account);
+  // else the first account whose own limit takes it (the item's own first)
+  const { account, limits } = recorded
+    ? { account: recorded, limits: await recorded.uploadLimits(c.signal) }
+    : await pickAccount(c.accounts, [src.size], c.signal);
+  planUpload(src.size, limits); // too big: fail before any probe or part
   const media = await planMedia({ name: src.name, path: input.path, size: src.size, mime: src.mime }, c.as, {
     tools: c.tools,
     thumbPath: `${c.tmpDir}/${input.index}.thumb.jpg`,

@@ -10,7 +10,7 @@ import type { JobSpec } from "../../engine/job_types.ts";
 import { KvPartLedger } from "../../engine/kv_part_ledger.ts";
 import { Limiter } from "../../engine/limiter.ts";
 import { type AccountPool, ownFirst } from "../../engine/account_pool.ts";
-import { toTgpipeError } from "../../core/errors.ts";
+import { toTgpipeError, UsageError } from "../../core/errors.ts";
 import { HeapTrimmer } from "../../core/heap_trim.ts";
 import type { Emit } from "../../progress/events.ts";
 import { openProgressStore } from "../../store/kv_store.ts";
@@ -129,7 +129,7 @@ function _spec(
   },
 ): JobSpec<PlannedUpload> {
   const to = opts.to ?? "me";
-  const accounts = c.pool.accounts;
+  let accounts = c.pool.accounts;
   const inFlight = new Limiter(PARTS_IN_FLIGHT * accounts.length);
   // each account addresses the chat with its own access hash (and "me" is each one's own)
   const peers = new Map<TelegramAccount, Promise<string>>();
@@ -150,7 +150,8 @@ function _spec(
     }),
     args: `${opts.inputs.join(" ")} -> ${to}`,
     plan: async (pc) => {
-      await peerOf(accounts[0]); // an unknown chat is refused (exit 2) before any upload
+      // an unknown chat is refused (exit 2) before any upload
+      accounts = await _senders(accounts, to, peerOf, c.emit);
       if (pc.resumed && c.inputs.some((i) => i.id.startsWith("stdin:"))) {
         c.emit({
           type: "warning",
@@ -193,6 +194,42 @@ function _spec(
       return uploadMembers(item.members, ic, opts.album === true);
     },
   };
+}
+
+/**
+ * The accounts that send: all of them, but with --to me the bots (they have no Saved Messages)
+ * stay out, with a warning; a UsageError when only bots are left.
+ */
+async function _senders(
+  accounts: readonly TelegramAccount[],
+  to: string,
+  peerOf: (a: TelegramAccount) => Promise<string>,
+  emit: Emit,
+): Promise<readonly TelegramAccount[]> {
+  if (to !== "me") {
+    await peerOf(accounts[0]);
+    return accounts;
+  }
+  const out: TelegramAccount[] = [];
+  const bots: TelegramAccount[] = [];
+  let refused: unknown;
+  for (const a of accounts) {
+    const ok = await peerOf(a).then(() => true, (err) => {
+      if (!(err instanceof UsageError && err.data.bot_saved)) throw err;
+      refused = err;
+      return false;
+    });
+    (ok ? out : bots).push(a);
+  }
+  if (out.length === 0) throw refused;
+  for (const a of bots) {
+    emit({
+      type: "warning",
+      code: "BOT_NO_SAVED",
+      message: `${a.label} takes no files: a bot has no Saved Messages (give --to a chat it may post in)`,
+    });
+  }
+  return out;
 }
 
 async function _tools(opts: UploadOptions): Promise<MediaTools> {

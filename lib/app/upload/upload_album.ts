@@ -10,6 +10,7 @@ import { uploadAndSend } from "../../engine/upload_and_send.ts";
 import type { UploadedFile } from "../../engine/upload_file.ts";
 import { sendAlbum, sendStored, type StoredMedia, storeMedia } from "../../telegram/send_uploaded.ts";
 import type { MediaPlan } from "./media_attributes.ts";
+import { pickAccount } from "./pick_account.ts";
 import { type PreparedFile, prepareFile, type UploadItemContext } from "./prepare_file.ts";
 import { openInput, type UploadInput } from "./upload_inputs.ts";
 
@@ -29,10 +30,15 @@ export async function uploadAlbum(given: _Member[], c: UploadItemContext): Promi
   const recorded = new Set<string>();
   try {
     members = await Promise.all(given.map((m) => openInput(m, c.signal)));
-    // one account for the whole album: the first file's (an earlier attempt's, if it recorded one)
-    prepared.push(await prepareFile(members[0], c));
+    // one account for the whole album: the first whose limit takes every file (else each file's
+    // own check says which is too big), or the one an earlier attempt recorded for the first file
+    const fits = await pickAccount(c.accounts, members.map((m) => m.source.size), c.signal)
+      .then((p) => p.account, () => c.accounts[0]);
+    prepared.push(
+      await prepareFile(members[0], { ...c, accounts: [fits, ...c.accounts.filter((a) => a !== fits)] }),
+    );
     const account = prepared[0].account;
-    const pinned = { ...c, accounts: [account, ...c.accounts.filter((a) => a !== account)] };
+    const pinned = { ...c, accounts: [account] };
     for (const m of members.slice(1)) prepared.push(await prepareFile(m, pinned));
     const peer = await c.peerOf(account);
     const ready: _Ready[] = await Promise.all(members.map(async (m, i) => {

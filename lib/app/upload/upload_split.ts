@@ -5,7 +5,7 @@
  * in order with the manifest last, which `tgpipe download` uses to put the original back.
  */
 import type { StepOutcome } from "../../engine/job_types.ts";
-import { maxUploadSize } from "../../engine/upload_plan.ts";
+import { largestUpload, pickAccount } from "./pick_account.ts";
 import { ALBUM_MAX } from "./plan_items.ts";
 import { progressInto } from "./progress_into.ts";
 import type { UploadItemContext } from "./prepare_file.ts";
@@ -13,13 +13,13 @@ import { splitForUpload } from "./split_for_upload.ts";
 import { uploadAlbum } from "./upload_album.ts";
 import type { UploadInput } from "./upload_inputs.ts";
 import { uploadItem } from "./upload_item.ts";
+import { splitStream } from "./upload_stream_split.ts";
 import { UploadDiagnostics } from "./upload_report.ts";
 
-/** True when `input` is a local file over the limit of the account that would send it. */
+/** True when `input` is a local file over the limit of every account (one of them may take it whole). */
 export async function needsSplit(input: UploadInput, c: UploadItemContext): Promise<boolean> {
   if (!c.split || !input.path || input.source.size === undefined) return false;
-  const limits = await c.accounts[0].uploadLimits(c.signal);
-  return input.source.size > maxUploadSize(limits);
+  return input.source.size > await largestUpload(c.accounts, c.signal);
 }
 
 /** Splits `input` and sends its pieces (see module comment); cleans the cut pieces up after. */
@@ -30,10 +30,12 @@ export async function uploadSplit(
   const t0 = performance.now();
   const base = { item: input.id, name: input.source.name, source: input.source.origin, attempts: c.attempt };
   let split: Awaited<ReturnType<typeof splitForUpload>>;
+  let limit: number;
   try {
-    const limits = await c.accounts[0].uploadLimits(c.signal);
+    // the fewest pieces: each one as big as the largest limit (that account sends them)
+    limit = await largestUpload(c.accounts, c.signal);
     split = await splitForUpload(input.path!, {
-      limitBytes: maxUploadSize(limits),
+      limitBytes: limit,
       cacheDir: c.tmpDir,
       ffmpeg: c.tools.ffmpeg,
       ffprobe: c.tools.ffprobe,
@@ -50,9 +52,13 @@ export async function uploadSplit(
     if (split.warning) {
       c.emit({ type: "warning", code: "SPLIT_GENERIC", message: split.warning, item: input.id });
     }
-    // pieces are never deleted nor split again; the original goes once every piece is sent
+    // pieces are never deleted nor split again; the original goes once every piece is sent.
+    // One account whose limit takes them sends them all (one chat for --to me), unless an earlier
+    // attempt recorded a piece's send with another one.
+    const { account } = await pickAccount(c.accounts, [limit], c.signal);
     const pc: UploadItemContext = {
       ...c,
+      accounts: [account, ...c.accounts.filter((a) => a !== account)],
       deleteAfter: false,
       split: false,
       emit: progressInto(input.id, (id) => id.startsWith(`${input.id}#`), input.source.size, c.emit),
@@ -93,8 +99,8 @@ export async function uploadSplit(
 }
 
 /**
- * One job item's files: with --split those over the limit are split and sent first, the rest go
- * as the item would without it (an album, or one file).
+ * One job item's files: with --split those over the limit (and URLs or stdin of unknown size) are
+ * split and sent first, the rest go as the item would without it (an album, or one file).
  */
 export async function uploadMembers(
   members: Array<UploadInput & { index: number }>,
@@ -105,7 +111,12 @@ export async function uploadMembers(
   let bytes = 0;
   for (const m of members) {
     if (await needsSplit(m, c)) bytes += (await uploadSplit(m, c)).bytes ?? 0;
-    else whole.push(m);
+    else if (c.split && !m.path) {
+      // a URL or stdin: split as it streams when too big or of unknown size
+      const r = await splitStream(m, c);
+      if ("source" in r) whole.push(r);
+      else bytes += r.bytes ?? 0;
+    } else whole.push(m);
   }
   if (whole.length === 0) return { bytes, name: members[0].source.name, path: members[0].source.origin };
   const r = album ? await uploadAlbum(whole, c) : await uploadItem(whole[0], c);

@@ -14,6 +14,7 @@ Examples:
   tgpipe up ./inbox --to @archive --delete-after --report report.json
   find . -name "*.mkv" | tgpipe up --from-file - --to @films --json
   tgpipe up big.iso --account ~/.tgpipe/b.session --part-concurrency 32 --max-runtime 5h
+  tgpipe up ./clips --to @mychannel --bot-token 123456:ABC     # a bot that admins the channel
   tgpipe up https://example.com/talk.mp4 --to @talks --caption "from {source}"
   tar c ./project | tgpipe up - --name project.tar
   tgpipe up huge.mkv disk.img --split --to @archive
@@ -25,9 +26,11 @@ Files go small first (--sort size; URLs and stdin, of unknown size, last). Re-ru
 command resumes it: files sent are skipped, a file cut off mid-way continues from its first missing
 part, and no message is sent twice (stdin cannot be resumed: a rerun reads it again). A URL that
 fails (404, unreachable, a length that lies) fails alone; a dropped body resumes by Range. A file
-over the account's limit (2000 MB, 4000 MB with Premium) fails alone (too_big), or with --split is
+over the limit of every account (2000 MB, 4000 MB with Premium; each account's own limit counts, so
+another account may take it) fails alone (too_big), or with --split is
 cut: videos at keyframes into pieces that each play (an album), other files into name.001, ...
-and a manifest that tgpipe download uses to reassemble them.
+and a manifest that tgpipe download uses to reassemble them (URLs and stdin are cut as they stream;
+one without a known size always goes as pieces).
 Exit code 3 when some files failed (see the report's advice), 2 for a missing input or unknown chat.`;
 
 /** `tgpipe upload <file|dir…>` (alias `up`): send files and folders to a chat. */
@@ -63,8 +66,8 @@ export function uploadCommand(io: CliIo, state: CliState): AnyCommand {
     .option("--delete-after", "delete each local file once Telegram confirmed its message")
     .option(
       "--split",
-      "a file over the account's limit is split: videos into playable pieces (an album), others into " +
-        "pieces + a manifest that tgpipe download puts back together",
+      "a file over every account's limit is split: local videos into playable pieces (an album), others, " +
+        "URLs and stdin (cut as they stream) into pieces + a manifest that tgpipe download puts back together",
     )
     .option("--concurrency <n>", "files at once (default 4)")
     .option("--part-concurrency <n>", "parts in flight per file (default 4, 16 above 10 MB)")
@@ -77,7 +80,10 @@ export function uploadCommand(io: CliIo, state: CliState): AnyCommand {
         .argParser(collect),
     )
     .addOption(
-      new Option("--bot-token <token>", "a bot's token to share the files (repeatable)").argParser(collect),
+      new Option(
+        "--bot-token <token>",
+        "a bot's token to share the files (repeatable); a bot has no Saved Messages: give --to",
+      ).argParser(collect),
     )
     .option("--stall-timeout <s>", "seconds a part may go without an answer before it is sent again", "30")
     .option("--report <file>", "also write the diagnostics report here (JSON, see docs/upload.md)")

@@ -1,11 +1,13 @@
 /** help.getAppConfig: the client configuration Telegram advertises (upload part limits). */
-import type { HandlerMap } from "../contract.ts";
+import { type HandlerMap, RpcError } from "../contract.ts";
 import type { HandlerEnv } from "./env.ts";
 
 /** help.getAppConfig with upload_max_fileparts_default / _premium from the cluster's config. */
 export function appConfigHandlers(env: HandlerEnv): HandlerMap {
   return {
     "help.GetAppConfig": (_q, ctx) => {
+      // as Telegram: a user method
+      if (env.world.users.get(env.me(ctx))?.bot) throw new RpcError(400, "BOT_METHOD_INVALID");
       const A = ctx.L.Api;
       const f = env.opts.faults;
       const num = (key: string, value: number) =>

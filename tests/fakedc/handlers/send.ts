@@ -157,6 +157,7 @@ export function sendHandlers(env: HandlerEnv, uploads: Uploads): HandlerMap {
       entities: entitiesOf(q.entities),
       media,
       from: chat.kind === "channel" ? undefined : { kind: "user", id: me },
+      postedBy: me,
       post: chat.kind === "channel" || undefined,
       reply: replyTo ? { msgId: replyTo } : undefined,
       groupedId,

@@ -149,6 +149,8 @@ export interface WMessage {
   date: number;
   /** Sender; absent for channel posts. */
   from?: WPeer;
+  /** Who posted a message sent through the fake DC (never on the wire: tests check which account sent). */
+  postedBy?: bigint;
   out?: boolean;
   text: string;
   entities: WEntity[];
