@@ -10,7 +10,7 @@ import { uploadAndSend } from "../../engine/upload_and_send.ts";
 import type { UploadedFile } from "../../engine/upload_file.ts";
 import { sendAlbum, sendStored, type StoredMedia, storeMedia } from "../../telegram/send_uploaded.ts";
 import type { MediaPlan } from "./media_attributes.ts";
-import { type PreparedFile, prepareFile, type UploadItemContext } from "./prepare_file.ts";
+import { itemCaption, type PreparedFile, prepareFile, type UploadItemContext } from "./prepare_file.ts";
 import { openInput, type UploadInput } from "./upload_inputs.ts";
 
 type _Member = UploadInput & { index: number };
@@ -30,10 +30,12 @@ export async function uploadAlbum(given: _Member[], c: UploadItemContext): Promi
   try {
     members = await Promise.all(given.map((m) => openInput(m, c.signal)));
     // one account for the whole album: the first file's (an earlier attempt's, if it recorded one)
-    prepared.push(await prepareFile(members[0], c));
+    prepared.push(await prepareFile(members[0], c, { caption: itemCaption(members[0], c) }));
     const account = prepared[0].account;
     const pinned = { ...c, accounts: [account, ...c.accounts.filter((a) => a !== account)] };
-    for (const m of members.slice(1)) prepared.push(await prepareFile(m, pinned));
+    for (const m of members.slice(1)) {
+      prepared.push(await prepareFile(m, pinned, { caption: itemCaption(m, c) }));
+    }
     const peer = await c.peerOf(account);
     const ready: _Ready[] = await Promise.all(members.map(async (m, i) => {
       const p = prepared[i];
