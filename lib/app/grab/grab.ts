@@ -89,8 +89,8 @@ export async function grab(opts: GrabOptions): Promise<GrabReport> {
     // a login is needed only to send: without --to no account is opened
     to = opts.to === undefined ? undefined : await _openSender(opts, opts.to, emit);
     media = await openMediaPost({ ...opts.media, out: opts.out, emit, signal: opts.signal });
-    // the worker loads its modules while yt-dlp downloads, not after
-    media.pool.warm();
+    // a worker (when the media flags need one) loads its modules while yt-dlp downloads, not after
+    media.warm();
     const files: GrabbedFile[] = [];
     const spec = _spec(opts, { items, ytDlp, ffmpegPath, cookies, store: output.store, media, files, to });
     const report = await runJob(spec, {

@@ -158,7 +158,8 @@ export async function findMediaTools(
   signal?: AbortSignal,
 ): Promise<MediaTools> {
   const find = (name: "ffmpeg" | "ffprobe", configured?: string) =>
-    findTool(name, { configured, searchPath: t.searchPath, cacheDir: t.cacheDir, signal })
+    // only run, never shown: no version probes (each a start-up of the tool)
+    findTool(name, { configured, searchPath: t.searchPath, cacheDir: t.cacheDir, version: false, signal })
       .catch(() => undefined);
   const [ffprobe, ffmpeg] = await Promise.all([find("ffprobe", t.ffprobe), find("ffmpeg", t.ffmpeg)]);
   return { ffprobe, ffmpeg };
