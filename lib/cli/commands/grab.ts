@@ -65,7 +65,10 @@ export function grabCommand(io: CliIo, state: CliState): AnyCommand {
       if (flags.info) return await _info(rt, { urls, quality, audio, cookies: flags.cookies });
       if (flags.deleteAfter && flags.to === undefined) throw new UsageError("--delete-after needs --to");
       const { grab } = await import("../../app/grab/grab.ts");
-      const { telegramAccess } = await import("../../app/shared/telegram_access.ts");
+      // only --to needs Telegram: without it no GramJS is loaded
+      const accounts = flags.to === undefined
+        ? undefined
+        : [(await import("../../app/shared/telegram_access.ts")).telegramAccess(rt.settings)];
       const report = await grab({
         urls,
         out: flags.out,
@@ -78,7 +81,7 @@ export function grabCommand(io: CliIo, state: CliState): AnyCommand {
         cookies: flags.cookies,
         ytDlp: rt.settings.ytDlp,
         to: flags.to,
-        accounts: flags.to === undefined ? undefined : [telegramAccess(rt.settings)],
+        accounts,
         deleteAfter: flags.deleteAfter === true,
         media: mediaSettings(flags as MediaFlags, rt) ?? _probeOnly(rt),
         maxRuntimeMs: flags.maxRuntime,
