@@ -6,7 +6,7 @@
  * `yt-dlp -f bv*+ba/b`, and `tgpipe grab` (progress templates read as events, the progress store,
  * the probe of the result). A third side runs yt-dlp alone with the argument list tgpipe builds
  * (templates, thumbnail, temp folder), which splits the overhead into yt-dlp's share and tgpipe's
- * process (Deno start-up, progress store, media worker, probe). Rounds rotate the order; medians
+ * process (Deno start-up, progress store, the probe's ffprobe). Rounds rotate the order; medians
  * of wall and CPU time (each run's whole process tree, from /proc/self/stat) and the overhead
  * ratios; goal <= 5%. Prints one JSON line.
  */
@@ -122,9 +122,7 @@ try {
   console.log(`overhead: wall ${(wall * 100).toFixed(1)}%, cpu ${(cpu * 100).toFixed(1)}% (goal <= 5%)`);
   console.log(
     `tgpipe's fixed cost: ${med("tgpipe", "cpuMs") - med("args", "cpuMs")} ms cpu, ` +
-      `${
-        med("tgpipe", "wallMs") - med("args", "wallMs")
-      } ms wall (Deno start-up, store, media worker, probe)`,
+      `${med("tgpipe", "wallMs") - med("args", "wallMs")} ms wall (Deno start-up, store, probe)`,
   );
   console.log(`load average before: ${load0}; after: ${load1}`);
   console.log(JSON.stringify({

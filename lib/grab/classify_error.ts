@@ -93,6 +93,7 @@ const SENTENCES: Record<GrabErrorKind, string> = {
   too_big: "Bigger than --max-size",
   no_format: "No format matches the requested quality (see --info)",
   tool_missing: "A tool yt-dlp needs is missing",
+  upload: "Sending to the chat failed",
   failed: "yt-dlp failed",
 };
 

@@ -9,6 +9,7 @@ export type GrabErrorKind =
   | "too_big"
   | "no_format"
   | "tool_missing"
+  | "upload"
   | "failed";
 
 /** The stable event code of each kind. */
@@ -20,6 +21,7 @@ export const GRAB_ERROR_CODES: Record<GrabErrorKind, string> = {
   too_big: "GRAB_TOO_BIG",
   no_format: "GRAB_NO_FORMAT",
   tool_missing: "TOOL_MISSING",
+  upload: "GRAB_UPLOAD_FAILED",
   failed: "GRAB_FAILED",
 };
 
@@ -38,6 +40,10 @@ export interface GrabErrorData {
   max_bytes?: number;
   /** For tool_missing: which tool. */
   tool?: string;
+  /** For upload (--to): the file, the chat, and the code of the upload's own error. */
+  path?: string;
+  to?: string;
+  upload_code?: string;
 }
 
 /** One link failed; `kind` says why (see classifyYtDlpError). */
@@ -46,8 +52,9 @@ export class GrabError extends TgpipeError {
   readonly url: string;
   readonly stderrTail: string | undefined;
 
-  constructor(message: string, data: GrabErrorData) {
-    super(message, { code: GRAB_ERROR_CODES[data.kind], data: { ...data } });
+  /** `cause`: the error underneath (an upload's, for kind upload). */
+  constructor(message: string, data: GrabErrorData, cause?: unknown) {
+    super(message, { code: GRAB_ERROR_CODES[data.kind], data: { ...data }, cause });
     this.kind = data.kind;
     this.url = data.url;
     this.stderrTail = data.stderr_tail;

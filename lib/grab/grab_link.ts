@@ -36,6 +36,8 @@ export interface GrabbedFile {
   derived?: DerivedMedia[];
   /** The transcript, with --transcribe. */
   transcript?: string;
+  /** With --to: the chat as given and its message ids (none when Telegram had taken the send before). */
+  sent?: { to: string; message_ids: number[] };
 }
 
 /** What one download needs besides the link and its request. */

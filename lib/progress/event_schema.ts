@@ -74,14 +74,14 @@ const SPEC: { [T in EventType]: TypeSpec<T> } = {
   },
   item_stage: {
     description: "An item moved to another stage of its work (grab: reading the link, each stream's " +
-      "download, merging, audio extraction, media tasks)",
+      "download, merging, audio extraction, media tasks, sending to the --to chat)",
     fields: {
       item: { type: "string", required: true, description: "item id from item_start" },
       stage: {
         type: "string",
         required: true,
         description: "the stage that began",
-        values: ["info", "download", "merge", "audio", "convert", "post"],
+        values: ["info", "download", "merge", "audio", "convert", "post", "upload"],
       },
       detail: { type: "string", required: false, description: "what exactly, e.g. the format id" },
     },
@@ -166,7 +166,8 @@ const SPEC: { [T in EventType]: TypeSpec<T> } = {
   },
   upload_progress: {
     description:
-      "`sync`: bytes of an item's upload are sent (cumulative; rclone's stats, about every second)",
+      "`sync`, `grab --to`: bytes of an item's upload are sent (cumulative; sync: rclone's stats, about " +
+      "every second; grab: over the link's files, as Telegram confirms parts)",
     fields: {
       item: { type: "string", required: true, description: "item id" },
       done_bytes: { type: "integer", required: true, description: "bytes sent so far" },

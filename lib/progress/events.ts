@@ -28,7 +28,7 @@ export type EventBody =
   | {
     type: "item_stage";
     item: string;
-    stage: "info" | "download" | "merge" | "audio" | "convert" | "post";
+    stage: "info" | "download" | "merge" | "audio" | "convert" | "post" | "upload";
     detail?: string;
   }
   | { type: "item_done"; item: string; name?: string; bytes?: number; path?: string; skipped?: boolean }

@@ -2,7 +2,7 @@
  * `tgpipe grab`: links from YouTube, Instagram, TikTok, Snapchat, Likee or any page, downloaded
  * by yt-dlp into --out on the job runner (a rerun skips links already grabbed, a failed link is
  * reported and the others go on, exit 3 when some failed), each file then probed and given the
- * media tasks the flags ask for.
+ * media tasks the flags ask for; with --to each file then goes to the chat (send_grabbed.ts).
  */
 import { join } from "node:path";
 import { ToolMissingError, UsageError } from "../../core/errors.ts";
@@ -16,9 +16,12 @@ import type { Emit } from "../../progress/events.ts";
 import { findTool } from "../../tools/find_tool.ts";
 import { type MediaPost, type MediaPostSettings, openMediaPost } from "../shared/media_post.ts";
 import { openOutputStore } from "../shared/open_output_store.ts";
+import type { TelegramAccess } from "../shared/telegram_access.ts";
+import { isRetryableUpload } from "../upload/error_category.ts";
 import { copyCookies } from "./copy_cookies.ts";
-import { GRAB_TMP, grabItem } from "./grab_item.ts";
+import { GRAB_TMP, grabItem, type GrabItemContext } from "./grab_item.ts";
 import { type GrabItem, planLinks } from "./grab_plan.ts";
+import type { GrabSender } from "./grab_sender.ts";
 
 export { AUDIO_FORMATS, type AudioFormat } from "../../grab/select_format.ts";
 export { PLATFORMS } from "../../grab/platforms.ts";
@@ -45,6 +48,15 @@ export interface GrabOptions {
   media: MediaPostSettings;
   /** Links at once; default 2. */
   concurrency?: number;
+  /** Send each file to this chat (@name, link, id, me) through the upload engine. */
+  to?: string;
+  /** The accounts --to sends with (the session's own); a login is needed only with --to. */
+  accounts?: TelegramAccess[];
+  /** With --to: delete each file once Telegram confirmed its message (default: keep it). */
+  deleteAfter?: boolean;
+  /** With --to: connections per account (default 8) and the part stall timeout. */
+  connections?: number;
+  stallMs?: number;
   maxRuntimeMs?: number;
   emit?: Emit;
   signal?: AbortSignal;
@@ -71,36 +83,16 @@ export async function grab(opts: GrabOptions): Promise<GrabReport> {
   const output = await openOutputStore(opts.out, opts);
   let media: MediaPost | undefined;
   let cookies: string | undefined;
+  let to: GrabSender | undefined;
   try {
     cookies = opts.cookies ? await copyCookies(opts.cookies, join(opts.out, GRAB_TMP)) : undefined;
+    // a login is needed only to send: without --to no account is opened
+    to = opts.to === undefined ? undefined : await _openSender(opts, opts.to, emit);
     media = await openMediaPost({ ...opts.media, out: opts.out, emit, signal: opts.signal });
-    // the worker loads its modules while yt-dlp downloads, not after
-    media.pool.warm();
+    // a worker (when the media flags need one) loads its modules while yt-dlp downloads, not after
+    media.warm();
     const files: GrabbedFile[] = [];
-    const spec: JobSpec<GrabItem> = {
-      command: "grab",
-      key: JSON.stringify({
-        urls: items.map((i) => i.url),
-        out: opts.out,
-        quality: opts.quality,
-        audio: opts.audio,
-        template: opts.template,
-      }),
-      args: `${items.length} link(s) -> ${opts.out}`,
-      plan: () => items,
-      step: (item, ctx) =>
-        grabItem(item, {
-          ...opts,
-          ytDlp,
-          ffmpegPath,
-          cookies,
-          store: output.store,
-          media: media!,
-          files,
-          emit: ctx.emit,
-          signal: ctx.signal,
-        }),
-    };
+    const spec = _spec(opts, { items, ytDlp, ffmpegPath, cookies, store: output.store, media, files, to });
     const report = await runJob(spec, {
       store: output.store,
       concurrency: opts.concurrency ?? 2,
@@ -108,7 +100,9 @@ export async function grab(opts: GrabOptions): Promise<GrabReport> {
       skipDone: false,
       // yt-dlp retried each request already; one more go later for a connection that dropped
       retries: 1,
-      isRetryable: (e) => e instanceof GrabError && e.kind === "network",
+      isRetryable: (e) =>
+        e instanceof GrabError &&
+        (e.kind === "network" || (e.kind === "upload" && isRetryableUpload(e.cause))),
       maxRuntimeMs: opts.maxRuntimeMs,
       emit,
       signal: opts.signal,
@@ -120,9 +114,54 @@ export async function grab(opts: GrabOptions): Promise<GrabReport> {
     throw err;
   } finally {
     media?.pool.terminate();
+    await to?.close();
     if (cookies) await Deno.remove(cookies).catch(() => {});
     output.store.close();
   }
+}
+
+function _spec(
+  opts: GrabOptions,
+  c: Pick<GrabItemContext, "ytDlp" | "ffmpegPath" | "cookies" | "store" | "media" | "files"> & {
+    items: GrabItem[];
+    to?: GrabSender;
+  },
+): JobSpec<GrabItem> {
+  return {
+    command: "grab",
+    key: JSON.stringify({
+      urls: c.items.map((i) => i.url),
+      out: opts.out,
+      quality: opts.quality,
+      audio: opts.audio,
+      template: opts.template,
+      to: opts.to,
+    }),
+    args: `${c.items.length} link(s) -> ${opts.out}${opts.to === undefined ? "" : ` -> ${opts.to}`}`,
+    plan: async () => {
+      // an unknown chat is refused (exit 2) before yt-dlp runs
+      await c.to?.check();
+      return c.items;
+    },
+    step: (item, ctx) =>
+      grabItem(item, { ...opts, ...c, send: c.to, jobId: ctx.jobId, emit: ctx.emit, signal: ctx.signal }),
+  };
+}
+
+/** The --to sender, loaded only now: a grab without --to loads no GramJS and needs no login. */
+async function _openSender(opts: GrabOptions, to: string, emit: Emit): Promise<GrabSender> {
+  if (!opts.accounts?.length) throw new UsageError("--to needs a Telegram account (tgpipe login)");
+  const { openGrabSender } = await import("./send_grabbed.ts");
+  return await openGrabSender({
+    to,
+    accounts: opts.accounts,
+    deleteAfter: opts.deleteAfter,
+    connections: opts.connections,
+    stallMs: opts.stallMs,
+    tools: opts.media,
+    emit,
+    signal: opts.signal,
+  });
 }
 
 function _checkChoices(opts: GrabOptions): void {

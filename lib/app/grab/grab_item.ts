@@ -1,9 +1,7 @@
 /**
  * One link of `tgpipe grab`: already grabbed (by the output folder's index) or downloaded with
  * yt-dlp into --out through a per-link temp folder, then the media tasks (probe, thumbnails,
- * transcripts), then recorded in the index. The per-link result is a list of GrabbedFile: the
- * place where `--to` would hand each file (path, title, source URL, thumbnail) to the upload use
- * case is after `_post`, before the index records it.
+ * transcripts), then recorded in the index, then with `--to` sent to the chat (send_grabbed.ts).
  */
 import { createHash } from "node:crypto";
 import { join, relative, resolve } from "node:path";
@@ -17,6 +15,7 @@ import type { ProgressStore } from "../../store/progress_store.ts";
 import type { ResolvedTool } from "../../tools/tool_types.ts";
 import type { MediaPost } from "../shared/media_post.ts";
 import type { GrabItem } from "./grab_plan.ts";
+import type { GrabSender } from "./grab_sender.ts";
 
 /** Where unfinished downloads wait inside --out (a rerun continues their .part files). */
 export const GRAB_TMP = ".tgpipe/grab-tmp";
@@ -32,7 +31,11 @@ export interface GrabItemContext {
   template?: string;
   cookies?: string;
   store: ProgressStore;
+  /** The runner's job (--to records its sends in it). */
+  jobId: string;
   media: MediaPost;
+  /** With --to: where the files go. */
+  send?: GrabSender;
   /** Every file of the run, in the order they finished (the result lists them). */
   files: GrabbedFile[];
   emit: Emit;
@@ -46,9 +49,28 @@ export async function grabItem(item: GrabItem, c: GrabItemContext): Promise<Step
   if (known) {
     // a rerun with --transcribe or --thumbnails still gets them for files already there
     await _post(c, known, item.id);
+    const sent = await _send(item, c, known);
     c.files.push(...known);
-    return _outcome(c, known, true);
+    return _outcome(c, known, sent === 0);
   }
+  // --to --delete-after: files sent before are gone, and need not come back
+  const listed = c.send ? await _listed(c, key) : undefined;
+  if (listed && await c.send!.sentBefore(listed, { store: c.store, jobId: c.jobId })) {
+    await _send(item, c, listed);
+    c.files.push(...listed);
+    return _outcome(c, listed, true);
+  }
+  const files = await _download(item, c, key);
+  await _post(c, files, item.id);
+  // recorded before the send: a send that fails is retried by the rerun without a new download
+  await c.store.setCursor(_indexJob(c), key, files);
+  await _send(item, c, files);
+  c.files.push(...files);
+  return _outcome(c, files, false);
+}
+
+/** yt-dlp into --out through the link's temp folder (kept for the rerun when stopped or cut off). */
+async function _download(item: GrabItem, c: GrabItemContext, key: string): Promise<GrabbedFile[]> {
   // absolute: yt-dlp reads a relative temp path against the output folder, not the cwd
   const tempDir = join(resolve(c.out), GRAB_TMP, createHash("sha256").update(key).digest("hex").slice(0, 16));
   c.emit({ type: "item_stage", item: item.id, stage: "info", detail: item.platform.name });
@@ -72,10 +94,21 @@ export async function grabItem(item: GrabItem, c: GrabItemContext): Promise<Step
     throw err;
   }
   await Deno.remove(tempDir, { recursive: true }).catch(() => {});
-  await _post(c, files, item.id);
-  await c.store.setCursor(_indexJob(c), key, files);
-  c.files.push(...files);
-  return _outcome(c, files, false);
+  return files;
+}
+
+/** With --to: the files go to the chat (those this job sent before are not sent again). */
+async function _send(item: GrabItem, c: GrabItemContext, files: GrabbedFile[]): Promise<number> {
+  if (!c.send) return 0;
+  const step = {
+    store: c.store,
+    jobId: c.jobId,
+    item: item.id,
+    url: item.url,
+    emit: c.emit,
+    signal: c.signal,
+  };
+  return await c.send.send(files, step);
 }
 
 function _outcome(c: GrabItemContext, files: GrabbedFile[], skipped: boolean): StepOutcome {
@@ -98,13 +131,18 @@ async function _post(c: GrabItemContext, files: GrabbedFile[], item: string): Pr
 
 /** The files an earlier run grabbed for the same link and choices, when they are all still there. */
 async function _known(c: GrabItemContext, key: string): Promise<GrabbedFile[] | undefined> {
-  const files = await c.store.getCursor(_indexJob(c), key) as GrabbedFile[] | undefined;
-  if (!Array.isArray(files) || files.length === 0) return undefined;
-  for (const f of files) {
+  const files = await _listed(c, key);
+  for (const f of files ?? []) {
     const size = await Deno.stat(f.path).then((s) => s.size, () => -1);
     if (size !== f.bytes) return undefined;
   }
   return files;
+}
+
+/** The files the output folder's index lists for the link and choices (they may be gone since). */
+async function _listed(c: GrabItemContext, key: string): Promise<GrabbedFile[] | undefined> {
+  const files = await c.store.getCursor(_indexJob(c), key) as GrabbedFile[] | undefined;
+  return Array.isArray(files) && files.length > 0 ? files : undefined;
 }
 
 // The same link with another --quality, --audio or --template is another file.

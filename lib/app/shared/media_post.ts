@@ -11,10 +11,10 @@ import { dedupMedia } from "../../media/dedup.ts";
 import { findTool, type ResolvedTool, type ToolName } from "../../tools/find_tool.ts";
 import { sha256File } from "../../media/hash_file.ts";
 import { JsonDedupIndex } from "../../media/json_dedup_index.ts";
-import type { MediaTaskResult } from "../../media/media_task.ts";
+import type { MediaTask, MediaTaskResult } from "../../media/media_task.ts";
 import type { MediaItem, MediaOptions, MediaTools, TranscodeOptions } from "../../media/post_processor.ts";
 import type { Transcript } from "../../media/subtitles.ts";
-import type { Emit } from "../../progress/events.ts";
+import type { Emit, EventBody } from "../../progress/events.ts";
 import { createMediaPool, type MediaPool } from "./media_pool.ts";
 
 /** What to do with each media file; lib/cli fills it from --transcribe, --transcode, ... */
@@ -73,6 +73,7 @@ export class MediaPost {
     warnings: 0,
   };
   #processors: string[];
+  #inline: boolean;
 
   constructor(
     readonly opts: MediaPostOptions,
@@ -85,6 +86,13 @@ export class MediaPost {
     if (opts.optimizeImages) this.#processors.push("optimize");
     if (opts.thumbnails) this.#processors.push("thumbnail");
     if (opts.transcribe) this.#processors.push("transcribe");
+    // the probe alone is one ffprobe: run here, not in a worker (a V8 isolate of its own) started for it
+    this.#inline = this.#processors.length === 1;
+  }
+
+  /** Starts a worker now when the tasks need one, so its modules load while the caller downloads. */
+  warm(): void {
+    if (!this.#inline) this.pool.warm();
   }
 
   /**
@@ -145,20 +153,24 @@ export class MediaPost {
       sha256,
     };
     let res: MediaTaskResult;
+    const task: MediaTask = {
+      item: mediaItem,
+      processors: this.#processors,
+      tools: this.tools,
+      cacheDir: this.opts.cacheDir,
+      options: this.#options(),
+    };
+    const onEvent = (e: EventBody) => {
+      if (e.type === "warning") this.stats.warnings++;
+      this.opts.emit(e);
+    };
     try {
-      res = await this.pool.run({
-        item: mediaItem,
-        processors: this.#processors,
-        tools: this.tools,
-        cacheDir: this.opts.cacheDir,
-        options: this.#options(),
-      }, {
-        signal,
-        onEvent: (e) => {
-          if (e.type === "warning") this.stats.warnings++;
-          this.opts.emit(e);
-        },
-      });
+      res = this.#inline
+        ? await (await import("../../media/media_task.ts")).runMediaTask(task, {
+          signal: signal ?? new AbortController().signal,
+          emit: onEvent,
+        })
+        : await this.pool.run(task, { signal, onEvent });
     } catch (err) {
       if (signal?.aborted) throw err;
       // A crashed worker loses this item's derived files only.
@@ -256,6 +268,8 @@ async function _tool(
       configured,
       searchPath: opts.searchPath,
       cacheDir: opts.cacheDir,
+      // ffprobe is only run, never shown: no `ffprobe -version` start-up (a few hundred ms of CPU)
+      version: name !== "ffprobe",
       signal: opts.signal,
     });
   } catch (err) {

@@ -3,6 +3,7 @@
  * advice: rate_limit, flood, corruption, auth, connection, source, too_big, forbidden, unknown.
  */
 import { errnoCode, TelegramError, toTgpipeError } from "../../core/errors.ts";
+import { isTransient } from "../../engine/is_transient.ts";
 import { SourceFailure } from "../../engine/source_errors.ts";
 
 /** The categories of the upload report, in report order. */
@@ -26,6 +27,14 @@ const FORBIDDEN =
 const CORRUPT =
   /^(MD5_CHECKSUM_INVALID|FILE_PART_\w+|FILE_PARTS_INVALID|PHOTO_INVALID\w*|IMAGE_PROCESS_FAILED|MEDIA_INVALID|MEDIA_EMPTY)$/;
 const RATE = /^(SLOWMODE_WAIT_\d+|PEER_FLOOD|FLOOD_PREMIUM_WAIT_\d+)$/;
+
+// failures another attempt cannot fix: the file itself is the problem
+const PERMANENT = new Set(["TOO_BIG", "EMPTY_FILE", "SOURCE", "NOT_MEDIA"]);
+
+/** True for an upload failure worth another attempt in the same run (transient, not the file's own). */
+export function isRetryableUpload(err: unknown): boolean {
+  return isTransient(err) && !PERMANENT.has(toTgpipeError(err).code);
+}
 
 /** The category of `err` (see module comment). */
 export function errorCategory(err: unknown): ErrorCategory {

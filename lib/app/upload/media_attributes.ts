@@ -9,7 +9,7 @@ import { extname } from "node:path";
 import { TgpipeError } from "../../core/errors.ts";
 import { parseProbe, type ProbeInfo } from "../../media/parse_probe.ts";
 import { renderImage } from "../../media/render_image.ts";
-import type { ResolvedTool } from "../../tools/find_tool.ts";
+import { findTool, type ResolvedTool } from "../../tools/find_tool.ts";
 import { runTool } from "../../tools/run_tool.ts";
 
 /** How a file is sent. */
@@ -63,7 +63,7 @@ export function mimeOf(name: string, given?: string): string {
 export async function planMedia(
   f: { name: string; path?: string; size: number | undefined; mime?: string },
   as: "auto" | "document" | "media",
-  c: { tools: MediaTools; thumbPath: string; signal: AbortSignal },
+  c: { tools: MediaTools; thumbPath: string; thumbFrom?: string; signal: AbortSignal },
 ): Promise<MediaPlan> {
   const mime = mimeOf(f.name, f.mime);
   const kind = /^(image\/(jpeg|png|webp))$/.test(mime) ? "image" : mime.split("/")[0];
@@ -102,14 +102,14 @@ export async function planMedia(
       h: info.height ?? 0,
       streaming: /mp4|mov/.test(info.format),
     };
-    const thumbPath = await _thumb(f.path, video.duration, c).catch((err) => {
-      if (c.signal.aborted) throw err;
-      return undefined; // a video without a thumbnail still plays
-    });
+    const thumbPath = await _thumb(f.path, video.duration, c);
     return { kind: "document", mime, video, thumbPath };
   }
   if (info.has_audio && !info.has_video) {
-    return { kind: "document", mime, audio: { duration: info.duration_s ?? 0, ...info.tags } };
+    const audio = { duration: info.duration_s ?? 0, ...info.tags };
+    // the cover a page offered (grab); a plain audio file goes without one
+    const thumbPath = c.thumbFrom ? await _thumb(f.path, 0, c) : undefined;
+    return { kind: "document", mime, audio, ...(thumbPath ? { thumbPath } : {}) };
   }
   return refuse("no video or audio stream");
 }
@@ -128,19 +128,39 @@ async function _probe(path: string, tools: MediaTools, signal: AbortSignal): Pro
   return { ...info, tags: title || performer ? { title, performer } : undefined };
 }
 
+/** The JPEG thumbnail (<= 320 px), from `thumbFrom` or a video frame; undefined when it cannot be made. */
 async function _thumb(
   path: string,
   duration: number,
-  c: { tools: MediaTools; thumbPath: string; signal: AbortSignal },
-): Promise<string> {
+  c: { tools: MediaTools; thumbPath: string; thumbFrom?: string; signal: AbortSignal },
+): Promise<string | undefined> {
   // a frame a little in, not the first: first frames are often black
-  await renderImage({ video: path, atSeconds: Math.min(1, duration / 2) }, c.thumbPath, {
-    format: "jpeg",
-    maxSize: 320,
-    quality: 80,
-    engine: "auto",
-    ffmpeg: c.tools.ffmpeg,
-    signal: c.signal,
-  });
-  return c.thumbPath;
+  const src = c.thumbFrom ? { image: c.thumbFrom } : { video: path, atSeconds: Math.min(1, duration / 2) };
+  try {
+    await renderImage(src, c.thumbPath, {
+      format: "jpeg",
+      maxSize: 320,
+      quality: 80,
+      engine: "auto",
+      ffmpeg: c.tools.ffmpeg,
+      signal: c.signal,
+    });
+    return c.thumbPath;
+  } catch (err) {
+    if (c.signal.aborted) throw err;
+    return undefined; // a file without a thumbnail still plays
+  }
+}
+
+/** ffprobe and ffmpeg for the media decisions; a missing one is left out (files go as documents). */
+export async function findMediaTools(
+  t: { ffmpeg?: string; ffprobe?: string; searchPath: string; cacheDir: string },
+  signal?: AbortSignal,
+): Promise<MediaTools> {
+  const find = (name: "ffmpeg" | "ffprobe", configured?: string) =>
+    // only run, never shown: no version probes (each a start-up of the tool)
+    findTool(name, { configured, searchPath: t.searchPath, cacheDir: t.cacheDir, version: false, signal })
+      .catch(() => undefined);
+  const [ffprobe, ffmpeg] = await Promise.all([find("ffprobe", t.ffprobe), find("ffmpeg", t.ffmpeg)]);
+  return { ffprobe, ffmpeg };
 }

@@ -24,21 +24,16 @@ import { type MediaPlan, type MediaTools, planMedia } from "./media_attributes.t
 import type { UploadInput } from "./upload_inputs.ts";
 import type { UploadDiagnostics } from "./upload_report.ts";
 
-/** What a file's step needs from its run. */
-export interface UploadItemContext {
+/** What sending one file needs from its run (upload's files, grab --to's results). */
+export interface SendContext {
   /**
-   * Every account, the one this item was given to first: it uploads and sends the file, unless
+   * Every account, the one this file was given to first: it uploads and sends the file, unless
    * the file is over its limit and another account's takes it.
    */
   accounts: TelegramAccount[];
-  /** The --to chat as the given account addresses it (resolved once per account). */
+  /** The chat as the given account addresses it (resolved once per account). */
   peerOf(account: TelegramAccount): Promise<string>;
   as: "auto" | "document" | "media";
-  caption?: string;
-  count: number;
-  deleteAfter?: boolean;
-  /** --split: a local file over the limit is split (upload_split.ts) instead of failing too_big. */
-  split?: boolean;
   partConcurrency?: number;
   stallMs?: number;
   tools: MediaTools;
@@ -47,11 +42,28 @@ export interface UploadItemContext {
   jobId: string;
   ledger: KvPartLedger;
   inFlight: Limiter;
-  diag: UploadDiagnostics;
-  tally: { sent_bytes: number };
   emit: Emit;
   signal: AbortSignal;
+}
+
+/** What a file's step of `tgpipe upload` needs from its run. */
+export interface UploadItemContext extends SendContext {
+  /** The --caption template. */
+  caption?: string;
+  count: number;
+  deleteAfter?: boolean;
+  /** --split: a local file over the limit is split (upload_split.ts) instead of failing too_big. */
+  split?: boolean;
+  diag: UploadDiagnostics;
+  tally: { sent_bytes: number };
   attempt: number;
+}
+
+/** How one file is shown in the chat. */
+export interface SendAs {
+  caption: string;
+  /** An image to make its thumbnail from (else a frame of a video; audio gets none). */
+  thumbFrom?: string;
 }
 
 /** A file ready to upload: its account, how it goes, its lanes and part options, its records. */
@@ -75,7 +87,8 @@ export interface PreparedFile {
 /** Prepares `input` for the item's account (see module comment). */
 export async function prepareFile(
   input: UploadInput & { index: number },
-  c: UploadItemContext,
+  c: SendContext,
+  how: SendAs,
 ): Promise<PreparedFile> {
   const src = input.source;
   // a send recorded by an earlier attempt stays with its account: random_ids are per account
@@ -89,6 +102,7 @@ export async function prepareFile(
   const media = await planMedia({ name: src.name, path: input.path, size: src.size, mime: src.mime }, c.as, {
     tools: c.tools,
     thumbPath: `${c.tmpDir}/${input.index}.thumb.jpg`,
+    thumbFrom: how.thumbFrom,
     signal: c.signal,
   });
   const cleanup = async () => {
@@ -125,10 +139,7 @@ export async function prepareFile(
       id ??= sent?.account === account.label
         ? Promise.resolve(sent.randomId)
         : _newRandomId(c, input.id, account.label);
-    const caption = c.caption === undefined
-      ? ""
-      : renderCaption(c.caption, { ...src, source: src.origin, index: input.index, count: c.count });
-    return { account, media, thumb, lanes, parts, caption, randomId, cleanup };
+    return { account, media, thumb, lanes, parts, caption: how.caption, randomId, cleanup };
   } catch (err) {
     await cleanup();
     throw err;
@@ -136,8 +147,16 @@ export async function prepareFile(
 }
 
 // recorded before the message is sent: a retry after a crash reuses it and cannot post twice
-async function _newRandomId(c: UploadItemContext, item: string, account: string): Promise<string> {
+async function _newRandomId(c: SendContext, item: string, account: string): Promise<string> {
   const randomId = randomId64();
   await saveSendRecord(c.store, c.jobId, item, { randomId, account });
   return randomId;
+}
+
+/** The --caption of one of upload's files ("" without one). */
+export function itemCaption(input: UploadInput & { index: number }, c: UploadItemContext): string {
+  const src = input.source;
+  return c.caption === undefined
+    ? ""
+    : renderCaption(c.caption, { ...src, source: src.origin, index: input.index, count: c.count });
 }

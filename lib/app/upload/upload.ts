@@ -8,23 +8,21 @@ import { TRANSIENT_RETRIES } from "../../engine/is_transient.ts";
 import { runJob } from "../../engine/job_runner.ts";
 import type { JobSpec } from "../../engine/job_types.ts";
 import { KvPartLedger } from "../../engine/kv_part_ledger.ts";
-import { Limiter } from "../../engine/limiter.ts";
-import { type AccountPool, ownFirst } from "../../engine/account_pool.ts";
-import { toTgpipeError, UsageError } from "../../core/errors.ts";
+import type { AccountPool } from "../../engine/account_pool.ts";
 import { HeapTrimmer } from "../../core/heap_trim.ts";
 import type { Emit } from "../../progress/events.ts";
 import { openProgressStore } from "../../store/kv_store.ts";
 import type { ProgressStore } from "../../store/progress_store.ts";
-import { resolveChat } from "../../telegram/resolve_chat.ts";
 import { openAccountPool, type TelegramAccount } from "../../telegram/telegram_account_pool.ts";
-import { findTool } from "../../tools/find_tool.ts";
 import { accountSpec, type TelegramAccess } from "../shared/telegram_access.ts";
 import { checkCaption } from "./caption.ts";
-import type { MediaTools } from "./media_attributes.ts";
+import { findMediaTools, type MediaTools } from "./media_attributes.ts";
 import { type InputOptions, resolveInputs, type UploadInput } from "./upload_inputs.ts";
 import { uploadMembers } from "./upload_split.ts";
 import { progressInto } from "./progress_into.ts";
+import { sendTarget } from "./send_target.ts";
 import { planItems, type PlannedUpload } from "./plan_items.ts";
+import { isRetryableUpload } from "./error_category.ts";
 import { UploadDiagnostics, type UploadReport } from "./upload_report.ts";
 import { writeReport } from "./write_report.ts";
 
@@ -58,11 +56,6 @@ export interface UploadOptions extends InputOptions {
   signal?: AbortSignal;
 }
 
-// parts in flight per account over all files (as download: 8 connections x 2 and headroom)
-const PARTS_IN_FLIGHT = 48;
-// failures another attempt cannot fix
-const PERMANENT = new Set(["TOO_BIG", "EMPTY_FILE", "SOURCE", "NOT_MEDIA"]);
-
 /** Runs an upload; failed files are reported and counted, not thrown. StoppedError (exit 75) when stopped. */
 export async function upload(opts: UploadOptions): Promise<UploadReport> {
   const sink: Emit = opts.emit ?? (() => {});
@@ -91,13 +84,13 @@ export async function upload(opts: UploadOptions): Promise<UploadReport> {
     });
     const diag = new UploadDiagnostics();
     const tally = { sent_bytes: 0 };
-    const tools = opts.as === "document" ? {} : await _tools(opts);
+    const tools = opts.as === "document" ? {} : await findMediaTools(opts.tools, opts.signal);
     const spec = _spec(opts, { inputs, pool, store, diag, tally, tools, tmpDir, emit });
     const job = await runJob(spec, {
       store,
       concurrency: opts.concurrency ?? 4,
       ...TRANSIENT_RETRIES,
-      isRetryable: (e) => TRANSIENT_RETRIES.isRetryable(e) && !PERMANENT.has(toTgpipeError(e).code),
+      isRetryable: isRetryableUpload,
       maxRuntimeMs: opts.maxRuntimeMs,
       emit,
       signal: opts.signal,
@@ -129,16 +122,7 @@ function _spec(
   },
 ): JobSpec<PlannedUpload> {
   const to = opts.to ?? "me";
-  let accounts = c.pool.accounts;
-  const inFlight = new Limiter(PARTS_IN_FLIGHT * accounts.length);
-  // each account addresses the chat with its own access hash (and "me" is each one's own)
-  const peers = new Map<TelegramAccount, Promise<string>>();
-  const peerOf = (a: TelegramAccount) => {
-    let p = peers.get(a);
-    if (!p) peers.set(a, p = resolveChat(a.client, to, { signal: opts.signal }).then((r) => r.peer));
-    return p;
-  };
-  let next = 0;
+  const target = sendTarget(c.pool, to, { signal: opts.signal });
   let ledger: KvPartLedger | undefined;
   return {
     command: "upload",
@@ -150,8 +134,7 @@ function _spec(
     }),
     args: `${opts.inputs.join(" ")} -> ${to}`,
     plan: async (pc) => {
-      // an unknown chat is refused (exit 2) before any upload
-      accounts = await _senders(accounts, to, peerOf, c.emit);
+      await target.prepare(c.emit); // an unknown chat is refused (exit 2) before any upload
       if (pc.resumed && c.inputs.some((i) => i.id.startsWith("stdin:"))) {
         c.emit({
           type: "warning",
@@ -164,8 +147,8 @@ function _spec(
     },
     step: (item, ctx) => {
       const ic = {
-        accounts: ownFirst(accounts, next++),
-        peerOf,
+        accounts: target.nextAccounts(),
+        peerOf: target.peerOf,
         as: opts.as ?? "auto",
         caption: opts.caption,
         count: c.inputs.length,
@@ -178,7 +161,7 @@ function _spec(
         store: c.store,
         jobId: ctx.jobId,
         ledger: ledger ??= new KvPartLedger(c.store, ctx.jobId),
-        inFlight,
+        inFlight: target.inFlight,
         diag: c.diag,
         tally: c.tally,
         // an album's files (and a split file's pieces) report progress as the runner's item
@@ -194,56 +177,4 @@ function _spec(
       return uploadMembers(item.members, ic, opts.album === true);
     },
   };
-}
-
-/**
- * The accounts that send: all of them, but with --to me the bots (they have no Saved Messages)
- * stay out, with a warning; a UsageError when only bots are left.
- */
-async function _senders(
-  accounts: readonly TelegramAccount[],
-  to: string,
-  peerOf: (a: TelegramAccount) => Promise<string>,
-  emit: Emit,
-): Promise<readonly TelegramAccount[]> {
-  if (to !== "me") {
-    await peerOf(accounts[0]);
-    return accounts;
-  }
-  const out: TelegramAccount[] = [];
-  const bots: TelegramAccount[] = [];
-  let refused: unknown;
-  for (const a of accounts) {
-    const ok = await peerOf(a).then(() => true, (err) => {
-      if (!(err instanceof UsageError && err.data.bot_saved)) throw err;
-      refused = err;
-      return false;
-    });
-    (ok ? out : bots).push(a);
-  }
-  if (out.length === 0) throw refused;
-  for (const a of bots) {
-    emit({
-      type: "warning",
-      code: "BOT_NO_SAVED",
-      message: `${a.label} takes no files: a bot has no Saved Messages (give --to a chat it may post in)`,
-    });
-  }
-  return out;
-}
-
-async function _tools(opts: UploadOptions): Promise<MediaTools> {
-  const find = (name: "ffmpeg" | "ffprobe", configured?: string) =>
-    findTool(name, {
-      configured,
-      searchPath: opts.tools.searchPath,
-      cacheDir: opts.tools.cacheDir,
-      signal: opts.signal,
-    })
-      .catch(() => undefined); // without it files go as documents (auto) or fail (media)
-  const [ffprobe, ffmpeg] = await Promise.all([
-    find("ffprobe", opts.tools.ffprobe),
-    find("ffmpeg", opts.tools.ffmpeg),
-  ]);
-  return { ffprobe, ffmpeg };
 }

@@ -11,7 +11,7 @@ import type { UploadedFile } from "../../engine/upload_file.ts";
 import { sendAlbum, sendStored, type StoredMedia, storeMedia } from "../../telegram/send_uploaded.ts";
 import type { MediaPlan } from "./media_attributes.ts";
 import { pickAccount } from "./pick_account.ts";
-import { type PreparedFile, prepareFile, type UploadItemContext } from "./prepare_file.ts";
+import { itemCaption, type PreparedFile, prepareFile, type UploadItemContext } from "./prepare_file.ts";
 import { openInput, type UploadInput } from "./upload_inputs.ts";
 
 type _Member = UploadInput & { index: number };
@@ -35,11 +35,15 @@ export async function uploadAlbum(given: _Member[], c: UploadItemContext): Promi
     const fits = await pickAccount(c.accounts, members.map((m) => m.source.size), c.signal)
       .then((p) => p.account, () => c.accounts[0]);
     prepared.push(
-      await prepareFile(members[0], { ...c, accounts: [fits, ...c.accounts.filter((a) => a !== fits)] }),
+      await prepareFile(members[0], { ...c, accounts: [fits, ...c.accounts.filter((a) => a !== fits)] }, {
+        caption: itemCaption(members[0], c),
+      }),
     );
     const account = prepared[0].account;
     const pinned = { ...c, accounts: [account] };
-    for (const m of members.slice(1)) prepared.push(await prepareFile(m, pinned));
+    for (const m of members.slice(1)) {
+      prepared.push(await prepareFile(m, pinned, { caption: itemCaption(m, c) }));
+    }
     const peer = await c.peerOf(account);
     const ready: _Ready[] = await Promise.all(members.map(async (m, i) => {
       const p = prepared[i];

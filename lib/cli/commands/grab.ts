@@ -17,6 +17,8 @@ Examples:
   tgpipe grab https://www.tiktok.com/@user/video/7301234567890123456 https://vm.tiktok.com/ZMeAbCdEf/
   tgpipe grab https://www.instagram.com/reel/C3xYz12AbCd/ --cookies ~/cookies.txt --out ./reels
   tgpipe grab https://youtu.be/dQw4w9WgXcQ --audio mp3 --out ./music
+  tgpipe grab https://www.tiktok.com/@user/video/7301234567890123456 --to @mychannel
+  tgpipe grab --from-file links.txt --to me --delete-after
   tgpipe grab https://example.com/page-with-video --quality 137 --max-size 500MB
   tgpipe grab --from-file links.txt --out ./videos --template "%(uploader)s/%(title)s.%(ext)s" --json
   tgpipe grab https://youtu.be/dQw4w9WgXcQ --out ./videos --transcribe --whisper-model ~/models/ggml-base.bin
@@ -25,7 +27,12 @@ Platforms: ${PLATFORM_NAMES.join(", ")} (any page yt-dlp can read). See docs/gra
 also for updating yt-dlp (\`tgpipe doctor\` warns when it is old).
 
 --audio takes an optional format: put it after the links, or give the format (--audio m4a URL).
-Re-running the same command resumes it: links already grabbed are skipped, unfinished ones continue.
+--to sends each file through the upload engine (MTProto: up to 2000 MB, 4000 MB with Premium) with
+its title and source link as the caption, its thumbnail, and video or audio attributes; it needs a
+login (tgpipe login), the chat is checked before anything downloads (unknown: exit 2), and the file
+stays in --out unless --delete-after. A file over the account's limit fails its link (exit 3).
+Re-running the same command resumes it: links already grabbed are skipped, unfinished ones continue,
+and nothing is sent to the chat twice.
 Exit code 3 when some links failed (each reported with yt-dlp's stderr), 2 for a bad link or flag.`;
 
 /** `tgpipe grab <url…>`: videos or their sound from YouTube, Instagram, TikTok, ... or any page. */
@@ -47,6 +54,8 @@ export function grabCommand(io: CliIo, state: CliState): AnyCommand {
     .option("--from-file <file>", "read more links from a file, one per line ('-' = stdin)")
     .option("--yt-dlp <path>", "yt-dlp binary (default: PATH; also TGPIPE_YT_DLP)")
     .option("--cookies <file>", "cookies.txt (Netscape format) for sites that want a login")
+    .option("--to <chat>", "also send each file to this chat (@name, link, id or me), up to 2 GB")
+    .option("--delete-after", "with --to: delete each file once Telegram confirmed its message")
     .addOption(maxRuntimeOption())
     .addHelpText("after", EXAMPLES + "\n" + MEDIA_FLAGS_HELP)
     .action(makeAction(io, state, async (rt, args, flags) => {
@@ -54,7 +63,12 @@ export function grabCommand(io: CliIo, state: CliState): AnyCommand {
       const audio = flags.audio === true ? "mp3" : flags.audio;
       const quality = flags.quality === "best" ? undefined : flags.quality;
       if (flags.info) return await _info(rt, { urls, quality, audio, cookies: flags.cookies });
+      if (flags.deleteAfter && flags.to === undefined) throw new UsageError("--delete-after needs --to");
       const { grab } = await import("../../app/grab/grab.ts");
+      // only --to needs Telegram: without it no GramJS is loaded
+      const accounts = flags.to === undefined
+        ? undefined
+        : [(await import("../../app/shared/telegram_access.ts")).telegramAccess(rt.settings)];
       const report = await grab({
         urls,
         out: flags.out,
@@ -66,6 +80,9 @@ export function grabCommand(io: CliIo, state: CliState): AnyCommand {
         template: flags.template,
         cookies: flags.cookies,
         ytDlp: rt.settings.ytDlp,
+        to: flags.to,
+        accounts,
+        deleteAfter: flags.deleteAfter === true,
         media: mediaSettings(flags as MediaFlags, rt) ?? _probeOnly(rt),
         maxRuntimeMs: flags.maxRuntime,
         emit: rt.emit,
@@ -105,7 +122,11 @@ function _probeOnly(rt: Runtime) {
 }
 
 function _human(r: GrabReport): string {
-  const lines = r.files.map((f) => `${f.path}  (${formatBytes(f.bytes)}, ${f.title})`);
+  const lines = r.files.map((f) =>
+    `${f.path}  (${formatBytes(f.bytes)}, ${f.title})${
+      f.sent ? ` -> ${f.sent.to} ${_ids(f.sent.message_ids)}` : ""
+    }`
+  );
   const failed = r.failed > 0 ? `, ${r.failed} failed` : "";
   const skipped = r.skipped > 0 ? ` (${r.skipped} already there)` : "";
   lines.push(
@@ -114,6 +135,10 @@ function _human(r: GrabReport): string {
     }s (job ${r.job})`,
   );
   return lines.join("\n") + "\n";
+}
+
+function _ids(ids: number[]): string {
+  return ids.length > 0 ? `(message ${ids.join(", ")})` : "(sent before)";
 }
 
 function _audio(v: string): AudioFormat {

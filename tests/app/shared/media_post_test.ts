@@ -43,6 +43,8 @@ Deno.test("MediaPost: probe fields into msg.media, dedup links the copy, a corru
     assert.equal(c.media!.probe, undefined);
     assert.ok(events.some((e) => e.type === "warning" && e.item === "media:5:3"), JSON.stringify(events));
     assert.deepEqual(post.stats.duplicates, 1);
+    // ffprobe is only run: its version is not asked for (an ffprobe start-up saved)
+    assert.ok(post.tools.ffprobe && post.tools.ffprobe.version === undefined);
   } finally {
     await post.close();
     await Deno.remove(out, { recursive: true });
