@@ -78,7 +78,8 @@ export interface FaultSpec {
   floodP: number;
   floodSeconds: number;
   /** Rate rule: FLOOD_WAIT when more than `requests` calls of `method` in `windowS` per account. */
-  floodRules: Array<{ method: string; requests: number; windowS: number }>;
+  /** Per (account, method) rate limits; `user` limits one account only (a user id). */
+  floodRules: Array<{ method: string; requests: number; windowS: number; user?: string }>;
   /** Probability per RPC that the connection is dropped instead of answering. */
   disconnectP: number;
   /** Probability per RPC that no answer is ever sent (client must time out). */

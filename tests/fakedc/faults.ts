@@ -67,13 +67,14 @@ function _parseNumber(key: string, raw: string): number {
   return n;
 }
 
-// rule=<Method>:<requests>/<windowS>, e.g. rule=messages.GetHistory:30/10
+// rule=<Method>:<requests>/<windowS>[@<user id>], e.g. rule=messages.GetHistory:30/10; with a
+// user id the limit holds for that account only
 function _parseRule(raw: string): FaultSpec["floodRules"][number] {
-  const m = /^([A-Za-z][\w.]*):(\d+)\/(\d+(?:\.\d+)?)$/.exec(raw);
+  const m = /^([A-Za-z][\w.]*):(\d+)\/(\d+(?:\.\d+)?)(?:@(\d+))?$/.exec(raw);
   if (!m || Number(m[2]) < 1 || Number(m[3]) <= 0) {
-    throw new RangeError(`Fault rule must look like messages.GetHistory:30/10, got "${raw}"`);
+    throw new RangeError(`Fault rule must look like messages.GetHistory:30/10[@<user id>], got "${raw}"`);
   }
-  return { method: m[1], requests: Number(m[2]), windowS: Number(m[3]) };
+  return { method: m[1], requests: Number(m[2]), windowS: Number(m[3]), ...(m[4] ? { user: m[4] } : {}) };
 }
 
 // fail=<Method>:<code>/<ERROR>[@<id>], e.g. fail=messages.GetHistory:400/CHANNEL_PRIVATE@1700000000

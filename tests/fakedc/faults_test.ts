@@ -52,9 +52,12 @@ Deno.test("parseFaults of an empty spec is the default", () => {
 });
 
 Deno.test("parseFaults accepts byte suffixes and repeated rules", () => {
-  const f = parseFaults("bw=512K,rule=a.B:1/1,rule=c.D:5/0.5");
+  const f = parseFaults("bw=512K,rule=a.B:1/1,rule=c.D:5/0.5@1000001");
   assert.equal(f.bandwidthBps, 512 * 1024);
-  assert.equal(f.floodRules.length, 2);
+  assert.deepEqual(f.floodRules, [
+    { method: "a.B", requests: 1, windowS: 1 },
+    { method: "c.D", requests: 5, windowS: 0.5, user: "1000001" },
+  ]);
 });
 
 Deno.test("parseFaults rejects unknown keys and bad values with RangeError", () => {
@@ -64,6 +67,7 @@ Deno.test("parseFaults rejects unknown keys and bad values with RangeError", () 
   assert.throws(() => parseFaults("rtt"), RangeError);
   assert.throws(() => parseFaults("bw=fast"), RangeError);
   assert.throws(() => parseFaults("rule=GetHistory"), RangeError);
+  assert.throws(() => parseFaults("rule=a.B:1/1@me"), RangeError);
 });
 
 Deno.test("makeRng is deterministic per seed and uniform enough", () => {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { FAKE_LOGIN } from "./world/login.ts";
 import { createHash } from "node:crypto";
 import { Api } from "telegram/tl/index.js";
 import bigInt from "big-integer";
@@ -15,6 +16,18 @@ const err = async (p: Promise<unknown>) => {
     return (e as Json).errorMessage as string;
   }
 };
+
+Deno.test("a flood rule with a user id limits that account only", async () => {
+  const w = await loadWorld("gen:chats=1,messages=5,files=0", { seed: 1 });
+  const c = cluster(w, {
+    floodRules: [{ method: "updates.GetState", requests: 1, windowS: 10, user: String(w.selfUserId) }],
+  });
+  const me = c.key(w.selfUserId);
+  const other = c.key(FAKE_LOGIN.twoFa.userId);
+  assert.equal(await err(c.call(me, "updates.GetState", {})), "ok");
+  assert.equal(await err(c.call(me, "updates.GetState", {})), "FLOOD_WAIT_10");
+  for (let i = 0; i < 5; i++) assert.equal(await err(c.call(other, "updates.GetState", {})), "ok");
+});
 
 Deno.test("flood rules, random FLOOD_WAIT with a fixed seed, takeout delay and validity", async () => {
   const w = await loadWorld("gen:chats=1,messages=5,files=0", { seed: 1 });

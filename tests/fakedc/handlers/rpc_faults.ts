@@ -73,6 +73,7 @@ function _floodRules(env: HandlerEnv, flood: FloodState, name: string, ctx: RpcC
   const now = env.now();
   for (const rule of env.opts.faults.floodRules) {
     if (rule.method.toLowerCase() !== name.toLowerCase()) continue;
+    if (rule.user !== undefined && String(ctx.auth.userId) !== rule.user) continue;
     const key = `${ctx.auth.userId ?? ctx.auth.keyIdHex}|${name}|${rule.windowS}`;
     const since = now - rule.windowS * 1000;
     const list = (flood.calls.get(key) ?? []).filter((t) => t > since);
