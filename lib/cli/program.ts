@@ -59,7 +59,7 @@ export function buildProgram(io: CliIo, state: CliState): AnyCommand {
       ),
     )
     .addOption(new Option("--json", "JSON lines on stdout (see docs/events.md)"))
-    .addOption(new Option("-q, --quiet", "print only errors"))
+    .addOption(new Option("-q, --quiet", "no progress: only errors and the final summary"))
     .addOption(new Option("-v, --verbose", "debug lines and stack traces"))
     .addOption(new Option("--no-color", "no colors (also NO_COLOR)"))
     .showSuggestionAfterError(true)
