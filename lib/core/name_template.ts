@@ -89,9 +89,15 @@ export function checkTemplate(template: string): void {
   renderName(template, { chat: "c", chatId: 1, id: 1, date: 0, type: "document", fileId: "1", size: 1 });
 }
 
+/** A file's extension without the dot: its name's, else its MIME type's, else "bin". */
+export function fileExt(f: { fileName?: string; mimeType?: string }): string {
+  const dot = f.fileName ? f.fileName.lastIndexOf(".") : -1;
+  return dot > 0 ? f.fileName!.slice(dot + 1) : (MIME_EXT[f.mimeType ?? ""] ?? "bin");
+}
+
 function _vars(f: NameFields): Record<string, string> {
   const dot = f.fileName ? f.fileName.lastIndexOf(".") : -1;
-  const ext = dot > 0 ? f.fileName!.slice(dot + 1) : (MIME_EXT[f.mimeType ?? ""] ?? "bin");
+  const ext = fileExt(f);
   const name = f.fileName ? (dot > 0 ? f.fileName.slice(0, dot) : f.fileName) : f.fileId;
   return {
     chat: f.chat,
