@@ -132,14 +132,31 @@ Deno.test({
       );
 
       await t.step("a JSON line in a list of links is named once, by its line", async () => {
-        const line = `{"id": 5, "text": "${"y".repeat(200)}"}`;
+        const line = `{"id": 5, "text": "MARK ${"y".repeat(200)}"}`;
         await Deno.writeTextFile(`${dir}/links.txt`, `https://t.me/gen_channel_0/1\n# note\n${line}\n`);
         const r = await runCli(["dl", "--from-file", `${dir}/links.txt`, "--out", `${dir}/c`], { env, ...T });
         assert.equal(r.code, 2, r.stderr);
         assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
         assert.match(r.stderr, /line 3: /);
-        assert.equal(r.stderr.split("y".repeat(20)).length - 1, 1, `the excerpt appears once: ${r.stderr}`);
+        assert.equal(r.stderr.split("MARK").length - 1, 1, `the excerpt appears once: ${r.stderr}`);
         assert.ok(!r.stderr.includes("y".repeat(100)), r.stderr);
+      });
+
+      await t.step("photos get the same names from download (default template) as in an export", async () => {
+        const ex = await runCli(["export", "@gen_channel_0", "--media", "photo", "--out", `${dir}/w`], {
+          env,
+          ...T,
+        });
+        assert.equal(ex.code, 0, ex.stderr);
+        const dl = await runCli(["dl", "@gen_channel_0", "--type", "photo", "--out", `${dir}/d`], {
+          env,
+          ...T,
+        });
+        assert.equal(dl.code, 0, dl.stderr);
+        const names = async (d: string) => (await Array.fromAsync(Deno.readDir(d))).map((e) => e.name).sort();
+        const exported = await names(`${dir}/w/chats/${chat.id}/media`);
+        assert.ok(exported.length > 0 && exported.every((n) => /^\d+-photo\.jpg$/.test(n)), exported.join());
+        assert.deepEqual(await names(`${dir}/d/${chat.title}`), exported);
       });
     } finally {
       await tg.close();

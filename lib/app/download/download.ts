@@ -193,12 +193,12 @@ function _spec(
         out: opts.out,
         template: c.template,
       });
-      const items = planned.map((p) => ({
-        ...p,
-        id: p.item,
-        bytes: "file" in p ? p.file.size : undefined,
-        dest: dests.get(p.item),
-      }));
+      const items = planned.map((p) => {
+        const dest = dests.get(p.item);
+        // bars and lines name a file by its path under --out, as item_done does
+        const name = typeof dest === "string" ? dest.slice(opts.out.length).replace(/^[/\\]/, "") : undefined;
+        return { ...p, id: p.item, name, bytes: "file" in p ? p.file.size : undefined, dest };
+      });
       splits = new SplitGroups(items.filter((p) => "file" in p));
       return items;
     },

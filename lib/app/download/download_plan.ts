@@ -127,7 +127,7 @@ export function keepFile(file: RemoteFile, f: DownloadFilter, match: RegExp | un
 /** Whether a file passes --include/--exclude (the one filter a single message link obeys too). */
 export function keepExt(file: RemoteFile, f: DownloadFilter): boolean {
   if (!f.include?.length && !f.exclude?.length) return true;
-  const ext = fileExt(file).toLowerCase();
+  const ext = fileExt({ ...file, type: file.mediaType }).toLowerCase();
   if (f.include?.length && !f.include.includes(ext)) return false;
   return !f.exclude?.includes(ext);
 }

@@ -2,7 +2,7 @@ import { Command } from "@commander-js/extra-typings";
 import type { DownloadReport } from "../../app/download/download.ts";
 import { formatBytes } from "../../core/format.ts";
 import { UsageError } from "../../core/errors.ts";
-import { TEMPLATE_VARS } from "../../core/name_template.ts";
+import { DEFAULT_TEMPLATE, TEMPLATE_VARS } from "../../core/name_template.ts";
 import { addMediaFlags, MEDIA_FLAGS_HELP, type MediaFlags, mediaSettings } from "../media_flags.ts";
 import { maxRuntimeOption } from "../max_runtime.ts";
 import { readInputsText } from "../read_inputs_file.ts";
@@ -49,7 +49,7 @@ export function downloadCommand(io: CliIo, state: CliState): AnyCommand {
     .option("--exclude <exts>", "never files with these extensions, comma-separated")
     .option("--desc", "newest files first (default: in the order given)");
   return addAccountFlags(addFilterFlags(cmd))
-    .option("--template <tpl>", "output path template", "{chat}/{id}_{filename}")
+    .option("--template <tpl>", "output path template", DEFAULT_TEMPLATE)
     .option("--skip-same", "skip files already downloaded to --out (same Telegram file), counted as done")
     .option(
       "--concurrency <n>",
