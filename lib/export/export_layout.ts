@@ -49,6 +49,14 @@ export class ExportLayout {
   }
 }
 
+/**
+ * The note listing the comments on channel post `postId`, in its discussion group's folder
+ * (without ".md"): `chats/<group id>/comments/<post id>`.
+ */
+export function commentsNote(groupId: number, postId: number): string {
+  return `chats/${Math.trunc(groupId)}/comments/${Math.trunc(postId)}`;
+}
+
 /** The UTC day of a unix time, as YYYY-MM-DD. */
 export function utcDay(unix: number): string {
   return new Date(unix * 1000).toISOString().slice(0, 10);
