@@ -51,7 +51,9 @@ export function buildProgram(io: CliIo, state: CliState): AnyCommand {
     .version(VERSION, "-V, --version")
     .addOption(new Option("--config <file>", "config file (JSON); default $TGPIPE_CONFIG or XDG config dir"))
     .addOption(new Option("--kv <path|url>", "progress store: a file, or a KV Connect URL"))
-    .addOption(new Option("--session <file>", "session file (mode 0600)"))
+    .addOption(
+      new Option("--session <file>", "session file (mode 0600), or an account name saved by `login --name`"),
+    )
     .addOption(
       new Option(
         "--proxy <url>",

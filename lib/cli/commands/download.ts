@@ -5,6 +5,7 @@ import { UsageError } from "../../core/errors.ts";
 import { DEFAULT_TEMPLATE, TEMPLATE_VARS } from "../../core/name_template.ts";
 import { addMediaFlags, MEDIA_FLAGS_HELP, type MediaFlags, mediaSettings } from "../media_flags.ts";
 import { maxRuntimeOption } from "../max_runtime.ts";
+import { resolveAccountRefs } from "../named_accounts.ts";
 import { readInputsText } from "../read_inputs_file.ts";
 import {
   type AccountFlags,
@@ -79,7 +80,7 @@ export function downloadCommand(io: CliIo, state: CliState): AnyCommand {
         : undefined;
       const { accountList, telegramAccess } = await import("../../app/shared/telegram_access.ts");
       const accounts = accountList(telegramAccess(rt.settings), {
-        sessions: flags.account,
+        sessions: resolveAccountRefs(flags.account, rt.settings.dataDir),
         botTokens: [...flags.botToken ?? [], ...rt.settings.botTokens ?? []],
       });
       const report = await download({
