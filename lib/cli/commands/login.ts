@@ -12,6 +12,7 @@ Examples:
   TGPIPE_BOT_TOKEN=123456:ABC... tgpipe login --bot
   tgpipe login --session-string "$(cat old.session)"
   tgpipe login --name work                      # a named account: then --session work, --account work
+  tgpipe login --qr                             # scan the QR code in a Telegram app (Link Desktop Device)
 
 Needs TGPIPE_API_ID and TGPIPE_API_HASH (my.telegram.org). The session file (--session, default
 <data dir>/session, mode 0600; with --name NAME, <data dir>/accounts/NAME.session) is written only
@@ -30,6 +31,7 @@ export function loginCommand(io: CliIo, state: CliState): AnyCommand {
     .option("--bot-token <token>", "log in as a bot (or TGPIPE_BOT_TOKEN with --bot)")
     .option("--bot", "log in as a bot with TGPIPE_BOT_TOKEN / bot_token")
     .option("--session-string <string>", "import an existing session string (checked before it is stored)")
+    .option("--qr", "log in by scanning a QR code with a Telegram app where you are logged in")
     .option(
       "--name <name>",
       "store the session as a named account (use it with --session NAME, --account NAME)",
@@ -40,6 +42,9 @@ export function loginCommand(io: CliIo, state: CliState): AnyCommand {
       const { login } = await import("../../app/account/login.ts");
       const { telegramAccess } = await import("../../app/shared/telegram_access.ts");
       const access = telegramAccess(rt.settings);
+      const qr = method.kind === "qr" && !rt.settings.json
+        ? await import("../render_login_qr.ts")
+        : undefined;
       if (flags.name !== undefined) {
         if (rt.sources.session === "flag") throw new UsageError("Use --name or --session, not both");
         access.sessionFile = namedSessionFile(rt.settings.dataDir, flags.name);
@@ -48,6 +53,11 @@ export function loginCommand(io: CliIo, state: CliState): AnyCommand {
         access,
         method,
         ask: rt.io.prompt,
+        show: (url, expires) => {
+          // --json: the URL as an event for whoever shows it; else the QR code on the terminal
+          if (!qr) rt.emit({ type: "log", level: "info", message: `Login QR code: ${url}` });
+          else rt.io.stderr(qr.renderLoginQr(url, expires));
+        },
         emit: rt.emit,
         signal: rt.signal,
       });
@@ -68,6 +78,7 @@ function _method(
     botToken?: string;
     bot?: true;
     sessionString?: string;
+    qr?: true;
   },
   botToken: string | undefined,
   envPassword: string | undefined,
@@ -76,11 +87,13 @@ function _method(
     f.phone || f.code ? "phone" : "",
     f.botToken || f.bot ? "bot" : "",
     f.sessionString ? "string" : "",
+    f.qr ? "qr" : "",
   ]
     .filter(Boolean);
   if (kinds.length > 1) {
-    throw new UsageError("Use only one of --phone/--code, --bot-token/--bot, --session-string");
+    throw new UsageError("Use only one of --phone/--code, --bot-token/--bot, --session-string, --qr");
   }
+  if (f.qr) return { kind: "qr", password: f.password ?? (envPassword || undefined) };
   if (f.sessionString !== undefined) return { kind: "string", session: f.sessionString };
   if (f.botToken || f.bot) {
     const token = f.botToken ?? botToken;
