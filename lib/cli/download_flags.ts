@@ -64,7 +64,7 @@ export function addAccountFlags<C extends AnyCommand>(cmd: C): C {
     .addOption(
       new Option(
         "--account <session>",
-        "session file or string of another account to share the work (a FLOOD_WAIT pauses only its account; " +
+        "session file, string or `login --name` name of another account to share the work (a FLOOD_WAIT pauses only its account; " +
           "its parts move to a free one; repeatable)",
       ).argParser(collect),
     )

@@ -1,6 +1,7 @@
 import { ConfigError } from "../core/errors.ts";
 import { type ResolvedSettings, resolveSettings, type Settings } from "../core/settings.ts";
 import { sessionEnvAlias } from "./session_env.ts";
+import { resolveAccountRef } from "./named_accounts.ts";
 
 /** Where the CLI runs: its environment and the XDG base directories derived from it. */
 export interface CliEnv {
@@ -37,7 +38,9 @@ export async function loadSettings(
     filePath: configPath,
     defaults: { kv: `${dataDir}/progress.kv`, session: `${dataDir}/session`, dataDir, cacheDir: dirs.cache },
   });
-  return { ...resolved, configPath };
+  // `--session work` (or TGPIPE_SESSION=work) names an account stored by `login --name work`
+  const s = resolved.settings;
+  return { ...resolved, settings: { ...s, session: resolveAccountRef(s.session, s.dataDir) }, configPath };
 }
 
 async function _readConfig(path: string, required: boolean): Promise<Record<string, unknown>> {

@@ -53,7 +53,9 @@ export function buildProgram(io: CliIo, state: CliState): AnyCommand {
     .version(VERSION, "-V, --version")
     .addOption(new Option("--config <file>", "config file (JSON); default $TGPIPE_CONFIG or XDG config dir"))
     .addOption(new Option("--kv <path|url>", "progress store: a file, or a KV Connect URL"))
-    .addOption(new Option("--session <file>", "session file (mode 0600)"))
+    .addOption(
+      new Option("--session <file>", "session file (mode 0600), or an account name saved by `login --name`"),
+    )
     .addOption(
       new Option(
         "--proxy <url>",
@@ -61,7 +63,7 @@ export function buildProgram(io: CliIo, state: CliState): AnyCommand {
       ),
     )
     .addOption(new Option("--json", "JSON lines on stdout (see docs/events.md)"))
-    .addOption(new Option("-q, --quiet", "print only errors"))
+    .addOption(new Option("-q, --quiet", "no progress: only errors and the final summary"))
     .addOption(new Option("-v, --verbose", "debug lines and stack traces"))
     .addOption(new Option("--no-color", "no colors (also NO_COLOR)"))
     .showSuggestionAfterError(true)

@@ -84,7 +84,11 @@ export function makeAction<A extends unknown[]>(
         io,
         result(kind, data, human) {
           if (resolved.settings.json) emit({ type: "result", kind, data });
-          else io.stdout(human());
+          else {
+            // Bars erase the lines under them when they redraw or close: clear them first.
+            bus?.clear();
+            io.stdout(human());
+          }
         },
       };
       state.exitCode = (await body(rt, ...args)) ?? ExitCode.OK;

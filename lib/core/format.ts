@@ -18,3 +18,14 @@ export function formatDuration(seconds: number): string {
   const ss = String(s % 60).padStart(2, "0");
   return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${ss}` : `${m}:${ss}`;
 }
+
+/**
+ * A short excerpt of user input for an error line: at most `max` characters, then "…"; quoted as
+ * a JSON string unless `quote` is false (JSON text reads better bare).
+ */
+export function excerpt(text: string, opts: { max?: number; quote?: boolean } = {}): string {
+  const max = opts.max ?? 60;
+  const chars = [...text];
+  const short = chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : text;
+  return opts.quote === false ? short : JSON.stringify(short);
+}

@@ -4,6 +4,7 @@
  * messages can neither add directories nor climb out of the output directory.
  */
 import { sanitizeName } from "./safe_name.ts";
+import { mediaExt } from "./media_ext.ts";
 
 /** What a template can name; every value comes from Telegram and is untrusted. */
 export interface NameFields {
@@ -21,8 +22,11 @@ export interface NameFields {
   size: number;
 }
 
-/** The default template: one directory per chat, message id first so names never collide. */
-export const DEFAULT_TEMPLATE = "{chat}/{id}_{filename}";
+/**
+ * The default template: one directory per chat, message id first so names never collide; a file
+ * is named as in an export's media folder (`101-photo.jpg`).
+ */
+export const DEFAULT_TEMPLATE = "{chat}/{id}-{filename}";
 
 /** Template variables and what they stand for (for help and docs). */
 export const TEMPLATE_VARS: ReadonlyArray<readonly [string, string]> = [
@@ -31,30 +35,14 @@ export const TEMPLATE_VARS: ReadonlyArray<readonly [string, string]> = [
   ["{username}", "chat username, or the chat id"],
   ["{id}", "message id"],
   ["{date:FMT}", "message date (UTC); FMT uses YYYY MM DD HH mm ss, default YYYY-MM-DD"],
-  ["{filename}", "file name, or <file_id>.<ext> when the file has none"],
-  ["{name}", "file name without extension"],
+  ["{filename}", "file name, or <type>.<ext> when the file has none (photo.jpg, as export names it)"],
+  ["{name}", "file name without extension (<type> when the file has none)"],
   ["{ext}", "extension without the dot (from the name or the MIME type)"],
   ["{type}", "media type: photo, video, voice, audio, round, document, sticker, animation"],
   ["{topic}", "forum topic id, or 0"],
   ["{file_id}", "Telegram file id"],
   ["{size}", "size in bytes"],
 ];
-
-const MIME_EXT: Record<string, string> = {
-  "image/jpeg": "jpg",
-  "image/png": "png",
-  "image/webp": "webp",
-  "image/gif": "gif",
-  "video/mp4": "mp4",
-  "video/webm": "webm",
-  "video/quicktime": "mov",
-  "audio/ogg": "ogg",
-  "audio/mpeg": "mp3",
-  "audio/mp4": "m4a",
-  "application/pdf": "pdf",
-  "application/zip": "zip",
-  "application/x-tgsticker": "tgs",
-};
 
 /**
  * Renders a template into safe relative path segments; throws RangeError for unknown variables
@@ -63,7 +51,7 @@ const MIME_EXT: Record<string, string> = {
  * @example
  * ```ts
  * renderName("{chat}/{id}_{filename}", { chat: "../News", chatId: 1, id: 7, date: 0, type: "photo",
- *   fileId: "5", size: 1, mimeType: "image/jpeg" }); // ["News", "7_5.jpg"]
+ *   fileId: "5", size: 1, mimeType: "image/jpeg" }); // ["News", "7_photo.jpg"]
  * ```
  */
 export function renderName(template: string, f: NameFields): string[] {
@@ -89,16 +77,23 @@ export function checkTemplate(template: string): void {
   renderName(template, { chat: "c", chatId: 1, id: 1, date: 0, type: "document", fileId: "1", size: 1 });
 }
 
+/** A file's extension without the dot: its name's, else its MIME type's, else "bin". */
+export function fileExt(f: { fileName?: string; mimeType?: string; type?: string }): string {
+  const dot = f.fileName ? f.fileName.lastIndexOf(".") : -1;
+  return dot > 0 ? f.fileName!.slice(dot + 1) : mediaExt(f.type, f.mimeType);
+}
+
 function _vars(f: NameFields): Record<string, string> {
   const dot = f.fileName ? f.fileName.lastIndexOf(".") : -1;
-  const ext = dot > 0 ? f.fileName!.slice(dot + 1) : (MIME_EXT[f.mimeType ?? ""] ?? "bin");
-  const name = f.fileName ? (dot > 0 ? f.fileName.slice(0, dot) : f.fileName) : f.fileId;
+  const ext = fileExt(f);
+  const name = f.fileName ? (dot > 0 ? f.fileName.slice(0, dot) : f.fileName) : f.type;
   return {
     chat: f.chat,
     chat_id: String(f.chatId),
     username: f.chatUsername ?? String(f.chatId),
     id: String(f.id),
-    filename: f.fileName ?? `${f.fileId}.${ext}`,
+    // a nameless file (photo, voice) is named as export names it: photo.jpg, voice.ogg
+    filename: f.fileName ?? `${f.type}.${ext}`,
     name,
     ext,
     type: f.type,

@@ -66,7 +66,7 @@ export const SETTING_DEFS: readonly SettingDef[] = [
     secret: true,
   },
   _def("json", "json", "boolean", "JSON lines on stdout"),
-  _def("quiet", "quiet", "boolean", "only errors"),
+  _def("quiet", "quiet", "boolean", "no progress: only errors and the final summary"),
   _def("verbose", "verbose", "boolean", "debug logs and stack traces"),
   _def("color", "color", "boolean", "colored output (NO_COLOR turns it off)"),
   _def("dataDir", "data_dir", "string", "data directory (KV store, session)"),

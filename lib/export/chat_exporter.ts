@@ -20,6 +20,10 @@ export interface ChatExportOptions {
    * path notes should link to instead (a deduplicated copy stored once elsewhere).
    */
   fetchMedia?: (msg: Message, path: string, signal?: AbortSignal) => Promise<boolean | string>;
+  /** A channel's posts link their comments' note (`--comments`, export_layout.ts commentsNote). */
+  commentsLinkOf?: (post: Message) => string | undefined;
+  /** A discussion group's comments link the post they are on. */
+  postLinkOf?: (of: NonNullable<Message["comment_of"]>) => string | undefined;
   signal?: AbortSignal;
 }
 
@@ -61,6 +65,8 @@ export class ChatExporter {
       layout: this.layout,
       linkOf: (id) => this.#linkOf(id),
       mediaFileOf: (m) => this.#media.get(m.id),
+      commentsLinkOf: opts.commentsLinkOf,
+      postLinkOf: opts.postLinkOf,
     };
   }
 
@@ -167,6 +173,11 @@ export class ChatExporter {
     const prev = this.#prev.get(dir);
     this.#prev.set(dir, note);
     return prev;
+  }
+
+  /** The wikilink target of message `id` once its note is placed (comment lists link it). */
+  linkOf(id: number): string | undefined {
+    return this.#linkOf(id);
   }
 
   /** The wikilink target of message `id` (as #flushAlbum names notes), if it was exported. */

@@ -1,31 +1,9 @@
-import type { Chat, Media, Message } from "../core/message.ts";
+import type { Chat, Message } from "../core/message.ts";
 import { sanitizeName } from "../core/safe_name.ts";
+import { mediaExt } from "../core/media_ext.ts";
 
 /** One note per message (albums grouped) or one note per day. */
 export type NoteLayout = "message" | "day";
-
-const EXT_BY_KIND: Record<Media["kind"], string> = {
-  photo: ".jpg",
-  video: ".mp4",
-  voice: ".ogg",
-  audio: ".mp3",
-  round: ".mp4",
-  document: ".bin",
-  sticker: ".webp",
-  animation: ".mp4",
-};
-const EXT_BY_MIME: Record<string, string> = {
-  "image/jpeg": ".jpg",
-  "image/png": ".png",
-  "image/webp": ".webp",
-  "image/gif": ".gif",
-  "video/mp4": ".mp4",
-  "video/webm": ".webm",
-  "audio/ogg": ".ogg",
-  "audio/mpeg": ".mp3",
-  "application/x-tgsticker": ".tgs",
-  "application/pdf": ".pdf",
-};
 
 /**
  * The stable folder layout of an export, relative to --out (docs/export-format.md):
@@ -59,7 +37,7 @@ export class ExportLayout {
     const m = msg.media;
     if (!m) throw new RangeError(`Message ${msg.id} has no media`);
     // `ref` is opaque (a Telegram locator or an export path): only `file_name` names the file.
-    const ext = (m.mime_type && EXT_BY_MIME[m.mime_type]) ?? EXT_BY_KIND[m.kind];
+    const ext = `.${mediaExt(m.kind, m.mime_type)}`;
     const base = m.file_name ? sanitizeName(m.file_name, { fallback: `${m.kind}${ext}` }) : `${m.kind}${ext}`;
     // [ ] # ^ | would end or redirect an Obsidian ![[embed]].
     return sanitizeName(`${Math.trunc(msg.id)}-${base}`.replace(/[[\]#^|]/g, "_"), { maxBytes: 120 });
@@ -69,6 +47,14 @@ export class ExportLayout {
   mediaPath(msg: Pick<Message, "id" | "media">): string {
     return `${this.chatDir}/media/${this.mediaName(msg)}`;
   }
+}
+
+/**
+ * The note listing the comments on channel post `postId`, in its discussion group's folder
+ * (without ".md"): `chats/<group id>/comments/<post id>`.
+ */
+export function commentsNote(groupId: number, postId: number): string {
+  return `chats/${Math.trunc(groupId)}/comments/${Math.trunc(postId)}`;
 }
 
 /** The UTC day of a unix time, as YYYY-MM-DD. */

@@ -16,6 +16,10 @@ export interface NoteContext {
   linkOf(messageId: number): string | undefined;
   /** Output path of a message's media file when it was written, else undefined. */
   mediaFileOf(msg: Message): string | undefined;
+  /** The note listing a post's comments, when they are exported (`--comments`). */
+  commentsLinkOf?(post: Message): string | undefined;
+  /** The note of the channel post a comment is on, when known. */
+  postLinkOf?(of: NonNullable<Message["comment_of"]>): string | undefined;
 }
 
 /**
@@ -51,7 +55,11 @@ export function renderMessageBody(album: readonly Message[], ctx: NoteContext): 
     );
   }
   const comments = first.comments?.count ?? 0;
-  if (comments > 0) tail.push(`💬 ${comments} ${comments === 1 ? "comment" : "comments"}`);
+  if (comments > 0) {
+    const text = `${comments} ${comments === 1 ? "comment" : "comments"}`;
+    const link = ctx.commentsLinkOf?.(first);
+    tail.push(link ? `💬 [[${link}|${text}]]` : `💬 ${text}`);
+  }
   if (tail.length > 0) blocks.push(tail.join("\n"));
   return blocks.filter((b) => b.length > 0).join("\n\n") + "\n";
 }
@@ -78,7 +86,11 @@ function _metaLines(m: Message, ctx: NoteContext): string[] {
     lines.push(line);
   }
   if (m.via_bot?.username) lines.push(`🤖 via @${escapeMarkdown(m.via_bot.username.replace(/^@/, ""))}`);
-  if (m.comment_of) lines.push(`💬 Comment on post ${m.comment_of.post_id}`);
+  if (m.comment_of) {
+    const post = ctx.postLinkOf?.(m.comment_of);
+    const id = m.comment_of.post_id;
+    lines.push(post ? `💬 Comment on [[${post}|post ${id}]]` : `💬 Comment on post ${id}`);
+  }
   return lines;
 }
 

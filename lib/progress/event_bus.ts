@@ -26,6 +26,14 @@ export class EventBus {
     else this.#deliver(event);
   };
 
+  /**
+   * Erases the live bars before someone else writes to the terminal (a command's result on
+   * stdout): text printed below the bars would be erased with them by the next redraw.
+   */
+  clear(): void {
+    for (const sink of this.#sinks) sink.clear?.();
+  }
+
   /** Delivers a held `done` event, then closes every sink. */
   async close(): Promise<void> {
     if (this.#done) this.#deliver(this.#done);

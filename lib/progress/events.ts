@@ -106,6 +106,11 @@ export interface EventSink {
   write(event: TgpipeEvent): void;
   /** Flushes and releases the sink (stops bar redraw timers). */
   close(): void | Promise<void>;
+  /**
+   * Takes what it drew off the terminal (TTY bars) so another writer can print there; the next
+   * redraw draws it again below. Sinks that draw nothing have none.
+   */
+  clear?(): void;
 }
 
 /** The function every long operation receives to report what it does. */

@@ -154,9 +154,14 @@ function _shortAccount(account: string): string {
   return account.length > 5 ? `${account.slice(0, 5)}…` : account;
 }
 
+// Cut in the middle: names of one run share their start (a chat folder, a date) and differ at the
+// end (message id, file name), so cutting the end made them all look alike.
 function _truncate(text: string, width: number): string {
   const chars = [...text];
-  return chars.length <= width ? text : `${chars.slice(0, Math.max(0, width - 1)).join("")}…`;
+  if (chars.length <= width) return text;
+  const head = Math.floor((width - 1) / 3);
+  const tail = Math.max(0, width - 1 - head);
+  return `${chars.slice(0, head).join("")}…${tail > 0 ? chars.slice(-tail).join("") : ""}`;
 }
 
 /** Cuts segments to `cols` visible characters, then paints them (codes never count as width). */

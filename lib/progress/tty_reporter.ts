@@ -58,6 +58,13 @@ export class TtyReporter implements EventSink {
     if (!this.#state.finished && verbosity !== "quiet") this.#startTimer();
   }
 
+  /** Erases the bars for another writer; the timer or the next event draws them again below. */
+  clear(): void {
+    if (this.#closed) return;
+    const erase = this.#erase();
+    if (erase) this.#write(erase);
+  }
+
   /** Stops the redraw timer and erases the bars, leaving the printed lines. */
   close(): void {
     if (this.#closed) return;

@@ -70,16 +70,24 @@ export async function loginUser(client: TgClient, login: UserLogin): Promise<Acc
     if (auth instanceof Api.auth.AuthorizationSignUpRequired) throw _fail("PHONE_NUMBER_UNOCCUPIED");
   } catch (err) {
     if (!(err instanceof TelegramError && err.rpcMessage === "SESSION_PASSWORD_NEEDED")) throw err;
-    await _tries("wrong_password", "PASSWORD_HASH_INVALID", async (n) => {
-      // SRP parameters change after every check: each try fetches them and computes its proof afresh
-      const pwd = await client.call<Api.account.Password>(new Api.account.GetPassword());
-      const password = await login.password(pwd.hint ?? undefined, n);
-      if (password === undefined) return undefined;
-      const srp = await computeCheck(pwd, password);
-      return await _guard(() => client.call(new Api.auth.CheckPassword({ password: srp })));
-    });
+    await passwordStep(client, login.password);
   }
   return getAccount(client);
+}
+
+/**
+ * The 2FA step after Telegram answered SESSION_PASSWORD_NEEDED (a code or QR login): the password
+ * is proven through SRP and never leaves this process; a wrong one is asked again (LOGIN_TRIES).
+ */
+export async function passwordStep(client: TgClient, password: UserLogin["password"]): Promise<void> {
+  await _tries("wrong_password", "PASSWORD_HASH_INVALID", async (n) => {
+    // SRP parameters change after every check: each try fetches them and computes its proof afresh
+    const pwd = await client.call<Api.account.Password>(new Api.account.GetPassword());
+    const answer = await password(pwd.hint ?? undefined, n);
+    if (answer === undefined) return undefined;
+    const srp = await computeCheck(pwd, answer);
+    return await _guard(() => client.call(new Api.auth.CheckPassword({ password: srp })));
+  });
 }
 
 /**

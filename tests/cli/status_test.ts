@@ -15,7 +15,9 @@ async function withStore(
       const exp = (await s.startJob({ command: "export", key: "chat:1", args: "@chan -> out" })).job.id;
       await s.updateJob(exp, { items: 200, bytes: 1000 });
       await s.addProgress(exp, { itemsDone: 50, itemsFailed: 2, bytesDone: 250 });
-      await s.setCursor(exp, "0", { offsetId: 99 });
+      await s.setCursor(exp, "chat:1|message", { from: 0, last_id: 199, bytes: 9, lines: 150, done: false });
+      await s.setCursor(exp, "ledger:document:561336362598", 2);
+      await s.setCursor(exp, "ledger:photo:561336362599", 1);
       const sync = (await s.startJob({ command: "sync", key: "drive" })).job.id;
       await s.updateJob(sync, { state: "stopped" });
       await s.markItemDone(sync, "m1");
@@ -66,11 +68,15 @@ Deno.test("status --json lists jobs with state, progress, items and bytes; jobs 
     assert.equal(ls.code, 0, ls.stderr);
     assert.deepEqual(result<{ jobs: JobSummary[] }>(ls, "status").jobs, jobs);
     assert.equal(human.code, 0, human.stderr);
-    assert.match(human.stdout, /^ID\s+COMMAND\s+STATE\s+PROGRESS\s+ITEMS\s+BYTES\s+UPDATED$/m);
     assert.match(
       human.stdout,
-      new RegExp(`^${ids.exp}\\s+export\\s+running\\s+25%\\s+50/200 \\(2 failed\\)`, "m"),
+      /^ID\s+COMMAND\s+INPUT\s+OUTPUT\s+STATE\s+PROGRESS\s+ITEMS\s+BYTES\s+UPDATED$/m,
     );
+    assert.match(
+      human.stdout,
+      new RegExp(`^${ids.exp}\\s+export\\s+@chan\\s+out\\s+running\\s+25%\\s+50/200 \\(2 failed\\)`, "m"),
+    );
+    assert.deepEqual([exp.input, exp.output], ["@chan", "out"]);
   });
 });
 
@@ -85,10 +91,25 @@ Deno.test("status <job> shows one job in detail, by id or unique prefix; unknown
     const job = result<{ job: JobDetail }>(byId, "status").job;
     assert.equal(job.id, ids.exp);
     assert.equal(job.args, "@chan -> out");
-    assert.deepEqual(job.cursors, { "0": { offsetId: 99 } });
+    assert.deepEqual(job.cursors["chat:1|message"], {
+      from: 0,
+      last_id: 199,
+      bytes: 9,
+      lines: 150,
+      done: false,
+    });
     assert.equal(byPrefix.code, 0, byPrefix.stderr);
     assert.match(byPrefix.stdout, new RegExp(`^id\\s+${ids.sync}$`, "m"));
     assert.match(byPrefix.stdout, /^state\s+stopped$/m);
+    const human = await runCli(["--kv", kv, "status", ids.exp]);
+    assert.match(human.stdout, /^input\s+@chan$/m);
+    assert.match(human.stdout, /^output\s+out$/m);
+    assert.match(
+      human.stdout,
+      /^saved\s+chat 1 \(message layout\): up to message 199, 150 messages written; the next run continues after it$/m,
+    );
+    assert.match(human.stdout, /^saved\s+2 files with parts saved to resume from$/m);
+    assert.doesNotMatch(human.stdout, /ledger|cursor|last_id/, "no internal keys");
     assert.equal(unknown.code, 2);
     assert.equal(errorOf(unknown).code, "NOT_FOUND");
   });

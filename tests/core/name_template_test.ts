@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { checkTemplate, type NameFields, renderName } from "../../lib/core/name_template.ts";
+import {
+  checkTemplate,
+  DEFAULT_TEMPLATE,
+  type NameFields,
+  renderName,
+} from "../../lib/core/name_template.ts";
 import { safeJoin } from "../../lib/core/safe_join.ts";
 
 const F: NameFields = {
@@ -18,9 +23,15 @@ Deno.test("renderName fills every variable", () => {
   assert.deepEqual(renderName("{chat}/{date:YYYY-MM}/{id}_{filename}", F), ["News", "2023-11", "7_clip.mp4"]);
   assert.deepEqual(renderName("{chat_id}/{type}/{name}.{ext}", F), ["42", "video", "clip.mp4"]);
   assert.deepEqual(renderName("{username}-{topic}-{file_id}-{size}", F), ["42-0-555-10"]);
-  assert.deepEqual(renderName("{id}_{filename}", { ...F, fileName: undefined, mimeType: "image/jpeg" }), [
-    "7_555.jpg",
-  ]);
+  // a nameless file is named as export names it (docs/export-format.md): <kind>.<ext>
+  const photo = { ...F, type: "photo", fileName: undefined, mimeType: "image/jpeg" };
+  assert.deepEqual(renderName(DEFAULT_TEMPLATE, photo), ["News", "7-photo.jpg"]);
+  assert.deepEqual(
+    renderName("{name}.{ext}", { ...F, type: "voice", fileName: undefined, mimeType: undefined }),
+    [
+      "voice.ogg",
+    ],
+  );
 });
 
 Deno.test("renderName keeps hostile names inside the output directory", () => {

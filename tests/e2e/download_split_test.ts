@@ -90,25 +90,25 @@ Deno.test({
         );
         assert.equal(logs.length, 1);
         const files = _list(`${out}/Splits`);
-        // backup.tar: only the original (template {id}_{filename}: the manifest's message id); bad.bin: all kept
+        // backup.tar: only the original (template {id}-{filename}: the manifest's message id); bad.bin: all kept
         assert.deepEqual(files, [
-          "4_backup.tar",
-          "5_bad.bin.001",
-          "6_bad.bin.002",
-          "7_bad.bin.003",
-          "8_bad.bin.tgsplit.json",
+          "4-backup.tar",
+          "5-bad.bin.001",
+          "6-bad.bin.002",
+          "7-bad.bin.003",
+          "8-bad.bin.tgsplit.json",
         ]);
-        assert.equal(sha(await Deno.readFile(`${out}/Splits/4_backup.tar`)), sha(good));
+        assert.equal(sha(await Deno.readFile(`${out}/Splits/4-backup.tar`)), sha(good));
       });
       await t.step("a rerun skips the split already put back, and fails the damaged one again", async () => {
         const r = await runCli(["--json", "download", "@splits_chan", "--out", out], { env, ...T });
         assert.equal(r.code, 3, r.stderr);
         const skipped = r.events.filter((e) =>
-          e.type === "item_done" && e.skipped && e.path?.endsWith("4_backup.tar")
+          e.type === "item_done" && e.skipped && e.path?.endsWith("4-backup.tar")
         );
         assert.equal(skipped.length, 4, JSON.stringify(r.events.filter((e) => e.type === "item_done")));
         assert.equal(r.events.filter((e) => e.type === "item_failed").length, 1);
-        assert.equal(sha(await Deno.readFile(`${out}/Splits/4_backup.tar`)), sha(good));
+        assert.equal(sha(await Deno.readFile(`${out}/Splits/4-backup.tar`)), sha(good));
         assert.equal(_list(`${out}/Splits`).length, 5);
       });
     } finally {

@@ -47,8 +47,23 @@ Deno.test("renderBars: one line per item in flight with name, bar, bytes, speed 
   assert.equal(lines.length, 2);
   assert.match(
     lines[1],
-    /^ {2}holiday-video-with-a-very-lo… \[█+░+\] 5\.0 MiB\/10\.0 MiB {2}1\.0 MiB\/s {2}ETA 0:05$/,
+    /^ {2}holiday-v…-long-name-2024\.mp4 \[█+░+\] 5\.0 MiB\/10\.0 MiB {2}1\.0 MiB\/s {2}ETA 0:05$/,
   );
+});
+
+Deno.test("renderBars: long names that share their start are cut in the middle, so they stay apart", () => {
+  const state = newBarState();
+  const now = 0;
+  applyBarEvent(state, ev({ type: "start", command: "download", total_items: 2 }), now);
+  for (const id of [101, 102]) {
+    const name = `A chat with a rather long title/2024-05/${id}-photo.jpg`;
+    applyBarEvent(state, ev({ type: "item_start", item: `7/${id}`, name, total_bytes: 10 }), now);
+  }
+  const [, a, b] = renderBars(state, now, 80, { color: false });
+  const nameOf = (line: string) => line.trim().split(" [")[0];
+  assert.notEqual(nameOf(a), nameOf(b));
+  assert.match(nameOf(a), /^A chat.*….*1-photo\.jpg$/);
+  assert.match(nameOf(b), /….*2-photo\.jpg$/);
 });
 
 Deno.test("renderBars: every line fits in width - 1 columns, down to narrow terminals", () => {

@@ -3,6 +3,7 @@ import type { Account } from "../../core/account.ts";
 import { UsageError } from "../../core/errors.ts";
 import type { Emit } from "../../progress/events.ts";
 import { loginBot, loginUser } from "../../telegram/login.ts";
+import { loginQr } from "../../telegram/login_qr.ts";
 import { getAccount } from "../../telegram/get_account.ts";
 import { saveSession } from "../../telegram/session_store.ts";
 import { connectWith, type TelegramAccess } from "../shared/telegram_access.ts";
@@ -14,13 +15,17 @@ export type Ask = (question: string, opts: { secret: boolean }) => Promise<strin
 export type LoginMethod =
   | { kind: "user"; phone?: string; code?: string; password?: string }
   | { kind: "bot"; token: string }
-  | { kind: "string"; session: string };
+  | { kind: "string"; session: string }
+  /** QR code: a Telegram app where the account is logged in scans it; the password is asked after. */
+  | { kind: "qr"; password?: string };
 
 /** Options of login. */
 export interface LoginOptions {
   access: TelegramAccess;
   method: LoginMethod;
   ask?: Ask;
+  /** QR login: shows each new login URL (as a QR code). */
+  show?: (url: string, expires: number) => void;
   emit?: Emit;
   signal?: AbortSignal;
 }
@@ -33,7 +38,13 @@ export async function login(opts: LoginOptions): Promise<Account & { session_fil
     let account: Account;
     if (method.kind === "bot") account = await loginBot(client, method.token);
     else if (method.kind === "string") account = await getAccount(client);
-    else {
+    else if (method.kind === "qr") {
+      account = await loginQr(client, {
+        show: opts.show ?? (() => {}),
+        password: (hint, attempt) => _password(opts.ask, method.password, hint, attempt),
+        signal: opts.signal,
+      });
+    } else {
       const phone = method.phone ??
         await _ask(opts.ask, "Phone number (international format): ", false, "--phone");
       account = await loginUser(client, {
@@ -64,6 +75,17 @@ export async function login(opts: LoginOptions): Promise<Account & { session_fil
   } finally {
     await client.close();
   }
+}
+
+async function _password(
+  ask: Ask | undefined,
+  given: string | undefined,
+  hint: string | undefined,
+  attempt: number,
+): Promise<string | undefined> {
+  const h = hint ? ` (hint: ${hint})` : "";
+  if (attempt > 1) return await _askAgain(ask, `The password is wrong. 2FA password${h}: `, true);
+  return given ?? await _ask(ask, `2FA password${h}: `, true, "--password or TGPIPE_PASSWORD");
 }
 
 /** Asks again after a wrong answer; undefined (give up) without a terminal or on an empty answer. */

@@ -15,6 +15,7 @@ import type { Emit } from "../../progress/events.ts";
 import {
   type DownloadFilter,
   type DownloadInput,
+  listedInputs,
   parseInputs,
   planItems,
   type PlannedItem,
@@ -22,6 +23,8 @@ import {
 import { type AccountPool, ownFirst } from "../../engine/account_pool.ts";
 import { openAccountPool, type TelegramAccount } from "../../telegram/telegram_account_pool.ts";
 import { downloadItem } from "./download_item.ts";
+import type { MessageRef } from "./from_file.ts";
+import { UsageError } from "../../core/errors.ts";
 import { assignDestinations } from "./assign_destinations.ts";
 import { SplitGroups } from "./split_groups.ts";
 import { accountSpec, type TelegramAccess } from "../shared/telegram_access.ts";
@@ -31,6 +34,10 @@ import { type MediaPost, type MediaPostSettings, openMediaPost } from "../shared
 /** Options of {@link download}; lib/cli fills every field from flags and settings. */
 export interface DownloadOptions {
   inputs: string[];
+  /** Messages a --from-file lists (messages.jsonl, tdl export), filtered like a chat's files. */
+  fromFile?: { name: string; messages: MessageRef[] };
+  /** Newest files first (by message date); default: in the order given. */
+  desc?: boolean;
   out: string;
   kv: string;
   /** Create the progress store's missing folder (only for the default location: a typo never does). */
@@ -82,7 +89,7 @@ export async function download(opts: DownloadOptions): Promise<DownloadReport> {
     else if (e.type === "item_done" || e.type === "item_failed") trim.done(e.item);
     sink(e);
   };
-  const inputs = parseInputs(opts.inputs);
+  const inputs = _inputs(opts);
   const template = opts.template ?? DEFAULT_TEMPLATE;
   checkTemplate(template);
   const output = await openOutputStore(opts.out, opts);
@@ -124,6 +131,25 @@ export async function download(opts: DownloadOptions): Promise<DownloadReport> {
   }
 }
 
+function _inputs(opts: DownloadOptions): DownloadInput[] {
+  const listed = listedInputs(opts.fromFile?.messages ?? []);
+  if (opts.fromFile && listed.length === 0 && opts.inputs.length === 0) {
+    throw new UsageError(
+      `Nothing to download: --from-file ${opts.fromFile.name} lists no message with media`,
+    );
+  }
+  return [...(opts.inputs.length > 0 || listed.length === 0 ? parseInputs(opts.inputs) : []), ...listed];
+}
+
+/** Newest first by message date, then id; requested messages without a file stay in front. */
+function _newestFirst(planned: PlannedItem[]): PlannedItem[] {
+  const key = (p: PlannedItem) => "file" in p ? [p.file.date, p.file.messageId] : [Infinity, Infinity];
+  return planned.toSorted((a, b) => {
+    const [ka, kb] = [key(a), key(b)];
+    return kb[0] - ka[0] || kb[1] - ka[1];
+  });
+}
+
 type _Item = PlannedItem & JobItem & { dest?: string | RangeError };
 
 /** The download job: plan the files (with their destinations), then one file per step. */
@@ -151,23 +177,28 @@ function _spec(
     command: "download",
     key: JSON.stringify({
       inputs: opts.inputs,
+      // which messages, not which file named them: a re-export to another path is the same job
+      ...(opts.fromFile ? { listed: opts.fromFile.messages.map((m) => `${m.chat}/${m.messageId}`) } : {}),
       out: opts.out,
       template: c.template,
       filter: opts.filter ?? {},
     }),
-    args: `${opts.inputs.join(" ")} -> ${opts.out}`,
+    args: `${
+      [...opts.inputs, ...opts.fromFile ? [`--from-file ${opts.fromFile.name}`] : []].join(" ")
+    } -> ${opts.out}`,
     plan: async ({ signal }) => {
-      const planned = await planItems(accounts[0].client, c.inputs, { filter: opts.filter ?? {}, signal });
+      const listed = await planItems(accounts[0].client, c.inputs, { filter: opts.filter ?? {}, signal });
+      const planned = opts.desc ? _newestFirst(listed) : listed;
       const dests = assignDestinations(planned.filter((p) => "file" in p), {
         out: opts.out,
         template: c.template,
       });
-      const items = planned.map((p) => ({
-        ...p,
-        id: p.item,
-        bytes: "file" in p ? p.file.size : undefined,
-        dest: dests.get(p.item),
-      }));
+      const items = planned.map((p) => {
+        const dest = dests.get(p.item);
+        // bars and lines name a file by its path under --out, as item_done does
+        const name = typeof dest === "string" ? dest.slice(opts.out.length).replace(/^[/\\]/, "") : undefined;
+        return { ...p, id: p.item, name, bytes: "file" in p ? p.file.size : undefined, dest };
+      });
       splits = new SplitGroups(items.filter((p) => "file" in p));
       return items;
     },

@@ -3,6 +3,8 @@
  * the files listed from Telegram. Bad input fails here, before any byte is written (exit 2).
  */
 import { UsageError } from "../../core/errors.ts";
+import { excerpt } from "../../core/format.ts";
+import { fileExt } from "../../core/name_template.ts";
 import { MEDIA_KINDS, type MediaKind } from "../../core/message.ts";
 import type { TgClient } from "../../telegram/client.ts";
 import { type MessageLink, parseChatSpec, parseMessageLink } from "../../telegram/links.ts";
@@ -24,11 +26,16 @@ export interface DownloadFilter {
   limit?: number;
   /** Only messages with an id above this one (sync's watermark). */
   minId?: number;
+  /** Only files with these extensions (lowercase, no dot), e.g. ["mp4", "jpg"]. */
+  include?: string[];
+  /** Never files with these extensions. */
+  exclude?: string[];
 }
 
 /** One parsed input. */
 export type DownloadInput =
-  | { kind: "link"; text: string; link: MessageLink }
+  /** `listed`: one of many messages of a --from-file: filtered like a chat's, skipped without a file. */
+  | { kind: "link"; text: string; link: MessageLink; listed?: boolean }
   | { kind: "chat"; text: string };
 
 /** A planned file, or a requested message that has none. */
@@ -63,8 +70,27 @@ export function parseInputs(texts: string[]): DownloadInput[] {
       parseChatSpec(t);
       return { kind: "chat", text: t };
     } catch (err) {
-      throw new UsageError(`Bad input ${JSON.stringify(text)}: ${(err as Error).message}`, { input: text });
+      // the parsers quote the input already: say it once, and briefly
+      const message = (err as Error).message.replaceAll(JSON.stringify(text), excerpt(text));
+      throw new UsageError(
+        message.includes(excerpt(text)) ? `Bad input: ${message}` : `Bad input ${excerpt(text)}: ${message}`,
+        { input: text },
+      );
     }
+  });
+}
+
+/** The inputs of messages listed in a --from-file (each its chat's numeric ref and message id). */
+export function listedInputs(messages: ReadonlyArray<{ chat: string; messageId: number }>): DownloadInput[] {
+  return messages.map((m) => {
+    const chat = parseChatSpec(m.chat);
+    if (chat.type !== "id") throw new RangeError(`Not a numeric chat id: ${m.chat}`);
+    return {
+      kind: "link",
+      text: `${m.chat}/${m.messageId}`,
+      link: { chat, from: m.messageId, to: m.messageId },
+      listed: true,
+    };
   });
 }
 
@@ -88,6 +114,7 @@ export function checkFilter(f: DownloadFilter): RegExp | undefined {
 
 /** Whether a file passes the filter. */
 export function keepFile(file: RemoteFile, f: DownloadFilter, match: RegExp | undefined): boolean {
+  if (!keepExt(file, f)) return false;
   if (f.types?.length && !f.types.includes(file.mediaType)) return false;
   if (f.minSize !== undefined && file.size < f.minSize) return false;
   if (f.maxSize !== undefined && file.size > f.maxSize) return false;
@@ -95,6 +122,14 @@ export function keepFile(file: RemoteFile, f: DownloadFilter, match: RegExp | un
   if (f.before !== undefined && file.date >= f.before) return false;
   if (match && !match.test(`${file.fileName ?? ""}\n${file.caption}`)) return false;
   return true;
+}
+
+/** Whether a file passes --include/--exclude (the one filter a single message link obeys too). */
+export function keepExt(file: RemoteFile, f: DownloadFilter): boolean {
+  if (!f.include?.length && !f.exclude?.length) return true;
+  const ext = fileExt({ ...file, type: file.mediaType }).toLowerCase();
+  if (f.include?.length && !f.include.includes(ext)) return false;
+  return !f.exclude?.includes(ext);
 }
 
 /** Resolves the inputs' chats (NotFoundError, exit 2, for an unknown one) and lists their files. */
@@ -118,7 +153,11 @@ export async function planItems(
   // Every link's messages of one chat are fetched in one batch (100 per request), the chats side by
   // side: a --from-file of 100 links used to be 100 round trips in a row before the first byte.
   const linkRef = (spec: Extract<DownloadInput, { kind: "link" }>["link"]["chat"]) =>
-    spec.type === "username" ? `@${spec.username}` : spec.type === "id" ? `-100${spec.id}` : "me";
+    spec.type === "username"
+      ? `@${spec.username}`
+      : spec.type === "id"
+      ? (spec.peer === "channel" ? `-100${spec.id}` : spec.peer === "chat" ? `-${spec.id}` : `${spec.id}`)
+      : "me";
   const linkIds = new Map<string, Set<number>>();
   for (const input of inputs) {
     if (input.kind !== "link") continue;
@@ -137,12 +176,14 @@ export async function planItems(
     if (input.kind === "link") {
       const ref = linkRef(input.link.chat);
       const chat = chats.get(ref)!;
-      const single = input.link.from === input.link.to;
+      const single = input.link.from === input.link.to && !input.listed;
       for (let id = input.link.from; id <= input.link.to; id++) {
         const r = fetched.get(ref)!.get(id)!;
         const item = `${chat.id}/${r.id}`;
         if ("file" in r) {
-          if (single || keepFile(r.file, opts.filter, match)) push({ item, file: r.file });
+          if (single ? keepExt(r.file, opts.filter) : keepFile(r.file, opts.filter, match)) {
+            push({ item, file: r.file });
+          }
         } else if (single) {
           const message = r.problem === "deleted"
             ? `Message ${r.id} of ${chat.title} does not exist (deleted?)`

@@ -71,6 +71,8 @@ export interface ExportChatOptions {
   item?: string;
   /** Called with every message written (comment collection). */
   onMessage?: (msg: Message) => void;
+  /** `--comments`: the note a post's "💬 N comments" links to. */
+  commentsLinkOf?: (post: Message) => string | undefined;
   emit: Emit;
   signal?: AbortSignal;
 }
@@ -110,6 +112,7 @@ export async function exportChat(chat: ResolvedChat, opts: ExportChatOptions): P
     layout: opts.layout,
     mediaKinds: opts.mediaKinds,
     fetchMedia: media.fetch,
+    commentsLinkOf: opts.commentsLinkOf,
     signal: opts.signal,
   });
   const stream = await writer.openStream(jsonlPath);

@@ -10,6 +10,8 @@ import { listForumTopics } from "../../telegram/forum_topics.ts";
 import type { ResolvedChat } from "../../telegram/resolve_chat.ts";
 import { exportChat, type ExportChatResult } from "./export_chat.ts";
 import { exportComments } from "./export_comments.ts";
+import { PostNotes } from "./post_notes.ts";
+import { commentsNote, ExportLayout } from "../../export/export_layout.ts";
 import type { ExportTarget } from "./export_target.ts";
 import type { ExportSession } from "./export_session.ts";
 import { type BoundFlags, resolveBounds } from "./resolve_bounds.ts";
@@ -65,6 +67,11 @@ const AUTO_MAX_SHARDS = 8;
  */
 const MAX_SHARD_SIZE = 500;
 
+function _commentsLink(post: Message): string | undefined {
+  const group = post.comments?.chat_id;
+  return group !== undefined && post.comments!.count > 0 ? commentsNote(group, post.id) : undefined;
+}
+
 /** Exports one chat; `results` receives its (and its comments') summaries, `shards` the most shards used. */
 export async function exportChatStep(
   item: ChatItem,
@@ -92,7 +99,9 @@ export async function exportChatStep(
   const span = Math.max(0, bounds.upTo - bounds.after);
   const shards = opts.shards ?? Math.max(1, Math.min(AUTO_MAX_SHARDS, Math.ceil(span / 2000)));
   const pool = session.fetchPool();
-  const posts: number[] = [];
+  // --comments: posts link their comments' note, comments link back to their post
+  const postNotes = new PostNotes(new ExportLayout(chat, opts.layout));
+  const withComments = opts.comments === true && chat.kind === "channel";
   const res = await exportChat(chat, {
     out: opts.out,
     layout: opts.layout,
@@ -113,15 +122,17 @@ export async function exportChatStep(
     mediaConcurrency: opts.concurrency,
     postProcess: session.postProcess,
     item: item.id,
-    onMessage: (m: Message) => void (m.comments && m.comments.count > 0 && posts.push(m.id)),
+    onMessage: (m: Message) => postNotes.see(m),
+    commentsLinkOf: withComments ? _commentsLink : undefined,
     emit: ctx.emit,
     signal,
   });
   c.results.push(res);
   c.shards.max = Math.max(c.shards.max, shards);
-  if (opts.comments && chat.kind === "channel" && posts.length > 0) {
+  if (withComments && postNotes.posts.length > 0) {
     const comments = await exportComments(client, chat, {
-      posts,
+      posts: postNotes.posts,
+      postLinkOf: (id) => postNotes.linkOf(id),
       out: opts.out,
       layout: opts.layout,
       mediaKinds: opts.mediaKinds,

@@ -9,6 +9,10 @@ export interface JobSummary {
   id: string;
   command: string;
   args: string;
+  /** What the job reads (chats, links, files), from its args. */
+  input: string;
+  /** Where it writes (a folder, a chat, a remote), from its args; "" when it has none. */
+  output: string;
   state: Job["state"];
   /** Percent done (bytes when the byte total is known, else items), or null when unknown. */
   progress: number | null;
@@ -70,6 +74,7 @@ export function summarizeJob(job: Job): JobSummary {
     id: job.id,
     command: job.command,
     args: job.args,
+    ..._inputOutput(job.args),
     state: job.state,
     progress: ratio === undefined ? null : Math.min(100, Math.floor(ratio * 1000) / 10),
     items: t.items,
@@ -80,6 +85,12 @@ export function summarizeJob(job: Job): JobSummary {
     created_at: new Date(job.createdAt).toISOString(),
     updated_at: new Date(job.updatedAt).toISOString(),
   };
+}
+
+// every command's args read "<inputs> -> <output>"
+function _inputOutput(args: string): { input: string; output: string } {
+  const at = args.lastIndexOf(" -> ");
+  return at < 0 ? { input: args, output: "" } : { input: args.slice(0, at), output: args.slice(at + 4) };
 }
 
 // Cursors and meta are structured-clone values; JSON output needs bigints and bytes spelled out.

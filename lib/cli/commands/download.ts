@@ -1,10 +1,12 @@
 import { Command } from "@commander-js/extra-typings";
 import type { DownloadReport } from "../../app/download/download.ts";
 import { formatBytes } from "../../core/format.ts";
-import { TEMPLATE_VARS } from "../../core/name_template.ts";
+import { UsageError } from "../../core/errors.ts";
+import { DEFAULT_TEMPLATE, TEMPLATE_VARS } from "../../core/name_template.ts";
 import { addMediaFlags, MEDIA_FLAGS_HELP, type MediaFlags, mediaSettings } from "../media_flags.ts";
 import { maxRuntimeOption } from "../max_runtime.ts";
-import { readInputsFile } from "../read_inputs_file.ts";
+import { resolveAccountRefs } from "../named_accounts.ts";
+import { readInputsText } from "../read_inputs_file.ts";
 import {
   type AccountFlags,
   addAccountFlags,
@@ -22,6 +24,8 @@ Examples:
   tgpipe dl @channel --type video,photo --min-size 1MB --after 2024-01-01 --limit 50 --out ./media
   tgpipe dl @channel --template "{chat}/{date:YYYY-MM}/{id}_{filename}" --skip-same --out ./media
   cat links.txt | tgpipe dl --from-file - --out ./media --json
+  tgpipe dl --from-file vault/chats/1712691810/messages.jsonl --include mp4,jpg --desc --out ./media
+  tgpipe dl --from-file tdl-export.json --exclude webp,tgs --out ./media
   tgpipe dl @channel --type voice,round --out ./media --transcribe --whisper-model ~/models/ggml-base.bin
   tgpipe dl @channel --account ~/.tgpipe/a.session --account ~/.tgpipe/b.session --out ./media
 
@@ -37,9 +41,16 @@ export function downloadCommand(io: CliIo, state: CliState): AnyCommand {
     .description("Download media from message links (also ranges) or whole chats, resumable")
     .argument("[inputs...]", "message links (t.me/name/123, t.me/c/<id>/100-200) or chats (@name, id)")
     .requiredOption("-o, --out <dir>", "output directory")
-    .option("--from-file <file>", "read more inputs from a file, one per line ('-' = stdin)");
+    .option(
+      "--from-file <file>",
+      "more inputs from a file ('-' = stdin): links or chats one per line, an export's messages.jsonl, " +
+        "or tdl's export JSON",
+    )
+    .option("--include <exts>", "only files with these extensions, comma-separated (mp4,jpg)")
+    .option("--exclude <exts>", "never files with these extensions, comma-separated")
+    .option("--desc", "newest files first (default: in the order given)");
   return addAccountFlags(addFilterFlags(cmd))
-    .option("--template <tpl>", "output path template", "{chat}/{id}_{filename}")
+    .option("--template <tpl>", "output path template", DEFAULT_TEMPLATE)
     .option("--skip-same", "skip files already downloaded to --out (same Telegram file), counted as done")
     .option(
       "--concurrency <n>",
@@ -57,16 +68,25 @@ export function downloadCommand(io: CliIo, state: CliState): AnyCommand {
     .addHelpText("after", EXAMPLES + "\n" + MEDIA_FLAGS_HELP)
     .action(makeAction(io, state, async (rt, args, parsed) => {
       const flags = parsed as typeof parsed & FilterFlags & AccountFlags;
-      const filter = filterOf(flags);
-      const inputs = [...args, ...await readInputsFile(flags.fromFile)];
+      const filter = { ...filterOf(flags), include: _exts(flags.include), exclude: _exts(flags.exclude) };
       const { download } = await import("../../app/download/download.ts");
+      const { parseFromFile } = await import("../../app/download/from_file.ts");
+      const file = flags.fromFile === undefined
+        ? undefined
+        : parseFromFile(await readInputsText(flags.fromFile), flags.fromFile);
+      const inputs = file?.format === "lines" ? [...args, ...file.inputs] : args;
+      const fromFile = file && file.format !== "lines"
+        ? { name: flags.fromFile!, messages: file.messages }
+        : undefined;
       const { accountList, telegramAccess } = await import("../../app/shared/telegram_access.ts");
       const accounts = accountList(telegramAccess(rt.settings), {
-        sessions: flags.account,
+        sessions: resolveAccountRefs(flags.account, rt.settings.dataDir),
         botTokens: [...flags.botToken ?? [], ...rt.settings.botTokens ?? []],
       });
       const report = await download({
         inputs,
+        fromFile,
+        desc: flags.desc === true,
         out: flags.out,
         kv: rt.settings.kv,
         createKvParent: rt.sources.kv === "default",
@@ -88,6 +108,14 @@ export function downloadCommand(io: CliIo, state: CliState): AnyCommand {
       rt.result("download", report, () => _human(report));
       return report.exit_code;
     }));
+}
+
+/** `--include mp4,.JPG` -> ["mp4", "jpg"]; undefined when not given. */
+function _exts(v: string | undefined): string[] | undefined {
+  if (v === undefined) return undefined;
+  const exts = v.split(",").map((e) => e.trim().replace(/^\./, "").toLowerCase()).filter(Boolean);
+  if (exts.length === 0) throw new UsageError(`--include/--exclude need extensions like mp4,jpg, got "${v}"`);
+  return exts;
 }
 
 function _human(r: DownloadReport): string {

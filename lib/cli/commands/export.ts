@@ -6,6 +6,7 @@ import { argParser } from "../flag_values.ts";
 import { addMediaFlags, MEDIA_FLAGS_HELP, type MediaFlags, mediaSettings } from "../media_flags.ts";
 import { parseMediaKinds } from "../parse_media_kinds.ts";
 import { maxRuntimeOption } from "../max_runtime.ts";
+import { resolveAccountRefs } from "../named_accounts.ts";
 import { checkDateRange, parseDate } from "../parse_date.ts";
 import { type AnyCommand, type CliIo, type CliState, makeAction } from "../runtime.ts";
 
@@ -101,7 +102,7 @@ export function exportCommand(io: CliIo, state: CliState): AnyCommand {
     .addOption(
       new Option(
         "--account <session>",
-        "session file or string of another account to share the media downloads (a FLOOD_WAIT pauses only " +
+        "session file, string or `login --name` name of another account to share the media downloads (a FLOOD_WAIT pauses only " +
           "its account; repeatable)",
       ).argParser(_collect),
     )
@@ -125,7 +126,7 @@ export function exportCommand(io: CliIo, state: CliState): AnyCommand {
         createKvParent: rt.sources.kv === "default",
         access,
         accounts: accountList(access, {
-          sessions: flags.account,
+          sessions: resolveAccountRefs(flags.account, rt.settings.dataDir),
           botTokens: [...flags.botToken ?? [], ...rt.settings.botTokens ?? []],
         }),
         concurrency: flags.concurrency,

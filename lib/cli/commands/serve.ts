@@ -4,6 +4,7 @@ import type { TelegramAccess } from "../../app/shared/telegram_access.ts";
 import { UsageError } from "../../core/errors.ts";
 import { formatBytes } from "../../core/format.ts";
 import { parseDuration } from "../max_runtime.ts";
+import { resolveAccountRefs } from "../named_accounts.ts";
 import { type AnyCommand, type CliIo, type CliState, makeAction } from "../runtime.ts";
 
 const EXAMPLES = `
@@ -40,7 +41,10 @@ export function serveCommand(io: CliIo, state: CliState): AnyCommand {
         .argParser(_collect),
     )
     .addOption(
-      new Option("--account <session>", "another user session to stream with (repeatable)").argParser(
+      new Option(
+        "--account <session>",
+        "another user session (file, string or `login --name` name) to stream with (repeatable)",
+      ).argParser(
         _collect,
       ),
     )
@@ -66,10 +70,14 @@ export function serveCommand(io: CliIo, state: CliState): AnyCommand {
         chats: chats.map((c) => c.replace(/^@/, "").replace(/^https?:\/\/t\.me\/(c\/)?/i, "")),
         hostname,
         port,
-        accounts: await _accounts(telegramAccess(rt.settings), flags.account, [
-          ...flags.botToken ?? [],
-          ...rt.settings.botTokens ?? [],
-        ]),
+        accounts: await _accounts(
+          telegramAccess(rt.settings),
+          resolveAccountRefs(flags.account, rt.settings.dataDir),
+          [
+            ...flags.botToken ?? [],
+            ...rt.settings.botTokens ?? [],
+          ],
+        ),
         kv: flags.cache === "kv" ? rt.settings.kv : `${flags.cache}/serve_cache.kv`,
         createKvParent: flags.cache !== "kv" || rt.sources.kv === "default",
         dataDir: rt.settings.dataDir,

@@ -1,6 +1,7 @@
 import { Command } from "@commander-js/extra-typings";
 import type { JobDetail, JobSummary, StatusReport } from "../../app/jobs/status.ts";
 import { formatBytes } from "../../core/format.ts";
+import { describeCursors } from "../describe_cursors.ts";
 import { type AnyCommand, type CliIo, type CliState, makeAction, type Runtime } from "../runtime.ts";
 
 const EXAMPLES = `
@@ -15,7 +16,9 @@ A job id prefix is enough when only one job starts with it.`;
 /** `tgpipe status [job]`: the jobs in the progress store, or one job in detail. */
 export function statusCommand(io: CliIo, state: CliState): AnyCommand {
   return new Command("status")
-    .description("List jobs in the progress store (id, command, state, progress), or show one job")
+    .description(
+      "List jobs in the progress store (id, command, input, output, state, progress), or show one job",
+    )
     .argument("[job]", "a job id, or a prefix only one job id starts with")
     .addHelpText("after", EXAMPLES)
     .action(makeAction(io, state, (rt, job) => printStatus(rt, job)));
@@ -35,10 +38,12 @@ export function renderStatus(report: StatusReport): string {
 
 function _renderList(kv: string, jobs: JobSummary[]): string {
   if (jobs.length === 0) return `No jobs in ${kv}\n`;
-  const head = ["ID", "COMMAND", "STATE", "PROGRESS", "ITEMS", "BYTES", "UPDATED"];
+  const head = ["ID", "COMMAND", "INPUT", "OUTPUT", "STATE", "PROGRESS", "ITEMS", "BYTES", "UPDATED"];
   const rows = jobs.map((j) => [
     j.id,
     j.command,
+    _clip(j.input || "-"),
+    _clip(j.output || "-"),
     j.state,
     _percent(j.progress),
     _items(j),
@@ -54,7 +59,8 @@ function _renderJob(j: JobDetail): string {
   const fields: Array<[string, string]> = [
     ["id", j.id],
     ["command", j.command],
-    ["args", j.args || "-"],
+    ["input", j.input || "-"],
+    ["output", j.output || "-"],
     ["state", j.state],
     ["progress", _percent(j.progress)],
     ["items", _items(j)],
@@ -62,12 +68,16 @@ function _renderJob(j: JobDetail): string {
     ["created", j.created_at],
     ["updated", j.updated_at],
   ];
-  for (const [shard, cursor] of Object.entries(j.cursors)) {
-    fields.push([`cursor ${shard}`, JSON.stringify(cursor)]);
-  }
-  for (const [key, value] of Object.entries(j.meta)) fields.push([`meta ${key}`, JSON.stringify(value)]);
+  for (const line of describeCursors(j.cursors)) fields.push(["saved", line]);
+  for (const [key, value] of Object.entries(j.meta)) fields.push([key, JSON.stringify(value)]);
   const w = Math.max(...fields.map(([k]) => k.length));
   return fields.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join("\n") + "\n";
+}
+
+// a table row stays one line: long link lists and paths are cut (the whole text is in `status <job>`)
+function _clip(s: string, max = 32): string {
+  const chars = [...s];
+  return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : s;
 }
 
 function _percent(p: number | null): string {

@@ -14,6 +14,7 @@ import {
   sizeFlag,
 } from "../download_flags.ts";
 import { maxRuntimeOption, parseDuration } from "../max_runtime.ts";
+import { resolveAccountRefs } from "../named_accounts.ts";
 import { type AnyCommand, type CliIo, type CliState, makeAction } from "../runtime.ts";
 
 const EXAMPLES = `
@@ -83,7 +84,7 @@ export function syncCommand(io: CliIo, state: CliState): AnyCommand {
       const { sync } = await import("../../app/sync/sync.ts");
       const { accountList, telegramAccess } = await import("../../app/shared/telegram_access.ts");
       const accounts = accountList(telegramAccess(rt.settings), {
-        sessions: flags.account,
+        sessions: resolveAccountRefs(flags.account, rt.settings.dataDir),
         botTokens: [...flags.botToken ?? [], ...rt.settings.botTokens ?? []],
       });
       const report = await sync({

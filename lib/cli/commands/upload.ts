@@ -4,6 +4,7 @@ import { UsageError } from "../../core/errors.ts";
 import { collect, intFlag } from "../flag_values.ts";
 import { readInputsFile } from "../read_inputs_file.ts";
 import { maxRuntimeOption } from "../max_runtime.ts";
+import { resolveAccountRefs } from "../named_accounts.ts";
 import { type AnyCommand, type CliIo, type CliState, makeAction } from "../runtime.ts";
 
 const EXAMPLES = `
@@ -75,7 +76,7 @@ export function uploadCommand(io: CliIo, state: CliState): AnyCommand {
     .addOption(
       new Option(
         "--account <session>",
-        "another account's session file or string to share the files (repeatable)",
+        "another account's session file, string or `login --name` name to share the files (repeatable)",
       )
         .argParser(collect),
     )
@@ -105,7 +106,7 @@ export function uploadCommand(io: CliIo, state: CliState): AnyCommand {
         kv: s.kv,
         createKvParent: rt.sources.kv === "default",
         accounts: accountList(telegramAccess(s), {
-          sessions: flags.account,
+          sessions: resolveAccountRefs(flags.account, rt.settings.dataDir),
           botTokens: [...flags.botToken ?? [], ...s.botTokens ?? []],
         }),
         include: flags.include,

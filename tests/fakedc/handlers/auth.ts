@@ -1,4 +1,4 @@
-/** Login: sendCode, signIn (+2FA SRP), bot tokens, logOut, export/import authorization. */
+/** Login: sendCode, signIn (+2FA SRP), QR tokens, bot tokens, logOut, export/import authorization. */
 import { Buffer } from "node:buffer";
 import { randomBytes } from "node:crypto";
 import type { HandlerMap, RpcContext } from "../contract.ts";
@@ -8,6 +8,7 @@ import { userToTl } from "../world/to_tl.ts";
 import { big } from "../world/to_tl_media.ts";
 import type { HandlerEnv } from "./env.ts";
 import { SRP_G, SRP_P, srpChallenge, type SrpVerifier, srpVerifier } from "./srp.ts";
+import { loginTokenHandlers } from "./login_token.ts";
 
 // deno-lint-ignore no-explicit-any
 type Req = any;
@@ -56,6 +57,11 @@ export function authHandlers(env: HandlerEnv): HandlerMap {
       p: Buffer.from(SRP_P.toString(16), "hex"),
     });
   return {
+    ...loginTokenHandlers(env, {
+      authorized,
+      needsPassword: (uid) => env.world.accounts.some((a) => a.userId === uid && a.password),
+      pendPassword: (ctx, uid) => void pending2fa.set(ctx.auth.keyIdHex, uid),
+    }),
     "auth.SendCode": (q: Req, ctx) => {
       const phone = phoneOf(q.phoneNumber);
       if (!/^\d{5,15}$/.test(phone)) throw new RpcError(400, "PHONE_NUMBER_INVALID");

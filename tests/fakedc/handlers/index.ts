@@ -34,6 +34,8 @@ const PUBLIC = new Set([
   "account.GetPassword",
   "auth.ImportBotAuthorization",
   "auth.ImportAuthorization",
+  "auth.ExportLoginToken",
+  "auth.ImportLoginToken",
 ]);
 
 /** Build the handler maps of a cluster serving `world`. */
