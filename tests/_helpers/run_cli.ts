@@ -44,6 +44,25 @@ export interface RunRecord {
 
 /** The repository root (where main.ts and deno.json live). */
 export const REPO = new URL("../../", import.meta.url).pathname;
+
+/**
+ * `deno run` arguments that start tgpipe as tests do. node_modules is used as installed
+ * (`--node-modules-dir=manual`; `.ci/run` and the README install it first): with "auto", many
+ * processes starting at once queue on node_modules' lock, and Deno's "Blocking waiting for file
+ * lock" notice on stderr is not tgpipe's output.
+ */
+export function tgpipeArgs(...args: string[]): string[] {
+  return [
+    "run",
+    "-A",
+    "--unstable-kv",
+    "--node-modules-dir=manual",
+    "--config",
+    `${REPO}deno.json`,
+    `${REPO}main.ts`,
+    ...args,
+  ];
+}
 /**
  * Where run records go: scripts/run_tests.ts gives each run its own directory (TGPIPE_TEST_RECORDS),
  * so suites running at once in other checkouts sharing .cache neither mix nor delete records.
@@ -101,7 +120,7 @@ async function _spawn(
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--unstable-kv", "--config", `${REPO}deno.json`, `${REPO}main.ts`, ...args],
+    args: tgpipeArgs(...args),
     cwd,
     env,
     clearEnv: true,

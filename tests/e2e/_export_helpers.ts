@@ -1,6 +1,6 @@
 /** Helpers of the export e2e tests: read an output tree, spawn a killable export. */
 import type { TgpipeEvent } from "../../lib/progress/events.ts";
-import { REPO } from "../_helpers/run_cli.ts";
+import { tgpipeArgs } from "../_helpers/run_cli.ts";
 
 /** Every file under `dir` (relative path -> text), `.part` files included so leftovers show. */
 export async function readTree(dir: string): Promise<Map<string, string>> {
@@ -36,7 +36,7 @@ export const ISOLATED_XDG = { XDG_CONFIG_HOME: `${OWN_XDG}/config`, XDG_DATA_HOM
 /** Starts `tgpipe ...args` as a child with the fake DC env; the caller waits or kills it. */
 export function spawnTgpipe(args: string[], env: Record<string, string>): Deno.ChildProcess {
   return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--unstable-kv", "--config", `${REPO}deno.json`, `${REPO}main.ts`, ...args],
+    args: tgpipeArgs(...args),
     env: { ...ISOLATED_XDG, ...env, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
     stdin: "null",
     stdout: "piped",
@@ -64,7 +64,7 @@ export function spawnWithEvents(
   onEvent?: (e: TgpipeEvent) => void,
 ): { child: Deno.ChildProcess; done: () => Promise<number> } {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--unstable-kv", "--config", `${REPO}deno.json`, `${REPO}main.ts`, ...args],
+    args: tgpipeArgs(...args),
     env: { ...ISOLATED_XDG, ...env, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
     stdin: "null",
     stdout: "piped",

@@ -7,7 +7,7 @@
 import { AssertionError } from "node:assert/strict";
 import { validateEvent } from "../../lib/progress/event_schema.ts";
 import type { TgpipeEvent } from "../../lib/progress/events.ts";
-import { REPO } from "../_helpers/run_cli.ts";
+import { tgpipeArgs } from "../_helpers/run_cli.ts";
 
 /** A running server. */
 export interface ServeProcess {
@@ -33,17 +33,7 @@ export async function startServe(
     { args: ["info", "--json"], stderr: "null" },
   ).output().then((o) => JSON.parse(new TextDecoder().decode(o.stdout)).denoDir as string);
   const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "--unstable-kv",
-      "--config",
-      `${REPO}deno.json`,
-      `${REPO}main.ts`,
-      "--json",
-      "serve",
-      ...args,
-    ],
+    args: tgpipeArgs("--json", "serve", ...args),
     cwd: dir,
     clearEnv: true,
     env: {

@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import type { FakeTelegram } from "../fakedc/cluster.ts";
 import { readBlob } from "../fakedc/world/blob.ts";
 import type { TgpipeEvent } from "../../lib/progress/events.ts";
-import { REPO } from "../_helpers/run_cli.ts";
+import { tgpipeArgs } from "../_helpers/run_cli.ts";
 import { ISOLATED_XDG } from "./_export_helpers.ts";
 
 /** The channel of the generated worlds. */
@@ -82,7 +82,7 @@ export function spawnSync(
   done: () => Promise<{ code: number; events: TgpipeEvent[]; stderr: string }>;
 } {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--unstable-kv", "--config", `${REPO}deno.json`, `${REPO}main.ts`, ...args],
+    args: tgpipeArgs(...args),
     env: { ...ISOLATED_XDG, ...env, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
     stdin: "null",
     stdout: "piped",

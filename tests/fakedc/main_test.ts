@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 const MAIN = new URL("./main.ts", import.meta.url).pathname;
 const deno = (args: string[]) =>
   new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--unstable-kv", MAIN, ...args],
+    // node_modules as installed: see tgpipeArgs in tests/_helpers/run_cli.ts
+    args: ["run", "-A", "--unstable-kv", "--node-modules-dir=manual", MAIN, ...args],
     stdout: "piped",
     stderr: "piped",
   });
