@@ -34,8 +34,8 @@ async function _downloadBack(dir: string, env: Record<string, string>): Promise<
   for await (const e of Deno.readDir(out)) {
     if (!e.isDirectory) continue;
     for await (const f of Deno.readDir(`${out}/${e.name}`)) {
-      // saved as <message id>_<name>
-      found.set(f.name.replace(/^\d+_/, ""), sha256(await Deno.readFile(`${out}/${e.name}/${f.name}`)));
+      // saved as <message id>-<name> (download's default template)
+      found.set(f.name.replace(/^\d+-/, ""), sha256(await Deno.readFile(`${out}/${e.name}/${f.name}`)));
     }
   }
   return found;
