@@ -1,0 +1,75 @@
+/**
+ * The update loop: each message and button press of the bot, handled once. Messages of one chat
+ * are answered in order, chats in parallel (a few at once); presses are answered at once, not
+ * behind a slow link of the same chat. Every message goes through the policy first.
+ */
+import type { BotUpdate } from "../../core/bot_types.ts";
+import type { BotContext } from "./bot_context.ts";
+import { handleCallback } from "./bot_callback.ts";
+import { COMMAND_REPLIES, runCommand } from "./bot_commands.ts";
+import { handleLink } from "./bot_link.ts";
+import { handleRecognition, isRecognisable } from "./bot_recognize.ts";
+import { parseBotText } from "./bot_text.ts";
+import { checkRequest } from "./check_request.ts";
+
+type Message = Extract<BotUpdate, { kind: "message" }>;
+
+/** Chats handled at once. */
+const CHATS_AT_ONCE = 16;
+
+/** Reads the updates until the bot stops, then waits for the handlers in flight. */
+export async function updateLoop(ctx: BotContext): Promise<void> {
+  const chains = new Map<string, Promise<void>>();
+  const inflight = new Set<Promise<void>>();
+  for await (const u of ctx.api.updates(ctx.signal)) {
+    while (inflight.size >= CHATS_AT_ONCE) await Promise.race(inflight);
+    const prev = u.kind === "callback" ? Promise.resolve() : chains.get(u.chat_id) ?? Promise.resolve();
+    const p = prev.then(() => handleUpdate(ctx, u));
+    inflight.add(p);
+    if (u.kind === "message") chains.set(u.chat_id, p);
+    p.finally(() => {
+      inflight.delete(p);
+      if (chains.get(u.chat_id) === p) chains.delete(u.chat_id);
+    });
+  }
+  await Promise.allSettled(inflight);
+}
+
+/** Handles one update; a failure is a warning (the bot goes on), a stop ends it quietly. */
+export async function handleUpdate(ctx: BotContext, u: BotUpdate): Promise<void> {
+  try {
+    if (u.kind === "callback") await handleCallback(ctx, u);
+    else await handleMessage(ctx, u);
+  } catch (err) {
+    if (ctx.signal.aborted) return;
+    ctx.emit({
+      type: "warning",
+      code: "BOT_UPDATE_FAILED",
+      message: `${u.kind} from ${u.from.id}: ${(err as Error).message ?? err}`,
+    });
+  }
+}
+
+/** A message: policy, then a command, a link, a file to recognise, or a hint. */
+export async function handleMessage(ctx: BotContext, m: Message): Promise<void> {
+  const req = parseBotText(m.text, ctx.api.me.username);
+  const media = m.media && isRecognisable(m.media) ? m.media : undefined;
+  const admin = ctx.admins.has(m.from.id);
+  const check = await checkRequest(ctx.store, m.from, { admin, counts: req.kind === "link" || !!media });
+  const reply = (text: string) => ctx.api.sendText(m.chat_id, text, { reply_to: m.message_id });
+  if (check.admission.kind !== "serve") {
+    if ("reply" in check.admission && check.admission.reply) await reply(check.admission.reply);
+    return;
+  }
+  if (media) return await handleRecognition(ctx, m, media);
+  switch (req.kind) {
+    case "command":
+      return await runCommand(ctx, m, req.command);
+    case "link":
+      return await handleLink(ctx, m, req.url, check);
+    case "unknown_command":
+      return void await reply(COMMAND_REPLIES.unknown(req.command));
+    case "text":
+      return void await reply(COMMAND_REPLIES.text);
+  }
+}
