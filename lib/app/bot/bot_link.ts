@@ -24,7 +24,8 @@ export async function handleLink(
   check: RequestCheck,
 ): Promise<void> {
   const platform = detectPlatform(url);
-  const msg = await ctx.api.sendText(m.chat_id, `Looking at the ${platform.name} link…`, {
+  const what = platform.id === "generic" ? "the link" : `the ${platform.name} link`;
+  const msg = await ctx.api.sendText(m.chat_id, `Looking at ${what}…`, {
     reply_to: m.message_id,
   });
   const fail = async (text: string, error: string, title?: string) => {

@@ -12,7 +12,7 @@ import type { JobReport } from "../../engine/job_types.ts";
 import type { Emit } from "../../progress/events.ts";
 import { type BotStore, openBotStore } from "../../store/bot/bot_store.ts";
 import { openProgressStore } from "../../store/kv_store.ts";
-import { openBotApi } from "../../telegram/bot_api.ts";
+import { type BotStateStore, openBotApi } from "../../telegram/bot_api.ts";
 import { openAccountPool } from "../../telegram/telegram_account_pool.ts";
 import { accountSpec, type TelegramAccess } from "../shared/telegram_access.ts";
 import { startAdminServer } from "./admin_server.ts";
@@ -63,11 +63,12 @@ export async function runBot(opts: RunBotOptions): Promise<JobReport> {
   try {
     await _applySettings(store, opts);
     pool = await openAccountPool([accountSpec(opts.account)], { connections: 2, emit, signal: opts.signal });
-    const api = await openBotApi({ account: pool.accounts[0], state: store.state, emit, concurrency: 4 });
+    const state = _watchedState(store);
+    const api = await openBotApi({ account: pool.accounts[0], state, emit, concurrency: 4 });
     const tmpRoot = await _tmpRoot(opts.kv, store);
     try {
       await _sweepInterrupted(api, store);
-      return await _run(api, store, progress, { ...opts, emit, tools, tmpRoot });
+      return await _run(api, store, progress, { ...opts, emit, tools, tmpRoot, started: state.started });
     } finally {
       await Deno.remove(tmpRoot, { recursive: true }).catch(() => {});
     }
@@ -79,7 +80,7 @@ export async function runBot(opts: RunBotOptions): Promise<JobReport> {
 }
 
 type _Ctx = BotContext & { adminUrl?: string; stopAdmin?: () => void; adminFinished?: Promise<void> };
-type _RunOptions = RunBotOptions & { emit: Emit; tools: BotTools; tmpRoot: string };
+type _RunOptions = RunBotOptions & { emit: Emit; tools: BotTools; tmpRoot: string; started: Promise<void> };
 
 async function _run(
   api: BotApi,
@@ -102,7 +103,9 @@ async function _run(
           updateLoop(ctx).catch((err) => void (loopError = err)).finally(() => ctx.queue.close()),
           broadcastLoop(api, store, { signal, emit: opts.emit, pollMs: opts.broadcastPollMs }),
         );
-        opts.emit({ type: "bot_ready", username: api.me.username ?? api.me.id, admin_url: ctx.adminUrl });
+        opts.started.then(() =>
+          opts.emit({ type: "bot_ready", username: api.me.username ?? api.me.id, admin_url: ctx.adminUrl })
+        );
         return ctx.queue;
       },
       step: (item, sctx) => downloadStep(ctx, item, sctx),
@@ -168,6 +171,26 @@ async function _stopQueued(ctx: BotContext): Promise<void> {
     }).catch(() => {});
   }
   ctx.active.clear();
+}
+
+// The update state store, telling when the stream has its starting point (loaded or fetched):
+// from then on no message is missed, so the bot is ready.
+function _watchedState(store: BotStore): BotStateStore & { started: Promise<void> } {
+  const started = Promise.withResolvers<void>();
+  return {
+    started: started.promise,
+    load: async () => {
+      const s = await store.state.load();
+      if (s) started.resolve();
+      return s;
+    },
+    save: async (s) => {
+      await store.state.save(s);
+      started.resolve();
+    },
+    savePeer: (id, hash) => store.state.savePeer(id, hash),
+    loadPeer: (id) => store.state.loadPeer(id),
+  };
 }
 
 async function _applySettings(store: BotStore, opts: RunBotOptions): Promise<void> {
