@@ -8,13 +8,13 @@ import { Buffer } from "node:buffer";
 import { join } from "node:path";
 import { Api } from "telegram";
 import { Raw } from "telegram/events/index.js";
-import { runBot, type RunBotOptions } from "../../../lib/app/bot/run_bot.ts";
-import { StoppedError } from "../../../lib/core/errors.ts";
-import type { EventBody } from "../../../lib/progress/events.ts";
-import type { FakeTelegram } from "../../fakedc/cluster.ts";
-import { FAKE_LOGIN } from "../../fakedc/world/login.ts";
-import { openGramjs } from "../../fakedc/_gramjs_client.ts";
-import { Inbox } from "../../telegram/_bot_harness.ts";
+import { runBot, type RunBotOptions } from "../../lib/app/bot/run_bot.ts";
+import { StoppedError } from "../../lib/core/errors.ts";
+import type { EventBody } from "../../lib/progress/events.ts";
+import type { FakeTelegram } from "../fakedc/cluster.ts";
+import { FAKE_LOGIN } from "../fakedc/world/login.ts";
+import { openGramjs } from "../fakedc/_gramjs_client.ts";
+import { Inbox } from "./_bot_harness.ts";
 
 /** A bot started with runBot; stop() aborts it and checks it ended as stopped (exit 75). */
 export interface RunningBot {

@@ -7,9 +7,9 @@ import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { join } from "node:path";
 import { Api } from "telegram";
-import { openBotStore } from "../../../lib/store/bot/bot_store.ts";
-import { startFakeTelegram } from "../../fakedc/cluster.ts";
-import { startSite } from "../../grab/_site.ts";
+import { openBotStore } from "../../lib/store/bot/bot_store.ts";
+import { startFakeTelegram } from "../fakedc/cluster.ts";
+import { startSite } from "../grab/_site.ts";
 import { botSays, buttonData, startRunBot, startUserAs } from "./_bot_run_world.ts";
 
 const WORLD = "gen:chats=1,messages=1,files=0,forum=0,comments=0";
