@@ -74,6 +74,8 @@ export async function startRunBot(
 /** A user talking to the bot: its client, what it received, and helpers. */
 export interface BotUserClient {
   id: string;
+  /** The bot as this user's input peer. */
+  peer: Api.InputPeerUser;
   updates: Inbox<Api.TypeUpdate>;
   send(text: string): Promise<number>;
   press(messageId: number, data: string): Promise<Api.messages.BotCallbackAnswer>;
@@ -91,6 +93,7 @@ export async function startUserAs(tg: FakeTelegram, userId?: bigint): Promise<Bo
   const bot = new Api.InputPeerUser({ userId: bigInt(b.id), accessHash: bigInt(b.accessHash) });
   return {
     id: String(userId ?? tg.world.selfUserId),
+    peer: bot,
     updates,
     client: gram.client,
     send: async (text) => {
