@@ -11,8 +11,8 @@ import { parseDate } from "../parse_date.ts";
 
 const EXAMPLES = `
 Examples:
-  TGPIPE_BOT_TOKEN=123456:ABC... tgpipe bot --admin 123456789 --admin-listen 127.0.0.1:8081
-  tgpipe bot --bot-token "$TOKEN" --rate-limit 5/min --max-file-size 50MB --music-library ~/Music
+  tgpipe bot --admin 123456789 --admin-listen 127.0.0.1:8081     # token in TGPIPE_BOT_TOKEN
+  tgpipe bot --rate-limit 5/min --max-file-size 50MB --music-library ~/Music
   tgpipe bot users alice
   tgpipe bot history --status failed --limit 20
   tgpipe bot ban 123456789
@@ -50,7 +50,7 @@ function _run(io: CliIo, state: CliState): AnyCommand {
     .addHelpText(
       "after",
       _examples(
-        "TGPIPE_BOT_TOKEN=123456:ABC... tgpipe bot --admin 123456789 --admin-listen 127.0.0.1:8081",
+        "tgpipe bot --admin 123456789 --admin-listen 127.0.0.1:8081     # token in TGPIPE_BOT_TOKEN",
         "tgpipe bot --rate-limit 5/min --max-file-size 50MB --music-library ~/Music --concurrency 2",
       ),
     )
