@@ -62,9 +62,23 @@ export async function runBot(opts: RunBotOptions): Promise<JobReport> {
   let pool: Awaited<ReturnType<typeof openAccountPool>> | undefined;
   try {
     await _applySettings(store, opts);
-    pool = await openAccountPool([accountSpec(opts.account)], { connections: 2, emit, signal: opts.signal });
+    // a stop while connecting aborts the connection; once running, the client must outlive the
+    // stop so the last answers ("the bot was restarted…") still go out before the pool closes
+    const connecting = new AbortController();
+    const forward = () => connecting.abort(opts.signal?.reason);
+    opts.signal?.addEventListener("abort", forward, { once: true });
     const state = _watchedState(store);
-    const api = await openBotApi({ account: pool.accounts[0], state, emit, concurrency: 4 });
+    let api: BotApi;
+    try {
+      pool = await openAccountPool([accountSpec(opts.account)], {
+        connections: 2,
+        emit,
+        signal: connecting.signal,
+      });
+      api = await openBotApi({ account: pool.accounts[0], state, emit, concurrency: 4 });
+    } finally {
+      opts.signal?.removeEventListener("abort", forward);
+    }
     const tmpRoot = await _tmpRoot(opts.kv, store);
     try {
       await _sweepInterrupted(api, store);
