@@ -19,6 +19,8 @@ import { Inbox } from "./_bot_harness.ts";
 /** A bot started with runBot; stop() aborts it and checks it ended as stopped (exit 75). */
 export interface RunningBot {
   events: EventBody[];
+  /** The same events, to wait for one. */
+  inbox: Inbox<EventBody>;
   ready: Promise<void>;
   stop(): Promise<void>;
 }
@@ -30,6 +32,7 @@ export async function startRunBot(
   opts: Partial<RunBotOptions> = {},
 ): Promise<RunningBot> {
   const events: EventBody[] = [];
+  const inbox = new Inbox<EventBody>();
   const stop = new AbortController();
   const ready = Promise.withResolvers<void>();
   const run = runBot({
@@ -50,6 +53,7 @@ export async function startRunBot(
     ...opts,
     emit: (e) => {
       events.push(e);
+      inbox.push(e);
       if (e.type === "bot_ready") ready.resolve();
     },
     signal: stop.signal,
@@ -62,6 +66,7 @@ export async function startRunBot(
   await ready.promise;
   return {
     events,
+    inbox,
     ready: ready.promise,
     stop: async () => {
       stop.abort(new StoppedError("stopped by the test"));
