@@ -6,6 +6,7 @@ import type { BotStore } from "../../store/bot/bot_store.ts";
 import type { ResolvedTool } from "../../tools/tool_types.ts";
 import type { DownloadQueue } from "./download_queue.ts";
 import type { QualityChoice } from "./quality_keyboard.ts";
+import type { TaskPool } from "./task_pool.ts";
 
 /** One pressed button: a job item of the bot's download job. */
 export interface DownloadItem {
@@ -45,6 +46,8 @@ export interface BotContext {
   queue: DownloadQueue<DownloadItem>;
   /** Stop handles of requests queued or running, by download id (for /cancel). */
   active: Map<string, { user_id: string; item: DownloadItem; abort: AbortController }>;
+  /** Slow work of the update loop (reading links, recognition), a few at once. */
+  tasks: TaskPool;
   /** Least ms between two progress edits of one message. */
   editIntervalMs: number;
   emit: Emit;

@@ -1,5 +1,5 @@
 /**
- * A link: "Looking…" at once, then yt-dlp's info, then the same message edited into the title,
+ * A link: "Looking…" at once, then (in the task pool) yt-dlp's info, then the same message edited into the title,
  * uploader and duration with the quality keyboard; the request waits in the store, keyed by that
  * message, for the press. A link yt-dlp cannot read is answered and recorded as failed.
  */
@@ -8,7 +8,7 @@ import { formatBytes } from "../../core/format.ts";
 import { fetchInfo } from "../../grab/fetch_info.ts";
 import { GrabError } from "../../grab/grab_error.ts";
 import type { GrabInfo } from "../../grab/grab_info.ts";
-import { detectPlatform } from "../../grab/platforms.ts";
+import { detectPlatform, type Platform } from "../../grab/platforms.ts";
 import type { BotContext } from "./bot_context.ts";
 import { maxFileSizeFor } from "./bot_policy.ts";
 import type { RequestCheck } from "./check_request.ts";
@@ -16,18 +16,30 @@ import { qualityKeyboard } from "./quality_keyboard.ts";
 
 type Message = Extract<BotUpdate, { kind: "message" }>;
 
-/** Answers a link of an admitted user (see module comment). */
+/**
+ * Answers a link of an admitted user with "Looking…" and resolves to the slow rest (reading the
+ * link, the keyboard), which the caller runs in the task pool (see module comment).
+ */
 export async function handleLink(
   ctx: BotContext,
   m: Message,
   url: string,
   check: RequestCheck,
-): Promise<void> {
+): Promise<() => Promise<void>> {
   const platform = detectPlatform(url);
   const what = platform.id === "generic" ? "the link" : `the ${platform.name} link`;
   const msg = await ctx.api.sendText(m.chat_id, `Looking at ${what}…`, {
     reply_to: m.message_id,
   });
+  return () => _describe(ctx, m, { url, platform, msg, check });
+}
+
+async function _describe(
+  ctx: BotContext,
+  m: Message,
+  o: { url: string; platform: Platform; msg: number; check: RequestCheck },
+): Promise<void> {
+  const { url, platform, msg, check } = o;
   const fail = async (text: string, error: string, title?: string) => {
     const d = await ctx.store.downloads.create({ user_id: m.from.id, url, platform: platform.id, title });
     await ctx.store.downloads.update(d.id, { status: "failed", error });

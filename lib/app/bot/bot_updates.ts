@@ -1,7 +1,8 @@
 /**
  * The update loop: each message and button press of the bot, handled once. Messages of one chat
- * are answered in order, chats in parallel (a few at once); presses are answered at once, not
- * behind a slow link of the same chat. Every message goes through the policy first.
+ * get their first answer in order, chats in parallel (a few at once); the slow part (yt-dlp
+ * reading a link, recognition) runs in the task pool, and presses are answered at once. Every
+ * message goes through the policy first.
  */
 import type { BotUpdate } from "../../core/bot_types.ts";
 import type { BotContext } from "./bot_context.ts";
@@ -33,6 +34,7 @@ export async function updateLoop(ctx: BotContext): Promise<void> {
     });
   }
   await Promise.allSettled(inflight);
+  await ctx.tasks.idle();
 }
 
 /** Handles one update; a failure is a warning (the bot goes on), a stop ends it quietly. */
@@ -50,6 +52,20 @@ export async function handleUpdate(ctx: BotContext, u: BotUpdate): Promise<void>
   }
 }
 
+// a task's failure is a warning, like the loop's
+async function _quiet(ctx: BotContext, m: Message, task: () => Promise<void>): Promise<void> {
+  try {
+    await task();
+  } catch (err) {
+    if (ctx.signal.aborted) return;
+    ctx.emit({
+      type: "warning",
+      code: "BOT_UPDATE_FAILED",
+      message: `message from ${m.from.id}: ${(err as Error).message ?? err}`,
+    });
+  }
+}
+
 /** A message: policy, then a command, a link, a file to recognise, or a hint. */
 export async function handleMessage(ctx: BotContext, m: Message): Promise<void> {
   const req = parseBotText(m.text, ctx.api.me.username);
@@ -61,12 +77,14 @@ export async function handleMessage(ctx: BotContext, m: Message): Promise<void> 
     if ("reply" in check.admission && check.admission.reply) await reply(check.admission.reply);
     return;
   }
-  if (media) return await handleRecognition(ctx, m, media);
+  if (media) return ctx.tasks.spawn(() => _quiet(ctx, m, () => handleRecognition(ctx, m, media)));
   switch (req.kind) {
     case "command":
       return await runCommand(ctx, m, req.command);
-    case "link":
-      return await handleLink(ctx, m, req.url, check);
+    case "link": {
+      const read = await handleLink(ctx, m, req.url, check);
+      return ctx.tasks.spawn(() => _quiet(ctx, m, read));
+    }
     case "unknown_command":
       return void await reply(COMMAND_REPLIES.unknown(req.command));
     case "text":

@@ -22,6 +22,10 @@ import { type BotTools, type BotToolsOptions, openBotTools } from "./bot_tools.t
 import { updateLoop } from "./bot_updates.ts";
 import { broadcastLoop } from "./broadcast_loop.ts";
 import { DownloadQueue } from "./download_queue.ts";
+import { TaskPool } from "./task_pool.ts";
+
+/** Links read (yt-dlp -J) or voice notes recognised at once, beside the downloads. */
+const SLOW_TASKS = 4;
 
 /** Options of {@link runBot}; lib/cli fills them from flags and settings. */
 export interface RunBotOptions extends BotToolsOptions {
@@ -167,6 +171,7 @@ async function _context(
     loginLink: admin && (() => admin.loginLink()),
     queue: new DownloadQueue<DownloadItem>(signal),
     active: new Map(),
+    tasks: new TaskPool(SLOW_TASKS),
     editIntervalMs: opts.editIntervalMs ?? 3000,
     emit: opts.emit,
     signal,
