@@ -52,21 +52,21 @@ try {
   const results = await Promise.all(users.map(async (u, i) => {
     const ids: number[] = [];
     for (let k = 0; k < LINKS; k++) ids.push(await u.send(`${site.base}/page.html?u=${i}&k=${k}`));
-    let admitted = 0;
+    // first every message's answer (they come at once), then the keyboards (yt-dlp, a few at once)
+    const looking: number[] = [];
     for (const id of ids) {
       const r = await u.updates.next(`user ${i}: reply to ${id}`, botSays(/./, { replyTo: id }));
-      if (/^Looking/.test(r.message.message)) {
-        admitted++;
-        const keyboard = botSays(/Pick a quality/, { edited: true });
-        await u.updates.next(
-          `user ${i}: keyboard`,
-          (x): x is typeof r => keyboard(x) && x.message.id === r.message.id,
-        );
-      } else if (!/^Too many requests/.test(r.message.message)) {
+      if (/^Looking/.test(r.message.message)) looking.push(r.message.id);
+      else if (!/^Too many requests/.test(r.message.message)) {
         throw new Error(`unexpected: ${r.message.message}`);
       }
       if (++answered === Math.ceil(total / 10)) rss.at10 = await _rss(bot.pid, "VmRSS");
     }
+    const keyboard = botSays(/Pick a quality/, { edited: true });
+    for (const id of looking) {
+      await _patient(u, `user ${i}: keyboard of ${id}`, (x) => keyboard(x) && x.message.id === id);
+    }
+    const admitted = looking.length;
     // a last message: the chat is answered in order, so a duplicate of an earlier reply would be here by now
     const last = await u.send("/help");
     await u.updates.next(`user ${i}: last`, botSays(/./, { replyTo: last }));
@@ -112,6 +112,17 @@ try {
   await site.close();
   await tg.close();
   await Deno.remove(work, { recursive: true });
+}
+
+// 250 links read by yt-dlp a few at once take minutes: each wait gets the inbox's deadline again
+async function _patient(u: BotUserClient, step: string, pred: (x: Api.TypeUpdate) => boolean): Promise<void> {
+  for (let round = 1;; round++) {
+    try {
+      return void await u.updates.next(step, pred);
+    } catch (err) {
+      if (round >= 10) throw err;
+    }
+  }
 }
 
 async function _ready(stdout: ReadableStream<Uint8Array>): Promise<void> {
