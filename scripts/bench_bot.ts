@@ -55,7 +55,8 @@ try {
     // first every message's answer (they come at once), then the keyboards (yt-dlp, a few at once)
     const looking: number[] = [];
     for (const id of ids) {
-      const r = await u.updates.next(`user ${i}: reply to ${id}`, botSays(/./, { replyTo: id }));
+      // Telegram (and the fake DC) let a bot send about one message a second per chat: patience
+      const r = await _patient(u, `user ${i}: reply to ${id}`, botSays(/./, { replyTo: id }));
       if (/^Looking/.test(r.message.message)) looking.push(r.message.id);
       else if (!/^Too many requests/.test(r.message.message)) {
         throw new Error(`unexpected: ${r.message.message}`);
@@ -64,7 +65,11 @@ try {
     }
     const keyboard = botSays(/Pick a quality/, { edited: true });
     for (const id of looking) {
-      await _patient(u, `user ${i}: keyboard of ${id}`, (x) => keyboard(x) && x.message.id === id);
+      await _patient(
+        u,
+        `user ${i}: keyboard of ${id}`,
+        (x): x is Api.UpdateEditMessage => keyboard(x) && x.message.id === id,
+      );
     }
     const admitted = looking.length;
     // a last message: the chat is answered in order, so a duplicate of an earlier reply would be here by now
@@ -115,10 +120,14 @@ try {
 }
 
 // 250 links read by yt-dlp a few at once take minutes: each wait gets the inbox's deadline again
-async function _patient(u: BotUserClient, step: string, pred: (x: Api.TypeUpdate) => boolean): Promise<void> {
+async function _patient<U extends Api.TypeUpdate>(
+  u: BotUserClient,
+  step: string,
+  pred: (x: Api.TypeUpdate) => x is U,
+): Promise<U> {
   for (let round = 1;; round++) {
     try {
-      return void await u.updates.next(step, pred);
+      return await u.updates.next(step, pred);
     } catch (err) {
       if (round >= 10) throw err;
     }
