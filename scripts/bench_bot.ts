@@ -106,7 +106,7 @@ try {
     not_exactly_once: results.reduce((n, r) => n + r.duplicates, 0),
     admitted: results.reduce((n, r) => n + r.admitted, 0),
     max_admitted_per_user: Math.max(...results.map((r) => r.admitted)),
-    // by the reply times (a reply is sent after its check, so this can only overstate)
+    // by the reply times: an approximation (a reply leaves when the per-chat pace lets it)
     max_admitted_per_user_in_60s: Math.max(...results.map((r) => r.inMinute)),
     rate_limit_per_minute: RATE,
     rss_mib_at_10pct: rss.at10,
