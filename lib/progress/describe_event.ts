@@ -60,6 +60,10 @@ export function describeEvent(e: TgpipeEvent, verbosity: Verbosity): string | un
       return undefined;
     case "serve_listen":
       return `listening on ${e.url}${e.public ? " (public: links need no signature)" : ""}`;
+    case "bot_ready":
+      return `bot @${e.username} is running${
+        e.admin_url ? `; admin page at ${e.admin_url} (send /admin)` : ""
+      }`;
     case "broadcast_progress":
       return e.done || verbosity === "verbose"
         ? `broadcast ${e.broadcast}${e.done ? " finished" : ""}: ${e.sent} sent, ${e.failed} failed, ` +

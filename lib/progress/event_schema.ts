@@ -225,6 +225,17 @@ const SPEC: { [T in EventType]: TypeSpec<T> } = {
       public: { type: "boolean", required: true, description: "links need no signature (--public)" },
     },
   },
+  bot_ready: {
+    description: "`tgpipe bot` is connected and answers messages",
+    fields: {
+      username: { type: "string", required: true, description: "the bot's username" },
+      admin_url: {
+        type: "string",
+        required: false,
+        description: "the admin page's base URL (--admin-listen; log in with /admin)",
+      },
+    },
+  },
   broadcast_progress: {
     description: "The bot's broadcast sender delivered more copies (throttled), and once more when it ends",
     fields: {

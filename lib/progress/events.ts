@@ -63,6 +63,7 @@ export type EventBody =
   | { type: "warning"; code: string; message: string; item?: string }
   | { type: "result"; kind: string; data: unknown }
   | { type: "serve_listen"; url: string; public: boolean }
+  | { type: "bot_ready"; username: string; admin_url?: string }
   | {
     type: "broadcast_progress";
     broadcast: string;

@@ -45,6 +45,7 @@ const FULL: { [T in EventType]: Required<Extract<EventBody, { type: T }>> } = {
   warning: { type: "warning", code: "NO_MEDIA", message: "no media", item: "m3" },
   result: { type: "result", kind: "config", data: { a: [1, 2] } },
   serve_listen: { type: "serve_listen", url: "http://127.0.0.1:8080", public: false },
+  bot_ready: { type: "bot_ready", username: "media_bot", admin_url: "http://127.0.0.1:8081" },
   broadcast_progress: {
     type: "broadcast_progress",
     broadcast: "1700000000000-a1b2c3d4e5",

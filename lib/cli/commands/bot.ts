@@ -1,7 +1,8 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import { UsageError } from "../../core/errors.ts";
 import { DOWNLOAD_STATUSES, type DownloadStatus } from "../../core/bot_records.ts";
-import { argParser, intFlag } from "../flag_values.ts";
+import { argParser, collect, intFlag } from "../flag_values.ts";
+import { maxRuntimeOption } from "../max_runtime.ts";
 import { type AnyCommand, type CliIo, type CliState, makeAction, type Runtime } from "../runtime.ts";
 import { renderBotHistory, renderBotSettings, renderBotUsers, renderBroadcasts } from "./bot_render.ts";
 import { parseSize } from "../parse_size.ts";
@@ -10,6 +11,8 @@ import { parseDate } from "../parse_date.ts";
 
 const EXAMPLES = `
 Examples:
+  tgpipe bot --admin 123456789 --admin-listen 127.0.0.1:8081     # token in TGPIPE_BOT_TOKEN
+  tgpipe bot --rate-limit 5/min --max-file-size 50MB --music-library ~/Music
   tgpipe bot users alice
   tgpipe bot history --status failed --limit 20
   tgpipe bot ban 123456789
@@ -17,20 +20,90 @@ Examples:
   tgpipe bot broadcast "We are back"
   tgpipe --json bot users --banned | jq '.data[].id'
 
+Without a subcommand it runs the bot until Ctrl-C or --max-runtime (exit 75). It needs yt-dlp (and
+ffmpeg for merging and audio), fpcalc with --music-library. The token is a secret: prefer
+TGPIPE_BOT_TOKEN (or bot_token in the config) over the flag, which other users can see in ps.
 The data lives in the progress store (--kv); docs/bot.md describes it. An unknown user id: exit 2.`;
 
 /** `tgpipe bot …`: the media-downloader bot's admin commands (users, history, bans, settings, broadcasts). */
 export function botCommand(io: CliIo, state: CliState): AnyCommand {
   const cmd = new Command("bot").description(
-    "The media-downloader bot: users, history, bans, settings, broadcasts",
+    "Run the media-downloader bot, or manage it: users, history, bans, settings, broadcasts",
   )
     .addHelpText("after", EXAMPLES);
+  // `tgpipe bot --bot-token …` runs it: `run` is the default subcommand, so its flags never
+  // collide with the admin subcommands' (settings --rate-limit)
+  cmd.addCommand(_run(io, state), { isDefault: true });
   cmd.addCommand(_users(io, state));
   cmd.addCommand(_history(io, state));
   for (const [name, change, what] of _FLAG_COMMANDS) cmd.addCommand(_flag(io, state, name, change, what));
   cmd.addCommand(_settings(io, state));
   cmd.addCommand(_broadcast(io, state));
   return cmd;
+}
+
+// `tgpipe bot [run]`: the bot runs until stopped
+function _run(io: CliIo, state: CliState): AnyCommand {
+  return new Command("run").description(
+    "Run the bot until Ctrl-C or --max-runtime (the default: `tgpipe bot`)",
+  )
+    .addHelpText(
+      "after",
+      _examples(
+        "tgpipe bot --admin 123456789 --admin-listen 127.0.0.1:8081     # token in TGPIPE_BOT_TOKEN",
+        "tgpipe bot --rate-limit 5/min --max-file-size 50MB --music-library ~/Music --concurrency 2",
+      ),
+    )
+    .option("--bot-token <token>", "the bot's token from @BotFather (or TGPIPE_BOT_TOKEN / bot_token)")
+    .option("--admin <id>", "a Telegram user id allowed /stats and /admin (repeatable)", collect)
+    .option(
+      "--admin-listen <host:port>",
+      "serve the admin page here (log in with /admin), e.g. 127.0.0.1:8081",
+    )
+    .option("--max-file-size <size>", "largest file sent, e.g. 50MB (stored as the setting)")
+    .option("--rate-limit <rate>", "links a minute per user, e.g. 5/min (stored as the setting)")
+    .option("--music-library <dir>", "recognise voice notes and audio against the music in this folder")
+    .option("--fpcalc <path>", "chromaprint's fpcalc (default: PATH)")
+    .option("--yt-dlp <path>", "yt-dlp binary (default: PATH; also TGPIPE_YT_DLP)")
+    .option("--concurrency <n>", "downloads at once (default 2)")
+    .addOption(maxRuntimeOption())
+    .action(makeAction(io, state, async (rt, flags) => {
+      const token = flags.botToken ?? rt.settings.botToken;
+      if (!token) {
+        throw new UsageError(
+          "tgpipe bot needs the bot's token: --bot-token or TGPIPE_BOT_TOKEN (from @BotFather)",
+        );
+      }
+      for (const id of flags.admin ?? []) {
+        if (!/^\d+$/.test(id)) throw new UsageError(`--admin takes a Telegram user id (a number), got ${id}`);
+      }
+      const { telegramAccess } = await import("../../app/shared/telegram_access.ts");
+      const { runBot } = await import("../../app/bot/run_bot.ts");
+      const report = await runBot({
+        account: { ...telegramAccess(rt.settings), botToken: token },
+        ..._store(rt),
+        admins: flags.admin,
+        adminListen: flags.adminListen,
+        maxFileSize: flags.maxFileSize === undefined
+          ? undefined
+          : parseSize(flags.maxFileSize, "--max-file-size"),
+        rateLimit: flags.rateLimit === undefined
+          ? undefined
+          : parseRatePerMinute(flags.rateLimit, "--rate-limit"),
+        musicLibrary: flags.musicLibrary,
+        fpcalc: flags.fpcalc,
+        ytDlp: flags.ytDlp ?? rt.settings.ytDlp,
+        ffmpeg: rt.settings.ffmpeg,
+        ffprobe: rt.settings.ffprobe,
+        searchPath: rt.io.env.PATH ?? "",
+        cacheDir: rt.settings.cacheDir,
+        concurrency: intFlag(flags.concurrency, "--concurrency"),
+        maxRuntimeMs: flags.maxRuntime,
+        emit: rt.emit,
+        signal: rt.signal,
+      });
+      return report.exit_code;
+    }));
 }
 
 const _FLAG_COMMANDS: ReadonlyArray<

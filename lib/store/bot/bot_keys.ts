@@ -17,6 +17,9 @@ import type { DeliveryState, DownloadStatus } from "../../core/bot_records.ts";
  *   ["bot", "rate", user_id]                   number[]: request times in the last minute
  *   ["bot", "login", sha256(token)]            { expires_at }: one-time admin login tokens
  *   ["bot", "session", sha256(session)]        { csrf, expires_at }: admin page sessions
+ *   ["bot", "state"]                           the bot's Telegram update state (pts, qts, ...)
+ *   ["bot", "peer", user_id]                   string: the user's access hash (to message them later)
+ *   ["bot", "req", chat_id, message_id]        PendingRequest: a link whose keyboard waits for a press
  */
 export const BOT_KEYS = {
   user: (id: string): Deno.KvKey => ["bot", "user", id],
@@ -40,6 +43,9 @@ export const BOT_KEYS = {
   rate: (user: string): Deno.KvKey => ["bot", "rate", user],
   login: (hash: string): Deno.KvKey => ["bot", "login", hash],
   session: (hash: string): Deno.KvKey => ["bot", "session", hash],
+  updateState: ["bot", "state"] as Deno.KvKey,
+  peer: (user: string): Deno.KvKey => ["bot", "peer", user],
+  request: (chat: string, message: number): Deno.KvKey => ["bot", "req", chat, message],
 };
 
 function _opt(key: Deno.KvKey, id?: string): Deno.KvKey {

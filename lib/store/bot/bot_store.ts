@@ -8,6 +8,8 @@ import { SettingsRepo } from "./settings_repo.ts";
 import { BroadcastRepo } from "./broadcast_repo.ts";
 import { RateRepo } from "./rate_repo.ts";
 import { AdminAuthRepo } from "./admin_auth_repo.ts";
+import { UpdateStateRepo } from "./update_state_repo.ts";
+import { RequestRepo } from "./request_repo.ts";
 
 /** Options of `openBotStore`. */
 export interface OpenBotStoreOptions extends OpenKvOptions {
@@ -26,6 +28,10 @@ export interface BotStore {
   readonly broadcasts: BroadcastRepo;
   readonly rate: RateRepo;
   readonly auth: AdminAuthRepo;
+  /** The running bot's Telegram update state and users' access hashes. */
+  readonly state: UpdateStateRepo;
+  /** Links whose quality keyboard waits for a press. */
+  readonly requests: RequestRepo;
   close(): void;
 }
 
@@ -47,6 +53,8 @@ export async function openBotStore(location: string, opts: OpenBotStoreOptions =
     broadcasts: new BroadcastRepo(db),
     rate: new RateRepo(db),
     auth: new AdminAuthRepo(db),
+    state: new UpdateStateRepo(db),
+    requests: new RequestRepo(db),
     close() {
       if (closed) return;
       closed = true;

@@ -85,6 +85,16 @@ export class DownloadRepo {
     return r;
   }
 
+  /** How many downloads are in each status (counted over the status index's keys). */
+  async countByStatus(): Promise<Record<DownloadStatus, number>> {
+    const out: Record<DownloadStatus, number> = { pending: 0, processing: 0, completed: 0, failed: 0 };
+    for (const status of Object.keys(out) as DownloadStatus[]) {
+      const it = this.#db.kv.list({ prefix: BOT_KEYS.dlByStatus(status) });
+      for await (const _ of it) out[status]++;
+    }
+    return out;
+  }
+
   /** The download with this id, or undefined. */
   async get(id: string): Promise<DownloadRecord | undefined> {
     return (await this.#db.run(() => this.#db.kv.get<DownloadRecord>(BOT_KEYS.download(id)))).value ??

@@ -50,6 +50,13 @@ export class UserRepo {
     return { user: (await this.#withCounts([r.user]))[0], created: r.created };
   }
 
+  /** How many users the bot has seen. */
+  async count(): Promise<number> {
+    let n = 0;
+    for await (const _ of this.#db.kv.list({ prefix: BOT_KEYS.users })) n++;
+    return n;
+  }
+
   /** The user with this id, or undefined. */
   async get(id: string): Promise<BotUserRecord | undefined> {
     const u = (await this.#db.run(() => this.#db.kv.get<BotUserRecord>(BOT_KEYS.user(id)))).value;
