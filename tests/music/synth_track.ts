@@ -4,6 +4,7 @@
  * are alike in kind (the same instruments, keys and rhythms recur), which makes false matches a
  * real risk. Pure TypeScript PCM; ffmpeg encodes it.
  */
+import { makeRng as seededRandom } from "../fakedc/faults.ts";
 
 /** Sample rate of the generated PCM (fpcalc works at 11025 Hz, so this keeps everything it uses). */
 export const SYNTH_RATE = 22050;
@@ -17,17 +18,8 @@ const SCALES = [
 ];
 const TABLE = 2048;
 
-/** A seeded uniform generator in [0, 1) (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded uniform generator in [0, 1): the fake DC's seeded PRNG. */
+export { seededRandom };
 
 /** Mono PCM in [-1, 1] of one synthetic track, `seconds` long, decided entirely by `seed`. */
 export function synthTrack(seed: number, seconds: number): Float32Array {

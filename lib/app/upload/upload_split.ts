@@ -5,9 +5,9 @@
  * in order with the manifest last, which `tgpipe download` uses to put the original back.
  */
 import type { StepOutcome } from "../../engine/job_types.ts";
-import { largestUpload, pickAccount } from "./pick_account.ts";
+import { largestUpload } from "./pick_account.ts";
+import { pieceContext } from "./piece_context.ts";
 import { ALBUM_MAX } from "./plan_items.ts";
-import { progressInto } from "./progress_into.ts";
 import type { UploadItemContext } from "./prepare_file.ts";
 import { splitForUpload } from "./split_for_upload.ts";
 import { uploadAlbum } from "./upload_album.ts";
@@ -55,15 +55,7 @@ export async function uploadSplit(
     // pieces are never deleted nor split again; the original goes once every piece is sent.
     // One account whose limit takes them sends them all (one chat for --to me), unless an earlier
     // attempt recorded a piece's send with another one.
-    const { account } = await pickAccount(c.accounts, [limit], c.signal);
-    const pc: UploadItemContext = {
-      ...c,
-      accounts: [account, ...c.accounts.filter((a) => a !== account)],
-      deleteAfter: false,
-      split: false,
-      emit: progressInto(input.id, (id) => id.startsWith(`${input.id}#`), input.source.size, c.emit),
-      diag: pieceDiag,
-    };
+    const pc = await pieceContext(c, input.id, { limit, size: input.source.size, diag: pieceDiag });
     const pieces = split.sources.map((source, i) => ({
       // the cut is deterministic: the same ids find the same pieces' records on a rerun
       id: `${input.id}#${String(i + 1).padStart(3, "0")}`,

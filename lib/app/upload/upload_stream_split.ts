@@ -7,9 +7,9 @@
  */
 import type { StepOutcome } from "../../engine/job_types.ts";
 import { streamPieces } from "../../engine/stream_pieces.ts";
-import { largestUpload, pickAccount } from "./pick_account.ts";
+import { largestUpload } from "./pick_account.ts";
+import { pieceContext } from "./piece_context.ts";
 import type { UploadItemContext } from "./prepare_file.ts";
-import { progressInto } from "./progress_into.ts";
 import { openInput, type UploadInput } from "./upload_inputs.ts";
 import { uploadItem } from "./upload_item.ts";
 import { UploadDiagnostics } from "./upload_report.ts";
@@ -40,15 +40,7 @@ export async function splitStream(given: _Member, c: UploadItemContext): Promise
   const pieceDiag = new UploadDiagnostics();
   const pieces = streamPieces(src, { pieceSize: limit, signal: c.signal });
   try {
-    const { account } = await pickAccount(c.accounts, [limit], c.signal);
-    const pc: UploadItemContext = {
-      ...c,
-      accounts: [account, ...c.accounts.filter((a) => a !== account)],
-      deleteAfter: false,
-      split: false,
-      emit: progressInto(input.id, (id) => id.startsWith(`${input.id}#`), src.size, c.emit),
-      diag: pieceDiag,
-    };
+    const pc = await pieceContext(c, input.id, { limit, size: src.size, diag: pieceDiag });
     const id = (i: number) => `${input.id}#${String(i).padStart(3, "0")}`;
     let n = 0;
     for (let p = await pieces.next(); p; p = await pieces.next()) {
