@@ -18,7 +18,7 @@ Deno.test("bot: no token is exit 2; --max-runtime stops the running bot with exi
     const env = { ...tg.env, TGPIPE_KV: `${dir}/p.kv` };
     const none = await runCli(["bot", "--admin", "123"], { env });
     assert.equal(none.code, 2, none.stderr);
-    assert.match(none.stderr, /needs the bot's token/);
+    assert.match(none.stderr, /^error: The bot needs its token: --bot-token/);
     const bad = await runCli(["bot", "--admin", "@ali"], {
       env: { ...env, TGPIPE_BOT_TOKEN: FAKE_LOGIN.bot.token },
     });

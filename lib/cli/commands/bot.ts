@@ -71,7 +71,7 @@ function _run(io: CliIo, state: CliState): AnyCommand {
       const token = flags.botToken ?? rt.settings.botToken;
       if (!token) {
         throw new UsageError(
-          "tgpipe bot needs the bot's token: --bot-token or TGPIPE_BOT_TOKEN (from @BotFather)",
+          "The bot needs its token: --bot-token or TGPIPE_BOT_TOKEN (from @BotFather)",
         );
       }
       for (const id of flags.admin ?? []) {
