@@ -6,8 +6,13 @@
 import { StringSession } from "telegram/sessions/index.js";
 import { LoginRequiredError } from "../core/errors.ts";
 
-/** The length of an MTProto auth key, which StringSession stores whole. */
+/** The length of an MTProto auth key. */
 const AUTH_KEY_BYTES = 256;
+/**
+ * GramJS stores a key in its shortest big-endian form, so about one key in 256 (a leading zero
+ * byte) is 255 bytes, one in 65,536 is 254: those are whole keys. Shorter is a cut string.
+ */
+const MIN_KEY_BYTES = AUTH_KEY_BYTES - 8;
 /** Telegram's production DCs. */
 const TELEGRAM_DCS = [1, 2, 3, 4, 5];
 
@@ -28,7 +33,10 @@ export function parseSession(text: string, knownDcs?: number[]): StringSession {
   }
   if (text === "") return session;
   const dcs = knownDcs ?? TELEGRAM_DCS;
-  if (!(key instanceof Uint8Array) || key.length !== AUTH_KEY_BYTES || !dcs.includes(session.dcId)) {
+  if (
+    !(key instanceof Uint8Array) || key.length < MIN_KEY_BYTES || key.length > AUTH_KEY_BYTES ||
+    !dcs.includes(session.dcId)
+  ) {
     throw _bad();
   }
   return session;
