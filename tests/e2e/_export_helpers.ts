@@ -1,6 +1,7 @@
 /** Helpers of the export e2e tests: read an output tree, spawn a killable export. */
 import type { TgpipeEvent } from "../../lib/progress/events.ts";
 import { tgpipeArgs } from "../_helpers/run_cli.ts";
+import { readEventLines } from "../_helpers/event_lines.ts";
 
 /** Every file under `dir` (relative path -> text), `.part` files included so leftovers show. */
 export async function readTree(dir: string): Promise<Map<string, string>> {
@@ -70,16 +71,6 @@ export function spawnWithEvents(
     stdout: "piped",
     stderr: "null",
   }).spawn();
-  const read = (async () => {
-    let buf = "";
-    for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
-      buf += chunk;
-      for (let i = buf.indexOf("\n"); i >= 0; i = buf.indexOf("\n")) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
-        if (line.startsWith("{")) onEvent?.(JSON.parse(line));
-      }
-    }
-  })();
+  const read = readEventLines(child.stdout, (e) => onEvent?.(e));
   return { child, done: async () => ((await read), (await child.status).code) };
 }

@@ -5,7 +5,7 @@
  * the step.
  */
 import { AssertionError } from "node:assert/strict";
-import { validateEvent } from "../../lib/progress/event_schema.ts";
+import { readEventLines } from "../_helpers/event_lines.ts";
 import type { TgpipeEvent } from "../../lib/progress/events.ts";
 import { tgpipeArgs } from "../_helpers/run_cli.ts";
 
@@ -56,29 +56,15 @@ export async function startServe(
   let ended = false;
   const endWaiters: Array<() => void> = [];
   const stdout = (async () => {
-    let buf = "";
-    const dec = new TextDecoder();
-    for await (const chunk of child.stdout) {
-      buf += dec.decode(chunk, { stream: true });
-      let nl: number;
-      while ((nl = buf.indexOf("\n")) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        if (line.trim() === "") continue;
-        const value = JSON.parse(line);
-        const problems = validateEvent(value);
-        if (problems.length) {
-          throw new AssertionError({ message: `invalid event ${line}: ${problems.join("; ")}` });
-        }
-        events.push(value);
-        for (const w of [...waiters]) {
-          if (w.pred(value)) {
-            waiters.splice(waiters.indexOf(w), 1);
-            w.resolve(value);
-          }
+    await readEventLines(child.stdout, (value) => {
+      events.push(value);
+      for (const w of [...waiters]) {
+        if (w.pred(value)) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve(value);
         }
       }
-    }
+    });
     ended = true;
     for (const f of endWaiters) f();
   })();

@@ -5,6 +5,7 @@ import type { FakeTelegram } from "../fakedc/cluster.ts";
 import { readBlob } from "../fakedc/world/blob.ts";
 import type { TgpipeEvent } from "../../lib/progress/events.ts";
 import { tgpipeArgs } from "../_helpers/run_cli.ts";
+import { readEventLines } from "../_helpers/event_lines.ts";
 import { ISOLATED_XDG } from "./_export_helpers.ts";
 
 /** The channel of the generated worlds. */
@@ -90,20 +91,10 @@ export function spawnSync(
   }).spawn();
   const events: TgpipeEvent[] = [];
   const stderr = new Response(child.stderr).text();
-  const read = (async () => {
-    let buf = "";
-    for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
-      buf += chunk;
-      for (let i = buf.indexOf("\n"); i >= 0; i = buf.indexOf("\n")) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
-        if (!line.startsWith("{")) continue;
-        const e = JSON.parse(line) as TgpipeEvent;
-        events.push(e);
-        onEvent?.(e, child);
-      }
-    }
-  })();
+  const read = readEventLines(child.stdout, (e) => {
+    events.push(e);
+    onEvent?.(e, child);
+  });
   return {
     child,
     done: async () => {

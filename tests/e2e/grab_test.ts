@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runCli } from "../_helpers/run_cli.ts";
-import { validateEvent } from "../../lib/progress/event_schema.ts";
+import { readEventLines } from "../_helpers/event_lines.ts";
 import type { TgpipeEvent } from "../../lib/progress/events.ts";
 import { type Site, startSite } from "../grab/_site.ts";
 import { spawnTgpipe } from "./_export_helpers.ts";
@@ -220,22 +220,14 @@ Deno.test("grab stopped by Ctrl-C mid-download exits 75; the rerun continues the
     const stderr = new Response(child.stderr).text();
     const watchdog = setTimeout(() => child.kill("SIGKILL"), 120_000);
     try {
-      let buf = "";
-      const dec = new TextDecoder();
-      for await (const chunk of child.stdout) {
-        buf += dec.decode(chunk, { stream: true });
-        for (let nl = buf.indexOf("\n"); nl >= 0; nl = buf.indexOf("\n")) {
-          const ev = JSON.parse(buf.slice(0, nl)) as TgpipeEvent;
-          buf = buf.slice(nl + 1);
-          assert.deepEqual(validateEvent(ev), []);
-          events.push(ev);
-          // yt-dlp has written 24 KB (its file buffer holds 8 KB at most): stop now
-          if (!signalled && ev.type === "item_progress" && ev.done_bytes >= 24 << 10) {
-            signalled = true;
-            child.kill("SIGINT");
-          }
+      await readEventLines(child.stdout, (ev) => {
+        events.push(ev);
+        // yt-dlp has written 24 KB (its file buffer holds 8 KB at most): stop now
+        if (!signalled && ev.type === "item_progress" && ev.done_bytes >= 24 << 10) {
+          signalled = true;
+          child.kill("SIGINT");
         }
-      }
+      });
       const { code } = await child.status;
       assert.ok(signalled, `never saw progress: ${events.map((e) => e.type)}\n${await stderr}`);
       assert.equal(code, 75, await stderr);
