@@ -3,14 +3,20 @@ import { createHash } from "node:crypto";
 import { readBlob } from "../fakedc/world/blob.ts";
 import type { WBlob, WMessage, World } from "../fakedc/world/types.ts";
 
-/** Writes `n` pseudo-random bytes (seeded) to `path`; returns their sha256. */
-export async function writeRandom(path: string, n: number, seed: number): Promise<string> {
+/** `n` pseudo-random bytes, the same for the same seed. */
+export function seededBytes(n: number, seed: number): Uint8Array {
   const b = new Uint8Array(n);
   let x = seed >>> 0;
   for (let i = 0; i < n; i++) {
     x = (x * 1664525 + 1013904223) >>> 0;
     b[i] = x >>> 24;
   }
+  return b;
+}
+
+/** Writes `n` pseudo-random bytes (seeded) to `path`; returns their sha256. */
+export async function writeRandom(path: string, n: number, seed: number): Promise<string> {
+  const b = seededBytes(n, seed);
   await Deno.writeFile(path, b);
   return sha256(b);
 }

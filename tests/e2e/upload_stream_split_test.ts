@@ -8,20 +8,10 @@ import assert from "node:assert/strict";
 import { startFakeTelegram } from "../fakedc/cluster.ts";
 import { startOrigin } from "../_helpers/http_origin.ts";
 import { runCli } from "../_helpers/run_cli.ts";
-import { arrived, sha256 } from "./_upload_helpers.ts";
+import { arrived, seededBytes, sha256 } from "./_upload_helpers.ts";
 
 const T = { timeoutMs: 150_000 };
 const MB = 1 << 20;
-
-function _bytes(n: number, seed: number): Uint8Array {
-  const b = new Uint8Array(n);
-  let x = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    x = (x * 1664525 + 1013904223) >>> 0;
-    b[i] = x >>> 24;
-  }
-  return b;
-}
 
 async function _downloadBack(dir: string, env: Record<string, string>): Promise<Map<string, string>> {
   const out = `${dir}/back`;
@@ -51,8 +41,10 @@ Deno.test({
     });
     const dir = await Deno.makeTempDir({ prefix: "tgpipe_upsstream_" });
     const env = { ...tg.env, TGPIPE_KV: `${dir}/p.kv` };
-    const sized = _bytes(2.5 * MB + 77, 1), chunked = _bytes(2 * MB, 2), fits = _bytes(700_000, 3);
-    const piped = _bytes(1.2 * MB, 4);
+    const sized = seededBytes(2.5 * MB + 77, 1),
+      chunked = seededBytes(2 * MB, 2),
+      fits = seededBytes(700_000, 3);
+    const piped = seededBytes(1.2 * MB, 4);
     const origin = startOrigin({
       "/sized.bin": { body: sized },
       "/chunked.bin": { body: chunked, faults: () => ({ chunked: true }) },

@@ -7,20 +7,10 @@ import { startFakeTelegram } from "../fakedc/cluster.ts";
 import { startOrigin } from "../_helpers/http_origin.ts";
 import { runCli } from "../_helpers/run_cli.ts";
 import { spawnWithEvents } from "./_export_helpers.ts";
-import { arrived, sha256 } from "./_upload_helpers.ts";
+import { arrived, seededBytes, sha256 } from "./_upload_helpers.ts";
 
 const T = { timeoutMs: 150_000 };
 const MB = 1 << 20;
-
-function _bytes(n: number, seed: number): Uint8Array {
-  const b = new Uint8Array(n);
-  let x = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    x = (x * 1664525 + 1013904223) >>> 0;
-    b[i] = x >>> 24;
-  }
-  return b;
-}
 
 Deno.test({
   name:
@@ -30,11 +20,11 @@ Deno.test({
     const dir = await Deno.makeTempDir({ prefix: "tgpipe_upurl_" });
     const env = { ...tg.env, TGPIPE_KV: `${dir}/p.kv` };
     const files = {
-      "/len.bin": _bytes(3 * MB + 123, 1),
+      "/len.bin": seededBytes(3 * MB + 123, 1),
       // over 10 MB and no length: a big file with file_total_parts = -1 until its last part
-      "/chunked.bin": _bytes(12 * MB + 5, 2),
-      "/drop.bin": _bytes(4 * MB + 7, 3),
-      "/flaky.bin": _bytes(200_000, 5),
+      "/chunked.bin": seededBytes(12 * MB + 5, 2),
+      "/drop.bin": seededBytes(4 * MB + 7, 3),
+      "/flaky.bin": seededBytes(200_000, 5),
     };
     const origin = startOrigin({
       "/len.bin": { body: files["/len.bin"] },
@@ -44,7 +34,7 @@ Deno.test({
       // a 503 at first: worth another attempt, which the job runner makes
       "/flaky.bin": { body: files["/flaky.bin"], faults: ({ n }) => (n === 0 ? { status: 503 } : {}) },
       "/missing.bin": { body: new Uint8Array(0), faults: () => ({ status: 404 }) },
-      "/liar.bin": { body: _bytes(100_000, 4), faults: () => ({ declaredLength: 101_000 }) },
+      "/liar.bin": { body: seededBytes(100_000, 4), faults: () => ({ declaredLength: 101_000 }) },
     });
     const url = (p: string) => `${origin.base}${p}`;
     // a port nothing listens on any more: the origin cannot be reached
@@ -127,7 +117,7 @@ Deno.test({
   fn: async () => {
     const tg = await startFakeTelegram({ world: "gen:chats=1,messages=1,files=0", basePort: 0 });
     const dir = await Deno.makeTempDir({ prefix: "tgpipe_upurl_" });
-    const body = _bytes(16 * MB, 9);
+    const body = seededBytes(16 * MB, 9);
     // the first run's origin stalls at 6 MB: it cannot finish before the kill, whatever the machine
     let firstRun = true;
     const origin = startOrigin({
