@@ -3,19 +3,10 @@
  * deno run -A scripts/peers/gramjs_export.ts '<json config>' with
  * {"session", "endpoints" (telegram_endpoints JSON), "chat", "out"}; prints {"messages", "ms"}.
  */
-import { openClient } from "../../lib/telegram/client.ts";
-import { parseEndpoints } from "../../lib/telegram/endpoints.ts";
-import { gramOf } from "../../lib/telegram/_gram.ts";
+import { openGramPeer } from "./_gramjs_peer.ts";
 
 const cfg = JSON.parse(Deno.args[0]);
-const client = await openClient({
-  apiId: 17349,
-  apiHash: "344583e45741c457fe1862106095a5eb",
-  session: cfg.session,
-  endpoints: parseEndpoints(cfg.endpoints),
-});
-const gram = gramOf(client);
-gram.floodSleepThreshold = 60;
+const { client, gram } = await openGramPeer(cfg);
 const file = await Deno.open(cfg.out, { write: true, create: true, truncate: true });
 const enc = new TextEncoder();
 const t = performance.now();
