@@ -6,6 +6,7 @@
 import { Buffer } from "node:buffer";
 import bigInt from "big-integer";
 import { type DcSpec, type HandlerMap, type RpcContext, RpcError } from "./contract.ts";
+import { helpConfig } from "./help_config.ts";
 
 /** The one document the dev handlers serve (id 555 on `fileDc`). */
 export const DEV_DOC = { id: 555n, accessHash: 666n, fileReference: new Uint8Array([1, 2, 3]) };
@@ -15,51 +16,6 @@ export function devBlob(size: number): Uint8Array {
   const b = new Uint8Array(size);
   for (let i = 0; i < size; i++) b[i] = (i * 31 + 7 + (i >> 12)) & 0xff;
   return b;
-}
-
-/** Builds a help.Config for any layer (fields a layer lacks are ignored by its constructor). */
-// deno-lint-ignore no-explicit-any
-export function devConfig(A: any, thisDc: number, dcs: DcSpec[]): unknown {
-  const now = Math.floor(Date.now() / 1000);
-  return new A.Config({
-    date: now,
-    expires: now + 3600,
-    testMode: false,
-    thisDc,
-    dcOptions: dcs.map((d) =>
-      new A.DcOption({ id: d.id, ipAddress: d.host, port: d.port, mediaOnly: !!d.media })
-    ),
-    dcTxtDomainName: "localhost",
-    chatSizeMax: 200,
-    megagroupSizeMax: 200000,
-    forwardedCountMax: 100,
-    onlineUpdatePeriodMs: 210000,
-    offlineBlurTimeoutMs: 5000,
-    offlineIdleTimeoutMs: 30000,
-    onlineCloudTimeoutMs: 300000,
-    notifyCloudDelayMs: 30000,
-    notifyDefaultDelayMs: 1500,
-    pushChatPeriodMs: 60000,
-    pushChatLimit: 2,
-    editTimeLimit: 172800,
-    revokeTimeLimit: 2147483647,
-    revokePmTimeLimit: 2147483647,
-    ratingEDecay: 2419200,
-    stickersRecentLimit: 200,
-    channelsReadMediaPeriod: 604800,
-    callReceiveTimeoutMs: 20000,
-    callRingTimeoutMs: 90000,
-    callConnectTimeoutMs: 30000,
-    callPacketTimeoutMs: 10000,
-    meUrlPrefix: "https://t.me/",
-    captionLengthMax: 1024,
-    messageLengthMax: 4096,
-    webfileDcId: 4,
-    savedGifsLimit: 200,
-    stickersFavedLimit: 5,
-    pinnedDialogsCountMax: 5,
-    pinnedInfolderCountMax: 100,
-  });
 }
 
 /** Handler maps per DC for a cluster whose self user is `selfId` and whose blob lives on `fileDc`. */
@@ -83,7 +39,8 @@ export function devHandlers(
     return ctx.auth.userId;
   };
   return (dc) => ({
-    "help.GetConfig": (_q, ctx) => devConfig(ctx.L.Api, dc.id, dcs),
+    "help.GetConfig": (_q, ctx) =>
+      helpConfig(ctx.L.Api, { nowMs: Date.now(), thisDc: dc.id, dcs, webfileDcId: 4 }),
     "help.GetNearestDc": (_q, ctx) =>
       new ctx.L.Api.NearestDc({ country: "NL", thisDc: dc.id, nearestDc: dc.id }),
     "users.GetUsers": (_q, ctx) => (needUser(ctx), [me(ctx.L.Api)]),

@@ -5,6 +5,7 @@ import type { WChat } from "../world/types.ts";
 import { chatPeer, chatToTl, messageToTl, peersFor, peerToTl, userToTl } from "../world/to_tl.ts";
 import { big, photoToTl } from "../world/to_tl_media.ts";
 import type { HandlerEnv } from "./env.ts";
+import { helpConfig } from "../help_config.ts";
 
 // deno-lint-ignore no-explicit-any
 type Req = any;
@@ -17,7 +18,13 @@ export function peerHandlers(env: HandlerEnv, dcId: number): HandlerMap {
     return env.world.users.get(c.id)!;
   };
   return {
-    "help.GetConfig": (_q, ctx) => _config(env, ctx, dcId),
+    "help.GetConfig": (_q, ctx) =>
+      helpConfig(ctx.L.Api, {
+        nowMs: env.now(),
+        thisDc: dcId,
+        dcs: env.opts.dcs,
+        webfileDcId: env.opts.homeDcId,
+      }),
     "help.GetNearestDc": (_q, ctx) =>
       new ctx.L.Api.NearestDc({ country: "US", thisDc: dcId, nearestDc: env.opts.homeDcId }),
     "users.GetUsers": (q: Req, ctx) =>
@@ -95,50 +102,6 @@ export function peerHandlers(env: HandlerEnv, dcId: number): HandlerMap {
     },
     "channels.GetForumTopics": (q: Req, ctx) => _topics(env, ctx, q),
   };
-}
-
-function _config(env: HandlerEnv, ctx: RpcContext, dcId: number) {
-  const A = ctx.L.Api, now = Math.floor(env.now() / 1000);
-  return new A.Config({
-    date: now,
-    expires: now + 3600,
-    testMode: false,
-    thisDc: dcId,
-    dcOptions: env.opts.dcs.map((d) =>
-      new A.DcOption({ id: d.id, ipAddress: d.host, port: d.port, mediaOnly: d.media || undefined })
-    ),
-    dcTxtDomainName: "localhost",
-    chatSizeMax: 200,
-    megagroupSizeMax: 200000,
-    forwardedCountMax: 100,
-    onlineUpdatePeriodMs: 210000,
-    offlineBlurTimeoutMs: 5000,
-    offlineIdleTimeoutMs: 30000,
-    onlineCloudTimeoutMs: 300000,
-    notifyCloudDelayMs: 30000,
-    notifyDefaultDelayMs: 1500,
-    pushChatPeriodMs: 60000,
-    pushChatLimit: 2,
-    editTimeLimit: 172800,
-    revokeTimeLimit: 2147483647,
-    revokePmTimeLimit: 2147483647,
-    ratingEDecay: 2419200,
-    stickersRecentLimit: 200,
-    channelsReadMediaPeriod: 604800,
-    callReceiveTimeoutMs: 20000,
-    callRingTimeoutMs: 90000,
-    callConnectTimeoutMs: 30000,
-    callPacketTimeoutMs: 10000,
-    meUrlPrefix: "https://t.me/",
-    captionLengthMax: 1024,
-    messageLengthMax: 4096,
-    webfileDcId: env.opts.homeDcId,
-    // Only in older layers; newer classes drop them.
-    savedGifsLimit: 200,
-    stickersFavedLimit: 5,
-    pinnedDialogsCountMax: 5,
-    pinnedInfolderCountMax: 100,
-  });
 }
 
 function _fullChannel(env: HandlerEnv, ctx: RpcContext, c: WChat) {
