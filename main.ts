@@ -8,6 +8,17 @@ if (Deno.args.length === 1 && (Deno.args[0] === "--version" || Deno.args[0] === 
   _writeAll(Deno.stdout, `${VERSION}\n`);
   Deno.exit(0);
 }
+// Plain help requests (`--help`, `export --help`, `help export`) print commander's text from a table
+// generated from the command tree (scripts/gen_help_table.ts; a test keeps it equal to commander's);
+// anything else, or a terminal that would wrap the text differently, goes through commander.
+if (Deno.args.some((a) => a === "--help" || a === "-h" || a === "help")) {
+  const { plainHelp } = await import("./lib/cli/plain_help.ts");
+  const text = plainHelp(Deno.args, Deno.stdout.isTerminal() ? _columns() : undefined);
+  if (text !== undefined) {
+    _writeAll(Deno.stdout, text);
+    Deno.exit(0);
+  }
+}
 
 const [{ runCli }, { onInterrupts }, { promptLine }] = await Promise.all([
   import("./lib/cli/program.ts"),
@@ -31,6 +42,15 @@ const code = await runCli(Deno.args, {
   prompt: Deno.stdin.isTerminal() ? promptLine : undefined,
 });
 Deno.exit(code);
+
+/** The terminal's width as commander sees it (0 when unknown: no fast path then). */
+function _columns(): number {
+  try {
+    return Deno.consoleSize().columns;
+  } catch {
+    return 0;
+  }
+}
 
 function _writeAll(stream: typeof Deno.stdout, text: string): void {
   const data = encoder.encode(text);

@@ -42,6 +42,7 @@ const cases: Record<string, string[]> = {
   version: tgpipe("--version"),
   help: tgpipe("--help"),
   "export --help": tgpipe("export", "--help"),
+  "help export": tgpipe("help", "export"),
   "config show": tgpipe("config", "show"),
   whoami: tgpipe("whoami"),
 };

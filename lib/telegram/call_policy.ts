@@ -34,7 +34,14 @@ export interface CallPolicy {
    * (`fn` gets the copy's number, to put it on another connection); the first answer wins and each
    * copy is a `retry` event. `timeoutMs` stays the longest wait.
    */
-  hedge?: { rto: RtoEstimator; copies?: number; bytes?: number; waitForSent?: boolean };
+  hedge?: {
+    rto: RtoEstimator;
+    copies?: number;
+    bytes?: number;
+    waitForSent?: boolean;
+    /** See HedgeOptions.shouldCopy. */
+    shouldCopy?: () => boolean;
+  };
   /**
    * Asked on FLOOD_WAIT with its seconds: true when another account can take this work. The call
    * then emits `pause` and throws the flood error (TelegramError 420) at once instead of sleeping
@@ -78,6 +85,7 @@ export async function callWithPolicy<T>(
         hedges: policy.hedge?.copies ?? 4,
         bytes: policy.hedge?.bytes,
         waitForSent: policy.hedge?.waitForSent,
+        shouldCopy: policy.hedge?.shouldCopy,
         maxMs: policy.timeoutMs ?? 60_000,
         transient: isTransient,
         signal: policy.signal,

@@ -38,6 +38,10 @@ interface _Sender {
   waiting: Set<(e: Error) => void>;
   /** Answers received so far: a sender that answered since a request went out is alive. */
   answers: number;
+  /** Requests sent on it so far (each request's sequence number). */
+  sent: number;
+  /** Per method, the highest sequence number answered: a later request answered overtook the rest. */
+  answered: Map<string, number>;
   drop: () => void;
 }
 
@@ -86,8 +90,15 @@ export class FilePool {
   call<T>(dcId: number, request: object, signal?: AbortSignal): Promise<T> {
     const method = (request as { className?: string }).className ?? "unknown";
     const bytes = (request as { limit?: unknown }).limit;
+    // the latest copy: its sender, its sequence number there, and that sender's answers so far
+    let latest: { sender: _Sender; seq: number; answers: number } | undefined;
     const hedge = isIdempotent(request)
-      ? { rto: this.#dc(dcId).rto, bytes: typeof bytes === "number" ? bytes : undefined, waitForSent: true }
+      ? {
+        rto: this.#dc(dcId).rto,
+        bytes: typeof bytes === "number" ? bytes : undefined,
+        waitForSent: true,
+        shouldCopy: () => this.#lost(dcId, method, latest),
+      }
       : undefined;
     // senders this call's copies went out on: a copy goes to another one while there is one
     const used = new Set<_Sender>();
@@ -98,6 +109,8 @@ export class FilePool {
         used.add(sender);
         sender.busy++;
         const answersAtSend = sender.answers;
+        const seq = ++sender.sent;
+        latest = { sender, seq, answers: sender.answers };
         let giveUp: (() => void) | undefined;
         let timer: ReturnType<typeof setTimeout> | undefined;
         // A request that outlives the timeout or is given up by its caller (stall watchdog) sits
@@ -122,6 +135,7 @@ export class FilePool {
             sent();
             (sender.s.send(request) as Promise<T>).then((v) => {
               sender.answers++;
+              sender.answered.set(method, Math.max(seq, sender.answered.get(method) ?? 0));
               resolve(v);
             }, reject).finally(() => sender.waiting.delete(reject));
           });
@@ -134,6 +148,25 @@ export class FilePool {
       method,
       { ...this.#opts.policy, emit: this.#opts.emit, signal, account: this.#client.account, hedge },
     );
+  }
+
+  /**
+   * Whether the copy in flight looks lost once the adaptive timeout passed, so another copy should
+   * go out: its sender was dropped, answered nothing during the wait, or answered a later request
+   * of the same kind (this one was skipped). A sender that keeps answering the requests sent
+   * before it is working through its queue (at the start of a run, dozens of 1 MB parts share the
+   * connections and the CPU before any answer taught the timeout): a copy there only doubled the
+   * load, and on 2 cores made every later answer late too.
+   */
+  #lost(
+    dcId: number,
+    method: string,
+    c: { sender: _Sender; seq: number; answers: number } | undefined,
+  ): boolean {
+    if (!c || !this.#dcs.get(dcId)?.senders.includes(c.sender)) return true;
+    const silent = c.sender.answers === c.answers;
+    c.answers = c.sender.answers;
+    return silent || (c.sender.answered.get(method) ?? 0) > c.seq;
   }
 
   /** Disconnects every sender of the pool. */
@@ -196,6 +229,8 @@ export class FilePool {
       busy: 0,
       waiting: new Set(),
       answers: 0,
+      sent: 0,
+      answered: new Map(),
       drop: () => {
         const dc = this.#dcs.get(dcId);
         const i = dc?.senders.indexOf(sender) ?? -1;

@@ -28,6 +28,12 @@ export interface HedgeOptions {
    * picked or opened): waits and answer times count from then. Default: from the call to `send`.
    */
   waitForSent?: boolean;
+  /**
+   * Asked each time the adaptive timeout passes: false when the copy in flight is known to be on
+   * its way (its connection keeps answering the requests sent before it), and the timer is armed
+   * again instead of sending a copy. Default: always copy.
+   */
+  shouldCopy?: () => boolean;
   /** Told of each copy sent for lack of an answer, with how long the call had waited (ms). */
   onHedge?: (copy: number, waitedMs: number) => void;
 }
@@ -108,6 +114,10 @@ export function hedgedCall<T>(
     const t0 = performance.now();
     const onTimer = () => {
       if (settled) return;
+      if (opts.shouldCopy && !opts.shouldCopy()) {
+        hedgeTimer = setTimeout(onTimer, wait);
+        return;
+      }
       timed++;
       opts.onHedge?.(sent, Math.round(performance.now() - t0));
       wait = Math.min(wait * 2, opts.maxMs);

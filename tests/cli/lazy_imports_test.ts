@@ -25,6 +25,12 @@ Deno.test("main.ts statically loads only lib/core/version.ts (the --version fast
   assert.deepEqual(g.outside, []);
 });
 
+Deno.test("the help fast path statically loads only its generated table", async () => {
+  const g = await _staticGraph("lib/cli/plain_help.ts");
+  assert.deepEqual(g.local, ["lib/cli/help_texts.ts", "lib/cli/plain_help.ts"]);
+  assert.deepEqual(g.outside, []);
+});
+
 Deno.test("the command tree statically loads lib/cli, lib/progress, lib/core and commander only", async () => {
   const g = await _staticGraph("lib/cli/program.ts");
   const heavy = g.local.filter((p) => !/^lib\/(cli|progress|core)\//.test(p));

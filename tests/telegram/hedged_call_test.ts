@@ -110,3 +110,28 @@ Deno.test("isIdempotent: reads (also inside InvokeWith* wrappers) yes, writes no
   );
   assert.ok(!isIdempotent({ className: "upload.SaveFilePart" }));
 });
+
+Deno.test("hedgedCall: while shouldCopy says the copy is on its way, the timer is armed again instead", async () => {
+  const copies: number[] = [];
+  let asked = 0;
+  const v = await hedgedCall(
+    (copy) => {
+      copies.push(copy);
+      return copy === 0 ? never() : Promise.resolve(`c${copy}`);
+    },
+    {
+      rto: fast(),
+      hedges: 2,
+      maxMs: 60_000,
+      // the first three timeouts find the connection still answering earlier requests
+      shouldCopy: () => {
+        asked++;
+        assert.deepEqual(copies, [0], "no copy before shouldCopy allows it");
+        return asked > 3;
+      },
+    },
+  );
+  assert.equal(v, "c1");
+  assert.equal(asked, 4);
+  assert.deepEqual(copies, [0, 1]);
+});
