@@ -4,11 +4,13 @@
  * readExactly concatenates again per chunk: a 1 MB file part was copied about 20 times, and the
  * socket read without back-pressure, so a busy client piled megabytes up in memory. This one
  * pulls from a Deno TCP connection only when GramJS asks for bytes (TCP back-pressure), reads
- * big packets straight into their final buffer and copies small reads once.
+ * big packets straight into their final buffer and copies small reads once. Through an MTProxy
+ * it also carries the obfuscated2 stream cipher (started by the connection, which knows the DC).
  */
 import { Buffer } from "node:buffer";
-import type { ProxyConfig } from "../core/proxy.ts";
 import { takePacketBuffer } from "./packet_buffers.ts";
+import { type ProxyConfig, ProxyError } from "../core/proxy.ts";
+import { obfuscated2, type Obfuscation } from "./obfuscated2.ts";
 import { openProxyTunnel } from "./proxy_tunnel.ts";
 
 const SCRATCH = 64 * 1024;
@@ -28,6 +30,11 @@ export class FastSocket {
   #writing: Promise<void> = Promise.resolve();
 
   #proxy: SocketProxy | undefined;
+  /** The MTProxy stream cipher, once {@link obfuscate} ran. */
+  #obf?: Obfuscation;
+  #dcId = 0;
+  /** Bytes received on this connection: an MTProxy that hangs up before any is refusing us. */
+  #received = 0;
 
   /** GramJS passes the client's `proxy` parameter: tgpipe's ProxyConfig (see client.ts). */
   constructor(proxy?: SocketProxy) {
@@ -45,8 +52,23 @@ export class FastSocket {
     this.#conn.setNoDelay(true);
     this.#pending = new Uint8Array(0);
     this.#writing = Promise.resolve();
+    this.#obf = undefined;
+    this.#received = 0;
     this.closed = false;
     return this;
+  }
+
+  /** True when connections go through an MTProxy (the transport must call {@link obfuscate}). */
+  get mtproxy(): boolean {
+    return this.#proxy?.kind === "mtproxy";
+  }
+
+  /** Sends the obfuscated2 header for `dcId` and the transport `tag`; the stream is encrypted after it. */
+  obfuscate(dcId: number, tag: Uint8Array): void {
+    const obf = obfuscated2(this.#proxy!.secret!, tag, dcId);
+    this.write(obf.header);
+    this.#obf = obf;
+    this.#dcId = dcId;
   }
 
   /** Resolves with exactly `n` bytes; throws once the connection is closed. */
@@ -60,8 +82,11 @@ export class FastSocket {
       // big remainders go straight into the caller's buffer: no intermediate copy
       const read = want >= SCRATCH ? await conn.read(out.subarray(got)) : await conn.read(this.#scratch);
       if (read === null) throw this.#eof();
-      if (want >= SCRATCH) got += read;
-      else {
+      if (want >= SCRATCH) {
+        this.#decrypt(out, got, read);
+        got += read;
+      } else {
+        this.#decrypt(this.#scratch, 0, read);
         this.#pending = this.#scratch.subarray(0, read);
         got += this.#take(out, got, n);
       }
@@ -75,6 +100,7 @@ export class FastSocket {
     if (this.#pending.length === 0) {
       const read = await this.#live().read(this.#scratch);
       if (read === null) throw this.#eof();
+      this.#decrypt(this.#scratch, 0, read);
       this.#pending = this.#scratch.subarray(0, read);
     }
     const out = Buffer.allocUnsafe(Math.min(n, this.#pending.length));
@@ -90,8 +116,8 @@ export class FastSocket {
   /** Queues bytes to send; GramJS does not await writes, so they are chained in order here. */
   write(data: Uint8Array): void {
     const conn = this.#live();
-    // a copy: GramJS may reuse its buffer before the write runs
-    const bytes = Uint8Array.from(data);
+    // a copy (the cipher's output is one): GramJS may reuse its buffer before the write runs
+    const bytes = this.#obf ? this.#obf.encrypt(data) : Uint8Array.from(data);
     this.#writing = this.#writing.then(async () => {
       for (let o = 0; o < bytes.length;) o += await conn.write(bytes.subarray(o));
     }).catch(() => void this.close());
@@ -129,8 +155,24 @@ export class FastSocket {
     return this.#conn;
   }
 
+  /** Decrypts `n` bytes just read at `at`, in place (CTR: in the order they arrived). */
+  #decrypt(buf: Uint8Array, at: number, n: number): void {
+    this.#received += n;
+    if (this.#obf) buf.set(this.#obf.decrypt(buf.subarray(at, at + n)), at);
+  }
+
   #eof(): Error {
     void this.close();
+    if (this.#obf && this.#received === 0) {
+      // a real MTProxy drops a connection whose header does not decrypt with its secret
+      this.#proxy?.onFail?.(
+        new ProxyError(
+          this.#proxy,
+          `DC ${this.#dcId}`,
+          "it closed the connection without answering (is the secret right?)",
+        ),
+      );
+    }
     return new Error(CLOSED);
   }
 }

@@ -1,0 +1,131 @@
+/**
+ * `--proxy tg://proxy?…`: every Telegram connection of a command (main DC, file DCs, fetch workers) goes through
+ * an MTProxy (tests/fakedc/mtproxy.ts, which serves only its own secret), plain and dd secrets,
+ * from the env, the config file and the flag; a wrong secret is a one-line error in bounded time,
+ * a bad link exit 2 before any connection, and the secret is never printed.
+ */
+import assert from "node:assert/strict";
+import { startFakeTelegram } from "../fakedc/cluster.ts";
+import { startMtproxy, type TestMtproxy } from "../fakedc/mtproxy.ts";
+import { runCli } from "../_helpers/run_cli.ts";
+
+const T = { timeoutMs: 120_000 };
+const WORLD = "gen:chats=1,messages=300,files=6,file_size=200KB,forum=0,comments=0,left=0";
+
+const SECRET = Uint8Array.from({ length: 16 }, (_, i) => (i * 37 + 11) & 0xff);
+const HEX = [...SECRET].map((b) => b.toString(16).padStart(2, "0")).join("");
+/** The dd secret in base64url, as some apps share it. */
+const DD_B64URL = btoa(String.fromCharCode(0xdd, ...SECRET)).replace(/\+/g, "-").replace(/\//g, "_").replace(
+  /=+$/,
+  "",
+);
+
+function _total(p: TestMtproxy): number {
+  return [...p.connections.values()].reduce((a, b) => a + b, 0);
+}
+
+Deno.test({
+  name:
+    "MTProxy: whoami, export (with workers) and download go only through the proxy, plain (env) and dd (config) secrets",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const tg = await startFakeTelegram({ world: WORLD, basePort: 0 });
+    const dir = await Deno.makeTempDir({ prefix: "tgpipe_mtproxy_" });
+    try {
+      for (const mode of ["plain", "dd"] as const) {
+        const proxy = startMtproxy({ secret: SECRET, dcs: tg.dcs, paddedOnly: mode === "dd" });
+        const before = tg.stats.connections;
+        try {
+          const env: Record<string, string> = { ...tg.env, TGPIPE_KV: `${dir}/${mode}.kv` };
+          if (mode === "plain") {
+            env.TGPIPE_PROXY = `tg://proxy?server=127.0.0.1&port=${proxy.port}&secret=${HEX}`;
+          } else {
+            const link = `https://t.me/proxy?server=127.0.0.1&port=${proxy.port}&secret=${DD_B64URL}`;
+            await Deno.writeTextFile(`${dir}/config.json`, JSON.stringify({ proxy: link }));
+            env.TGPIPE_CONFIG = `${dir}/config.json`;
+          }
+          const opts = { env, secrets: [HEX, DD_B64URL], ...T };
+          const who = await runCli(["--json", "whoami"], opts);
+          assert.equal(who.code, 0, who.stderr);
+          const exp = await runCli(
+            ["export", "@gen_channel_0", "--out", `${dir}/${mode}-x`, "--shards", "4", "--media", "photo"],
+            opts,
+          );
+          assert.equal(exp.code, 0, exp.stderr);
+          const dl = await runCli(["download", "@gen_channel_0", "--out", `${dir}/${mode}-d`], opts);
+          assert.equal(dl.code, 0, dl.stderr);
+          assert.ok([...Deno.readDirSync(`${dir}/${mode}-d`)].length > 0, "downloaded through the proxy");
+          const dcs = [...proxy.connections.keys()];
+          assert.ok(dcs.includes(2), `home DC through the proxy: ${dcs}`);
+          assert.ok(dcs.some((id) => id !== 2), `a file DC through the proxy: ${dcs}`);
+          assert.equal(proxy.refused, 0);
+          const tag = mode === "dd" ? "dddddddd" : "eeeeeeee";
+          assert.deepEqual(new Set(proxy.tags), new Set([tag]), `${mode}: ${proxy.tags}`);
+          const direct = tg.stats.connections - before - _total(proxy);
+          assert.equal(direct, 0, "every connection the DCs accepted came through the proxy");
+        } finally {
+          await proxy.close();
+        }
+      }
+    } finally {
+      await tg.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "MTProxy: a wrong secret is a one-line error (exit 1); a bad link is exit 2 before any connection",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const tg = await startFakeTelegram({ world: "gen:chats=1,messages=5,files=0", basePort: 0 });
+    const proxy = startMtproxy({ secret: SECRET, dcs: tg.dcs });
+    try {
+      const wrong = HEX.slice(0, 31) + (HEX[31] === "0" ? "1" : "0");
+      const before = tg.stats.connections;
+      const link = `tg://proxy?server=127.0.0.1&port=${proxy.port}&secret=dd${wrong}`;
+      const r = await runCli(["--proxy", link, "whoami"], { env: tg.env, secrets: [wrong], ...T });
+      assert.equal(r.code, 1, r.stderr);
+      const lines = r.stderr.trim().split("\n");
+      assert.equal(lines.length, 1, r.stderr);
+      assert.match(lines[0], /proxy mtproxy:\/\/127\.0\.0\.1:\d+ could not connect to DC 2: .*secret/i);
+      assert.ok(proxy.refused >= 1, "the proxy dropped the connection");
+      assert.equal(_total(proxy), 0);
+      assert.equal(tg.stats.connections, before, "nothing reached Telegram");
+      const refused = proxy.refused;
+
+      const port = `port=${proxy.port}`;
+      const bad: [string, RegExp][] = [
+        [`tg://proxy?${port}&secret=${HEX}`, /no server=/],
+        [`tg://proxy?server=127.0.0.1&secret=${HEX}`, /port= must be/],
+        [`tg://proxy?server=127.0.0.1&port=70000&secret=${HEX}`, /port= must be/],
+        [`tg://proxy?server=127.0.0.1&${port}`, /no secret=/],
+        [`tg://proxy?server=127.0.0.1&${port}&secret=${HEX.slice(2)}zz`, /secret must be/],
+        [`tg://proxy?server=127.0.0.1&${port}&secret=${HEX.slice(4)}`, /secret must be/],
+        [
+          `https://t.me/proxy?server=127.0.0.1&${port}&secret=ee${HEX}6578616d706c652e636f6d`,
+          /fake-TLS.*not supported/,
+        ],
+      ];
+      for (const [b, re] of bad) {
+        const res = await runCli(["--proxy", b, "whoami"], { env: tg.env, secrets: [HEX.slice(4)], ...T });
+        assert.equal(res.code, 2, `${b}: ${res.stderr}`);
+        const out = res.stderr.trim().split("\n");
+        assert.equal(out.length, 1, res.stderr);
+        assert.match(out[0], re, b);
+        assert.ok(
+          !res.stderr.includes(HEX.slice(4)) && !res.stdout.includes(HEX.slice(4)),
+          "secret not printed",
+        );
+      }
+      assert.equal(proxy.refused, refused, "no bad link reached the proxy");
+      assert.equal(_total(proxy), 0);
+      assert.equal(tg.stats.connections, before);
+    } finally {
+      await proxy.close();
+      await tg.close();
+    }
+  },
+});
