@@ -1,11 +1,13 @@
 /**
  * MTProxy links as Telegram apps share them: `tg://proxy?server=H&port=P&secret=S` and
- * `https://t.me/proxy?...` (also telegram.me). The secret is a password: no message here ever
- * contains it, nor the link that holds it.
+ * `https://t.me/proxy?...` (also telegram.me). Secrets: plain (16 bytes), dd (padded
+ * intermediate) or ee (fake TLS: ee + 16 bytes + a domain name), in hex, base64 or base64url.
+ * The secret is a password: no message here ever contains it, nor the link that holds it.
  */
 import { UsageError } from "./errors.ts";
 
-const SUPPORTED = "a plain secret (32 hex digits) or a dd secret (dd + 32 hex digits), in hex or base64";
+const SUPPORTED =
+  "32 hex digits, dd + 32 hex digits, or ee + 32 hex digits + the hex of a domain name (in hex or base64)";
 
 /** A parsed MTProxy link; `secret` is a password. */
 export interface MtproxyLink {
@@ -13,8 +15,10 @@ export interface MtproxyLink {
   port: number;
   /** The 16-byte key (without a dd prefix). */
   secret: Uint8Array;
-  /** A dd secret: the padded intermediate transport. */
+  /** A dd or ee secret: the padded intermediate transport. */
   padded: boolean;
+  /** An ee secret: fake TLS, with this domain as SNI. */
+  domain?: string;
 }
 
 /** True when `text` is an MTProxy link (parse it with {@link parseMtproxyLink}). */
@@ -51,13 +55,25 @@ export function parseMtproxyLink(raw: string): MtproxyLink {
   if (!text) throw new UsageError("Invalid MTProxy link: no secret=");
   const bytes = _decode(text);
   if (bytes?.[0] === 0xee && bytes.length > 17) {
-    throw new UsageError(`MTProxy fake-TLS secrets (ee…) are not supported: use ${SUPPORTED}`);
+    const domain = _domain(bytes.subarray(17));
+    if (!domain) {
+      throw new UsageError("Invalid MTProxy link: the fake-TLS (ee) secret does not end in a domain name");
+    }
+    return { host, port, secret: bytes.slice(1, 17), padded: true, domain };
   }
   if (bytes?.length === 16) return { host, port, secret: bytes, padded: false };
   if (bytes?.length === 17 && bytes[0] === 0xdd) {
     return { host, port, secret: bytes.slice(1), padded: true };
   }
   throw new UsageError(`Invalid MTProxy link: the secret must be ${SUPPORTED}`);
+}
+
+/** The domain a fake-TLS secret carries (sent as SNI), if it is a plausible host name. */
+function _domain(bytes: Uint8Array): string | undefined {
+  const name = String.fromCharCode(...bytes);
+  return name.length <= 253 && /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(name)
+    ? name
+    : undefined;
 }
 
 /** Hex first (as Telegram apps read it), then base64 or base64url; undefined if neither. */

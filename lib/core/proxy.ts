@@ -17,8 +17,10 @@ export interface ProxyConfig {
   password?: string;
   /** MTProxy: the 16-byte key (without a dd prefix). */
   secret?: Uint8Array;
-  /** MTProxy with a dd secret: the padded intermediate transport. */
+  /** MTProxy with a dd or ee secret: the padded intermediate transport. */
   padded?: boolean;
+  /** MTProxy with an ee secret: fake TLS with this SNI. */
+  domain?: string;
 }
 
 const DEFAULT_PORT = { socks5: 1080, http: 8080 } as const;

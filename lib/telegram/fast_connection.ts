@@ -4,8 +4,8 @@
  * Buffer.concat to check it: profiled on a download, that was about a sixth of the client's CPU,
  * for a check TCP and MTProto's msg_key (a SHA-256 of the plaintext) already make. Telegram
  * serves intermediate on every DC; Telegram Desktop uses it too. Through an MTProxy the stream is
- * obfuscated (obfuscated2.ts), and a dd secret asks for padded intermediate: random padding
- * hides the packet sizes.
+ * obfuscated (obfuscated2.ts), and a dd or ee secret asks for padded intermediate: random
+ * padding hides the packet sizes.
  */
 import { Buffer } from "node:buffer";
 // "telegram" first: loading Connection.js on its own runs into GramJS's circular requires
@@ -91,8 +91,7 @@ export class FastConnection extends Connection {
   override _initConn(): Promise<void> {
     const socket = this.socket as unknown as FastSocket;
     if (!socket.mtproxy) return super._initConn();
-    socket.obfuscate(this.dcId, (this.PacketCodecClass as typeof _IntermediateCodec).obfuscateTag);
-    return Promise.resolve();
+    return socket.obfuscate(this.dcId, (this.PacketCodecClass as typeof _IntermediateCodec).obfuscateTag);
   }
 
   /** The DC this connection talks to. */

@@ -5,11 +5,13 @@
  * socket read without back-pressure, so a busy client piled megabytes up in memory. This one
  * pulls from a Deno TCP connection only when GramJS asks for bytes (TCP back-pressure), reads
  * big packets straight into their final buffer and copies small reads once. Through an MTProxy
- * it also carries the obfuscated2 stream cipher (started by the connection, which knows the DC).
+ * it also carries the obfuscated2 stream cipher (started by the connection, which knows the DC),
+ * inside TLS records for a fake-TLS (ee) secret.
  */
 import { Buffer } from "node:buffer";
 import { takePacketBuffer } from "./packet_buffers.ts";
 import { type ProxyConfig, ProxyError } from "../core/proxy.ts";
+import { clientHello, readServerHello, wrapRecords } from "./fake_tls.ts";
 import { obfuscated2, type Obfuscation } from "./obfuscated2.ts";
 import { openProxyTunnel } from "./proxy_tunnel.ts";
 
@@ -35,6 +37,10 @@ export class FastSocket {
   #dcId = 0;
   /** Bytes received on this connection: an MTProxy that hangs up before any is refusing us. */
   #received = 0;
+  /** Fake-TLS: the stream travels in records; bytes left in the current one; first write yet to go. */
+  #tls = false;
+  #tlsLeft = 0;
+  #tlsFirst = false;
 
   /** GramJS passes the client's `proxy` parameter: tgpipe's ProxyConfig (see client.ts). */
   constructor(proxy?: SocketProxy) {
@@ -54,6 +60,8 @@ export class FastSocket {
     this.#writing = Promise.resolve();
     this.#obf = undefined;
     this.#received = 0;
+    this.#tls = false;
+    this.#tlsLeft = 0;
     this.closed = false;
     return this;
   }
@@ -63,12 +71,34 @@ export class FastSocket {
     return this.#proxy?.kind === "mtproxy";
   }
 
-  /** Sends the obfuscated2 header for `dcId` and the transport `tag`; the stream is encrypted after it. */
-  obfuscate(dcId: number, tag: Uint8Array): void {
-    const obf = obfuscated2(this.#proxy!.secret!, tag, dcId);
+  /**
+   * Sends the obfuscated2 header for `dcId` and the transport `tag`; the stream is encrypted
+   * after it. With a fake-TLS secret, the TLS handshake with the proxy comes first.
+   */
+  async obfuscate(dcId: number, tag: Uint8Array): Promise<void> {
+    const proxy = this.#proxy!;
+    this.#dcId = dcId;
+    if (proxy.domain) await this.#fakeTls(proxy);
+    const obf = obfuscated2(proxy.secret!, tag, dcId);
     this.write(obf.header);
     this.#obf = obf;
-    this.#dcId = dcId;
+  }
+
+  async #fakeTls(proxy: SocketProxy): Promise<void> {
+    const { hello, random } = clientHello(proxy.secret!, proxy.domain!);
+    this.write(hello);
+    const read = (n: number) => this.readExactly(n).then((b) => Uint8Array.from(b));
+    if (!await readServerHello(read, proxy.secret!, random).catch(() => false)) {
+      const err = new ProxyError(
+        proxy,
+        `DC ${this.#dcId}`,
+        "it did not answer the fake-TLS handshake for this secret (is the secret right?)",
+      );
+      proxy.onFail?.(err);
+      throw err;
+    }
+    this.#tls = true;
+    this.#tlsFirst = true;
   }
 
   /** Resolves with exactly `n` bytes; throws once the connection is closed. */
@@ -80,7 +110,7 @@ export class FastSocket {
       const conn = this.#live();
       const want = n - got;
       // big remainders go straight into the caller's buffer: no intermediate copy
-      const read = want >= SCRATCH ? await conn.read(out.subarray(got)) : await conn.read(this.#scratch);
+      const read = await this.#readSome(conn, want >= SCRATCH ? out.subarray(got) : this.#scratch);
       if (read === null) throw this.#eof();
       if (want >= SCRATCH) {
         this.#decrypt(out, got, read);
@@ -98,7 +128,7 @@ export class FastSocket {
   async read(n: number): Promise<Buffer> {
     this.#live();
     if (this.#pending.length === 0) {
-      const read = await this.#live().read(this.#scratch);
+      const read = await this.#readSome(this.#live(), this.#scratch);
       if (read === null) throw this.#eof();
       this.#decrypt(this.#scratch, 0, read);
       this.#pending = this.#scratch.subarray(0, read);
@@ -117,7 +147,8 @@ export class FastSocket {
   write(data: Uint8Array): void {
     const conn = this.#live();
     // a copy (the cipher's output is one): GramJS may reuse its buffer before the write runs
-    const bytes = this.#obf ? this.#obf.encrypt(data) : Uint8Array.from(data);
+    let bytes = this.#obf ? this.#obf.encrypt(data) : Uint8Array.from(data);
+    if (this.#tls) (bytes = wrapRecords(bytes, this.#tlsFirst), this.#tlsFirst = false);
     this.#writing = this.#writing.then(async () => {
       for (let o = 0; o < bytes.length;) o += await conn.write(bytes.subarray(o));
     }).catch(() => void this.close());
@@ -153,6 +184,26 @@ export class FastSocket {
   #live(): Deno.TcpConn {
     if (this.closed || !this.#conn) throw new Error(CLOSED);
     return this.#conn;
+  }
+
+  /** Reads into `buf`; through fake TLS, only the payload of application-data records. */
+  async #readSome(conn: Deno.TcpConn, buf: Uint8Array): Promise<number | null> {
+    if (!this.#tls) return conn.read(buf);
+    while (this.#tlsLeft === 0) {
+      const head = new Uint8Array(5);
+      for (let got = 0; got < 5;) {
+        const r = await conn.read(head.subarray(got));
+        if (r === null) return null;
+        got += r;
+      }
+      if (head[0] !== 0x17 || head[1] !== 3 || head[2] !== 3) {
+        throw new Error("Bad fake-TLS record from the proxy");
+      }
+      this.#tlsLeft = (head[3] << 8) | head[4];
+    }
+    const n = await conn.read(buf.subarray(0, Math.min(buf.length, this.#tlsLeft)));
+    if (n !== null) this.#tlsLeft -= n;
+    return n;
   }
 
   /** Decrypts `n` bytes just read at `at`, in place (CTR: in the order they arrived). */

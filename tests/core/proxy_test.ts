@@ -42,7 +42,7 @@ Deno.test("parseProxy refuses what it cannot use, without echoing a password", (
 const KEY = "fbffbf0123456789abcdef0123456789";
 const BYTES = Uint8Array.from(KEY.match(/../g)!, (h) => parseInt(h, 16));
 
-Deno.test("parseProxy reads MTProxy links: plain and dd secrets, in hex, base64 and base64url", () => {
+Deno.test("parseProxy reads MTProxy links: plain, dd and ee secrets, in hex, base64 and base64url", () => {
   const b64 = (bytes: number[]) => btoa(String.fromCharCode(...bytes));
   const plain = { kind: "mtproxy", host: "1.2.3.4", port: 443, secret: BYTES, padded: false };
   const padded = { ...plain, padded: true };
@@ -58,6 +58,11 @@ Deno.test("parseProxy reads MTProxy links: plain and dd secrets, in hex, base64 
   assert.deepEqual(parseProxy(`tg://proxy?server=1.2.3.4&port=443&secret=${url}`), padded);
   assert.deepEqual(parseProxy(`tg://proxy?server=1.2.3.4&port=443&secret=${b64([...BYTES])}`), plain);
   assert.equal(describeProxy(parseProxy(`tg://proxy?server=::1&port=8&secret=${KEY}`)), "mtproxy://[::1]:8");
+  // fake TLS: ee, the key, the domain (hex or base64)
+  const ee = { ...padded, domain: "google.com" };
+  assert.deepEqual(parseProxy(`tg://proxy?server=1.2.3.4&port=443&secret=ee${KEY}676f6f676c652e636f6d`), ee);
+  const eeB64 = b64([0xee, ...BYTES, ...new TextEncoder().encode("google.com")]);
+  assert.deepEqual(parseProxy(`tg://proxy?server=1.2.3.4&port=443&secret=${encodeURIComponent(eeB64)}`), ee);
 });
 
 Deno.test("parseProxy refuses bad MTProxy links in one line that never holds the secret", () => {
@@ -68,13 +73,17 @@ Deno.test("parseProxy refuses bad MTProxy links in one line that never holds the
       [`tg://proxy?server=h&port=0&secret=${KEY}`, /port= must be/],
       [`tg://proxy?server=h&port=44x&secret=${KEY}`, /port= must be/],
       ["tg://proxy?server=h&port=443", /no secret=/],
-      [`tg://proxy?server=h&port=443&secret=${KEY}00`, /secret must be a plain secret .* or a dd secret/],
+      [
+        `tg://proxy?server=h&port=443&secret=${KEY}00`,
+        /secret must be 32 hex digits, dd \+ 32 hex digits, or ee \+ 32 hex digits \+ the hex of a domain/,
+      ],
       [`tg://proxy?server=h&port=443&secret=${KEY.slice(2)}zz`, /secret must be/],
       [`tg://proxy?server=h&port=443&secret=ab${KEY}`, /secret must be/],
       [
-        `tg://proxy?server=h&port=443&secret=ee${KEY}676f6f676c652e636f6d`,
-        /fake-TLS secrets \(ee…\) are not supported/,
+        `tg://proxy?server=h&port=443&secret=ee${KEY}2f2f`,
+        /fake-TLS \(ee\) secret does not end in a domain name/,
       ],
+      [`tg://proxy?server=h&port=443&secret=ee${KEY}`, /secret must be/],
     ] as const
   ) {
     assert.throws(() => parseProxy(bad), (e: unknown) => {

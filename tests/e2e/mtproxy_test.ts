@@ -1,6 +1,6 @@
 /**
  * `--proxy tg://proxy?…`: every Telegram connection of a command (main DC, file DCs, fetch workers) goes through
- * an MTProxy (tests/fakedc/mtproxy.ts, which serves only its own secret), plain and dd secrets,
+ * an MTProxy (tests/fakedc/mtproxy.ts, which serves only its own secret), plain, dd and ee (fake-TLS) secrets,
  * from the env, the config file and the flag; a wrong secret is a one-line error in bounded time,
  * a bad link exit 2 before any connection, and the secret is never printed.
  */
@@ -14,6 +14,11 @@ const WORLD = "gen:chats=1,messages=300,files=6,file_size=200KB,forum=0,comments
 
 const SECRET = Uint8Array.from({ length: 16 }, (_, i) => (i * 37 + 11) & 0xff);
 const HEX = [...SECRET].map((b) => b.toString(16).padStart(2, "0")).join("");
+const DOMAIN = "cdn.example.org";
+/** A fake-TLS secret: ee, the key, the domain. */
+const EE = `ee${HEX}${
+  [...new TextEncoder().encode(DOMAIN)].map((b) => b.toString(16).padStart(2, "0")).join("")
+}`;
 /** The dd secret in base64url, as some apps share it. */
 const DD_B64URL = btoa(String.fromCharCode(0xdd, ...SECRET)).replace(/\+/g, "-").replace(/\//g, "_").replace(
   /=+$/,
@@ -26,41 +31,58 @@ function _total(p: TestMtproxy): number {
 
 Deno.test({
   name:
-    "MTProxy: whoami, export (with workers) and download go only through the proxy, plain (env) and dd (config) secrets",
+    "MTProxy: whoami, export (with workers) and download go only through the proxy: plain (env), dd (config) and ee (flag) secrets",
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
     const tg = await startFakeTelegram({ world: WORLD, basePort: 0 });
     const dir = await Deno.makeTempDir({ prefix: "tgpipe_mtproxy_" });
     try {
-      for (const mode of ["plain", "dd"] as const) {
-        const proxy = startMtproxy({ secret: SECRET, dcs: tg.dcs, paddedOnly: mode === "dd" });
+      for (const mode of ["plain", "dd", "ee"] as const) {
+        const domain = mode === "ee" ? DOMAIN : undefined;
+        const proxy = startMtproxy({ secret: SECRET, dcs: tg.dcs, paddedOnly: mode === "dd", domain });
         const before = tg.stats.connections;
         try {
           const env: Record<string, string> = { ...tg.env, TGPIPE_KV: `${dir}/${mode}.kv` };
+          const flags: string[] = [];
           if (mode === "plain") {
             env.TGPIPE_PROXY = `tg://proxy?server=127.0.0.1&port=${proxy.port}&secret=${HEX}`;
+          } else if (mode === "ee") {
+            flags.push("--proxy", `tg://proxy?server=127.0.0.1&port=${proxy.port}&secret=${EE}`);
           } else {
             const link = `https://t.me/proxy?server=127.0.0.1&port=${proxy.port}&secret=${DD_B64URL}`;
             await Deno.writeTextFile(`${dir}/config.json`, JSON.stringify({ proxy: link }));
             env.TGPIPE_CONFIG = `${dir}/config.json`;
           }
-          const opts = { env, secrets: [HEX, DD_B64URL], ...T };
-          const who = await runCli(["--json", "whoami"], opts);
+          const opts = { env, secrets: [HEX, DD_B64URL, EE], ...T };
+          const who = await runCli([...flags, "--json", "whoami"], opts);
           assert.equal(who.code, 0, who.stderr);
           const exp = await runCli(
-            ["export", "@gen_channel_0", "--out", `${dir}/${mode}-x`, "--shards", "4", "--media", "photo"],
+            [
+              ...flags,
+              "export",
+              "@gen_channel_0",
+              "--out",
+              `${dir}/${mode}-x`,
+              "--shards",
+              "4",
+              "--media",
+              "photo",
+            ],
             opts,
           );
           assert.equal(exp.code, 0, exp.stderr);
-          const dl = await runCli(["download", "@gen_channel_0", "--out", `${dir}/${mode}-d`], opts);
+          const dl = await runCli(
+            [...flags, "download", "@gen_channel_0", "--out", `${dir}/${mode}-d`],
+            opts,
+          );
           assert.equal(dl.code, 0, dl.stderr);
           assert.ok([...Deno.readDirSync(`${dir}/${mode}-d`)].length > 0, "downloaded through the proxy");
           const dcs = [...proxy.connections.keys()];
           assert.ok(dcs.includes(2), `home DC through the proxy: ${dcs}`);
           assert.ok(dcs.some((id) => id !== 2), `a file DC through the proxy: ${dcs}`);
           assert.equal(proxy.refused, 0);
-          const tag = mode === "dd" ? "dddddddd" : "eeeeeeee";
+          const tag = mode === "plain" ? "eeeeeeee" : "dddddddd";
           assert.deepEqual(new Set(proxy.tags), new Set([tag]), `${mode}: ${proxy.tags}`);
           const direct = tg.stats.connections - before - _total(proxy);
           assert.equal(direct, 0, "every connection the DCs accepted came through the proxy");
@@ -94,6 +116,26 @@ Deno.test({
       assert.ok(proxy.refused >= 1, "the proxy dropped the connection");
       assert.equal(_total(proxy), 0);
       assert.equal(tg.stats.connections, before, "nothing reached Telegram");
+
+      // fake TLS: the proxy does not answer a ClientHello made with another secret
+      const tls = startMtproxy({ secret: SECRET, dcs: tg.dcs, domain: DOMAIN });
+      try {
+        const eeWrong = `ee${wrong}${EE.slice(34)}`;
+        const t = await runCli(
+          ["--proxy", `tg://proxy?server=127.0.0.1&port=${tls.port}&secret=${eeWrong}`, "whoami"],
+          { env: tg.env, secrets: [wrong], ...T },
+        );
+        assert.equal(t.code, 1, t.stderr);
+        assert.equal(t.stderr.trim().split("\n").length, 1, t.stderr);
+        assert.match(
+          t.stderr,
+          /proxy mtproxy:\/\/127\.0\.0\.1:\d+ could not connect to DC 2: .*fake-TLS.*secret/i,
+        );
+        assert.ok(tls.refused >= 1 && _total(tls) === 0, "the fake-TLS proxy refused the hello");
+        assert.equal(tg.stats.connections, before, "nothing reached Telegram");
+      } finally {
+        await tls.close();
+      }
       const refused = proxy.refused;
 
       const port = `port=${proxy.port}`;
@@ -105,8 +147,8 @@ Deno.test({
         [`tg://proxy?server=127.0.0.1&${port}&secret=${HEX.slice(2)}zz`, /secret must be/],
         [`tg://proxy?server=127.0.0.1&${port}&secret=${HEX.slice(4)}`, /secret must be/],
         [
-          `https://t.me/proxy?server=127.0.0.1&${port}&secret=ee${HEX}6578616d706c652e636f6d`,
-          /fake-TLS.*not supported/,
+          `https://t.me/proxy?server=127.0.0.1&${port}&secret=ee${HEX}2f2f3a`,
+          /fake-TLS \(ee\) secret does not end in a domain/,
         ],
       ];
       for (const [b, re] of bad) {
