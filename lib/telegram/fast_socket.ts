@@ -13,7 +13,7 @@ import { takePacketBuffer } from "./packet_buffers.ts";
 import { type ProxyConfig, ProxyError } from "../core/proxy.ts";
 import { clientHello, readServerHello, wrapRecords } from "./fake_tls.ts";
 import { obfuscated2, type Obfuscation } from "./obfuscated2.ts";
-import { openProxyTunnel } from "./proxy_tunnel.ts";
+import { HANDSHAKE_MS, openProxyTunnel } from "./proxy_tunnel.ts";
 
 const SCRATCH = 64 * 1024;
 const CLOSED = "NetSocket was closed";
@@ -37,6 +37,8 @@ export class FastSocket {
   #dcId = 0;
   /** Bytes received on this connection: an MTProxy that hangs up before any is refusing us. */
   #received = 0;
+  /** Ends an MTProxy connection that never answers (a proxy that swallows what it cannot read). */
+  #answerTimer?: ReturnType<typeof setTimeout>;
   /** Fake-TLS: the stream travels in records; bytes left in the current one; first write yet to go. */
   #tls = false;
   #tlsLeft = 0;
@@ -60,6 +62,7 @@ export class FastSocket {
     this.#writing = Promise.resolve();
     this.#obf = undefined;
     this.#received = 0;
+    this.#stopAnswerTimer();
     this.#tls = false;
     this.#tlsLeft = 0;
     this.closed = false;
@@ -86,6 +89,7 @@ export class FastSocket {
 
   async #fakeTls(proxy: SocketProxy): Promise<void> {
     const { hello, random } = clientHello(proxy.secret!, proxy.domain!);
+    this.#expectAnswer(true);
     this.write(hello);
     const read = (n: number) => this.readExactly(n).then((b) => Uint8Array.from(b));
     if (!await readServerHello(read, proxy.secret!, random).catch(() => false)) {
@@ -149,6 +153,8 @@ export class FastSocket {
     // a copy (the cipher's output is one): GramJS may reuse its buffer before the write runs
     let bytes = this.#obf ? this.#obf.encrypt(data) : Uint8Array.from(data);
     if (this.#tls) (bytes = wrapRecords(bytes, this.#tlsFirst), this.#tlsFirst = false);
+    // the first packet after the header: the MTProxy (so the DC) must answer it
+    if (this.#obf && this.#received === 0 && !this.#answerTimer) this.#expectAnswer(false);
     this.#writing = this.#writing.then(async () => {
       for (let o = 0; o < bytes.length;) o += await conn.write(bytes.subarray(o));
     }).catch(() => void this.close());
@@ -157,6 +163,7 @@ export class FastSocket {
   /** Closes the connection; pending reads reject. */
   close(): Promise<void> {
     this.closed = true;
+    this.#stopAnswerTimer();
     const conn = this.#conn;
     this.#conn = undefined;
     try {
@@ -209,7 +216,26 @@ export class FastSocket {
   /** Decrypts `n` bytes just read at `at`, in place (CTR: in the order they arrived). */
   #decrypt(buf: Uint8Array, at: number, n: number): void {
     this.#received += n;
+    if (this.#answerTimer) this.#stopAnswerTimer();
     if (this.#obf) buf.set(this.#obf.decrypt(buf.subarray(at, at + n)), at);
+  }
+
+  /**
+   * Reports an MTProxy that says nothing for HANDSHAKE_MS (fatal while the client connects; later
+   * GramJS's own timeouts handle a quiet connection). A fake-TLS handshake is also ended (`close`).
+   */
+  #expectAnswer(close: boolean): void {
+    this.#answerTimer = setTimeout(() => {
+      this.#answerTimer = undefined;
+      const reason = `no answer within ${HANDSHAKE_MS / 1000} s (is the secret right?)`;
+      this.#proxy?.onFail?.(new ProxyError(this.#proxy, `DC ${this.#dcId}`, reason));
+      if (close) void this.close();
+    }, HANDSHAKE_MS);
+  }
+
+  #stopAnswerTimer(): void {
+    clearTimeout(this.#answerTimer);
+    this.#answerTimer = undefined;
   }
 
   #eof(): Error {

@@ -5,7 +5,8 @@
  */
 import { type ProxyConfig, ProxyError } from "../core/proxy.ts";
 
-const HANDSHAKE_MS = 10_000;
+/** How long a proxy may take to answer its handshake (or an MTProxy our first packet). */
+export const HANDSHAKE_MS = 10_000;
 const encoder = new TextEncoder();
 
 /** SOCKS5 reply codes (RFC 1928 §6) as people read them. */

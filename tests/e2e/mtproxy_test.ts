@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { startFakeTelegram } from "../fakedc/cluster.ts";
 import { startMtproxy, type TestMtproxy } from "../fakedc/mtproxy.ts";
 import { runCli } from "../_helpers/run_cli.ts";
+import { startProxy } from "../_helpers/proxy_server.ts";
 
 const T = { timeoutMs: 120_000 };
 const WORLD = "gen:chats=1,messages=300,files=6,file_size=200KB,forum=0,comments=0,left=0";
@@ -98,7 +99,8 @@ Deno.test({
 });
 
 Deno.test({
-  name: "MTProxy: a wrong secret is a one-line error (exit 1); a bad link is exit 2 before any connection",
+  name:
+    "MTProxy: a wrong secret or a silent proxy is a one-line error (exit 1); a bad link is exit 2 before any connection",
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
@@ -136,6 +138,20 @@ Deno.test({
       } finally {
         await tls.close();
       }
+      // a proxy that takes the connection and never answers (plain and fake TLS)
+      const silent = startProxy({ kind: "socks5", silent: true });
+      try {
+        for (const secret of [HEX, EE]) {
+          const link = `tg://proxy?server=127.0.0.1&port=${silent.port}&secret=${secret}`;
+          const q = await runCli(["--proxy", link, "whoami"], { env: tg.env, secrets: [HEX], ...T });
+          assert.equal(q.code, 1, q.stderr);
+          assert.equal(q.stderr.trim().split("\n").length, 1, q.stderr);
+          assert.match(q.stderr, /could not connect to DC 2: no answer within 10 s/);
+        }
+      } finally {
+        await silent.close();
+      }
+      assert.equal(tg.stats.connections, before, "nothing reached Telegram");
       const refused = proxy.refused;
 
       const port = `port=${proxy.port}`;
