@@ -59,7 +59,8 @@ export function buildProgram(io: CliIo, state: CliState): AnyCommand {
     .addOption(
       new Option(
         "--proxy <url>",
-        "SOCKS5 or HTTP proxy for every Telegram connection (socks5://[user:pass@]host:port)",
+        "SOCKS5, HTTP or MTProxy proxy for every Telegram connection (socks5://[user:pass@]host:port, " +
+          "http://host:port, tg://proxy?server=H&port=P&secret=S)",
       ),
     )
     .addOption(new Option("--json", "JSON lines on stdout (see docs/events.md)"))

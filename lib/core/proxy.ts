@@ -1,25 +1,33 @@
 /**
  * The proxy every Telegram connection goes through (`--proxy`, `proxy` in the config,
- * TGPIPE_PROXY): SOCKS5 (RFC 1928, user/password per RFC 1929) or an HTTP proxy's CONNECT
- * (RFC 9110 §9.3.6). Parsed once, before any request, so a bad value is a usage error (exit 2).
+ * TGPIPE_PROXY): SOCKS5 (RFC 1928, user/password per RFC 1929), an HTTP proxy's CONNECT
+ * (RFC 9110 §9.3.6) or an MTProxy (tg://proxy links, see mtproxy_link.ts). Parsed once, before
+ * any request, so a bad value is a usage error (exit 2).
  */
 import { TgpipeError, UsageError } from "./errors.ts";
 import { ExitCode } from "./exit_codes.ts";
+import { isMtproxyLink, parseMtproxyLink } from "./mtproxy_link.ts";
 
-/** A parsed proxy URL. The password never appears in messages or events. */
+/** A parsed proxy. The password and the MTProxy secret never appear in messages or events. */
 export interface ProxyConfig {
-  kind: "socks5" | "http";
+  kind: "socks5" | "http" | "mtproxy";
   host: string;
   port: number;
   username?: string;
   password?: string;
+  /** MTProxy: the 16-byte key (without a dd prefix). */
+  secret?: Uint8Array;
+  /** MTProxy with a dd or ee secret: the padded intermediate transport. */
+  padded?: boolean;
+  /** MTProxy with an ee secret: fake TLS with this SNI. */
+  domain?: string;
 }
 
 const DEFAULT_PORT = { socks5: 1080, http: 8080 } as const;
 
 /**
- * Parses `socks5://[user:pass@]host[:port]` (also `socks5h://`, `socks://`) or
- * `http://[user:pass@]host[:port]`.
+ * Parses `socks5://[user:pass@]host[:port]` (also `socks5h://`, `socks://`),
+ * `http://[user:pass@]host[:port]` or an MTProxy link (`tg://proxy?server=…&port=…&secret=…`).
  *
  * @example
  * ```ts
@@ -28,17 +36,15 @@ const DEFAULT_PORT = { socks5: 1080, http: 8080 } as const;
  */
 export function parseProxy(raw: string): ProxyConfig {
   const text = raw.trim();
-  if (/^(tg:\/\/proxy|https?:\/\/t\.me\/proxy)\b/i.test(text)) {
-    throw new UsageError(
-      "MTProxy links (tg://proxy, t.me/proxy) cannot be used as --proxy: give a SOCKS5 or HTTP proxy (socks5://host:port)",
-    );
-  }
+  if (isMtproxyLink(text)) return { kind: "mtproxy", ...parseMtproxyLink(text) };
   let url: URL;
   try {
     url = new URL(text);
   } catch {
     throw new UsageError(
-      `Invalid proxy "${_safe(text)}": expected socks5://[user:pass@]host:port or http://host:port`,
+      `Invalid proxy "${
+        _safe(text)
+      }": expected socks5://[user:pass@]host:port, http://host:port or tg://proxy?…`,
     );
   }
   const scheme = url.protocol.slice(0, -1).toLowerCase();
@@ -48,7 +54,7 @@ export function parseProxy(raw: string): ProxyConfig {
     ? "http"
     : undefined;
   if (!kind) {
-    throw new UsageError(`Unsupported proxy scheme "${scheme}": use socks5:// or http://`);
+    throw new UsageError(`Unsupported proxy scheme "${scheme}": use socks5://, http:// or tg://proxy?…`);
   }
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
   if (!host) throw new UsageError(`Invalid proxy "${_safe(text)}": no host`);
@@ -65,7 +71,7 @@ export function parseProxy(raw: string): ProxyConfig {
   return cfg;
 }
 
-/** The proxy as people name it in messages: scheme, host and port, never the credentials. */
+/** The proxy as people name it in messages: scheme, host and port, never credentials or secret. */
 export function describeProxy(p: ProxyConfig): string {
   return `${p.kind}://${p.host.includes(":") ? `[${p.host}]` : p.host}:${p.port}`;
 }

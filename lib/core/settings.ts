@@ -26,7 +26,7 @@ export interface Settings {
   /** Bot accounts that share downloads and export media with the session's account. */
   botTokens: string[] | undefined;
   telegramEndpoints: string | undefined;
-  /** socks5:// or http:// proxy for every Telegram connection; may hold a password. */
+  /** socks5://, http:// or tg://proxy (MTProxy) for every Telegram connection; may hold a password or secret. */
   proxy: string | undefined;
   json: boolean;
   quiet: boolean;
@@ -60,9 +60,14 @@ export const SETTING_DEFS: readonly SettingDef[] = [
     secret: true,
   },
   _def("telegramEndpoints", "telegram_endpoints", "string", "test DC map + RSA key (JSON); unset = Telegram"),
-  // secret: a proxy URL may carry a password
+  // secret: a proxy URL may carry a password, an MTProxy link always carries its secret
   {
-    ..._def("proxy", "proxy", "string", "socks5:// or http:// proxy for every Telegram connection"),
+    ..._def(
+      "proxy",
+      "proxy",
+      "string",
+      "socks5://, http:// or tg://proxy (MTProxy) for every Telegram connection",
+    ),
     secret: true,
   },
   _def("json", "json", "boolean", "JSON lines on stdout"),

@@ -153,7 +153,8 @@ export async function openClient(opts: ClientOptions): Promise<TgClient> {
       if (dcId === gram.session.dcId) dead.kill();
     }),
   };
-  // FastSocket receives it from GramJS and opens its tunnel (GramJS only looks for "MTProxy" in it).
+  // FastSocket receives it from GramJS and opens its tunnel; for an MTProxy, FastConnection starts
+  // the obfuscated2 stream (GramJS's own MTProxy code runs only for a key "MTProxy": ours has none).
   // GramJS retries a failed first connection and then waits forever: a proxy that cannot open the
   // tunnel while connecting ends the client at once; later, a failure is a dropped connection.
   let connected = false;

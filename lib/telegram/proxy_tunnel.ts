@@ -5,7 +5,8 @@
  */
 import { type ProxyConfig, ProxyError } from "../core/proxy.ts";
 
-const HANDSHAKE_MS = 10_000;
+/** How long a proxy may take to answer its handshake (or an MTProxy our first packet). */
+export const HANDSHAKE_MS = 10_000;
 const encoder = new TextEncoder();
 
 /** SOCKS5 reply codes (RFC 1928 §6) as people read them. */
@@ -20,7 +21,11 @@ const SOCKS_REPLIES: Record<number, string> = {
   8: "address type not supported",
 };
 
-/** A connection to `host:port` through `proxy`, ready for MTProto bytes. */
+/**
+ * A connection to `host:port` through `proxy`, ready for MTProto bytes. An MTProxy has no
+ * handshake: the connection to it is the tunnel, and the obfuscated2 header the transport sends
+ * first names the DC (see obfuscated2.ts).
+ */
 export async function openProxyTunnel(
   proxy: ProxyConfig,
   host: string,
@@ -34,6 +39,7 @@ export async function openProxyTunnel(
   } catch (err) {
     throw new ProxyError(proxy, target, `the proxy is unreachable (${(err as Error).message})`);
   }
+  if (proxy.kind === "mtproxy") return conn;
   let late = false;
   const timer = setTimeout(() => {
     late = true;

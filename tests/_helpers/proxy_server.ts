@@ -35,7 +35,7 @@ export function startProxy(opts: ProxyOptions): TestProxy {
     for await (const c of listener) {
       conns.add(c);
       const run = _serve(c, opts, state, conns).catch(() => {}).finally(() => {
-        _close(c);
+        closeQuietly(c);
         conns.delete(c);
         runs.delete(run);
       });
@@ -50,7 +50,7 @@ export function startProxy(opts: ProxyOptions): TestProxy {
     targets: state.targets,
     async close() {
       listener.close();
-      for (const c of conns) _close(c);
+      for (const c of conns) closeQuietly(c);
       await accepting;
       await Promise.all([...runs]);
     },
@@ -80,15 +80,15 @@ async function _serve(
   conns.add(up);
   state.tunnels++;
   await _reply(c, opts, true);
-  await Promise.all([_pipe(c, up), _pipe(up, c)]);
+  await Promise.all([pipe(c, up), pipe(up, c)]);
   conns.delete(up);
-  _close(up);
+  closeQuietly(up);
 }
 
 async function _socksHandshake(c: Deno.Conn, opts: ProxyOptions) {
-  const [ver, n] = await _read(c, 2);
+  const [ver, n] = await readExactly(c, 2);
   if (ver !== 5) throw new Error("not SOCKS5");
-  const methods = [...await _read(c, n)];
+  const methods = [...await readExactly(c, n)];
   const want = opts.auth ? 2 : 0;
   if (!methods.includes(want)) {
     await c.write(new Uint8Array([5, 0xff]));
@@ -96,24 +96,24 @@ async function _socksHandshake(c: Deno.Conn, opts: ProxyOptions) {
   }
   await c.write(new Uint8Array([5, want]));
   if (opts.auth) {
-    const [v] = await _read(c, 1);
+    const [v] = await readExactly(c, 1);
     if (v !== 1) throw new Error("bad auth version");
-    const user = new TextDecoder().decode(await _read(c, (await _read(c, 1))[0]));
-    const pass = new TextDecoder().decode(await _read(c, (await _read(c, 1))[0]));
+    const user = new TextDecoder().decode(await readExactly(c, (await readExactly(c, 1))[0]));
+    const pass = new TextDecoder().decode(await readExactly(c, (await readExactly(c, 1))[0]));
     const ok = user === opts.auth.username && pass === opts.auth.password;
     await c.write(new Uint8Array([1, ok ? 0 : 1]));
     if (!ok) return undefined;
   }
-  const [v, cmd, rsv, atyp] = await _read(c, 4);
+  const [v, cmd, rsv, atyp] = await readExactly(c, 4);
   if (v !== 5 || rsv !== 0) throw new Error("bad request");
   let host: string;
-  if (atyp === 1) host = [...await _read(c, 4)].join(".");
-  else if (atyp === 3) host = new TextDecoder().decode(await _read(c, (await _read(c, 1))[0]));
+  if (atyp === 1) host = [...await readExactly(c, 4)].join(".");
+  else if (atyp === 3) host = new TextDecoder().decode(await readExactly(c, (await readExactly(c, 1))[0]));
   else if (atyp === 4) {
-    const b = await _read(c, 16);
+    const b = await readExactly(c, 16);
     host = Array.from({ length: 8 }, (_, i) => ((b[2 * i] << 8) | b[2 * i + 1]).toString(16)).join(":");
   } else throw new Error("bad address type");
-  const p = await _read(c, 2);
+  const p = await readExactly(c, 2);
   if (cmd !== 1) {
     await c.write(new Uint8Array([5, 7, 0, 1, 0, 0, 0, 0, 0, 0]));
     return undefined;
@@ -127,7 +127,9 @@ async function _socksHandshake(c: Deno.Conn, opts: ProxyOptions) {
 
 async function _httpHandshake(c: Deno.Conn, opts: ProxyOptions) {
   const head: number[] = [];
-  while (!(head.length >= 4 && head.slice(-4).join() === "13,10,13,10")) head.push((await _read(c, 1))[0]);
+  while (!(head.length >= 4 && head.slice(-4).join() === "13,10,13,10")) {
+    head.push((await readExactly(c, 1))[0]);
+  }
   const lines = new TextDecoder().decode(new Uint8Array(head)).split("\r\n");
   const m = /^CONNECT (\S+):(\d+) HTTP\/1\.1$/.exec(lines[0]);
   if (!m) {
@@ -153,20 +155,27 @@ async function _reply(c: Deno.Conn, opts: ProxyOptions, ok: boolean): Promise<vo
     );}
 }
 
-async function _pipe(from: Deno.Conn, to: Deno.Conn): Promise<void> {
+/** Relays `from` to `to` until either closes (through `map`, e.g. a stream cipher), then closes `to`. */
+export async function pipe(
+  from: Deno.Conn,
+  to: Deno.Conn,
+  map: (b: Uint8Array) => Uint8Array = (b) => b,
+): Promise<void> {
   const buf = new Uint8Array(64 * 1024);
   try {
     for (;;) {
       const n = await from.read(buf);
       if (n === null) break;
+      const out = map(buf.subarray(0, n));
       let off = 0;
-      while (off < n) off += await to.write(buf.subarray(off, n));
+      while (off < out.length) off += await to.write(out.subarray(off));
     }
   } catch { /* either side closed */ }
-  _close(to);
+  closeQuietly(to);
 }
 
-async function _read(c: Deno.Conn, n: number): Promise<Uint8Array> {
+/** Exactly `n` bytes from `c`; throws if it closes first. */
+export async function readExactly(c: Deno.Conn, n: number): Promise<Uint8Array> {
   const out = new Uint8Array(n);
   let got = 0;
   while (got < n) {
@@ -177,7 +186,8 @@ async function _read(c: Deno.Conn, n: number): Promise<Uint8Array> {
   return out;
 }
 
-function _close(c: Deno.Conn): void {
+/** Closes `c`, whether or not the peer already did. */
+export function closeQuietly(c: Deno.Conn): void {
   try {
     c.close();
   } catch { /* already closed */ }
