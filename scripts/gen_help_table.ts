@@ -57,9 +57,14 @@ export function helpRequests(): string[][] {
   const out: string[][] = [["help"]];
   const walk = (cmd: AnyCommand, path: string[]) => {
     out.push([...path, "--help"], [...path, "-h"]);
-    if (path.length > 0) out.push([...path.slice(0, -1), "help", path[path.length - 1]]);
+    // `<parent> help <name>` is a help request only where commander gives the parent a help command
+    // (not to a parent with an action of its own: there `help` would be its argument and run it)
+    const helpCommand = cmd.createHelp().visibleCommands(cmd).some((c) => c.name() === "help");
     for (const sub of cmd.commands) {
-      for (const name of [sub.name(), ...sub.aliases()]) walk(sub, [...path, name]);
+      for (const name of [sub.name(), ...sub.aliases()]) {
+        if (helpCommand) out.push([...path, "help", name]);
+        walk(sub, [...path, name]);
+      }
     }
   };
   walk(buildProgram(io, { exitCode: 0 }), []);

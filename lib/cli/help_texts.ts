@@ -15,9 +15,9 @@ export const HELP_TEXTS: ReadonlyArray<{ argv: string[]; anyWidth: boolean; text
   },
   {
     "argv": [
+      "help config",
       "config --help",
       "config -h",
-      "help config",
     ],
     "anyWidth": false,
     "text":
@@ -25,9 +25,9 @@ export const HELP_TEXTS: ReadonlyArray<{ argv: string[]; anyWidth: boolean; text
   },
   {
     "argv": [
+      "config help show",
       "config show --help",
       "config show -h",
-      "config help show",
     ],
     "anyWidth": false,
     "text":
@@ -35,9 +35,9 @@ export const HELP_TEXTS: ReadonlyArray<{ argv: string[]; anyWidth: boolean; text
   },
   {
     "argv": [
+      "help doctor",
       "doctor --help",
       "doctor -h",
-      "help doctor",
     ],
     "anyWidth": false,
     "text":
@@ -45,9 +45,9 @@ export const HELP_TEXTS: ReadonlyArray<{ argv: string[]; anyWidth: boolean; text
   },
   {
     "argv": [
+      "help login",
       "login --help",
       "login -h",
-      "help login",
     ],
     "anyWidth": false,
     "text":
@@ -55,9 +55,9 @@ export const HELP_TEXTS: ReadonlyArray<{ argv: string[]; anyWidth: boolean; text
   },
   {
     "argv": [
+      "help logout",
       "logout --help",
       "logout -h",
-      "help logout",
     ],
     "anyWidth": true,
     "text":
@@ -65,9 +65,9 @@ export const HELP_TEXTS: ReadonlyArray<{ argv: string[]; anyWidth: boolean; text
   },
   {
     "argv": [
+      "help whoami",
       "whoami --help",
       "whoami -h",
-      "help whoami",
     ],
     "anyWidth": true,
     "text":
@@ -75,9 +75,9 @@ export const HELP_TEXTS: ReadonlyArray<{ argv: string[]; anyWidth: boolean; text
   },
   {
     "argv": [
+      "help chats",
       "chats --help",
       "chats -h",
-      "help chats",
     ],
     "anyWidth": false,
     "text":
@@ -85,9 +85,9 @@ export const HELP_TEXTS: ReadonlyArray<{ argv: string[]; anyWidth: boolean; text
   },
   {
     "argv": [
+      "help import",
       "import --help",
       "import -h",
-      "help import",
     ],
     "anyWidth": false,
     "text":
@@ -95,9 +95,9 @@ export const HELP_TEXTS: ReadonlyArray<{ argv: string[]; anyWidth: boolean; text
   },
   {
     "argv": [
+      "import help tdesktop",
       "import tdesktop --help",
       "import tdesktop -h",
-      "import help tdesktop",
     ],
     "anyWidth": false,
     "text":
@@ -105,9 +105,9 @@ export const HELP_TEXTS: ReadonlyArray<{ argv: string[]; anyWidth: boolean; text
   },
   {
     "argv": [
+      "help export",
       "export --help",
       "export -h",
-      "help export",
     ],
     "anyWidth": false,
     "text":
@@ -115,9 +115,9 @@ export const HELP_TEXTS: ReadonlyArray<{ argv: string[]; anyWidth: boolean; text
   },
   {
     "argv": [
+      "help status",
       "status --help",
       "status -h",
-      "help status",
     ],
     "anyWidth": false,
     "text":
@@ -125,9 +125,9 @@ export const HELP_TEXTS: ReadonlyArray<{ argv: string[]; anyWidth: boolean; text
   },
   {
     "argv": [
+      "help jobs",
       "jobs --help",
       "jobs -h",
-      "help jobs",
     ],
     "anyWidth": false,
     "text":
@@ -135,9 +135,9 @@ export const HELP_TEXTS: ReadonlyArray<{ argv: string[]; anyWidth: boolean; text
   },
   {
     "argv": [
+      "jobs help ls",
       "jobs ls --help",
       "jobs ls -h",
-      "jobs help ls",
     ],
     "anyWidth": true,
     "text":
@@ -145,9 +145,9 @@ export const HELP_TEXTS: ReadonlyArray<{ argv: string[]; anyWidth: boolean; text
   },
   {
     "argv": [
+      "jobs help rm",
       "jobs rm --help",
       "jobs rm -h",
-      "jobs help rm",
     ],
     "anyWidth": true,
     "text":
@@ -155,9 +155,9 @@ export const HELP_TEXTS: ReadonlyArray<{ argv: string[]; anyWidth: boolean; text
   },
   {
     "argv": [
+      "help transcribe",
       "transcribe --help",
       "transcribe -h",
-      "help transcribe",
     ],
     "anyWidth": false,
     "text":
@@ -165,12 +165,12 @@ export const HELP_TEXTS: ReadonlyArray<{ argv: string[]; anyWidth: boolean; text
   },
   {
     "argv": [
+      "help download",
       "download --help",
       "download -h",
-      "help download",
+      "help dl",
       "dl --help",
       "dl -h",
-      "help dl",
     ],
     "anyWidth": false,
     "text":
@@ -178,9 +178,9 @@ export const HELP_TEXTS: ReadonlyArray<{ argv: string[]; anyWidth: boolean; text
   },
   {
     "argv": [
+      "help serve",
       "serve --help",
       "serve -h",
-      "help serve",
     ],
     "anyWidth": false,
     "text":
@@ -197,9 +197,9 @@ export const HELP_TEXTS: ReadonlyArray<{ argv: string[]; anyWidth: boolean; text
   },
   {
     "argv": [
+      "help grab",
       "grab --help",
       "grab -h",
-      "help grab",
     ],
     "anyWidth": false,
     "text":
@@ -207,9 +207,9 @@ export const HELP_TEXTS: ReadonlyArray<{ argv: string[]; anyWidth: boolean; text
   },
   {
     "argv": [
+      "help sync",
       "sync --help",
       "sync -h",
-      "help sync",
     ],
     "anyWidth": false,
     "text":
@@ -217,12 +217,12 @@ export const HELP_TEXTS: ReadonlyArray<{ argv: string[]; anyWidth: boolean; text
   },
   {
     "argv": [
+      "help upload",
       "upload --help",
       "upload -h",
-      "help upload",
+      "help up",
       "up --help",
       "up -h",
-      "help up",
     ],
     "anyWidth": false,
     "text":
@@ -230,9 +230,9 @@ export const HELP_TEXTS: ReadonlyArray<{ argv: string[]; anyWidth: boolean; text
   },
   {
     "argv": [
+      "help bot",
       "bot --help",
       "bot -h",
-      "help bot",
     ],
     "anyWidth": false,
     "text":
@@ -240,9 +240,9 @@ export const HELP_TEXTS: ReadonlyArray<{ argv: string[]; anyWidth: boolean; text
   },
   {
     "argv": [
+      "bot help run",
       "bot run --help",
       "bot run -h",
-      "bot help run",
     ],
     "anyWidth": false,
     "text":
@@ -250,9 +250,9 @@ export const HELP_TEXTS: ReadonlyArray<{ argv: string[]; anyWidth: boolean; text
   },
   {
     "argv": [
+      "bot help users",
       "bot users --help",
       "bot users -h",
-      "bot help users",
     ],
     "anyWidth": true,
     "text":
@@ -260,9 +260,9 @@ export const HELP_TEXTS: ReadonlyArray<{ argv: string[]; anyWidth: boolean; text
   },
   {
     "argv": [
+      "bot help history",
       "bot history --help",
       "bot history -h",
-      "bot help history",
     ],
     "anyWidth": false,
     "text":
@@ -270,9 +270,9 @@ export const HELP_TEXTS: ReadonlyArray<{ argv: string[]; anyWidth: boolean; text
   },
   {
     "argv": [
+      "bot help ban",
       "bot ban --help",
       "bot ban -h",
-      "bot help ban",
     ],
     "anyWidth": true,
     "text":
@@ -280,9 +280,9 @@ export const HELP_TEXTS: ReadonlyArray<{ argv: string[]; anyWidth: boolean; text
   },
   {
     "argv": [
+      "bot help unban",
       "bot unban --help",
       "bot unban -h",
-      "bot help unban",
     ],
     "anyWidth": true,
     "text":
@@ -290,9 +290,9 @@ export const HELP_TEXTS: ReadonlyArray<{ argv: string[]; anyWidth: boolean; text
   },
   {
     "argv": [
+      "bot help premium",
       "bot premium --help",
       "bot premium -h",
-      "bot help premium",
     ],
     "anyWidth": true,
     "text":
@@ -300,9 +300,9 @@ export const HELP_TEXTS: ReadonlyArray<{ argv: string[]; anyWidth: boolean; text
   },
   {
     "argv": [
+      "bot help settings",
       "bot settings --help",
       "bot settings -h",
-      "bot help settings",
     ],
     "anyWidth": false,
     "text":
@@ -310,9 +310,9 @@ export const HELP_TEXTS: ReadonlyArray<{ argv: string[]; anyWidth: boolean; text
   },
   {
     "argv": [
+      "bot help broadcast",
       "bot broadcast --help",
       "bot broadcast -h",
-      "bot help broadcast",
     ],
     "anyWidth": false,
     "text":
@@ -320,9 +320,9 @@ export const HELP_TEXTS: ReadonlyArray<{ argv: string[]; anyWidth: boolean; text
   },
   {
     "argv": [
+      "help completions",
       "completions --help",
       "completions -h",
-      "help completions",
     ],
     "anyWidth": true,
     "text":
