@@ -3,7 +3,8 @@
  * (promises, closures, events) that V8 lets accumulate in the old space for a long time: a 2 GB
  * download grew the heap by about 40 MB before a collection. When the runtime exposes `gc`
  * (`--v8-flags=--expose-gc`, as `deno task tgpipe` and the compiled binary run), a full
- * collection runs after every `everyBytes` transferred: a few milliseconds per 128 MB.
+ * collection runs after every `everyBytes` transferred: a few milliseconds per 128 MB. The count
+ * may be of anything that leaves such garbage: `tgpipe export` counts messages.
  */
 
 /** Counts transferred bytes per item and collects garbage every `everyBytes` of them. */

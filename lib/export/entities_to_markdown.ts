@@ -73,41 +73,59 @@ export function entitiesToMarkdown(text: string, entities: readonly MessageEntit
   return _renderKids(text, tree, false).text;
 }
 
+// Loops rather than filter/map/slice chains: a note renders this for every message, and the
+// arrays those chains allocated per segment were the export's largest allocation.
 function _buildTree(text: string, entities: readonly MessageEntity[]): _Node {
-  const ents = entities
-    .map((e) => ({ ...e, offset: Math.max(0, e.offset), length: e.length }))
-    .filter((e) => e.length > 0 && e.offset < text.length)
-    .map((e) => ({ ...e, length: Math.min(e.length, text.length - e.offset) }));
+  const ents: MessageEntity[] = [];
+  for (const e of entities) {
+    const offset = Math.max(0, e.offset);
+    if (!(e.length > 0 && offset < text.length)) continue;
+    ents.push({ ...e, offset, length: Math.min(e.length, text.length - offset) });
+  }
   const cuts = new Set([0, text.length]);
   for (const e of ents) cuts.add(e.offset).add(e.offset + e.length);
   const points = [...cuts].sort((a, b) => a - b);
   const root: _Node = { start: 0, end: text.length, kids: [] };
   const stack: _Node[] = [root];
+  const active: MessageEntity[] = [];
   for (let i = 0; i + 1 < points.length; i++) {
-    const [a, b] = [points[i], points[i + 1]];
-    const active = ents.filter((e) => e.offset <= a && e.offset + e.length >= b);
+    const a = points[i];
+    const b = points[i + 1];
+    active.length = 0;
+    for (const e of ents) if (e.offset <= a && e.offset + e.length >= b) active.push(e);
     // Keep open nodes from the bottom while their entity still covers this segment.
     let keep = 1;
-    while (keep < stack.length && active.includes(stack[keep].e as (typeof active)[0])) keep++;
-    const kept = stack.slice(1, keep).map((n) => n.e);
-    const toOpen = active.filter((e) => !kept.includes(e));
-    const minRank = Math.min(99, ...toOpen.map((e) => RANK[e.type]));
+    while (keep < stack.length && active.includes(stack[keep].e!)) keep++;
+    // the lowest rank among the entities to open (active, not kept open)
+    let minRank = 99;
+    for (const e of active) {
+      if (RANK[e.type] < minRank && !_openIn(stack, 1, keep, e)) minRank = RANK[e.type];
+    }
     // A block entity must not open inside an inline one: close down to its level (splits them).
     let cut = 1;
     while (cut < keep && RANK[stack[cut].e!.type] <= minRank) cut++;
-    for (const n of stack.slice(cut, stack.length)) n.end = a;
+    for (let j = cut; j < stack.length; j++) stack[j].end = a;
     stack.length = cut;
-    const reopen = active.filter((e) => !stack.some((n) => n.e === e));
-    reopen.sort((x, y) => RANK[x.type] - RANK[y.type] || (y.offset + y.length) - (x.offset + x.length));
-    for (const e of reopen) {
-      const node: _Node = { e, start: a, end: b, kids: [] };
-      stack[stack.length - 1].kids.push(node);
-      stack.push(node);
+    let reopen: MessageEntity[] | undefined;
+    for (const e of active) if (!_openIn(stack, 1, stack.length, e)) (reopen ??= []).push(e);
+    if (reopen) {
+      reopen.sort((x, y) => RANK[x.type] - RANK[y.type] || (y.offset + y.length) - (x.offset + x.length));
+      for (const e of reopen) {
+        const node: _Node = { e, start: a, end: b, kids: [] };
+        stack[stack.length - 1].kids.push(node);
+        stack.push(node);
+      }
     }
     stack[stack.length - 1].kids.push({ start: a, end: b });
   }
-  for (const n of stack.slice(1)) n.end = text.length;
+  for (let j = 1; j < stack.length; j++) stack[j].end = text.length;
   return root;
+}
+
+/** Whether `e` is the entity of one of `stack[from..to)`. */
+function _openIn(stack: _Node[], from: number, to: number, e: MessageEntity): boolean {
+  for (let j = from; j < to; j++) if (stack[j].e === e) return true;
+  return false;
 }
 
 function _renderKids(text: string, node: _Node, inLink: boolean): _Out {

@@ -28,16 +28,20 @@ export interface EscapeOptions {
  * ```
  */
 export function escapeMarkdown(text: string, opts: EscapeOptions = {}): string {
+  if (!text.includes("\n")) return _escapeLine(text, opts.atLineStart ?? true);
   const lines = text.split("\n");
   return lines.map((line, i) => _escapeLine(line, i > 0 || (opts.atLineStart ?? true))).join("\n");
 }
+
+// what a line must start with for the checks below to change it: indentation or a marker
+const _MAY_MARK = /^[ \t>+:=\d-]/;
 
 function _escapeLine(line: string, atStart: boolean): string {
   let s = !ANY.test(line) ? line : line.replace(ALWAYS, "\\$&").replace(ENTITY, "\\&").replace(
     DOUBLED,
     (run) => run.split("").join("\\").replace(/^/, "\\"),
   );
-  if (!atStart) return s;
+  if (!atStart || !_MAY_MARK.test(s)) return s;
   // Four leading spaces (or a tab) would make an indented code block: encode the indentation.
   const indent = /^[ \t]+/.exec(s)?.[0] ?? "";
   if (indent.length >= 4 || indent.includes("\t")) {

@@ -57,7 +57,17 @@ export function commentsNote(groupId: number, postId: number): string {
   return `chats/${Math.trunc(groupId)}/comments/${Math.trunc(postId)}`;
 }
 
+// the last day utcDay rendered (day number since the epoch) and its text
+let _lastDay = NaN;
+let _lastDayText = "";
+
 /** The UTC day of a unix time, as YYYY-MM-DD. */
 export function utcDay(unix: number): string {
-  return new Date(unix * 1000).toISOString().slice(0, 10);
+  // consecutive messages mostly share a day: one Date per day, not per message
+  const day = Math.floor(unix / 86400);
+  if (day !== _lastDay) {
+    _lastDay = day;
+    _lastDayText = new Date(unix * 1000).toISOString().slice(0, 10);
+  }
+  return _lastDayText;
 }

@@ -121,10 +121,22 @@ export function frontMatterOf(
 export function noteTitle(m: Message): string {
   const who = _who(m);
   const when = new Date(m.date * 1000).toISOString().slice(0, 16).replace("T", " ");
-  const first = m.text.split("\n").find((l) => l.trim().length > 0)?.trim() ??
+  const first = _firstLine(m.text) ??
     (m.media ? m.media.kind : m.service ? m.service.type.replaceAll("_", " ") : "");
   const text = first.length > 60 ? `${first.slice(0, 59)}…` : first;
   return [who, when, text].filter((x) => x && x.length > 0).join(" · ");
+}
+
+/** The first line of `text` with more than whitespace, trimmed (without splitting every line). */
+function _firstLine(text: string): string | undefined {
+  for (let at = 0; at <= text.length;) {
+    let end = text.indexOf("\n", at);
+    if (end < 0) end = text.length;
+    const line = text.slice(at, end).trim();
+    if (line.length > 0) return line;
+    at = end + 1;
+  }
+  return undefined;
 }
 
 /** Who sent `m`, as a person reads it: name, post signature, or @username. */

@@ -35,7 +35,9 @@ function _key(k: string): string {
 
 function _mapping(obj: Record<string, YamlValue>, indent: string): string {
   let out = "";
-  for (const [k, v] of Object.entries(obj)) {
+  // keys, not entries: no [key, value] pair per field (front matter is rendered for every note)
+  for (const k of Object.keys(obj)) {
+    const v = obj[k];
     if (v === undefined) continue;
     out += _entry(`${indent}${_key(k)}:`, v, indent);
   }
@@ -44,9 +46,9 @@ function _mapping(obj: Record<string, YamlValue>, indent: string): string {
 
 function _entry(head: string, v: YamlValue, indent: string): string {
   if (Array.isArray(v)) {
-    const items = v.filter((x) => x !== undefined);
-    if (items.length === 0) return `${head} []\n`;
-    return `${head}\n` + items.map((x) => _item(x, indent + "  ")).join("");
+    let body = "";
+    for (const x of v) if (x !== undefined) body += _item(x, indent + "  ");
+    return body.length === 0 ? `${head} []\n` : `${head}\n${body}`;
   }
   if (v !== null && typeof v === "object") {
     const body = _mapping(v, indent + "  ");

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { sanitizeName } from "../../lib/core/safe_name.ts";
 import { safeJoin } from "../../lib/core/safe_join.ts";
 
@@ -57,4 +57,27 @@ Deno.test("safeJoin: stays inside the root or throws", () => {
   }
   // A sanitised hostile name always joins safely.
   for (const name of HOSTILE) safeJoin(root, "media", sanitizeName(name));
+});
+
+Deno.test("safeJoin's plain-path fast path gives node:path's result, and odd paths still take the checked one", () => {
+  const slow = (root: string, seg: string) => {
+    const base = resolve(root);
+    return resolve(join(base, seg));
+  };
+  for (
+    const [root, seg] of [
+      ["/out", "chats/1/notes/2.md"],
+      ["/tmp/x y/out", "chats/1700000000/notes/100000.md"],
+      ["/out", "a.b/c..d/e."],
+      ["/home/u/.cache/out", "chats/1.md"],
+      ["/out/", "chats/1.md"],
+      ["/out", "chats//1.md"],
+      ["/out", "chats/./1.md"],
+      ["/out", "chats/1/"],
+    ]
+  ) assert.equal(safeJoin(root, seg), slow(root, seg), `${root} + ${seg}`);
+  assert.throws(() => safeJoin("/out", "chats/../../x"), RangeError);
+  assert.throws(() => safeJoin("/out", ".."), RangeError);
+  assert.throws(() => safeJoin("/out", "/etc/passwd"), RangeError);
+  assert.throws(() => safeJoin("/out", "a\0b"), RangeError);
 });

@@ -3,6 +3,8 @@ import { Buffer } from "node:buffer";
 import bigInt from "big-integer";
 import readerModule from "telegram/extensions/BinaryReader.js";
 import helpersModule from "telegram/Helpers.js";
+import gzipModule from "telegram/tl/core/GZIPPacked.js";
+import { deflateSync, gzipSync } from "node:zlib";
 import { installFastTl, uninstallFastTl } from "../../lib/telegram/fast_tl.ts";
 
 type Reader = { readLong(signed?: boolean): bigInt.BigInteger; offset: number };
@@ -65,4 +67,22 @@ Deno.test("fast toSignedLittleBuffer matches GramJS for 8-byte values, positive 
   } finally {
     uninstallFastTl();
   }
+});
+
+Deno.test("native gzip_packed inflation gives pako's bytes (gzip and zlib wrappers) and rejects bad data", () => {
+  const gz = (gzipModule as unknown as { GZIPPacked: { ungzip(b: Buffer): Buffer } }).GZIPPacked;
+  const text = Buffer.from(Array.from({ length: 400 }, (_, i) => `message ${i * 7919 % 1000} `).join(""));
+  const inputs = [gzipSync(text), deflateSync(text), gzipSync(Buffer.alloc(0))];
+  uninstallFastTl();
+  const want = inputs.map((b) => gz.ungzip(b).toString("hex"));
+  installFastTl();
+  try {
+    assert.notEqual(gz.ungzip.name, "ungzip", "native inflation is installed");
+    assert.deepEqual(inputs.map((b) => gz.ungzip(b).toString("hex")), want);
+    assert.equal(gz.ungzip(inputs[0]).toString(), text.toString());
+    assert.throws(() => gz.ungzip(Buffer.from("1f8b0800deadbeef", "hex")));
+  } finally {
+    uninstallFastTl();
+  }
+  assert.equal(gz.ungzip.name, "ungzip", "uninstall restores GramJS's own");
 });
