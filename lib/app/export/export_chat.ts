@@ -25,6 +25,14 @@ import { readJsonlMessages } from "./read_jsonl.ts";
 export type { MediaFetch };
 
 /**
+ * Media files export downloads at once by default, ahead of the exporter. 16, not download's 8:
+ * the exporter waits for each file in message order, so a file held by a FLOOD_WAIT (its slot
+ * held too) stopped the writer once the 7 others were done; parts in flight stay capped at 48 per
+ * account, so the network sees no more at once (measured: `deno task bench faults`).
+ */
+export const MEDIA_CONCURRENCY = 16;
+
+/**
  * Optional step after a media file is in place (transcode, transcribe, ...); may update
  * `msg.media`, and may return another path (relative to the output) for notes to link to (dedup).
  */
@@ -64,7 +72,7 @@ export interface ExportChatOptions {
   allTopics?: boolean;
   takeoutId?: string;
   fetchMedia?: MediaFetch;
-  /** Media files downloaded at once, ahead of the exporter. Default 8. */
+  /** Media files downloaded at once, ahead of the exporter. Default {@link MEDIA_CONCURRENCY}. */
   mediaConcurrency?: number;
   postProcess?: MediaPostProcess;
   /** The job item this chat is: progress events (messages, media bytes) name it. */
@@ -247,7 +255,10 @@ function _chatMedia(
   const replayed = new Map<number, string | null>();
   const files = new Map<number, RemoteFile>();
   const prefetch = opts.fetchMedia &&
-    new MediaPrefetch(opts.fetchMedia, { concurrency: opts.mediaConcurrency ?? 8, signal: opts.signal });
+    new MediaPrefetch(opts.fetchMedia, {
+      concurrency: opts.mediaConcurrency ?? MEDIA_CONCURRENCY,
+      signal: opts.signal,
+    });
   const fetch = async (msg: Message, path: string, signal?: AbortSignal): Promise<boolean | string> => {
     if (replayed.has(msg.id)) return replayed.get(msg.id) ?? false;
     const file = files.get(msg.id);
