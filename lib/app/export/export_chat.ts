@@ -14,6 +14,7 @@ import type { ProgressStore } from "../../store/progress_store.ts";
 import type { AccountConfig } from "../../telegram/connect_files.ts";
 import type { RemoteFile } from "../../telegram/remote_file.ts";
 import { type MediaFetch, MediaPrefetch } from "./media_prefetch.ts";
+import { readAhead } from "./read_ahead.ts";
 import type { ResolvedChat } from "../../telegram/resolve_chat.ts";
 import { NoteSink } from "./note_sink.ts";
 import { ResumeWriter } from "./resume_writer.ts";
@@ -291,8 +292,8 @@ function _chatMedia(
 
 /**
  * The messages of `ranges`, page by page in id order, within the date bounds. With media, each
- * page's files start downloading as soon as it arrives, while the exporter still renders (and
- * waits on the files of) the page before it. (Without media, `files` stays unused.)
+ * page's files start downloading as soon as it arrives (readAhead: several pages ahead), while
+ * the exporter still renders (and waits on the files of) the pages before it. (Without media, `files` stays unused.)
  */
 async function* _pages(
   chat: ResolvedChat,
@@ -326,36 +327,8 @@ async function* _pages(
       });
     }
   };
-  for await (const page of prefetch ? _readAhead(feed, onArrive) : feed) {
+  for await (const page of prefetch ? readAhead(feed, onArrive) : feed) {
     yield page.messages.filter(({ message }) => inBounds(message)).map(({ message }) => message);
-  }
-}
-
-/**
- * The pages of `feed`, each handed to `onArrive` as soon as it arrives: the next page is read
- * while the caller works on this one.
- */
-async function* _readAhead<T>(feed: AsyncGenerator<T>, onArrive: (page: T) => void): AsyncGenerator<T> {
-  const pull = () => {
-    const p = feed.next().then((r) => {
-      if (!r.done) onArrive(r.value);
-      return r;
-    });
-    p.catch(() => {}); // surfaces when awaited below
-    return p;
-  };
-  let next = pull();
-  try {
-    for (;;) {
-      const r = await next;
-      if (r.done) return;
-      next = pull();
-      yield r.value;
-    }
-  } finally {
-    // a generator takes one step at a time: the read in flight settles before the feed closes
-    await next.catch(() => {});
-    await feed.return(undefined);
   }
 }
 
