@@ -1,5 +1,5 @@
 /**
- * `deno task bench faults [--json] [--seeds 21,22,23] [--only export,download] [--cap S] [--before DIR]`: recovery
+ * `deno task bench faults [--json] [--seeds 21,22,23] [--only export,download] [--cap S] [--before DIR] [--each]`: recovery
  * speed under faults (issue #19). A small generated world on the fake DC (30 ms RTT, 8 MB/s per
  * connection); tgpipe export (3000 messages with some media) and tgpipe download (10 files of a
  * few MB) run fault-free, then with 5% each of flood, disconnect, timeout, stall and migrate plus
@@ -8,7 +8,9 @@
  * than --cap seconds (default 600) is killed and reported as exit "cap". `--before DIR` also runs
  * the tgpipe checked out in DIR (another commit, e.g. `git archive dev | tar -x -C DIR`, with a
  * node_modules link) against the same fake DC, each of its runs right before this checkout's, each
- * against its own fault-free time: before and after in one run of the noisy machine.
+ * against its own fault-free time: before and after in one run of the noisy machine. `--each` runs
+ * each fault kind alone (5% of it, plus the expiring references) instead of all five together: where
+ * the time goes.
  */
 import { startFakeTelegram } from "../tests/fakedc/cluster.ts";
 
@@ -26,6 +28,10 @@ const beforeArg = _arg("--before");
 const beforeRoot = beforeArg === undefined ? undefined : `${Deno.realPathSync(beforeArg)}/`;
 const BASE = "rtt=30,bw=8M";
 const FAULTS = `${BASE},flood=0.05,disconnect=0.05,timeout=0.05,stall=0.05,migrate=0.05,file_ref_ttl=5`;
+const KINDS = ["flood", "disconnect", "timeout", "stall", "migrate"];
+/** The fault specs each seed runs: all kinds together, or (--each) one kind at a time. */
+const each = argv.includes("--each");
+const SPECS = each ? KINDS.map((k) => `${BASE},${k}=0.05,file_ref_ttl=5`) : [FAULTS];
 // seed= in the spec pins the world, so the fault seed changes only which calls fail
 const WORLDS: Record<string, string> = {
   export: "gen:chats=1,messages=3000,files=30,file_size=256KB,forum=0,comments=0,left=0,seed=7",
@@ -146,18 +152,20 @@ try {
       runs.push(c);
     }
     for (const seed of seeds) {
-      for (const code of codes) {
-        log(`${command} (${code}): 5% faults, seed ${seed} ...`);
-        const r = await _run(command, FAULTS, seed, tmp, code);
-        r.ratio = +(r.seconds / clean[code]!.seconds).toFixed(2);
-        // against this checkout's fault-free output: the before one must write the same files
-        r.identical = r.hash === clean.after!.hash;
-        log(
-          `  ${r.seconds} s (${r.ratio}×), exit ${r.exit}, identical ${r.identical}, injected ${
-            JSON.stringify(r.injected)
-          }`,
-        );
-        runs.push(r);
+      for (const spec of SPECS) {
+        for (const code of codes) {
+          log(`${command} (${code}): ${spec.slice(BASE.length + 1)}, seed ${seed} ...`);
+          const r = await _run(command, spec, seed, tmp, code);
+          r.ratio = +(r.seconds / clean[code]!.seconds).toFixed(2);
+          // against this checkout's fault-free output: the before one must write the same files
+          r.identical = r.hash === clean.after!.hash;
+          log(
+            `  ${r.seconds} s (${r.ratio}×), exit ${r.exit}, identical ${r.identical}, injected ${
+              JSON.stringify(r.injected)
+            }`,
+          );
+          runs.push(r);
+        }
       }
     }
   }
@@ -169,7 +177,7 @@ try {
 const faulty = runs.filter((r) => r.seed !== null && r.code === "after");
 const summary = {
   bench: "faults",
-  faults: FAULTS,
+  faults: SPECS.length === 1 ? SPECS[0] : SPECS,
   seeds,
   runs,
   all_exit_0: faulty.every((r) => r.exit === 0),
@@ -179,12 +187,14 @@ const summary = {
 };
 if (json) console.log(JSON.stringify(summary));
 else {
-  console.log(`faults bench: ${FAULTS}`);
+  console.log(`faults bench: ${SPECS.length === 1 ? SPECS[0] : "each kind alone"}`);
   for (const r of runs) {
     console.log(
       `  ${beforeRoot ? `${r.code.padEnd(7)}` : ""}${r.command.padEnd(8)} ${
-        r.seed === null ? "clean" : `seed ${r.seed}`
-      }`.padEnd(beforeRoot ? 29 : 22) +
+        r.seed === null
+          ? "clean"
+          : `seed ${r.seed}${each ? ` ${KINDS.find((k) => r.faults.includes(`${k}=`))}` : ""}`
+      }`.padEnd((beforeRoot ? 29 : 22) + (each ? 11 : 0)) +
         `${r.seconds.toFixed(1).padStart(7)} s  ${r.ratio === undefined ? "" : `${r.ratio}×`.padEnd(8)}` +
         `exit ${r.exit}  ${r.identical === undefined ? `hash ${r.hash}` : `identical ${r.identical}`}`,
     );
