@@ -311,8 +311,9 @@ export class FilePool {
   /**
    * Fills GramJS's DC list before getDC needs it: getDC asks help.getConfig through GramJS's own
    * invoke, with no timeout and no resend, so one lost answer held the first file connection (and
-   * every part waiting for it) until the stall watchdog, 30 s, twice in a row (measured under
-   * `deno task bench faults`). Asked through the client's call policy instead, once for all callers.
+   * every part waiting for it) until the stall watchdog, 30 s, twice in a row (seen in a
+   * faulted export of `deno task bench faults`). Asked through the client's call policy instead,
+   * once for all callers.
    */
   // deno-lint-ignore no-explicit-any
   async #config(g: any): Promise<void> {
