@@ -28,6 +28,12 @@ export interface RtoOptions {
 
 /** Answers of at least this many bytes teach the transfer rate. */
 const RATE_MIN_BYTES = 64 * 1024;
+/**
+ * Bytes per ms assumed until a big answer taught the rate (1 MB/s, so a 1 MB part is given 2 s on
+ * top): without it the first parts on a new DC were given only the latency allowance and were all
+ * sent twice (measured: 64% more bytes fetched in download's skip-same test).
+ */
+const ASSUMED_RATE = 1024 * 1024 / 1000;
 
 /** The timeout estimate of one connection or DC (see module comment). */
 export class RtoEstimator {
@@ -83,16 +89,18 @@ export class RtoEstimator {
 
   /**
    * How long to wait for an answer of about `bytes` before acting on its loss:
-   * max(floor, max(srtt + 4 × rttvar, floorRtts × srtt) + 2 × bytes / rate), at most the maximum.
+   * max(floor, max(srtt + 4 × rttvar, floorRtts × srtt) + 2 × bytes / rate), at most the maximum
+   * (the initial timeout instead of the first term before any answer; 1 MB/s before any rate).
    */
   timeoutMs(bytes = 0): number {
-    const est = this.#srtt === undefined
+    const latency = this.#srtt === undefined
       ? this.#initial
-      : Math.max(this.#srtt + 4 * this.#rttvar, this.#floorRtts * this.#srtt) + 2 * this.#transfer(bytes);
+      : Math.max(this.#srtt + 4 * this.#rttvar, this.#floorRtts * this.#srtt);
+    const est = latency + 2 * this.#transfer(bytes);
     return Math.round(Math.min(this.#max, Math.max(this.#floor, est)));
   }
 
   #transfer(bytes: number): number {
-    return bytes > 0 && this.#rate ? bytes / this.#rate : 0;
+    return bytes > 0 ? bytes / (this.#rate ?? ASSUMED_RATE) : 0;
   }
 }

@@ -70,3 +70,14 @@ Deno.test("RtoEstimator: the timeout stays between the floor and the maximum", (
   // a maximum under the floor: the floor wins (the caller caps hedges by its own maximum)
   assert.equal(_est({ floorMs: 2000, maxMs: 500 }).rto.timeoutMs(), 2000);
 });
+
+Deno.test("RtoEstimator: before a big answer taught the rate, a big answer still gets its transfer time", () => {
+  // a file DC not heard from yet starts from the main connection's short estimate: its first
+  // 1 MB parts must not be sent twice for want of a rate (1 MB/s assumed: 2 × 1 s on top)
+  const { rto } = _est({ initialMs: 400 });
+  assert.equal(rto.timeoutMs(), 400);
+  assert.equal(rto.timeoutMs(1 << 20), 400 + 2000);
+  const { rto: r2, answer } = _est({ floorMs: 10 });
+  for (let i = 0; i < 30; i++) answer(30); // small answers only: still no rate
+  assert.ok(r2.timeoutMs(1 << 20) >= 2000, `${r2.timeoutMs(1 << 20)}`);
+});
