@@ -1,11 +1,16 @@
 /**
- * `deno task bench faults [--json] [--seeds 21,22,23] [--only export,download] [--cap S]`: recovery
+ * `deno task bench faults [--json] [--seeds 21,22,23] [--only export,download] [--cap S] [--before DIR] [--each]`: recovery
  * speed under faults (issue #19). A small generated world on the fake DC (30 ms RTT, 8 MB/s per
  * connection); tgpipe export (3000 messages with some media) and tgpipe download (10 files of a
  * few MB) run fault-free, then with 5% each of flood, disconnect, timeout, stall and migrate plus
  * expiring file references, once per seed. Reports time per run, the ratio to the fault-free run,
  * the exit code and whether the output tree hashes the same as the fault-free one. A run longer
- * than --cap seconds (default 600) is killed and reported as exit "cap".
+ * than --cap seconds (default 600) is killed and reported as exit "cap". `--before DIR` also runs
+ * the tgpipe checked out in DIR (another commit, e.g. `git archive dev | tar -x -C DIR`, with a
+ * node_modules link) against the same fake DC, each of its runs right before this checkout's, each
+ * against its own fault-free time: before and after in one run of the noisy machine. `--each` runs
+ * each fault kind alone (5% of it, plus the expiring references) instead of all five together: where
+ * the time goes.
  */
 import { startFakeTelegram } from "../tests/fakedc/cluster.ts";
 
@@ -19,8 +24,14 @@ const seeds = (_arg("--seeds") ?? "21,22,23").split(",").map(Number);
 const only = (_arg("--only") ?? "export,download").split(",");
 const capS = Number(_arg("--cap") ?? 600);
 const root = new URL("..", import.meta.url).pathname;
+const beforeArg = _arg("--before");
+const beforeRoot = beforeArg === undefined ? undefined : `${Deno.realPathSync(beforeArg)}/`;
 const BASE = "rtt=30,bw=8M";
 const FAULTS = `${BASE},flood=0.05,disconnect=0.05,timeout=0.05,stall=0.05,migrate=0.05,file_ref_ttl=5`;
+const KINDS = ["flood", "disconnect", "timeout", "stall", "migrate"];
+/** The fault specs each seed runs: all kinds together, or (--each) one kind at a time. */
+const each = argv.includes("--each");
+const SPECS = each ? KINDS.map((k) => `${BASE},${k}=0.05,file_ref_ttl=5`) : [FAULTS];
 // seed= in the spec pins the world, so the fault seed changes only which calls fail
 const WORLDS: Record<string, string> = {
   export: "gen:chats=1,messages=3000,files=30,file_size=256KB,forum=0,comments=0,left=0,seed=7",
@@ -29,6 +40,8 @@ const WORLDS: Record<string, string> = {
 const log = (s: string) => !json && console.error(s);
 
 interface Run {
+  /** "before" for --before's checkout, else "after" (this one). */
+  code: "before" | "after";
   command: string;
   seed: number | null;
   faults: string;
@@ -72,7 +85,14 @@ async function _hashTree(dir: string): Promise<string> {
   return [...d.slice(0, 8)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-async function _run(command: string, faults: string, seed: number | null, tmp: string): Promise<Run> {
+async function _run(
+  command: string,
+  faults: string,
+  seed: number | null,
+  tmp: string,
+  code: Run["code"] = "after",
+): Promise<Run> {
+  const repo = code === "before" ? beforeRoot! : root;
   const tg = await startFakeTelegram({ world: WORLDS[command], faults, seed: seed ?? 1, basePort: 0 });
   const dir = await Deno.makeTempDir({ dir: tmp });
   try {
@@ -84,8 +104,8 @@ async function _run(command: string, faults: string, seed: number | null, tmp: s
         "-A",
         "--unstable-kv",
         "--config",
-        `${root}deno.json`,
-        `${root}main.ts`,
+        `${repo}deno.json`,
+        `${repo}main.ts`,
         ..._args(command, `${dir}/out`),
       ],
       env,
@@ -105,6 +125,7 @@ async function _run(command: string, faults: string, seed: number | null, tmp: s
     const s = tg.stats as unknown as Record<string, number>;
     const injected = Object.fromEntries(Object.entries(s).filter(([k, v]) => k.startsWith("fault") && v > 0));
     return {
+      code,
       command,
       seed,
       faults,
@@ -121,32 +142,42 @@ async function _run(command: string, faults: string, seed: number | null, tmp: s
 const tmp = await Deno.makeTempDir({ prefix: "tgpipe_bench_faults_" });
 const runs: Run[] = [];
 try {
+  const codes: Run["code"][] = beforeRoot ? ["before", "after"] : ["after"];
   for (const command of only) {
-    log(`${command}: fault-free ...`);
-    const clean = await _run(command, BASE, null, tmp);
-    log(`  ${clean.seconds} s, exit ${clean.exit}, hash ${clean.hash}`);
-    runs.push(clean);
+    const clean: Partial<Record<Run["code"], Run>> = {};
+    for (const code of codes) {
+      log(`${command} (${code}): fault-free ...`);
+      const c = clean[code] = await _run(command, BASE, null, tmp, code);
+      log(`  ${c.seconds} s, exit ${c.exit}, hash ${c.hash}`);
+      runs.push(c);
+    }
     for (const seed of seeds) {
-      log(`${command}: 5% faults, seed ${seed} ...`);
-      const r = await _run(command, FAULTS, seed, tmp);
-      r.ratio = +(r.seconds / clean.seconds).toFixed(2);
-      r.identical = r.hash === clean.hash;
-      log(
-        `  ${r.seconds} s (${r.ratio}×), exit ${r.exit}, identical ${r.identical}, injected ${
-          JSON.stringify(r.injected)
-        }`,
-      );
-      runs.push(r);
+      for (const spec of SPECS) {
+        for (const code of codes) {
+          log(`${command} (${code}): ${spec.slice(BASE.length + 1)}, seed ${seed} ...`);
+          const r = await _run(command, spec, seed, tmp, code);
+          r.ratio = +(r.seconds / clean[code]!.seconds).toFixed(2);
+          // against this checkout's fault-free output: the before one must write the same files
+          r.identical = r.hash === clean.after!.hash;
+          log(
+            `  ${r.seconds} s (${r.ratio}×), exit ${r.exit}, identical ${r.identical}, injected ${
+              JSON.stringify(r.injected)
+            }`,
+          );
+          runs.push(r);
+        }
+      }
     }
   }
 } finally {
   await Deno.remove(tmp, { recursive: true }).catch(() => {});
 }
 
-const faulty = runs.filter((r) => r.seed !== null);
+// the goal is this checkout's; --before's runs are only there to compare
+const faulty = runs.filter((r) => r.seed !== null && r.code === "after");
 const summary = {
   bench: "faults",
-  faults: FAULTS,
+  faults: SPECS.length === 1 ? SPECS[0] : SPECS,
   seeds,
   runs,
   all_exit_0: faulty.every((r) => r.exit === 0),
@@ -156,10 +187,14 @@ const summary = {
 };
 if (json) console.log(JSON.stringify(summary));
 else {
-  console.log(`faults bench: ${FAULTS}`);
+  console.log(`faults bench: ${SPECS.length === 1 ? SPECS[0] : "each kind alone"}`);
   for (const r of runs) {
     console.log(
-      `  ${r.command.padEnd(8)} ${r.seed === null ? "clean" : `seed ${r.seed}`}`.padEnd(22) +
+      `  ${beforeRoot ? `${r.code.padEnd(7)}` : ""}${r.command.padEnd(8)} ${
+        r.seed === null
+          ? "clean"
+          : `seed ${r.seed}${each ? ` ${KINDS.find((k) => r.faults.includes(`${k}=`))}` : ""}`
+      }`.padEnd((beforeRoot ? 29 : 22) + (each ? 11 : 0)) +
         `${r.seconds.toFixed(1).padStart(7)} s  ${r.ratio === undefined ? "" : `${r.ratio}×`.padEnd(8)}` +
         `exit ${r.exit}  ${r.identical === undefined ? `hash ${r.hash}` : `identical ${r.identical}`}`,
     );

@@ -64,6 +64,8 @@ export class FilePool {
   readonly #timeoutMs: number;
   #dcs = new Map<number, _Dc>();
   #closed = false;
+  /** help.getConfig in flight for GramJS's DC list (see #config). */
+  #configAsk?: Promise<void>;
 
   constructor(client: TgClient, opts: FilePoolOptions = {}) {
     this.#client = client;
@@ -320,6 +322,7 @@ export class FilePool {
       _exportedSenderPromises: new Map(),
       reconnectRetries: g._reconnectRetries,
     });
+    await this.#config(g);
     const dc = await g.getDC(dcId, true);
     const ok = await sender.connect(
       new g._connection({
@@ -338,6 +341,26 @@ export class FilePool {
       throw new Error(`Connection to DC ${dcId} failed`);
     }
     return sender;
+  }
+
+  /**
+   * Fills GramJS's DC list before getDC needs it: getDC asks help.getConfig through GramJS's own
+   * invoke, with no timeout and no resend, so one lost answer held the first file connection (and
+   * every part waiting for it) until the stall watchdog, 30 s, twice in a row (seen in a
+   * faulted export of `deno task bench faults`). Asked through the client's call policy instead,
+   * once for all callers.
+   */
+  // deno-lint-ignore no-explicit-any
+  async #config(g: any): Promise<void> {
+    if (g._config) return;
+    this.#configAsk ??= this.#client.call<Api.Config>(new Api.help.GetConfig()).then(
+      (c) => void (g._config ??= c),
+      (err) => {
+        this.#configAsk = undefined; // the next connection asks again
+        throw err;
+      },
+    );
+    await this.#configAsk;
   }
 
   // deno-lint-ignore no-explicit-any

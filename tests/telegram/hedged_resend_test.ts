@@ -14,6 +14,7 @@ import { parseEndpoints } from "../../lib/telegram/endpoints.ts";
 import { FilePool } from "../../lib/telegram/file_pool.ts";
 import { inputLocation } from "../../lib/telegram/file_source.ts";
 import { fetchHistoryPage } from "../../lib/telegram/history_page.ts";
+import { gramOf } from "../../lib/telegram/_gram.ts";
 import { fetchMessageFiles } from "../../lib/telegram/media_messages.ts";
 import { resolveChat } from "../../lib/telegram/resolve_chat.ts";
 
@@ -95,5 +96,39 @@ Deno.test("TgClient: a history page with no answer is sent again and completes",
     const { value, ms } = await _loseFirst(tg, () => fetchHistoryPage(client, chat, { after: 0 }));
     assert.deepEqual(value.messages.map((m) => m.message.id), first.messages.map((m) => m.message.id));
     assert.ok(ms < BOUND_MS, `took ${Math.round(ms)} ms`);
+  });
+});
+
+Deno.test("FilePool: a lost help.getConfig answer does not hold the first file connection", async () => {
+  await _with(async (tg, client) => {
+    const chat = await resolveChat(client, "gen_channel_0");
+    const ids = Array.from({ length: 40 }, (_, i) => i + 1);
+    const files = (await fetchMessageFiles(client, chat, ids)).flatMap((r) => "file" in r ? [r.file] : []);
+    const f = files.find((x) => x.location.dcId === 2)!;
+    // GramJS asks for its DC list when the first file connection opens: that is the request lost
+    // deno-lint-ignore no-explicit-any
+    assert.equal((gramOf(client) as any)._config, undefined, "GramJS has no DC list yet");
+    const pool = new FilePool(client, { policy: { maxRetries: 0 } });
+    const part = () =>
+      pool.call<Api.upload.File>(
+        2,
+        new Api.upload.GetFile({ location: inputLocation(f.location), offset: bigInt(0), limit: 128 * 1024 }),
+      );
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      // GramJS's own help.getConfig has no timeout: before, the part waited for it until the end
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () =>
+            reject(new Error(`the first part was not answered within ${BOUND_MS} ms (help.getConfig lost)`)),
+          BOUND_MS,
+        );
+      });
+      const { value } = await Promise.race([_loseFirst(tg, part), late]);
+      assert.equal(value.bytes.length, Math.min(f.size, 128 * 1024));
+    } finally {
+      clearTimeout(timer);
+      await pool.close();
+    }
   });
 });

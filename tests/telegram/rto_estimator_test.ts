@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { RtoEstimator } from "../../lib/telegram/rto_estimator.ts";
+import { RtoEstimator, type RtoOptions } from "../../lib/telegram/rto_estimator.ts";
 
 /** An estimator on a clock the test moves; `answer(ms, bytes)` is one request answered after ms. */
-function _est(opts: { floorMs?: number; maxMs?: number; initialMs?: number } = {}) {
+function _est(opts: Omit<RtoOptions, "now"> = {}) {
   let t = 1000;
   const rto = new RtoEstimator({ ...opts, now: () => t });
   const answer = (ms: number, bytes = 0) => {
@@ -14,7 +14,7 @@ function _est(opts: { floorMs?: number; maxMs?: number; initialMs?: number } = {
 }
 
 Deno.test("RtoEstimator: before any answer it gives the initial timeout", () => {
-  assert.equal(_est().rto.timeoutMs(), 5000);
+  assert.equal(_est().rto.timeoutMs(), 2000);
   assert.equal(_est({ initialMs: 7000 }).rto.timeoutMs(), 7000);
   assert.equal(_est().rto.srttMs, undefined);
 });
@@ -26,8 +26,24 @@ Deno.test("RtoEstimator: steady fast answers bring the timeout down to the floor
   assert.equal(rto.timeoutMs(), 500);
 });
 
-Deno.test("RtoEstimator: slow and jittery answers raise it as srtt + 4 × rttvar (RFC 6298)", () => {
+Deno.test("RtoEstimator: by default a steady 30 ms link hedges after 400 ms, not after 2 s", () => {
+  const { rto, answer } = _est();
+  for (let i = 0; i < 50; i++) answer(30);
+  assert.equal(rto.timeoutMs(), 400);
+});
+
+Deno.test("RtoEstimator: the floor follows the network: at least 4 smoothed RTTs however steady", () => {
   const { rto, answer } = _est({ floorMs: 100 });
+  for (let i = 0; i < 200; i++) answer(250); // rttvar decays to ~0: srtt + 4 × rttvar ≈ 250
+  assert.ok(Math.abs(rto.timeoutMs() - 1000) <= 2, `timeout ${rto.timeoutMs()}`);
+  // fewer RTTs when asked
+  const { rto: r3, answer: a3 } = _est({ floorMs: 10, floorRtts: 2 });
+  for (let i = 0; i < 200; i++) a3(250);
+  assert.ok(Math.abs(r3.timeoutMs() - 500) <= 2, `timeout ${r3.timeoutMs()}`);
+});
+
+Deno.test("RtoEstimator: slow and jittery answers raise it as srtt + 4 × rttvar (RFC 6298)", () => {
+  const { rto, answer } = _est({ floorMs: 100, floorRtts: 1 });
   answer(1000); // srtt 1000, rttvar 500
   assert.equal(rto.timeoutMs(), 3000);
   answer(2000); // rttvar 0.75*500 + 0.25*1000 = 625, srtt 875 + 250 = 1125
@@ -53,4 +69,15 @@ Deno.test("RtoEstimator: the timeout stays between the floor and the maximum", (
   assert.equal(rto.timeoutMs(), 10_000);
   // a maximum under the floor: the floor wins (the caller caps hedges by its own maximum)
   assert.equal(_est({ floorMs: 2000, maxMs: 500 }).rto.timeoutMs(), 2000);
+});
+
+Deno.test("RtoEstimator: before a big answer taught the rate, a big answer still gets its transfer time", () => {
+  // a file DC not heard from yet starts from the main connection's short estimate: its first
+  // 1 MB parts must not be sent twice for want of a rate (1 MB/s assumed: 2 × 1 s on top)
+  const { rto } = _est({ initialMs: 400 });
+  assert.equal(rto.timeoutMs(), 400);
+  assert.equal(rto.timeoutMs(1 << 20), 400 + 2000);
+  const { rto: r2, answer } = _est({ floorMs: 10 });
+  for (let i = 0; i < 30; i++) answer(30); // small answers only: still no rate
+  assert.ok(r2.timeoutMs(1 << 20) >= 2000, `${r2.timeoutMs(1 << 20)}`);
 });

@@ -15,6 +15,7 @@ import type { ProgressStore } from "../../store/progress_store.ts";
 import type { AccountConfig } from "../../telegram/connect_files.ts";
 import type { RemoteFile } from "../../telegram/remote_file.ts";
 import { type MediaFetch, MediaPrefetch } from "./media_prefetch.ts";
+import { readAhead } from "./read_ahead.ts";
 import type { ResolvedChat } from "../../telegram/resolve_chat.ts";
 import { NoteSink } from "./note_sink.ts";
 import { ResumeWriter } from "./resume_writer.ts";
@@ -24,6 +25,14 @@ import { KeptMessages } from "./kept_messages.ts";
 import { readJsonlMessages } from "./read_jsonl.ts";
 
 export type { MediaFetch };
+
+/**
+ * Media files export downloads at once by default, ahead of the exporter. 16, not download's 8:
+ * the exporter waits for each file in message order, and a file waiting out a FLOOD_WAIT holds its
+ * slot; parts in flight stay capped at 48 per account, so the network sees no more at once. (One
+ * of the changes `deno task bench faults` measured together; 48 files measured no faster than 16.)
+ */
+export const MEDIA_CONCURRENCY = 16;
 
 /**
  * Optional step after a media file is in place (transcode, transcribe, ...); may update
@@ -65,7 +74,7 @@ export interface ExportChatOptions {
   allTopics?: boolean;
   takeoutId?: string;
   fetchMedia?: MediaFetch;
-  /** Media files downloaded at once, ahead of the exporter. Default 8. */
+  /** Media files downloaded at once, ahead of the exporter. Default {@link MEDIA_CONCURRENCY}. */
   mediaConcurrency?: number;
   postProcess?: MediaPostProcess;
   /** The job item this chat is: progress events (messages, media bytes) name it. */
@@ -248,7 +257,10 @@ function _chatMedia(
   const replayed = new Map<number, string | null>();
   const files = new Map<number, RemoteFile>();
   const prefetch = opts.fetchMedia &&
-    new MediaPrefetch(opts.fetchMedia, { concurrency: opts.mediaConcurrency ?? 8, signal: opts.signal });
+    new MediaPrefetch(opts.fetchMedia, {
+      concurrency: opts.mediaConcurrency ?? MEDIA_CONCURRENCY,
+      signal: opts.signal,
+    });
   const fetch = async (msg: Message, path: string, signal?: AbortSignal): Promise<boolean | string> => {
     if (replayed.has(msg.id)) return replayed.get(msg.id) ?? false;
     const file = files.get(msg.id);
@@ -281,8 +293,8 @@ function _chatMedia(
 
 /**
  * The messages of `ranges`, page by page in id order, within the date bounds. With media, each
- * page's files start downloading as soon as it arrives, while the exporter still renders (and
- * waits on the files of) the page before it. (Without media, `files` stays unused.)
+ * page's files start downloading as soon as it arrives (readAhead: several pages ahead), while
+ * the exporter still renders (and waits on the files of) the pages before it. (Without media, `files` stays unused.)
  */
 async function* _pages(
   chat: ResolvedChat,
@@ -321,7 +333,7 @@ async function* _pages(
   // TRIM_EVERY messages keeps the heap, and so the RSS, the same at 10k and at 100k messages.
   const trim = new HeapTrimmer(TRIM_EVERY);
   let seen = 0;
-  for await (const page of prefetch ? _readAhead(feed, onArrive) : feed) {
+  for await (const page of prefetch ? readAhead(feed, onArrive) : feed) {
     yield page.messages.filter(({ message }) => inBounds(message)).map(({ message }) => message);
     trim.progress("messages", seen += page.messages.length);
   }
@@ -329,34 +341,6 @@ async function* _pages(
 
 /** Messages between full collections (see _pages); each costs ~20-40 ms on the bench machine. */
 const TRIM_EVERY = 4000;
-
-/**
- * The pages of `feed`, each handed to `onArrive` as soon as it arrives: the next page is read
- * while the caller works on this one.
- */
-async function* _readAhead<T>(feed: AsyncGenerator<T>, onArrive: (page: T) => void): AsyncGenerator<T> {
-  const pull = () => {
-    const p = feed.next().then((r) => {
-      if (!r.done) onArrive(r.value);
-      return r;
-    });
-    p.catch(() => {}); // surfaces when awaited below
-    return p;
-  };
-  let next = pull();
-  try {
-    for (;;) {
-      const r = await next;
-      if (r.done) return;
-      next = pull();
-      yield r.value;
-    }
-  } finally {
-    // a generator takes one step at a time: the read in flight settles before the feed closes
-    await next.catch(() => {});
-    await feed.return(undefined);
-  }
-}
 
 /** Starts the download of a message's media the exporter will ask for (as ChatExporter decides). */
 function _prefetch(

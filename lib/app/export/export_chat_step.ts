@@ -50,7 +50,7 @@ export interface ChatStepOptions extends Omit<BoundFlags, "topicId" | "takeoutId
   shards?: number;
   shardSize?: number;
   refresh?: boolean;
-  /** Media files downloaded at once. Default 8. */
+  /** Media files downloaded at once. Default 16 (MEDIA_CONCURRENCY). */
   concurrency?: number;
   store: ProgressStore;
 }
@@ -66,6 +66,16 @@ const AUTO_MAX_SHARDS = 8;
  * at most 2 × lanes × 500 messages wait in memory.
  */
 const MAX_SHARD_SIZE = 500;
+
+/**
+ * Automatic --shards for a chat of `span` ids: one per 500 ids (MAX_SHARD_SIZE), at most 8. A small
+ * chat's pages are then all in flight at once, so a FLOOD_WAIT or a lost answer on one page overlaps
+ * the others instead of holding every later page of its shard (one shard per 2000 ids made a
+ * 3000-message chat two serial chains of 15 pages: each wait on them stopped the writer).
+ */
+export function autoShards(span: number): number {
+  return Math.max(1, Math.min(AUTO_MAX_SHARDS, Math.ceil(span / MAX_SHARD_SIZE)));
+}
 
 function _commentsLink(post: Message): string | undefined {
   const group = post.comments?.chat_id;
@@ -97,7 +107,7 @@ export async function exportChatStep(
     takeoutId,
   });
   const span = Math.max(0, bounds.upTo - bounds.after);
-  const shards = opts.shards ?? Math.max(1, Math.min(AUTO_MAX_SHARDS, Math.ceil(span / 2000)));
+  const shards = opts.shards ?? autoShards(span);
   const pool = session.fetchPool();
   // --comments: posts link their comments' note, comments link back to their post
   const postNotes = new PostNotes(new ExportLayout(chat, opts.layout));

@@ -85,7 +85,7 @@ export function exportCommand(io: CliIo, state: CliState): AnyCommand {
     .addOption(
       new Option(
         "--concurrency <n>",
-        "media files at once (default 8; parts in flight capped at 48 per account)",
+        "media files at once (default 16; parts in flight capped at 48 per account)",
       )
         .argParser(_positive),
     )
