@@ -4,16 +4,12 @@
  * auth key and imports the account's authorization (auth.exportAuthorization); the others reuse
  * that key, so only one handshake and one import happen per DC. Media DCs work the same way.
  */
-import { Api } from "telegram";
-import { MTProtoSender } from "telegram/network/index.js";
-import { AuthKey } from "telegram/crypto/AuthKey.js";
-import { LAYER } from "telegram/tl/AllTLObjects.js";
 import type { Emit } from "../progress/events.ts";
 import { type CallPolicy, callWithPolicy } from "./call_policy.ts";
 import type { TgClient } from "./client.ts";
 import { isIdempotent } from "./hedged_call.ts";
 import { RtoEstimator } from "./rto_estimator.ts";
-import { gramOf } from "./_gram.ts";
+import { type DcKey, FileSenders } from "./file_senders.ts";
 
 /** Options of {@link FilePool}. */
 export interface FilePoolOptions {
@@ -45,14 +41,21 @@ interface _Sender {
   drop: () => void;
 }
 
-interface _Dc {
+/** The latest copy of a request: its sender, its sequence number there, that sender's answers so far. */
+interface _Copy {
+  sender: _Sender;
+  seq: number;
+  answers: number;
+  sentAt: number;
+}
+
+/** How long a connection that has not answered anything yet may stay silent before its requests look lost. */
+const FIRST_ANSWER_GRACE_MS = 2000;
+
+/** A DC's senders; its key (once the first sender has it) and answer times (when a copy goes out). */
+interface _Dc extends DcKey {
   senders: _Sender[];
   opening: number;
-  /** The DC's auth key, once the first sender has it and the authorization is imported. */
-  // deno-lint-ignore no-explicit-any
-  key?: Promise<any>;
-  /** Answer times on this DC: when a copy of an unanswered request goes to another sender. */
-  rto: RtoEstimator;
 }
 
 /** A pool of file connections per DC for one account (see module comment). */
@@ -64,8 +67,7 @@ export class FilePool {
   readonly #timeoutMs: number;
   #dcs = new Map<number, _Dc>();
   #closed = false;
-  /** help.getConfig in flight for GramJS's DC list (see #config). */
-  #configAsk?: Promise<void>;
+  readonly #senders: FileSenders;
 
   constructor(client: TgClient, opts: FilePoolOptions = {}) {
     this.#client = client;
@@ -73,6 +75,7 @@ export class FilePool {
     this.#perConn = opts.perConnection ?? 2;
     this.#opts = opts;
     this.#timeoutMs = opts.policy?.timeoutMs ?? 60_000;
+    this.#senders = new FileSenders(client, this.#timeoutMs);
   }
 
   /** Account label of the client, for events. */
@@ -93,7 +96,7 @@ export class FilePool {
     const method = (request as { className?: string }).className ?? "unknown";
     const bytes = (request as { limit?: unknown }).limit;
     // the latest copy: its sender, its sequence number there, and that sender's answers so far
-    let latest: { sender: _Sender; seq: number; answers: number } | undefined;
+    let latest: _Copy | undefined;
     const hedge = isIdempotent(request)
       ? {
         rto: this.#dc(dcId).rto,
@@ -112,7 +115,7 @@ export class FilePool {
         sender.busy++;
         const answersAtSend = sender.answers;
         const seq = ++sender.sent;
-        latest = { sender, seq, answers: sender.answers };
+        latest = { sender, seq, answers: sender.answers, sentAt: performance.now() };
         let giveUp: (() => void) | undefined;
         let timer: ReturnType<typeof setTimeout> | undefined;
         // A request that outlives the timeout or is given up by its caller (stall watchdog) sits
@@ -163,10 +166,16 @@ export class FilePool {
   #lost(
     dcId: number,
     method: string,
-    c: { sender: _Sender; seq: number; answers: number } | undefined,
+    c: _Copy | undefined,
   ): boolean {
     if (!c || !this.#dcs.get(dcId)?.senders.includes(c.sender)) return true;
     const silent = c.sender.answers === c.answers;
+    // A connection that never answered yet may be working through its first big parts, which on a
+    // slow link take longer than a timeout learnt from small requests: its silence counts only after
+    // the grace a DC gets before its first answer (else every part queued on it was copied at once).
+    if (silent && c.sender.answers === 0 && performance.now() - c.sentAt < FIRST_ANSWER_GRACE_MS) {
+      return false;
+    }
     c.answers = c.sender.answers;
     return silent || (c.sender.answered.get(method) ?? 0) > c.seq;
   }
@@ -212,7 +221,7 @@ export class FilePool {
     }
     dc.opening++;
     try {
-      const s = this.#wrap(dcId, await this.#open(dcId, dc));
+      const s = this.#wrap(dcId, await this.#senders.open(dcId, dc));
       if (this.#closed) {
         await s.s.disconnect().catch(() => {});
         throw new Error("File pool is closed");
@@ -250,143 +259,4 @@ export class FilePool {
     raw.reconnect = () => sender.drop();
     return sender;
   }
-
-  // deno-lint-ignore no-explicit-any
-  async #open(dcId: number, dc: _Dc): Promise<any> {
-    const gram = gramOf(this.#client);
-    // deno-lint-ignore no-explicit-any
-    const g = gram as any;
-    const home = gram.session.dcId === dcId;
-    if (!dc.key) {
-      if (home) dc.key = Promise.resolve(gram.session.getAuthKey());
-      else {
-        let done!: (k: unknown) => void, fail!: (e: unknown) => void;
-        dc.key = new Promise((res, rej) => ((done = res), (fail = rej)));
-        // a failed import with nobody else waiting must not end the process (unhandled rejection)
-        dc.key.catch(() => {});
-        try {
-          const sender = await this.#connect(g, dcId, new AuthKey());
-          // a lost import would hold every request for this DC: wait a few timeouts, not a minute
-          // (the export is a read the client sends again itself)
-          const within = Math.min(
-            this.#timeoutMs,
-            2 * Math.max(dc.rto.timeoutMs(), this.#client.answerTimeoutMs()),
-          );
-          try {
-            const auth = await _within(
-              this.#client.call<Api.auth.ExportedAuthorization>(new Api.auth.ExportAuthorization({ dcId })),
-              this.#timeoutMs,
-              `auth.exportAuthorization for DC ${dcId}`,
-            );
-            // an import that is never answered would hold every request for this DC forever
-            await _within(
-              sender.send(
-                this.#init(g, new Api.auth.ImportAuthorization({ id: auth.id, bytes: auth.bytes })),
-              ),
-              within,
-              `auth.importAuthorization on DC ${dcId}`,
-            );
-          } catch (err) {
-            await sender.disconnect().catch(() => {});
-            throw err;
-          }
-          done(sender.authKey);
-          return sender;
-        } catch (err) {
-          dc.key = undefined;
-          fail(err);
-          throw err;
-        }
-      }
-    }
-    // The first request goes straight out: the unanswered first requests seen once were a race
-    // in the fake DC's outbox (fixed there), not something a real DC does.
-    return await this.#connect(g, dcId, await dc.key);
-  }
-
-  // deno-lint-ignore no-explicit-any
-  async #connect(g: any, dcId: number, key: any): Promise<any> {
-    const sender = new MTProtoSender(key, {
-      logger: g._log,
-      dcId,
-      retries: g._connectionRetries,
-      delay: g._retryDelay,
-      autoReconnect: true,
-      connectTimeout: g._timeout,
-      authKeyCallback: () => {},
-      isMainSender: false,
-      // GramJS's default here forgets the DC's key; a broken sender just reconnects instead
-      onConnectionBreak: () => {},
-      client: g,
-      securityChecks: g._securityChecks,
-      _exportedSenderPromises: new Map(),
-      reconnectRetries: g._reconnectRetries,
-    });
-    await this.#config(g);
-    const dc = await g.getDC(dcId, true);
-    const ok = await sender.connect(
-      new g._connection({
-        ip: dc.ipAddress,
-        port: dc.port,
-        dcId,
-        loggers: g._log,
-        proxy: g._proxy,
-        testServers: g.testServers,
-        socket: g.networkSocket,
-      }),
-      false,
-    );
-    if (!ok) {
-      await sender.disconnect().catch(() => {});
-      throw new Error(`Connection to DC ${dcId} failed`);
-    }
-    return sender;
-  }
-
-  /**
-   * Fills GramJS's DC list before getDC needs it: getDC asks help.getConfig through GramJS's own
-   * invoke, with no timeout and no resend, so one lost answer held the first file connection (and
-   * every part waiting for it) until the stall watchdog, 30 s, twice in a row (seen in a
-   * faulted export of `deno task bench faults`). Asked through the client's call policy instead,
-   * once for all callers.
-   */
-  // deno-lint-ignore no-explicit-any
-  async #config(g: any): Promise<void> {
-    if (g._config) return;
-    this.#configAsk ??= this.#client.call<Api.Config>(new Api.help.GetConfig()).then(
-      (c) => void (g._config ??= c),
-      (err) => {
-        this.#configAsk = undefined; // the next connection asks again
-        throw err;
-      },
-    );
-    await this.#configAsk;
-  }
-
-  // deno-lint-ignore no-explicit-any
-  #init(g: any, query: object): object {
-    const i = g._initRequest as Api.InitConnection;
-    const init = new Api.InitConnection({
-      apiId: i.apiId,
-      deviceModel: i.deviceModel,
-      systemVersion: i.systemVersion,
-      appVersion: i.appVersion,
-      langCode: i.langCode,
-      langPack: i.langPack,
-      systemLangCode: i.systemLangCode,
-      proxy: i.proxy,
-      // deno-lint-ignore no-explicit-any
-      query: query as any,
-    });
-    return new Api.InvokeWithLayer({ layer: LAYER, query: init });
-  }
-}
-
-function _within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((
-    _,
-    rej,
-  ) => (timer = setTimeout(() => rej(new Error(`${what} timed out`)), ms)));
-  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
