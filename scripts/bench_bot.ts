@@ -87,6 +87,9 @@ try {
     load: (await Deno.readTextFile("/proc/loadavg")).trim(),
   }));
 } finally {
+  for (const e of bot?.events.all ?? []) {
+    if (e.type === "warning" || e.type === "error") console.error(JSON.stringify(e).slice(0, 300));
+  }
   await bot?.kill();
   for (const u of users) await u.close();
   await site.close();
@@ -175,9 +178,38 @@ async function _patient<U extends Api.TypeUpdate>(
     try {
       return await u.updates.next(step, pred);
     } catch (err) {
-      if (round >= 10) throw err;
+      if (round >= 10) throw new Error(`${(err as Error).message}\n${await _evidence(u)}`);
     }
   }
+}
+
+// What the client got against what the server's update log holds for it (read again from the
+// start with getDifference): a push the client lost shows in the log only; a reply or edit the
+// bot never made shows in neither.
+async function _evidence(u: BotUserClient): Promise<string> {
+  const line = (x: Api.TypeUpdate) => {
+    const m = (x as Api.UpdateNewMessage).message as Api.Message | undefined;
+    const to = (m?.replyTo as Api.MessageReplyHeader | undefined)?.replyToMsgId;
+    return `${x.className} pts=${(x as { pts?: number }).pts} id=${m?.id} to=${to} ${
+      m?.message?.slice(0, 30)
+    }`;
+  };
+  const got = u.updates.all.map(line);
+  const log: string[] = [];
+  let pts = 1;
+  for (;;) {
+    const d = await u.client.invoke(new Api.updates.GetDifference({ pts, date: 0, qts: 0 }));
+    if (!(d instanceof Api.updates.Difference || d instanceof Api.updates.DifferenceSlice)) break;
+    log.push(
+      ...d.newMessages.map((m) => line(new Api.UpdateNewMessage({ message: m, pts: 0, ptsCount: 0 }))),
+    );
+    log.push(...d.otherUpdates.map(line));
+    if (d instanceof Api.updates.Difference) break;
+    pts = d.intermediateState.pts;
+  }
+  return `client got:\n  ${got.join("\n  ")}\nserver log:\n  ${log.join("\n  ")}\nsync: ${
+    JSON.stringify(u.sync.stats)
+  }`;
 }
 
 async function _rss(pid: number, field: "VmRSS" | "VmHWM"): Promise<number> {

@@ -85,11 +85,18 @@ export class UserSync {
     this.#apply();
   }
 
-  /** Feeds the updates of a call's answer (GramJS does not dispatch them). */
+  /**
+   * Feeds the updates of a call's answer (GramJS does not dispatch them): they move the pts (the
+   * user's own message) but are not delivered, as they are not something the user received.
+   */
   onResult(r: unknown): void {
-    if (r instanceof Api.Updates || r instanceof Api.UpdatesCombined) {
-      for (const u of r.updates) this.onUpdate(u);
+    if (!(r instanceof Api.Updates || r instanceof Api.UpdatesCombined) || this.#closed) return;
+    for (const u of r.updates) {
+      if (typeof (u as { pts?: number }).pts !== "number") continue;
+      this.#own.add(u);
+      this.#held.push(u);
     }
+    this.#apply();
   }
 
   /** Asks getDifference until the state is current and delivers what was missed. */

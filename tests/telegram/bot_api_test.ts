@@ -14,6 +14,7 @@ import { startFakeTelegram } from "../fakedc/cluster.ts";
 import { memoryStore, openBotPool, startBot, userMessage } from "./_bot_harness.ts";
 import { startUserAs } from "./_bot_user.ts";
 import { openBotApi } from "../../lib/telegram/bot_api.ts";
+import type { TgClient } from "../../lib/telegram/client.ts";
 
 const WORLD = "gen:chats=1,messages=3,files=0,forum=0,comments=0";
 type Msg = Extract<BotUpdate, { kind: "message" }>;
@@ -252,6 +253,41 @@ Deno.test("bot: stopped inside a catch-up batch, a restart hands out only what w
       await bot.stop();
     }
   } finally {
+    await user.close();
+    await tg.close();
+  }
+});
+
+Deno.test("bot: a send whose answer was lost and whose resend is refused as a duplicate is sent once", async () => {
+  const tg = await startFakeTelegram({ world: WORLD, basePort: 0 });
+  const user = await startUserAs(tg);
+  const bot = await startBot(tg, memoryStore());
+  try {
+    await user.send("hi");
+    const hi = await bot.updates.next("bot receives hi", isMsg("hi"));
+    // the first copy reaches Telegram but its answer is lost; the copy sent again is refused
+    const client = (bot.api as unknown as { opts: { account: { client: TgClient } } }).opts.account.client;
+    const call = client.call.bind(client);
+    let lost = 0;
+    client.call = (async (req: object, opts?: object) => {
+      if (req instanceof Api.messages.SendMessage && lost++ === 0) await call(req, opts);
+      return await call(req, opts);
+    }) as typeof client.call;
+    const id = await bot.api.sendText(hi.chat_id, "just once", { reply_to: hi.message_id });
+    await bot.api.editText(hi.chat_id, id, "just once, edited");
+    await user.updates.next(
+      "the edit of the one message",
+      userMessage(Api.UpdateEditMessage, "just once, edited"),
+    );
+    await user.send("/end");
+    await bot.updates.next("bot receives /end", isMsg("/end"));
+    await bot.api.sendText(hi.chat_id, "end");
+    await user.updates.next("the last message", userMessage(Api.UpdateNewMessage, "end"));
+    const texts = user.updates.all.filter((u) => u instanceof Api.UpdateNewMessage)
+      .map((u) => ((u as Api.UpdateNewMessage).message as Api.Message).message);
+    assert.deepEqual(texts.filter((t) => t === "just once"), ["just once"], "one message");
+  } finally {
+    await bot.stop();
     await user.close();
     await tg.close();
   }
