@@ -44,8 +44,9 @@ try {
   rss.end = await _rss(pid, "VmRSS");
   const peak = await _rss(pid, "VmHWM");
   const elapsed = (performance.now() - t0) / 1000;
-  const code = await bot.stop();
+  // what went wrong while it ran (the stop itself is an error event: exit 75)
   const warnings = bot.events.all.filter((e) => e.type === "warning" || e.type === "error");
+  const code = await bot.stop();
   const sum = (f: (r: UserResult) => number) => results.reduce((n, r) => n + f(r), 0);
   const syncs = users.map((u) => u.sync.stats);
   console.log(JSON.stringify({
@@ -86,10 +87,13 @@ try {
     },
     load: (await Deno.readTextFile("/proc/loadavg")).trim(),
   }));
-} finally {
+} catch (err) {
+  // the bot's own account of what went wrong, beside the client's
   for (const e of bot?.events.all ?? []) {
     if (e.type === "warning" || e.type === "error") console.error(JSON.stringify(e).slice(0, 300));
   }
+  throw err;
+} finally {
   await bot?.kill();
   for (const u of users) await u.close();
   await site.close();
