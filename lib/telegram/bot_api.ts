@@ -182,7 +182,15 @@ class TelegramBotApi implements BotApi {
         ...media,
       }, signal);
     const r = await uploadAndSend(await localFileSource(file.path), lanes, send, parts);
-    const id = r.sent.messageIds[0];
+    // taken before (an earlier copy's answer was lost): its id comes from the update stream
+    const id = r.sent.duplicate
+      ? await this.#stream.ownMessages.find(
+        chat_id,
+        file.caption ?? "",
+        undefined,
+        () => this.#stream.resync(),
+      )
+      : r.sent.messageIds[0];
     if (id === undefined) throw new TelegramError(500, "NO_MESSAGE_ID", "messages.SendMedia");
     return id;
   }

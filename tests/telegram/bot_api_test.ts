@@ -261,7 +261,7 @@ Deno.test("bot: stopped inside a catch-up batch, a restart hands out only what w
   }
 });
 
-Deno.test("bot: a send whose answer was lost and whose resend is refused as a duplicate is sent once", async () => {
+Deno.test("bot: a send (text, file) whose answer was lost and whose resend is refused as a duplicate is sent once", async () => {
   const tg = await startFakeTelegram({ world: WORLD, basePort: 0 });
   const user = await startUserAs(tg);
   const bot = await startBot(tg, memoryStore());
@@ -273,7 +273,8 @@ Deno.test("bot: a send whose answer was lost and whose resend is refused as a du
     const call = client.call.bind(client);
     let lost = 0;
     client.call = (async (req: object, opts?: object) => {
-      if (req instanceof Api.messages.SendMessage && lost++ === 0) await call(req, opts);
+      const sends = req instanceof Api.messages.SendMessage || req instanceof Api.messages.SendMedia;
+      if (sends && lost++ < 2) await call(req, opts);
       return await call(req, opts);
     }) as typeof client.call;
     const id = await bot.api.sendText(hi.chat_id, "just once", { reply_to: hi.message_id });
@@ -282,6 +283,19 @@ Deno.test("bot: a send whose answer was lost and whose resend is refused as a du
       "the edit of the one message",
       userMessage(Api.UpdateEditMessage, "just once, edited"),
     );
+    const dir = await Deno.makeTempDir();
+    await Deno.writeFile(`${dir}/f.bin`, randomBytes(3000));
+    const fileId = await bot.api.sendFile(hi.chat_id, {
+      path: `${dir}/f.bin`,
+      caption: "one file",
+      as: "document",
+    });
+    await Deno.remove(dir, { recursive: true });
+    await bot.api.editText(hi.chat_id, fileId, "one file, edited");
+    await user.updates.next(
+      "the file's caption edited",
+      userMessage(Api.UpdateEditMessage, "one file, edited"),
+    );
     await user.send("/end");
     await bot.updates.next("bot receives /end", isMsg("/end"));
     await bot.api.sendText(hi.chat_id, "end");
@@ -289,6 +303,7 @@ Deno.test("bot: a send whose answer was lost and whose resend is refused as a du
     const texts = user.updates.all.filter((u) => u instanceof Api.UpdateNewMessage)
       .map((u) => ((u as Api.UpdateNewMessage).message as Api.Message).message);
     assert.deepEqual(texts.filter((t) => t === "just once"), ["just once"], "one message");
+    assert.deepEqual(texts.filter((t) => t === "one file"), ["one file"], "one file");
   } finally {
     await bot.stop();
     await user.close();
