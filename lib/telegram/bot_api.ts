@@ -77,18 +77,33 @@ class TelegramBotApi implements BotApi {
   }
 
   async sendText(chat_id: string, text: string, options: BotTextOptions = {}): Promise<number> {
-    const res = await this.#call<Api.TypeUpdates>(
-      new Api.messages.SendMessage({
-        peer: await this.#peer(chat_id),
-        message: text,
-        randomId: _randomId(),
-        replyMarkup: _markup(options.buttons),
-        replyTo: options.reply_to
-          ? new Api.InputReplyToMessage({ replyToMsgId: options.reply_to })
-          : undefined,
-      }),
-    );
-    const id = _sentId(res);
+    let id: number;
+    try {
+      const res = await this.#call<Api.TypeUpdates>(
+        new Api.messages.SendMessage({
+          peer: await this.#peer(chat_id),
+          message: text,
+          randomId: _randomId(),
+          replyMarkup: _markup(options.buttons),
+          replyTo: options.reply_to
+            ? new Api.InputReplyToMessage({ replyToMsgId: options.reply_to })
+            : undefined,
+        }),
+      );
+      id = _sentId(res);
+    } catch (err) {
+      // a copy of this request went out but its answer was lost (a retry or GramJS's resend after
+      // a reconnection): the message exists, and the update stream tells its id
+      if (!(err instanceof TelegramError && err.rpcMessage === "RANDOM_ID_DUPLICATE")) throw err;
+      const sent = await this.#stream.ownMessages.find(
+        chat_id,
+        text,
+        options.reply_to,
+        () => this.#stream.resync(),
+      );
+      if (sent === undefined) throw err;
+      id = sent;
+    }
     if (options.buttons?.length) this.#keep(chat_id, id, options.buttons);
     return id;
   }
@@ -167,7 +182,15 @@ class TelegramBotApi implements BotApi {
         ...media,
       }, signal);
     const r = await uploadAndSend(await localFileSource(file.path), lanes, send, parts);
-    const id = r.sent.messageIds[0];
+    // taken before (an earlier copy's answer was lost): its id comes from the update stream
+    const id = r.sent.duplicate
+      ? await this.#stream.ownMessages.find(
+        chat_id,
+        file.caption ?? "",
+        undefined,
+        () => this.#stream.resync(),
+      )
+      : r.sent.messageIds[0];
     if (id === undefined) throw new TelegramError(500, "NO_MESSAGE_ID", "messages.SendMedia");
     return id;
   }

@@ -15,6 +15,7 @@ import { StoppedError } from "../core/errors.ts";
 import type { TgClient } from "./client.ts";
 import { gramOf } from "./_gram.ts";
 import { mapBotCallback, mapBotMessage } from "./bot_map.ts";
+import { OwnMessages } from "./bot_own_messages.ts";
 
 /** Where the bot's update state is kept between runs (lib/app keeps it in the progress store). */
 export interface BotUpdateState {
@@ -40,6 +41,8 @@ type Item = { kind: "updates"; list: Api.TypeUpdate[]; users: Api.TypeUser[] } |
 /** The update stream of one connected bot (see module comment). */
 export class BotUpdateStream {
   readonly users = new Map<string, Api.User>();
+  /** The bot's own recent messages (a resent send refused as a duplicate finds its id here). */
+  readonly ownMessages = new OwnMessages();
   #state?: BotUpdateState;
   #queue: Item[] = [];
   #wake?: () => void;
@@ -152,7 +155,13 @@ export class BotUpdateStream {
     }
   }
 
+  /** Asks the stream to catch up with getDifference (as after a reconnection). */
+  resync(): void {
+    this.#push({ kind: "resync" });
+  }
+
   async *#message(m: Api.TypeMessage): AsyncGenerator<BotUpdate> {
+    this.ownMessages.note(m);
     const s = this.#state!;
     const out = m.id > s.message_id ? mapBotMessage(m, this.users) : undefined;
     if (!out) {

@@ -250,3 +250,28 @@ Deno.test("bot flood: about 30 messages a second overall, whatever the chats", a
   c.clock.t += BOT_LIMITS.overall.windowMs;
   await c.call(bot, "messages.SendMessage", { peer: peers.at(-1), message: "news" });
 });
+
+Deno.test("bot chat: a send repeated with its random_id (a resend after a lost answer) never posts twice", async () => {
+  const { c, user, bot, toBot, toUser } = await setup();
+  await c.call(user, "messages.SendMessage", { peer: toBot, message: "hello", randomId: bigInt(41) });
+  const s0 = await c.call(bot, "updates.GetState", {});
+  const first = await c.call(bot, "messages.SendMessage", {
+    peer: toUser,
+    message: "once",
+    randomId: bigInt(42),
+  });
+  await rejects(
+    c.call(bot, "messages.SendMessage", { peer: toUser, message: "once", randomId: bigInt(42) }),
+    400,
+    "RANDOM_ID_DUPLICATE",
+  );
+  await rejects(
+    c.call(user, "messages.SendMessage", { peer: toBot, message: "hello", randomId: bigInt(41) }),
+    400,
+    "RANDOM_ID_DUPLICATE",
+  );
+  const d = await c.call(bot, "updates.GetDifference", { pts: s0.pts, date: s0.date, qts: 0 });
+  assert.deepEqual(d.newMessages.map((m: Json) => [m.id, m.message]), [[first.updates[0].id, "once"]]);
+  // another random_id is another message
+  await c.call(bot, "messages.SendMessage", { peer: toUser, message: "once", randomId: bigInt(43) });
+});

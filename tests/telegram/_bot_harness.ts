@@ -1,28 +1,34 @@
 /**
  * Test harness of the bot client: a fake Telegram, the bot (tgpipe's BotApi over the account
- * pool, logged in with the bot token) whose updates are collected as they come, and a user (a
- * stock GramJS client) whose pushed updates are collected too. Waits are on observed updates,
+ * pool, logged in with the bot token) whose updates are collected as they come (the user is
+ * _bot_user.ts). Waits are on observed updates,
  * each with a step name that a timeout reports.
  */
-import bigInt from "big-integer";
 import { Api } from "telegram";
-import { Raw } from "telegram/events/index.js";
 import type { BotApi, BotUpdate } from "../../lib/core/bot_types.ts";
 import { type BotStateStore, type BotUpdateState, openBotApi } from "../../lib/telegram/bot_api.ts";
 import { openAccountPool } from "../../lib/telegram/telegram_account_pool.ts";
 import type { EventBody } from "../../lib/progress/events.ts";
 import type { FakeTelegram } from "../fakedc/cluster.ts";
 import { FAKE_LOGIN } from "../fakedc/world/login.ts";
-import { type GramjsHandle, openGramjs } from "../fakedc/_gramjs_client.ts";
 
 /** Generous: a busy 2-core machine is slow, but a lost update never comes. */
 const DEADLINE_MS = 60_000;
 
-/** Items as they arrive; `next` waits for the first unconsumed one matching `pred`. */
+/** How long a wait sees nothing before it calls the inbox's `onIdle` (a client's re-sync). */
+const IDLE_MS = 5_000;
+
+/**
+ * Items as they arrive; `next` waits for the first unconsumed one matching `pred`. `onIdle` runs
+ * whenever a wait saw nothing for a while (a user client asks getDifference then, as real clients
+ * do); it only adds items, so a wait never depends on it being timely.
+ */
 export class Inbox<T> {
   readonly all: T[] = [];
   #unread: T[] = [];
   #waiters = new Set<() => void>();
+
+  constructor(readonly onIdle?: () => unknown) {}
 
   push(x: T): void {
     this.all.push(x);
@@ -35,6 +41,7 @@ export class Inbox<T> {
   async next(step: string, pred?: (x: T) => boolean): Promise<T>;
   async next(step: string, pred: (x: T) => boolean = () => true): Promise<T> {
     const deadline = Date.now() + DEADLINE_MS;
+    let idleAt = Date.now() + IDLE_MS;
     for (;;) {
       const i = this.#unread.findIndex(pred);
       if (i >= 0) return this.#unread.splice(i, 1)[0];
@@ -47,10 +54,14 @@ export class Inbox<T> {
       await new Promise<void>((r) => {
         wake = r;
         this.#waiters.add(wake);
-        timer = setTimeout(r, left);
+        timer = setTimeout(r, this.onIdle ? Math.max(0, Math.min(left, idleAt - Date.now())) : left);
       });
       clearTimeout(timer);
       this.#waiters.delete(wake);
+      if (this.onIdle && Date.now() >= idleAt) {
+        idleAt = Date.now() + IDLE_MS;
+        void Promise.resolve(this.onIdle()).catch(() => {});
+      }
     }
   }
 }
@@ -114,36 +125,6 @@ export async function startBot(tg: FakeTelegram, store: BotStateStore): Promise<
       stop.abort();
       await reading;
       await pool.close();
-    },
-  };
-}
-
-/** The user: a GramJS client, its pushed updates, and the bot as its input peer. */
-export interface User {
-  gram: GramjsHandle;
-  updates: Inbox<Api.TypeUpdate>;
-  bot: Api.InputPeerUser;
-  send(text: string): Promise<number>;
-}
-
-/** Connects the world's self user and makes its session one that receives updates. */
-export async function startUser(tg: FakeTelegram): Promise<User> {
-  const gram = await openGramjs(tg);
-  const updates = new Inbox<Api.TypeUpdate>();
-  gram.client.addEventHandler((u: Api.TypeUpdate) => updates.push(u), new Raw({}));
-  await gram.client.invoke(new Api.updates.GetState());
-  const b = tg.world.users.get(FAKE_LOGIN.bot.userId)!;
-  const bot = new Api.InputPeerUser({ userId: bigInt(b.id), accessHash: bigInt(b.accessHash) });
-  return {
-    gram,
-    updates,
-    bot,
-    send: async (text) => {
-      const r = await gram.client.invoke(new Api.messages.SendMessage({ peer: bot, message: text }));
-      const u = (r as Api.Updates).updates.find((x) =>
-        x instanceof Api.UpdateNewMessage
-      ) as Api.UpdateNewMessage;
-      return u.message.id;
     },
   };
 }

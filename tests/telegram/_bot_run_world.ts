@@ -3,18 +3,18 @@
  * loopback grab site and real yt-dlp/ffmpeg, and users as stock GramJS clients. Waits are on
  * observed updates (each with a step name a timeout reports), never on the clock.
  */
-import bigInt from "big-integer";
 import { Buffer } from "node:buffer";
 import { join } from "node:path";
 import { Api } from "telegram";
-import { Raw } from "telegram/events/index.js";
 import { runBot, type RunBotOptions } from "../../lib/app/bot/run_bot.ts";
 import { StoppedError } from "../../lib/core/errors.ts";
 import type { EventBody } from "../../lib/progress/events.ts";
 import type { FakeTelegram } from "../fakedc/cluster.ts";
 import { FAKE_LOGIN } from "../fakedc/world/login.ts";
-import { openGramjs } from "../fakedc/_gramjs_client.ts";
 import { Inbox } from "./_bot_harness.ts";
+import type { BotUserClient } from "./_bot_user.ts";
+
+export { type BotUserClient, startUserAs } from "./_bot_user.ts";
 
 /** A bot started with runBot; stop() aborts it and checks it ended as stopped (exit 75). */
 export interface RunningBot {
@@ -73,46 +73,6 @@ export async function startRunBot(
       const err = await ended;
       if (err) throw err;
     },
-  };
-}
-
-/** A user talking to the bot: its client, what it received, and helpers. */
-export interface BotUserClient {
-  id: string;
-  /** The bot as this user's input peer. */
-  peer: Api.InputPeerUser;
-  updates: Inbox<Api.TypeUpdate>;
-  send(text: string): Promise<number>;
-  press(messageId: number, data: string): Promise<Api.messages.BotCallbackAnswer>;
-  client: Awaited<ReturnType<typeof openGramjs>>["client"];
-  close(): Promise<void>;
-}
-
-/** Connects user `userId` (default the world's self user) with updates pushed to it. */
-export async function startUserAs(tg: FakeTelegram, userId?: bigint): Promise<BotUserClient> {
-  const gram = await openGramjs(tg, { session: tg.sessionFor(userId) });
-  const updates = new Inbox<Api.TypeUpdate>();
-  gram.client.addEventHandler((u: Api.TypeUpdate) => updates.push(u), new Raw({}));
-  await gram.client.invoke(new Api.updates.GetState());
-  const b = tg.world.users.get(FAKE_LOGIN.bot.userId)!;
-  const bot = new Api.InputPeerUser({ userId: bigInt(b.id), accessHash: bigInt(b.accessHash) });
-  return {
-    id: String(userId ?? tg.world.selfUserId),
-    peer: bot,
-    updates,
-    client: gram.client,
-    send: async (text) => {
-      const r = await gram.client.invoke(new Api.messages.SendMessage({ peer: bot, message: text }));
-      const u = (r as Api.Updates).updates.find((x) =>
-        x instanceof Api.UpdateNewMessage
-      ) as Api.UpdateNewMessage;
-      return u.message.id;
-    },
-    press: async (msgId, data) =>
-      await gram.client.invoke(
-        new Api.messages.GetBotCallbackAnswer({ peer: bot, msgId, data: Buffer.from(data) }),
-      ),
-    close: () => gram.close(),
   };
 }
 

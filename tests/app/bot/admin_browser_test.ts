@@ -6,7 +6,13 @@
  */
 import assert from "node:assert/strict";
 import { launchChromium, step } from "../../_helpers/chromium.ts";
-import { withAdmin } from "./_admin_helpers.ts";
+import {
+  broadcastFromPage,
+  clickUserButton,
+  openLoginLink,
+  searchUsers,
+  withAdmin,
+} from "./_admin_helpers.ts";
 import { checkRequest } from "../../../lib/app/bot/check_request.ts";
 import { sendQueuedBroadcasts } from "../../../lib/app/bot/broadcast_sender.ts";
 import { StrictBotApi } from "./_strict_bot_api.ts";
@@ -21,43 +27,18 @@ Deno.test("admin page in Chromium: log in, search, ban, broadcast; the bot follo
       const browser = await launchChromium(dir);
       try {
         const tab = await browser.newTab();
-        // The link is opened from another site (as from a chat in Telegram Web): the SameSite=Strict
-        // cookie must still reach the users page (the login page moves on by itself, no redirect).
-        const link = await f.server.loginLink();
-        await tab.goto(`data:text/html,<a id="go" href="${encodeURIComponent(link)}">log in</a>`);
-        await tab.navigateBy(`document.getElementById("go").click()`, 2);
-        assert.equal(
-          await tab.evaluate("location.pathname"),
-          "/users",
-          "the login went on to the users page",
-        );
+        assert.equal(await openLoginLink(tab, await f.server.loginLink()), "/users", "the login went on");
         assert.equal(await tab.evaluate(`document.querySelector("h1").textContent`), "Users", "logged in");
         assert.equal(await tab.evaluate("document.cookie"), "", "the session cookie is HttpOnly");
-        await tab.navigateBy(`(() => {
-          document.querySelector('input[name="q"]').value = "bob";
-          document.querySelector('form[role="search"] button').click();
-        })()`);
-        const rows = await tab.evaluate(
-          `[...document.querySelectorAll("tr[data-user]")].map((r) => r.dataset.user)`,
-        );
-        assert.deepEqual(rows, ["22"], "the search found bobby only");
-        await tab.navigateBy(`document.querySelector('tr[data-user="22"] button[value="ban"]').click()`);
-        assert.match(
-          await tab.evaluate(`document.querySelector('[role="status"]').textContent`),
-          /User banned/,
-        );
+        assert.deepEqual(await searchUsers(tab, "bob"), ["22"], "the search found bobby only");
+        assert.match(await clickUserButton(tab, "22", "ban"), /User banned/);
         assert.equal((await f.store.users.get("22"))?.banned, true, "the store has the ban");
         await tab.goto(`${f.server.url}/users`);
         const eve = await tab.evaluate(
           `document.querySelector('tr[data-user="33"] td:nth-child(2)').textContent`,
         );
         assert.equal(eve, "@bo<script>x</script>", "the username shows as text, not markup");
-        await tab.goto(`${f.server.url}/broadcasts`);
-        await tab.navigateBy(`(() => {
-          document.querySelector('textarea[name="text"]').value = "Maintenance tonight";
-          document.querySelector('form[action="/broadcasts"] button').click();
-        })()`);
-        const listed = await tab.evaluate(`document.querySelector("tr[data-broadcast]")?.textContent ?? ""`);
+        const listed = await broadcastFromPage(tab, f.server.url, "Maintenance tonight");
         assert.match(listed, /queued[\s\S]*Maintenance tonight/);
       } finally {
         await step("closing chromium", browser.close());

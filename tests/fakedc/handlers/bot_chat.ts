@@ -4,7 +4,8 @@
  * a bot's inline keyboard takes callback data of at most 64 bytes (BUTTON_DATA_INVALID); a bot
  * may edit its own messages (updateEditMessage to the user); a user who blocked the bot makes the
  * bot's sends fail USER_IS_BLOCKED; bots cannot message bots (USER_IS_BOT); bot sends are
- * flood-limited (bot_state.ts BOT_LIMITS). Other chats go to the plain handlers.
+ * flood-limited (bot_state.ts BOT_LIMITS); a random_id sent before is RANDOM_ID_DUPLICATE (a resent
+ * request never posts twice). Other chats go to the plain handlers.
  */
 import type { HandlerMap, RpcContext } from "../contract.ts";
 import { RpcError } from "../contract.ts";
@@ -56,9 +57,18 @@ export function botChatHandlers(
     if (!bots.isBot(me) && bots.blocked.has(`${me}:${peer}`)) throw new RpcError(400, "YOU_BLOCKED_USER");
     return { me, peer };
   };
+  // a request sent again (a resend after a lost answer) must not post twice, as on Telegram: checked
+  // first, before its uploaded file is looked at (that file was used by the first copy)
+  const fresh = (q: Req, d: { me: bigint }): string | undefined => {
+    const rid = q.randomId === undefined || q.randomId === null ? undefined : `${d.me}:${q.randomId}`;
+    if (rid && bots.randomIds.has(rid)) throw new RpcError(400, "RANDOM_ID_DUPLICATE");
+    return rid;
+  };
   const send = (q: Req, ctx: RpcContext, d: { me: bigint; peer: bigint }, media?: WMedia) => {
     const markup = bots.isBot(d.me) ? _markup(q) : undefined;
+    const rid = fresh(q, d);
     if (bots.isBot(d.me)) bots.checkFlood(d.me, d.peer);
+    if (rid) bots.randomIds.add(rid);
     const base: Omit<WMessage, "id"> = {
       date: bots.nowS(),
       text: String(q.message ?? ""),
@@ -118,6 +128,7 @@ export function botChatHandlers(
       if (!d) return plain["messages.SendMedia"](q, ctx);
       if (String(q.message ?? "").length > 1024) throw new RpcError(400, "MEDIA_CAPTION_TOO_LONG");
       _markup(q);
+      fresh(q, d);
       return send(q, ctx, d, toMedia(q.media, d.me));
     },
     "messages.EditMessage": (q: Req, ctx) => {

@@ -83,6 +83,8 @@ export class BotState {
   readonly live = new Map<bigint, Map<number, Live>>();
   /** "<user>:<blocked peer>". */
   readonly blocked = new Set<string>();
+  /** "<sender>:<random_id>" of every message sent here: a repeat is RANDOM_ID_DUPLICATE, as in send.ts. */
+  readonly randomIds = new Set<string>();
   readonly #sends = new Map<string, number[]>();
   /** "<owner>:<peer>" pairs whose owner was sent a message from that peer (short updates then). */
   readonly #known = new Set<string>();
