@@ -27,14 +27,33 @@ export interface TestProxy {
 
 /** Starts a proxy on a free loopback port. */
 export function startProxy(opts: ProxyOptions): TestProxy {
+  const state = { tunnels: 0, targets: [] as string[] };
+  const server = listenLoopback((c, conns) => _serve(c, opts, state, conns));
+  return {
+    port: server.port,
+    get tunnels() {
+      return state.tunnels;
+    },
+    targets: state.targets,
+    close: server.close,
+  };
+}
+
+/**
+ * A loopback TCP server on a free port serving each connection with `serve` (given the set of open
+ * connections, so a relay can add its upstream ones); `close` ends the listener and every connection,
+ * and waits for every `serve` to finish.
+ */
+export function listenLoopback(
+  serve: (c: Deno.Conn, conns: Set<Deno.Conn>) => Promise<void>,
+): { port: number; close(): Promise<void> } {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const conns = new Set<Deno.Conn>();
   const runs = new Set<Promise<void>>();
-  const state = { tunnels: 0, targets: [] as string[] };
   const accepting = (async () => {
     for await (const c of listener) {
       conns.add(c);
-      const run = _serve(c, opts, state, conns).catch(() => {}).finally(() => {
+      const run = serve(c, conns).catch(() => {}).finally(() => {
         closeQuietly(c);
         conns.delete(c);
         runs.delete(run);
@@ -44,10 +63,6 @@ export function startProxy(opts: ProxyOptions): TestProxy {
   })().catch(() => {});
   return {
     port: (listener.addr as Deno.NetAddr).port,
-    get tunnels() {
-      return state.tunnels;
-    },
-    targets: state.targets,
     async close() {
       listener.close();
       for (const c of conns) closeQuietly(c);

@@ -9,7 +9,7 @@
  */
 import nodeCrypto from "node:crypto";
 import type { DcSpec } from "./contract.ts";
-import { closeQuietly, pipe, readExactly } from "../_helpers/proxy_server.ts";
+import { closeQuietly, listenLoopback, pipe, readExactly } from "../_helpers/proxy_server.ts";
 
 /** What the test MTProxy serves. */
 export interface MtproxyOptions {
@@ -37,34 +37,16 @@ export interface TestMtproxy {
 
 /** Starts an MTProxy on a free loopback port. */
 export function startMtproxy(opts: MtproxyOptions): TestMtproxy {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const conns = new Set<Deno.Conn>();
-  const runs = new Set<Promise<void>>();
   const state = { connections: new Map<number, number>(), refused: 0, tags: [] as string[] };
-  const accepting = (async () => {
-    for await (const c of listener) {
-      conns.add(c);
-      const run = _serve(c, opts, state, conns).catch(() => {}).finally(() => {
-        closeQuietly(c);
-        conns.delete(c);
-        runs.delete(run);
-      });
-      runs.add(run);
-    }
-  })().catch(() => {});
+  const server = listenLoopback((c, conns) => _serve(c, opts, state, conns));
   return {
-    port: (listener.addr as Deno.NetAddr).port,
+    port: server.port,
     connections: state.connections,
     get refused() {
       return state.refused;
     },
     tags: state.tags,
-    async close() {
-      listener.close();
-      for (const c of conns) closeQuietly(c);
-      await accepting;
-      await Promise.all([...runs]);
-    },
+    close: server.close,
   };
 }
 
