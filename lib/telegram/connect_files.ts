@@ -9,7 +9,8 @@ import { parseEndpoints } from "./endpoints.ts";
 import type { ProxyConfig } from "../core/proxy.ts";
 import { FilePool } from "./file_pool.ts";
 import { telegramFileSource } from "./file_source.ts";
-import { refreshFileLocation } from "./media_messages.ts";
+import { fetchMessageFiles } from "./media_messages.ts";
+import { batchRefresh } from "./refresh_batch.ts";
 import type { RemoteFile } from "./remote_file.ts";
 
 /** Plain, structured-clonable login data of one account; `session` and `apiHash` are secrets. */
@@ -60,14 +61,13 @@ export async function connectFiles(
     emit: opts.emit,
     policy: { timeoutMs: opts.callTimeoutMs, handoff: opts.handoff },
   });
+  // references of one page expire together: one lookup refreshes them all
+  const refresh = batchRefresh((chat, ids) => fetchMessageFiles(client, chat, ids, { signal: opts.signal }));
   return {
     client,
     pool,
     source: (file, o = {}) =>
-      telegramFileSource(pool, file, {
-        verify: o.verify,
-        refresh: () => refreshFileLocation(client, file, { signal: opts.signal }),
-      }),
+      telegramFileSource(pool, file, { verify: o.verify, refresh: () => refresh(file) }),
     close: async () => {
       await pool.close();
       if (owned) await client.close();

@@ -204,13 +204,25 @@ export async function refreshFileLocation(
   file: RemoteFile,
   opts: { signal?: AbortSignal } = {},
 ): Promise<RemoteFile["location"]> {
+  const [r] = await fetchMessageFiles(client, chatOfFile(file), [file.messageId], opts);
+  return freshLocation(file, r);
+}
+
+/** The chat a file's message is in, enough to look the message up again. */
+export function chatOfFile(file: RemoteFile): ChatRef {
   const kind = file.chatPeer.startsWith("channel:")
     ? "channel"
     : file.chatPeer.startsWith("chat:")
     ? "group"
     : "user";
-  const chat: ChatRef = { id: file.chatId, kind, title: file.chatTitle, peer: file.chatPeer };
-  const [r] = await fetchMessageFiles(client, chat, [file.messageId], opts);
+  return { id: file.chatId, kind, title: file.chatTitle, peer: file.chatPeer };
+}
+
+/**
+ * The fresh location of `file` from the refetched message `r`; MESSAGE_FILE_GONE when the message
+ * is gone or no longer carries the file.
+ */
+export function freshLocation(file: RemoteFile, r: MessageFileResult | undefined): RemoteFile["location"] {
   // a thumbnail (thumbnailFile) refreshes through its document and keeps its own size type
   const key = file.key.replace(/:thumb:.*$/, "");
   if (!r || !("file" in r) || r.file.key !== key) {

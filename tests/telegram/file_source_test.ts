@@ -11,6 +11,7 @@ import { type FakeTelegram, startFakeTelegram } from "../fakedc/cluster.ts";
 import { readBlob } from "../fakedc/world/blob.ts";
 import { openClient, type TgClient } from "../../lib/telegram/client.ts";
 import { parseEndpoints } from "../../lib/telegram/endpoints.ts";
+import { connectFiles } from "../../lib/telegram/connect_files.ts";
 import { FilePool } from "../../lib/telegram/file_pool.ts";
 import { inputLocation, telegramFileSource } from "../../lib/telegram/file_source.ts";
 import { fetchMessageFiles, refreshFileLocation } from "../../lib/telegram/media_messages.ts";
@@ -121,6 +122,30 @@ Deno.test("telegramFileSource: FILE_REFERENCE_EXPIRED refreshes once for all par
       assert.equal(refreshes, 1);
     } finally {
       await pool.close();
+    }
+  }, () => at);
+});
+
+Deno.test("connectFiles: references that expired together are refreshed (in one batch) for every file", async () => {
+  let at = Date.now();
+  await _with("file_ref_ttl=1", async (tg, client, files) => {
+    const access = await connectFiles(client, { connections: 2 });
+    try {
+      at += 2100;
+      const signal = new AbortController().signal;
+      // every file's first part at once: their FILE_REFERENCE_EXPIRED answers share lookups
+      const got = await Promise.all(files.map(async (f) => {
+        const src = access.source(f, { verify: false });
+        const bytes = new Uint8Array(f.size);
+        await Promise.all(
+          planParts(f.size).map(async (p) => bytes.set(await src.fetchPart(p, signal), p.offset)),
+        );
+        return { f, bytes };
+      }));
+      assert.ok(got.length >= 2, `files: ${got.length}`);
+      for (const { f, bytes } of got) assert.deepEqual(bytes, await _blob(tg, f), f.key);
+    } finally {
+      await access.close();
     }
   }, () => at);
 });
