@@ -55,8 +55,11 @@ export interface Browser {
 /** Starts headless Chromium with a profile in `dir` (extra flags after the defaults). */
 export async function launchChromium(dir: string, flags: string[] = []): Promise<Browser> {
   const profile = await Deno.makeTempDir({ dir, prefix: "chrome_" });
-  const child = new Deno.Command("chromium", {
+  // its own process group (setsid), so that close kills the renderers and helpers too: killing only
+  // the browser left them writing into the profile while the test removed it ("Directory not empty")
+  const child = new Deno.Command("setsid", {
     args: [
+      "chromium",
       "--headless=new",
       "--no-sandbox",
       "--disable-gpu",
@@ -75,10 +78,11 @@ export async function launchChromium(dir: string, flags: string[] = []): Promise
   const close = async () => {
     ws?.close();
     try {
-      child.kill("SIGKILL");
+      Deno.kill(-child.pid, "SIGKILL");
     } catch { /* already gone */ }
     await child.status;
     await child.stderr.cancel().catch(() => {});
+    await step("chromium's processes ending", _groupGone(child.pid));
   };
   try {
     const wsUrl = await step("chromium's DevTools address", _devtoolsUrl(child.stderr));
@@ -89,6 +93,27 @@ export async function launchChromium(dir: string, flags: string[] = []): Promise
   } catch (err) {
     await close();
     throw err;
+  }
+}
+
+/** Resolves once no process of group `pgid` is left but zombies (which write nothing). */
+async function _groupGone(pgid: number): Promise<void> {
+  for (;;) {
+    let alive = false;
+    for (const e of Deno.readDirSync("/proc")) {
+      if (!/^\d+$/.test(e.name)) continue;
+      let stat: string;
+      try {
+        stat = Deno.readTextFileSync(`/proc/${e.name}/stat`);
+      } catch {
+        continue; // ended meanwhile
+      }
+      // after "pid (comm)": state, ppid, pgrp
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(pgrp) === pgid && state !== "Z") alive = true;
+    }
+    if (!alive) return;
+    await new Promise((r) => setTimeout(r, 20)); // SIGKILL was sent: they are on their way out
   }
 }
 
