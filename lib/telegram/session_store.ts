@@ -22,7 +22,16 @@ export async function loadSession(source: SessionSource): Promise<string> {
     if (err instanceof Deno.errors.NotFound) {
       throw new LoginRequiredError("Not logged in; run `tgpipe login` first", "no_session");
     }
-    throw err;
+    // The "file" may be a mistyped session string (a string is told from a path by its shape): the
+    // system's message would quote it, so name the failure without the path.
+    const code = (err as { code?: string }).code ?? (err as Error).name;
+    if (code === "ENAMETOOLONG") {
+      throw new LoginRequiredError(
+        "The session is neither a session string nor a session file; run `tgpipe login`",
+        "bad_session",
+      );
+    }
+    throw new Error(`Cannot read the session file (${code})`);
   }
   const session = text.trim();
   if (session === "") {

@@ -44,3 +44,13 @@ Deno.test("loadSession prefers the session string and says login is needed witho
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("loadSession: a session string taken for a path too long for a file is 'login needed', never quoted", async () => {
+  // a mistyped string with no "/" is one path component over the system's 255-byte limit
+  const secret = "9" + "Ab+".repeat(117);
+  await assert.rejects(loadSession({ file: secret }), (err: Error) => {
+    assert.ok(err instanceof LoginRequiredError, String(err));
+    assert.ok(!err.message.includes(secret.slice(0, 12)), err.message);
+    return true;
+  });
+});
