@@ -20,6 +20,8 @@ if (Deno.args.some((a) => a === "--help" || a === "-h" || a === "help")) {
   }
 }
 
+// A Telegram command starts loading GramJS now, beside the command tree (lib/cli/warm_up.ts).
+import("./lib/cli/warm_up.ts").then((m) => m.warmUp(Deno.args), () => {});
 const [{ runCli }, { onInterrupts }, { promptLine }] = await Promise.all([
   import("./lib/cli/program.ts"),
   import("./lib/cli/interrupts.ts"),

@@ -1,21 +1,23 @@
 /**
- * `deno task bench startup [--runs N] [--json] [--repo DIR]`: how long tgpipe takes to start, against
- * an empty `deno run` script measured in the same run (the yardstick; issue goals: `--version` and
- * `--help` within 2×, a command's first Telegram request within 0.3 s of process start). Medians of
- * N runs each (default 15), runs interleaved so machine noise hits all alike. tgpipe runs with the
- * `deno run` flags of the `tgpipe` task in DIR's deno.json (default this checkout), so the bench
- * measures what users run; --repo measures another checkout (e.g. the commit before) the same way.
+ * `deno task bench startup [--runs N] [--json] [--repo DIR] [--before DIR]`: how long tgpipe takes to
+ * start, against an empty `deno run` script measured in the same run (the yardstick; issue goals:
+ * `--version` and `--help` within 2×, a command's first Telegram request within 0.3 s of process start).
+ * Medians of N runs each (default 15), runs interleaved so machine noise hits all alike. tgpipe runs
+ * with the `deno run` flags of the `tgpipe` task in DIR's deno.json (default this checkout), so the
+ * bench measures what users run; --repo measures another checkout the same way. --before DIR measures
+ * a second checkout (e.g. the commit before) in the same run, interleaved with the first: its rows
+ * are named "before: ...", and `ratio_to_before` compares each case with its own.
  *
  * "whoami first RPC" is the time from spawning `tgpipe whoami` to the first RPC the fake DC sees
  * (its trace log, in this process); "whoami" is the whole run.
  */
 import { startFakeTelegram } from "../tests/fakedc/cluster.ts";
 
-const REPO = _flag("--repo")?.replace(/\/?$/, "/") ?? new URL("../", import.meta.url).pathname;
+const REPO = _dir(_flag("--repo")) ?? new URL("../", import.meta.url).pathname;
+const BEFORE = _dir(_flag("--before"));
 const runs = Number(_flag("--runs") ?? 15);
 const json = Deno.args.includes("--json");
-const RUN_FLAGS = await _taskRunFlags();
-const tgpipe = (...args: string[]) => ["run", ...RUN_FLAGS, `${REPO}main.ts`, ...args];
+const RUN_FLAGS = await _taskRunFlags(REPO);
 
 const empty = await Deno.makeTempFile({ suffix: ".ts" });
 await Deno.writeTextFile(empty, "console.log(1);\n");
@@ -37,28 +39,31 @@ const whoamiEnv = {
   XDG_DATA_HOME: `${home}/data`,
   XDG_STATE_HOME: `${home}/state`,
 };
-const cases: Record<string, string[]> = {
-  empty: ["run", empty],
-  version: tgpipe("--version"),
-  help: tgpipe("--help"),
-  "export --help": tgpipe("export", "--help"),
-  "help export": tgpipe("help", "export"),
-  "config show": tgpipe("config", "show"),
-  whoami: tgpipe("whoami"),
-};
-const times: Record<string, number[]> = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
-times["whoami first RPC"] = [];
+/** A case: what to run (in `cwd`), and where its times go. */
+interface Case {
+  name: string;
+  args: string[];
+  cwd: string;
+}
+const cases: Case[] = [{ name: "empty", args: ["run", empty], cwd: REPO }, ...await _tgpipeCases(REPO, "")];
+if (BEFORE) cases.push(...await _tgpipeCases(BEFORE, "before: "));
+const times: Record<string, number[]> = {};
+for (const c of cases) {
+  times[c.name] = [];
+  if (c.name.endsWith("whoami")) times[`${c.name} first RPC`] = [];
+}
 try {
   // warm the module cache
-  for (const [name, args] of Object.entries(cases)) await _time(args, name === "whoami" ? whoamiEnv : {});
+  for (const c of cases) await _time(c, c.name.endsWith("whoami") ? whoamiEnv : {});
   for (let i = 0; i < runs; i++) {
-    for (const [name, args] of Object.entries(cases)) {
+    for (const c of cases) {
       firstRpcAt = undefined;
       const t0 = performance.now();
-      times[name].push(await _time(args, name === "whoami" ? whoamiEnv : {}) - t0);
-      if (name !== "whoami") continue;
-      if (firstRpcAt === undefined) throw new Error("whoami ran without the fake DC seeing an RPC");
-      times["whoami first RPC"].push(firstRpcAt - t0);
+      const whoami = c.name.endsWith("whoami");
+      times[c.name].push(await _time(c, whoami ? whoamiEnv : {}) - t0);
+      if (!whoami) continue;
+      if (firstRpcAt === undefined) throw new Error(`${c.name} ran without the fake DC seeing an RPC`);
+      times[`${c.name} first RPC`].push(firstRpcAt - t0);
     }
   }
 } finally {
@@ -68,36 +73,57 @@ try {
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const base = median(times.empty);
-const rows = Object.entries(times).map(([name, xs]) => ({
-  case: name,
-  median_ms: Math.round(median(xs)),
-  ratio_to_empty: Number((median(xs) / base).toFixed(2)),
-}));
-if (json) console.log(JSON.stringify({ bench: "startup", runs, run_flags: RUN_FLAGS, rows }));
+const rows = Object.entries(times).map(([name, xs]) => {
+  const before = BEFORE && !name.startsWith("before: ") ? times[`before: ${name}`] : undefined;
+  return {
+    case: name,
+    median_ms: Math.round(median(xs)),
+    ratio_to_empty: Number((median(xs) / base).toFixed(2)),
+    ...(before ? { ratio_to_before: Number((median(xs) / median(before)).toFixed(2)) } : {}),
+  };
+});
+if (json) console.log(JSON.stringify({ bench: "startup", runs, run_flags: RUN_FLAGS, before: BEFORE, rows }));
 else {
   console.log(`startup, median of ${runs} runs (empty deno run = ${Math.round(base)} ms)`);
   console.log(`  tgpipe = deno run ${RUN_FLAGS.join(" ")} ${REPO}main.ts`);
+  if (BEFORE) console.log(`  before = ${BEFORE}main.ts (its own tgpipe task flags)`);
   for (const r of rows) {
-    console.log(`  ${r.case.padEnd(16)} ${String(r.median_ms).padStart(5)} ms  ${r.ratio_to_empty}×`);
+    const vs = r.ratio_to_before === undefined ? "" : `  ${r.ratio_to_before}× before`;
+    console.log(`  ${r.case.padEnd(24)} ${String(r.median_ms).padStart(5)} ms  ${r.ratio_to_empty}×${vs}`);
   }
 }
 
+/** The tgpipe cases of the checkout in `repo`, run with the flags of its own tgpipe task. */
+async function _tgpipeCases(repo: string, prefix: string): Promise<Case[]> {
+  const flags = await _taskRunFlags(repo);
+  const tgpipe = (...args: string[]) => ["run", ...flags, `${repo}main.ts`, ...args];
+  const named: [string, string[]][] = [
+    ["version", tgpipe("--version")],
+    ["help", tgpipe("--help")],
+    ["export --help", tgpipe("export", "--help")],
+    ["help export", tgpipe("help", "export")],
+    ["config show", tgpipe("config", "show")],
+    ["whoami", tgpipe("whoami")],
+  ];
+  return named.map(([name, args]) => ({ name: prefix + name, args, cwd: repo }));
+}
+
 /** Runs deno with args to the end; returns when it ended (performance.now()). */
-async function _time(args: string[], env: Record<string, string> = {}): Promise<number> {
+async function _time(c: Case, env: Record<string, string> = {}): Promise<number> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args,
-    cwd: REPO,
+    args: c.args,
+    cwd: c.cwd,
     env: { NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1", ...env },
     stdout: "null",
     stderr: "null",
   }).output();
-  if (!out.success) throw new Error(`deno ${args.join(" ")} failed (${out.code})`);
+  if (!out.success) throw new Error(`deno ${c.args.join(" ")} failed (${out.code})`);
   return performance.now();
 }
 
-/** The `deno run` flags of the tgpipe task (between `deno run` and `main.ts`). */
-async function _taskRunFlags(): Promise<string[]> {
-  const config = JSON.parse(await Deno.readTextFile(`${REPO}deno.json`));
+/** The `deno run` flags of the tgpipe task in `repo` (between `deno run` and `main.ts`). */
+async function _taskRunFlags(repo: string): Promise<string[]> {
+  const config = JSON.parse(await Deno.readTextFile(`${repo}deno.json`));
   const words = String(config.tasks?.tgpipe ?? "").split(/\s+/).filter(Boolean);
   const main = words.indexOf("main.ts");
   if (words[0] !== "deno" || words[1] !== "run" || main < 0) {
@@ -109,6 +135,11 @@ async function _taskRunFlags(): Promise<string[]> {
 async function _denoDir(): Promise<string> {
   const out = await new Deno.Command(Deno.execPath(), { args: ["info", "--json"], stdout: "piped" }).output();
   return JSON.parse(new TextDecoder().decode(out.stdout)).denoDir;
+}
+
+/** A directory given on the command line, with one final slash. */
+function _dir(path: string | undefined): string | undefined {
+  return path?.replace(/\/?$/, "/");
 }
 
 function _flag(name: string): string | undefined {

@@ -2,6 +2,8 @@
  * Creates, connects and closes tgpipe's Telegram client. GramJS stays inside: callers get a
  * TgClient whose calls all run through the call policy (flood waits, retries, typed errors).
  */
+// first: it must run before any GramJS module (see the file)
+import "./schema_cache.ts";
 import bigInt from "big-integer";
 import { TelegramClient } from "telegram";
 import type { StringSession } from "telegram/sessions/index.js";

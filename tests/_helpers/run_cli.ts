@@ -24,6 +24,8 @@ export interface RunCliOptions {
   timeoutMs?: number;
   /** Working directory (default: the run's temp dir). */
   cwd?: string;
+  /** Extra `deno run` flags before main.ts (e.g. `--location` for a localStorage of its own). */
+  denoFlags?: string[];
 }
 
 /** What one CLI run produced; `events` holds the parsed stdout lines when --json was given. */
@@ -120,7 +122,7 @@ async function _spawn(
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const child = new Deno.Command(Deno.execPath(), {
-    args: tgpipeArgs(...args),
+    args: [tgpipeArgs()[0], ...opts.denoFlags ?? [], ...tgpipeArgs(...args).slice(1)],
     cwd,
     env,
     clearEnv: true,

@@ -43,3 +43,9 @@ Deno.test("the command tree statically loads lib/cli, lib/progress, lib/core and
   );
   assert.ok(g.local.includes("lib/cli/commands/export.ts"), "the walk reached the commands");
 });
+
+Deno.test("the Telegram warm-up statically loads nothing: it imports the Telegram stack only for a Telegram command", async () => {
+  const g = await _staticGraph("lib/cli/warm_up.ts");
+  assert.deepEqual(g.local, ["lib/cli/warm_up.ts"]);
+  assert.deepEqual(g.outside, []);
+});
