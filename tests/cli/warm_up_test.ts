@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { buildProgram } from "../../lib/cli/program.ts";
 import type { AnyCommand } from "../../lib/cli/runtime.ts";
-import { startsWithTelegram, TELEGRAM_COMMANDS, VALUE_OPTIONS } from "../../lib/cli/warm_up.ts";
+import { TELEGRAM_COMMANDS, telegramCommand, VALUE_OPTIONS } from "../../lib/cli/warm_up.ts";
 
 const COMMANDS = new URL("../../lib/cli/commands/", import.meta.url);
 /** Commands that use Telegram for some arguments only: no warm-up (it would load GramJS for nothing). */
@@ -13,17 +13,16 @@ function _program(): AnyCommand {
 }
 
 Deno.test("Telegram commands are recognised after global options and their values", () => {
-  for (
-    const argv of [
-      ["whoami"],
-      ["--json", "whoami"],
-      ["--config", "whoami.json", "export", "chat"],
-      ["--config=x.json", "-q", "download", "https://t.me/c/1/2"],
-      ["--session", "work", "--proxy", "socks5://h:1", "dl", "x"],
-      ["bot", "run"],
-      ["up", "file"],
-    ]
-  ) assert.equal(startsWithTelegram(argv), true, argv.join(" "));
+  const cases: [string[], string][] = [
+    [["whoami"], "whoami"],
+    [["--json", "whoami"], "whoami"],
+    [["--config", "whoami.json", "export", "chat"], "export"],
+    [["--config=x.json", "-q", "download", "https://t.me/c/1/2"], "download"],
+    [["--session", "work", "--proxy", "socks5://h:1", "dl", "x"], "dl"],
+    [["bot", "run"], "bot run"],
+    [["up", "file"], "up"],
+  ];
+  for (const [argv, command] of cases) assert.equal(telegramCommand(argv), command, argv.join(" "));
 });
 
 Deno.test("other commands, help and version requests do not load Telegram early", () => {
@@ -40,7 +39,7 @@ Deno.test("other commands, help and version requests do not load Telegram early"
       ["grab", "https://example.com/v.mp4"],
       ["status"],
     ]
-  ) assert.equal(startsWithTelegram(argv), false, argv.join(" "));
+  ) assert.equal(telegramCommand(argv), undefined, argv.join(" "));
 });
 
 Deno.test("VALUE_OPTIONS are exactly the program's options that take a value", () => {
@@ -51,7 +50,7 @@ Deno.test("VALUE_OPTIONS are exactly the program's options that take a value", (
 Deno.test("TELEGRAM_COMMANDS name commands that connect to Telegram, and every such command is listed", async () => {
   const program = _program();
   const listed = new Set<string>();
-  for (const entry of TELEGRAM_COMMANDS) {
+  for (const [entry, load] of Object.entries(TELEGRAM_COMMANDS)) {
     let cmd: AnyCommand | undefined = program;
     for (const word of entry.split(" ")) {
       cmd = cmd?.commands.find((c) => c.name() === word || c.aliases().includes(word));
@@ -60,6 +59,10 @@ Deno.test("TELEGRAM_COMMANDS name commands that connect to Telegram, and every s
     const first = entry.split(" ")[0];
     const top = program.commands.find((c) => c.name() === first || c.aliases().includes(first))!;
     listed.add(top.name());
+    // the warm-up loads the use case the action imports
+    const useCase = String(load).match(/import\("\.\.\/(app\/[\w/]+\.ts)"\)/)?.[1];
+    const source = await Deno.readTextFile(new URL(`${top.name()}.ts`, COMMANDS));
+    assert.ok(useCase && source.includes(`await import("../../${useCase}")`), `${entry}: ${load}`);
   }
   const connecting: string[] = [];
   for await (const e of Deno.readDir(COMMANDS)) {
