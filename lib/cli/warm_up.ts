@@ -1,9 +1,10 @@
 /**
  * Starts loading the Telegram stack (GramJS, lib/telegram) and the command's use case while the
- * command tree loads, for a command whose action connects to Telegram first. Deno reads and prepares a module
- * graph off the main thread; loaded only when the action asks for it, that wait came after
- * commander's and nothing overlapped it (docs/startup-performance.md). A wrong guess costs time only:
- * the action imports what it needs itself.
+ * command tree loads, for a command whose action connects to Telegram first. Deno prepares a module
+ * graph (files, transpile cache, npm resolution) before it runs any of it, and the main thread waits
+ * meanwhile: loaded only when the action asked for it, that wait came after commander's and nothing
+ * overlapped it (docs/startup-performance.md, item 7). A wrong guess costs time only: the action
+ * imports what it needs itself.
  */
 
 /**
