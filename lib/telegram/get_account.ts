@@ -4,6 +4,9 @@ import type { Account } from "../core/account.ts";
 import { maskPhone } from "../core/mask_phone.ts";
 import type { TgClient } from "./client.ts";
 
+/** What getAccount last answered per client: connectAccount already asked on connect. */
+const _known = new WeakMap<TgClient, Account>();
+
 /** Fetches the logged-in account; LoginRequiredError (exit 4) when the session is not authorised. */
 export async function getAccount(client: TgClient): Promise<Account> {
   const users = await client.call<Api.TypeUser[]>(new Api.users.GetUsers({ id: [new Api.InputUserSelf()] }));
@@ -19,7 +22,13 @@ export async function getAccount(client: TgClient): Promise<Account> {
   const phone = maskPhone(u.phone ?? undefined);
   if (phone) account.phone_masked = phone;
   client.account = accountLabel(account);
+  _known.set(client, account);
   return account;
+}
+
+/** The account getAccount last fetched on this client (no request), or undefined. */
+export function knownAccount(client: TgClient): Account | undefined {
+  return _known.get(client);
 }
 
 /** The label events use for an account: masked phone, else `user <id>`. */

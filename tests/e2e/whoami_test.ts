@@ -34,3 +34,20 @@ Deno.test("whoami without any session exits 4 with a one-line error", async () =
     await tg.close();
   }
 });
+
+Deno.test("whoami asks Telegram for the account once: the session check on connect already fetched it", async () => {
+  const rpcs: string[] = [];
+  const tg = await startFakeTelegram({
+    world: "gen:chats=1,messages=1",
+    basePort: 0,
+    trace: true,
+    log: (line) => void (line.includes("<- ") && rpcs.push(line.slice(line.indexOf("<- ") + 3))),
+  });
+  try {
+    const r = await runCli(["whoami"], { env: tg.env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(rpcs.filter((m) => m.startsWith("users.GetUsers")).length, 1, rpcs.join("\n"));
+  } finally {
+    await tg.close();
+  }
+});

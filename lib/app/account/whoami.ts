@@ -1,7 +1,7 @@
 /** `tgpipe whoami`: the account behind the stored session. */
 import type { Account } from "../../core/account.ts";
 import type { Emit } from "../../progress/events.ts";
-import { getAccount } from "../../telegram/get_account.ts";
+import { getAccount, knownAccount } from "../../telegram/get_account.ts";
 import { connectAccount, type TelegramAccess } from "../shared/telegram_access.ts";
 
 /** Returns the logged-in account; LoginRequiredError (exit 4) without a valid session. */
@@ -11,7 +11,8 @@ export async function whoami(
 ): Promise<Account> {
   const client = await connectAccount(access, ctx);
   try {
-    return await getAccount(client);
+    // connectAccount fetched it to check the session: no second round trip
+    return knownAccount(client) ?? await getAccount(client);
   } finally {
     await client.close();
   }
