@@ -7,8 +7,8 @@ import bigInt from "big-integer";
 import { Api } from "telegram";
 import type { TgClient } from "./client.ts";
 import type { Message } from "../core/message.ts";
-import { mapMessage, peerNames } from "./map_message.ts";
-import { type ChatRef, mapMessageFile } from "./media_messages.ts";
+import type { ChatRef } from "./media_messages.ts";
+import { type FastPageAnswer, pageItems, readPageFast } from "./history_answer.ts";
 import type { RemoteFile } from "./remote_file.ts";
 import { decodePeer, inputPeerOf } from "./peer_ref.ts";
 import { withTakeout } from "./takeout.ts";
@@ -63,30 +63,24 @@ export async function fetchHistoryPage(
   const req = opts.replyTo !== undefined
     ? new Api.messages.GetReplies({ ...page, msgId: opts.replyTo })
     : new Api.messages.GetHistory(page);
-  const res = await client.call<Api.messages.TypeMessages>(withTakeout(req, opts.takeoutId));
-  if (!("messages" in res)) return { messages: [], last: opts.after, more: false };
-  const names = peerNames(res.users, res.chats);
+  const res = await client.call<Api.messages.TypeMessages | FastPageAnswer>(
+    readPageFast(withTakeout(req, opts.takeoutId), chat),
+  );
+  const items = pageItems(res, chat);
   const out: MappedMessage[] = [];
   let last = opts.after;
-  for (const m of res.messages) {
-    if (m.id <= opts.after || (opts.upTo && m.id > opts.upTo)) continue;
-    last = Math.max(last, m.id);
-    const message = mapMessage(m, names);
+  for (const { id, message, file } of items) {
+    if (id <= opts.after || (opts.upTo && id > opts.upTo)) continue;
+    last = Math.max(last, id);
     if (!message) continue;
     message.chat_id = chat.id;
     // as in Desktop exports, a service message names its actor in service.actor, not as author
     if (message.service) delete message.author;
-    // GramJS leaves absent optional numbers as null; the model has them absent
-    if (message.views === null) delete message.views;
-    if (message.forwards === null) delete message.forwards;
-    const file = m instanceof Api.Message || m instanceof Api.MessageService
-      ? mapMessageFile(m, chat)
-      : undefined;
     _stableRefs(message);
     out.push(file ? { message, file } : { message });
   }
   out.sort((a, b) => a.message.id - b.message.id);
-  return { messages: out, last, more: res.messages.length >= limit };
+  return { messages: out, last, more: items.length >= limit };
 }
 
 /**

@@ -1,0 +1,367 @@
+/**
+ * A cursor over TL bytes for fast_history.ts: reads TL primitives without building GramJS
+ * objects, and skips any object of GramJS's own schema (node_modules/telegram/tl/apiTl.js, parsed
+ * once by GramJS's own parser), so the fast decoder reads only the fields tgpipe's model uses and
+ * steps over the rest (reply markups, user statuses, web pages, ...) in the same layer as GramJS.
+ * Anything the schema does not know throws {@link TlUnsupported}: the caller then falls back to GramJS.
+ */
+import { Buffer } from "node:buffer";
+import "telegram";
+import apiTlModule from "telegram/tl/apiTl.js";
+import generationModule from "telegram/tl/generationHelpers.js";
+
+/** The fast decoder cannot read these bytes (unknown constructor, truncated data): use GramJS. */
+export class TlUnsupported extends Error {
+  constructor(what: string) {
+    super(`fast TL decoder: ${what}`);
+    this.name = "TlUnsupported";
+  }
+}
+
+/** TL ids the reader handles itself, as GramJS's BinaryReader.tgReadObject does. */
+export const BOOL_TRUE = 0x997275b5;
+export const BOOL_FALSE = 0xbc799737;
+export const VECTOR = 0x1cb5c415;
+
+// argument kinds of the compiled schema
+/** A flags field (`#`). */
+export const K_FLAGS = 0;
+/** A `true` flag: no bytes, only its bit. */
+export const K_TRUE = 8;
+const K_INT = 1, K_LONG = 2, K_DOUBLE = 3, K_I128 = 4, K_I256 = 5, K_BYTES = 6, K_BOOL = 7;
+const K_OBJECT = 9, K_BARE = 10;
+
+/** One argument of a constructor, compiled from GramJS's argsConfig. */
+export interface TlArg {
+  name: string;
+  kind: number;
+  /** Index of the flags field (0 = flags, 1 = flags2) that guards it; -1: always present. */
+  flagSlot: number;
+  flagBit: number;
+  vector: boolean;
+  /** Bare type name (constructor without its id), for K_BARE. */
+  bare?: string;
+  /** The TL type as GramJS's schema has it (without flag and vector), e.g. "int", "Peer". */
+  type: string;
+}
+
+/** A constructor of the schema: GramJS's class name and its arguments in wire order. */
+export interface TlCtor {
+  id: number;
+  className: string;
+  args: TlArg[];
+}
+
+interface _ArgConfig {
+  isVector: boolean;
+  isFlag: boolean;
+  skipConstructorId: boolean;
+  flagName: string | null;
+  flagIndex: number;
+  flagIndicator: boolean;
+  type: string | null;
+  useVectorId: boolean | null;
+}
+
+interface _Definition {
+  name: string;
+  namespace?: string;
+  constructorId: number;
+  argsConfig: Record<string, _ArgConfig>;
+  isFunction: boolean;
+}
+
+const _KINDS: Record<string, number> = {
+  int: K_INT,
+  date: K_INT,
+  long: K_LONG,
+  double: K_DOUBLE,
+  int128: K_I128,
+  int256: K_I256,
+  string: K_BYTES,
+  bytes: K_BYTES,
+  Bool: K_BOOL,
+  true: K_TRUE,
+};
+
+let _byId: Map<number, TlCtor> | undefined;
+
+/** The schema's constructors by id (built once, from the same text and parser GramJS uses). */
+export function tlSchema(): Map<number, TlCtor> {
+  if (_byId) return _byId;
+  const gen = generationModule as unknown as {
+    parseTl(content: string, layer: number): Iterable<_Definition>;
+  };
+  const text = apiTlModule as unknown as string;
+  const byId = new Map<number, TlCtor>();
+  for (const d of gen.parseTl(text, 109)) {
+    if (d.isFunction) continue;
+    const flagSlots: string[] = [];
+    const args: TlArg[] = [];
+    for (const [name, a] of Object.entries(d.argsConfig)) {
+      if (a.flagIndicator) {
+        // the index of this flags field among the constructor's flags fields (flags, flags2)
+        args.push({
+          name,
+          kind: K_FLAGS,
+          flagSlot: flagSlots.push(name) - 1,
+          flagBit: 0,
+          vector: false,
+          type: "#",
+        });
+        continue;
+      }
+      const type = a.type ?? "";
+      const kind = _KINDS[type] ?? (a.skipConstructorId ? K_BARE : K_OBJECT);
+      const flagSlot = a.isFlag ? flagSlots.indexOf(_camel(a.flagName ?? "")) : -1;
+      args.push({
+        name,
+        kind,
+        flagSlot,
+        flagBit: a.isFlag ? a.flagIndex : 0,
+        vector: a.isVector,
+        type,
+        ...(kind === K_BARE ? { bare: type } : {}),
+      });
+    }
+    const className = d.namespace ? `${d.namespace}.${d.name}` : d.name;
+    const ctor = { id: d.constructorId >>> 0, className, args };
+    byId.set(ctor.id, ctor);
+  }
+  _byId = byId;
+  return byId;
+}
+
+function _camel(s: string): string {
+  return s.replace(/_(\w)/g, (_, c: string) => c.toUpperCase());
+}
+
+/** Reads TL primitives from a Buffer and skips whole objects (see module comment). */
+export class TlCursor {
+  readonly b: Buffer;
+  o: number;
+  readonly #schema: Map<number, TlCtor>;
+
+  constructor(b: Buffer, offset = 0) {
+    this.b = b;
+    this.o = offset;
+    this.#schema = tlSchema();
+  }
+
+  /** A signed 32-bit int. */
+  int(): number {
+    const o = this.o, b = this.b;
+    if (o + 4 > b.length) throw new TlUnsupported("out of data");
+    this.o = o + 4;
+    return b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24);
+  }
+
+  /** An unsigned 32-bit int (constructor ids). */
+  uint(): number {
+    return this.int() >>> 0;
+  }
+
+  /**
+   * A signed 64-bit int as a JS number (Number() of GramJS's big-integer). Peer ids are below
+   * 2^53; a larger one is left to GramJS rather than rounded in a second way.
+   */
+  longNumber(): number {
+    const lo = this.int() >>> 0;
+    const hi = this.int();
+    if (hi >= -0x200000 && hi < 0x200000) return hi * 0x100000000 + lo;
+    throw new TlUnsupported("64-bit id beyond 2^53");
+  }
+
+  /** A signed 64-bit int as a decimal string (big-integer's toString). */
+  longString(): string {
+    const lo = this.int() >>> 0;
+    const hi = this.int();
+    if (hi >= -0x200000 && hi < 0x200000) return String(hi * 0x100000000 + lo);
+    return ((BigInt(hi) << 32n) | BigInt(lo)).toString();
+  }
+
+  /** True when the 64-bit int ahead is 0 (and skips it). */
+  longIsZero(): boolean {
+    return (this.int() | this.int()) === 0;
+  }
+
+  /** A double. */
+  double(): number {
+    if (this.o + 8 > this.b.length) throw new TlUnsupported("out of data");
+    const v = this.b.readDoubleLE(this.o);
+    this.o += 8;
+    return v;
+  }
+
+  /** Start and end of the TL `bytes`/`string` ahead; moves past it and its padding. */
+  #span(): number {
+    const b = this.b, o = this.o;
+    if (o >= b.length) throw new TlUnsupported("out of data");
+    let len = b[o], start = o + 1, head = 1;
+    // as GramJS's tgReadBytes: only 254 announces a 3-byte length
+    if (len === 254) {
+      if (o + 4 > b.length) throw new TlUnsupported("out of data");
+      len = b[o + 1] | (b[o + 2] << 8) | (b[o + 3] << 16);
+      start = o + 4;
+      head = 4;
+    }
+    const end = start + len;
+    if (end > b.length) throw new TlUnsupported("out of data");
+    this.o = o + ((head + len + 3) & ~3);
+    this._end = end;
+    return start;
+  }
+
+  /** End of the last span read (set by #span). */
+  _end = 0;
+
+  /** A TL string, decoded as GramJS does (Buffer's UTF-8, invalid bytes replaced). */
+  string(): string {
+    const start = this.#span();
+    const end = this._end, b = this.b;
+    // ASCII, the common case, without the decoder's call overhead
+    if (end - start <= 24) {
+      let s = "";
+      for (let i = start; i < end; i++) {
+        const c = b[i];
+        if (c >= 0x80) return b.toString("utf8", start, end);
+        s += String.fromCharCode(c);
+      }
+      return s;
+    }
+    return b.toString("utf8", start, end);
+  }
+
+  /** TL bytes as lowercase hex (file references). */
+  bytesHex(): string {
+    const start = this.#span();
+    return this.b.toString("hex", start, this._end);
+  }
+
+  /** Length of the TL bytes ahead, skipping them. */
+  bytesLength(): number {
+    const start = this.#span();
+    return this._end - start;
+  }
+
+  /** A Bool; anything else is not what the schema says. */
+  bool(): boolean {
+    const id = this.uint();
+    if (id === BOOL_TRUE) return true;
+    if (id === BOOL_FALSE) return false;
+    throw new TlUnsupported(`Bool expected, got ${id.toString(16)}`);
+  }
+
+  /** Reads a Vector's header and returns its length. */
+  vector(): number {
+    if (this.uint() !== VECTOR) throw new TlUnsupported("vector expected");
+    const n = this.int();
+    if (n < 0) throw new TlUnsupported("negative vector length");
+    return n;
+  }
+
+  /** The schema entry of a constructor id; TlUnsupported when GramJS's schema lacks it. */
+  ctor(id: number): TlCtor {
+    const c = this.#schema.get(id);
+    if (!c) throw new TlUnsupported(`unknown constructor ${id.toString(16)}`);
+    return c;
+  }
+
+  /** Skips one boxed object (constructor id first), as GramJS's tgReadObject would read it. */
+  skipObject(): void {
+    const id = this.uint();
+    if (id === BOOL_TRUE || id === BOOL_FALSE) return;
+    if (id === VECTOR) {
+      const n = this.int();
+      for (let i = 0; i < n; i++) this.skipObject();
+      return;
+    }
+    this.skipFields(this.ctor(id), 0, 0, 0);
+  }
+
+  /**
+   * Skips the arguments of `c` from index `from` on, given the flags fields read so far (a
+   * decoder reads the fields it needs and hands the rest over here).
+   */
+  skipFields(c: TlCtor, from: number, flags: number, flags2: number): void {
+    const args = c.args;
+    for (let i = from; i < args.length; i++) {
+      const a = args[i];
+      if (a.kind === K_FLAGS) {
+        if (a.flagSlot === 0) flags = this.int();
+        else flags2 = this.int();
+        continue;
+      }
+      if (a.flagSlot >= 0 && ((a.flagSlot === 0 ? flags : flags2) & (1 << a.flagBit)) === 0) continue;
+      this.skipArg(a);
+    }
+  }
+
+  /** Skips one present argument (its flag, if any, was checked by the caller). */
+  skipArg(a: TlArg): void {
+    if (a.kind === K_TRUE) return;
+    if (a.vector) {
+      // bare vectors (vector<...>) have no id; GramJS's schema of the API uses only Vector<...>
+      const n = this.vector();
+      for (let j = 0; j < n; j++) this.#skipValue(a);
+    } else this.#skipValue(a);
+  }
+
+  #skipValue(a: TlArg): void {
+    switch (a.kind) {
+      case K_INT:
+        this.o += 4;
+        break;
+      case K_LONG:
+      case K_DOUBLE:
+        this.o += 8;
+        break;
+      case K_I128:
+        this.o += 16;
+        break;
+      case K_I256:
+        this.o += 32;
+        break;
+      case K_BYTES:
+        this.#span();
+        break;
+      case K_BOOL:
+        this.bool();
+        break;
+      case K_OBJECT:
+        this.skipObject();
+        break;
+      default:
+        // GramJS's API schema has no bare-typed arguments; one in a future layer takes GramJS's path
+        throw new TlUnsupported(`bare type ${a.bare}`);
+    }
+    if (this.o > this.b.length) throw new TlUnsupported("out of data");
+  }
+}
+
+/** A constructor and, per argument, which of the decoder's fields it is (0: skip it). */
+export interface TlPlan {
+  ctor: TlCtor;
+  codes: Uint8Array;
+}
+
+/**
+ * The plan for decoding constructor `id` by hand: `fields` are "name:type" as GramJS's schema
+ * spells them ("peerId:Peer", "entities:Vector<MessageEntity>", "out:true"); field i gets code
+ * i + 1. Undefined when the schema lacks the constructor or a field, or a field's type differs:
+ * the decoder then treats the constructor as unknown, and GramJS reads the page.
+ */
+export function tlPlan(id: number, fields: string[]): TlPlan | undefined {
+  const ctor = tlSchema().get(id >>> 0);
+  if (!ctor) return undefined;
+  const codes = new Uint8Array(ctor.args.length);
+  for (let f = 0; f < fields.length; f++) {
+    const [name, type] = fields[f].split(":");
+    const i = ctor.args.findIndex((a) => a.name === name);
+    if (i < 0) return undefined;
+    const a = ctor.args[i];
+    if ((a.vector ? `Vector<${a.type}>` : a.type) !== type) return undefined;
+    codes[i] = f + 1;
+  }
+  return { ctor, codes };
+}

@@ -1,0 +1,505 @@
+/**
+ * History pages as GramJS objects for fast_history_test.ts: a seeded generator that draws every
+ * field map_message.ts and map_media.ts read (and fields they skip) in random combinations, and
+ * a hand-made page that must take GramJS's path (a service message).
+ */
+import { Buffer } from "node:buffer";
+import bigInt from "big-integer";
+import { Api } from "telegram";
+
+/** A seeded PRNG (mulberry32). */
+export function rngOf(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Rng = () => number;
+const pick = <T>(r: Rng, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+const chance = (r: Rng, p: number) => r() < p;
+const int = (r: Rng, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+
+const USERS = [101, 102, 103, 104, 2000001, 987654321];
+const CHANNELS = [1700000001, 1700000002, 1234567890123];
+const CHATS = [4000001, 4000002];
+const TEXTS = [
+  "",
+  "hello",
+  "Привет, мир",
+  "emoji 👍🏽 and 𝔘𝔫𝔦𝔠𝔬𝔡𝔢",
+  "a".repeat(253),
+  "long ".repeat(80),
+  "line one\nline two\n\n*not bold* _x_ `y`",
+  "日本語のテキスト",
+];
+
+function _peer(r: Rng): Api.TypePeer {
+  const k = int(r, 0, 2);
+  if (k === 0) return new Api.PeerUser({ userId: bigInt(pick(r, USERS)) });
+  if (k === 1) return new Api.PeerChat({ chatId: bigInt(pick(r, CHATS)) });
+  return new Api.PeerChannel({ channelId: bigInt(pick(r, CHANNELS)) });
+}
+
+function _entities(r: Rng): Api.TypeMessageEntity[] {
+  const out: Api.TypeMessageEntity[] = [];
+  for (let i = int(r, 0, 6); i > 0; i--) {
+    const range = { offset: int(r, 0, 50), length: int(r, 1, 20) };
+    const k = int(r, 0, 22);
+    const plain = [
+      Api.MessageEntityBold,
+      Api.MessageEntityItalic,
+      Api.MessageEntityUnderline,
+      Api.MessageEntityStrike,
+      Api.MessageEntitySpoiler,
+      Api.MessageEntityCode,
+      Api.MessageEntityMention,
+      Api.MessageEntityHashtag,
+      Api.MessageEntityCashtag,
+      Api.MessageEntityBotCommand,
+      Api.MessageEntityUrl,
+      Api.MessageEntityEmail,
+      Api.MessageEntityPhone,
+      Api.MessageEntityUnknown,
+      Api.MessageEntityBankCard,
+    ];
+    if (k < plain.length) out.push(new plain[k](range));
+    else if (k === 15) {
+      out.push(new Api.MessageEntityPre({ ...range, language: pick(r, ["", "ts", "python"]) }));
+    } else if (k === 16) {
+      out.push(new Api.MessageEntityTextUrl({ ...range, url: "https://example.org/?q=ä" }));
+    } else if (k === 17) {
+      out.push(new Api.MessageEntityMentionName({ ...range, userId: bigInt(pick(r, USERS)) }));
+    } else if (k === 18) {
+      out.push(new Api.MessageEntityBlockquote({ ...range, collapsed: chance(r, 0.5) || undefined }));
+    } else if (k === 19) {
+      out.push(new Api.MessageEntityCustomEmoji({ ...range, documentId: bigInt("5312536423851630001") }));
+    } else if (k === 20) {
+      out.push(
+        new Api.InputMessageEntityMentionName({
+          ...range,
+          userId: new Api.InputUser({ userId: bigInt(5), accessHash: bigInt(6) }),
+        }),
+      );
+    } else out.push(new Api.MessageEntityBold(range));
+  }
+  return out;
+}
+
+function _sizes(r: Rng): Api.TypePhotoSize[] {
+  const out: Api.TypePhotoSize[] = [];
+  for (let i = int(r, 0, 4); i > 0; i--) {
+    const wh = {
+      type: pick(r, ["s", "m", "x", "y", "w", "i"]),
+      w: int(r, 1, 4) * 320,
+      h: int(r, 1, 4) * 240,
+    };
+    const k = int(r, 0, 5);
+    if (k === 0) out.push(new Api.PhotoSize({ ...wh, size: int(r, 0, 200000) }));
+    else if (k === 1) {
+      out.push(
+        new Api.PhotoSizeProgressive({
+          ...wh,
+          sizes: chance(r, 0.5)
+            ? [int(r, 1, 999), int(r, 1000, 90000)]
+            : [int(r, 1000, 90000), int(r, 1, 999)],
+        }),
+      );
+    } else if (k === 2) out.push(new Api.PhotoCachedSize({ ...wh, bytes: Buffer.alloc(int(r, 0, 300), 7) }));
+    else if (k === 3) out.push(new Api.PhotoStrippedSize({ type: "i", bytes: Buffer.from([1, 2, 3]) }));
+    else if (k === 4) out.push(new Api.PhotoPathSize({ type: "j", bytes: Buffer.from([4, 5]) }));
+    else out.push(new Api.PhotoSizeEmpty({ type: "s" }));
+  }
+  if (chance(r, 0.3)) out.push(new Api.PhotoSize({ type: "y", w: 1280, h: 960, size: 1 }));
+  return out;
+}
+
+function _photo(r: Rng): Api.TypePhoto {
+  if (chance(r, 0.1)) return new Api.PhotoEmpty({ id: bigInt(9) });
+  return new Api.Photo({
+    hasStickers: chance(r, 0.2) || undefined,
+    id: bigInt(String(BigInt(int(r, 1, 1e9)) * 1000000007n)),
+    accessHash: bigInt(String(-BigInt(int(r, 1, 1e9)) * 99991n)),
+    fileReference: Buffer.from(Array.from({ length: int(r, 0, 30) }, () => int(r, 0, 255))),
+    date: 1700000000,
+    sizes: _sizes(r),
+    dcId: int(r, 1, 5),
+  });
+}
+
+function _attributes(r: Rng): Api.TypeDocumentAttribute[] {
+  const out: Api.TypeDocumentAttribute[] = [];
+  for (let i = int(r, 0, 4); i > 0; i--) {
+    const k = int(r, 0, 7);
+    if (k === 0) {
+      out.push(new Api.DocumentAttributeFilename({ fileName: pick(r, ["a.pdf", "видео.mp4", "x"]) }));
+    } else if (k === 1) out.push(new Api.DocumentAttributeAnimated());
+    else if (k === 2) {
+      out.push(
+        new Api.DocumentAttributeSticker({
+          alt: pick(r, ["", "😀"]),
+          stickerset: new Api.InputStickerSetEmpty(),
+        }),
+      );
+    } else if (k === 3) {
+      out.push(
+        new Api.DocumentAttributeVideo({
+          roundMessage: chance(r, 0.3) || undefined,
+          supportsStreaming: chance(r, 0.5) || undefined,
+          duration: pick(r, [0, 1.5, 60, 3599.25]),
+          w: int(r, 0, 1920),
+          h: int(r, 0, 1080),
+          videoCodec: chance(r, 0.3) ? "h264" : undefined,
+        }),
+      );
+    } else if (k === 4) {
+      out.push(
+        new Api.DocumentAttributeAudio({
+          voice: chance(r, 0.5) || undefined,
+          duration: int(r, 0, 600),
+          title: chance(r, 0.5) ? pick(r, ["", "Song"]) : undefined,
+          performer: chance(r, 0.5) ? pick(r, ["", "Band"]) : undefined,
+          waveform: chance(r, 0.3) ? Buffer.from([1, 2, 3, 4, 5]) : undefined,
+        }),
+      );
+    } else if (k === 5) {
+      out.push(new Api.DocumentAttributeImageSize({ w: int(r, 1, 4000), h: int(r, 1, 4000) }));
+    } else if (k === 6) out.push(new Api.DocumentAttributeHasStickers());
+    else {
+      out.push(
+        new Api.DocumentAttributeCustomEmoji({ alt: "x", stickerset: new Api.InputStickerSetEmpty() }),
+      );
+    }
+  }
+  return out;
+}
+
+function _document(r: Rng): Api.TypeDocument {
+  if (chance(r, 0.1)) return new Api.DocumentEmpty({ id: bigInt(3) });
+  return new Api.Document({
+    id: bigInt(String(BigInt(int(r, 1, 1e9)) * 1000003n)),
+    accessHash: bigInt(int(r, -1e9, 1e9)),
+    fileReference: Buffer.from(Array.from({ length: int(r, 0, 20) }, () => int(r, 0, 255))),
+    date: 1700000000,
+    mimeType: pick(r, ["application/pdf", "video/mp4", "audio/ogg", "image/webp", ""]),
+    size: bigInt(pick(r, [0, 1, 123456, 4294967296 * 3 + 5])),
+    thumbs: chance(r, 0.6) ? _sizes(r) : undefined,
+    dcId: int(r, 1, 5),
+    attributes: _attributes(r),
+  });
+}
+
+function _geo(r: Rng): Api.TypeGeoPoint {
+  if (chance(r, 0.15)) return new Api.GeoPointEmpty();
+  return new Api.GeoPoint({
+    long: pick(r, [13.4, -0.1275, 0]),
+    lat: pick(r, [52.52, 51.5072, -33.9]),
+    accessHash: bigInt(1),
+    accuracyRadius: chance(r, 0.5) ? int(r, 0, 100) : undefined,
+  });
+}
+
+function _media(r: Rng): Api.TypeMessageMedia | undefined {
+  const k = int(r, 0, 15);
+  const spoiler = chance(r, 0.2) || undefined;
+  if (k <= 2) return new Api.MessageMediaPhoto({ spoiler, photo: chance(r, 0.9) ? _photo(r) : undefined });
+  if (k <= 6) {
+    return new Api.MessageMediaDocument({
+      spoiler,
+      video: chance(r, 0.2) || undefined,
+      document: chance(r, 0.95) ? _document(r) : undefined,
+      videoCover: chance(r, 0.1) ? _photo(r) : undefined,
+      videoTimestamp: chance(r, 0.1) ? 5 : undefined,
+    });
+  }
+  if (k === 7) return new Api.MessageMediaGeo({ geo: _geo(r) });
+  if (k === 8) {
+    return new Api.MessageMediaGeoLive({
+      geo: _geo(r),
+      period: 900,
+      heading: chance(r, 0.5) ? 90 : undefined,
+    });
+  }
+  if (k === 9) {
+    return new Api.MessageMediaVenue({
+      geo: _geo(r),
+      title: "Cafe",
+      address: pick(r, ["", "Main St 1"]),
+      provider: "foursquare",
+      venueId: "4b1",
+      venueType: "food",
+    });
+  }
+  if (k === 10) {
+    return new Api.MessageMediaContact({
+      phoneNumber: pick(r, ["", "+15550001"]),
+      firstName: "Ann",
+      lastName: pick(r, ["", "Lee"]),
+      vcard: pick(r, ["", "BEGIN:VCARD"]),
+      userId: bigInt(pick(r, [0, 101])),
+    });
+  }
+  if (k === 11) {
+    return new Api.MessageMediaWebPage({
+      webpage: new Api.WebPageEmpty({ id: bigInt(1), url: "https://x.y" }),
+    });
+  }
+  if (k === 12) return new Api.MessageMediaDice({ value: 3, emoticon: "🎲" });
+  if (k === 13) return new Api.MessageMediaUnsupported();
+  if (k === 15) return _poll(r);
+  return new Api.MessageMediaStory({ peer: new Api.PeerUser({ userId: bigInt(101) }), id: 5 });
+}
+
+function _reply(r: Rng): Api.TypeMessageReplyHeader | undefined {
+  if (chance(r, 0.5)) return undefined;
+  if (chance(r, 0.05)) return new Api.MessageReplyStoryHeader({ peer: _peer(r), storyId: 3 });
+  const top = chance(r, 0.5) ? int(r, 1, 30) : undefined;
+  return new Api.MessageReplyHeader({
+    forumTopic: chance(r, 0.4) || undefined,
+    replyToMsgId: chance(r, 0.9) ? pick(r, [int(r, 1, 30), top ?? 1]) : undefined,
+    replyToTopId: top,
+    replyToPeerId: chance(r, 0.15) ? _peer(r) : undefined,
+    quote: chance(r, 0.1) || undefined,
+    quoteText: chance(r, 0.2) ? pick(r, ["", "quoted"]) : undefined,
+    quoteEntities: chance(r, 0.1) ? _entities(r) : undefined,
+    replyMedia: chance(r, 0.05) ? new Api.MessageMediaDice({ value: 1, emoticon: "🎯" }) : undefined,
+  });
+}
+
+function _forward(r: Rng): Api.MessageFwdHeader | undefined {
+  if (chance(r, 0.75)) return undefined;
+  const saved = chance(r, 0.2);
+  return new Api.MessageFwdHeader({
+    fromId: chance(r, 0.7) ? _peer(r) : undefined,
+    fromName: chance(r, 0.3) ? pick(r, ["", "Hidden User"]) : undefined,
+    date: 1600000000 + int(r, 0, 1e6),
+    channelPost: chance(r, 0.3) ? int(r, 0, 500) : undefined,
+    postAuthor: chance(r, 0.3) ? pick(r, ["", "Editor"]) : undefined,
+    savedFromPeer: saved ? _peer(r) : undefined,
+    savedFromMsgId: saved ? 4 : undefined,
+    psaType: chance(r, 0.05) ? "covid" : undefined,
+  });
+}
+
+function _reactions(r: Rng): Api.MessageReactions | undefined {
+  if (chance(r, 0.7)) return undefined;
+  const results: Api.ReactionCount[] = [];
+  for (let i = int(r, 0, 4); i > 0; i--) {
+    const k = int(r, 0, 3);
+    const reaction = k === 0
+      ? new Api.ReactionEmoji({ emoticon: pick(r, ["👍", "❤", "🔥"]) })
+      : k === 1
+      ? new Api.ReactionCustomEmoji({ documentId: bigInt("5368324170671202286") })
+      : k === 2
+      ? new Api.ReactionPaid()
+      : new Api.ReactionEmpty();
+    results.push(
+      new Api.ReactionCount({ reaction, count: int(r, 0, 99), chosenOrder: chance(r, 0.2) ? 1 : undefined }),
+    );
+  }
+  return new Api.MessageReactions({ min: chance(r, 0.2) || undefined, results });
+}
+
+function _message(r: Rng, id: number, peerId: Api.TypePeer): Api.TypeMessage {
+  if (chance(r, 0.03)) return new Api.MessageEmpty({ id, peerId: chance(r, 0.5) ? peerId : undefined });
+  const views = chance(r, 0.4) ? int(r, 0, 1e6) : undefined;
+  const comments = chance(r, 0.15);
+  return new Api.Message({
+    out: chance(r, 0.2) || undefined,
+    post: chance(r, 0.3) || undefined,
+    pinned: chance(r, 0.05) || undefined,
+    id,
+    fromId: chance(r, 0.6) ? _peer(r) : undefined,
+    peerId,
+    fwdFrom: _forward(r),
+    viaBotId: chance(r, 0.05) ? bigInt(pick(r, [3000000, 101])) : undefined,
+    replyTo: _reply(r),
+    date: 1700000000 + id * 60,
+    message: pick(r, TEXTS),
+    media: chance(r, 0.5) ? _media(r) : undefined,
+    replyMarkup: chance(r, 0.05)
+      ? new Api.ReplyKeyboardMarkup({
+        rows: [new Api.KeyboardButtonRow({ buttons: [new Api.KeyboardButton({ text: "ok" })] })],
+      })
+      : undefined,
+    entities: chance(r, 0.6) ? _entities(r) : undefined,
+    views,
+    forwards: views !== undefined ? int(r, 0, 99) : undefined,
+    replies: chance(r, 0.25)
+      ? new Api.MessageReplies({
+        comments: comments || undefined,
+        replies: int(r, 0, 50),
+        repliesPts: 1,
+        channelId: comments ? bigInt(pick(r, CHANNELS)) : undefined,
+        maxId: chance(r, 0.5) ? 7 : undefined,
+      })
+      : undefined,
+    editDate: chance(r, 0.2) ? pick(r, [0, 1700009999]) : undefined,
+    postAuthor: chance(r, 0.1) ? pick(r, ["", "Anna"]) : undefined,
+    groupedId: chance(r, 0.15) ? bigInt(pick(r, ["13582398402838", "9223372036854775807"])) : undefined,
+    reactions: _reactions(r),
+    restrictionReason: chance(r, 0.03)
+      ? [new Api.RestrictionReason({ platform: "all", reason: "porn", text: "x" })]
+      : undefined,
+    ttlPeriod: chance(r, 0.03) ? 86400 : undefined,
+    // newer than GramJS's typings, but in its schema
+    ...({ effect: chance(r, 0.03) ? bigInt(5) : undefined } as object),
+  });
+}
+
+function _users(r: Rng): Api.TypeUser[] {
+  return USERS.filter(() => chance(r, 0.8)).map((id) =>
+    chance(r, 0.1) ? new Api.UserEmpty({ id: bigInt(id) }) : new Api.User({
+      id: bigInt(id),
+      accessHash: chance(r, 0.9) ? bigInt(id * 7) : undefined,
+      firstName: chance(r, 0.9) ? pick(r, ["", "Alice", "Боб"]) : undefined,
+      lastName: chance(r, 0.5) ? pick(r, ["", "Smith"]) : undefined,
+      username: chance(r, 0.5) ? pick(r, ["", `user${id}`]) : undefined,
+      phone: chance(r, 0.3) ? "15550000" : undefined,
+      status: chance(r, 0.5) ? new Api.UserStatusRecently({}) : undefined,
+      usernames: chance(r, 0.1) ? [new Api.Username({ username: "alt", active: true })] : undefined,
+    })
+  ).concat(
+    chance(r, 0.5)
+      ? [
+        new Api.User({
+          id: bigInt(3000000),
+          firstName: "Gif",
+          username: "gif",
+          bot: true,
+          botInfoVersion: 1,
+        }),
+      ]
+      : [],
+  );
+}
+
+function _chats(r: Rng): Api.TypeChat[] {
+  const out: Api.TypeChat[] = [];
+  for (const id of CHANNELS) {
+    const k = int(r, 0, 3);
+    if (k === 0) continue;
+    if (k === 3) out.push(new Api.ChannelForbidden({ id: bigInt(id), accessHash: bigInt(1), title: "Gone" }));
+    else {
+      out.push(
+        new Api.Channel({
+          megagroup: chance(r, 0.5) || undefined,
+          id: bigInt(id),
+          accessHash: bigInt(id * 3),
+          title: pick(r, ["", "News", "Группа"]),
+          username: chance(r, 0.5) ? pick(r, ["", "news"]) : undefined,
+          photo: new Api.ChatPhotoEmpty(),
+          date: 1600000000,
+        }),
+      );
+    }
+  }
+  for (const id of CHATS) {
+    const k = int(r, 0, 3);
+    if (k === 1) {
+      out.push(
+        new Api.Chat({
+          id: bigInt(id),
+          title: pick(r, ["", "Friends"]),
+          photo: new Api.ChatPhotoEmpty(),
+          participantsCount: 3,
+          date: 1600000000,
+          version: 1,
+        }),
+      );
+    } else if (k === 2) out.push(new Api.ChatForbidden({ id: bigInt(id), title: "Old" }));
+    else if (k === 3) out.push(new Api.ChatEmpty({ id: bigInt(id) }));
+  }
+  return out;
+}
+
+/** A random page of `n` messages in one of the three page shapes. */
+export function randomPage(r: Rng, n: number): Api.messages.TypeMessages {
+  const peerId = _peer(r);
+  const messages = Array.from({ length: n }, (_, i) => _message(r, n - i, peerId));
+  const chats = _chats(r), users = _users(r);
+  const k = int(r, 0, 2);
+  if (k === 0) return new Api.messages.Messages({ messages, chats, users });
+  if (k === 1) {
+    return new Api.messages.MessagesSlice({
+      inexact: chance(r, 0.3) || undefined,
+      count: n + 10,
+      nextRate: chance(r, 0.3) ? 5 : undefined,
+      offsetIdOffset: chance(r, 0.3) ? 2 : undefined,
+      messages,
+      chats,
+      users,
+    });
+  }
+  return new Api.messages.ChannelMessages({
+    pts: 5,
+    count: n,
+    offsetIdOffset: chance(r, 0.3) ? 1 : undefined,
+    messages,
+    topics: [],
+    chats,
+    users,
+  });
+}
+
+/** A page with one service message (pinned message): GramJS reads it. */
+export function servicePage(): Api.messages.TypeMessages {
+  const peerId = new Api.PeerChannel({ channelId: bigInt(CHANNELS[0]) });
+  return new Api.messages.Messages({
+    messages: [
+      new Api.Message({ id: 2, peerId, date: 1700000100, message: "before" }),
+      new Api.MessageService({
+        id: 3,
+        peerId,
+        fromId: new Api.PeerUser({ userId: bigInt(101) }),
+        replyTo: new Api.MessageReplyHeader({ replyToMsgId: 2 }),
+        date: 1700000200,
+        action: new Api.MessageActionPinMessage(),
+      }),
+    ],
+    chats: [],
+    users: [new Api.User({ id: bigInt(101), firstName: "Alice" })],
+  });
+}
+
+function _poll(r: Rng): Api.MessageMediaPoll {
+  const text = (t: string) =>
+    new Api.TextWithEntities({
+      text: t,
+      entities: chance(r, 0.2) ? [new Api.MessageEntityBold({ offset: 0, length: 1 })] : [],
+    });
+  const answers = Array.from(
+    { length: int(r, 1, 4) },
+    (_, i) => new Api.PollAnswer({ text: text(`answer ${i}`), option: Buffer.from([i]) }),
+  );
+  const voters = answers.filter(() => chance(r, 0.6)).map((a) =>
+    new Api.PollAnswerVoters({
+      chosen: chance(r, 0.3) || undefined,
+      correct: chance(r, 0.3) || undefined,
+      option: a.option,
+      voters: int(r, 0, 50),
+    })
+  );
+  return new Api.MessageMediaPoll({
+    poll: new Api.Poll({
+      id: bigInt(int(r, 1, 1e6)),
+      closed: chance(r, 0.3) || undefined,
+      publicVoters: chance(r, 0.3) || undefined,
+      multipleChoice: chance(r, 0.3) || undefined,
+      quiz: chance(r, 0.3) || undefined,
+      question: text(pick(r, ["2+2?", "Кто?", ""])),
+      answers,
+      closePeriod: chance(r, 0.2) ? 60 : undefined,
+    }),
+    results: new Api.PollResults({
+      min: chance(r, 0.2) || undefined,
+      results: chance(r, 0.8) ? voters : undefined,
+      totalVoters: chance(r, 0.7) ? int(r, 0, 100) : undefined,
+      recentVoters: chance(r, 0.2) ? [new Api.PeerUser({ userId: bigInt(101) })] : undefined,
+    }),
+  });
+}
