@@ -1,22 +1,22 @@
 /**
- * The media and entities part of fast_history.ts: message media, photos, documents, locations,
- * contacts and formatting entities read from TL bytes straight into tgpipe's model, field by
- * field as map_media.ts / map_message.ts map GramJS's objects (same keys, same order, same
- * treatment of absent fields, which GramJS reads as null). Media kinds map_media.ts does not map
+ * Message media for fast_history.ts: photos, documents, locations, contacts and polls read from
+ * TL bytes straight into tgpipe's model, as map_media.ts maps GramJS's objects (same keys, same
+ * order, absent fields treated as GramJS reads them: null). Kinds map_media.ts maps to nothing
  * (web pages, games, stories, ...) are skipped.
  */
 import { Api } from "telegram";
-import type { Contact, Location, Media, MessageEntity, Poll } from "../core/message.ts";
+import type { Contact, Location, Media } from "../core/message.ts";
 import { encodeMediaRef, type MappedMedia } from "./map_media.ts";
-import { PLAIN_ENTITIES } from "./map_message.ts";
-import { K_FLAGS, type TlArg, type TlCursor, type TlPlan, tlPlan, TlUnsupported } from "./tl_cursor.ts";
+import { pollPlans, readPoll } from "./fast_history_poll.ts";
+import { needPlan, type TlCursor, TlFields, type TlPlan, TlUnsupported } from "./tl_cursor.ts";
 
-/** Whether a present-or-absent argument is there, given its constructor's flags fields. */
-export function present(a: TlArg, flags: number, flags2: number): boolean {
-  return a.flagSlot < 0 || ((a.flagSlot === 0 ? flags : flags2) & (1 << a.flagBit)) !== 0;
+/** A message's media as the model has it, plus what its RemoteFile needs. */
+export interface DecodedMedia extends MappedMedia {
+  /** A document's largest PhotoSize thumbnail (as media_messages.ts's _thumb picks it). */
+  thumb?: { thumbSize: string; size: number };
 }
 
-/** A photo size as `_largest` in map_media.ts compares them, and whether it is a plain PhotoSize. */
+/** A photo size as map_media.ts's _largest compares them, and whether it is a plain PhotoSize. */
 interface _Size {
   type: string;
   w: number;
@@ -25,316 +25,131 @@ interface _Size {
   plain: boolean;
 }
 
-/** What a document's media needs beyond its model: the file reference and its plain thumbnail. */
-export interface DecodedMedia extends MappedMedia {
-  /** The file reference (hex) of a photo or document. */
-  fileReference?: string;
-  /** A document's largest PhotoSize thumbnail (as media_messages.ts's _thumb picks it). */
-  thumb?: { thumbSize: string; size: number };
-}
-
 interface _Plans {
-  entities: Map<number, { plan: TlPlan; type: string }>;
-  photoSizes: Map<number, TlPlan>;
   media: Map<number, TlPlan>;
-  skipMedia: Set<number>;
+  /** Kinds map_media.ts maps to nothing. */
+  skip: Set<number>;
   photo: TlPlan;
-  photoEmpty: number;
   document: TlPlan;
-  documentEmpty: number;
+  sizes: Map<number, TlPlan>;
   attributes: Map<number, TlPlan>;
   geo: TlPlan;
-  poll: TlPlan;
-  pollAnswer: TlPlan;
-  pollResults: TlPlan;
-  pollVoters: TlPlan;
-  text: TlPlan;
 }
 
-let _plans: _Plans | undefined | null;
+let _plans: _Plans | undefined;
 
-function _need(p: TlPlan | undefined): TlPlan {
-  if (!p) throw new Error("fast_history: schema changed");
-  return p;
-}
-
-/** Plans of this module; null when GramJS's schema no longer matches them (all pages go to GramJS). */
-function _mediaPlans(): _Plans | null {
-  if (_plans !== undefined) return _plans;
-  try {
-    const entities = new Map<number, { plan: TlPlan; type: string }>();
-    const range = ["offset:int", "length:int"];
-    for (const [cls, type] of Object.entries(PLAIN_ENTITIES)) {
-      entities.set(_id(cls), { plan: _need(tlPlan(_id(cls), range)), type });
-    }
-    entities.set(_id("MessageEntityPre"), {
-      plan: _need(tlPlan(_id("MessageEntityPre"), [...range, "language:string"])),
-      type: "pre",
-    });
-    const special: Array<[string, string, string]> = [
-      ["MessageEntityTextUrl", "text_link", "url:string"],
-      ["MessageEntityMentionName", "mention_name", "userId:long"],
-      ["MessageEntityBlockquote", "blockquote", "collapsed:true"],
-      ["MessageEntityCustomEmoji", "custom_emoji", "documentId:long"],
-    ];
-    for (const [cls, type, f] of special) {
-      entities.set(_id(cls), { plan: _need(tlPlan(_id(cls), [...range, f])), type });
-    }
-    const whs = ["type:string", "w:int", "h:int"];
-    const photoSizes = new Map<number, TlPlan>([
-      [_id("PhotoSize"), _need(tlPlan(_id("PhotoSize"), [...whs, "size:int"]))],
-      [
-        _id("PhotoSizeProgressive"),
-        _need(tlPlan(_id("PhotoSizeProgressive"), [...whs, "sizes:Vector<int>"])),
-      ],
-      [_id("PhotoCachedSize"), _need(tlPlan(_id("PhotoCachedSize"), [...whs, "bytes:bytes"]))],
-    ]);
-    const geo = ["geo:GeoPoint"];
-    const media = new Map<number, TlPlan>([
-      [_id("MessageMediaPhoto"), _need(tlPlan(_id("MessageMediaPhoto"), ["spoiler:true", "photo:Photo"]))],
-      [
-        _id("MessageMediaDocument"),
-        _need(tlPlan(_id("MessageMediaDocument"), ["spoiler:true", "document:Document"])),
-      ],
-      [_id("MessageMediaGeo"), _need(tlPlan(_id("MessageMediaGeo"), geo))],
-      [_id("MessageMediaGeoLive"), _need(tlPlan(_id("MessageMediaGeoLive"), [...geo, "period:int"]))],
-      [
-        _id("MessageMediaVenue"),
-        _need(tlPlan(_id("MessageMediaVenue"), [
-          ...geo,
-          "title:string",
-          "address:string",
-          "provider:string",
-          "venueId:string",
-        ])),
-      ],
-      [
-        _id("MessageMediaContact"),
-        _need(tlPlan(_id("MessageMediaContact"), [
-          "phoneNumber:string",
-          "firstName:string",
-          "lastName:string",
-          "vcard:string",
-          "userId:long",
-        ])),
-      ],
-    ]);
-    media.set(
-      _id("MessageMediaPoll"),
-      _need(tlPlan(_id("MessageMediaPoll"), ["poll:Poll", "results:PollResults"])),
-    );
-    // kinds map_media.ts maps to nothing: read past them
-    const skipMedia = new Set<number>();
-    const mapped = new Set(media.keys());
-    const mediaType = Api.MessageMediaEmpty.SUBCLASS_OF_ID;
-    for (const cls of Object.values(Api)) {
-      const k = cls as { CONSTRUCTOR_ID?: number; SUBCLASS_OF_ID?: number };
-      if (k.SUBCLASS_OF_ID === mediaType && k.CONSTRUCTOR_ID && !mapped.has(k.CONSTRUCTOR_ID >>> 0)) {
-        skipMedia.add(k.CONSTRUCTOR_ID >>> 0);
-      }
-    }
-    const attributes = new Map<number, TlPlan>([
-      [
-        _id("DocumentAttributeFilename"),
-        _need(tlPlan(_id("DocumentAttributeFilename"), ["fileName:string"])),
-      ],
-      [_id("DocumentAttributeAnimated"), _need(tlPlan(_id("DocumentAttributeAnimated"), []))],
-      [_id("DocumentAttributeSticker"), _need(tlPlan(_id("DocumentAttributeSticker"), ["alt:string"]))],
-      [
-        _id("DocumentAttributeVideo"),
-        _need(
-          tlPlan(_id("DocumentAttributeVideo"), ["roundMessage:true", "duration:double", "w:int", "h:int"]),
-        ),
-      ],
-      [
-        _id("DocumentAttributeAudio"),
-        _need(tlPlan(_id("DocumentAttributeAudio"), [
-          "voice:true",
-          "duration:int",
-          "title:string",
-          "performer:string",
-        ])),
-      ],
-      [
-        _id("DocumentAttributeImageSize"),
-        _need(tlPlan(_id("DocumentAttributeImageSize"), ["w:int", "h:int"])),
-      ],
-    ]);
-    _plans = {
-      entities,
-      photoSizes,
-      media,
-      skipMedia,
-      photo: _need(tlPlan(_id("Photo"), [
-        "id:long",
-        "accessHash:long",
-        "fileReference:bytes",
-        "sizes:Vector<PhotoSize>",
-        "dcId:int",
-      ])),
-      photoEmpty: _id("PhotoEmpty"),
-      document: _need(tlPlan(_id("Document"), [
-        "id:long",
-        "accessHash:long",
-        "fileReference:bytes",
-        "mimeType:string",
-        "size:long",
-        "thumbs:Vector<PhotoSize>",
-        "dcId:int",
-        "attributes:Vector<DocumentAttribute>",
-      ])),
-      documentEmpty: _id("DocumentEmpty"),
-      attributes,
-      geo: _need(tlPlan(_id("GeoPoint"), ["long:double", "lat:double", "accuracyRadius:int"])),
-      poll: _need(tlPlan(_id("Poll"), [
-        "closed:true",
-        "multipleChoice:true",
-        "quiz:true",
-        "question:TextWithEntities",
-        "answers:Vector<PollAnswer>",
-      ])),
-      pollAnswer: _need(tlPlan(_id("PollAnswer"), ["text:TextWithEntities", "option:bytes"])),
-      pollResults: _need(tlPlan(_id("PollResults"), ["results:Vector<PollAnswerVoters>", "totalVoters:int"])),
-      pollVoters: _need(tlPlan(_id("PollAnswerVoters"), [
-        "chosen:true",
-        "correct:true",
-        "option:bytes",
-        "voters:int",
-      ])),
-      text: _need(tlPlan(_id("TextWithEntities"), ["text:string"])),
-    };
-  } catch {
-    _plans = null;
+/** The media constructors' plans; throws when GramJS's schema moved. */
+export function mediaPlans(): _Plans {
+  if (_plans) return _plans;
+  const geo = ["geo:GeoPoint"], whs = ["type:string", "w:int", "h:int"];
+  const media = new Map<number, TlPlan>();
+  const add = (m: Map<number, TlPlan>, cls: { CONSTRUCTOR_ID: number }, f: string[]) =>
+    m.set(cls.CONSTRUCTOR_ID >>> 0, needPlan(cls, f));
+  add(media, Api.MessageMediaPhoto, ["spoiler:true", "photo:Photo"]);
+  add(media, Api.MessageMediaDocument, ["spoiler:true", "document:Document"]);
+  add(media, Api.MessageMediaGeo, geo);
+  add(media, Api.MessageMediaGeoLive, [...geo, "period:int"]);
+  add(media, Api.MessageMediaVenue, [
+    ...geo,
+    "title:string",
+    "address:string",
+    "provider:string",
+    "venueId:string",
+  ]);
+  add(media, Api.MessageMediaContact, [
+    "phoneNumber:string",
+    "firstName:string",
+    "lastName:string",
+    "vcard:string",
+    "userId:long",
+  ]);
+  media.set(Api.MessageMediaPoll.CONSTRUCTOR_ID >>> 0, pollPlans().media);
+  const skip = new Set<number>();
+  for (const cls of Object.values(Api)) {
+    const k = cls as { CONSTRUCTOR_ID?: number; SUBCLASS_OF_ID?: number };
+    const id = (k.CONSTRUCTOR_ID ?? 0) >>> 0;
+    if (k.SUBCLASS_OF_ID === Api.MessageMediaEmpty.SUBCLASS_OF_ID && id && !media.has(id)) skip.add(id);
   }
-  return _plans;
-}
-
-/** True when this module's plans match GramJS's schema. */
-export function mediaPlansReady(): boolean {
-  return _mediaPlans() !== null;
-}
-
-function _id(cls: string): number {
-  const c = (Api as unknown as Record<string, { CONSTRUCTOR_ID?: number }>)[cls];
-  if (!c?.CONSTRUCTOR_ID) throw new Error(`fast_history: no Api.${cls}`);
-  return c.CONSTRUCTOR_ID >>> 0;
-}
-
-/** Reads a Vector<MessageEntity> into the model's entities (kinds the mapper drops are dropped). */
-export function readEntities(c: TlCursor): MessageEntity[] {
-  const plans = _mediaPlans()!;
-  const n = c.vector();
-  const out: MessageEntity[] = [];
-  for (let k = 0; k < n; k++) {
-    const id = c.uint();
-    const e = plans.entities.get(id);
-    if (!e) {
-      c.skipFields(c.ctor(id), 0, 0, 0);
-      continue;
-    }
-    const args = e.plan.ctor.args, codes = e.plan.codes;
-    let flags = 0, flags2 = 0, offset = 0, length = 0;
-    let extra: string | number | boolean | null = null;
-    for (let i = 0; i < args.length; i++) {
-      const a = args[i];
-      if (a.kind === K_FLAGS) {
-        if (a.flagSlot === 0) flags = c.int();
-        else flags2 = c.int();
-        continue;
-      }
-      if (!present(a, flags, flags2)) continue;
-      const code = codes[i];
-      if (code === 1) offset = c.int();
-      else if (code === 2) length = c.int();
-      else if (code === 3) {
-        extra = e.type === "mention_name"
-          ? c.longNumber()
-          : e.type === "custom_emoji"
-          ? c.longString()
-          : e.type === "blockquote"
-          ? true
-          : c.string();
-      } else c.skipArg(a);
-    }
-    out.push(_entity(offset, length, e.type, extra));
-  }
-  return out;
-}
-
-function _entity(
-  offset: number,
-  length: number,
-  type: string,
-  x: string | number | boolean | null,
-): MessageEntity {
-  switch (type) {
-    case "pre":
-      return x ? { offset, length, type, language: x as string } : { offset, length, type };
-    case "text_link":
-      return { offset, length, type, url: x as string };
-    case "mention_name":
-      return { offset, length, type, user_id: x as number };
-    case "blockquote":
-      return x ? { offset, length, type, collapsed: true } : { offset, length, type };
-    case "custom_emoji":
-      return { offset, length, type, document_id: x as string };
-  }
-  return { offset, length, type } as MessageEntity;
+  const sizes = new Map<number, TlPlan>();
+  add(sizes, Api.PhotoSize, [...whs, "size:int"]);
+  add(sizes, Api.PhotoSizeProgressive, [...whs, "sizes:Vector<int>"]);
+  add(sizes, Api.PhotoCachedSize, [...whs, "bytes:bytes"]);
+  const attributes = new Map<number, TlPlan>();
+  add(attributes, Api.DocumentAttributeFilename, ["fileName:string"]);
+  add(attributes, Api.DocumentAttributeAnimated, []);
+  add(attributes, Api.DocumentAttributeSticker, ["alt:string"]);
+  add(attributes, Api.DocumentAttributeVideo, ["roundMessage:true", "duration:double", "w:int", "h:int"]);
+  add(attributes, Api.DocumentAttributeAudio, [
+    "voice:true",
+    "duration:int",
+    "title:string",
+    "performer:string",
+  ]);
+  add(attributes, Api.DocumentAttributeImageSize, ["w:int", "h:int"]);
+  const file = ["id:long", "accessHash:long", "fileReference:bytes"];
+  return _plans = {
+    media,
+    skip,
+    photo: needPlan(Api.Photo, [...file, "sizes:Vector<PhotoSize>", "dcId:int"]),
+    document: needPlan(Api.Document, [
+      ...file,
+      "mimeType:string",
+      "size:long",
+      "thumbs:Vector<PhotoSize>",
+      "dcId:int",
+      "attributes:Vector<DocumentAttribute>",
+    ]),
+    sizes,
+    attributes,
+    geo: needPlan(Api.GeoPoint, ["long:double", "lat:double", "accuracyRadius:int"]),
+  };
 }
 
 /** Reads a MessageMedia as mapMedia maps it. */
 export function readMedia(c: TlCursor): DecodedMedia {
-  const plans = _mediaPlans()!;
+  const plans = mediaPlans();
   const id = c.uint();
   const plan = plans.media.get(id);
   if (!plan) {
-    if (!plans.skipMedia.has(id)) throw new TlUnsupported(`media ${id.toString(16)}`);
+    if (!plans.skip.has(id)) throw new TlUnsupported(`media ${id.toString(16)}`);
     c.skipFields(c.ctor(id), 0, 0, 0);
     return {};
   }
-  if (plan.ctor.className === "MessageMediaPoll") return { poll: _poll(c, plans, plan) };
-  const args = plan.ctor.args, codes = plan.codes, name = plan.ctor.className;
-  let flags = 0, flags2 = 0, spoiler = false;
-  let got: DecodedMedia = {};
-  let loc: Location | undefined;
-  const s: string[] = [];
-  let n = 0, userId: number | null = null;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a.kind === K_FLAGS) {
-      if (a.flagSlot === 0) flags = c.int();
-      else flags2 = c.int();
-      continue;
-    }
-    if (!present(a, flags, flags2)) continue;
-    const code = codes[i];
-    if (code === 0) c.skipArg(a);
-    else if (name === "MessageMediaPhoto" || name === "MessageMediaDocument") {
+  const name = plan.ctor.className;
+  if (name === "MessageMediaPoll") return { poll: readPoll(c) };
+  const f = new TlFields(c, plan);
+  if (name === "MessageMediaPhoto" || name === "MessageMediaDocument") {
+    let spoiler = false, got: DecodedMedia = {};
+    for (let code = f.next(); code !== 0; code = f.next()) {
       if (code === 1) spoiler = true;
       else got = name === "MessageMediaPhoto" ? _photo(c, plans) : _document(c, plans);
-    } else if (name === "MessageMediaContact") {
-      if (code === 5) {
-        const v = c.longString();
-        userId = v === "0" ? null : Number(v);
-      } else s[code - 1] = c.string();
-    } else if (code === 1) loc = _point(c, plans);
-    else if (name === "MessageMediaGeoLive") n = c.int();
-    else s[code - 1] = c.string();
-  }
-  if (name === "MessageMediaPhoto" || name === "MessageMediaDocument") {
+    }
     if (got.media && spoiler) got.media.spoiler = true;
     return got;
   }
+  const s: string[] = [];
+  let loc: Location | undefined, period = 0, userId: number | null = null;
+  for (let code = f.next(); code !== 0; code = f.next()) {
+    if (name === "MessageMediaContact") {
+      if (code !== 5) s[code] = c.string();
+      else {
+        const v = c.longString();
+        userId = v === "0" ? null : Number(v);
+      }
+    } else if (code === 1) loc = _point(c, plans);
+    else if (name === "MessageMediaGeoLive") period = c.int();
+    else s[code] = c.string();
+  }
   if (name === "MessageMediaContact") {
-    const ct: Contact = { first_name: s[1], last_name: s[2], phone: s[0] };
+    const ct: Contact = { first_name: s[2], last_name: s[3], phone: s[1] };
     if (userId) ct.user_id = userId;
-    if (s[3]) ct.vcard = s[3];
+    if (s[4]) ct.vcard = s[4];
     return { contact: ct };
   }
   if (!loc) return {};
-  if (name === "MessageMediaGeoLive") loc.live_period = n;
+  if (name === "MessageMediaGeoLive") loc.live_period = period;
   if (name === "MessageMediaVenue") {
-    loc.venue = { title: s[1], address: s[2], provider: s[3], venue_id: s[4] };
+    loc.venue = { title: s[2], address: s[3], provider: s[4], venue_id: s[5] };
   }
   return { location: loc };
 }
@@ -345,21 +160,12 @@ function _point(c: TlCursor, plans: _Plans): Location | undefined {
     c.skipFields(c.ctor(id), 0, 0, 0);
     return undefined;
   }
-  const args = plans.geo.ctor.args, codes = plans.geo.codes;
-  let flags = 0, flags2 = 0, long = 0, lat = 0, acc: number | null = null;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a.kind === K_FLAGS) {
-      if (a.flagSlot === 0) flags = c.int();
-      else flags2 = c.int();
-      continue;
-    }
-    if (!present(a, flags, flags2)) continue;
-    const code = codes[i];
+  const f = new TlFields(c, plans.geo);
+  let long = 0, lat = 0, acc: number | null = null;
+  for (let code = f.next(); code !== 0; code = f.next()) {
     if (code === 1) long = c.double();
     else if (code === 2) lat = c.double();
-    else if (code === 3) acc = c.int();
-    else c.skipArg(a);
+    else acc = c.int();
   }
   const loc: Location = { latitude: lat, longitude: long };
   // GramJS reads an absent accuracy_radius as null, and map_media.ts keeps it (!== undefined)
@@ -369,39 +175,29 @@ function _point(c: TlCursor, plans: _Plans): Location | undefined {
 
 /** Reads a Vector<PhotoSize>. */
 function _sizes(c: TlCursor, plans: _Plans): _Size[] {
-  const n = c.vector();
   const out: _Size[] = [];
-  for (let k = 0; k < n; k++) {
+  for (let n = c.vector(); n > 0; n--) {
     const id = c.uint();
-    const plan = plans.photoSizes.get(id);
+    const plan = plans.sizes.get(id);
     if (!plan) {
       c.skipFields(c.ctor(id), 0, 0, 0);
       continue;
     }
-    const args = plan.ctor.args, codes = plan.codes;
-    const sz: _Size = { type: "", w: 0, h: 0, size: 0, plain: plan.ctor.className === "PhotoSize" };
-    let flags = 0, flags2 = 0;
-    for (let i = 0; i < args.length; i++) {
-      const a = args[i];
-      if (a.kind === K_FLAGS) {
-        if (a.flagSlot === 0) flags = c.int();
-        else flags2 = c.int();
-        continue;
-      }
-      if (!present(a, flags, flags2)) continue;
-      const code = codes[i];
+    const name = plan.ctor.className;
+    const sz: _Size = { type: "", w: 0, h: 0, size: 0, plain: name === "PhotoSize" };
+    const f = new TlFields(c, plan);
+    for (let code = f.next(); code !== 0; code = f.next()) {
       if (code === 1) sz.type = c.string();
       else if (code === 2) sz.w = c.int();
       else if (code === 3) sz.h = c.int();
-      else if (code === 4) {
-        if (a.type === "int" && !a.vector) sz.size = c.int();
-        else if (a.vector) {
-          const m = c.vector();
-          let max = -Infinity;
-          for (let j = 0; j < m; j++) max = Math.max(max, c.int());
-          sz.size = max;
-        } else sz.size = c.bytesLength();
-      } else c.skipArg(a);
+      else if (name === "PhotoSize") sz.size = c.int();
+      else if (name === "PhotoCachedSize") sz.size = c.bytesLength();
+      else {
+        // Math.max(...sizes), -Infinity for none, as map_media.ts computes it
+        let max = -Infinity;
+        for (let m = c.vector(); m > 0; m--) max = Math.max(max, c.int());
+        sz.size = max;
+      }
     }
     out.push(sz);
   }
@@ -425,24 +221,14 @@ function _photo(c: TlCursor, plans: _Plans): DecodedMedia {
     c.skipFields(c.ctor(id), 0, 0, 0);
     return {};
   }
-  const args = plans.photo.ctor.args, codes = plans.photo.codes;
-  let flags = 0, flags2 = 0, pid = "", hash = "", ref = "", dc = 0;
-  let sizes: _Size[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a.kind === K_FLAGS) {
-      if (a.flagSlot === 0) flags = c.int();
-      else flags2 = c.int();
-      continue;
-    }
-    if (!present(a, flags, flags2)) continue;
-    const code = codes[i];
+  const f = new TlFields(c, plans.photo);
+  let pid = "", hash = "", ref = "", dc = 0, sizes: _Size[] = [];
+  for (let code = f.next(); code !== 0; code = f.next()) {
     if (code === 1) pid = c.longString();
     else if (code === 2) hash = c.longString();
     else if (code === 3) ref = c.bytesHex();
     else if (code === 4) sizes = _sizes(c, plans);
-    else if (code === 5) dc = c.int();
-    else c.skipArg(a);
+    else dc = c.int();
   }
   const best = _largest(sizes);
   if (!best) return {};
@@ -454,8 +240,7 @@ function _photo(c: TlCursor, plans: _Plans): DecodedMedia {
     dcId: dc,
     thumbSize: best.type,
   });
-  const media: Media = { kind: "photo", ref: r, size: best.size, width: best.w, height: best.h };
-  return { media, fileReference: ref };
+  return { media: { kind: "photo", ref: r, size: best.size, width: best.w, height: best.h } };
 }
 
 function _document(c: TlCursor, plans: _Plans): DecodedMedia {
@@ -464,19 +249,9 @@ function _document(c: TlCursor, plans: _Plans): DecodedMedia {
     c.skipFields(c.ctor(id), 0, 0, 0);
     return {};
   }
-  const args = plans.document.ctor.args, codes = plans.document.codes;
-  let flags = 0, flags2 = 0, did = "", hash = "", ref = "", mime = "", size = 0, dc = 0;
-  let thumbs: _Size[] = [];
-  let attrsAt = -1;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a.kind === K_FLAGS) {
-      if (a.flagSlot === 0) flags = c.int();
-      else flags2 = c.int();
-      continue;
-    }
-    if (!present(a, flags, flags2)) continue;
-    const code = codes[i];
+  const f = new TlFields(c, plans.document);
+  let did = "", hash = "", ref = "", mime = "", size = 0, dc = 0, attrsAt = -1, thumbs: _Size[] = [];
+  for (let code = f.next(); code !== 0; code = f.next()) {
     if (code === 1) did = c.longString();
     else if (code === 2) hash = c.longString();
     else if (code === 3) ref = c.bytesHex();
@@ -484,11 +259,11 @@ function _document(c: TlCursor, plans: _Plans): DecodedMedia {
     else if (code === 5) size = Number(c.longString());
     else if (code === 6) thumbs = _sizes(c, plans);
     else if (code === 7) dc = c.int();
-    else if (code === 8) {
-      // attributes come last in the schema, after dc_id: read them once the ref can be built
+    else {
+      // the attributes set keys after ref, mime_type, size and thumb_ref: read them at the end
       attrsAt = c.o;
-      c.skipArg(a);
-    } else c.skipArg(a);
+      c.skipObject();
+    }
   }
   const base = { id: did, accessHash: hash, fileReference: ref, dcId: dc };
   const media: Media = {
@@ -505,36 +280,26 @@ function _document(c: TlCursor, plans: _Plans): DecodedMedia {
     _attributes(c, plans, media);
     c.o = end;
   }
-  const out: DecodedMedia = { media, fileReference: ref };
+  const out: DecodedMedia = { media };
   const plain = thumbs.filter((t) => t.plain).sort((a, b) => b.w * b.h - a.w * a.h)[0];
   if (plain && plain.size > 0) out.thumb = { thumbSize: plain.type, size: plain.size };
   return out;
 }
 
 function _attributes(c: TlCursor, plans: _Plans, out: Media): void {
-  const n = c.vector();
   let animated = false;
-  for (let k = 0; k < n; k++) {
+  for (let n = c.vector(); n > 0; n--) {
     const id = c.uint();
     const plan = plans.attributes.get(id);
     if (!plan) {
       c.skipFields(c.ctor(id), 0, 0, 0);
       continue;
     }
-    const args = plan.ctor.args, codes = plan.codes, name = plan.ctor.className;
-    let flags = 0, flags2 = 0, flag = false, w = 0, h = 0, dur = 0;
-    let s1: string | null = null, s2: string | null = null;
-    for (let i = 0; i < args.length; i++) {
-      const a = args[i];
-      if (a.kind === K_FLAGS) {
-        if (a.flagSlot === 0) flags = c.int();
-        else flags2 = c.int();
-        continue;
-      }
-      if (!present(a, flags, flags2)) continue;
-      const code = codes[i];
-      if (code === 0) c.skipArg(a);
-      else if (name === "DocumentAttributeVideo") {
+    const name = plan.ctor.className;
+    const f = new TlFields(c, plan);
+    let flag = false, w = 0, h = 0, dur = 0, s1: string | null = null, s2: string | null = null;
+    for (let code = f.next(); code !== 0; code = f.next()) {
+      if (name === "DocumentAttributeVideo") {
         if (code === 1) flag = true;
         else if (code === 2) dur = c.double();
         else if (code === 3) w = c.int();
@@ -567,99 +332,4 @@ function _attributes(c: TlCursor, plans: _Plans, out: Media): void {
     }
   }
   if (animated && out.kind !== "sticker") out.kind = "animation";
-}
-
-/** Reads the fields of `plan` that have codes, handing each to `take` (the rest are skipped). */
-function _walk(c: TlCursor, plan: TlPlan, take: (code: number, a: TlArg) => void): void {
-  const args = plan.ctor.args, codes = plan.codes;
-  let flags = 0, flags2 = 0;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a.kind === K_FLAGS) {
-      if (a.flagSlot === 0) flags = c.int();
-      else flags2 = c.int();
-      continue;
-    }
-    if (!present(a, flags, flags2)) continue;
-    if (codes[i] === 0) c.skipArg(a);
-    else take(codes[i], a);
-  }
-}
-
-/** A boxed object of `plan`'s constructor; TlUnsupported for any other. */
-function _boxed(c: TlCursor, plan: TlPlan, take: (code: number, a: TlArg) => void): void {
-  const id = c.uint();
-  if (id !== plan.ctor.id) throw new TlUnsupported(`${plan.ctor.className} expected, got ${id.toString(16)}`);
-  _walk(c, plan, take);
-}
-
-function _textOf(c: TlCursor, plans: _Plans): string {
-  let text = "";
-  _boxed(c, plans.text, () => text = c.string());
-  return text;
-}
-
-/** map_media.ts's _poll (polls are rare: the closures here cost nothing that matters). */
-function _poll(c: TlCursor, plans: _Plans, plan: TlPlan): Poll {
-  let closed = false, multiple = false, quiz = false, question = "";
-  const answers: Array<{ text: string; option: string }> = [];
-  const voters = new Map<string, { chosen: boolean; correct: boolean; voters: number }>();
-  let total: number | null = null;
-  _walk(c, plan, (code) => {
-    if (code === 1) {
-      _boxed(c, plans.poll, (f) => {
-        if (f === 1) closed = true;
-        else if (f === 2) multiple = true;
-        else if (f === 3) quiz = true;
-        else if (f === 4) question = _textOf(c, plans);
-        else {
-          for (let n = c.vector(); n > 0; n--) {
-            const a = { text: "", option: "" };
-            _boxed(
-              c,
-              plans.pollAnswer,
-              (g) => g === 1 ? a.text = _textOf(c, plans) : a.option = c.bytesHex(),
-            );
-            answers.push(a);
-          }
-        }
-      });
-    } else {
-      _boxed(c, plans.pollResults, (f) => {
-        if (f === 2) total = c.int();
-        else {
-          for (let n = c.vector(); n > 0; n--) {
-            const v = { chosen: false, correct: false, voters: 0 };
-            let option = "";
-            _boxed(c, plans.pollVoters, (g) => {
-              if (g === 1) v.chosen = true;
-              else if (g === 2) v.correct = true;
-              else if (g === 3) option = c.bytesHex();
-              else v.voters = c.int();
-            });
-            voters.set(option, v);
-          }
-        }
-      });
-    }
-  });
-  const poll: Poll = {
-    question,
-    answers: answers.map((a) => {
-      const r = voters.get(a.option);
-      const out: Poll["answers"][number] = { text: a.text };
-      if (r) {
-        out.voters = r.voters;
-        if (r.chosen) out.chosen = true;
-        if (r.correct) out.correct = true;
-      }
-      return out;
-    }),
-  };
-  // GramJS reads an absent total_voters as null, and map_media.ts keeps it (!== undefined)
-  poll.total_voters = total as unknown as number;
-  if (closed) poll.closed = true;
-  if (quiz) poll.quiz = true;
-  if (multiple) poll.multiple_choice = true;
-  return poll;
 }

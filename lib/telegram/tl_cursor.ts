@@ -365,3 +365,50 @@ export function tlPlan(id: number, fields: string[]): TlPlan | undefined {
   }
   return { ctor, codes };
 }
+
+/**
+ * The fields of one object of a plan, in wire order: `next()` reads the flags fields, skips the
+ * absent and uncoded fields, and returns the code of the next field the decoder reads (its value
+ * is next in the cursor; a `true` flag has none), or 0 after the last.
+ */
+export class TlFields {
+  private i = 0;
+  private flags = 0;
+  private flags2 = 0;
+
+  constructor(private readonly c: TlCursor, private readonly plan: TlPlan) {}
+
+  /** The code of the next present field to read; 0 at the end of the object. */
+  next(): number {
+    const args = this.plan.ctor.args, codes = this.plan.codes, c = this.c;
+    while (this.i < args.length) {
+      const a = args[this.i++];
+      if (a.kind === K_FLAGS) {
+        if (a.flagSlot === 0) this.flags = c.int();
+        else this.flags2 = c.int();
+        continue;
+      }
+      if (a.flagSlot >= 0 && ((a.flagSlot === 0 ? this.flags : this.flags2) & (1 << a.flagBit)) === 0) {
+        continue;
+      }
+      const code = codes[this.i - 1];
+      if (code !== 0) return code;
+      c.skipArg(a);
+    }
+    return 0;
+  }
+}
+
+/** Reads the constructor id ahead and checks it is `plan`'s; TlUnsupported otherwise. */
+export function expectCtor(c: TlCursor, plan: TlPlan): TlFields {
+  const id = c.uint();
+  if (id !== plan.ctor.id) throw new TlUnsupported(`${plan.ctor.className} expected, got ${id.toString(16)}`);
+  return new TlFields(c, plan);
+}
+
+/** {@link tlPlan} for a GramJS class; throws when the schema no longer matches (see fastHistoryReady). */
+export function needPlan(cls: { CONSTRUCTOR_ID: number; className?: string }, fields: string[]): TlPlan {
+  const p = tlPlan(cls.CONSTRUCTOR_ID, fields);
+  if (!p) throw new Error(`fast TL decoder: GramJS's ${cls.className} no longer has ${fields.join(" ")}`);
+  return p;
+}

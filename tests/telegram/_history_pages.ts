@@ -484,6 +484,10 @@ function _poll(r: Rng): Api.MessageMediaPoll {
       voters: int(r, 0, 50),
     })
   );
+  // a repeated option: the later results count (map_media.ts's Map)
+  if (voters.length && chance(r, 0.2)) {
+    voters.push(new Api.PollAnswerVoters({ option: voters[0].option, voters: 77 }));
+  }
   return new Api.MessageMediaPoll({
     poll: new Api.Poll({
       id: bigInt(int(r, 1, 1e6)),
