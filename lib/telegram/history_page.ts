@@ -9,6 +9,7 @@ import type { TgClient } from "./client.ts";
 import type { Message } from "../core/message.ts";
 import type { ChatRef } from "./media_messages.ts";
 import { type FastPageAnswer, pageItems, readPageFast } from "./history_answer.ts";
+import type { PageItem } from "./fast_history.ts";
 import type { RemoteFile } from "./remote_file.ts";
 import { decodePeer, inputPeerOf } from "./peer_ref.ts";
 import { withTakeout } from "./takeout.ts";
@@ -48,7 +49,17 @@ export async function fetchHistoryPage(
   chat: ChatRef,
   opts: HistoryPageOptions,
 ): Promise<HistoryPage> {
-  const limit = Math.min(100, Math.max(1, opts.limit ?? 100));
+  const req = historyPageRequest(chat, opts);
+  // the answer is decoded straight into the model (fast_history.ts), or by GramJS when it must
+  const res = await client.call<Api.messages.TypeMessages | FastPageAnswer>(
+    readPageFast(withTakeout(req, opts.takeoutId), chat),
+  );
+  return historyPageOf(pageItems(res, chat), chat, opts);
+}
+
+/** The request for a page (GramJS's reader unless readPageFast is applied to it). */
+export function historyPageRequest(chat: ChatRef, opts: HistoryPageOptions): Api.AnyRequest {
+  const limit = _limit(opts);
   const page = {
     peer: inputPeerOf(decodePeer(chat.peer)),
     // add_offset = -limit from offset_id = after+1 gives the `limit` messages just above `after`
@@ -60,13 +71,13 @@ export async function fetchHistoryPage(
     minId: opts.after,
     hash: bigInt(0),
   };
-  const req = opts.replyTo !== undefined
+  return opts.replyTo !== undefined
     ? new Api.messages.GetReplies({ ...page, msgId: opts.replyTo })
     : new Api.messages.GetHistory(page);
-  const res = await client.call<Api.messages.TypeMessages | FastPageAnswer>(
-    readPageFast(withTakeout(req, opts.takeoutId), chat),
-  );
-  const items = pageItems(res, chat);
+}
+
+/** A page's answer (as PageItems) -> the ascending page inside the bounds of `opts`. */
+export function historyPageOf(items: PageItem[], chat: ChatRef, opts: HistoryPageOptions): HistoryPage {
   const out: MappedMessage[] = [];
   let last = opts.after;
   for (const { id, message, file } of items) {
@@ -80,7 +91,11 @@ export async function fetchHistoryPage(
     out.push(file ? { message, file } : { message });
   }
   out.sort((a, b) => a.message.id - b.message.id);
-  return { messages: out, last, more: items.length >= limit };
+  return { messages: out, last, more: items.length >= _limit(opts) };
+}
+
+function _limit(opts: HistoryPageOptions): number {
+  return Math.min(100, Math.max(1, opts.limit ?? 100));
 }
 
 /**
