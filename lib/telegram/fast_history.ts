@@ -36,6 +36,13 @@ import {
   readUser,
   type ReplyHeader,
 } from "./fast_history_parts.ts";
+import {
+  actionPhoto,
+  readAction,
+  serviceOf,
+  type ServicePending,
+  servicePlans,
+} from "./fast_history_service.ts";
 import { needPlan, TlCursor, TlFields, type TlPlan, TlUnsupported } from "./tl_cursor.ts";
 
 /** One message of a page as export takes it: its id, its model (none for MessageEmpty), its file. */
@@ -46,7 +53,7 @@ export interface PageItem {
 }
 
 /** What the page's users and chats complete once they are read. */
-interface _Pending {
+interface _Pending extends ServicePending {
   peers: KeyedPeer[];
   forwards: Array<{ msg: Message; h: ForwardHeader }>;
   bots: Array<{ via: { id?: number; username?: string }; key: string }>;
@@ -66,6 +73,7 @@ function _decoderPlans(): _Plans | null {
     entityPlans();
     mediaPlans();
     partPlans();
+    servicePlans();
     const list = ["messages:Vector<Message>", "chats:Vector<Chat>", "users:Vector<User>"];
     const pages = new Map<number, TlPlan>();
     for (const cls of [Api.messages.Messages, Api.messages.MessagesSlice, Api.messages.ChannelMessages]) {
@@ -120,7 +128,7 @@ export function decodeHistoryPage(bytes: Buffer, offset: number, chat: ChatRef):
   const c = new TlCursor(bytes, offset);
   const plan = plans.pages.get(c.uint());
   if (!plan) throw new TlUnsupported("not a history page");
-  const pending: _Pending = { peers: [], forwards: [], bots: [] };
+  const pending: _Pending = { peers: [], forwards: [], bots: [], members: [] };
   const names = new Map<string, PeerName>();
   const items: PageItem[] = [];
   const f = new TlFields(c, plan);
@@ -134,6 +142,10 @@ export function decodeHistoryPage(bytes: Buffer, offset: number, chat: ChatRef):
   }
   for (const p of pending.peers) nameRef(p.ref, names.get(p.key));
   for (const { msg, h } of pending.forwards) msg.forward = forwardOrigin(h, names);
+  // map_message.ts's member(): the user's name, else the id
+  for (const { list, ids } of pending.members) {
+    for (let i = 0; i < ids.length; i++) list[i] = names.get(`user:${ids[i]}`)?.name ?? ids[i];
+  }
   for (const b of pending.bots) {
     const username = names.get(b.key)?.username;
     if (username) b.via.username = username;
@@ -216,6 +228,7 @@ function _message(c: TlCursor, plans: _Plans, chat: ChatRef, p: _Pending): PageI
     for (let code = f.next(); code !== 0; code = f.next()) mid = c.int();
     return { id: mid };
   }
+  if (id === servicePlans().message.ctor.id) return _service(c, chat, p);
   if (id !== plans.message.ctor.id) throw new TlUnsupported(`message ${id.toString(16)}`);
   const m = _read(c, plans.message);
   if (!m.peer) throw new TlUnsupported("message without peer");
@@ -254,4 +267,35 @@ function _message(c: TlCursor, plans: _Plans, chat: ChatRef, p: _Pending): PageI
   const info = { id: m.id, date: m.date, topicId: m.reply?.topic, caption: m.text };
   const file = fileOfMedia(media.media, info, chat, () => thumb ? { thumb } : {});
   return file ? { id: m.id, message: msg, file } : { id: m.id, message: msg };
+}
+
+/** A MessageService, as mapMessage and mapMessageFile take it. */
+function _service(c: TlCursor, chat: ChatRef, p: _Pending): PageItem {
+  let out = false, id = 0, date = 0, from: KeyedPeer | undefined, peer: KeyedPeer | undefined;
+  let reply: ReplyHeader | undefined, action: ReturnType<typeof readAction> | undefined;
+  const f = new TlFields(c, servicePlans().message);
+  for (let code = f.next(); code !== 0; code = f.next()) {
+    if (code === 1) out = true;
+    else if (code === 2) id = c.int();
+    else if (code === 3) from = readPeer(c);
+    else if (code === 4) peer = readPeer(c);
+    else if (code === 5) reply = readReply(c);
+    else if (code === 6) date = c.int();
+    else action = readAction(c);
+  }
+  if (!peer || !action) throw new TlUnsupported("service message without peer or action");
+  const chatRef = _later(p, peer);
+  const msg: Message = { id, chat_id: chatRef.id ?? 0, date, text: "", entities: [] };
+  const author = from ? _later(p, from) : (out || chatRef.kind !== "channel" ? undefined : chatRef);
+  if (author) msg.author = author;
+  else if (chatRef.kind === "user" && !out) msg.author = chatRef;
+  if (reply) applyReply(msg, reply);
+  msg.service = serviceOf(action, msg.author, msg.reply_to?.message_id, p);
+  const media = actionPhoto(action);
+  if (media.media) msg.media = media.media;
+  // a service message's reply header names its subject (the pinned message), as service.message_id
+  delete msg.reply_to;
+  const info = { id, date, topicId: reply?.topic, caption: "" };
+  const file = fileOfMedia(media.media, info, chat, () => ({}));
+  return file ? { id, message: msg, file } : { id, message: msg };
 }

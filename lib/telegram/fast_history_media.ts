@@ -215,6 +215,11 @@ function _largest(sizes: _Size[]): _Size | undefined {
   return best;
 }
 
+/** Reads a Photo as the media of a MessageMediaPhoto without a spoiler (a chat photo's action). */
+export function readPhoto(c: TlCursor): DecodedMedia {
+  return _photo(c, mediaPlans());
+}
+
 function _photo(c: TlCursor, plans: _Plans): DecodedMedia {
   const id = c.uint();
   if (id !== plans.photo.ctor.id) {

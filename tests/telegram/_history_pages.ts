@@ -1,7 +1,7 @@
 /**
  * History pages as GramJS objects for fast_history_test.ts: a seeded generator that draws every
  * field map_message.ts and map_media.ts read (and fields they skip) in random combinations, and
- * a hand-made page that must take GramJS's path (a service message).
+ * a hand-made page that must take GramJS's path (an id beyond 2^53).
  */
 import { Buffer } from "node:buffer";
 import bigInt from "big-integer";
@@ -306,6 +306,7 @@ function _reactions(r: Rng): Api.MessageReactions | undefined {
 
 function _message(r: Rng, id: number, peerId: Api.TypePeer): Api.TypeMessage {
   if (chance(r, 0.03)) return new Api.MessageEmpty({ id, peerId: chance(r, 0.5) ? peerId : undefined });
+  if (chance(r, 0.15)) return _service(r, id, peerId);
   const views = chance(r, 0.4) ? int(r, 0, 1e6) : undefined;
   const comments = chance(r, 0.15);
   return new Api.Message({
@@ -446,23 +447,102 @@ export function randomPage(r: Rng, n: number): Api.messages.TypeMessages {
   });
 }
 
-/** A page with one service message (pinned message): GramJS reads it. */
-export function servicePage(): Api.messages.TypeMessages {
+/** A page whose author has an id beyond 2^53: the fast decoder leaves it to GramJS. */
+export function hugeIdPage(): Api.messages.TypeMessages {
   const peerId = new Api.PeerChannel({ channelId: bigInt(CHANNELS[0]) });
   return new Api.messages.Messages({
     messages: [
       new Api.Message({ id: 2, peerId, date: 1700000100, message: "before" }),
-      new Api.MessageService({
+      new Api.Message({
         id: 3,
         peerId,
-        fromId: new Api.PeerUser({ userId: bigInt(101) }),
-        replyTo: new Api.MessageReplyHeader({ replyToMsgId: 2 }),
+        fromId: new Api.PeerUser({ userId: bigInt("1152921504606846977") }),
         date: 1700000200,
-        action: new Api.MessageActionPinMessage(),
+        message: "from a 61-bit id",
       }),
     ],
     chats: [],
-    users: [new Api.User({ id: bigInt(101), firstName: "Alice" })],
+    users: [new Api.User({ id: bigInt("1152921504606846977"), firstName: "Far" })],
+  });
+}
+
+function _action(r: Rng): Api.TypeMessageAction {
+  const users = () => USERS.filter(() => chance(r, 0.4)).map((u) => bigInt(u));
+  const call = new Api.InputGroupCall({ id: bigInt(1), accessHash: bigInt(2) });
+  const reason = pick(r, [
+    undefined,
+    new Api.PhoneCallDiscardReasonBusy(),
+    new Api.PhoneCallDiscardReasonMissed(),
+    new Api.PhoneCallDiscardReasonHangup(),
+    new Api.PhoneCallDiscardReasonDisconnect(),
+    new Api.PhoneCallDiscardReasonAllowGroupCall({ encryptedKey: Buffer.from([1]) }),
+  ]);
+  const bool = () => pick(r, [undefined, true, false]);
+  const all: Array<() => Api.TypeMessageAction> = [
+    () => new Api.MessageActionChatCreate({ title: "G", users: users() }),
+    () => new Api.MessageActionChannelCreate({ title: pick(r, ["", "C"]) }),
+    () => new Api.MessageActionChatEditTitle({ title: "T" }),
+    () => new Api.MessageActionChatEditPhoto({ photo: _photo(r) }),
+    () => new Api.MessageActionChatDeletePhoto(),
+    () => new Api.MessageActionSuggestProfilePhoto({ photo: _photo(r) }),
+    () => new Api.MessageActionChatAddUser({ users: users() }),
+    () => new Api.MessageActionChatDeleteUser({ userId: bigInt(pick(r, USERS)) }),
+    () => new Api.MessageActionChatJoinedByLink({ inviterId: bigInt(pick(r, [0, ...USERS])) }),
+    () => new Api.MessageActionChatJoinedByRequest(),
+    () => new Api.MessageActionChatMigrateTo({ channelId: bigInt(CHANNELS[0]) }),
+    () => new Api.MessageActionChannelMigrateFrom({ title: "Old", chatId: bigInt(CHATS[0]) }),
+    () => new Api.MessageActionPinMessage(),
+    () => new Api.MessageActionHistoryClear(),
+    () =>
+      new Api.MessageActionPhoneCall({
+        video: chance(r, 0.5) || undefined,
+        callId: bigInt(5),
+        reason,
+        duration: chance(r, 0.5) ? int(r, 0, 600) : undefined,
+      }),
+    () => new Api.MessageActionContactSignUp(),
+    () => new Api.MessageActionSetChatTheme({ emoticon: pick(r, ["", "🌸"]) }),
+    () => new Api.MessageActionInviteToGroupCall({ call, users: users() }),
+    () => new Api.MessageActionCustomAction({ message: "did a thing" }),
+    () => new Api.MessageActionGroupCall({ call, duration: chance(r, 0.5) ? int(r, 0, 99) : undefined }),
+    () =>
+      new Api.MessageActionTopicCreate({
+        title: "Topic",
+        iconColor: 1,
+        iconEmojiId: chance(r, 0.5) ? bigInt(9) : undefined,
+      }),
+    () =>
+      new Api.MessageActionTopicEdit({
+        title: chance(r, 0.5) ? pick(r, ["", "New"]) : undefined,
+        iconEmojiId: chance(r, 0.5) ? bigInt(pick(r, [0, 5312536423851630])) : undefined,
+        closed: bool(),
+        hidden: bool(),
+      }),
+    () => new Api.MessageActionScreenshotTaken(),
+    () =>
+      new Api.MessageActionSetMessagesTTL({
+        period: 86400,
+        autoSettingFrom: chance(r, 0.5) ? bigInt(101) : undefined,
+      }),
+    () => new Api.MessageActionGameScore({ gameId: bigInt(1), score: 10 }),
+    () => new Api.MessageActionBoostApply({ boosts: 2 }),
+    () => new Api.MessageActionEmpty(),
+  ];
+  return pick(r, all)();
+}
+
+function _service(r: Rng, id: number, peerId: Api.TypePeer): Api.MessageService {
+  return new Api.MessageService({
+    out: chance(r, 0.2) || undefined,
+    post: chance(r, 0.3) || undefined,
+    id,
+    fromId: chance(r, 0.7) ? _peer(r) : undefined,
+    peerId,
+    replyTo: _reply(r),
+    date: 1700000000 + id * 60,
+    action: _action(r),
+    reactions: _reactions(r),
+    ttlPeriod: chance(r, 0.05) ? 60 : undefined,
   });
 }
 
