@@ -43,7 +43,8 @@ import {
   type ServicePending,
   servicePlans,
 } from "./fast_history_service.ts";
-import { needPlan, TlCursor, TlFields, type TlPlan, TlUnsupported } from "./tl_cursor.ts";
+import { TlCursor, TlFields, TlUnsupported } from "./tl_cursor.ts";
+import { needPlan, type TlPlan } from "./tl_schema.ts";
 
 /** One message of a page as export takes it: its id, its model (none for MessageEmpty), its file. */
 export interface PageItem {

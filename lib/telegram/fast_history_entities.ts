@@ -5,7 +5,8 @@
 import { Api } from "telegram";
 import type { MessageEntity } from "../core/message.ts";
 import { PLAIN_ENTITIES } from "./map_message.ts";
-import { needPlan, type TlCursor, TlFields, type TlPlan } from "./tl_cursor.ts";
+import { type TlCursor, TlFields } from "./tl_cursor.ts";
+import { needPlan, type TlPlan } from "./tl_schema.ts";
 
 let _plans: Map<number, { plan: TlPlan; type: string }> | undefined;
 

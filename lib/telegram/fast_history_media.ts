@@ -8,7 +8,9 @@ import { Api } from "telegram";
 import type { Contact, Location, Media } from "../core/message.ts";
 import { encodeMediaRef, type MappedMedia } from "./map_media.ts";
 import { pollPlans, readPoll } from "./fast_history_poll.ts";
-import { needPlan, type TlCursor, TlFields, type TlPlan, TlUnsupported } from "./tl_cursor.ts";
+import { attributePlans, readAttributes } from "./fast_history_attributes.ts";
+import { type TlCursor, TlFields, TlUnsupported } from "./tl_cursor.ts";
+import { needPlan, type TlPlan } from "./tl_schema.ts";
 
 /** A message's media as the model has it, plus what its RemoteFile needs. */
 export interface DecodedMedia extends MappedMedia {
@@ -32,7 +34,6 @@ interface _Plans {
   photo: TlPlan;
   document: TlPlan;
   sizes: Map<number, TlPlan>;
-  attributes: Map<number, TlPlan>;
   geo: TlPlan;
 }
 
@@ -64,6 +65,7 @@ export function mediaPlans(): _Plans {
     "userId:long",
   ]);
   media.set(Api.MessageMediaPoll.CONSTRUCTOR_ID >>> 0, pollPlans().media);
+  attributePlans();
   const skip = new Set<number>();
   for (const cls of Object.values(Api)) {
     const k = cls as { CONSTRUCTOR_ID?: number; SUBCLASS_OF_ID?: number };
@@ -74,18 +76,6 @@ export function mediaPlans(): _Plans {
   add(sizes, Api.PhotoSize, [...whs, "size:int"]);
   add(sizes, Api.PhotoSizeProgressive, [...whs, "sizes:Vector<int>"]);
   add(sizes, Api.PhotoCachedSize, [...whs, "bytes:bytes"]);
-  const attributes = new Map<number, TlPlan>();
-  add(attributes, Api.DocumentAttributeFilename, ["fileName:string"]);
-  add(attributes, Api.DocumentAttributeAnimated, []);
-  add(attributes, Api.DocumentAttributeSticker, ["alt:string"]);
-  add(attributes, Api.DocumentAttributeVideo, ["roundMessage:true", "duration:double", "w:int", "h:int"]);
-  add(attributes, Api.DocumentAttributeAudio, [
-    "voice:true",
-    "duration:int",
-    "title:string",
-    "performer:string",
-  ]);
-  add(attributes, Api.DocumentAttributeImageSize, ["w:int", "h:int"]);
   const file = ["id:long", "accessHash:long", "fileReference:bytes"];
   return _plans = {
     media,
@@ -100,7 +90,6 @@ export function mediaPlans(): _Plans {
       "attributes:Vector<DocumentAttribute>",
     ]),
     sizes,
-    attributes,
     geo: needPlan(Api.GeoPoint, ["long:double", "lat:double", "accuracyRadius:int"]),
   };
 }
@@ -282,59 +271,11 @@ function _document(c: TlCursor, plans: _Plans): DecodedMedia {
   if (attrsAt >= 0) {
     const end = c.o;
     c.o = attrsAt;
-    _attributes(c, plans, media);
+    readAttributes(c, media);
     c.o = end;
   }
   const out: DecodedMedia = { media };
   const plain = thumbs.filter((t) => t.plain).sort((a, b) => b.w * b.h - a.w * a.h)[0];
   if (plain && plain.size > 0) out.thumb = { thumbSize: plain.type, size: plain.size };
   return out;
-}
-
-function _attributes(c: TlCursor, plans: _Plans, out: Media): void {
-  let animated = false;
-  for (let n = c.vector(); n > 0; n--) {
-    const id = c.uint();
-    const plan = plans.attributes.get(id);
-    if (!plan) {
-      c.skipFields(c.ctor(id), 0, 0, 0);
-      continue;
-    }
-    const name = plan.ctor.className;
-    const f = new TlFields(c, plan);
-    let flag = false, w = 0, h = 0, dur = 0, s1: string | null = null, s2: string | null = null;
-    for (let code = f.next(); code !== 0; code = f.next()) {
-      if (name === "DocumentAttributeVideo") {
-        if (code === 1) flag = true;
-        else if (code === 2) dur = c.double();
-        else if (code === 3) w = c.int();
-        else h = c.int();
-      } else if (name === "DocumentAttributeAudio") {
-        if (code === 1) flag = true;
-        else if (code === 2) dur = c.int();
-        else if (code === 3) s1 = c.string();
-        else s2 = c.string();
-      } else if (name === "DocumentAttributeImageSize") {
-        if (code === 1) w = c.int();
-        else h = c.int();
-      } else s1 = c.string();
-    }
-    if (name === "DocumentAttributeFilename") out.file_name = s1 as string;
-    else if (name === "DocumentAttributeAnimated") animated = true;
-    else if (name === "DocumentAttributeSticker") {
-      out.kind = "sticker";
-      if (s1) out.emoji = s1;
-    } else if (name === "DocumentAttributeVideo") {
-      if (out.kind !== "sticker") out.kind = flag ? "round" : "video";
-      Object.assign(out, { width: w, height: h, duration: dur });
-    } else if (name === "DocumentAttributeAudio") {
-      out.kind = flag ? "voice" : "audio";
-      out.duration = dur;
-      if (s2) out.performer = s2;
-      if (s1) out.title = s1;
-    } else if (name === "DocumentAttributeImageSize" && out.width === undefined) {
-      Object.assign(out, { width: w, height: h });
-    }
-  }
-  if (animated && out.kind !== "sticker") out.kind = "animation";
 }

@@ -5,7 +5,8 @@
  */
 import { Api } from "telegram";
 import type { Message, PeerKind, PeerRef, Reaction } from "../core/message.ts";
-import { expectCtor, needPlan, type TlCursor, TlFields, type TlPlan, TlUnsupported } from "./tl_cursor.ts";
+import { expectCtor, type TlCursor, TlFields, TlUnsupported } from "./tl_cursor.ts";
+import { needPlan, type TlPlan } from "./tl_schema.ts";
 
 /** A peer as a PeerRef ({id, kind}) and its key in the page's names ("user:1", "channel:2"). */
 export interface KeyedPeer {

@@ -4,7 +4,8 @@
  */
 import { Api } from "telegram";
 import type { Poll } from "../core/message.ts";
-import { expectCtor, needPlan, type TlCursor, TlFields, type TlPlan } from "./tl_cursor.ts";
+import { expectCtor, type TlCursor, TlFields } from "./tl_cursor.ts";
+import { needPlan, type TlPlan } from "./tl_schema.ts";
 
 interface _Plans {
   media: TlPlan;

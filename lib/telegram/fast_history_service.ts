@@ -8,7 +8,8 @@ import { Api } from "telegram";
 import type { ServiceAction } from "../core/message.ts";
 import { type DecodedMedia, readPhoto } from "./fast_history_media.ts";
 import type { KeyedPeer } from "./fast_history_parts.ts";
-import { needPlan, type TlCursor, TlFields, type TlPlan, tlSchema, TlUnsupported } from "./tl_cursor.ts";
+import { type TlCursor, TlFields, TlUnsupported } from "./tl_cursor.ts";
+import { needPlan, type TlPlan, tlSchema } from "./tl_schema.ts";
 
 /** An action's fields as GramJS reads them (absent flag fields are null). */
 interface _Action {
