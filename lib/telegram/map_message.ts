@@ -141,7 +141,7 @@ function _entity(e: Api.TypeMessageEntity): MessageEntity[] {
   return plain ? [{ ...r, type: plain }] : [];
 }
 
-/** GramJS entity classes that map to a plain range entity (fast_history_media.ts reads the same). */
+/** GramJS entity classes that map to a plain range entity (fast_history_entities.ts reads the same). */
 export const PLAIN_ENTITIES: Record<string, PlainEntityType> = {
   MessageEntityBold: "bold",
   MessageEntityItalic: "italic",
