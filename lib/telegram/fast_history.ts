@@ -1,13 +1,13 @@
 /**
  * Decodes a history page (messages.Messages / MessagesSlice / ChannelMessages, the answer to
  * messages.getHistory and messages.getReplies) from its TL bytes straight into tgpipe's model,
- * without GramJS's objects: building them (and their big-integer longs) cost about as much CPU
- * as the rest of export's main thread, and they were most of what the young generation promoted
+ * without GramJS's objects: building them (and their big-integer longs) was the largest item left
+ * on export's main thread, and they were most of what the young generation promoted
  * (docs/export-performance.md). The result is what map_message.ts and mapMessageFile make of
  * GramJS's objects, key for key and in the same key order (messages.jsonl is the model as
- * JSON); tests/telegram/fast_history_test.ts decodes the same bytes both ways. A page with a
- * service message, or with anything GramJS's schema does not know, throws TlUnsupported, and
- * GramJS reads it instead (history_answer.ts).
+ * JSON); tests/telegram/fast_history_test.ts decodes the same bytes both ways. A page with
+ * anything GramJS's schema does not know, truncated bytes or a peer id beyond 2^53 throws
+ * TlUnsupported, and GramJS reads it instead (history_answer.ts).
  *
  * Names come last in a page (its users and chats follow the messages), so PeerRefs are made
  * with id and kind first and named at the end: the keys end up in _peer's order all the same.

@@ -42,8 +42,9 @@ export function readPageFast<T extends object>(request: T, chat: ChatRef): T {
       _stats.fast++;
       return new FastPageAnswer(items);
     } catch {
-      // TlUnsupported (a service message, a poll, a constructor it does not know) or anything
-      // unexpected: GramJS reads the same bytes from the start
+      // TlUnsupported (a constructor GramJS's schema lacks, truncated bytes, an id beyond 2^53) or
+      // anything unexpected: GramJS reads the same bytes from the start, and fails as it would have
+      // if they are bad
       reader.offset = start;
       _stats.gramjs++;
       return gramRead.call(this, reader);
