@@ -7,8 +7,9 @@ import bigInt from "big-integer";
 import { Api } from "telegram";
 import type { TgClient } from "./client.ts";
 import type { Message } from "../core/message.ts";
-import { mapMessage, peerNames } from "./map_message.ts";
-import { type ChatRef, mapMessageFile } from "./media_messages.ts";
+import type { ChatRef } from "./media_messages.ts";
+import { type FastPageAnswer, pageItems, readPageFast } from "./history_answer.ts";
+import type { PageItem } from "./fast_history.ts";
 import type { RemoteFile } from "./remote_file.ts";
 import { decodePeer, inputPeerOf } from "./peer_ref.ts";
 import { withTakeout } from "./takeout.ts";
@@ -48,7 +49,17 @@ export async function fetchHistoryPage(
   chat: ChatRef,
   opts: HistoryPageOptions,
 ): Promise<HistoryPage> {
-  const limit = Math.min(100, Math.max(1, opts.limit ?? 100));
+  const req = historyPageRequest(chat, opts);
+  // the answer is decoded straight into the model (fast_history.ts), or by GramJS when it must
+  const res = await client.call<Api.messages.TypeMessages | FastPageAnswer>(
+    readPageFast(withTakeout(req, opts.takeoutId), chat),
+  );
+  return historyPageOf(pageItems(res, chat), chat, opts);
+}
+
+/** The request for a page (GramJS's reader unless readPageFast is applied to it). */
+export function historyPageRequest(chat: ChatRef, opts: HistoryPageOptions): Api.AnyRequest {
+  const limit = _limit(opts);
   const page = {
     peer: inputPeerOf(decodePeer(chat.peer)),
     // add_offset = -limit from offset_id = after+1 gives the `limit` messages just above `after`
@@ -60,33 +71,31 @@ export async function fetchHistoryPage(
     minId: opts.after,
     hash: bigInt(0),
   };
-  const req = opts.replyTo !== undefined
+  return opts.replyTo !== undefined
     ? new Api.messages.GetReplies({ ...page, msgId: opts.replyTo })
     : new Api.messages.GetHistory(page);
-  const res = await client.call<Api.messages.TypeMessages>(withTakeout(req, opts.takeoutId));
-  if (!("messages" in res)) return { messages: [], last: opts.after, more: false };
-  const names = peerNames(res.users, res.chats);
+}
+
+/** A page's answer (as PageItems) -> the ascending page inside the bounds of `opts`. */
+export function historyPageOf(items: PageItem[], chat: ChatRef, opts: HistoryPageOptions): HistoryPage {
   const out: MappedMessage[] = [];
   let last = opts.after;
-  for (const m of res.messages) {
-    if (m.id <= opts.after || (opts.upTo && m.id > opts.upTo)) continue;
-    last = Math.max(last, m.id);
-    const message = mapMessage(m, names);
+  for (const { id, message, file } of items) {
+    if (id <= opts.after || (opts.upTo && id > opts.upTo)) continue;
+    last = Math.max(last, id);
     if (!message) continue;
     message.chat_id = chat.id;
     // as in Desktop exports, a service message names its actor in service.actor, not as author
     if (message.service) delete message.author;
-    // GramJS leaves absent optional numbers as null; the model has them absent
-    if (message.views === null) delete message.views;
-    if (message.forwards === null) delete message.forwards;
-    const file = m instanceof Api.Message || m instanceof Api.MessageService
-      ? mapMessageFile(m, chat)
-      : undefined;
     _stableRefs(message);
     out.push(file ? { message, file } : { message });
   }
   out.sort((a, b) => a.message.id - b.message.id);
-  return { messages: out, last, more: res.messages.length >= limit };
+  return { messages: out, last, more: items.length >= _limit(opts) };
+}
+
+function _limit(opts: HistoryPageOptions): number {
+  return Math.min(100, Math.max(1, opts.limit ?? 100));
 }
 
 /**

@@ -137,11 +137,12 @@ function _entity(e: Api.TypeMessageEntity): MessageEntity[] {
   if (e instanceof Api.MessageEntityCustomEmoji) {
     return [{ ...r, type: "custom_emoji", document_id: e.documentId.toString() }];
   }
-  const plain = PLAIN[e.className];
+  const plain = PLAIN_ENTITIES[e.className];
   return plain ? [{ ...r, type: plain }] : [];
 }
 
-const PLAIN: Record<string, PlainEntityType> = {
+/** GramJS entity classes that map to a plain range entity (fast_history_entities.ts reads the same). */
+export const PLAIN_ENTITIES: Record<string, PlainEntityType> = {
   MessageEntityBold: "bold",
   MessageEntityItalic: "italic",
   MessageEntityUnderline: "underline",

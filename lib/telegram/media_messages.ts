@@ -4,7 +4,7 @@
  */
 import bigInt from "big-integer";
 import { Api } from "telegram";
-import type { Chat } from "../core/message.ts";
+import type { Chat, Media } from "../core/message.ts";
 import { TelegramError } from "../core/errors.ts";
 import type { TgClient } from "./client.ts";
 import { decodeMediaRef, mapMedia } from "./map_media.ts";
@@ -127,6 +127,25 @@ export async function* historyFiles(
  */
 export function mapMessageFile(m: Api.Message | Api.MessageService, chat: ChatRef): RemoteFile | undefined {
   const media = mapMedia(messageMedia(m)).media;
+  const info = {
+    id: m.id,
+    date: m.date,
+    topicId: _topicOf(m),
+    caption: m instanceof Api.Message ? m.message ?? "" : "",
+  };
+  return fileOfMedia(media, info, chat, () => _thumb(messageMedia(m)));
+}
+
+/**
+ * The file of a message's mapped media (shared by {@link mapMessageFile} and fast_history.ts):
+ * `thumb` gives a document's largest plain thumbnail.
+ */
+export function fileOfMedia(
+  media: Media | undefined,
+  m: { id: number; date: number; topicId: number | null | undefined; caption: string },
+  chat: ChatRef,
+  thumb: () => Pick<RemoteFile, "thumb">,
+): RemoteFile | undefined {
   if (!media?.ref) return undefined;
   const l = decodeMediaRef(media.ref);
   const size = media.size ?? 0;
@@ -139,8 +158,8 @@ export function mapMessageFile(m: Api.Message | Api.MessageService, chat: ChatRe
     chatUsername: chat.username,
     messageId: m.id,
     date: m.date,
-    topicId: _topicOf(m),
-    caption: m instanceof Api.Message ? m.message ?? "" : "",
+    topicId: m.topicId as number | undefined,
+    caption: m.caption,
     key: `${l.type}:${l.id}`,
     size,
     location: {
@@ -154,7 +173,7 @@ export function mapMessageFile(m: Api.Message | Api.MessageService, chat: ChatRe
     mediaType: media.kind,
     fileName: media.file_name,
     mimeType: media.mime_type ?? (l.type === "photo" ? "image/jpeg" : undefined),
-    ...(l.type === "document" ? _thumb(messageMedia(m)) : {}),
+    ...(l.type === "document" ? thumb() : {}),
   };
 }
 
@@ -192,7 +211,7 @@ function _samePeer(m: Api.Message | Api.MessageService, chat: ChatRef): boolean 
   return Number(id) === chat.id;
 }
 
-function _topicOf(m: Api.Message | Api.MessageService): number | undefined {
+function _topicOf(m: Api.Message | Api.MessageService): number | null | undefined {
   const r = m.replyTo;
   if (!(r instanceof Api.MessageReplyHeader) || !r.forumTopic) return undefined;
   return r.replyToTopId ?? r.replyToMsgId;
