@@ -4,11 +4,10 @@
  * downloaded byte for byte.
  */
 import assert from "node:assert/strict";
+import { openFakeDcClient } from "./_open_client.ts";
 import { join } from "node:path";
 import { startFakeTelegram } from "../fakedc/cluster.ts";
 import { SAMPLE_FORUM_ID, SAMPLE_PHOTO, writeServiceSample } from "../fakedc/_tdesktop_sample.ts";
-import { openClient } from "../../lib/telegram/client.ts";
-import { parseEndpoints } from "../../lib/telegram/endpoints.ts";
 import { FilePool } from "../../lib/telegram/file_pool.ts";
 import { telegramFileSource } from "../../lib/telegram/file_source.ts";
 import { fetchMessageFiles, refreshFileLocation } from "../../lib/telegram/media_messages.ts";
@@ -20,12 +19,7 @@ Deno.test("a chat photo change downloads like any photo, its expired reference r
   await writeServiceSample(dir);
   const tg = await startFakeTelegram({ world: dir, basePort: 0, faults: "file_ref_ttl=1" });
   try {
-    const client = await openClient({
-      apiId: Number(tg.env.TGPIPE_API_ID),
-      apiHash: tg.env.TGPIPE_API_HASH,
-      session: tg.env.TGPIPE_SESSION,
-      endpoints: parseEndpoints(tg.env.TGPIPE_TELEGRAM_ENDPOINTS),
-    });
+    const client = await openFakeDcClient(tg);
     const pool = new FilePool(client);
     try {
       const chat = await resolveChat(client, `-100${SAMPLE_FORUM_ID}`);

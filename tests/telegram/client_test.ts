@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
+import { openFakeDcClient } from "./_open_client.ts";
 import { LoginRequiredError } from "../../lib/core/errors.ts";
 import type { EventBody } from "../../lib/progress/events.ts";
 import { startFakeTelegram } from "../fakedc/cluster.ts";
@@ -10,12 +11,7 @@ import { getAccount } from "../../lib/telegram/get_account.ts";
 Deno.test("openClient connects through the seam, getAccount answers, close leaves nothing open", async () => {
   const tg = await startFakeTelegram({ world: "gen:chats=2,messages=20", basePort: 0 });
   try {
-    const client = await openClient({
-      apiId: Number(tg.env.TGPIPE_API_ID),
-      apiHash: tg.env.TGPIPE_API_HASH,
-      session: tg.env.TGPIPE_SESSION,
-      endpoints: parseEndpoints(tg.env.TGPIPE_TELEGRAM_ENDPOINTS),
-    });
+    const client = await openFakeDcClient(tg);
     try {
       const me = await getAccount(client);
       assert.equal(me.id, Number(tg.world.selfUserId));
@@ -63,11 +59,7 @@ Deno.test("a session whose auth key the server does not know (-404) is LoginRequ
 Deno.test("a session deleted on the server mid-run: the call in flight and every later one fail at once", async () => {
   const tg = await startFakeTelegram({ world: "gen:chats=1,messages=5", basePort: 0 });
   try {
-    const client = await openClient({
-      apiId: Number(tg.env.TGPIPE_API_ID),
-      apiHash: tg.env.TGPIPE_API_HASH,
-      session: tg.env.TGPIPE_SESSION,
-      endpoints: parseEndpoints(tg.env.TGPIPE_TELEGRAM_ENDPOINTS),
+    const client = await openFakeDcClient(tg, {
       policy: { timeoutMs: 3_000, maxRetries: 1 },
     });
     try {

@@ -4,14 +4,13 @@
  * decrypted in crypto workers (on machines with a core to spare), which stop when it closes.
  */
 import assert from "node:assert/strict";
+import { openFakeDcClient } from "./_open_client.ts";
 import bigInt from "big-integer";
 import { Api } from "telegram";
 import { getWasmUrl, ige256Decrypt, ige256Encrypt, initSync } from "@mtcute/wasm";
 import { startFakeTelegram } from "../fakedc/cluster.ts";
 import { readBlob } from "../fakedc/world/blob.ts";
 import { encryptMessage } from "../fakedc/mtproto/crypto.ts";
-import { openClient } from "../../lib/telegram/client.ts";
-import { parseEndpoints } from "../../lib/telegram/endpoints.ts";
 import { FilePool } from "../../lib/telegram/file_pool.ts";
 import { inputLocation } from "../../lib/telegram/file_source.ts";
 import { fetchMessageFiles } from "../../lib/telegram/media_messages.ts";
@@ -92,12 +91,7 @@ Deno.test({
     });
     try {
       const before = fastDecryptStats();
-      const client = await openClient({
-        apiId: Number(tg.env.TGPIPE_API_ID),
-        apiHash: tg.env.TGPIPE_API_HASH,
-        session: tg.env.TGPIPE_SESSION,
-        endpoints: parseEndpoints(tg.env.TGPIPE_TELEGRAM_ENDPOINTS),
-      });
+      const client = await openFakeDcClient(tg);
       const pool = new FilePool(client);
       try {
         const chat = await resolveChat(client, "gen_channel_0");

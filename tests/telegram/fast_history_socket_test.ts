@@ -4,10 +4,9 @@
  * page equals what GramJS's own reading of the same request gives.
  */
 import assert from "node:assert/strict";
+import { openFakeDcClient } from "./_open_client.ts";
 import type { Api } from "telegram";
 import { startFakeTelegram } from "../fakedc/cluster.ts";
-import { openClient } from "../../lib/telegram/client.ts";
-import { parseEndpoints } from "../../lib/telegram/endpoints.ts";
 import { listDialogs } from "../../lib/telegram/list_dialogs.ts";
 import { fetchHistoryPage, historyPageOf, historyPageRequest } from "../../lib/telegram/history_page.ts";
 import { gramPageItems, historyDecodeStats } from "../../lib/telegram/history_answer.ts";
@@ -23,12 +22,7 @@ Deno.test("over the socket: history pages decode on the fast path and equal Gram
     world: "gen:chats=4,messages=700,files=40,photos=20,forum=1,comments=1",
     seed: 9,
   });
-  const client = await openClient({
-    apiId: Number(tg.env.TGPIPE_API_ID),
-    apiHash: tg.env.TGPIPE_API_HASH,
-    session: tg.env.TGPIPE_SESSION,
-    endpoints: parseEndpoints(tg.env.TGPIPE_TELEGRAM_ENDPOINTS),
-  });
+  const client = await openFakeDcClient(tg);
   try {
     const before = historyDecodeStats();
     let pages = 0, service = 0, messages = 0;

@@ -3,10 +3,9 @@
  * time out and are retried; stalled file parts are cut off by the download engine and refetched.
  */
 import assert from "node:assert/strict";
+import { openFakeDcClient } from "./_open_client.ts";
 import { join } from "node:path";
 import { startFakeTelegram } from "../fakedc/cluster.ts";
-import { openClient } from "../../lib/telegram/client.ts";
-import { parseEndpoints } from "../../lib/telegram/endpoints.ts";
 import { listDialogs } from "../../lib/telegram/list_dialogs.ts";
 import { fetchHistoryPage } from "../../lib/telegram/history_page.ts";
 import { historyFiles } from "../../lib/telegram/media_messages.ts";
@@ -20,11 +19,7 @@ Deno.test("RPC timeouts: unanswered calls time out, are retried and the listing 
   const tg = await startFakeTelegram({ world: "gen:chats=3,messages=250", faults: "timeout=0.15", seed: 11 });
   const events: TgpipeEvent[] = [];
   try {
-    const client = await openClient({
-      apiId: Number(tg.env.TGPIPE_API_ID),
-      apiHash: tg.env.TGPIPE_API_HASH,
-      session: tg.env.TGPIPE_SESSION,
-      endpoints: parseEndpoints(tg.env.TGPIPE_TELEGRAM_ENDPOINTS),
+    const client = await openFakeDcClient(tg, {
       emit: (e) => void events.push(e as TgpipeEvent),
       policy: { timeoutMs: 400, maxRetries: 12, baseDelayMs: 10 },
     });
@@ -54,12 +49,7 @@ Deno.test("stalled file parts: the engine's stall watchdog cuts them off and the
   const tmp = await Deno.makeTempDir({ prefix: "tgpipe_stall_" });
   const tg = await startFakeTelegram({ world: SAMPLE, faults: "stall=0.3,stall_ms=60000", seed: 5 });
   const events: TgpipeEvent[] = [];
-  const client = await openClient({
-    apiId: Number(tg.env.TGPIPE_API_ID),
-    apiHash: tg.env.TGPIPE_API_HASH,
-    session: tg.env.TGPIPE_SESSION,
-    endpoints: parseEndpoints(tg.env.TGPIPE_TELEGRAM_ENDPOINTS),
-  });
+  const client = await openFakeDcClient(tg);
   const files = await connectFiles(client, { connections: 2 });
   try {
     const chat = (await listDialogs(client, { counts: false }))[0];

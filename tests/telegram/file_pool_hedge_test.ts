@@ -5,11 +5,10 @@
  * them doubled the work). Stalled requests are still copied: download_faults_test.
  */
 import assert from "node:assert/strict";
+import { openFakeDcClient } from "./_open_client.ts";
 import bigInt from "big-integer";
 import { Api } from "telegram";
 import { startFakeTelegram } from "../fakedc/cluster.ts";
-import { openClient } from "../../lib/telegram/client.ts";
-import { parseEndpoints } from "../../lib/telegram/endpoints.ts";
 import { FilePool } from "../../lib/telegram/file_pool.ts";
 import { inputLocation } from "../../lib/telegram/file_source.ts";
 import { fetchMessageFiles } from "../../lib/telegram/media_messages.ts";
@@ -31,12 +30,7 @@ Deno.test("FilePool: parts queued on a connection that keeps answering are not c
     trace: true,
     log: (line) => void (line.includes("<- upload.GetFile ") && getFiles++),
   });
-  const client = await openClient({
-    apiId: Number(tg.env.TGPIPE_API_ID),
-    apiHash: tg.env.TGPIPE_API_HASH,
-    session: tg.env.TGPIPE_SESSION,
-    endpoints: parseEndpoints(tg.env.TGPIPE_TELEGRAM_ENDPOINTS),
-  });
+  const client = await openFakeDcClient(tg);
   const events: EventBody[] = [];
   const pool = new FilePool(client, {
     connectionsPerDc: 2,

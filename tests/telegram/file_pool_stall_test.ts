@@ -5,11 +5,10 @@
  * their retries outlasted the stall limit until no part completed (download_faults_test).
  */
 import assert from "node:assert/strict";
+import { openFakeDcClient } from "./_open_client.ts";
 import bigInt from "big-integer";
 import { Api } from "telegram";
 import { startFakeTelegram } from "../fakedc/cluster.ts";
-import { openClient } from "../../lib/telegram/client.ts";
-import { parseEndpoints } from "../../lib/telegram/endpoints.ts";
 import { FilePool } from "../../lib/telegram/file_pool.ts";
 import { inputLocation } from "../../lib/telegram/file_source.ts";
 import { fetchMessageFiles } from "../../lib/telegram/media_messages.ts";
@@ -20,12 +19,7 @@ const WORLD = "gen:chats=1,messages=10,files=2,file_size=256KB,forum=0,comments=
 Deno.test("FilePool: a given-up request keeps a connection that still answers, drops a silent one", async () => {
   // every upload.getFile stalls for 10 minutes; getFileHashes is answered at once
   const tg = await startFakeTelegram({ world: WORLD, basePort: 0, faults: "stall=1,stall_ms=600000" });
-  const client = await openClient({
-    apiId: Number(tg.env.TGPIPE_API_ID),
-    apiHash: tg.env.TGPIPE_API_HASH,
-    session: tg.env.TGPIPE_SESSION,
-    endpoints: parseEndpoints(tg.env.TGPIPE_TELEGRAM_ENDPOINTS),
-  });
+  const client = await openFakeDcClient(tg);
   const pool = new FilePool(client, { connectionsPerDc: 1, perConnection: 2 });
   try {
     const chat = await resolveChat(client, "gen_channel_0");

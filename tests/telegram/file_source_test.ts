@@ -4,13 +4,13 @@
  * refreshes the reference once for all parts in flight, getFileHashes matches the bytes.
  */
 import assert from "node:assert/strict";
+import { openFakeDcClient } from "./_open_client.ts";
 import { createHash } from "node:crypto";
 import bigInt from "big-integer";
 import { Api } from "telegram";
 import { type FakeTelegram, startFakeTelegram } from "../fakedc/cluster.ts";
 import { readBlob } from "../fakedc/world/blob.ts";
-import { openClient, type TgClient } from "../../lib/telegram/client.ts";
-import { parseEndpoints } from "../../lib/telegram/endpoints.ts";
+import { type TgClient } from "../../lib/telegram/client.ts";
 import { connectFiles } from "../../lib/telegram/connect_files.ts";
 import { FilePool } from "../../lib/telegram/file_pool.ts";
 import { inputLocation, telegramFileSource } from "../../lib/telegram/file_source.ts";
@@ -28,12 +28,7 @@ async function _with(
 ): Promise<void> {
   const tg = await startFakeTelegram({ world: WORLD, basePort: 0, faults, clock });
   try {
-    const client = await openClient({
-      apiId: Number(tg.env.TGPIPE_API_ID),
-      apiHash: tg.env.TGPIPE_API_HASH,
-      session: tg.env.TGPIPE_SESSION,
-      endpoints: parseEndpoints(tg.env.TGPIPE_TELEGRAM_ENDPOINTS),
-    });
+    const client = await openFakeDcClient(tg);
     try {
       const chat = await resolveChat(client, "gen_channel_0");
       const ids = Array.from({ length: 40 }, (_, i) => i + 1);

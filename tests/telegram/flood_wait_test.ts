@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { startFakeTelegram } from "../fakedc/cluster.ts";
-import { openClient } from "../../lib/telegram/client.ts";
-import { parseEndpoints } from "../../lib/telegram/endpoints.ts";
+import { openFakeDcClient } from "./_open_client.ts";
 import { getAccount } from "../../lib/telegram/get_account.ts";
 import { listDialogs } from "../../lib/telegram/list_dialogs.ts";
 import { resolveChat } from "../../lib/telegram/resolve_chat.ts";
@@ -17,11 +16,7 @@ Deno.test("flood waits from the fake DC pause the client, are reported, and the 
   });
   const events: EventBody[] = [];
   try {
-    const client = await openClient({
-      apiId: Number(tg.env.TGPIPE_API_ID),
-      apiHash: tg.env.TGPIPE_API_HASH,
-      session: tg.env.TGPIPE_SESSION,
-      endpoints: parseEndpoints(tg.env.TGPIPE_TELEGRAM_ENDPOINTS),
+    const client = await openFakeDcClient(tg, {
       emit: (e) => events.push(e),
     });
     try {

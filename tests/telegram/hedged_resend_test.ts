@@ -5,12 +5,12 @@
  * fault is switched off once the DC has swallowed the first request (progress, not time).
  */
 import assert from "node:assert/strict";
+import { openFakeDcClient } from "./_open_client.ts";
 import bigInt from "big-integer";
 import { Api } from "telegram";
 import { type FakeTelegram, startFakeTelegram } from "../fakedc/cluster.ts";
 import { readBlob } from "../fakedc/world/blob.ts";
-import { openClient, type TgClient } from "../../lib/telegram/client.ts";
-import { parseEndpoints } from "../../lib/telegram/endpoints.ts";
+import { type TgClient } from "../../lib/telegram/client.ts";
 import { FilePool } from "../../lib/telegram/file_pool.ts";
 import { inputLocation } from "../../lib/telegram/file_source.ts";
 import { fetchHistoryPage } from "../../lib/telegram/history_page.ts";
@@ -25,11 +25,7 @@ const BOUND_MS = 30_000;
 async function _with(fn: (tg: FakeTelegram, client: TgClient) => Promise<void>): Promise<void> {
   const tg = await startFakeTelegram({ world: WORLD, basePort: 0 });
   try {
-    const client = await openClient({
-      apiId: Number(tg.env.TGPIPE_API_ID),
-      apiHash: tg.env.TGPIPE_API_HASH,
-      session: tg.env.TGPIPE_SESSION,
-      endpoints: parseEndpoints(tg.env.TGPIPE_TELEGRAM_ENDPOINTS),
+    const client = await openFakeDcClient(tg, {
       policy: { maxRetries: 0 },
     });
     try {

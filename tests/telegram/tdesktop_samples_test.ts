@@ -5,10 +5,9 @@
  * back identical, downloaded from whichever DC holds them.
  */
 import assert from "node:assert/strict";
+import { openFakeDcClient } from "./_open_client.ts";
 import { dirname, join } from "node:path";
 import { startFakeTelegram } from "../fakedc/cluster.ts";
-import { openClient } from "../../lib/telegram/client.ts";
-import { parseEndpoints } from "../../lib/telegram/endpoints.ts";
 import { listDialogs } from "../../lib/telegram/list_dialogs.ts";
 import { fetchHistoryPage } from "../../lib/telegram/history_page.ts";
 import { historyFiles } from "../../lib/telegram/media_messages.ts";
@@ -52,12 +51,7 @@ function _expected(m: Json): { text: string; ents: Array<[string, number, number
 Deno.test("tdesktop samples over the socket: history through lib/telegram matches the export, media bytes identical", async () => {
   const tmp = await Deno.makeTempDir({ prefix: "tgpipe_samples_" });
   const tg = await startFakeTelegram({ world: ROOT, seed: 3 });
-  const client = await openClient({
-    apiId: Number(tg.env.TGPIPE_API_ID),
-    apiHash: tg.env.TGPIPE_API_HASH,
-    session: tg.env.TGPIPE_SESSION,
-    endpoints: parseEndpoints(tg.env.TGPIPE_TELEGRAM_ENDPOINTS),
-  });
+  const client = await openFakeDcClient(tg);
   const files = await connectFiles(client, { connections: 2 });
   try {
     const dialogs = await listDialogs(client, { counts: false });
@@ -136,12 +130,7 @@ Deno.test("tdesktop samples over the socket: history through lib/telegram matche
 
 Deno.test("tdesktop entity fixture over the socket: every entity arrives whole (user_id, url, language, document_id)", async () => {
   const tg = await startFakeTelegram({ world: FIXTURE });
-  const client = await openClient({
-    apiId: Number(tg.env.TGPIPE_API_ID),
-    apiHash: tg.env.TGPIPE_API_HASH,
-    session: tg.env.TGPIPE_SESSION,
-    endpoints: parseEndpoints(tg.env.TGPIPE_TELEGRAM_ENDPOINTS),
-  });
+  const client = await openFakeDcClient(tg);
   try {
     const exp = await readTdesktopExport(FIXTURE);
     const [{ chat: want, messages }] = exp.chats;

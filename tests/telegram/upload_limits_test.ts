@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { startFakeTelegram } from "../fakedc/cluster.ts";
+import { openFakeDcClient } from "./_open_client.ts";
 import { openClient } from "../../lib/telegram/client.ts";
 import { parseEndpoints } from "../../lib/telegram/endpoints.ts";
 import { readUploadLimits } from "../../lib/telegram/upload_access.ts";
@@ -14,12 +15,7 @@ Deno.test("readUploadLimits: the server's part limit, the premium one for a prem
     faults: "upload_parts=5,upload_parts_premium=9",
   });
   try {
-    const client = await openClient({
-      apiId: Number(tg.env.TGPIPE_API_ID),
-      apiHash: tg.env.TGPIPE_API_HASH,
-      session: tg.env.TGPIPE_SESSION,
-      endpoints: parseEndpoints(tg.env.TGPIPE_TELEGRAM_ENDPOINTS),
-    });
+    const client = await openFakeDcClient(tg);
     try {
       assert.deepEqual(await readUploadLimits(client), { maxParts: 5 });
       tg.world.users.get(tg.world.selfUserId)!.premium = true;
