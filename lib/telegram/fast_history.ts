@@ -254,7 +254,7 @@ function _message(c: TlCursor, plans: _Plans, chat: ChatRef, p: _Pending): PageI
     p.bots.push({ via, key: `user:${m.viaBot}` });
   }
   if (m.grouped !== undefined) msg.grouped_id = m.grouped;
-  // GramJS reads absent views/forwards as null, and gramPageItems drops them
+  // absent views/forwards (null, as GramJS reads them too) stay out of the model
   if (m.views !== null) msg.views = m.views;
   if (m.forwards !== null) msg.forwards = m.forwards;
   if (m.comments) msg.comments = m.comments;

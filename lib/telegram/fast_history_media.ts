@@ -1,7 +1,7 @@
 /**
  * Message media for fast_history.ts: photos, documents, locations, contacts and polls read from
  * TL bytes straight into tgpipe's model, as map_media.ts maps GramJS's objects (same keys, same
- * order, absent fields treated as GramJS reads them: null). Kinds map_media.ts maps to nothing
+ * order; an absent flag field, which GramJS reads as null, is left out). Kinds map_media.ts maps to nothing
  * (web pages, games, stories, ...) are skipped.
  */
 import { Api } from "telegram";
@@ -157,8 +157,7 @@ function _point(c: TlCursor, plans: _Plans): Location | undefined {
     else acc = c.int();
   }
   const loc: Location = { latitude: lat, longitude: long };
-  // GramJS reads an absent accuracy_radius as null, and map_media.ts keeps it (!== undefined)
-  loc.accuracy_m = acc as number;
+  if (acc !== null) loc.accuracy_m = acc;
   return loc;
 }
 

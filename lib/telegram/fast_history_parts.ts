@@ -27,7 +27,7 @@ export interface ReplyHeader {
   topId: number | null;
   peerId: number | undefined;
   quote: string | null;
-  /** forumTopic ? (topId ?? msgId) : undefined */
+  /** forumTopic ? (topId ?? msgId) : undefined (null in a forum header without either) */
   topic: number | null | undefined;
 }
 
@@ -85,7 +85,7 @@ export function partPlans(): _Plans {
     ]),
     replies: needPlan(Api.MessageReplies, ["comments:true", "replies:int", "channelId:long"]),
     reactions: needPlan(Api.MessageReactions, ["results:Vector<ReactionCount>"]),
-    count: needPlan(Api.ReactionCount, ["reaction:Reaction", "count:int"]),
+    count: needPlan(Api.ReactionCount, ["reaction:Reaction", "count:int", "chosenOrder:int"]),
     emoji: id(Api.ReactionEmoji),
     custom: id(Api.ReactionCustomEmoji),
     paid: id(Api.ReactionPaid),
@@ -145,12 +145,12 @@ export function readReply(c: TlCursor): ReplyHeader | undefined {
 
 /** map_message.ts's _reply, on the model. */
 export function applyReply(out: Message, r: ReplyHeader): void {
-  if (r.topic !== undefined) out.topic_id = r.topic as number;
+  if (r.topic != null) out.topic_id = r.topic;
   const isTopicOnly = r.forumTopic && (r.topId == null || r.msgId === r.topId);
-  // GramJS never leaves replyToMsgId undefined (absent is null): only a topic-only header stops here
-  if (isTopicOnly) return;
-  out.reply_to = { message_id: r.msgId as number };
-  if (r.topic !== undefined) out.reply_to.topic_id = r.topic as number;
+  // a header without reply_to_msg_id (a quote-only one) is no reply
+  if (r.msgId === null || isTopicOnly) return;
+  out.reply_to = { message_id: r.msgId };
+  if (r.topic != null) out.reply_to.topic_id = r.topic;
   if (r.peerId !== undefined) out.reply_to.chat_id = r.peerId;
   if (r.quote) out.reply_to.quote_text = r.quote;
 }
@@ -218,10 +218,13 @@ export function readReactions(c: TlCursor): Reaction[] {
   for (let code = f.next(); code !== 0; code = f.next()) {
     for (let n = c.vector(); n > 0; n--) {
       const r = expectCtor(c, plans.count);
-      let count = 0, kind = 0, value = "";
+      let count = 0, kind = 0, value = "", chosen = false;
       for (let k = r.next(); k !== 0; k = r.next()) {
         if (k === 2) count = c.int();
-        else {
+        else if (k === 3) {
+          c.int();
+          chosen = true;
+        } else {
           kind = c.uint();
           if (kind === plans.emoji) value = c.string();
           else if (kind === plans.custom) value = c.longString();
@@ -232,8 +235,8 @@ export function readReactions(c: TlCursor): Reaction[] {
       if (kind === plans.emoji) x.emoji = value;
       else if (kind === plans.custom) x.custom_emoji_id = value;
       else if (kind === plans.paid) x.paid = true;
-      // map_message.ts tests chosenOrder !== undefined, and GramJS reads an absent one as null
-      x.chosen = true;
+      // chosen_order is there only on the reactions the account chose
+      if (chosen) x.chosen = true;
       out.push(x);
     }
   }

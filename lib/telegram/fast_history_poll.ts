@@ -75,8 +75,8 @@ export function readPoll(c: TlCursor): Poll {
       return out;
     }),
   };
-  // GramJS reads an absent total_voters as null, and map_media.ts keeps it (!== undefined)
-  poll.total_voters = total as unknown as number;
+  // absent when the results are not known
+  if (total !== null) poll.total_voters = total;
   if (closed) poll.closed = true;
   if (quiz) poll.quiz = true;
   if (multiple) poll.multiple_choice = true;

@@ -60,9 +60,6 @@ export function gramPageItems(res: Api.messages.TypeMessages, chat: ChatRef): Pa
   return res.messages.map((m) => {
     const message = mapMessage(m, names);
     if (!message) return { id: m.id };
-    // GramJS leaves absent optional numbers as null; the model has them absent
-    if (message.views === null) delete message.views;
-    if (message.forwards === null) delete message.forwards;
     const file = m instanceof Api.Message || m instanceof Api.MessageService
       ? mapMessageFile(m, chat)
       : undefined;

@@ -168,7 +168,8 @@ function _poll(media: Api.MessageMediaPoll): Poll {
       return out;
     }),
   };
-  if (media.results.totalVoters !== undefined) poll.total_voters = media.results.totalVoters;
+  // absent (results not known) is null in GramJS
+  if (media.results.totalVoters != null) poll.total_voters = media.results.totalVoters;
   if (p.closed) poll.closed = true;
   if (p.quiz) poll.quiz = true;
   if (p.multipleChoice) poll.multiple_choice = true;
@@ -182,6 +183,6 @@ function _text(t: Api.TypeTextWithEntities | string): string {
 function _point(geo: Api.TypeGeoPoint): Location | undefined {
   if (!(geo instanceof Api.GeoPoint)) return undefined;
   const loc: Location = { latitude: geo.lat, longitude: geo.long };
-  if (geo.accuracyRadius !== undefined) loc.accuracy_m = geo.accuracyRadius;
+  if (geo.accuracyRadius != null) loc.accuracy_m = geo.accuracyRadius;
   return loc;
 }

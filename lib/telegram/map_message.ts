@@ -52,8 +52,9 @@ export function mapMessage(m: Api.TypeMessage, names: PeerNames = new Map()): Me
       : { id: Number(msg.viaBotId) };
   }
   if (msg.groupedId) out.grouped_id = msg.groupedId.toString();
-  if (msg.views !== undefined) out.views = msg.views;
-  if (msg.forwards !== undefined) out.forwards = msg.forwards;
+  // GramJS reads an absent flags.N? field as null (not undefined): `!= null` leaves it out of the model
+  if (msg.views != null) out.views = msg.views;
+  if (msg.forwards != null) out.forwards = msg.forwards;
   if (msg.replies && msg.replies.comments) {
     out.comments = { count: msg.replies.replies };
     if (msg.replies.channelId) out.comments.chat_id = Number(msg.replies.channelId);
@@ -66,7 +67,8 @@ export function mapMessage(m: Api.TypeMessage, names: PeerNames = new Map()): Me
       else if (r.reaction instanceof Api.ReactionCustomEmoji) {
         x.custom_emoji_id = r.reaction.documentId.toString();
       } else if (r.reaction instanceof Api.ReactionPaid) x.paid = true;
-      if (r.chosenOrder !== undefined) x.chosen = true;
+      // chosen_order is there only on the reactions the account chose
+      if (r.chosenOrder != null) x.chosen = true;
       return x;
     });
   }
@@ -96,14 +98,14 @@ function _peer(p: Api.TypePeer, names: PeerNames): PeerRef {
 function _reply(out: Message, r: Api.TypeMessageReplyHeader | undefined): void {
   if (!(r instanceof Api.MessageReplyHeader)) return;
   const topic = r.forumTopic ? (r.replyToTopId ?? r.replyToMsgId) : undefined;
-  if (topic !== undefined) out.topic_id = topic;
+  if (topic != null) out.topic_id = topic;
   // In a forum, a plain message "replies" to its topic root; that is membership, not a reply (nor
   // is an explicit reply to the root, the "topic created" line). GramJS decodes an absent
-  // replyToTopId as null.
+  // replyToTopId / replyToMsgId as null; a header without a message id (a quote-only one) is no reply.
   const isTopicOnly = r.forumTopic && (r.replyToTopId == null || r.replyToMsgId === r.replyToTopId);
-  if (r.replyToMsgId === undefined || isTopicOnly) return;
+  if (r.replyToMsgId == null || isTopicOnly) return;
   out.reply_to = { message_id: r.replyToMsgId };
-  if (topic !== undefined) out.reply_to.topic_id = topic;
+  if (topic != null) out.reply_to.topic_id = topic;
   if (r.replyToPeerId) out.reply_to.chat_id = Number(_peer(r.replyToPeerId, new Map()).id);
   if (r.quoteText) out.reply_to.quote_text = r.quoteText;
 }
@@ -228,7 +230,7 @@ const REASONS: Record<string, string> = {
 function _topicEdit(a: Api.MessageActionTopicEdit): Partial<ServiceAction> {
   const x: Partial<ServiceAction> = {};
   if (a.title) x.title = a.title;
-  if (a.iconEmojiId !== undefined && a.iconEmojiId !== null) x.icon_emoji_id = a.iconEmojiId.toString();
+  if (a.iconEmojiId != null) x.icon_emoji_id = a.iconEmojiId.toString();
   if (typeof a.closed === "boolean") x.closed = a.closed;
   if (typeof a.hidden === "boolean") x.hidden = a.hidden;
   return x;

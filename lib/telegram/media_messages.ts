@@ -158,7 +158,7 @@ export function fileOfMedia(
     chatUsername: chat.username,
     messageId: m.id,
     date: m.date,
-    topicId: m.topicId as number | undefined,
+    topicId: m.topicId ?? undefined,
     caption: m.caption,
     key: `${l.type}:${l.id}`,
     size,

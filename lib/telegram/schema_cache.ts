@@ -13,8 +13,15 @@ export const GRAMJS_CACHE_KEY = "GramJs:apiCache";
 /** Which GramJS wrote that cache: the URL of its tl/api.js, whose path names the package version. */
 export const OWNER_KEY = "tgpipe:GramJs:apiCache:owner";
 
-/** The part of Storage used here (localStorage, or a stand-in in tests). */
-export type CacheStorage = Pick<Storage, "getItem" | "setItem" | "removeItem">;
+/**
+ * The part of Storage used here (localStorage, or a stand-in in tests). Structural: a worker's
+ * globals have no Storage type, and this module is loaded in fetch workers too.
+ */
+export interface CacheStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
 
 /**
  * Drops GramJS's schema cache from `storage` unless `owner` (the running GramJS's tl/api.js URL)
@@ -44,7 +51,10 @@ export function gramJsCacheOwner(): string {
   return _try(() => import.meta.resolve("telegram/tl/api.js")) ?? "";
 }
 
-checkSchemaCache(_try(() => globalThis.localStorage), gramJsCacheOwner());
+checkSchemaCache(
+  _try(() => (globalThis as { localStorage?: CacheStorage }).localStorage),
+  gramJsCacheOwner(),
+);
 
 function _try<T>(f: () => T): T | undefined {
   try {

@@ -163,6 +163,60 @@ Deno.test("fast decoder: hand-made pages decode as GramJS + map_message.ts do", 
   assert.equal(reply.file?.location.fileReference, "abcd");
 });
 
+Deno.test("fast decoder: absent flag fields (GramJS's nulls) are left out on both paths", () => {
+  const peerId = new Api.PeerChannel({ channelId: bigInt(CHAT.id) });
+  const text = (t: string) => new Api.TextWithEntities({ text: t, entities: [] });
+  const emoji = (emoticon: string) => new Api.ReactionEmoji({ emoticon });
+  const base = { peerId, date: 1700000000, message: "" };
+  const page = new Api.messages.ChannelMessages({
+    pts: 1,
+    count: 4,
+    topics: [],
+    messages: [
+      new Api.Message({
+        id: 4,
+        ...base,
+        reactions: new Api.MessageReactions({
+          results: [
+            new Api.ReactionCount({ reaction: emoji("👍"), count: 3, chosenOrder: 0 }),
+            new Api.ReactionCount({ reaction: emoji("🔥"), count: 2 }),
+          ],
+        }),
+      }),
+      new Api.Message({
+        id: 3,
+        ...base,
+        media: new Api.MessageMediaGeo({ geo: new Api.GeoPoint({ long: 2, lat: 1, accessHash: bigInt(0) }) }),
+      }),
+      new Api.Message({
+        id: 2,
+        ...base,
+        media: new Api.MessageMediaPoll({
+          poll: new Api.Poll({
+            id: bigInt(1),
+            question: text("Tea?"),
+            answers: [new Api.PollAnswer({ text: text("Yes"), option: Buffer.from("0") })],
+          }),
+          results: new Api.PollResults({}),
+        }),
+      }),
+      new Api.Message({
+        id: 1,
+        ...base,
+        replyTo: new Api.MessageReplyHeader({ quote: true, quoteText: "elsewhere" }),
+      }),
+    ],
+    chats: [],
+    users: [],
+  });
+  assert.equal(same(page, "absent fields"), 4);
+  const [reacted, geo, poll, quote] = decodeHistoryPage(page.getBytes(), 0, CHAT).map((i) => i.message!);
+  assert.deepEqual(reacted.reactions, [{ count: 3, emoji: "👍", chosen: true }, { count: 2, emoji: "🔥" }]);
+  assert.deepEqual(geo.location, { latitude: 1, longitude: 2 });
+  assert.deepEqual(poll.poll, { question: "Tea?", answers: [{ text: "Yes" }] });
+  assert.equal("reply_to" in quote, false);
+});
+
 Deno.test("fast decoder: 400 random pages (every media kind, entity, service action, reply, forward, reaction) as GramJS", () => {
   const r = rngOf(16);
   let n = 0;

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import bigInt from "big-integer";
 import { Api } from "telegram";
+import readerModule from "telegram/extensions/BinaryReader.js";
 import { mapMessage, peerNames } from "../../lib/telegram/map_message.ts";
 import { decodeMediaRef } from "../../lib/telegram/map_media.ts";
 
@@ -255,4 +256,85 @@ Deno.test("mapMessage: a reply to a topic's root message is membership too, not 
   )!;
   assert.equal(m.topic_id, 3);
   assert.equal(m.reply_to, undefined);
+});
+
+const { BinaryReader } = readerModule as unknown as {
+  BinaryReader: new (b: Buffer) => { tgReadObject(): unknown };
+};
+
+/** `m` as GramJS reads it off the wire, where an absent flags.N? field is null (not undefined). */
+function viaWire(m: Api.Message): Api.Message {
+  return new BinaryReader(Buffer.from(m.getBytes())).tgReadObject() as Api.Message;
+}
+
+const inChannel = { peerId: new Api.PeerChannel({ channelId: bigInt(500) }), date: 1, message: "x" };
+
+Deno.test("mapMessage: only the reactions with a chosen_order are chosen (GramJS reads an absent one as null)", () => {
+  const emoji = (emoticon: string) => new Api.ReactionEmoji({ emoticon });
+  const m = mapMessage(viaWire(
+    new Api.Message({
+      id: 1,
+      ...inChannel,
+      reactions: new Api.MessageReactions({
+        results: [
+          new Api.ReactionCount({ reaction: emoji("👍"), count: 3, chosenOrder: 0 }),
+          new Api.ReactionCount({ reaction: emoji("🔥"), count: 2 }),
+          new Api.ReactionCount({
+            reaction: new Api.ReactionCustomEmoji({ documentId: bigInt(9) }),
+            count: 1,
+          }),
+        ],
+      }),
+    }),
+  ))!;
+  assert.deepEqual(m.reactions, [
+    { count: 3, emoji: "👍", chosen: true },
+    { count: 2, emoji: "🔥" },
+    { count: 1, custom_emoji_id: "9" },
+  ]);
+  // absent views/forwards are left out too
+  assert.equal("views" in m || "forwards" in m, false);
+});
+
+Deno.test("mapMessage: a geo point without accuracy_radius and a poll without total_voters leave those keys out", () => {
+  const geo = (accuracyRadius?: number) =>
+    new Api.MessageMediaGeo({
+      geo: new Api.GeoPoint({ long: 2.5, lat: 1.5, accessHash: bigInt(0), accuracyRadius }),
+    });
+  const plain = mapMessage(viaWire(new Api.Message({ id: 1, ...inChannel, media: geo() })))!;
+  assert.deepEqual(plain.location, { latitude: 1.5, longitude: 2.5 });
+  const exact = mapMessage(viaWire(new Api.Message({ id: 2, ...inChannel, media: geo(0) })))!;
+  assert.deepEqual(exact.location, { latitude: 1.5, longitude: 2.5, accuracy_m: 0 });
+  const text = (t: string) => new Api.TextWithEntities({ text: t, entities: [] });
+  const option = Buffer.from("0");
+  const poll = (totalVoters?: number) =>
+    new Api.MessageMediaPoll({
+      poll: new Api.Poll({
+        id: bigInt(1),
+        question: text("Tea?"),
+        answers: [new Api.PollAnswer({ text: text("Yes"), option })],
+      }),
+      results: new Api.PollResults({ totalVoters }),
+    });
+  const unknown = mapMessage(viaWire(new Api.Message({ id: 3, ...inChannel, media: poll() })))!;
+  assert.deepEqual(unknown.poll, { question: "Tea?", answers: [{ text: "Yes" }] });
+  const none = mapMessage(viaWire(new Api.Message({ id: 4, ...inChannel, media: poll(0) })))!;
+  assert.equal(none.poll?.total_voters, 0);
+});
+
+Deno.test("mapMessage: a reply header without reply_to_msg_id (quote-only) gives no reply_to", () => {
+  const m = mapMessage(viaWire(
+    new Api.Message({
+      id: 5,
+      ...inChannel,
+      replyTo: new Api.MessageReplyHeader({ quote: true, quoteText: "said elsewhere" }),
+    }),
+  ))!;
+  assert.equal("reply_to" in m, false);
+  assert.equal("topic_id" in m, false);
+  // a forum header that names neither a message nor a topic gives no topic_id either
+  const f = mapMessage(viaWire(
+    new Api.Message({ id: 6, ...inChannel, replyTo: new Api.MessageReplyHeader({ forumTopic: true }) }),
+  ))!;
+  assert.equal("reply_to" in f || "topic_id" in f, false);
 });
