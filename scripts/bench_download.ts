@@ -7,6 +7,7 @@
  * peak RSS (from /usr/bin/time -v). --json prints one JSON line.
  */
 import { startFakeTelegram } from "../tests/fakedc/cluster.ts";
+import { type BenchRun, benchRun, benchSummary, printBenchSummary, runTimed } from "./_bench_proc.ts";
 
 const argv = [...Deno.args];
 const dash = argv.indexOf("--");
@@ -30,24 +31,6 @@ const WORLD = small
   : "gen:chats=1,messages=300,files=260,file_size=13MB,big_files=1,big_size=1GB,forum=0,comments=0,left=0";
 const SMALL_FILES = small ? 10 : 100;
 const root = new URL("..", import.meta.url).pathname;
-const CORES = navigator.hardwareConcurrency;
-const TICK = 100; // USER_HZ on Linux
-
-function _selfCpuS(): number {
-  const f = Deno.readTextFileSync("/proc/self/stat").split(") ")[1].split(" ");
-  return (Number(f[11]) + Number(f[12])) / TICK;
-}
-
-interface Run {
-  client: string;
-  bytes: number;
-  seconds: number;
-  mb_s: number;
-  cpu_s_per_gb: number;
-  server_cpu_s_per_gb: number;
-  peak_rss_mb: number;
-  peak_connections: number;
-}
 
 const tg = await startFakeTelegram({ world: WORLD, faults: FAULTS, basePort: 0 });
 const tmp = await Deno.makeTempDir({ prefix: "tgpipe_bench_dl_" });
@@ -62,7 +45,7 @@ try {
   const total = picked.reduce((n, d) => n + d.size, 0);
   if (rest.length < SMALL_FILES) throw new Error(`World has only ${rest.length} files of 4-64 MB`);
   const ids = picked.map((d) => d.id);
-  const runs: Run[] = [];
+  const runs: BenchRun[] = [];
   for (const client of only) {
     const out = `${tmp}/${client}`;
     await Deno.mkdir(out);
@@ -70,51 +53,18 @@ try {
     await Deno.remove(out, { recursive: true });
     await tg.dropConnections();
   }
-  const by = Object.fromEntries(runs.map((r) => [r.client, r]));
-  const t = by.tgpipe;
-  // Both processes share the cores: the CPU rate is what the cores can decrypt + encrypt.
-  const cpuRate = t ? (CORES * 1024) / (t.cpu_s_per_gb + t.server_cpu_s_per_gb) : undefined;
-  const connRate = t ? (t.peak_connections * CAP) / 2 ** 20 : undefined;
-  const limit = t ? Math.min(connRate!, cpuRate!) : undefined;
-  const summary = {
-    bench: "download",
-    small,
-    faults: FAULTS,
-    files: ids.length,
-    total_mb: Math.round(total / 2 ** 20),
+  const summary = benchSummary(
+    { bench: "download", small, faults: FAULTS, files: ids.length, total, cap: CAP },
     runs,
-    limit_mb_s: limit && +limit.toFixed(1),
-    connections_limit_mb_s: connRate && +connRate.toFixed(1),
-    cpu_limit_mb_s: cpuRate && +cpuRate.toFixed(1),
-    of_limit: t && limit ? +(t.mb_s / limit).toFixed(3) : undefined,
-    vs_telethon: t && by.telethon ? +(t.mb_s / by.telethon.mb_s).toFixed(2) : undefined,
-    vs_gramjs: t && by.gramjs ? +(t.mb_s / by.gramjs.mb_s).toFixed(2) : undefined,
-  };
+  );
   if (json) console.log(JSON.stringify(summary));
-  else {
-    console.log(`download bench: ${summary.files} files, ${summary.total_mb} MB, faults ${FAULTS}`);
-    for (const r of runs) {
-      console.log(
-        `  ${r.client.padEnd(8)} ${r.mb_s.toFixed(1).padStart(6)} MB/s  ${r.seconds.toFixed(1)} s  ` +
-          `cpu ${r.cpu_s_per_gb.toFixed(1)} s/GB (fake DC ${r.server_cpu_s_per_gb.toFixed(1)})  ` +
-          `rss ${r.peak_rss_mb} MB  conns ${r.peak_connections}`,
-      );
-    }
-    if (limit) {
-      console.log(
-        `  limit ${summary.limit_mb_s} MB/s (connections ${summary.connections_limit_mb_s}, cpu ${summary.cpu_limit_mb_s}); ` +
-          `tgpipe at ${(summary.of_limit! * 100).toFixed(0)}% of it`,
-      );
-    }
-    if (summary.vs_telethon) console.log(`  tgpipe / telethon = ${summary.vs_telethon}x`);
-    if (summary.vs_gramjs) console.log(`  tgpipe / gramjs = ${summary.vs_gramjs}x`);
-  }
+  else printBenchSummary(summary);
 } finally {
   await tg.close();
   await Deno.remove(tmp, { recursive: true }).catch(() => {});
 }
 
-async function _run(client: string, out: string, ids: number[], total: number): Promise<Run> {
+async function _run(client: string, out: string, ids: number[], total: number): Promise<BenchRun> {
   const chatLink = "https://t.me/gen_channel_0";
   let cmd: string[];
   if (client === "tgpipe") {
@@ -153,42 +103,10 @@ async function _run(client: string, out: string, ids: number[], total: number): 
   } else throw new Error(`Unknown client ${client}`);
   const timeFile = `${out}.time`;
   const env = { ...tg.env, TGPIPE_KV: `${out}.kv`, NO_COLOR: "1" };
-  const cpu0 = _selfCpuS();
-  const t0 = performance.now();
-  const child = new Deno.Command("/usr/bin/time", {
-    args: ["-v", "-o", timeFile, ...cmd],
-    env,
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  let peakConns = 0;
-  const poll = setInterval(() => {
-    const n = Object.values(tg.connectionCount()).reduce((a, b) => a + b, 0);
-    peakConns = Math.max(peakConns, n);
-  }, 200);
-  const res = await child.output();
-  clearInterval(poll);
-  const seconds = (performance.now() - t0) / 1000;
-  const serverCpu = _selfCpuS() - cpu0;
-  const text = new TextDecoder().decode(res.stdout) + new TextDecoder().decode(res.stderr);
-  if (!res.success) throw new Error(`${client} failed (${res.code}): ${text.slice(-1500)}`);
+  const timed = await runTimed(client, cmd, env, timeFile, tg);
   const got = await _dirBytes(out);
   if (got !== total) throw new Error(`${client} wrote ${got} bytes, expected ${total}`);
-  const tv = await Deno.readTextFile(timeFile);
-  const num = (re: RegExp) => Number(re.exec(tv)?.[1] ?? NaN);
-  const cpu = num(/User time \(seconds\): ([\d.]+)/) + num(/System time \(seconds\): ([\d.]+)/);
-  const gb = total / 2 ** 30;
-  return {
-    client,
-    bytes: total,
-    seconds: +seconds.toFixed(2),
-    mb_s: +(total / 2 ** 20 / seconds).toFixed(1),
-    cpu_s_per_gb: +(cpu / gb).toFixed(2),
-    server_cpu_s_per_gb: +(serverCpu / gb).toFixed(2),
-    peak_rss_mb: Math.round(num(/Maximum resident set size \(kbytes\): (\d+)/) / 1024),
-    // the main connection of the home DC is counted too
-    peak_connections: Math.max(1, peakConns - 1),
-  };
+  return await benchRun(client, total, timed);
 }
 
 async function _dirBytes(dir: string): Promise<number> {

@@ -11,6 +11,7 @@
  */
 import { startFakeTelegram } from "../tests/fakedc/cluster.ts";
 import { runUrlCase, type UrlCaseResult } from "./upload_url_case.ts";
+import { type BenchRun, benchRun, benchSummary, printBenchSummary, runTimed } from "./_bench_proc.ts";
 
 const argv = [...Deno.args];
 const dash = argv.indexOf("--");
@@ -29,24 +30,6 @@ const BIG = small ? 64 << 20 : 1 << 30;
 const SMALL_FILES = small ? 10 : 100;
 const SMALL_SIZE = 10 << 20;
 const root = new URL("..", import.meta.url).pathname;
-const CORES = navigator.hardwareConcurrency;
-const TICK = 100; // USER_HZ on Linux
-
-interface Run {
-  client: string;
-  bytes: number;
-  seconds: number;
-  mb_s: number;
-  cpu_s_per_gb: number;
-  server_cpu_s_per_gb: number;
-  peak_rss_mb: number;
-  peak_connections: number;
-}
-
-function _selfCpuS(): number {
-  const f = Deno.readTextFileSync("/proc/self/stat").split(") ")[1].split(" ");
-  return (Number(f[11]) + Number(f[12])) / TICK;
-}
 
 // Incompressible content, cheap to make: one random MiB, varied per MiB and file.
 async function _write(path: string, size: number, seed: number): Promise<void> {
@@ -81,7 +64,7 @@ try {
     await _write(files[i], SMALL_SIZE, i);
   }
   const total = BIG + SMALL_FILES * SMALL_SIZE;
-  const runs: Run[] = [];
+  const runs: BenchRun[] = [];
   let url: UrlCaseResult | undefined;
   for (const client of only) {
     try {
@@ -100,45 +83,13 @@ try {
   await Deno.remove(tmp, { recursive: true }).catch(() => {});
 }
 
-function _print(runs: Run[], count: number, total: number, url?: UrlCaseResult): void {
-  const by = Object.fromEntries(runs.map((r) => [r.client, r]));
-  const t = by.tgpipe;
-  // Both processes share the cores: the CPU rate is what the cores can encrypt + decrypt.
-  const cpuRate = t ? (CORES * 1024) / (t.cpu_s_per_gb + t.server_cpu_s_per_gb) : undefined;
-  const connRate = t ? (t.peak_connections * CAP) / 2 ** 20 : undefined;
-  const limit = t ? Math.min(connRate!, cpuRate!) : undefined;
+function _print(runs: BenchRun[], count: number, total: number, url?: UrlCaseResult): void {
   const summary = {
-    bench: "upload",
-    small,
-    faults: FAULTS,
-    files: count,
-    total_mb: Math.round(total / 2 ** 20),
-    runs,
-    limit_mb_s: limit && +limit.toFixed(1),
-    connections_limit_mb_s: connRate && +connRate.toFixed(1),
-    cpu_limit_mb_s: cpuRate && +cpuRate.toFixed(1),
-    of_limit: t && limit ? +(t.mb_s / limit).toFixed(3) : undefined,
-    vs_telethon: t && by.telethon ? +(t.mb_s / by.telethon.mb_s).toFixed(2) : undefined,
-    vs_gramjs: t && by.gramjs ? +(t.mb_s / by.gramjs.mb_s).toFixed(2) : undefined,
+    ...benchSummary({ bench: "upload", small, faults: FAULTS, files: count, total, cap: CAP }, runs),
     url,
   };
   if (json) return console.log(JSON.stringify(summary));
-  console.log(`upload bench: ${summary.files} files, ${summary.total_mb} MB, faults ${FAULTS}`);
-  for (const r of runs) {
-    console.log(
-      `  ${r.client.padEnd(8)} ${r.mb_s.toFixed(1).padStart(6)} MB/s  ${r.seconds.toFixed(1)} s  ` +
-        `cpu ${r.cpu_s_per_gb.toFixed(1)} s/GB (fake DC ${r.server_cpu_s_per_gb.toFixed(1)})  ` +
-        `rss ${r.peak_rss_mb} MB  conns ${r.peak_connections}`,
-    );
-  }
-  if (limit) {
-    console.log(
-      `  limit ${summary.limit_mb_s} MB/s (connections ${summary.connections_limit_mb_s}, cpu ${summary.cpu_limit_mb_s}); ` +
-        `tgpipe at ${(summary.of_limit! * 100).toFixed(0)}% of it`,
-    );
-  }
-  if (summary.vs_telethon) console.log(`  tgpipe / telethon = ${summary.vs_telethon}x`);
-  if (summary.vs_gramjs) console.log(`  tgpipe / gramjs = ${summary.vs_gramjs}x`);
+  printBenchSummary(summary);
   if (url) {
     console.log(`  URL -> Telegram, the big file (${Math.round(BIG / 2 ** 20)} MB):`);
     for (const r of url.runs) {
@@ -180,32 +131,14 @@ function _command(client: string, files: string[], out: string): string[] {
   throw new Error(`Unknown client ${client} (${out})`);
 }
 
-async function _run(client: string, files: string[], total: number): Promise<Run> {
+async function _run(client: string, files: string[], total: number): Promise<BenchRun> {
   const out = `${tmp}/${client}`;
   const cmd = _command(client, files, out);
   const chat = () => tg.world.chats.get(`user:${tg.world.selfUserId}`)?.messages ?? [];
   const before = chat().length;
   const timeFile = `${out}.time`;
   const env = { ...tg.env, TGPIPE_KV: `${out}.kv`, NO_COLOR: "1" };
-  const cpu0 = _selfCpuS();
-  const t0 = performance.now();
-  const child = new Deno.Command("/usr/bin/time", {
-    args: ["-v", "-o", timeFile, ...cmd],
-    env,
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  let peakConns = 0;
-  const poll = setInterval(() => {
-    const n = Object.values(tg.connectionCount()).reduce((a, b) => a + b, 0);
-    peakConns = Math.max(peakConns, n);
-  }, 200);
-  const res = await child.output();
-  clearInterval(poll);
-  const seconds = (performance.now() - t0) / 1000;
-  const serverCpu = _selfCpuS() - cpu0;
-  const text = new TextDecoder().decode(res.stdout) + new TextDecoder().decode(res.stderr);
-  if (!res.success) throw new Error(`${client} failed (${res.code}): ${text.slice(-1500)}`);
+  const timed = await runTimed(client, cmd, env, timeFile, tg);
   const sent = chat().slice(before).flatMap((m) =>
     m.media?.kind === "document" ? [m.media.doc.blob.size] : []
   );
@@ -215,19 +148,5 @@ async function _run(client: string, files: string[], total: number): Promise<Run
       `${client} sent ${sent.length} documents of ${got} bytes, expected ${files.length} of ${total}`,
     );
   }
-  const tv = await Deno.readTextFile(timeFile);
-  const num = (re: RegExp) => Number(re.exec(tv)?.[1] ?? NaN);
-  const cpu = num(/User time \(seconds\): ([\d.]+)/) + num(/System time \(seconds\): ([\d.]+)/);
-  const gb = total / 2 ** 30;
-  return {
-    client,
-    bytes: total,
-    seconds: +seconds.toFixed(2),
-    mb_s: +(total / 2 ** 20 / seconds).toFixed(1),
-    cpu_s_per_gb: +(cpu / gb).toFixed(2),
-    server_cpu_s_per_gb: +(serverCpu / gb).toFixed(2),
-    peak_rss_mb: Math.round(num(/Maximum resident set size \(kbytes\): (\d+)/) / 1024),
-    // the main connection of the home DC is counted too
-    peak_connections: Math.max(1, peakConns - 1),
-  };
+  return await benchRun(client, total, timed);
 }

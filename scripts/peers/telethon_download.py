@@ -3,25 +3,15 @@
 #   /usr/bin/python3 telethon_download.py '<json config>'
 # Config: {"pem", "fingerprint", "session" (StringSession), "chat", "ids": [msg ids], "out"}.
 # Prints {"files", "bytes", "ms"}; exits 1 with {"error"} on failure.
-import asyncio
 import json
 import os
-import sys
 import time
 
-from telethon import TelegramClient
-from telethon.crypto import rsa
-from telethon.network import ConnectionTcpIntermediate
-from telethon.sessions import StringSession
+from _telethon_peer import connect, run
 
 
 async def main(cfg):
-    rsa.add_key(cfg["pem"], old=False)
-    client = TelegramClient(
-        StringSession(cfg["session"]), 17349, "344583e45741c457fe1862106095a5eb",
-        connection=ConnectionTcpIntermediate, receive_updates=False,
-    )
-    await client.connect()
+    client = await connect(cfg)
     try:
         t = time.perf_counter()
         files = 0
@@ -39,8 +29,4 @@ async def main(cfg):
         await client.disconnect()
 
 
-try:
-    asyncio.run(main(json.loads(sys.argv[1])))
-except Exception as e:  # report, never a traceback with session data
-    print(json.dumps({"error": "%s: %s" % (type(e).__name__, e)}))
-    sys.exit(1)
+run(main)

@@ -4,17 +4,16 @@ import { createHash } from "node:crypto";
 import type { FakeTelegram } from "../fakedc/cluster.ts";
 import { readBlob } from "../fakedc/world/blob.ts";
 import type { TgpipeEvent } from "../../lib/progress/events.ts";
-import { tgpipeArgs } from "../_helpers/run_cli.ts";
 import { readEventLines } from "../_helpers/event_lines.ts";
-import { ISOLATED_XDG } from "./_export_helpers.ts";
+import { spawnTgpipe } from "./_export_helpers.ts";
 
 /** The channel of the generated worlds. */
 export const CHAT = "@gen_channel_0";
 
-/** sha256 of every file of the channel, by message id. */
-export async function channelFiles(tg: FakeTelegram): Promise<Map<number, { size: number; sha: string }>> {
+/** The bytes of every document and photo of the channel, by message id. */
+export async function channelBlobs(tg: FakeTelegram): Promise<Map<number, Uint8Array>> {
   const chat = [...tg.world.chats.values()].find((c) => c.username === "gen_channel_0")!;
-  const out = new Map<number, { size: number; sha: string }>();
+  const out = new Map<number, Uint8Array>();
   for (const m of chat.messages) {
     const md = m.media;
     const blob = md?.kind === "document"
@@ -22,10 +21,16 @@ export async function channelFiles(tg: FakeTelegram): Promise<Map<number, { size
       : md?.kind === "photo"
       ? md.photo.sizes.at(-1)!.blob
       : undefined;
-    if (blob) {
-      const bytes = await readBlob(blob, 0, blob.size);
-      out.set(m.id, { size: bytes.length, sha: createHash("sha256").update(bytes).digest("hex") });
-    }
+    if (blob) out.set(m.id, await readBlob(blob, 0, blob.size));
+  }
+  return out;
+}
+
+/** sha256 of every file of the channel, by message id. */
+export async function channelFiles(tg: FakeTelegram): Promise<Map<number, { size: number; sha: string }>> {
+  const out = new Map<number, { size: number; sha: string }>();
+  for (const [id, bytes] of await channelBlobs(tg)) {
+    out.set(id, { size: bytes.length, sha: createHash("sha256").update(bytes).digest("hex") });
   }
   return out;
 }
@@ -82,13 +87,7 @@ export function spawnSync(
   child: Deno.ChildProcess;
   done: () => Promise<{ code: number; events: TgpipeEvent[]; stderr: string }>;
 } {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: tgpipeArgs(...args),
-    env: { ...ISOLATED_XDG, ...env, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+  const child = spawnTgpipe(args, env);
   const events: TgpipeEvent[] = [];
   const stderr = new Response(child.stderr).text();
   const read = readEventLines(child.stdout, (e) => {

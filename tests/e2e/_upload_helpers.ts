@@ -1,7 +1,30 @@
-/** Helpers of the upload e2e tests: input files, and what arrived in a chat of the fake DC. */
+/** Helpers of the upload e2e tests: the fake DC, input files, and what arrived in a chat of the fake DC. */
 import { createHash } from "node:crypto";
+import { type FakeTelegram, startFakeTelegram } from "../fakedc/cluster.ts";
 import { readBlob } from "../fakedc/world/blob.ts";
 import type { WBlob, WMessage, World } from "../fakedc/world/types.ts";
+
+/** The fake DC and temp dir of one upload test; `env` is the DC's with the KV store in that dir. */
+export interface UploadDc {
+  tg: FakeTelegram;
+  dir: string;
+  env: Record<string, string>;
+}
+
+/** Runs `fn` with a fake DC of `world` (and `faults`) and a temp dir named `prefix…`; closes and removes both after. */
+export async function withUploadDc(
+  opts: { world: string; faults?: string; prefix: string },
+  fn: (u: UploadDc) => Promise<void>,
+): Promise<void> {
+  const tg = await startFakeTelegram({ world: opts.world, basePort: 0, faults: opts.faults });
+  const dir = await Deno.makeTempDir({ prefix: opts.prefix });
+  try {
+    await fn({ tg, dir, env: { ...tg.env, TGPIPE_KV: `${dir}/p.kv` } });
+  } finally {
+    await tg.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
 
 /** `n` pseudo-random bytes, the same for the same seed. */
 export function seededBytes(n: number, seed: number): Uint8Array {

@@ -5,31 +5,15 @@
  */
 import assert from "node:assert/strict";
 import { type FakeTelegram, startFakeTelegram } from "../fakedc/cluster.ts";
-import { readBlob } from "../fakedc/world/blob.ts";
 import { seededRng } from "../fakedc/world/rand.ts";
 import { runCli } from "../_helpers/run_cli.ts";
 import type { TgpipeEvent } from "../../lib/progress/events.ts";
 import { spawnWithEvents } from "./_export_helpers.ts";
+import { channelBlobs } from "./_sync_helpers.ts";
 
 const WORLD = "gen:chats=1,messages=30,files=5,file_size=4MB,forum=0,comments=0,left=0";
 const T = { timeoutMs: 120_000 };
 const CHAT = "https://t.me/gen_channel_0";
-
-/** Every document and photo of the chat, by message id, with its bytes. */
-async function _expected(tg: FakeTelegram): Promise<Map<number, Uint8Array>> {
-  const chat = [...tg.world.chats.values()].find((c) => c.username === "gen_channel_0")!;
-  const out = new Map<number, Uint8Array>();
-  for (const m of chat.messages) {
-    const md = m.media;
-    const blob = md?.kind === "document"
-      ? md.doc.blob
-      : md?.kind === "photo"
-      ? md.photo.sizes.at(-1)!.blob
-      : undefined;
-    if (blob) out.set(m.id, await readBlob(blob, 0, blob.size));
-  }
-  return out;
-}
 
 /** Asserts `out` holds exactly the expected files (template {id}), byte for byte, and no partial file. */
 async function _assertTree(out: string, want: Map<number, Uint8Array>): Promise<void> {
@@ -109,7 +93,7 @@ Deno.test({
         ...T,
       });
       assert.equal(r.code, 0, r.stderr + r.stdout.slice(-2000));
-      await _assertTree(`${dir}/o`, await _expected(tg));
+      await _assertTree(`${dir}/o`, await channelBlobs(tg));
       const s = tg.stats;
       assert.ok(s.faultDisconnects + s.faultTimeouts > 0, JSON.stringify(s));
       assert.ok(r.events.some((e) => e.type === "retry" || e.type === "pause"), "faults were seen");
@@ -124,7 +108,7 @@ Deno.test({
   name: "download: kill -9 at 10 seeded moments, then resume: identical files, refetch <= parts in flight",
   fn: async () => {
     const tg = await startFakeTelegram({ world: WORLD, basePort: 0, faults: "rtt=10,bw=16M" });
-    const want = await _expected(tg);
+    const want = await channelBlobs(tg);
     const total = [...want.values()].reduce((n, b) => n + b.length, 0);
     const rng = seededRng(2024);
     // files at once x parts per file x 1 MB: what may be in flight when the process dies
@@ -169,7 +153,7 @@ Deno.test({
       assert.deepEqual(once, { code: 75, fired: true });
       const r = await runCli(args, { env: _env(tg, dir), ...T });
       assert.equal(r.code, 0, r.stderr);
-      await _assertTree(`${dir}/o`, await _expected(tg));
+      await _assertTree(`${dir}/o`, await channelBlobs(tg));
 
       // twice: the second signal ends the process without waiting for anything
       await Deno.remove(`${dir}/o`, { recursive: true });
@@ -213,7 +197,7 @@ Deno.test({
   fn: async (t) => {
     const tg = await startFakeTelegram({ world: WORLD, basePort: 0 });
     const dir = await Deno.makeTempDir({ prefix: "tgpipe_dln_" });
-    const want = await _expected(tg);
+    const want = await channelBlobs(tg);
     const big = [...want].filter(([, b]) => b.length > 2 << 20).map(([id]) => id);
     try {
       const mounted = await _tmpfs(`${dir}/small`);

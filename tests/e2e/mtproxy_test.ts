@@ -9,9 +9,9 @@ import { startFakeTelegram } from "../fakedc/cluster.ts";
 import { startMtproxy, type TestMtproxy } from "../fakedc/mtproxy.ts";
 import { runCli } from "../_helpers/run_cli.ts";
 import { startProxy } from "../_helpers/proxy_server.ts";
+import { runThroughProxy, withProxiedDc } from "./_proxy_helpers.ts";
 
 const T = { timeoutMs: 120_000 };
-const WORLD = "gen:chats=1,messages=300,files=6,file_size=200KB,forum=0,comments=0,left=0";
 
 const SECRET = Uint8Array.from({ length: 16 }, (_, i) => (i * 37 + 11) & 0xff);
 const HEX = [...SECRET].map((b) => b.toString(16).padStart(2, "0")).join("");
@@ -35,10 +35,8 @@ Deno.test({
     "MTProxy: whoami, export (with workers) and download go only through the proxy: plain (env), dd (config) and ee (flag) secrets",
   sanitizeResources: false,
   sanitizeOps: false,
-  fn: async () => {
-    const tg = await startFakeTelegram({ world: WORLD, basePort: 0 });
-    const dir = await Deno.makeTempDir({ prefix: "tgpipe_mtproxy_" });
-    try {
+  fn: () =>
+    withProxiedDc("tgpipe_mtproxy_", async (tg, dir) => {
       for (const mode of ["plain", "dd", "ee"] as const) {
         const domain = mode === "ee" ? DOMAIN : undefined;
         const proxy = startMtproxy({ secret: SECRET, dcs: tg.dcs, paddedOnly: mode === "dd", domain });
@@ -55,30 +53,7 @@ Deno.test({
             await Deno.writeTextFile(`${dir}/config.json`, JSON.stringify({ proxy: link }));
             env.TGPIPE_CONFIG = `${dir}/config.json`;
           }
-          const opts = { env, secrets: [HEX, DD_B64URL, EE], ...T };
-          const who = await runCli([...flags, "--json", "whoami"], opts);
-          assert.equal(who.code, 0, who.stderr);
-          const exp = await runCli(
-            [
-              ...flags,
-              "export",
-              "@gen_channel_0",
-              "--out",
-              `${dir}/${mode}-x`,
-              "--shards",
-              "4",
-              "--media",
-              "photo",
-            ],
-            opts,
-          );
-          assert.equal(exp.code, 0, exp.stderr);
-          const dl = await runCli(
-            [...flags, "download", "@gen_channel_0", "--out", `${dir}/${mode}-d`],
-            opts,
-          );
-          assert.equal(dl.code, 0, dl.stderr);
-          assert.ok([...Deno.readDirSync(`${dir}/${mode}-d`)].length > 0, "downloaded through the proxy");
+          await runThroughProxy(dir, mode, flags, { env, secrets: [HEX, DD_B64URL, EE], ...T });
           const dcs = [...proxy.connections.keys()];
           assert.ok(dcs.includes(2), `home DC through the proxy: ${dcs}`);
           assert.ok(dcs.some((id) => id !== 2), `a file DC through the proxy: ${dcs}`);
@@ -91,11 +66,7 @@ Deno.test({
           await proxy.close();
         }
       }
-    } finally {
-      await tg.close();
-      await Deno.remove(dir, { recursive: true });
-    }
-  },
+    }),
 });
 
 Deno.test({

@@ -6,19 +6,17 @@ import assert from "node:assert/strict";
 import { startFakeTelegram } from "../fakedc/cluster.ts";
 import { runCli } from "../_helpers/run_cli.ts";
 import { startProxy } from "../_helpers/proxy_server.ts";
+import { runThroughProxy, withProxiedDc } from "./_proxy_helpers.ts";
 
 const T = { timeoutMs: 120_000 };
-const WORLD = "gen:chats=1,messages=300,files=6,file_size=200KB,forum=0,comments=0,left=0";
 
 Deno.test({
   name: "--proxy: whoami, export (with workers) and download go only through SOCKS5 or HTTP proxies",
   sanitizeResources: false,
   sanitizeOps: false,
-  fn: async () => {
-    const tg = await startFakeTelegram({ world: WORLD, basePort: 0 });
-    const dir = await Deno.makeTempDir({ prefix: "tgpipe_proxy_" });
-    const auth = { username: "tg", password: "s3cretpass" };
-    try {
+  fn: () =>
+    withProxiedDc("tgpipe_proxy_", async (tg, dir) => {
+      const auth = { username: "tg", password: "s3cretpass" };
       for (const kind of ["socks5", "http"] as const) {
         const proxy = startProxy({ kind, auth });
         const before = tg.stats.connections;
@@ -28,24 +26,7 @@ Deno.test({
             TGPIPE_KV: `${dir}/${kind}.kv`,
             TGPIPE_PROXY: `${kind}://${auth.username}:${auth.password}@127.0.0.1:${proxy.port}`,
           };
-          const opts = { env, secrets: [auth.password], ...T };
-          const who = await runCli(["--json", "whoami"], opts);
-          assert.equal(who.code, 0, who.stderr);
-          const exp = await runCli([
-            "export",
-            "@gen_channel_0",
-            "--out",
-            `${dir}/${kind}-x`,
-            "--shards",
-            "4",
-            "--media",
-            "photo",
-          ], opts);
-          assert.equal(exp.code, 0, exp.stderr);
-          const dl = await runCli(["download", "@gen_channel_0", "--out", `${dir}/${kind}-d`], opts);
-          assert.equal(dl.code, 0, dl.stderr);
-          const files = [...Deno.readDirSync(`${dir}/${kind}-d`)];
-          assert.ok(files.length > 0, "downloaded through the proxy");
+          await runThroughProxy(dir, kind, [], { env, secrets: [auth.password], ...T });
           const direct = tg.stats.connections - before - proxy.tunnels;
           assert.ok(proxy.tunnels >= 3, `${proxy.tunnels} tunnels`);
           assert.equal(direct, 0, "every connection the DCs accepted came through the proxy");
@@ -53,11 +34,7 @@ Deno.test({
           await proxy.close();
         }
       }
-    } finally {
-      await tg.close();
-      await Deno.remove(dir, { recursive: true });
-    }
-  },
+    }),
 });
 
 Deno.test({

@@ -5,23 +5,20 @@
  * instead of waiting.
  */
 import assert from "node:assert/strict";
-import { startFakeTelegram } from "../fakedc/cluster.ts";
 import { FAKE_LOGIN } from "../fakedc/world/login.ts";
 import { runCli } from "../_helpers/run_cli.ts";
-import { arrived, writeRandom } from "./_upload_helpers.ts";
+import { arrived, withUploadDc, writeRandom } from "./_upload_helpers.ts";
 
 Deno.test({
   name: "upload, two accounts: files shared, a flooded account's file moves to the free one",
-  fn: async () => {
-    // 12 saveFilePart per account per 10 minutes: the first account floods with a wait far longer
-    // than the run, so the files can only finish through the other account
-    const tg = await startFakeTelegram({
+  fn: () =>
+    withUploadDc({
       world: "gen:chats=1,messages=1,files=0",
-      basePort: 0,
+      // 12 saveFilePart per account per 10 minutes: the first account floods with a wait far longer
+      // than the run, so the files can only finish through the other account
       faults: "rule=upload.SaveFilePart:12/600",
-    });
-    const dir = await Deno.makeTempDir({ prefix: "tgpipe_upa_" });
-    try {
+      prefix: "tgpipe_upa_",
+    }, async ({ tg, dir }) => {
       const sums = new Map<string, string>();
       const files: string[] = [];
       // in the given order (--sort none) the first account gets the 4-part files, the second the
@@ -67,9 +64,5 @@ Deno.test({
       // finished through the other account, long before the flooded one's wait was over
       const waited = Date.parse(done.ts) - Date.parse(pauses[0].ts);
       assert.ok(waited < 60_000, `done ${waited} ms after the first pause`);
-    } finally {
-      await tg.close();
-      await Deno.remove(dir, { recursive: true });
-    }
-  },
+    }),
 });

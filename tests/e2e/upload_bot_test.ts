@@ -5,22 +5,22 @@
  * with `--to me` the bot stays out and the user's account sends everything.
  */
 import assert from "node:assert/strict";
-import { startFakeTelegram } from "../fakedc/cluster.ts";
 import { FAKE_LOGIN } from "../fakedc/world/login.ts";
 import { runCli } from "../_helpers/run_cli.ts";
-import { arrived, writeRandom } from "./_upload_helpers.ts";
+import { arrived, withUploadDc, writeRandom } from "./_upload_helpers.ts";
 
 const T = { timeoutMs: 120_000 };
 
 Deno.test({
   name: "upload with --bot-token: shared into a channel, a bot alone needs --to, --to me leaves the bot out",
-  fn: async (t) => {
-    const tg = await startFakeTelegram({ world: "gen:chats=6,messages=1,files=0", basePort: 0 });
-    const dir = await Deno.makeTempDir({ prefix: "tgpipe_upbot_" });
-    const token = FAKE_LOGIN.bot.token;
-    const bot = FAKE_LOGIN.bot.userId;
-    const env = { ...tg.env, TGPIPE_DATA_DIR: `${dir}/data` };
-    try {
+  fn: (t) =>
+    withUploadDc({
+      world: "gen:chats=6,messages=1,files=0",
+      prefix: "tgpipe_upbot_",
+    }, async ({ tg, dir }) => {
+      const token = FAKE_LOGIN.bot.token;
+      const bot = FAKE_LOGIN.bot.userId;
+      const env = { ...tg.env, TGPIPE_DATA_DIR: `${dir}/data` };
       const ch = [...tg.world.chats.values()].find((c) => c.kind === "channel" && c.username)!;
       assert.ok(ch, "the world has a public channel");
       ch.admins = [tg.world.selfUserId, bot];
@@ -86,9 +86,5 @@ Deno.test({
         assert.deepEqual(got.map((g) => g.sha256), [sum]);
       });
       assert.deepEqual([...tg.unimplemented], []);
-    } finally {
-      await tg.close();
-      await Deno.remove(dir, { recursive: true });
-    }
-  },
+    }),
 });

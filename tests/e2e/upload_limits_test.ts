@@ -6,31 +6,28 @@
  * every piece goes through the premium account, read back byte for byte.
  */
 import assert from "node:assert/strict";
-import { startFakeTelegram } from "../fakedc/cluster.ts";
 import { FAKE_LOGIN } from "../fakedc/world/login.ts";
 import { readBlob } from "../fakedc/world/blob.ts";
 import { runCli } from "../_helpers/run_cli.ts";
-import { arrived, sha256, writeRandom } from "./_upload_helpers.ts";
+import { arrived, sha256, withUploadDc, writeRandom } from "./_upload_helpers.ts";
 
 const T = { timeoutMs: 120_000 };
 const MB = 1 << 20;
 
 Deno.test({
   name: "upload, a free and a premium account: each account's own limit decides, too_big past both",
-  fn: async (t) => {
-    const tg = await startFakeTelegram({
+  fn: (t) =>
+    withUploadDc({
       world: "gen:chats=1,messages=1,files=0",
-      basePort: 0,
       faults: "upload_parts=2,upload_parts_premium=4",
-    });
-    const dir = await Deno.makeTempDir({ prefix: "tgpipe_uplim_" });
-    const premium = FAKE_LOGIN.twoFa.userId;
-    tg.world.users.get(premium)!.premium = true;
-    const second = tg.sessionFor(premium);
-    const env = { ...tg.env };
-    const both = ["--account", second, "--sort", "none", "--concurrency", "1"];
-    const free = `user:${tg.world.selfUserId}`, prem = `user:${premium}`;
-    try {
+      prefix: "tgpipe_uplim_",
+    }, async ({ tg, dir }) => {
+      const premium = FAKE_LOGIN.twoFa.userId;
+      tg.world.users.get(premium)!.premium = true;
+      const second = tg.sessionFor(premium);
+      const env = { ...tg.env };
+      const both = ["--account", second, "--sort", "none", "--concurrency", "1"];
+      const free = `user:${tg.world.selfUserId}`, prem = `user:${premium}`;
       // in the given order, one at a time, the files are the free, premium, free... account's own:
       // the free one cannot take the first, 1.5 MB
       const mid = await writeRandom(`${dir}/mid.bin`, 1.5 * MB, 1);
@@ -78,9 +75,5 @@ Deno.test({
         const parts = await Promise.all(blobs.map((b) => readBlob(b!, 0, b!.size)));
         assert.equal(sha256(new Uint8Array([...parts[0], ...parts[1]])), huge, "the pieces are the file");
       });
-    } finally {
-      await tg.close();
-      await Deno.remove(dir, { recursive: true });
-    }
-  },
+    }),
 });

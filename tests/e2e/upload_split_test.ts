@@ -5,9 +5,8 @@
  * play (ffprobe reads every one cleanly). Without --split the same file is a too_big item.
  */
 import assert from "node:assert/strict";
-import { startFakeTelegram } from "../fakedc/cluster.ts";
 import { runCli } from "../_helpers/run_cli.ts";
-import { arrived, sha256, writeRandom } from "./_upload_helpers.ts";
+import { arrived, sha256, withUploadDc, writeRandom } from "./_upload_helpers.ts";
 
 const T = { timeoutMs: 150_000 };
 const MB = 1 << 20;
@@ -20,15 +19,12 @@ async function _run(cmd: string, args: string[]): Promise<{ ok: boolean; out: st
 
 Deno.test({
   name: "upload --split: a file over the limit arrives as pieces + manifest, a video as an album that plays",
-  fn: async (t) => {
-    const tg = await startFakeTelegram({
+  fn: (t) =>
+    withUploadDc({
       world: "gen:chats=1,messages=3,files=0",
-      basePort: 0,
       faults: "upload_parts=1",
-    });
-    const dir = await Deno.makeTempDir({ prefix: "tgpipe_upsplit_" });
-    const env = { ...tg.env, TGPIPE_KV: `${dir}/p.kv` };
-    try {
+      prefix: "tgpipe_upsplit_",
+    }, async ({ tg, dir, env }) => {
       const sum = await writeRandom(`${dir}/data.bin`, Math.round(1.3 * MB), 21);
       const made = await _run("ffmpeg", [
         ...["-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc=duration=6:size=320x240:rate=25"],
@@ -167,9 +163,5 @@ Deno.test({
         }
         assert.ok(Math.abs(total - 6) < 0.5, `the pieces add up to the video: ${total}`);
       });
-    } finally {
-      await tg.close();
-      await Deno.remove(dir, { recursive: true });
-    }
-  },
+    }),
 });

@@ -3,19 +3,18 @@
  * the fake DC, read back with `tgpipe download` and compared by sha256; a rerun sends nothing twice.
  */
 import assert from "node:assert/strict";
-import { startFakeTelegram } from "../fakedc/cluster.ts";
 import { runCli } from "../_helpers/run_cli.ts";
-import { arrived, sha256, writeRandom } from "./_upload_helpers.ts";
+import { arrived, sha256, withUploadDc, writeRandom } from "./_upload_helpers.ts";
 
 const T = { timeoutMs: 150_000 };
 
 Deno.test({
   name: "upload: stdin with --name arrives byte for byte (size unknown, big-file path); a rerun skips it",
-  fn: async (t) => {
-    const tg = await startFakeTelegram({ world: "gen:chats=1,messages=3,files=0", basePort: 0 });
-    const dir = await Deno.makeTempDir({ prefix: "tgpipe_upstdin_" });
-    const env = { ...tg.env, TGPIPE_KV: `${dir}/p.kv` };
-    try {
+  fn: (t) =>
+    withUploadDc({
+      world: "gen:chats=1,messages=3,files=0",
+      prefix: "tgpipe_upstdin_",
+    }, async ({ tg, dir, env }) => {
       // over 10 MB: unknown size, so file_total_parts = -1 until the last part
       const sum = await writeRandom(`${dir}/in.bin`, 11 * (1 << 20) + 77, 11);
       const bytes = await Deno.readFile(`${dir}/in.bin`);
@@ -65,27 +64,21 @@ Deno.test({
           assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
         }
       });
-    } finally {
-      await tg.close();
-      await Deno.remove(dir, { recursive: true });
-    }
-  },
+    }),
 });
 
 Deno.test({
   name:
     "upload: stdin is not read twice: the runner's retry after a failed send says so (source, not_resumable)",
-  fn: async () => {
-    // every send fails with a 500: worth a retry, but stdin's bytes are gone by then
-    const tg = await startFakeTelegram({
+  fn: () =>
+    withUploadDc({
       world: "gen:chats=1,messages=1,files=0",
-      basePort: 0,
+      // every send fails with a 500: worth a retry, but stdin's bytes are gone by then
       faults: "fail=messages.SendMedia:500/INTERNAL",
-    });
-    const dir = await Deno.makeTempDir({ prefix: "tgpipe_upstdin_" });
-    try {
+      prefix: "tgpipe_upstdin_",
+    }, async ({ tg, env }) => {
       const r = await runCli(["--json", "upload", "-", "--name", "once.bin"], {
-        env: { ...tg.env, TGPIPE_KV: `${dir}/p.kv` },
+        env,
         stdin: "some bytes",
         ...T,
       });
@@ -96,9 +89,5 @@ Deno.test({
       assert.deepEqual([files[0].outcome, files[0].category, files[0].attempts], ["failed", "source", 2]);
       assert.match(String(files[0].error), /Standard input was read once already/);
       assert.equal((await arrived(tg.world)).length, 0);
-    } finally {
-      await tg.close();
-      await Deno.remove(dir, { recursive: true });
-    }
-  },
+    }),
 });

@@ -3,23 +3,19 @@
  * confirmed parts recorded, and the same command then finishes it from those parts.
  */
 import assert from "node:assert/strict";
-import { startFakeTelegram } from "../fakedc/cluster.ts";
 import { runCli } from "../_helpers/run_cli.ts";
-import { arrived, writeRandom } from "./_upload_helpers.ts";
+import { arrived, withUploadDc, writeRandom } from "./_upload_helpers.ts";
 
 Deno.test({
   name: "upload --max-runtime: exit 75 mid-file, then the rerun continues from the saved parts",
-  fn: async () => {
-    // 1 MiB/s per connection: 24 MiB cannot go up within the 1 s budget, however fast the machine
-    const tg = await startFakeTelegram({
+  fn: () =>
+    withUploadDc({
       world: "gen:chats=1,messages=1,files=0",
-      basePort: 0,
+      // 1 MiB/s per connection: 24 MiB cannot go up within the 1 s budget, however fast the machine
       faults: "bw=1M",
-    });
-    const dir = await Deno.makeTempDir({ prefix: "tgpipe_ups_" });
-    try {
+      prefix: "tgpipe_ups_",
+    }, async ({ tg, dir, env }) => {
       const sum = await writeRandom(`${dir}/big.bin`, 24 << 20, 77);
-      const env = { ...tg.env, TGPIPE_KV: `${dir}/p.kv` };
       const args = ["--json", "upload", `${dir}/big.bin`];
       const first = await runCli([...args, "--max-runtime", "1s"], { env, timeoutMs: 120_000 });
       assert.equal(first.code, 75, first.stderr);
@@ -41,9 +37,5 @@ Deno.test({
         file && file.resumed_parts >= Math.floor(saved / (512 * 1024)),
         JSON.stringify({ saved, file }),
       );
-    } finally {
-      await tg.close();
-      await Deno.remove(dir, { recursive: true });
-    }
-  },
+    }),
 });

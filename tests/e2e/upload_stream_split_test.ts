@@ -5,10 +5,9 @@
  * URL within the limit still goes whole.
  */
 import assert from "node:assert/strict";
-import { startFakeTelegram } from "../fakedc/cluster.ts";
 import { startOrigin } from "../_helpers/http_origin.ts";
 import { runCli } from "../_helpers/run_cli.ts";
-import { arrived, seededBytes, sha256 } from "./_upload_helpers.ts";
+import { arrived, seededBytes, sha256, withUploadDc } from "./_upload_helpers.ts";
 
 const T = { timeoutMs: 150_000 };
 const MB = 1 << 20;
@@ -33,83 +32,83 @@ async function _downloadBack(dir: string, env: Record<string, string>): Promise<
 
 Deno.test({
   name: "upload --split of a URL (with and without length) and stdin: cut as they stream, put back whole",
-  fn: async (t) => {
-    const tg = await startFakeTelegram({
+  fn: (t) =>
+    withUploadDc({
       world: "gen:chats=1,messages=1,files=0",
-      basePort: 0,
       faults: "upload_parts=2",
-    });
-    const dir = await Deno.makeTempDir({ prefix: "tgpipe_upsstream_" });
-    const env = { ...tg.env, TGPIPE_KV: `${dir}/p.kv` };
-    const sized = seededBytes(2.5 * MB + 77, 1),
-      chunked = seededBytes(2 * MB, 2),
-      fits = seededBytes(700_000, 3);
-    const piped = seededBytes(1.2 * MB, 4);
-    const origin = startOrigin({
-      "/sized.bin": { body: sized },
-      "/chunked.bin": { body: chunked, faults: () => ({ chunked: true }) },
-      "/fits.bin": { body: fits },
-    });
-    try {
-      await t.step("URLs: over the limit and of unknown size split, one within it whole", async () => {
-        const r = await runCli([
-          "upload",
-          `${origin.base}/sized.bin`,
-          `${origin.base}/chunked.bin`,
-          `${origin.base}/fits.bin`,
-          "--split",
-          "--sort",
-          "none",
-          "--concurrency",
-          "1",
-          "--report",
-          `${dir}/r.json`,
-        ], { env, ...T });
-        assert.equal(r.code, 0, r.stderr + r.stdout);
-        const names = (await arrived(tg.world)).map((g) => g.name);
-        assert.deepEqual(names, [
-          "sized.bin.001",
-          "sized.bin.002",
-          "sized.bin.003",
-          "sized.bin.tgsplit.json",
-          // a chunked body's size shows only at its end: split even though exactly 2 pieces
-          "chunked.bin.001",
-          "chunked.bin.002",
-          "chunked.bin.tgsplit.json",
-          "fits.bin",
-        ]);
-        const report = JSON.parse(await Deno.readTextFile(`${dir}/r.json`));
-        assert.deepEqual(
-          report.files.map((f: { name: string; bytes: number; message_ids: [] }) => [
-            f.name,
-            f.bytes,
-            f.message_ids.length,
-          ]),
-          [["sized.bin", sized.length, 4], ["chunked.bin", chunked.length, 3], ["fits.bin", fits.length, 1]],
-        );
+      prefix: "tgpipe_upsstream_",
+    }, async ({ tg, dir, env }) => {
+      const sized = seededBytes(2.5 * MB + 77, 1),
+        chunked = seededBytes(2 * MB, 2),
+        fits = seededBytes(700_000, 3);
+      const piped = seededBytes(1.2 * MB, 4);
+      const origin = startOrigin({
+        "/sized.bin": { body: sized },
+        "/chunked.bin": { body: chunked, faults: () => ({ chunked: true }) },
+        "/fits.bin": { body: fits },
       });
-      await t.step("stdin: cut as it arrives", async () => {
-        const r = await runCli(["upload", "-", "--name", "piped.tar", "--split", "--kv", `${dir}/s.kv`], {
-          env,
-          stdin: piped,
-          ...T,
+      try {
+        await t.step("URLs: over the limit and of unknown size split, one within it whole", async () => {
+          const r = await runCli([
+            "upload",
+            `${origin.base}/sized.bin`,
+            `${origin.base}/chunked.bin`,
+            `${origin.base}/fits.bin`,
+            "--split",
+            "--sort",
+            "none",
+            "--concurrency",
+            "1",
+            "--report",
+            `${dir}/r.json`,
+          ], { env, ...T });
+          assert.equal(r.code, 0, r.stderr + r.stdout);
+          const names = (await arrived(tg.world)).map((g) => g.name);
+          assert.deepEqual(names, [
+            "sized.bin.001",
+            "sized.bin.002",
+            "sized.bin.003",
+            "sized.bin.tgsplit.json",
+            // a chunked body's size shows only at its end: split even though exactly 2 pieces
+            "chunked.bin.001",
+            "chunked.bin.002",
+            "chunked.bin.tgsplit.json",
+            "fits.bin",
+          ]);
+          const report = JSON.parse(await Deno.readTextFile(`${dir}/r.json`));
+          assert.deepEqual(
+            report.files.map((f: { name: string; bytes: number; message_ids: [] }) => [
+              f.name,
+              f.bytes,
+              f.message_ids.length,
+            ]),
+            [["sized.bin", sized.length, 4], ["chunked.bin", chunked.length, 3], [
+              "fits.bin",
+              fits.length,
+              1,
+            ]],
+          );
         });
-        assert.equal(r.code, 0, r.stderr + r.stdout);
-        const names = (await arrived(tg.world)).map((g) => g.name).slice(-3);
-        assert.deepEqual(names, ["piped.tar.001", "piped.tar.002", "piped.tar.tgsplit.json"]);
-      });
-      await t.step("tgpipe download puts every one back byte for byte", async () => {
-        const back = await _downloadBack(dir, tg.env);
-        assert.deepEqual([...back.keys()].sort(), ["chunked.bin", "fits.bin", "piped.tar", "sized.bin"]);
-        assert.equal(back.get("sized.bin"), sha256(sized));
-        assert.equal(back.get("chunked.bin"), sha256(chunked));
-        assert.equal(back.get("fits.bin"), sha256(fits));
-        assert.equal(back.get("piped.tar"), sha256(piped));
-      });
-    } finally {
-      await origin.close();
-      await tg.close();
-      await Deno.remove(dir, { recursive: true });
-    }
-  },
+        await t.step("stdin: cut as it arrives", async () => {
+          const r = await runCli(["upload", "-", "--name", "piped.tar", "--split", "--kv", `${dir}/s.kv`], {
+            env,
+            stdin: piped,
+            ...T,
+          });
+          assert.equal(r.code, 0, r.stderr + r.stdout);
+          const names = (await arrived(tg.world)).map((g) => g.name).slice(-3);
+          assert.deepEqual(names, ["piped.tar.001", "piped.tar.002", "piped.tar.tgsplit.json"]);
+        });
+        await t.step("tgpipe download puts every one back byte for byte", async () => {
+          const back = await _downloadBack(dir, tg.env);
+          assert.deepEqual([...back.keys()].sort(), ["chunked.bin", "fits.bin", "piped.tar", "sized.bin"]);
+          assert.equal(back.get("sized.bin"), sha256(sized));
+          assert.equal(back.get("chunked.bin"), sha256(chunked));
+          assert.equal(back.get("fits.bin"), sha256(fits));
+          assert.equal(back.get("piped.tar"), sha256(piped));
+        });
+      } finally {
+        await origin.close();
+      }
+    }),
 });

@@ -3,10 +3,9 @@
  * chat and compared by sha256; media attributes from real ffprobe/ffmpeg; the report.
  */
 import assert from "node:assert/strict";
-import { startFakeTelegram } from "../fakedc/cluster.ts";
 import { runCli } from "../_helpers/run_cli.ts";
 import type { WDocument } from "../fakedc/world/types.ts";
-import { arrived, sha256, writeRandom } from "./_upload_helpers.ts";
+import { arrived, sha256, withUploadDc, writeRandom } from "./_upload_helpers.ts";
 
 const T = { timeoutMs: 150_000 };
 const MB = 1 << 20;
@@ -18,12 +17,12 @@ async function _ffmpeg(args: string[]): Promise<void> {
 
 Deno.test({
   name: "upload: a folder with globs, captions, media attributes, the report; rerun sends nothing twice",
-  fn: async (t) => {
-    const tg = await startFakeTelegram({ world: "gen:chats=1,messages=3,files=0", basePort: 0 });
-    const dir = await Deno.makeTempDir({ prefix: "tgpipe_up_" });
-    const env = { ...tg.env, TGPIPE_KV: `${dir}/p.kv` };
-    const src = `${dir}/in`;
-    try {
+  fn: (t) =>
+    withUploadDc({
+      world: "gen:chats=1,messages=3,files=0",
+      prefix: "tgpipe_up_",
+    }, async ({ tg, dir, env }) => {
+      const src = `${dir}/in`;
       await Deno.mkdir(`${src}/sub/skip`, { recursive: true });
       const sums = new Map<string, string>();
       sums.set("big.bin", await writeRandom(`${src}/big.bin`, 11 * MB + 333, 1));
@@ -146,25 +145,18 @@ Deno.test({
         const done = r.events.find((e) => e.type === "done");
         assert.ok(done?.type === "done" && done.items_skipped === 5, JSON.stringify(done));
       });
-    } finally {
-      await tg.close();
-      await Deno.remove(dir, { recursive: true });
-    }
-  },
+    }),
 });
 
 Deno.test({
   name:
     "upload: too big is one file's error (exit 3, too_big advice); a channel one cannot post in; bad inputs refused",
-  fn: async (t) => {
-    const tg = await startFakeTelegram({
+  fn: (t) =>
+    withUploadDc({
       world: "gen:chats=2,messages=3,files=0",
-      basePort: 0,
       faults: "upload_parts=3",
-    });
-    const dir = await Deno.makeTempDir({ prefix: "tgpipe_up_" });
-    const env = { ...tg.env, TGPIPE_KV: `${dir}/p.kv` };
-    try {
+      prefix: "tgpipe_up_",
+    }, async ({ tg, dir, env }) => {
       const ok = await writeRandom(`${dir}/ok.bin`, 1000, 5);
       await writeRandom(`${dir}/big.bin`, 2 * MB, 6);
       await t.step("the part limit advertised by the server makes 2 MB too big", async () => {
@@ -257,9 +249,5 @@ Deno.test({
           }
         },
       );
-    } finally {
-      await tg.close();
-      await Deno.remove(dir, { recursive: true });
-    }
-  },
+    }),
 });

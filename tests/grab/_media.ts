@@ -41,70 +41,36 @@ async function _make(): Promise<string> {
   ) => ["-f", "lavfi", "-i", `testsrc=size=${w}x${h}:rate=25:duration=${CLIP_SECONDS}`];
   const tone = ["-f", "lavfi", "-i", `sine=frequency=440:duration=${CLIP_SECONDS}`];
   const h264 = ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "25"];
-  await run([
-    ...video(320, 240),
-    ...tone,
-    ...h264,
-    "-c:a",
-    "aac",
-    "-b:a",
-    "64k",
-    "-shortest",
-    "-movflags",
-    "+faststart",
-    join(dir, "direct.mp4"),
-  ]);
+  const aac = ["-c:a", "aac", "-b:a", "64k"];
+  // a clip with sound that plays while it downloads
+  const mp4 = (w: number, h: number, name: string) =>
+    run([...video(w, h), ...tone, ...h264, ...aac, "-shortest", "-movflags", "+faststart", join(dir, name)]);
+  // a VOD rendition in hls/<name>/ of 1 s segments
+  const hls = (name: string) => [
+    ...["-f", "hls", "-hls_time", "1", "-hls_playlist_type", "vod"],
+    ...["-hls_segment_filename", join(dir, `hls/${name}/seg%d.ts`), join(dir, `hls/${name}/index.m3u8`)],
+  ];
+  await mp4(320, 240, "direct.mp4");
   await Deno.writeTextFile(
     join(dir, "direct.html"),
     _page("A direct file", [`<a href="direct.mp4">video</a>`]),
   );
   for (const h of HEIGHTS) {
     const w = Math.round(h * 4 / 3 / 2) * 2;
-    await run([
-      ...video(w, h),
-      ...tone,
-      ...h264,
-      "-c:a",
-      "aac",
-      "-b:a",
-      "64k",
-      "-shortest",
-      "-movflags",
-      "+faststart",
-      join(dir, `v${h}.mp4`),
-    ]);
+    await mp4(w, h, `v${h}.mp4`);
     await Deno.mkdir(join(dir, `hls/v${h}`), { recursive: true });
     await run([
       ...video(w, h),
       ...h264,
       "-an",
-      "-f",
-      "hls",
-      "-hls_time",
-      "1",
-      "-hls_playlist_type",
-      "vod",
-      "-hls_segment_filename",
-      join(dir, `hls/v${h}/seg%d.ts`),
-      join(dir, `hls/v${h}/index.m3u8`),
+      ...hls(`v${h}`),
     ]);
   }
   await Deno.mkdir(join(dir, "hls/audio"), { recursive: true });
   await run([
     ...tone,
-    "-c:a",
-    "aac",
-    "-b:a",
-    "64k",
-    "-f",
-    "hls",
-    "-hls_time",
-    "1",
-    "-hls_playlist_type",
-    "vod",
-    "-hls_segment_filename",
-    join(dir, "hls/audio/seg%d.ts"),
-    join(dir, "hls/audio/index.m3u8"),
+    ...aac,
+    ...hls("audio"),
   ]);
   await Deno.writeTextFile(join(dir, "hls/master.m3u8"), _master());
   await run([
@@ -140,10 +106,7 @@ async function _make(): Promise<string> {
     "192x144",
     "-s:v:1",
     "320x240",
-    "-c:a",
-    "aac",
-    "-b:a",
-    "64k",
+    ...aac,
     "-f",
     "dash",
     "-seg_duration",
