@@ -34,8 +34,15 @@ export interface HedgeOptions {
    * again instead of sending a copy. Default: always copy.
    */
   shouldCopy?: () => boolean;
+  /** Runs `fn` after `ms` and returns what cancels it (tests pass their own). Default setTimeout. */
+  schedule?: (fn: () => void, ms: number) => () => void;
   /** Told of each copy sent for lack of an answer, with how long the call had waited (ms). */
   onHedge?: (copy: number, waitedMs: number) => void;
+  /**
+   * Called once the call settled (answer, error, timeout or abort): the copies still in flight
+   * are nobody's any more, and the caller may take them back from its connections.
+   */
+  onSettled?: () => void;
 }
 
 /**
@@ -60,20 +67,26 @@ export function hedgedCall<T>(
     let timed = 0;
     let replaced = 0;
     let pending = 0;
-    let wait = opts.rto ? Math.min(opts.rto.timeoutMs(opts.bytes), opts.maxMs / 2) : opts.maxMs;
-    let hedgeTimer: ReturnType<typeof setTimeout> | undefined;
+    const schedule = opts.schedule ?? _schedule;
+    // read when each timer is armed, not once: the estimate may have learnt meanwhile (a copy that
+    // waited for a new connection started from the 2 s before any answer, and kept it); doubled per
+    // copy sent for lack of an answer
+    const wait = () =>
+      Math.min(opts.rto!.timeoutMs(opts.bytes) * 2 ** timed, timed === 0 ? opts.maxMs / 2 : opts.maxMs);
+    let cancelHedge: (() => void) | undefined;
     const finish = (then: () => void) => {
       if (settled) return;
       settled = true;
-      clearTimeout(hedgeTimer);
+      cancelHedge?.();
       clearTimeout(deadline);
       opts.signal?.removeEventListener("abort", onAbort);
       then();
+      opts.onSettled?.();
     };
     // a copy's wait (and its answer time) starts when it goes out, not while it waits for a
     // connection to open: else every request queued behind a slow connect is copied at once
     const arm = () => {
-      if (!settled && timed < hedges) hedgeTimer = setTimeout(onTimer, wait);
+      if (!settled && timed < hedges) cancelHedge = schedule(onTimer, wait());
     };
     /** `primary`: the copy whose silence sends the next one (the first, then each timed copy). */
     const sendCopy = (primary: boolean) => {
@@ -114,13 +127,9 @@ export function hedgedCall<T>(
     const t0 = performance.now();
     const onTimer = () => {
       if (settled) return;
-      if (opts.shouldCopy && !opts.shouldCopy()) {
-        hedgeTimer = setTimeout(onTimer, wait);
-        return;
-      }
+      if (opts.shouldCopy && !opts.shouldCopy()) return arm();
       timed++;
       opts.onHedge?.(sent, Math.round(performance.now() - t0));
-      wait = Math.min(wait * 2, opts.maxMs);
       sendCopy(true);
     };
     const deadline = setTimeout(
@@ -132,6 +141,11 @@ export function hedgedCall<T>(
     opts.signal?.addEventListener("abort", onAbort, { once: true });
     sendCopy(true);
   });
+}
+
+function _schedule(fn: () => void, ms: number): () => void {
+  const t = setTimeout(fn, ms);
+  return () => clearTimeout(t);
 }
 
 /**

@@ -135,3 +135,31 @@ Deno.test("hedgedCall: while shouldCopy says the copy is on its way, the timer i
   assert.equal(asked, 4);
   assert.deepEqual(copies, [0, 1]);
 });
+
+Deno.test("hedgedCall: a copy's wait is read from the estimate when it goes out, not when the call began", async () => {
+  // before, the wait was fixed when the call began: a part that waited for a new connection kept
+  // the 2 s of an estimate that had learnt meanwhile (seen: copies only after 2-4 s at a 30 ms RTT)
+  let t = 0;
+  const rto = new RtoEstimator({ initialMs: 60_000, floorMs: 10, now: () => t });
+  const waits: number[] = [];
+  const timers: Array<() => void> = [];
+  const v = hedgedCall((copy, sent) => {
+    if (copy > 0) return Promise.resolve(`c${copy}`);
+    // while this copy waited for its connection, another request was answered in 5 ms
+    const s = rto.start();
+    t += 5;
+    rto.observe(s);
+    sent();
+    return never();
+  }, {
+    rto,
+    hedges: 2,
+    maxMs: 120_000,
+    waitForSent: true,
+    schedule: (fn, ms) => (waits.push(ms), timers.push(fn), () => {}),
+  });
+  assert.deepEqual(waits, [rto.timeoutMs()]);
+  assert.ok(waits[0] < 1000, `${waits[0]} ms`);
+  timers[0]();
+  assert.equal(await v, "c1");
+});
