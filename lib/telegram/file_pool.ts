@@ -11,6 +11,7 @@ import { isIdempotent } from "./hedged_call.ts";
 import { RtoEstimator } from "./rto_estimator.ts";
 import { type DcKey, FileSenders } from "./file_senders.ts";
 import { type CopyWatch, SenderLedger } from "./sender_ledger.ts";
+import { withdrawCopies } from "./withdraw_copies.ts";
 
 /** Options of {@link FilePool}. */
 export interface FilePoolOptions {
@@ -51,6 +52,7 @@ const FIRST_ANSWER_GRACE_MS = 2000;
 interface _Dc extends DcKey {
   senders: _Sender[];
   opening: number;
+  rto: RtoEstimator;
 }
 
 /** A pool of file connections per DC for one account (see module comment). */
@@ -100,6 +102,15 @@ export class FilePool {
         bytes: typeof bytes === "number" ? bytes : undefined,
         waitForSent: true,
         shouldCopy: () => this.#lost(dcId, method, latest),
+        // the copies still in flight when an attempt ends (answered, or a FLOOD_WAIT to sleep on)
+        // hold up nothing any more: taken back, they neither wait ahead of later requests on their
+        // connection nor count as its load
+        onSettled: () => {
+          for (const c of copies.splice(0)) {
+            c.sender.ledger.forget(c.watch.seq);
+            withdrawCopies(c.sender.s, request, new Error("Request withdrawn (its call is over)"));
+          }
+        },
       }
       : undefined;
     // senders this call's copies went out on: a copy goes to another one while there is one

@@ -10,6 +10,7 @@ import { openClient } from "../../lib/telegram/client.ts";
 import { parseEndpoints } from "../../lib/telegram/endpoints.ts";
 import { fetchHistoryPage } from "../../lib/telegram/history_page.ts";
 import { resolveChat } from "../../lib/telegram/resolve_chat.ts";
+import { withdrawCopies } from "../../lib/telegram/withdraw_copies.ts";
 
 Deno.test("TgClient: a lost copy of an answered read is not sent again after a reconnect", async () => {
   let pages = 0;
@@ -49,4 +50,24 @@ Deno.test("TgClient: a lost copy of an answered read is not sent again after a r
     await client.close();
     await tg.close();
   }
+});
+
+Deno.test("withdrawCopies: every state of the request leaves the queue and the pending answers, failed; others stay", async () => {
+  const req = { className: "upload.GetFile" }, other = { className: "upload.GetFile" };
+  const state = (request: object) => {
+    const s = { request, reject: (_e: unknown) => {}, failed: false };
+    s.reject = () => void (s.failed = true);
+    return s;
+  };
+  const sent = state(req), queued = state(req), mine = state(other);
+  const sender = {
+    _pendingState: { _pending: new Map([["1", sent], ["2", mine]]) },
+    _sendQueue: { _queue: [queued, undefined, state(other)], _pendingStates: [sent, queued, mine] },
+  };
+  assert.equal(withdrawCopies(sender, req, new Error("over")), 2);
+  assert.deepEqual([...sender._pendingState._pending.keys()], ["2"]);
+  assert.equal(sender._sendQueue._queue.filter((s) => s?.request === req).length, 0);
+  assert.deepEqual(sender._sendQueue._pendingStates, [mine]);
+  assert.deepEqual([sent.failed, queued.failed, mine.failed], [true, true, false]);
+  await Promise.resolve();
 });
