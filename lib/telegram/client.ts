@@ -119,6 +119,11 @@ export class TgClient {
     return this.#rto.timeoutMs(bytes);
   }
 
+  /** How long a small request alone on a fresh connection may take (RtoEstimator.idleTimeoutMs). */
+  idleAnswerTimeoutMs(): number {
+    return this.#rto.idleTimeoutMs();
+  }
+
   /** The session as a string to store; a secret: never print or log it. */
   exportSession(): string {
     return (gramOf(this).session as StringSession).save();

@@ -8,15 +8,13 @@ import { MTProtoSender } from "telegram/network/index.js";
 import { AuthKey } from "telegram/crypto/AuthKey.js";
 import { LAYER } from "telegram/tl/AllTLObjects.js";
 import type { TgClient } from "./client.ts";
-import type { RtoEstimator } from "./rto_estimator.ts";
 import { gramOf } from "./_gram.ts";
 import { importWithResend } from "./import_resend.ts";
 
-/** What the pool keeps per DC for opening senders: the DC's auth key once made, and its answer times. */
+/** What the pool keeps per DC for opening senders: the DC's auth key once made. */
 export interface DcKey {
   // deno-lint-ignore no-explicit-any
   key?: Promise<any>;
-  rto: RtoEstimator;
 }
 
 /** Makes connected senders for one account's file pool. */
@@ -62,7 +60,8 @@ export class FileSenders {
                 sender.send(
                   this.#init(g, new Api.auth.ImportAuthorization({ id: auth.id, bytes: auth.bytes })),
                 ),
-              waitMs: () => Math.max(dc.rto.timeoutMs(), this.#client.answerTimeoutMs()),
+              // alone on a new connection: the network's round trips, not the main connection's queue
+              waitMs: () => this.#client.idleAnswerTimeoutMs(),
               maxMs: this.#timeoutMs,
               what: `auth.importAuthorization on DC ${dcId}`,
             });
