@@ -68,11 +68,13 @@ export function hedgedCall<T>(
     let replaced = 0;
     let pending = 0;
     const schedule = opts.schedule ?? _schedule;
-    // read when each timer is armed, not once: the estimate may have learnt meanwhile (a copy that
+    // read when each copy goes out, not once: the estimate may have learnt meanwhile (a copy that
     // waited for a new connection started from the 2 s before any answer, and kept it); doubled per
     // copy sent for lack of an answer
     const wait = () =>
       Math.min(opts.rto!.timeoutMs(opts.bytes) * 2 ** timed, timed === 0 ? opts.maxMs / 2 : opts.maxMs);
+    /** The wait the copy in flight was armed with: kept while shouldCopy says it is still on its way. */
+    let armedMs = 0;
     let cancelHedge: (() => void) | undefined;
     const finish = (then: () => void) => {
       if (settled) return;
@@ -85,8 +87,12 @@ export function hedgedCall<T>(
     };
     // a copy's wait (and its answer time) starts when it goes out, not while it waits for a
     // connection to open: else every request queued behind a slow connect is copied at once
-    const arm = () => {
-      if (!settled && timed < hedges) cancelHedge = schedule(onTimer, wait());
+    const arm = (again = false) => {
+      if (settled || timed >= hedges) return;
+      // checked again after the same wait: an estimate that grew meanwhile (big answers that queued
+      // behind others teach a low rate) put off the next check by many seconds
+      if (!again) armedMs = wait();
+      cancelHedge = schedule(onTimer, armedMs);
     };
     /** `primary`: the copy whose silence sends the next one (the first, then each timed copy). */
     const sendCopy = (primary: boolean) => {
@@ -127,7 +133,7 @@ export function hedgedCall<T>(
     const t0 = performance.now();
     const onTimer = () => {
       if (settled) return;
-      if (opts.shouldCopy && !opts.shouldCopy()) return arm();
+      if (opts.shouldCopy && !opts.shouldCopy()) return arm(true);
       timed++;
       opts.onHedge?.(sent, Math.round(performance.now() - t0));
       sendCopy(true);

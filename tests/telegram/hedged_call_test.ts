@@ -163,3 +163,30 @@ Deno.test("hedgedCall: a copy's wait is read from the estimate when it goes out,
   timers[0]();
   assert.equal(await v, "c1");
 });
+
+Deno.test("hedgedCall: a copy still on its way is checked again after the wait it was armed with", async () => {
+  // the estimate grew meanwhile (1 MB answers queued behind others taught a low rate): reading it
+  // again put the next check off by 8-10 s in faulted downloads
+  let t = 0;
+  const rto = new RtoEstimator({ initialMs: 500, now: () => t });
+  const waits: number[] = [];
+  const timers: Array<() => void> = [];
+  let onWay = true;
+  const v = hedgedCall((copy) => (copy > 0 ? Promise.resolve("c1") : never()), {
+    rto,
+    hedges: 2,
+    maxMs: 120_000,
+    shouldCopy: () => !onWay,
+    schedule: (fn, ms) => (waits.push(ms), timers.push(fn), () => {}),
+  });
+  assert.deepEqual(waits, [500]);
+  const s = rto.start();
+  t += 20_000; // a slow answer of another request: the estimate is now far above 500 ms
+  rto.observe(s);
+  assert.ok(rto.timeoutMs() > 5000);
+  timers[0](); // still on its way: checked again
+  assert.deepEqual(waits, [500, 500]);
+  onWay = false;
+  timers[1]();
+  assert.equal(await v, "c1");
+});
