@@ -41,6 +41,8 @@ export interface CallPolicy {
     waitForSent?: boolean;
     /** See HedgeOptions.shouldCopy. */
     shouldCopy?: () => boolean;
+    /** See HedgeOptions.answerFrom. */
+    answerFrom?: (copy: number) => number | undefined;
     /** See HedgeOptions.onSettled (called after each attempt, before any flood wait or backoff). */
     onSettled?: () => void;
   };
@@ -89,6 +91,7 @@ export async function callWithPolicy<T>(
         waitForSent: policy.hedge?.waitForSent,
         shouldCopy: policy.hedge?.shouldCopy,
         onSettled: policy.hedge?.onSettled,
+        answerFrom: policy.hedge?.answerFrom,
         maxMs: policy.timeoutMs ?? 60_000,
         transient: isTransient,
         signal: policy.signal,

@@ -96,12 +96,15 @@ export class FilePool {
     let latest: _Copy | undefined;
     // every copy's sender and sequence number: once the call is over, none waits there any more
     const copies: _Copy[] = [];
+    // per copy, when its answer began to come (its own transfer, not its time queued behind others)
+    const answerFrom = new Map<number, number>();
     const hedge = isIdempotent(request)
       ? {
         rto: this.#dc(dcId).rto,
         bytes: typeof bytes === "number" ? bytes : undefined,
         waitForSent: true,
         shouldCopy: () => this.#lost(dcId, method, latest),
+        answerFrom: (copy: number) => answerFrom.get(copy),
         // the copies still in flight when an attempt ends (answered, or a FLOOD_WAIT to sleep on)
         // hold up nothing any more: taken back, they neither wait ahead of later requests on their
         // connection nor count as its load
@@ -149,6 +152,7 @@ export class FilePool {
             sent();
             (sender.s.send(request) as Promise<T>).then((v) => {
               sender.ledger.answer(watch.seq, method);
+              answerFrom.set(copy, sender.ledger.transferStart(watch.sentAt, performance.now()));
               resolve(v);
             }, reject).finally(() => sender.waiting.delete(reject));
           });

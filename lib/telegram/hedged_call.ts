@@ -36,6 +36,11 @@ export interface HedgeOptions {
   shouldCopy?: () => boolean;
   /** Runs `fn` after `ms` and returns what cancels it (tests pass their own). Default setTimeout. */
   schedule?: (fn: () => void, ms: number) => () => void;
+  /**
+   * When copy `copy`'s answer began to come, on `rto`'s clock (after its send: the time before it
+   * waited behind other answers on its connection); the estimate learns from there. Default: its send.
+   */
+  answerFrom?: (copy: number) => number | undefined;
   /** Told of each copy sent for lack of an answer, with how long the call had waited (ms). */
   onHedge?: (copy: number, waitedMs: number) => void;
   /**
@@ -118,7 +123,7 @@ export function hedgedCall<T>(
         pending--;
         if (settled) return;
         // timed from this copy's own send: never an answer to an earlier copy (Karn's rule)
-        opts.rto?.observe(started, opts.bytes);
+        opts.rto?.observe(Math.max(started, opts.answerFrom?.(copy) ?? started), opts.bytes);
         finish(() => resolve(v));
       }, (e) => {
         pending--;

@@ -26,6 +26,8 @@ export class SenderLedger {
   #last = 0;
   /** Per method, the highest sequence number answered. */
   readonly #lastOf = new Map<string, number>();
+  /** When the latest answer arrived (undefined before the first). */
+  #lastAnswerAt: number | undefined;
 
   /** Records a request going out; returns the watch of that copy. */
   send(now: number): CopyWatch {
@@ -40,6 +42,18 @@ export class SenderLedger {
     this.#open.delete(seq);
     this.#last = Math.max(this.#last, seq);
     this.#lastOf.set(method, Math.max(seq, this.#lastOf.get(method) ?? 0));
+  }
+
+  /**
+   * Called when an answer to a copy sent at `sentAt` arrives at `now`: when its own transfer began,
+   * which is the previous answer on this connection if that came after the send (the answers come
+   * one after another: until then it waited its turn). Timed from its send, a 1 MB part queued
+   * behind others taught a rate several times too low, and the transfer allowance grew to 8-10 s.
+   */
+  transferStart(sentAt: number, now: number): number {
+    const from = Math.max(sentAt, this.#lastAnswerAt ?? sentAt);
+    this.#lastAnswerAt = Math.max(now, this.#lastAnswerAt ?? now);
+    return Math.min(from, now);
   }
 
   /** Request `seq` no longer waits for an answer here (it failed, or its call is over). */

@@ -190,3 +190,30 @@ Deno.test("hedgedCall: a copy still on its way is checked again after the wait i
   timers[1]();
   assert.equal(await v, "c1");
 });
+
+Deno.test("hedgedCall: the estimate learns from when the answer began to come (answerFrom), not from the send", async () => {
+  // a 1 MB part answered 3 s after its send, after 2 s behind other parts on its connection: its
+  // own transfer took 1 s; timed from its send, the allowance of the next parts grew threefold
+  // (8-10 s in faulted downloads, each lost part waiting that long before its copy)
+  const MB = 1024 * 1024;
+  const run = async (answerFrom?: (copy: number) => number | undefined) => {
+    let t = 0;
+    const rto = new RtoEstimator({ now: () => t });
+    let answer!: (v: string) => void;
+    const v = hedgedCall(() => new Promise<string>((r) => (answer = r)), {
+      rto,
+      bytes: MB,
+      maxMs: 120_000,
+      answerFrom,
+      schedule: () => () => {},
+    });
+    t = 3000;
+    answer("part");
+    assert.equal(await v, "part");
+    return rto.timeoutMs(MB);
+  };
+  const own = await run(() => 2000);
+  const fromSend = await run();
+  assert.ok(own <= 2500, `allowance from the answer's own transfer: ${own} ms`);
+  assert.ok(fromSend >= 6000, `from the send: ${fromSend} ms`);
+});

@@ -53,3 +53,13 @@ Deno.test("SenderLedger: a copy taken for lost, or whose call is over, no longer
   m.answer(m.send(0).seq, HASH);
   assert.equal(m.looksLost(q, GET, 200), true);
 });
+
+Deno.test("SenderLedger.transferStart: an answer that waited behind others transferred from the previous answer", () => {
+  // three 1 MB parts sent at once, answered one after another each 1 s: each transferred in 1 s,
+  // not in 1, 2 and 3 s (timed from the send, the queue taught a rate 3 times too low)
+  const l = new SenderLedger();
+  assert.equal(l.transferStart(0, 1000), 0, "the first answer: from its send");
+  assert.equal(l.transferStart(0, 2000), 1000, "queued behind the first: from the first's answer");
+  assert.equal(l.transferStart(0, 3000), 2000);
+  assert.equal(l.transferStart(5000, 5100), 5000, "sent after the last answer: from its send");
+});
