@@ -41,6 +41,10 @@ export interface CallPolicy {
     waitForSent?: boolean;
     /** See HedgeOptions.shouldCopy. */
     shouldCopy?: () => boolean;
+    /** See HedgeOptions.answerFrom. */
+    answerFrom?: (copy: number) => number | undefined;
+    /** See HedgeOptions.onSettled (called after each attempt, before any flood wait or backoff). */
+    onSettled?: () => void;
   };
   /**
    * Asked on FLOOD_WAIT with its seconds: true when another account can take this work. The call
@@ -86,6 +90,8 @@ export async function callWithPolicy<T>(
         bytes: policy.hedge?.bytes,
         waitForSent: policy.hedge?.waitForSent,
         shouldCopy: policy.hedge?.shouldCopy,
+        onSettled: policy.hedge?.onSettled,
+        answerFrom: policy.hedge?.answerFrom,
         maxMs: policy.timeoutMs ?? 60_000,
         transient: isTransient,
         signal: policy.signal,

@@ -23,6 +23,8 @@ import { installFastTl } from "./fast_tl.ts";
 import { parseSession } from "./parse_session.ts";
 import { isIdempotent } from "./hedged_call.ts";
 import { RtoEstimator } from "./rto_estimator.ts";
+import { installQuickReconnect } from "./quick_reconnect.ts";
+import { withdrawCopies } from "./withdraw_copies.ts";
 import { bindGram, gramOf, unbindGram } from "./_gram.ts";
 
 /** What openClient needs; resolved from settings in lib/cli. */
@@ -55,6 +57,8 @@ export class TgClient {
   readonly #dead: DeadSession;
   /** Answer times of the main connection: when an unanswered read is sent again. */
   readonly #rto: RtoEstimator;
+  /** Calls in flight per request object: copies are taken back only when no other call shares it. */
+  readonly #inFlight = new Map<object, number>();
 
   constructor(policy: CallPolicy, dead: DeadSession = new DeadSession()) {
     this.#policy = policy;
@@ -80,9 +84,33 @@ export class TgClient {
     const invoke = () => this.#dead.race(gram.invoke(request as any, opts.dcId) as Promise<T>);
     const signal = opts.signal ?? this.#policy.signal;
     // GramJS has one connection per DC here: a copy of an unanswered read goes out on it again
-    // (the connection itself is watched by GramJS's pings and reconnects)
-    const hedge = isIdempotent(request) ? { rto: this.#rto } : undefined;
-    return callWithPolicy(invoke, method, { ...this.#policy, signal, account: this.account, hedge });
+    // (the connection itself is watched by GramJS's pings and reconnects); once the call settled,
+    // the copies GramJS still holds are taken back, else each reconnect sent them all again
+    const hedge = isIdempotent(request)
+      ? { rto: this.#rto, onSettled: () => this.#withdraw(request, opts.dcId) }
+      : undefined;
+    this.#inFlight.set(request, (this.#inFlight.get(request) ?? 0) + 1);
+    return callWithPolicy(invoke, method, { ...this.#policy, signal, account: this.account, hedge }).finally(
+      () => {
+        const n = this.#inFlight.get(request)! - 1;
+        if (n > 0) this.#inFlight.set(request, n);
+        else this.#inFlight.delete(request);
+      },
+    );
+  }
+
+  /** Takes the copies of `request` back from the main connection (see withdraw_copies.ts). */
+  #withdraw(request: object, dcId: number | undefined): void {
+    if (this.#inFlight.get(request) !== 1) return;
+    let gram;
+    try {
+      gram = gramOf(this);
+    } catch {
+      return; // closed
+    }
+    if (dcId) return; // a sender GramJS lent for another DC: not touched here
+    // deno-lint-ignore no-explicit-any
+    withdrawCopies((gram as any)._sender, request, new Error("Request withdrawn (its call is over)"));
   }
 
   /**
@@ -91,6 +119,11 @@ export class TgClient {
    */
   answerTimeoutMs(bytes = 0): number {
     return this.#rto.timeoutMs(bytes);
+  }
+
+  /** How long a small request alone on a fresh connection may take (RtoEstimator.idleTimeoutMs). */
+  idleAnswerTimeoutMs(): number {
+    return this.#rto.idleTimeoutMs();
   }
 
   /** The session as a string to store; a secret: never print or log it. */
@@ -135,6 +168,7 @@ export async function openClient(opts: ClientOptions): Promise<TgClient> {
   installFastIge();
   installFastTl();
   installFastSend();
+  installQuickReconnect();
   const dcs = opts.endpoints ? Object.keys(opts.endpoints.dcs).map(Number) : undefined;
   const session: StringSession = parseSession(opts.session ?? "", dcs);
   const dead = new DeadSession();

@@ -10,6 +10,8 @@ import type { TgClient } from "./client.ts";
 import { isIdempotent } from "./hedged_call.ts";
 import { RtoEstimator } from "./rto_estimator.ts";
 import { type DcKey, FileSenders } from "./file_senders.ts";
+import { type CopyWatch, SenderLedger } from "./sender_ledger.ts";
+import { withdrawCopies } from "./withdraw_copies.ts";
 
 /** Options of {@link FilePool}. */
 export interface FilePoolOptions {
@@ -32,21 +34,15 @@ interface _Sender {
    * such a promise keeps every race it joined, and so every 1 MB answer, alive until it settles.
    */
   waiting: Set<(e: Error) => void>;
-  /** Answers received so far: a sender that answered since a request went out is alive. */
-  answers: number;
-  /** Requests sent on it so far (each request's sequence number). */
-  sent: number;
-  /** Per method, the highest sequence number answered: a later request answered overtook the rest. */
-  answered: Map<string, number>;
+  /** What it was asked and answered (tells a request waiting its turn from a lost one). */
+  ledger: SenderLedger;
   drop: () => void;
 }
 
-/** The latest copy of a request: its sender, its sequence number there, that sender's answers so far. */
+/** The latest copy of a request: its sender and its watch there. */
 interface _Copy {
   sender: _Sender;
-  seq: number;
-  answers: number;
-  sentAt: number;
+  watch: CopyWatch;
 }
 
 /** How long a connection that has not answered anything yet may stay silent before its requests look lost. */
@@ -56,6 +52,7 @@ const FIRST_ANSWER_GRACE_MS = 2000;
 interface _Dc extends DcKey {
   senders: _Sender[];
   opening: number;
+  rto: RtoEstimator;
 }
 
 /** A pool of file connections per DC for one account (see module comment). */
@@ -95,14 +92,28 @@ export class FilePool {
   call<T>(dcId: number, request: object, signal?: AbortSignal): Promise<T> {
     const method = (request as { className?: string }).className ?? "unknown";
     const bytes = (request as { limit?: unknown }).limit;
-    // the latest copy: its sender, its sequence number there, and that sender's answers so far
+    // the latest copy: its sender and its watch there
     let latest: _Copy | undefined;
+    // every copy's sender and sequence number: once the call is over, none waits there any more
+    const copies: _Copy[] = [];
+    // per copy, when its answer began to come (its own transfer, not its time queued behind others)
+    const answerFrom = new Map<number, number>();
     const hedge = isIdempotent(request)
       ? {
         rto: this.#dc(dcId).rto,
         bytes: typeof bytes === "number" ? bytes : undefined,
         waitForSent: true,
         shouldCopy: () => this.#lost(dcId, method, latest),
+        answerFrom: (copy: number) => answerFrom.get(copy),
+        // the copies still in flight when an attempt ends (answered, or a FLOOD_WAIT to sleep on)
+        // hold up nothing any more: taken back, they neither wait ahead of later requests on their
+        // connection nor count as its load
+        onSettled: () => {
+          for (const c of copies.splice(0)) {
+            c.sender.ledger.forget(c.watch.seq);
+            withdrawCopies(c.sender.s, request, new Error("Request withdrawn (its call is over)"));
+          }
+        },
       }
       : undefined;
     // senders this call's copies went out on: a copy goes to another one while there is one
@@ -113,9 +124,10 @@ export class FilePool {
         const sender = await this.#pick(dcId, used);
         used.add(sender);
         sender.busy++;
-        const answersAtSend = sender.answers;
-        const seq = ++sender.sent;
-        latest = { sender, seq, answers: sender.answers, sentAt: performance.now() };
+        const answersAtSend = sender.ledger.answers;
+        const watch = sender.ledger.send(performance.now());
+        latest = { sender, watch };
+        copies.push(latest);
         let giveUp: (() => void) | undefined;
         let timer: ReturnType<typeof setTimeout> | undefined;
         // A request that outlives the timeout or is given up by its caller (stall watchdog) sits
@@ -127,7 +139,7 @@ export class FilePool {
           return await new Promise<T>((resolve, reject) => {
             sender.waiting.add(reject);
             const leave = (reason: unknown) => {
-              if (sender.answers === answersAtSend) return sender.drop();
+              if (sender.ledger.answers === answersAtSend) return sender.drop();
               sender.waiting.delete(reject);
               reject(reason);
             };
@@ -139,8 +151,8 @@ export class FilePool {
             signal?.addEventListener("abort", giveUp, { once: true });
             sent();
             (sender.s.send(request) as Promise<T>).then((v) => {
-              sender.answers++;
-              sender.answered.set(method, Math.max(seq, sender.answered.get(method) ?? 0));
+              sender.ledger.answer(watch.seq, method);
+              answerFrom.set(copy, sender.ledger.transferStart(watch.sentAt, performance.now()));
               resolve(v);
             }, reject).finally(() => sender.waiting.delete(reject));
           });
@@ -148,36 +160,24 @@ export class FilePool {
           clearTimeout(timer);
           if (giveUp) signal?.removeEventListener("abort", giveUp);
           sender.busy--;
+          sender.ledger.forget(watch.seq);
         }
       },
       method,
       { ...this.#opts.policy, emit: this.#opts.emit, signal, account: this.#client.account, hedge },
-    );
+    ).finally(() => {
+      for (const c of copies) c.sender.ledger.forget(c.watch.seq);
+    });
   }
 
   /**
    * Whether the copy in flight looks lost once the adaptive timeout passed, so another copy should
-   * go out: its sender was dropped, answered nothing during the wait, or answered a later request
-   * of the same kind (this one was skipped). A sender that keeps answering the requests sent
-   * before it is working through its queue (at the start of a run, dozens of 1 MB parts share the
-   * connections and the CPU before any answer taught the timeout): a copy there only doubled the
-   * load, and on 2 cores made every later answer late too.
+   * go out: its sender was dropped, or its ledger says so (SenderLedger.looksLost: a connection that
+   * keeps answering the requests sent before it is working through its queue).
    */
-  #lost(
-    dcId: number,
-    method: string,
-    c: _Copy | undefined,
-  ): boolean {
+  #lost(dcId: number, method: string, c: _Copy | undefined): boolean {
     if (!c || !this.#dcs.get(dcId)?.senders.includes(c.sender)) return true;
-    const silent = c.sender.answers === c.answers;
-    // A connection that never answered yet may be working through its first big parts, which on a
-    // slow link take longer than a timeout learnt from small requests: its silence counts only after
-    // the grace a DC gets before its first answer (else every part queued on it was copied at once).
-    if (silent && c.sender.answers === 0 && performance.now() - c.sentAt < FIRST_ANSWER_GRACE_MS) {
-      return false;
-    }
-    c.answers = c.sender.answers;
-    return silent || (c.sender.answered.get(method) ?? 0) > c.seq;
+    return c.sender.ledger.looksLost(c.watch, method, performance.now(), FIRST_ANSWER_GRACE_MS);
   }
 
   /** Disconnects every sender of the pool. */
@@ -239,9 +239,7 @@ export class FilePool {
       s: raw,
       busy: 0,
       waiting: new Set(),
-      answers: 0,
-      sent: 0,
-      answered: new Map(),
+      ledger: new SenderLedger(),
       drop: () => {
         const dc = this.#dcs.get(dcId);
         const i = dc?.senders.indexOf(sender) ?? -1;

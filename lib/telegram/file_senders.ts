@@ -8,14 +8,13 @@ import { MTProtoSender } from "telegram/network/index.js";
 import { AuthKey } from "telegram/crypto/AuthKey.js";
 import { LAYER } from "telegram/tl/AllTLObjects.js";
 import type { TgClient } from "./client.ts";
-import type { RtoEstimator } from "./rto_estimator.ts";
 import { gramOf } from "./_gram.ts";
+import { importWithResend } from "./import_resend.ts";
 
-/** What the pool keeps per DC for opening senders: the DC's auth key once made, and its answer times. */
+/** What the pool keeps per DC for opening senders: the DC's auth key once made. */
 export interface DcKey {
   // deno-lint-ignore no-explicit-any
   key?: Promise<any>;
-  rto: RtoEstimator;
 }
 
 /** Makes connected senders for one account's file pool. */
@@ -45,27 +44,27 @@ export class FileSenders {
         // a failed import with nobody else waiting must not end the process (unhandled rejection)
         dc.key.catch(() => {});
         try {
+          // the token is asked for while the new key is made: they do not depend on each other
+          const exportToken = () =>
+            this.#client.call<Api.auth.ExportedAuthorization>(new Api.auth.ExportAuthorization({ dcId }));
+          const first = exportToken();
+          first.catch(() => {}); // the connection failed first: nobody awaits it
           const sender = await this.#connect(g, dcId, new AuthKey());
-          // a lost import would hold every request for this DC: wait a few timeouts, not a minute
-          // (the export is a read the client sends again itself)
-          const within = Math.min(
-            this.#timeoutMs,
-            2 * Math.max(dc.rto.timeoutMs(), this.#client.answerTimeoutMs()),
-          );
           try {
-            const auth = await _within(
-              this.#client.call<Api.auth.ExportedAuthorization>(new Api.auth.ExportAuthorization({ dcId })),
-              this.#timeoutMs,
-              `auth.exportAuthorization for DC ${dcId}`,
-            );
-            // an import that is never answered would hold every request for this DC forever
-            await _within(
-              sender.send(
-                this.#init(g, new Api.auth.ImportAuthorization({ id: auth.id, bytes: auth.bytes })),
-              ),
-              within,
-              `auth.importAuthorization on DC ${dcId}`,
-            );
+            // a lost import would hold every request for this DC: sent again with a fresh token
+            // after the adaptive timeout, not after a minute
+            await importWithResend({
+              first,
+              exportToken,
+              send: (auth) =>
+                sender.send(
+                  this.#init(g, new Api.auth.ImportAuthorization({ id: auth.id, bytes: auth.bytes })),
+                ),
+              // alone on a new connection: the network's round trips, not the main connection's queue
+              waitMs: () => this.#client.idleAnswerTimeoutMs(),
+              maxMs: this.#timeoutMs,
+              what: `auth.importAuthorization on DC ${dcId}`,
+            });
           } catch (err) {
             await sender.disconnect().catch(() => {});
             throw err;
@@ -160,13 +159,4 @@ export class FileSenders {
     });
     return new Api.InvokeWithLayer({ layer: LAYER, query: init });
   }
-}
-
-function _within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((
-    _,
-    rej,
-  ) => (timer = setTimeout(() => rej(new Error(`${what} timed out`)), ms)));
-  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }

@@ -34,8 +34,20 @@ export interface HedgeOptions {
    * again instead of sending a copy. Default: always copy.
    */
   shouldCopy?: () => boolean;
+  /** Runs `fn` after `ms` and returns what cancels it (tests pass their own). Default setTimeout. */
+  schedule?: (fn: () => void, ms: number) => () => void;
+  /**
+   * When copy `copy`'s answer began to come, on `rto`'s clock (after its send: the time before it
+   * waited behind other answers on its connection); the estimate learns from there. Default: its send.
+   */
+  answerFrom?: (copy: number) => number | undefined;
   /** Told of each copy sent for lack of an answer, with how long the call had waited (ms). */
   onHedge?: (copy: number, waitedMs: number) => void;
+  /**
+   * Called once the call settled (answer, error, timeout or abort): the copies still in flight
+   * are nobody's any more, and the caller may take them back from its connections.
+   */
+  onSettled?: () => void;
 }
 
 /**
@@ -60,20 +72,32 @@ export function hedgedCall<T>(
     let timed = 0;
     let replaced = 0;
     let pending = 0;
-    let wait = opts.rto ? Math.min(opts.rto.timeoutMs(opts.bytes), opts.maxMs / 2) : opts.maxMs;
-    let hedgeTimer: ReturnType<typeof setTimeout> | undefined;
+    const schedule = opts.schedule ?? _schedule;
+    // read when each copy goes out, not once: the estimate may have learnt meanwhile (a copy that
+    // waited for a new connection started from the 2 s before any answer, and kept it); doubled per
+    // copy sent for lack of an answer
+    const wait = () =>
+      Math.min(opts.rto!.timeoutMs(opts.bytes) * 2 ** timed, timed === 0 ? opts.maxMs / 2 : opts.maxMs);
+    /** The wait the copy in flight was armed with: kept while shouldCopy says it is still on its way. */
+    let armedMs = 0;
+    let cancelHedge: (() => void) | undefined;
     const finish = (then: () => void) => {
       if (settled) return;
       settled = true;
-      clearTimeout(hedgeTimer);
+      cancelHedge?.();
       clearTimeout(deadline);
       opts.signal?.removeEventListener("abort", onAbort);
       then();
+      opts.onSettled?.();
     };
     // a copy's wait (and its answer time) starts when it goes out, not while it waits for a
     // connection to open: else every request queued behind a slow connect is copied at once
-    const arm = () => {
-      if (!settled && timed < hedges) hedgeTimer = setTimeout(onTimer, wait);
+    const arm = (again = false) => {
+      if (settled || timed >= hedges) return;
+      // checked again after the same wait: an estimate that grew meanwhile (big answers that queued
+      // behind others teach a low rate) put off the next check by many seconds
+      if (!again) armedMs = wait();
+      cancelHedge = schedule(onTimer, armedMs);
     };
     /** `primary`: the copy whose silence sends the next one (the first, then each timed copy). */
     const sendCopy = (primary: boolean) => {
@@ -99,7 +123,7 @@ export function hedgedCall<T>(
         pending--;
         if (settled) return;
         // timed from this copy's own send: never an answer to an earlier copy (Karn's rule)
-        opts.rto?.observe(started, opts.bytes);
+        opts.rto?.observe(Math.max(started, opts.answerFrom?.(copy) ?? started), opts.bytes);
         finish(() => resolve(v));
       }, (e) => {
         pending--;
@@ -114,13 +138,9 @@ export function hedgedCall<T>(
     const t0 = performance.now();
     const onTimer = () => {
       if (settled) return;
-      if (opts.shouldCopy && !opts.shouldCopy()) {
-        hedgeTimer = setTimeout(onTimer, wait);
-        return;
-      }
+      if (opts.shouldCopy && !opts.shouldCopy()) return arm(true);
       timed++;
       opts.onHedge?.(sent, Math.round(performance.now() - t0));
-      wait = Math.min(wait * 2, opts.maxMs);
       sendCopy(true);
     };
     const deadline = setTimeout(
@@ -132,6 +152,11 @@ export function hedgedCall<T>(
     opts.signal?.addEventListener("abort", onAbort, { once: true });
     sendCopy(true);
   });
+}
+
+function _schedule(fn: () => void, ms: number): () => void {
+  const t = setTimeout(fn, ms);
+  return () => clearTimeout(t);
 }
 
 /**

@@ -44,6 +44,8 @@ export class RtoEstimator {
   readonly #now: () => number;
   #srtt: number | undefined;
   #rttvar = 0;
+  /** The lowest latency seen, ms (undefined before the first answer). */
+  #minRtt: number | undefined;
   /** Bytes per ms of big answers, smoothed; undefined until one was seen. */
   #rate: number | undefined;
 
@@ -73,6 +75,7 @@ export class RtoEstimator {
       this.#rate = this.#rate === undefined ? r : 0.75 * this.#rate + 0.25 * r;
     }
     const latency = Math.max(0, ms - this.#transfer(bytes));
+    this.#minRtt = Math.min(this.#minRtt ?? latency, latency);
     if (this.#srtt === undefined) {
       this.#srtt = latency;
       this.#rttvar = latency / 2;
@@ -98,6 +101,17 @@ export class RtoEstimator {
       : Math.max(this.#srtt + 4 * this.#rttvar, this.#floorRtts * this.#srtt);
     const est = latency + 2 * this.#transfer(bytes);
     return Math.round(Math.min(this.#max, Math.max(this.#floor, est)));
+  }
+
+  /**
+   * How long a small request alone on a connection may take: floorRtts × the lowest latency seen,
+   * at least the floor (the initial timeout before any answer). The smoothed estimate also holds
+   * the time answers waited behind others on a busy connection (history pages on the main one: a
+   * timeout of 2 s at a 30 ms RTT), which a lone request on a fresh connection does not.
+   */
+  idleTimeoutMs(): number {
+    if (this.#minRtt === undefined) return Math.min(this.#max, Math.max(this.#floor, this.#initial));
+    return Math.round(Math.min(this.#max, Math.max(this.#floor, this.#floorRtts * this.#minRtt)));
   }
 
   #transfer(bytes: number): number {

@@ -5,6 +5,7 @@ import type { AuthRecord, FaultSpec, HandlerMap, Layer, RpcContext } from "./con
 import { createHandlers } from "./handlers/index.ts";
 import type { World } from "./world/types.ts";
 import { seededRng } from "./world/rand.ts";
+import { newStats } from "./mtproto/session.ts";
 
 /** GramJS's default layer. */
 export const L198: Layer = { layer: LAYER, Api, map: tlobjects };
@@ -35,6 +36,7 @@ export const NO_FAULTS: FaultSpec = {
 export function cluster(world: World, faults: Partial<FaultSpec> = {}, seed = 1) {
   const clock = { t: 1_700_000_000_000 };
   const dcs = [{ id: 2, host: "127.0.0.1", port: 1 }, { id: 4, host: "127.0.0.1", port: 2 }];
+  const stats = newStats();
   const make = createHandlers(world, {
     dcs,
     homeDcId: 2,
@@ -42,6 +44,7 @@ export function cluster(world: World, faults: Partial<FaultSpec> = {}, seed = 1)
     rng: seededRng(seed),
     registry: new Map(),
     now: () => clock.t,
+    stats,
   });
   const maps: Record<number, HandlerMap> = { 2: make(dcs[0]), 4: make(dcs[1]) };
   let n = 0;
@@ -73,5 +76,5 @@ export function cluster(world: World, faults: Partial<FaultSpec> = {}, seed = 1)
     // deno-lint-ignore no-explicit-any
     return (await h(req, ctx)) as any;
   };
-  return { clock, call, key, maps };
+  return { clock, call, key, maps, stats };
 }

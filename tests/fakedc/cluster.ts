@@ -141,7 +141,7 @@ export async function startFakeTelegram(opts: StartOptions): Promise<FakeTelegra
   // Clocks: handlers see the same (possibly skewed) time as the protocol layer.
   const now = () => envs[0].state.nowMs();
   const forDc = opts.handlers?.(dcs) ??
-    createHandlers(world, { dcs, homeDcId: 2, faults, rng: makeRng(seed), registry, now });
+    createHandlers(world, { dcs, homeDcId: 2, faults, rng: makeRng(seed), registry, now, stats });
   for (const env of envs) env.handlers = forDc(env.dc);
 
   const home = dcs[0];

@@ -57,6 +57,8 @@ Deno.test("flood rules, random FLOOD_WAIT with a fixed seed, takeout delay and v
     const k = f.key(w.selfUserId);
     const out = [];
     for (let i = 0; i < 20; i++) out.push(await err(f.call(k, "updates.GetState", {})));
+    // each random FLOOD_WAIT is counted in the cluster's stats (the fault bench reports them)
+    assert.equal(f.stats.faultFloods, out.filter((e) => e === "FLOOD_WAIT_7").length);
     return out;
   };
   const a = await run();
@@ -84,12 +86,15 @@ Deno.test("migrateP sends a file elsewhere that then serves it; stalls end early
   const req = { location: loc, offset: bigInt(0), limit: 4096 };
   const other = doc.dcId === 2 ? 4 : 2;
   assert.equal(await err(c.call(me, "upload.GetFile", req, doc.dcId)), `FILE_MIGRATE_${other}`);
+  assert.deepEqual([c.stats.faultMigrates, c.stats.faultStalls], [1, 0]);
   const ac = new AbortController();
   const t0 = performance.now();
   setTimeout(() => ac.abort(), 50);
   const r = await c.call(me, "upload.GetFile", req, other, { signal: ac.signal });
   assert.equal(r.bytes.length, 4096);
   assert.ok(performance.now() - t0 < 5000);
+  // served where it was sent (no second migrate), after being held (counted as a stall)
+  assert.deepEqual([c.stats.faultMigrates, c.stats.faultStalls], [1, 1]);
 });
 
 Deno.test("error rules fail only the named method and target; corrupt_file flips bytes, not the size", async () => {

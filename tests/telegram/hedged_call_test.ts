@@ -135,3 +135,85 @@ Deno.test("hedgedCall: while shouldCopy says the copy is on its way, the timer i
   assert.equal(asked, 4);
   assert.deepEqual(copies, [0, 1]);
 });
+
+Deno.test("hedgedCall: a copy's wait is read from the estimate when it goes out, not when the call began", async () => {
+  // before, the wait was fixed when the call began: a part that waited for a new connection kept
+  // the 2 s of an estimate that had learnt meanwhile (seen: copies only after 2-4 s at a 30 ms RTT)
+  let t = 0;
+  const rto = new RtoEstimator({ initialMs: 60_000, floorMs: 10, now: () => t });
+  const waits: number[] = [];
+  const timers: Array<() => void> = [];
+  const v = hedgedCall((copy, sent) => {
+    if (copy > 0) return Promise.resolve(`c${copy}`);
+    // while this copy waited for its connection, another request was answered in 5 ms
+    const s = rto.start();
+    t += 5;
+    rto.observe(s);
+    sent();
+    return never();
+  }, {
+    rto,
+    hedges: 2,
+    maxMs: 120_000,
+    waitForSent: true,
+    schedule: (fn, ms) => (waits.push(ms), timers.push(fn), () => {}),
+  });
+  assert.deepEqual(waits, [rto.timeoutMs()]);
+  assert.ok(waits[0] < 1000, `${waits[0]} ms`);
+  timers[0]();
+  assert.equal(await v, "c1");
+});
+
+Deno.test("hedgedCall: a copy still on its way is checked again after the wait it was armed with", async () => {
+  // the estimate grew meanwhile (1 MB answers queued behind others taught a low rate): reading it
+  // again put the next check off by 8-10 s in faulted downloads
+  let t = 0;
+  const rto = new RtoEstimator({ initialMs: 500, now: () => t });
+  const waits: number[] = [];
+  const timers: Array<() => void> = [];
+  let onWay = true;
+  const v = hedgedCall((copy) => (copy > 0 ? Promise.resolve("c1") : never()), {
+    rto,
+    hedges: 2,
+    maxMs: 120_000,
+    shouldCopy: () => !onWay,
+    schedule: (fn, ms) => (waits.push(ms), timers.push(fn), () => {}),
+  });
+  assert.deepEqual(waits, [500]);
+  const s = rto.start();
+  t += 20_000; // a slow answer of another request: the estimate is now far above 500 ms
+  rto.observe(s);
+  assert.ok(rto.timeoutMs() > 5000);
+  timers[0](); // still on its way: checked again
+  assert.deepEqual(waits, [500, 500]);
+  onWay = false;
+  timers[1]();
+  assert.equal(await v, "c1");
+});
+
+Deno.test("hedgedCall: the estimate learns from when the answer began to come (answerFrom), not from the send", async () => {
+  // a 1 MB part answered 3 s after its send, after 2 s behind other parts on its connection: its
+  // own transfer took 1 s; timed from its send, the allowance of the next parts grew threefold
+  // (8-10 s in faulted downloads, each lost part waiting that long before its copy)
+  const MB = 1024 * 1024;
+  const run = async (answerFrom?: (copy: number) => number | undefined) => {
+    let t = 0;
+    const rto = new RtoEstimator({ now: () => t });
+    let answer!: (v: string) => void;
+    const v = hedgedCall(() => new Promise<string>((r) => (answer = r)), {
+      rto,
+      bytes: MB,
+      maxMs: 120_000,
+      answerFrom,
+      schedule: () => () => {},
+    });
+    t = 3000;
+    answer("part");
+    assert.equal(await v, "part");
+    return rto.timeoutMs(MB);
+  };
+  const own = await run(() => 2000);
+  const fromSend = await run();
+  assert.ok(own <= 2500, `allowance from the answer's own transfer: ${own} ms`);
+  assert.ok(fromSend >= 6000, `from the send: ${fromSend} ms`);
+});

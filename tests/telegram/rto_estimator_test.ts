@@ -81,3 +81,23 @@ Deno.test("RtoEstimator: before a big answer taught the rate, a big answer still
   for (let i = 0; i < 30; i++) answer(30); // small answers only: still no rate
   assert.ok(r2.timeoutMs(1 << 20) >= 2000, `${r2.timeoutMs(1 << 20)}`);
 });
+
+Deno.test("RtoEstimator: a lone small request is given floorRtts × the lowest latency, not the queue's timeout", () => {
+  // the main connection's answers wait behind history pages: its timeout grew to seconds while a
+  // lone import on a new connection is answered within a round trip
+  let t = 0;
+  const e = new RtoEstimator({ now: () => t, initialMs: 2000 });
+  assert.equal(e.idleTimeoutMs(), 2000, "before any answer: the initial timeout");
+  for (const ms of [40, 900, 1500, 600, 1200, 35]) {
+    const s = e.start();
+    t += ms;
+    e.observe(s);
+  }
+  assert.ok(e.timeoutMs() > 1500, `the smoothed timeout ${e.timeoutMs()}`);
+  assert.equal(e.idleTimeoutMs(), 400, "4 × 35 ms, raised to the 400 ms floor");
+  const slow = new RtoEstimator({ now: () => t });
+  const s = slow.start();
+  t += 300;
+  slow.observe(s);
+  assert.equal(slow.idleTimeoutMs(), 1200);
+});

@@ -6,8 +6,13 @@
  * in bursts after each wait, the writer idle in between; `deno task bench faults`).
  */
 
-/** Pages read ahead of the consumer by default (100 messages each). */
-export const READ_AHEAD_PAGES = 8;
+/**
+ * Pages read ahead of the consumer by default (100 messages each, so at most 3,200 messages more
+ * in memory). 32, not 8: a file whose download starts only a few pages before the exporter needs
+ * it has no time to wait out a FLOOD_WAIT or a lost part (in faulted exports the exporter waited
+ * 0.5-2 s on most files past the first few with 8; with 32 their downloads had finished).
+ */
+export const READ_AHEAD_PAGES = 32;
 
 /** The pages of `feed` in order, up to `depth` of them read before the consumer takes them. */
 export async function* readAhead<T>(

@@ -59,3 +59,13 @@ Deno.test("readAhead: a consumer that stops early closes the feed; a failed read
   );
   assert.deepEqual(seen, [1, 2]);
 });
+
+Deno.test("readAhead: by default 32 pages are read ahead, so their downloads have time to wait out faults", async () => {
+  const { feed } = _feed(50);
+  const arrived: number[] = [];
+  const it = readAhead(feed, (p) => arrived.push(p));
+  await it.next();
+  await _settle();
+  assert.equal(arrived.length, 1 + 32);
+  await it.return(undefined);
+});

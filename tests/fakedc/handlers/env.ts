@@ -5,6 +5,7 @@ import { RpcError } from "../contract.ts";
 import type { WChat, WFile, World } from "../world/types.ts";
 import { hash32 } from "../world/rand.ts";
 import type { TlEnv } from "../world/to_tl.ts";
+import type { ServerStats } from "../mtproto/session.ts";
 
 /** Options of createHandlers (the contract's, plus an injectable clock for tests). */
 export interface HandlerOptions {
@@ -15,6 +16,8 @@ export interface HandlerOptions {
   registry: Map<string, AuthRecord>;
   /** Milliseconds clock; defaults to Date.now. */
   now?: () => number;
+  /** Where the RPC faults are counted (the cluster's stats); default: not counted. */
+  stats?: Pick<ServerStats, "faultFloods" | "faultStalls" | "faultMigrates">;
 }
 
 /** State shared by every handler of every DC of a cluster. */

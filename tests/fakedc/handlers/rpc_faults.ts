@@ -29,12 +29,18 @@ function _wrap(env: HandlerEnv, flood: FloodState, dcId: number, name: string, h
   return async (req, ctx: RpcContext) => {
     if (!EXEMPT.has(name)) {
       _floodRules(env, flood, name, ctx);
-      if (f.floodP > 0 && rng() < f.floodP) throw new RpcError(420, `FLOOD_WAIT_${f.floodSeconds}`);
+      if (f.floodP > 0 && rng() < f.floodP) {
+        if (env.opts.stats) env.opts.stats.faultFloods++;
+        throw new RpcError(420, `FLOOD_WAIT_${f.floodSeconds}`);
+      }
     }
     _errorRules(f.errorRules, name, req);
     if (name !== "upload.GetFile") return await h(req, ctx);
     if (f.migrateP > 0 && rng() < f.migrateP) _migrate(env, dcId, req);
-    if (f.stallP > 0 && rng() < f.stallP) await _sleep(f.stallMs, ctx.signal);
+    if (f.stallP > 0 && rng() < f.stallP) {
+      if (env.opts.stats) env.opts.stats.faultStalls++;
+      await _sleep(f.stallMs, ctx.signal);
+    }
     const res = await h(req, ctx);
     const corrupt = f.corruptFiles.includes(_targetOf(req) ?? "") || (f.corruptP > 0 && rng() < f.corruptP);
     return corrupt ? _corrupt(res, rng) : res;
@@ -95,6 +101,7 @@ function _migrate(env: HandlerEnv, dcId: number, req: any): void {
   if (others.length === 0) return;
   const to = others[Math.floor(env.opts.rng() * others.length)];
   env.migrated.add(`${file.id}:${to}`);
+  if (env.opts.stats) env.opts.stats.faultMigrates++;
   throw new RpcError(303, `FILE_MIGRATE_${to}`);
 }
 

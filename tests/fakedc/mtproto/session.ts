@@ -19,6 +19,10 @@ export interface ServerStats {
   gzipOut: number;
   faultDisconnects: number;
   faultTimeouts: number;
+  /** RPC faults (handlers/rpc_faults.ts): random FLOOD_WAITs, held upload.getFile answers, FILE_MIGRATEs. */
+  faultFloods: number;
+  faultStalls: number;
+  faultMigrates: number;
   handshakes: number;
   /** TCP connections accepted, by every DC of the cluster. */
   connections: number;
@@ -38,6 +42,9 @@ export function newStats(): ServerStats {
     gzipOut: 0,
     faultDisconnects: 0,
     faultTimeouts: 0,
+    faultFloods: 0,
+    faultStalls: 0,
+    faultMigrates: 0,
     handshakes: 0,
     connections: 0,
     getFileCalls: 0,
