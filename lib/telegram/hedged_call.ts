@@ -18,7 +18,10 @@ export interface HedgeOptions {
   hedges?: number;
   /** Expected size of the answer in bytes (its transfer time is part of the wait). */
   bytes?: number;
-  /** Longest wait for any answer, ms, from the first send: then CallTimeout. */
+  /**
+   * Longest wait for any answer, ms, from the first send (with `waitForSent`, when it went out; the
+   * wait for a connection before it is bounded by the same figure): then CallTimeout.
+   */
   maxMs: number;
   /** True for a failure of one copy that another copy may not share (a dropped connection). */
   transient?: (err: unknown) => boolean;
@@ -81,11 +84,12 @@ export function hedgedCall<T>(
     /** The wait the copy in flight was armed with: kept while shouldCopy says it is still on its way. */
     let armedMs = 0;
     let cancelHedge: (() => void) | undefined;
+    let firstSent = false;
     const finish = (then: () => void) => {
       if (settled) return;
       settled = true;
       cancelHedge?.();
-      clearTimeout(deadline);
+      cancelDeadline();
       opts.signal?.removeEventListener("abort", onAbort);
       then();
       opts.onSettled?.();
@@ -107,6 +111,12 @@ export function hedgedCall<T>(
       let armed = false;
       const onSent = () => {
         started = opts.rto?.start() ?? 0;
+        if (!firstSent) {
+          firstSent = true;
+          // maxMs is the wait for an answer: it starts again when the first copy is out, so a
+          // connection that took seconds to open (a handshake on a busy machine) does not eat it
+          if (opts.waitForSent) (cancelDeadline(), cancelDeadline = _schedule(onDeadline, opts.maxMs));
+        }
         if (primary && !armed) {
           armed = true;
           arm();
@@ -143,10 +153,10 @@ export function hedgedCall<T>(
       opts.onHedge?.(sent, Math.round(performance.now() - t0));
       sendCopy(true);
     };
-    const deadline = setTimeout(
-      () => finish(() => reject(new CallTimeout(`No answer within ${opts.maxMs} ms`))),
-      opts.maxMs,
-    );
+    const onDeadline = () => finish(() => reject(new CallTimeout(`No answer within ${opts.maxMs} ms`)));
+    // also bounds the wait for a connection before the first send (a real timer: `schedule` is the
+    // hedge timer's, which tests drive by hand)
+    let cancelDeadline = _schedule(onDeadline, opts.maxMs);
     const onAbort = () => finish(() => reject(opts.signal?.reason));
     if (opts.signal?.aborted) return onAbort();
     opts.signal?.addEventListener("abort", onAbort, { once: true });

@@ -217,3 +217,28 @@ Deno.test("hedgedCall: the estimate learns from when the answer began to come (a
   assert.ok(own <= 2500, `allowance from the answer's own transfer: ${own} ms`);
   assert.ok(fromSend >= 6000, `from the send: ${fromSend} ms`);
 });
+
+Deno.test("hedgedCall: with waitForSent, maxMs counts from when the first copy went out, not from the call", async () => {
+  // a new file connection's handshake took most of the timeout on a loaded machine, and its first
+  // part failed with TIMEOUT although the answer came well within it (file_source_test, under load).
+  // Timers fire in the order they fall due: the connection opens at 45 ms, the answer comes 40 ms
+  // after the send; counted from the call, the 60 ms deadline fell before it.
+  const timers: ReturnType<typeof setTimeout>[] = [];
+  const after = (ms: number) => new Promise<void>((r) => timers.push(setTimeout(r, ms)));
+  const v = hedgedCall(async (_copy, sent) => {
+    await after(45);
+    sent();
+    await after(40);
+    return "answer";
+  }, { maxMs: 60, waitForSent: true });
+  try {
+    assert.equal(await v, "answer");
+  } finally {
+    timers.forEach(clearTimeout);
+  }
+});
+
+Deno.test("hedgedCall: with waitForSent, a connection that never opens still ends after maxMs", async () => {
+  const v = hedgedCall((_copy, _sent) => new Promise<string>(() => {}), { maxMs: 30, waitForSent: true });
+  await assert.rejects(v, CallTimeout);
+});
