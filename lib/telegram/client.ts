@@ -20,6 +20,7 @@ import { useFastDecrypt } from "./fast_decrypt.ts";
 import { installFastIge } from "./fast_ige.ts";
 import { installFastSend } from "./fast_send.ts";
 import { installFastTl } from "./fast_tl.ts";
+import { keepOneRowPerPeer } from "./session_entities.ts";
 import { parseSession } from "./parse_session.ts";
 import { isIdempotent } from "./hedged_call.ts";
 import { RtoEstimator } from "./rto_estimator.ts";
@@ -171,6 +172,7 @@ export async function openClient(opts: ClientOptions): Promise<TgClient> {
   installQuickReconnect();
   const dcs = opts.endpoints ? Object.keys(opts.endpoints.dcs).map(Number) : undefined;
   const session: StringSession = parseSession(opts.session ?? "", dcs);
+  keepOneRowPerPeer(session);
   const dead = new DeadSession();
   const params: Record<string, unknown> = {
     // GramJS logs at info by default and may print request data: keep it silent
