@@ -55,6 +55,21 @@ export class StoppedError extends TgpipeError {
   }
 }
 
+/**
+ * A worker thread ended before it could take any task (its module failed to load or threw at the
+ * top): not a passing network fault, so the runner does not retry it (exit 1); callers that can
+ * do the work on their own thread fall back instead.
+ */
+export class WorkerStartError extends TgpipeError {
+  /** The first line of why (a load error may carry a whole stack), for one-line warnings. */
+  readonly why: string;
+  constructor(reason: string) {
+    const why = reason.split("\n")[0];
+    super(`Worker could not start: ${why}`, { code: "WORKER_START_FAILED", data: { reason } });
+    this.why = why;
+  }
+}
+
 /** Some items of a batch failed; each was reported on its own (exit 3). */
 export class PartialFailureError extends TgpipeError {
   readonly failed: number;

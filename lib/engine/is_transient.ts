@@ -11,6 +11,8 @@ const PERMANENT = new Set([
   "USAGE",
   "CONFIG",
   "SPLIT_MISMATCH",
+  // a worker module that cannot load fails the same way every time
+  "WORKER_START_FAILED",
 ]);
 
 /**

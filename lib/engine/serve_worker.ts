@@ -50,5 +50,6 @@ export function serveWorker<Req, Res, Ev = never>(
         (err) => send({ kind: "fail", id: msg.id, error: toWireError(err) }),
       ).finally(() => running.delete(msg.id));
     };
+    send({ kind: "ready" });
   };
 }

@@ -1,4 +1,4 @@
-import { TgpipeError } from "../core/errors.ts";
+import { TgpipeError, WorkerStartError } from "../core/errors.ts";
 import type { FromWorker, InitMessage, ToWorker, WireError } from "./worker_protocol.ts";
 
 /** Pool settings; every field has a default. */
@@ -14,6 +14,11 @@ export interface WorkerPoolOptions {
    * each worker keeps several in flight instead of idling through every round trip.
    */
   perWorker?: number;
+  /**
+   * Tests only: start this module instead of the one the pool names (a literal URL, so the
+   * boundary checker sees which module product code starts), e.g. one that cannot load.
+   */
+  testUrl?: URL;
 }
 
 /** Per-task options. */
@@ -47,6 +52,8 @@ interface _Slot<Req, Res, Ev> {
   worker: Worker;
   port: MessagePort;
   tasks: Map<number, _Task<Req, Res, Ev>>;
+  /** The worker said `ready`; until then its tasks wait here, unsent. */
+  ready: boolean;
   /** Cancelled tasks the worker has not confirmed yet, by task id. */
   killTimers: Map<number, ReturnType<typeof setTimeout>>;
 }
@@ -55,7 +62,10 @@ interface _Slot<Req, Res, Ev> {
  * A generic pool of module Web Workers running `perWorker` tasks at a time each, fed through a bounded
  * queue: `submit` waits while the queue is full, so producers never outrun the workers. Messages
  * are typed (worker_protocol.ts) and go over MessagePorts. A task that throws or a worker that
- * crashes fails only that task; a crashed worker is replaced.
+ * crashes fails only that task; a crashed worker is replaced. A worker gets its tasks only after
+ * it says `ready`; if one dies before that and none ever started, the module cannot run here (a
+ * broken install, a binary without it): every task then fails at once with a WorkerStartError
+ * (payloads not moved) and no other worker is started.
  *
  * @example
  * ```ts
@@ -76,6 +86,9 @@ export class WorkerPool<Req, Res, Ev = never> {
   #idleWaiters: Array<() => void> = [];
   #nextId = 1;
   #closed = false;
+  /** Some worker said `ready`: the module loads, so a later early death is a crash like any other. */
+  #started = false;
+  #startError: WorkerStartError | undefined;
 
   constructor(url: URL | string, opts: WorkerPoolOptions = {}) {
     this.size = opts.size ?? navigator.hardwareConcurrency ?? 1;
@@ -88,13 +101,18 @@ export class WorkerPool<Req, Res, Ev = never> {
     if (!(Number.isInteger(this.perWorker) && this.perWorker >= 1)) {
       throw new RangeError(`Tasks per worker must be >= 1`);
     }
-    this.#url = url;
+    this.#url = opts.testUrl ?? url;
     this.#grace = opts.cancelGraceMs ?? 2000;
   }
 
   /** Tasks waiting for a worker. */
   get queued(): number {
     return this.#queue.length;
+  }
+
+  /** Set once a worker died before it was ready and none ever was: the pool runs nothing then. */
+  get startError(): WorkerStartError | undefined {
+    return this.#startError;
   }
 
   /** Tasks running in a worker now. */
@@ -119,6 +137,7 @@ export class WorkerPool<Req, Res, Ev = never> {
         opts.signal?.addEventListener("abort", onAbort, { once: true });
       });
     }
+    if (this.#startError) throw this.#startError;
     if (this.#closed) throw new TgpipeError("Worker pool is closed", { code: "POOL_CLOSED" });
     opts.signal?.throwIfAborted();
     const id = this.#nextId++;
@@ -172,7 +191,7 @@ export class WorkerPool<Req, Res, Ev = never> {
   }
 
   #dispatch(): void {
-    while (this.#queue.length > 0) {
+    while (this.#queue.length > 0 && !this.#startError) {
       // an idle worker first, then a new one, then the least busy one with room
       let slot = this.#slots.find((s) => s.tasks.size === 0);
       if (!slot && this.#slots.length < this.size) slot = this.#spawn();
@@ -183,11 +202,15 @@ export class WorkerPool<Req, Res, Ev = never> {
       if (!slot) break;
       const task = this.#queue.shift()!;
       slot.tasks.set(task.id, task);
-      const msg: ToWorker<Req> = { kind: "task", id: task.id, payload: task.payload };
-      slot.port.postMessage(msg, task.opts.transfer ?? []);
+      if (slot.ready) this.#send(slot, task);
     }
     this.#wakeSpace();
     this.#wakeIdle();
+  }
+
+  #send(slot: _Slot<Req, Res, Ev>, task: _Task<Req, Res, Ev>): void {
+    const msg: ToWorker<Req> = { kind: "task", id: task.id, payload: task.payload };
+    slot.port.postMessage(msg, task.opts.transfer ?? []);
   }
 
   #spawn(): _Slot<Req, Res, Ev> {
@@ -197,6 +220,7 @@ export class WorkerPool<Req, Res, Ev = never> {
       worker,
       port: channel.port1,
       tasks: new Map(),
+      ready: false,
       killTimers: new Map(),
     };
     const init: InitMessage = { kind: "init", port: channel.port2 };
@@ -213,6 +237,11 @@ export class WorkerPool<Req, Res, Ev = never> {
   }
 
   #onMessage(slot: _Slot<Req, Res, Ev>, msg: FromWorker<Res, Ev>): void {
+    if (msg.kind === "ready") {
+      slot.ready = this.#started = true;
+      for (const t of slot.tasks.values()) this.#send(slot, t);
+      return;
+    }
     const task = slot.tasks.get(msg.id);
     if (!task) return;
     if (msg.kind === "event") {
@@ -238,7 +267,8 @@ export class WorkerPool<Req, Res, Ev = never> {
     if (queuedAt >= 0) this.#queue.splice(queuedAt, 1);
     this.#settle(task, reason);
     const slot = this.#slots.find((s) => s.tasks.get(task.id) === task);
-    if (slot) {
+    if (slot && !slot.ready) slot.tasks.delete(task.id); // never sent: nothing to stop
+    else if (slot) {
       const msg: ToWorker<Req> = { kind: "cancel", id: task.id };
       slot.port.postMessage(msg);
       // The task keeps its place until the worker confirms; a worker that ignores cancel is replaced.
@@ -254,12 +284,14 @@ export class WorkerPool<Req, Res, Ev = never> {
     const at = this.#slots.indexOf(slot);
     if (at < 0) return;
     this.#slots.splice(at, 1);
-    for (const task of slot.tasks.values()) {
-      this.#settle(
-        task,
-        new TgpipeError(`Worker crashed: ${why}`, { code: "WORKER_CRASHED", data: { reason: why } }),
-      );
-    }
+    const early = !slot.ready && !this.#started;
+    if (early) this.#startError ??= new WorkerStartError(why);
+    const err = early
+      ? this.#startError!
+      : new TgpipeError(`Worker crashed: ${why}`, { code: "WORKER_CRASHED", data: { reason: why } });
+    for (const task of slot.tasks.values()) this.#settle(task, err);
+    // the workers still starting load the same module: they end the same way, so wait for none
+    if (early) { for (const task of this.#queue.splice(0)) this.#settle(task, err); }
     this.#kill(slot);
     if (!this.#closed || this.#queue.length > 0) this.#dispatch();
     else this.#wakeIdle();

@@ -16,8 +16,12 @@ export type ToWorker<Req> =
   | { kind: "task"; id: number; payload: Req }
   | { kind: "cancel"; id: number };
 
-/** Worker -> main thread. */
+/**
+ * Worker -> main thread. `ready` comes first, once the worker's module has loaded and it listens:
+ * the pool sends no task before it, so a worker that dies earlier never ran any.
+ */
 export type FromWorker<Res, Ev> =
+  | { kind: "ready" }
   | { kind: "event"; id: number; event: Ev }
   | { kind: "done"; id: number; value: Res }
   | { kind: "fail"; id: number; error: WireError };

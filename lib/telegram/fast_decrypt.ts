@@ -14,6 +14,7 @@ import { BinaryReader } from "telegram/extensions/BinaryReader.js";
 import { TLMessage } from "telegram/tl/core/TLMessage.js";
 import helpers from "telegram/Helpers.js";
 import type bigInt from "big-integer";
+import { WorkerStartError } from "../core/errors.ts";
 import { WorkerPool } from "../engine/worker_pool.ts";
 import { decryptInPlace, type DecryptResult, type DecryptTask } from "./ige_in_place.ts";
 import { adoptPacketBuffer, isPacketBuffer } from "./packet_buffers.ts";
@@ -120,7 +121,7 @@ function _decrypt(task: DecryptTask): Promise<DecryptResult> | DecryptResult {
   const workers = decryptWorkerCount();
   // only a buffer the packet owns alone can be moved (small Buffers share Node's slab)
   const own = task.offset === 24 && isPacketBuffer(task.buffer);
-  if (workers === 0 || task.length < OFFLOAD_MIN || !own || _users === 0) {
+  if (workers === 0 || task.length < OFFLOAD_MIN || !own || _users === 0 || _pool?.startError) {
     _stats.inline++;
     return decryptInPlace(task);
   }
@@ -129,5 +130,11 @@ function _decrypt(task: DecryptTask): Promise<DecryptResult> | DecryptResult {
     new URL("../../workers/crypto_worker.ts", import.meta.url),
     { size: workers, queueSize: 1024 },
   );
-  return _pool.run(task, { transfer: [task.buffer] });
+  // a crypto worker that cannot start never took the buffer: this thread decrypts it, and all later ones
+  return _pool.run(task, { transfer: [task.buffer] }).catch((err) => {
+    if (!(err instanceof WorkerStartError)) throw err;
+    _stats.offloaded--;
+    _stats.inline++;
+    return decryptInPlace(task);
+  });
 }

@@ -7,7 +7,8 @@
  */
 import type { AccountPool, FileAccount, UploadAccount } from "../engine/account_pool.ts";
 import type { UploadLimits } from "../engine/upload_plan.ts";
-import type { FileHashRange, PartWriter } from "../engine/file_source.ts";
+import type { FileHashRange, FileSource, PartWriter } from "../engine/file_source.ts";
+import { WorkerStartError } from "../core/errors.ts";
 import { WorkerPool } from "../engine/worker_pool.ts";
 import type { Emit } from "../progress/events.ts";
 import type { TgClient } from "./client.ts";
@@ -16,6 +17,7 @@ import { type AccountConfig, connectFiles, type FileAccess } from "./connect_fil
 import type { FetchTask, FetchTaskEvent, FetchTaskResult, FilePartsTask } from "./fetch_task.ts";
 import type { RemoteFile } from "./remote_file.ts";
 import { readUploadLimits, telegramUploadLane } from "./upload_access.ts";
+import { writeParts } from "./write_parts.ts";
 
 /** One connected account of the pool. */
 export interface TelegramAccount extends FileAccount<RemoteFile>, UploadAccount {
@@ -28,6 +30,8 @@ export interface TelegramAccount extends FileAccount<RemoteFile>, UploadAccount 
 export interface AccountPoolOptions {
   /** Fetch workers per account (each with its own connections); 0 = the main thread. Default 0. */
   workers?: number;
+  /** The fetch worker's module; default workers/fetch_worker.ts (tests give one that cannot start). */
+  fetchWorkerUrl?: URL;
   /** Connections per DC per account (or per worker). Default 8. */
   connections?: number;
   /** Verify files with upload.getFileHashes. Default true. */
@@ -125,7 +129,7 @@ async function _open(spec: AccountSpec, opts: AccountPoolOptions, peers: _Accoun
   }
   const verify = opts.verify ?? true;
   const workers = opts.workers ?? 0;
-  const writer = workers > 0 ? _workerWriter(client, spec, opts, { emit, handoff, label }) : undefined;
+  const writer = workers > 0 ? _workerWriter(client, spec, opts, { emit, handoff, label, files }) : undefined;
   let limits: Promise<UploadLimits> | undefined;
   return {
     client,
@@ -154,12 +158,16 @@ async function _open(spec: AccountSpec, opts: AccountPoolOptions, peers: _Accoun
   };
 }
 
-/** Parts fetched and written by fetch workers, each opening its own connections for the account. */
+/**
+ * Parts fetched and written by fetch workers, each opening its own connections for the account;
+ * by this thread's connections (`files`) when the workers cannot start (a WorkerStartError: the
+ * part never reached one), after one warning, instead of retrying parts that fail the same way.
+ */
 function _workerWriter(
   client: TgClient,
   spec: AccountSpec,
   opts: AccountPoolOptions,
-  own: { emit: Emit; handoff: (seconds: number) => boolean; label: string },
+  own: { emit: Emit; handoff: (seconds: number) => boolean; label: string; files: FileAccess },
 ): { pool: WorkerPool<FetchTask, FetchTaskResult, FetchTaskEvent>; partWriter: _WriterOf } {
   const workers = opts.workers ?? 0;
   const connections = opts.connections ?? 8;
@@ -175,42 +183,63 @@ function _workerWriter(
     new URL("../../workers/fetch_worker.ts", import.meta.url),
     // parts mostly wait on the network: each worker keeps many in flight over its connections
     // (the download's own limits bound how many exist); one at a time left a worker idle
-    { size: workers, queueSize: workers * 64, perWorker: 64 },
+    { size: workers, queueSize: workers * 64, perWorker: 64, testUrl: opts.fetchWorkerUrl },
   );
-  const partWriter: _WriterOf = (file, setHandingOff) => async (part, partPath, signal) => {
-    // The worker cannot ask this thread on each FLOOD_WAIT: it is told with the task whether to
-    // hand the wait over (fail at once) and this thread marks the account paused when it does.
-    const task: FilePartsTask = {
-      kind: "file_parts",
-      account: config,
-      file,
-      partPath,
-      parts: [part],
-      connections,
-      // only to an account free now: the worker cannot compare this wait with other pauses
-      handoff: own.handoff(0),
+  let warned = false;
+  const warnOnce = () => {
+    if (warned) return;
+    warned = true;
+    own.emit({
+      type: "warning",
+      code: "FETCH_WORKERS_UNAVAILABLE",
+      message: `Fetch workers could not start (${pool.startError?.why}); downloading on the main thread`,
+    });
+  };
+  const partWriter: _WriterOf = (file, setHandingOff) => {
+    let here: FileSource | undefined;
+    const writeHere: PartWriter = (part, partPath, signal) => {
+      warnOnce();
+      here ??= own.files.source(file, { verify: false });
+      return writeParts(here, [part], partPath, { signal });
     };
-    setHandingOff(false);
-    try {
-      const res = await pool.run(task, {
-        signal,
-        onEvent: (e) => e.kind === "log" && opts.emit({ type: "log", level: "debug", message: e.message }),
-      });
-      return res.bytes;
-    } catch (err) {
-      const seconds = _floodSeconds(err);
-      if (seconds !== undefined && !signal.aborted) {
-        setHandingOff(true);
-        own.emit({
-          type: "pause",
-          reason: "flood_wait",
-          seconds,
-          account: own.label,
-          method: "upload.GetFile",
+    return async (part, partPath, signal) => {
+      if (pool.startError) return await writeHere(part, partPath, signal);
+      // The worker cannot ask this thread on each FLOOD_WAIT: it is told with the task whether to
+      // hand the wait over (fail at once) and this thread marks the account paused when it does.
+      const task: FilePartsTask = {
+        kind: "file_parts",
+        account: config,
+        file,
+        partPath,
+        parts: [part],
+        connections,
+        // only to an account free now: the worker cannot compare this wait with other pauses
+        handoff: own.handoff(0),
+      };
+      setHandingOff(false);
+      try {
+        const res = await pool.run(task, {
+          signal,
+          onEvent: (e) => e.kind === "log" && opts.emit({ type: "log", level: "debug", message: e.message }),
         });
+        return res.bytes;
+      } catch (err) {
+        // never sent to a worker: this thread fetches the part instead
+        if (err instanceof WorkerStartError) return await writeHere(part, partPath, signal);
+        const seconds = _floodSeconds(err);
+        if (seconds !== undefined && !signal.aborted) {
+          setHandingOff(true);
+          own.emit({
+            type: "pause",
+            reason: "flood_wait",
+            seconds,
+            account: own.label,
+            method: "upload.GetFile",
+          });
+        }
+        throw err;
       }
-      throw err;
-    }
+    };
   };
   return { pool, partWriter };
 }

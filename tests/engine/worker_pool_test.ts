@@ -97,6 +97,31 @@ Deno.test("a crashed worker fails only its task and is replaced", async () => {
   }
 });
 
+Deno.test("a worker that dies before it is ready fails every task at once and no other worker starts", async () => {
+  const broken = new URL("./fixtures/broken_worker.ts", import.meta.url);
+  const missing = new URL("./fixtures/no_such_worker.ts", import.meta.url);
+  for (const url of [broken, missing]) {
+    const p = new WorkerPool<TestReq, unknown, number>(url, { size: 2, queueSize: 8 });
+    try {
+      const data = new Uint8Array([1, 2, 3]);
+      const tasks = [1, 2, 3, 4, 5].map((value) => p.run({ op: "echo", value }));
+      tasks.push(p.run({ op: "buffer", data }, { transfer: [data.buffer] }));
+      for (const r of await Promise.allSettled(tasks)) {
+        assert.equal(r.status, "rejected");
+        const e = (r as PromiseRejectedResult).reason;
+        assert.ok(e instanceof TgpipeError && e.code === "WORKER_START_FAILED", String(e));
+      }
+      // never sent, so never moved: a caller can still do the work itself
+      assert.deepEqual([...data], [1, 2, 3]);
+      assert.equal(p.startError?.code, "WORKER_START_FAILED");
+      assert.equal(p.queued, 0);
+      await assert.rejects(p.run({ op: "echo", value: 6 }), (e: unknown) => e === p.startError);
+    } finally {
+      p.terminate();
+    }
+  }
+});
+
 Deno.test("aborting cancels a queued task and tells a running one to stop", async () => {
   const p = pool(1, 2);
   try {

@@ -3,10 +3,10 @@
  * decryption runs on this thread) and write them at their offsets into the partial file, so the
  * megabytes never cross to the main thread; only "part done" (index, bytes) does.
  */
-import { open } from "node:fs/promises";
 import type { TaskContext } from "../../lib/engine/serve_worker.ts";
 import { type AccountConfig, connectFiles, type FileAccess } from "../../lib/telegram/connect_files.ts";
 import type { FetchTaskEvent, FetchTaskResult, FilePartsTask } from "../../lib/telegram/fetch_task.ts";
+import { writeParts } from "../../lib/telegram/write_parts.ts";
 
 // One connected client per account for the worker's lifetime: connecting is the slow part.
 const _accounts = new Map<string, Promise<FileAccess>>();
@@ -22,23 +22,11 @@ export async function fileParts(
   _handoff.set(_key(task.account), task.handoff === true);
   const access = await _access(task.account, task.connections);
   const source = access.source(task.file, { verify: false });
-  const fh = await open(task.partPath, "r+");
-  let total = 0;
-  try {
-    await Promise.all(task.parts.map(async (part) => {
-      const bytes = await source.fetchPart(part, ctx.signal);
-      let done = 0;
-      while (done < bytes.length) {
-        const { bytesWritten } = await fh.write(bytes, done, bytes.length - done, part.offset + done);
-        done += bytesWritten;
-      }
-      total += bytes.length;
-      ctx.emit({ kind: "part_done", index: part.index, bytes: bytes.length });
-    }));
-  } finally {
-    await fh.close();
-  }
-  return { bytes: total };
+  const bytes = await writeParts(source, task.parts, task.partPath, {
+    signal: ctx.signal,
+    onPart: (index, bytes) => ctx.emit({ kind: "part_done", index, bytes }),
+  });
+  return { bytes };
 }
 
 function _access(account: AccountConfig, connections: number): Promise<FileAccess> {

@@ -53,6 +53,8 @@ export interface DownloadOptions {
   partConcurrency?: number;
   /** Fetch workers (each with its own connections); 0 = fetch on the main thread. Default 0. */
   workers?: number;
+  /** The fetch worker's module; default workers/fetch_worker.ts (tests give one that cannot start). */
+  fetchWorkerUrl?: URL;
   /** Connections per DC per account (or per worker). Default 8. */
   connections?: number;
   /** Verify with upload.getFileHashes. Default true. */
@@ -99,6 +101,7 @@ export async function download(opts: DownloadOptions): Promise<DownloadReport> {
   try {
     pool = await openAccountPool(opts.accounts.map(accountSpec), {
       workers: opts.workers ?? 0,
+      fetchWorkerUrl: opts.fetchWorkerUrl,
       connections: opts.connections ?? 8,
       verify: opts.verify ?? true,
       stallMs: opts.stallMs ?? 30_000,

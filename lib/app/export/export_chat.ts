@@ -192,7 +192,7 @@ export async function exportChat(chat: ResolvedChat, opts: ExportChatOptions): P
  */
 async function _openOutput(chat: ResolvedChat, opts: ExportChatOptions, checkpoints: ChatCheckpoints) {
   // notes are created on the write worker, beside rendering (file creation is kernel time)
-  const notes = new NoteSink();
+  const notes = new NoteSink({ emit: opts.emit });
   const writer = new ResumeWriter(opts.out, { notes });
   writer.compare = opts.refresh;
   const layout = new ExportLayout(chat, opts.layout);

@@ -60,6 +60,8 @@ export interface ExportOptions {
    * main connection. undefined = automatic (see AUTO_FETCH_WORKERS).
    */
   fetchWorkers?: number;
+  /** The fetch worker's module; default workers/fetch_worker.ts (tests give one that cannot start). */
+  fetchWorkerUrl?: URL;
   /** Ids per shard. Default 2000. */
   shardSize?: number;
   refresh?: boolean;

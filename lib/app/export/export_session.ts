@@ -12,6 +12,7 @@ import type { Emit } from "../../progress/events.ts";
 import type { ProgressStore } from "../../store/progress_store.ts";
 import type { TgClient } from "../../telegram/client.ts";
 import type { AccountConfig } from "../../telegram/connect_files.ts";
+import type { FetchTask, FetchTaskEvent, FetchTaskResult } from "../../telegram/fetch_task.ts";
 import type { HistoryShardTask } from "../../telegram/history_shard.ts";
 import type { ResolvedChat } from "../../telegram/resolve_chat.ts";
 import { openAccountPool, type TelegramAccount } from "../../telegram/telegram_account_pool.ts";
@@ -20,6 +21,7 @@ import { finishTakeout, initTakeout } from "../../telegram/takeout.ts";
 import { type MediaPost, type MediaPostSettings, openMediaPost } from "../shared/media_post.ts";
 import { accountSpec, type TelegramAccess } from "../shared/telegram_access.ts";
 import type { MediaFetch, MediaPostProcess } from "./export_chat.ts";
+import { FallbackFetchPool } from "./fallback_fetch_pool.ts";
 import { LocalFetchPool } from "./local_fetch_pool.ts";
 import { poolMediaFetch } from "./pool_media_fetch.ts";
 import type { FetchPool } from "./shard_feed.ts";
@@ -37,6 +39,8 @@ export interface ExportSessionOptions {
   mediaKinds: ReadonlySet<MediaKind>;
   /** Fetch workers wanted (0 = fetch on this thread). */
   workers: number;
+  /** The fetch worker's module; default workers/fetch_worker.ts (tests give one that cannot start). */
+  fetchWorkerUrl?: URL;
   media?: MediaPostSettings;
   postProcess?: MediaPostProcess;
   emit: Emit;
@@ -74,10 +78,10 @@ export async function openExportSession(opts: ExportSessionOptions): Promise<Exp
     endpoints: access.endpoints,
     proxy: access.proxy,
   };
-  let pool: FetchPool | undefined;
+  let workers: _Workers | undefined;
   // Fetch workers load GramJS and connect (~0.6 s) while this thread connects and resolves.
   if (opts.workers > 0 && account.apiId && account.apiHash && account.session) {
-    pool = _warmUp(_workerPool(opts.workers), account, signal);
+    workers = _warmUp(_workerPool(opts), account, signal);
   }
   // the other accounts only download media: without media the session's own is enough
   const mediaAccounts = opts.mediaKinds.size > 0 ? opts.accounts ?? [access] : [access];
@@ -90,16 +94,20 @@ export async function openExportSession(opts: ExportSessionOptions): Promise<Exp
       signal,
     });
   } catch (err) {
-    pool?.terminate();
+    workers?.terminate();
     throw err;
   }
   const client = accounts.accounts[0].client;
+  let pool: FetchPool | undefined;
   let media: MediaPost | undefined;
   const s: ExportSession = {
     client,
     account,
     postProcess: opts.postProcess,
-    fetchPool: () => pool ??= opts.workers > 0 ? _workerPool(opts.workers) : new LocalFetchPool(client),
+    fetchPool: () =>
+      pool ??= opts.workers > 0
+        ? new FallbackFetchPool(workers ?? _workerPool(opts), () => new LocalFetchPool(client), emit)
+        : new LocalFetchPool(client),
     async startTakeout(maxFileSize) {
       s.takeoutId = await initTakeout(client, { files: opts.mediaKinds.size > 0, maxFileSize });
     },
@@ -120,7 +128,7 @@ export async function openExportSession(opts: ExportSessionOptions): Promise<Exp
     finishMedia: async () => await media?.close(),
     async close(finished) {
       // workers first: they hold their own connections
-      pool?.terminate();
+      (pool ?? workers)?.terminate();
       media?.pool.terminate();
       if (s.takeoutId !== undefined) await finishTakeout(client, s.takeoutId, finished);
       await accounts.close();
@@ -129,15 +137,18 @@ export async function openExportSession(opts: ExportSessionOptions): Promise<Exp
   return s;
 }
 
-function _workerPool(workers: number): FetchPool {
+type _Workers = WorkerPool<FetchTask, FetchTaskResult, FetchTaskEvent>;
+
+function _workerPool(opts: ExportSessionOptions): _Workers {
   return new WorkerPool(new URL("../../../workers/fetch_worker.ts", import.meta.url), {
-    size: workers,
-    queueSize: workers * 4,
+    size: opts.workers,
+    queueSize: opts.workers * 4,
+    testUrl: opts.fetchWorkerUrl,
   });
 }
 
 /** One empty history task per worker: each loads GramJS and connects; failures show up later. */
-function _warmUp(pool: FetchPool, account: AccountConfig, signal?: AbortSignal): FetchPool {
+function _warmUp(pool: _Workers, account: AccountConfig, signal?: AbortSignal): _Workers {
   const none: ResolvedChat = { id: 0, kind: "channel", title: "", peer: "" };
   for (let i = 0; i < pool.size; i++) {
     const task: HistoryShardTask = { kind: "history_shard", account, chat: none, shards: [] };

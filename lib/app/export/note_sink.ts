@@ -4,8 +4,10 @@
  * worker is behind by more than the queue allows (back-pressure: memory stays bounded);
  * `flush` waits until everything added is on disk, which the KV checkpoint relies on.
  */
+import { WorkerStartError } from "../../core/errors.ts";
 import { WorkerPool } from "../../engine/worker_pool.ts";
-import type { TextBatch } from "../../export/write_text_batch.ts";
+import { type TextBatch, writeTextBatch } from "../../export/write_text_batch.ts";
+import type { Emit } from "../../progress/events.ts";
 
 /** Options of {@link NoteSink}. */
 export interface NoteSinkOptions {
@@ -13,6 +15,10 @@ export interface NoteSinkOptions {
   batchFiles?: number;
   /** Batches queued or running before `add` waits. Default 4. */
   queue?: number;
+  /** The write worker's module; default workers/write_worker.ts (tests give one that cannot start). */
+  workerUrl?: URL;
+  /** Receives the one warning when the write worker cannot start and notes are written here. */
+  emit?: Emit;
 }
 
 /** See the module comment. */
@@ -23,12 +29,17 @@ export class NoteSink {
   #inFlight: Promise<number>[] = [];
   #queue: number;
   #error: unknown;
+  #emit: Emit | undefined;
+  /** Folders made by batches written on this thread (a write worker that cannot start). */
+  #dirs: Set<string> | undefined;
 
   constructor(opts: NoteSinkOptions = {}) {
     this.#batchFiles = Math.max(1, opts.batchFiles ?? 50);
     this.#queue = Math.max(1, opts.queue ?? 4);
     // one worker: batches run in submission order
+    this.#emit = opts.emit;
     this.#pool = new WorkerPool(new URL("../../../workers/write_worker.ts", import.meta.url), {
+      testUrl: opts.workerUrl,
       size: 1,
       queueSize: this.#queue,
     });
@@ -69,8 +80,22 @@ export class NoteSink {
       });
       this.#throwIfFailed();
     }
-    const h = await this.#pool.submit({ files }, { signal });
-    this.#inFlight.push(h.result);
+    const h = await this.#pool.submit({ files }, { signal }).catch((err) => ({
+      result: Promise.reject(err),
+    }));
+    // A write worker that cannot start took no batch: each is written here instead. Their
+    // rejections come in submission order and the writes are synchronous, so the order holds.
+    this.#inFlight.push(h.result.catch((err) => this.#writeHere(files, err)));
+  }
+
+  #writeHere(files: TextBatch["files"], err: unknown): number {
+    if (!(err instanceof WorkerStartError)) throw err;
+    if (!this.#dirs) {
+      this.#dirs = new Set();
+      const message = `The write worker could not start (${err.why}); writing notes on the main thread`;
+      this.#emit?.({ type: "warning", code: "WRITE_WORKER_UNAVAILABLE", message });
+    }
+    return writeTextBatch({ files }, this.#dirs);
   }
 
   #throwIfFailed(): void {

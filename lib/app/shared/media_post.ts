@@ -5,7 +5,7 @@
  * failing task is a `warning` event and the message keeps its media without the derived file.
  */
 import { join, relative } from "node:path";
-import { ToolMissingError, toTgpipeError, UsageError } from "../../core/errors.ts";
+import { ToolMissingError, toTgpipeError, UsageError, WorkerStartError } from "../../core/errors.ts";
 import type { DerivedMedia, Media, MediaProbe, Message } from "../../core/message.ts";
 import { dedupMedia } from "../../media/dedup.ts";
 import { findTool, type ResolvedTool, type ToolName } from "../../tools/find_tool.ts";
@@ -34,6 +34,8 @@ export interface MediaPostOptions {
   cacheDir: string;
   /** Media workers; default the number of cores. */
   workers?: number;
+  /** The media worker's module; default workers/media_worker.ts (tests give one that cannot start). */
+  workerUrl?: URL;
   /** Per-subprocess time limit (ms). */
   timeoutMs?: number;
   emit: Emit;
@@ -165,12 +167,7 @@ export class MediaPost {
       this.opts.emit(e);
     };
     try {
-      res = this.#inline
-        ? await (await import("../../media/media_task.ts")).runMediaTask(task, {
-          signal: signal ?? new AbortController().signal,
-          emit: onEvent,
-        })
-        : await this.pool.run(task, { signal, onEvent });
+      res = await this.#run(task, onEvent, signal);
     } catch (err) {
       if (signal?.aborted) throw err;
       // A crashed worker loses this item's derived files only.
@@ -182,6 +179,26 @@ export class MediaPost {
     this.stats.processed++;
     this.#apply(media, res, item);
     return abs;
+  }
+
+  // On a worker, or here: the probe alone, or workers that cannot start (the task never left).
+  async #run(
+    task: MediaTask,
+    onEvent: (e: EventBody) => void,
+    signal?: AbortSignal,
+  ): Promise<MediaTaskResult> {
+    try {
+      if (!this.#inline) return await this.pool.run(task, { signal, onEvent });
+    } catch (err) {
+      if (!(err instanceof WorkerStartError)) throw err;
+      if (!this.#inline) {
+        const message = `Media workers could not start (${err.why}); processing media on the main thread`;
+        onEvent({ type: "warning", code: "MEDIA_WORKERS_UNAVAILABLE", message });
+      }
+      this.#inline = true;
+    }
+    const { runMediaTask } = await import("../../media/media_task.ts");
+    return await runMediaTask(task, { signal: signal ?? new AbortController().signal, emit: onEvent });
   }
 
   /** Waits for running tasks, stops the workers and logs what was done. */
@@ -255,7 +272,12 @@ export async function openMediaPost(opts: MediaPostOptions): Promise<MediaPost> 
   };
   const index = opts.dedup ? await JsonDedupIndex.open(opts.out, join(opts.out, DEDUP_INDEX)) : undefined;
   const size = opts.workers ?? navigator.hardwareConcurrency ?? 1;
-  return new MediaPost(opts, tools, createMediaPool({ size, queueSize: size }), index);
+  return new MediaPost(
+    opts,
+    tools,
+    createMediaPool({ size, queueSize: size, testUrl: opts.workerUrl }),
+    index,
+  );
 }
 
 async function _tool(

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { NoteSink } from "../../../lib/app/export/note_sink.ts";
 import { ResumeWriter } from "../../../lib/app/export/resume_writer.ts";
+import type { EventBody } from "../../../lib/progress/events.ts";
 
 Deno.test("NoteSink writes every note by flush, in order (a later write of a path wins)", async () => {
   const dir = await Deno.makeTempDir({ prefix: "tgpipe_note_sink_" });
@@ -15,6 +16,31 @@ Deno.test("NoteSink writes every note by flush, in order (a later write of a pat
     assert.ok(names.every((n) => n.endsWith(".md")), "no .part left");
     assert.equal(await Deno.readTextFile(`${dir}/n/99.md`), "note 99\n");
     assert.equal(await Deno.readTextFile(`${dir}/n/5.md`), "rewritten\n");
+  } finally {
+    sink.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("NoteSink: a write worker that cannot start: every note is written here, in order, after one warning", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "tgpipe_note_sink_" });
+  const events: EventBody[] = [];
+  const sink = new NoteSink({
+    batchFiles: 7,
+    queue: 2,
+    workerUrl: new URL("../../engine/fixtures/broken_worker.ts", import.meta.url),
+    emit: (e) => events.push(e),
+  });
+  try {
+    for (let i = 0; i < 100; i++) await sink.add(`${dir}/n/${i}.md`, `note ${i}\n`);
+    await sink.add(`${dir}/n/5.md`, "rewritten\n");
+    await sink.flush();
+    const names = [];
+    for await (const e of Deno.readDir(`${dir}/n`)) names.push(e.name);
+    assert.equal(names.length, 100);
+    assert.equal(await Deno.readTextFile(`${dir}/n/99.md`), "note 99\n");
+    assert.equal(await Deno.readTextFile(`${dir}/n/5.md`), "rewritten\n");
+    assert.deepEqual(events.map((e) => e.type === "warning" && e.code), ["WRITE_WORKER_UNAVAILABLE"]);
   } finally {
     sink.close();
     await Deno.remove(dir, { recursive: true });

@@ -59,3 +59,30 @@ Deno.test("MediaPost: --transcribe without a model is a usage error; no flag mea
   assert.equal(wantsMediaPost({}), false);
   assert.equal(wantsMediaPost({ thumbnails: true }), true);
 });
+
+Deno.test("MediaPost: media workers that cannot start: the tasks run here after one warning", async () => {
+  const out = await Deno.makeTempDir();
+  const events: EventBody[] = [];
+  const post = await openMediaPost({
+    out,
+    thumbnails: true, // more than the probe: the chain goes to a worker
+    searchPath: Deno.env.get("PATH") ?? "",
+    cacheDir: join(out, ".cache"),
+    workers: 2,
+    workerUrl: new URL("../../engine/fixtures/broken_worker.ts", import.meta.url),
+    emit: (e) => events.push(e),
+  });
+  try {
+    await Deno.mkdir(join(out, "m"));
+    const msgs = [_msg(1), _msg(2), _msg(3)];
+    for (const m of msgs) await Deno.copyFile(SAMPLE_VOICE, join(out, `m/${m.id}.ogg`));
+    await Promise.all(msgs.map((m) => post.process(m, `m/${m.id}.ogg`)));
+    for (const m of msgs) assert.equal(m.media!.probe!.codec, "opus", `message ${m.id} was probed`);
+    const warnings = events.filter((e) => e.type === "warning");
+    assert.deepEqual(warnings.map((w) => w.type === "warning" && w.code), ["MEDIA_WORKERS_UNAVAILABLE"]);
+    assert.equal(post.stats.processed, 3);
+  } finally {
+    await post.close();
+    await Deno.remove(out, { recursive: true });
+  }
+});
