@@ -1,3 +1,4 @@
+/// <reference lib="deno.worker" />
 /** Worker of crypto_offload.ts: encrypts big server->client messages off the fake DC's main thread. */
 import { encryptMessage } from "./crypto.ts";
 
@@ -8,12 +9,8 @@ interface _Job {
   plain: Uint8Array;
 }
 
-const scope = globalThis as unknown as {
-  onmessage: ((e: MessageEvent<_Job>) => void) | null;
-  postMessage(msg: unknown, transfer: Transferable[]): void;
-};
-scope.onmessage = (e) => {
+self.onmessage = (e: MessageEvent<_Job>) => {
   const { id, authKey, keyId, plain } = e.data;
   const frame = encryptMessage(authKey, keyId, plain);
-  scope.postMessage({ id, frame }, [frame.buffer as ArrayBuffer]);
+  self.postMessage({ id, frame }, [frame.buffer as ArrayBuffer]);
 };
