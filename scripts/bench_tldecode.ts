@@ -16,9 +16,8 @@ import readerModule from "telegram/extensions/BinaryReader.js";
 import { installFastTl } from "../lib/telegram/fast_tl.ts";
 import { decodeHistoryPage } from "../lib/telegram/fast_history.ts";
 import { gramPageItems } from "../lib/telegram/history_answer.ts";
-import type { ChatRef } from "../lib/telegram/media_messages.ts";
 import { generateWorld } from "../tests/fakedc/world/gen.ts";
-import { messageToTl, peersFor, type TlEnv } from "../tests/fakedc/world/to_tl.ts";
+import { worldChatPages, worldChatRef, worldTlEnv } from "../tests/telegram/_history_pages.ts";
 
 const json = Deno.args.includes("--json");
 const mode = Deno.args.includes("--mode-alloc")
@@ -68,30 +67,8 @@ const { BinaryReader } = readerModule as unknown as {
 installFastTl();
 const world = generateWorld(`gen:chats=1,messages=${N},files=0,forum=0,comments=0,left=0`, { seed: 1 });
 const chat = [...world.chats.values()][0];
-const env: TlEnv = {
-  A: Api,
-  layer: 198,
-  world,
-  me: world.selfUserId,
-  fileDc: () => 2,
-  fileRef: () => Buffer.from("0102030405060708", "hex"),
-  thread: () => ({ count: 0, maxId: 0 }),
-};
-const ref: ChatRef = {
-  id: Number(chat.id),
-  kind: "channel",
-  title: chat.title,
-  peer: `channel:${chat.id}:1`,
-};
-const pages: Buffer[] = [];
-for (let i = 0; i < chat.messages.length; i += 100) {
-  const msgs = chat.messages.slice(i, i + 100);
-  const { users, chats } = peersFor(env, [{ chat, msgs }]);
-  const messages = msgs.map((m) => messageToTl(env, chat, m));
-  pages.push(
-    new Api.messages.ChannelMessages({ pts: 1, count: N, messages, chats, users, topics: [] }).getBytes(),
-  );
-}
+const ref = worldChatRef(chat);
+const pages = worldChatPages(worldTlEnv(world), chat);
 const total = chat.messages.length;
 
 const paths = {

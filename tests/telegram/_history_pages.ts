@@ -1,13 +1,16 @@
 /**
- * History pages as GramJS objects for fast_history_test.ts: a seeded generator that draws every
- * field map_message.ts and map_media.ts read (and fields they skip) in random combinations, and
- * a hand-made page that must take GramJS's path (an id beyond 2^53).
+ * History pages as GramJS objects for fast_history_test.ts and the tldecode bench: a seeded
+ * generator that draws every field map_message.ts and map_media.ts read (and fields they skip) in
+ * random combinations, a hand-made page that must take GramJS's path (an id beyond 2^53), and a
+ * generated world's chats paged as the fake DC answers getHistory.
  */
 import { Buffer } from "node:buffer";
 import bigInt from "big-integer";
 import { Api } from "telegram";
-
-/** A seeded PRNG (mulberry32). */ import {
+import type { ChatRef } from "../../lib/telegram/media_messages.ts";
+import { messageToTl, peersFor, type TlEnv } from "../fakedc/world/to_tl.ts";
+import type { WChat, World } from "../fakedc/world/types.ts";
+import {
   chance,
   CHANNELS,
   CHATS,
@@ -258,6 +261,43 @@ export function randomPage(r: Rng, n: number): Api.messages.TypeMessages {
     chats,
     users,
   });
+}
+
+/**
+ * The fake DC's TL environment for `world` outside a server (layer 198, answers for the world's
+ * own user, every file on DC 2, no comment threads), with `overrides` on top.
+ */
+export function worldTlEnv(world: World, overrides: Partial<TlEnv> = {}): TlEnv {
+  return {
+    A: Api,
+    layer: 198,
+    world,
+    me: world.selfUserId,
+    fileDc: () => 2,
+    fileRef: () => Buffer.from("0102030405060708", "hex"),
+    thread: () => ({ count: 0, maxId: 0 }),
+    ...overrides,
+  };
+}
+
+/** The ChatRef tgpipe maps a generated channel's pages with. */
+export function worldChatRef(chat: WChat): ChatRef {
+  return { id: Number(chat.id), kind: "channel", title: chat.title, peer: `channel:${chat.id}:1` };
+}
+
+/** The bytes of `chat`'s history as the fake DC answers it: ChannelMessages of 100 messages, oldest first. */
+export function worldChatPages(env: TlEnv, chat: WChat): Buffer[] {
+  const pages: Buffer[] = [];
+  for (let i = 0; i < chat.messages.length; i += 100) {
+    const msgs = chat.messages.slice(i, i + 100);
+    const { users, chats } = peersFor(env, [{ chat, msgs }]);
+    const messages = msgs.map((m) => messageToTl(env, chat, m));
+    const count = chat.messages.length;
+    pages.push(
+      new Api.messages.ChannelMessages({ pts: 1, count, messages, chats, users, topics: [] }).getBytes(),
+    );
+  }
+  return pages;
 }
 
 /** A page whose author has an id beyond 2^53: the fast decoder leaves it to GramJS. */

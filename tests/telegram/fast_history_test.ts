@@ -22,9 +22,9 @@ import {
 import { TlUnsupported } from "../../lib/telegram/tl_cursor.ts";
 import type { ChatRef } from "../../lib/telegram/media_messages.ts";
 import { installFastTl } from "../../lib/telegram/fast_tl.ts";
-import { hugeIdPage, randomPage, rngOf } from "./_history_pages.ts";
+import { hugeIdPage, randomPage, rngOf, worldChatPages, worldChatRef, worldTlEnv } from "./_history_pages.ts";
 import { generateWorld } from "../fakedc/world/gen.ts";
-import { chatPeer, messageToTl, peersFor, type TlEnv } from "../fakedc/world/to_tl.ts";
+import { chatPeer } from "../fakedc/world/to_tl.ts";
 
 const { BinaryReader } = readerModule as unknown as {
   BinaryReader: new (b: Buffer) => { tgReadObject(): unknown; offset: number; stream: Buffer };
@@ -226,40 +226,18 @@ Deno.test("fast decoder: 400 random pages (every media kind, entity, service act
 
 Deno.test("fast decoder: the fake DC's generated world, page by page, as GramJS", () => {
   const world = generateWorld("gen:chats=6,messages=600,files=120,photos=40,forum=1,comments=1", { seed: 5 });
-  const env: TlEnv = {
-    A: Api,
-    layer: 198,
-    world,
-    me: world.selfUserId,
-    fileDc: () => 2,
+  const env = worldTlEnv(world, {
     fileRef: () => Buffer.from("0102030405", "hex"),
     thread: () => ({ count: 3, maxId: 9 }),
-  };
+  });
   let n = 0;
   for (const chat of world.chats.values()) {
-    const ref: ChatRef = {
-      id: Number(chat.id),
-      kind: "channel",
-      title: chat.title,
-      peer: `channel:${chat.id}:1`,
-    };
-    for (let i = 0; i < chat.messages.length; i += 100) {
-      const msgs = chat.messages.slice(i, i + 100);
-      const { users, chats } = peersFor(env, [{ chat, msgs }]);
-      const messages = msgs.map((m) => messageToTl(env, chat, m));
-      const page = new Api.messages.ChannelMessages({
-        pts: 1,
-        count: msgs.length,
-        messages,
-        chats,
-        users,
-        topics: [],
-      });
-      const bytes = page.getBytes();
+    const ref = worldChatRef(chat);
+    for (const [i, bytes] of worldChatPages(env, chat).entries()) {
       // service messages (chat and topic creation) included
       const got = decodeHistoryPage(bytes, 0, ref);
       assert.equal(JSON.stringify(got), JSON.stringify(gram(bytes, ref)), `${chatPeer(chat).id} page ${i}`);
-      n += msgs.length;
+      n += got.length;
     }
   }
   assert.ok(n >= 3000, `only ${n} messages`);

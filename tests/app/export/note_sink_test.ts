@@ -3,19 +3,24 @@ import { NoteSink } from "../../../lib/app/export/note_sink.ts";
 import { ResumeWriter } from "../../../lib/app/export/resume_writer.ts";
 import type { EventBody } from "../../../lib/progress/events.ts";
 
+/** Adds 100 notes and then one of them again, flushes, and checks that all are on disk and the later write won. */
+async function hundredNotes(sink: NoteSink, dir: string): Promise<void> {
+  for (let i = 0; i < 100; i++) await sink.add(`${dir}/n/${i}.md`, `note ${i}\n`);
+  await sink.add(`${dir}/n/5.md`, "rewritten\n");
+  await sink.flush();
+  const names = [];
+  for await (const e of Deno.readDir(`${dir}/n`)) names.push(e.name);
+  assert.equal(names.length, 100);
+  assert.ok(names.every((n) => n.endsWith(".md")), "no .part left");
+  assert.equal(await Deno.readTextFile(`${dir}/n/99.md`), "note 99\n");
+  assert.equal(await Deno.readTextFile(`${dir}/n/5.md`), "rewritten\n");
+}
+
 Deno.test("NoteSink writes every note by flush, in order (a later write of a path wins)", async () => {
   const dir = await Deno.makeTempDir({ prefix: "tgpipe_note_sink_" });
   const sink = new NoteSink({ batchFiles: 7, queue: 2 });
   try {
-    for (let i = 0; i < 100; i++) await sink.add(`${dir}/n/${i}.md`, `note ${i}\n`);
-    await sink.add(`${dir}/n/5.md`, "rewritten\n");
-    await sink.flush();
-    const names = [];
-    for await (const e of Deno.readDir(`${dir}/n`)) names.push(e.name);
-    assert.equal(names.length, 100);
-    assert.ok(names.every((n) => n.endsWith(".md")), "no .part left");
-    assert.equal(await Deno.readTextFile(`${dir}/n/99.md`), "note 99\n");
-    assert.equal(await Deno.readTextFile(`${dir}/n/5.md`), "rewritten\n");
+    await hundredNotes(sink, dir);
   } finally {
     sink.close();
     await Deno.remove(dir, { recursive: true });
@@ -32,14 +37,7 @@ Deno.test("NoteSink: a write worker that cannot start: every note is written her
     emit: (e) => events.push(e),
   });
   try {
-    for (let i = 0; i < 100; i++) await sink.add(`${dir}/n/${i}.md`, `note ${i}\n`);
-    await sink.add(`${dir}/n/5.md`, "rewritten\n");
-    await sink.flush();
-    const names = [];
-    for await (const e of Deno.readDir(`${dir}/n`)) names.push(e.name);
-    assert.equal(names.length, 100);
-    assert.equal(await Deno.readTextFile(`${dir}/n/99.md`), "note 99\n");
-    assert.equal(await Deno.readTextFile(`${dir}/n/5.md`), "rewritten\n");
+    await hundredNotes(sink, dir);
     assert.deepEqual(events.map((e) => e.type === "warning" && e.code), ["WRITE_WORKER_UNAVAILABLE"]);
   } finally {
     sink.close();
