@@ -36,10 +36,16 @@ let _original: unknown;
 let _pool: WorkerPool<DecryptTask, DecryptResult> | undefined;
 let _users = 0;
 const _stats = { inline: 0, offloaded: 0 };
+let _testUrl: URL | undefined;
+
+/** Tests only: crypto workers started from now on load this module instead (e.g. one that cannot load). */
+export function setCryptoWorkerTestUrl(url: URL | undefined): void {
+  _testUrl = url;
+}
 
 /** Messages decrypted so far on the calling thread and in crypto workers, and whether workers run. */
 export function fastDecryptStats(): { inline: number; offloaded: number; workersRunning: boolean } {
-  return { ..._stats, workersRunning: _pool !== undefined };
+  return { ..._stats, workersRunning: _pool !== undefined && !_pool.startError };
 }
 
 /** Crypto workers for this thread: one less than the cores, at most 4; none on one core or in a worker. */
@@ -128,7 +134,7 @@ function _decrypt(task: DecryptTask): Promise<DecryptResult> | DecryptResult {
   _stats.offloaded++;
   _pool ??= new WorkerPool<DecryptTask, DecryptResult>(
     new URL("../../workers/crypto_worker.ts", import.meta.url),
-    { size: workers, queueSize: 1024 },
+    { size: workers, queueSize: 1024, testUrl: _testUrl },
   );
   // a crypto worker that cannot start never took the buffer: this thread decrypts it, and all later ones
   return _pool.run(task, { transfer: [task.buffer] }).catch((err) => {

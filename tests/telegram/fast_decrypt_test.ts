@@ -8,14 +8,18 @@ import { openFakeDcClient } from "./_open_client.ts";
 import bigInt from "big-integer";
 import { Api } from "telegram";
 import { getWasmUrl, ige256Decrypt, ige256Encrypt, initSync } from "@mtcute/wasm";
-import { startFakeTelegram } from "../fakedc/cluster.ts";
+import { type FakeTelegram, startFakeTelegram } from "../fakedc/cluster.ts";
 import { readBlob } from "../fakedc/world/blob.ts";
 import { encryptMessage } from "../fakedc/mtproto/crypto.ts";
 import { FilePool } from "../../lib/telegram/file_pool.ts";
 import { inputLocation } from "../../lib/telegram/file_source.ts";
 import { fetchMessageFiles } from "../../lib/telegram/media_messages.ts";
 import { resolveChat } from "../../lib/telegram/resolve_chat.ts";
-import { decryptWorkerCount, fastDecryptStats } from "../../lib/telegram/fast_decrypt.ts";
+import {
+  decryptWorkerCount,
+  fastDecryptStats,
+  setCryptoWorkerTestUrl,
+} from "../../lib/telegram/fast_decrypt.ts";
 import { decryptInPlace } from "../../lib/telegram/ige_in_place.ts";
 
 function _bytes(n: number, seed: number): Uint8Array {
@@ -82,44 +86,68 @@ Deno.test("decryptInPlace: checks msg_key over auth key bytes + plaintext; refus
   })();
 });
 
+/**
+ * Fetches the first MB of the world's big file through a fresh client and asserts the exact bytes;
+ * returns fastDecryptStats() from before the client closed.
+ */
+async function _fetchBigPart(tg: FakeTelegram): Promise<ReturnType<typeof fastDecryptStats>> {
+  const client = await openFakeDcClient(tg);
+  const pool = new FilePool(client);
+  try {
+    const chat = await resolveChat(client, "gen_channel_0");
+    const ids = Array.from({ length: 10 }, (_, i) => i + 1);
+    const files = (await fetchMessageFiles(client, chat, ids)).flatMap((r) => "file" in r ? [r.file] : []);
+    const f = files.find((x) => x.size > 1 << 20)!;
+    const w = tg.world.files.get(BigInt(f.location.id))!;
+    const blob = w.kind === "document" ? w.blob : w.sizes.at(-1)!.blob;
+    const want = await readBlob(blob, 0, 1 << 20);
+    const res = await pool.call<Api.upload.File>(
+      f.location.dcId,
+      new Api.upload.GetFile({ location: inputLocation(f.location), offset: bigInt(0), limit: 1 << 20 }),
+    );
+    assert.deepEqual(new Uint8Array(res.bytes), want);
+    return fastDecryptStats();
+  } finally {
+    await pool.close();
+    await client.close();
+  }
+}
+
+const WORLD = "gen:chats=1,messages=10,files=2,file_size=3MB,forum=0,comments=0,left=0";
+
 Deno.test({
   name: "a client downloads exact bytes; big answers go to crypto workers, which stop on close",
   fn: async () => {
-    const tg = await startFakeTelegram({
-      world: "gen:chats=1,messages=10,files=2,file_size=3MB,forum=0,comments=0,left=0",
-      basePort: 0,
-    });
+    const tg = await startFakeTelegram({ world: WORLD, basePort: 0 });
     try {
       const before = fastDecryptStats();
-      const client = await openFakeDcClient(tg);
-      const pool = new FilePool(client);
-      try {
-        const chat = await resolveChat(client, "gen_channel_0");
-        const ids = Array.from({ length: 10 }, (_, i) => i + 1);
-        const files = (await fetchMessageFiles(client, chat, ids)).flatMap((r) =>
-          "file" in r ? [r.file] : []
-        );
-        const f = files.find((x) => x.size > 1 << 20)!;
-        const w = tg.world.files.get(BigInt(f.location.id))!;
-        const blob = w.kind === "document" ? w.blob : w.sizes.at(-1)!.blob;
-        const want = await readBlob(blob, 0, 1 << 20);
-        const res = await pool.call<Api.upload.File>(
-          f.location.dcId,
-          new Api.upload.GetFile({ location: inputLocation(f.location), offset: bigInt(0), limit: 1 << 20 }),
-        );
-        assert.deepEqual(new Uint8Array(res.bytes), want);
-        const after = fastDecryptStats();
-        if (decryptWorkerCount() > 0) {
-          assert.ok(after.offloaded > before.offloaded, "the 1 MB answer went to a crypto worker");
-          assert.equal(after.workersRunning, true);
-        } else assert.equal(after.offloaded, before.offloaded);
-        assert.ok(after.inline > before.inline, "small answers stay on the calling thread");
-      } finally {
-        await pool.close();
-        await client.close();
-      }
+      const after = await _fetchBigPart(tg);
+      if (decryptWorkerCount() > 0) {
+        assert.ok(after.offloaded > before.offloaded, "the 1 MB answer went to a crypto worker");
+        assert.equal(after.workersRunning, true);
+      } else assert.equal(after.offloaded, before.offloaded);
+      assert.ok(after.inline > before.inline, "small answers stay on the calling thread");
       assert.equal(fastDecryptStats().workersRunning, false, "workers stop with the last client");
     } finally {
+      await tg.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "crypto workers that cannot start: big answers are decrypted on the calling thread, bytes exact",
+  ignore: decryptWorkerCount() === 0,
+  fn: async () => {
+    const tg = await startFakeTelegram({ world: WORLD, basePort: 0 });
+    setCryptoWorkerTestUrl(new URL("../engine/fixtures/broken_worker.ts", import.meta.url));
+    try {
+      const before = fastDecryptStats();
+      const after = await _fetchBigPart(tg);
+      assert.equal(after.offloaded, before.offloaded, "no answer counted as decrypted by a worker");
+      assert.ok(after.inline > before.inline);
+      assert.equal(after.workersRunning, false);
+    } finally {
+      setCryptoWorkerTestUrl(undefined);
       await tg.close();
     }
   },
