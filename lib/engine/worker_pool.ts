@@ -1,5 +1,6 @@
 import { TgpipeError, WorkerStartError } from "../core/errors.ts";
-import type { FromWorker, InitMessage, ToWorker, WireError } from "./worker_protocol.ts";
+import { fromWireError, type FromWorker } from "./worker_protocol.ts";
+import { WorkerSlot } from "./worker_slot.ts";
 
 /** Pool settings; every field has a default. */
 export interface WorkerPoolOptions {
@@ -48,15 +49,7 @@ interface _Task<Req, Res, Ev> {
   unlisten: () => void;
 }
 
-interface _Slot<Req, Res, Ev> {
-  worker: Worker;
-  port: MessagePort;
-  tasks: Map<number, _Task<Req, Res, Ev>>;
-  /** The worker said `ready`; until then its tasks wait here, unsent. */
-  ready: boolean;
-  /** Cancelled tasks the worker has not confirmed yet, by task id. */
-  killTimers: Map<number, ReturnType<typeof setTimeout>>;
-}
+type _Slot<Req, Res, Ev> = WorkerSlot<Req, Res, Ev, _Task<Req, Res, Ev>>;
 
 /**
  * A generic pool of module Web Workers running `perWorker` tasks at a time each, fed through a bounded
@@ -184,7 +177,7 @@ export class WorkerPool<Req, Res, Ev = never> {
     for (const t of this.#queue.splice(0)) this.#settle(t, err);
     for (const s of this.#slots.splice(0)) {
       for (const t of s.tasks.values()) this.#settle(t, err);
-      this.#kill(s);
+      s.kill();
     }
     this.#wakeSpace();
     this.#wakeIdle();
@@ -200,64 +193,38 @@ export class WorkerPool<Req, Res, Ev = never> {
         undefined,
       );
       if (!slot) break;
-      const task = this.#queue.shift()!;
-      slot.tasks.set(task.id, task);
-      if (slot.ready) this.#send(slot, task);
+      slot.add(this.#queue.shift()!);
     }
     this.#wakeSpace();
     this.#wakeIdle();
   }
 
-  #send(slot: _Slot<Req, Res, Ev>, task: _Task<Req, Res, Ev>): void {
-    const msg: ToWorker<Req> = { kind: "task", id: task.id, payload: task.payload };
-    slot.port.postMessage(msg, task.opts.transfer ?? []);
-  }
-
   #spawn(): _Slot<Req, Res, Ev> {
-    const worker = new Worker(this.#url, { type: "module" });
-    const channel = new MessageChannel();
-    const slot: _Slot<Req, Res, Ev> = {
-      worker,
-      port: channel.port1,
-      tasks: new Map(),
-      ready: false,
-      killTimers: new Map(),
-    };
-    const init: InitMessage = { kind: "init", port: channel.port2 };
-    worker.postMessage(init, [channel.port2]);
-    slot.port.onmessage = (e: MessageEvent<FromWorker<Res, Ev>>) => this.#onMessage(slot, e.data);
-    worker.onerror = (e: ErrorEvent) => {
-      // Keep the error from ending the main program; it ends only the task that was running.
-      e.preventDefault();
-      this.#crash(slot, e.message);
-    };
-    worker.onmessageerror = () => this.#crash(slot, "message could not be deserialized");
+    const slot: _Slot<Req, Res, Ev> = new WorkerSlot(new Worker(this.#url, { type: "module" }), {
+      onReady: () => this.#started = true,
+      onMessage: (msg) => this.#onMessage(slot, msg),
+      onCrash: (why) => this.#crash(slot, why),
+    });
     this.#slots.push(slot);
     return slot;
   }
 
   #onMessage(slot: _Slot<Req, Res, Ev>, msg: FromWorker<Res, Ev>): void {
-    if (msg.kind === "ready") {
-      slot.ready = this.#started = true;
-      for (const t of slot.tasks.values()) this.#send(slot, t);
-      return;
-    }
-    const task = slot.tasks.get(msg.id);
-    if (!task) return;
+    if (msg.kind === "ready") return; // the slot handles it
     if (msg.kind === "event") {
-      if (!task.settled) task.opts.onEvent?.(msg.event);
+      const task = slot.tasks.get(msg.id);
+      if (task && !task.settled) task.opts.onEvent?.(msg.event);
       return;
     }
-    clearTimeout(slot.killTimers.get(msg.id));
-    slot.killTimers.delete(msg.id);
-    slot.tasks.delete(msg.id);
+    const task = slot.finish(msg.id);
+    if (!task) return;
     if (msg.kind === "done") {
       if (!task.settled) {
         task.settled = true;
         task.unlisten();
         task.resolve(msg.value);
       }
-    } else this.#settle(task, _fromWire(msg.error));
+    } else this.#settle(task, fromWireError(msg.error));
     this.#dispatch();
   }
 
@@ -266,17 +233,8 @@ export class WorkerPool<Req, Res, Ev = never> {
     const queuedAt = this.#queue.indexOf(task);
     if (queuedAt >= 0) this.#queue.splice(queuedAt, 1);
     this.#settle(task, reason);
-    const slot = this.#slots.find((s) => s.tasks.get(task.id) === task);
-    if (slot && !slot.ready) slot.tasks.delete(task.id); // never sent: nothing to stop
-    else if (slot) {
-      const msg: ToWorker<Req> = { kind: "cancel", id: task.id };
-      slot.port.postMessage(msg);
-      // The task keeps its place until the worker confirms; a worker that ignores cancel is replaced.
-      slot.killTimers.set(
-        task.id,
-        setTimeout(() => this.#crash(slot, "did not stop after cancel"), this.#grace),
-      );
-    }
+    // The task keeps its place until the worker confirms; a worker that ignores cancel is replaced.
+    this.#slots.find((s) => s.tasks.get(task.id) === task)?.cancel(task, this.#grace);
     this.#dispatch();
   }
 
@@ -292,18 +250,9 @@ export class WorkerPool<Req, Res, Ev = never> {
     for (const task of slot.tasks.values()) this.#settle(task, err);
     // the workers still starting load the same module: they end the same way, so wait for none
     if (early) { for (const task of this.#queue.splice(0)) this.#settle(task, err); }
-    this.#kill(slot);
+    slot.kill();
     if (!this.#closed || this.#queue.length > 0) this.#dispatch();
     else this.#wakeIdle();
-  }
-
-  #kill(slot: _Slot<Req, Res, Ev>): void {
-    for (const t of slot.killTimers.values()) clearTimeout(t);
-    slot.killTimers.clear();
-    slot.tasks.clear();
-    slot.port.onmessage = null;
-    slot.port.close();
-    slot.worker.terminate();
   }
 
   #settle(task: _Task<Req, Res, Ev>, err: unknown): void {
@@ -323,11 +272,4 @@ export class WorkerPool<Req, Res, Ev = never> {
     if (this.#queue.length > 0 || this.#slots.some((s) => s.tasks.size > 0)) return;
     for (const w of this.#idleWaiters.splice(0)) w();
   }
-}
-
-function _fromWire(e: WireError): Error {
-  if (e.code) return new TgpipeError(e.message, { code: e.code, data: e.data });
-  const err = new Error(e.message);
-  err.name = e.name;
-  return err;
 }

@@ -2,6 +2,7 @@
  * The typed messages between a WorkerPool (main thread) and serveWorker (inside a worker).
  * After `init` hands the worker one end of a MessageChannel, everything goes over that port.
  */
+import { TgpipeError } from "../core/errors.ts";
 
 /** An error as it crosses a port: enough to rebuild a TgpipeError with its code and data. */
 export interface WireError {
@@ -42,4 +43,12 @@ export function toWireError(err: unknown): WireError {
     return out;
   }
   return { name: "Error", message: String(err) };
+}
+
+/** Rebuilds a thrown value from its WireError: a TgpipeError when it had a code, else a plain Error. */
+export function fromWireError(e: WireError): Error {
+  if (e.code) return new TgpipeError(e.message, { code: e.code, data: e.data });
+  const err = new Error(e.message);
+  err.name = e.name;
+  return err;
 }
