@@ -6,15 +6,15 @@
  */
 import { join, relative } from "node:path";
 import { ToolMissingError, toTgpipeError, UsageError, WorkerStartError } from "../../core/errors.ts";
-import type { DerivedMedia, Media, MediaProbe, Message } from "../../core/message.ts";
+import type { Media, Message } from "../../core/message.ts";
 import { dedupMedia } from "../../media/dedup.ts";
 import { findTool, type ResolvedTool, type ToolName } from "../../tools/find_tool.ts";
 import { sha256File } from "../../media/hash_file.ts";
 import { JsonDedupIndex } from "../../media/json_dedup_index.ts";
 import type { MediaTask, MediaTaskResult } from "../../media/media_task.ts";
 import type { MediaItem, MediaOptions, MediaTools, TranscodeOptions } from "../../media/post_processor.ts";
-import type { Transcript } from "../../media/subtitles.ts";
 import type { Emit, EventBody } from "../../progress/events.ts";
+import { applyMediaResults } from "./apply_media_results.ts";
 import { createMediaPool, type MediaPool } from "./media_pool.ts";
 
 /** What to do with each media file; lib/cli fills it from --transcribe, --transcode, ... */
@@ -118,14 +118,7 @@ export class MediaPost {
     } catch (err) {
       if (o.signal?.aborted || this.opts.signal?.aborted) throw err;
       // Whatever went wrong (a file gone, a full disk), the message keeps its media as it is.
-      const e = toTgpipeError(err);
-      this.stats.warnings++;
-      this.opts.emit({
-        type: "warning",
-        code: e.code,
-        message: `Media tasks failed: ${e.message}`,
-        item: o.item,
-      });
+      this.#failed(err, o.item);
       return abs;
     }
   }
@@ -171,13 +164,13 @@ export class MediaPost {
     } catch (err) {
       if (signal?.aborted) throw err;
       // A crashed worker loses this item's derived files only.
-      const e = toTgpipeError(err);
-      this.stats.warnings++;
-      this.opts.emit({ type: "warning", code: e.code, message: `Media tasks failed: ${e.message}`, item });
+      this.#failed(err, item);
       return abs;
     }
     this.stats.processed++;
-    this.#apply(media, res, item);
+    const applied = applyMediaResults(media, res, { out: this.opts.out, item, emit: this.opts.emit });
+    if (applied.transcribed) this.stats.transcribed++;
+    if (applied.cached) this.stats.transcripts_cached++;
     return abs;
   }
 
@@ -226,27 +219,11 @@ export class MediaPost {
     };
   }
 
-  #apply(media: Media, res: MediaTaskResult, item: string): void {
-    const derived: DerivedMedia[] = [];
-    for (const r of res.results) {
-      if (r.status !== "ok") continue;
-      for (const f of r.files) derived.push({ role: f.role, file: relative(this.opts.out, f.path) });
-      if (r.processor === "probe") media.probe = _probe(r.metadata, media.kind === "photo");
-      if (r.processor === "transcribe") {
-        const t = r.metadata.transcript as Transcript;
-        media.transcript = t.text;
-        media.transcript_segments = t.segments;
-        media.transcript_language = t.language;
-        this.stats.transcribed++;
-        if (r.metadata.cached === true) this.stats.transcripts_cached++;
-        this.opts.emit({
-          type: "log",
-          level: "debug",
-          message: `transcribe ${item}: ${r.metadata.cached === true ? "from cache" : "whisper-cli"}`,
-        });
-      }
-    }
-    if (derived.length > 0) media.derived = derived;
+  /** A media task failed: one warning, counted; the message keeps its media without derived files. */
+  #failed(err: unknown, item: string): void {
+    const e = toTgpipeError(err);
+    this.stats.warnings++;
+    this.opts.emit({ type: "warning", code: e.code, message: `Media tasks failed: ${e.message}`, item });
   }
 }
 
@@ -299,19 +276,4 @@ async function _tool(
     opts.emit({ type: "warning", code: err.code, message: err.message });
     return undefined;
   }
-}
-
-function _probe(m: Record<string, unknown>, still: boolean): MediaProbe {
-  // ffprobe reports 0 for unknown sizes and one frame's time as a still image's "duration".
-  const num = (v: unknown) => typeof v === "number" && Number.isFinite(v) && v > 0 ? v : undefined;
-  const video = typeof m.video_codec === "string" ? m.video_codec : undefined;
-  const audio = typeof m.audio_codec === "string" ? m.audio_codec : undefined;
-  return {
-    duration: still ? undefined : num(m.duration_s),
-    width: num(m.width),
-    height: num(m.height),
-    codec: video ?? audio,
-    audio_codec: video ? audio : undefined,
-    bitrate: num(m.bitrate),
-  };
 }
