@@ -7,8 +7,8 @@
  */
 import { dirname, join, relative } from "node:path";
 import { UsageError } from "../core/errors.ts";
-import type { Chat, ChatKind, Media, MediaKind, Message, PeerRef } from "../core/message.ts";
-import { readTdesktopService } from "./tdesktop_service.ts";
+import type { Chat, ChatKind, Message } from "../core/message.ts";
+import { readTdesktopMessage, slashPath } from "./tdesktop_message.ts";
 import { inferForumTopics } from "./tdesktop_forum.ts";
 import { parseTdesktopText } from "./tdesktop_text.ts";
 import { checkTdesktopMessage, damageWarning, type TdesktopWarning } from "./tdesktop_check.ts";
@@ -48,15 +48,6 @@ const KINDS: Record<string, ChatKind> = {
   private_channel: "channel",
   public_channel: "channel",
 };
-const MEDIA_TYPES: Record<string, MediaKind> = {
-  sticker: "sticker",
-  animation: "animation",
-  video_file: "video",
-  video_message: "round",
-  voice_message: "voice",
-  audio_file: "audio",
-};
-const NOT_INCLUDED = /^\(File .*not included/i;
 
 /**
  * Reads every Telegram Desktop export in `dir` (searched two levels deep).
@@ -98,7 +89,7 @@ export async function readTdesktopExport(
     const self = j.personal_information?.user_id;
     if (Array.isArray(j.chats?.list) || Array.isArray(j.left_chats?.list)) {
       format = "account";
-      const where = _slash(relative(dir, file));
+      const where = slashPath(relative(dir, file));
       for (const [list, left] of [["chats", false], ["left_chats", true]] as const) {
         const entries: unknown[] = Array.isArray(j[list]?.list) ? j[list].list : [];
         for (const [i, c] of entries.entries()) {
@@ -118,7 +109,7 @@ export async function readTdesktopExport(
     _inferAlbums(c.messages);
     inferForumTopics(c.chat, c.messages);
   }
-  return { format, files: files.map((f) => _slash(relative(dir, f))), chats, warnings };
+  return { format, files: files.map((f) => slashPath(relative(dir, f))), chats, warnings };
 }
 
 async function _findExports(dir: string, depth: number): Promise<string[]> {
@@ -202,129 +193,8 @@ function _chat(
   if (!Array.isArray(raw)) return leaveOut("messages", `its messages (chat ${id}) are not a list`, id);
   for (const [i, m] of raw.entries()) {
     const check = checkTdesktopMessage(m);
-    if (check.message) messages.push(_message(check.message, id, c.base));
+    if (check.message) messages.push(readTdesktopMessage(check.message, id, c.base));
     if (check.problems.length > 0) c.warnings.push(damageWarning(check, { chat, raw: m, index: i }));
   }
   return { chat, messages, left: c.left };
-}
-
-function _message(m: Json, chatId: number, base: string): Message {
-  const { text, entities } = parseTdesktopText(m.text_entities ?? m.text);
-  const msg: Message = {
-    id: m.id,
-    chat_id: chatId,
-    date: _time(m.date_unixtime, m.date) ?? 0,
-    text,
-    entities,
-  };
-  const edit = _time(m.edited_unixtime, m.edited);
-  if (edit !== undefined) msg.edit_date = edit;
-  const author = _peer(m.from, m.from_id);
-  if (author && m.type !== "service") msg.author = author;
-  if (m.author) msg.post_author = String(m.author);
-  if (typeof m.reply_to_message_id === "number") {
-    msg.reply_to = { message_id: m.reply_to_message_id };
-    const peer = _peer(undefined, m.reply_to_peer_id);
-    if (peer?.id !== undefined && peer.id !== chatId) msg.reply_to.chat_id = peer.id;
-  }
-  if (m.forwarded_from !== undefined || m.forwarded_from_id !== undefined || m.saved_from !== undefined) {
-    const from = _peer(m.forwarded_from ?? m.saved_from ?? undefined, m.forwarded_from_id);
-    msg.forward = { from_name: from?.name, from_id: from?.id, from_kind: from?.kind };
-  }
-  if (m.via_bot) msg.via_bot = { username: String(m.via_bot).replace(/^@/, "") };
-  if (m.type === "service") msg.service = readTdesktopService(m, _peer(m.actor, m.actor_id));
-  const media = _media(m, base);
-  if (media) msg.media = media;
-  if (m.poll) {
-    msg.poll = {
-      question: String(m.poll.question ?? ""),
-      closed: m.poll.closed === true,
-      total_voters: m.poll.total_voters,
-      answers: (m.poll.answers ?? []).map((a: Json) => ({
-        text: String(a.text ?? ""),
-        voters: a.voters,
-        chosen: a.chosen,
-      })),
-    };
-  }
-  if (m.location_information) {
-    const l = m.location_information;
-    msg.location = { latitude: Number(l.latitude), longitude: Number(l.longitude) };
-    if (m.live_location_period_seconds) msg.location.live_period = m.live_location_period_seconds;
-    if (m.place_name) msg.location.venue = { title: String(m.place_name), address: m.address };
-  }
-  if (m.contact_information) {
-    const c = m.contact_information;
-    msg.contact = {
-      first_name: c.first_name || undefined,
-      last_name: c.last_name || undefined,
-      phone: c.phone_number,
-    };
-  }
-  if (Array.isArray(m.reactions)) {
-    msg.reactions = m.reactions.map((r: Json) => ({
-      emoji: r.emoji,
-      custom_emoji_id: r.document_id === undefined ? undefined : String(r.document_id),
-      paid: r.type === "paid" || undefined,
-      count: Number(r.count ?? 0),
-    }));
-  }
-  return msg;
-}
-
-function _media(m: Json, base: string): Media | undefined {
-  const ref = (
-    p: unknown,
-  ) => (typeof p === "string" && p.length > 0 && !NOT_INCLUDED.test(p) ? _slash(join(base, p)) : undefined);
-  let media: Media | undefined;
-  if (m.photo !== undefined) {
-    media = { kind: "photo", ref: ref(m.photo), size: m.photo_file_size };
-    if (media.ref) media.file_name = media.ref.split("/").at(-1);
-  } else if (m.file !== undefined || m.media_type !== undefined) {
-    const type = typeof m.media_type === "string" && Object.hasOwn(MEDIA_TYPES, m.media_type)
-      ? m.media_type
-      : "";
-    media = { kind: MEDIA_TYPES[type] ?? "document", ref: ref(m.file), thumb_ref: ref(m.thumbnail) };
-    if (m.file_name) media.file_name = String(m.file_name);
-    else if (media.ref) media.file_name = media.ref.split("/").at(-1);
-    if (m.mime_type) media.mime_type = String(m.mime_type);
-    if (typeof m.file_size === "number") media.size = m.file_size;
-    if (typeof m.duration_seconds === "number") media.duration = m.duration_seconds;
-    if (m.sticker_emoji) media.emoji = String(m.sticker_emoji);
-    if (m.performer) media.performer = String(m.performer);
-    if (m.title) media.title = String(m.title);
-  }
-  if (!media) return undefined;
-  if (media.ref === undefined) delete media.ref;
-  if (media.thumb_ref === undefined) delete media.thumb_ref;
-  if (media.size === undefined) delete media.size;
-  if (typeof m.width === "number") media.width = m.width;
-  if (typeof m.height === "number") media.height = m.height;
-  if (m.media_spoiler === true) media.spoiler = true;
-  return media;
-}
-
-function _peer(name: unknown, id: unknown): PeerRef | undefined {
-  const ref: PeerRef = {};
-  if (typeof name === "string") ref.name = name;
-  const m = typeof id === "string" ? /^(user|channel|chat)(\d+)$/.exec(id) : undefined;
-  if (m) {
-    ref.kind = m[1] as PeerRef["kind"];
-    ref.id = Number(m[2]);
-  } else if (typeof id === "number") ref.id = id;
-  return Object.keys(ref).length > 0 ? ref : undefined;
-}
-
-function _time(unix: unknown, iso: unknown): number | undefined {
-  if (unix !== undefined && unix !== null && Number.isFinite(Number(unix))) return Number(unix);
-  // Older exports only have local wall-clock time without a zone; it is read as UTC.
-  if (typeof iso === "string") {
-    const t = Date.parse(/[zZ]|[+-]\d\d:\d\d$/.test(iso) ? iso : `${iso}Z`);
-    if (Number.isFinite(t)) return Math.floor(t / 1000);
-  }
-  return undefined;
-}
-
-function _slash(p: string): string {
-  return p.replaceAll("\\", "/");
 }
