@@ -1,4 +1,5 @@
 import { ToolFailedError, ToolMissingError } from "../core/errors.ts";
+import { readToolOutput } from "./tool_output.ts";
 import type { ResolvedTool } from "./tool_types.ts";
 
 /** How to run one tool invocation. */
@@ -39,12 +40,9 @@ export interface RunToolResult {
   elapsedMs: number;
 }
 
-const STDERR_TAIL_BYTES = 4096;
 const DEFAULT_MAX_STDOUT = 64 * 1024 * 1024;
 // Long enough for ffmpeg to finalize a file on SIGTERM, short enough that Ctrl-C feels instant.
 const KILL_GRACE_MS = 500;
-// A grandchild can keep a pipe open after the tool exits; do not wait for it forever.
-const PIPE_DRAIN_MS = 1000;
 
 type StopWhy = { kind: "timeout"; ms: number } | { kind: "abort" } | { kind: "overflow"; max: number };
 
@@ -88,15 +86,13 @@ export async function runTool(
   const onAbort = () => kill({ kind: "abort" });
   opts.signal?.addEventListener("abort", onAbort, { once: true });
 
-  const onLine = opts.onLine;
-  // one line splitter for both: onLine takes stderr and stdout lines, onStderrLine stderr only
-  const errLine = onLine ? (l: string) => onLine(l, "stderr") : opts.onStderrLine;
-  const stderr = _tail(errLine ? _splitLines(child.stderr, errLine) : child.stderr, STDERR_TAIL_BYTES);
-  const stdout = onLine
-    ? _collect(_splitLines(child.stdout, (l) => onLine(l, "stdout"), false), maxStdout, () => {})
-    : collect
-    ? _collect(child.stdout, maxStdout, () => kill({ kind: "overflow", max: maxStdout }))
-    : { done: Promise.resolve(new Uint8Array()), cancel: () => Promise.resolve() };
+  const output = readToolOutput(child, {
+    collect,
+    maxStdout,
+    onLine: opts.onLine,
+    onStderrLine: opts.onStderrLine,
+    onOverflow: () => kill({ kind: "overflow", max: maxStdout }),
+  });
   let feedError: { err: unknown } | undefined;
   const stdinDone = opts.stdin === undefined
     ? Promise.resolve()
@@ -112,7 +108,7 @@ export async function runTool(
   let tail: string;
   try {
     status = await child.status;
-    [out, tail] = await _drain(stdout, stderr);
+    [out, tail] = await output.drain();
     await stdinDone;
   } finally {
     clearTimeout(timer);
@@ -167,121 +163,6 @@ function _signal(child: Deno.ChildProcess, sig: Deno.Signal): void {
 function _seconds(ms: number): string {
   const s = ms / 1000;
   return Number.isInteger(s) ? String(s) : s.toFixed(1);
-}
-
-interface Reading<T> {
-  done: Promise<T>;
-  cancel: () => Promise<void>;
-}
-
-async function _drain(
-  stdout: Reading<Uint8Array>,
-  stderr: Reading<string>,
-): Promise<[Uint8Array, string]> {
-  const both = Promise.all([stdout.done, stderr.done]);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<"late">((resolve) => timer = setTimeout(() => resolve("late"), PIPE_DRAIN_MS));
-  const first = await Promise.race([both, late]);
-  clearTimeout(timer);
-  if (first === "late") await Promise.all([stdout.cancel(), stderr.cancel()]);
-  return await both;
-}
-
-function _tail(stream: ReadableStream<Uint8Array>, keep: number): Reading<string> {
-  const reader = stream.getReader();
-  const ring = new Uint8Array(keep);
-  let total = 0;
-  const done = (async () => {
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        // Only the last `keep` bytes matter: older stderr is overwritten, so memory stays bounded.
-        const chunk = value.length > keep ? value.subarray(value.length - keep) : value;
-        for (let i = 0; i < chunk.length; i++) ring[(total + i) % keep] = chunk[i];
-        total += chunk.length;
-      }
-    } catch {
-      // Cancelled after the process exited; keep what was read.
-    }
-    const n = Math.min(total, keep);
-    const start = total > keep ? total % keep : 0;
-    const bytes = new Uint8Array(n);
-    for (let i = 0; i < n; i++) bytes[i] = ring[(start + i) % keep];
-    return new TextDecoder().decode(bytes);
-  })();
-  return { done, cancel: () => reader.cancel().catch(() => {}) };
-}
-
-function _collect(
-  stream: ReadableStream<Uint8Array>,
-  max: number,
-  onOverflow: () => void,
-): Reading<Uint8Array> {
-  const reader = stream.getReader();
-  const done = (async () => {
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        size += value.length;
-        if (size > max) {
-          onOverflow();
-          await reader.cancel();
-          break;
-        }
-        chunks.push(value);
-      }
-    } catch {
-      // Cancelled after the process exited; keep what was read.
-    }
-    const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-    let off = 0;
-    for (const c of chunks) {
-      out.set(c, off);
-      off += c.length;
-    }
-    return out;
-  })();
-  return { done, cancel: () => reader.cancel().catch(() => {}) };
-}
-
-/**
- * Hands each line of `stream` to `onLine` (a callback that throws is ignored: output handling
- * never kills the tool); the bytes pass on when `keep`, else nothing is passed on.
- */
-function _splitLines(
-  stream: ReadableStream<Uint8Array>,
-  onLine: (line: string) => void,
-  keep = true,
-): ReadableStream<Uint8Array> {
-  const dec = new TextDecoder();
-  let rest = "";
-  const emit = (text: string) => {
-    const lines = (rest + text).split("\n");
-    rest = lines.pop() ?? "";
-    for (const l of lines) {
-      try {
-        onLine(l.endsWith("\r") ? l.slice(0, -1) : l);
-      } catch {
-        // a consumer's bug must not leave the tool running unobserved
-      }
-    }
-  };
-  return stream.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, c) {
-        emit(dec.decode(chunk, { stream: true }));
-        if (keep) c.enqueue(chunk);
-      },
-      flush() {
-        emit(dec.decode());
-        if (rest !== "") emit("\n");
-      },
-    }),
-  );
 }
 
 async function _feed(stream: WritableStream<Uint8Array>, data: Uint8Array): Promise<void> {
