@@ -5,7 +5,7 @@
  */
 import { AssertionError } from "node:assert/strict";
 import type { TgpipeEvent } from "../../lib/progress/events.ts";
-import { validateEvent } from "../../lib/progress/event_schema.ts";
+import { validateEvent } from "../../lib/progress/validate_event.ts";
 
 /** Calls `onEvent` for each event line of `stream`, in order, awaiting it; resolves at the end of the stream. */
 export async function readEventLines(

@@ -4,7 +4,7 @@
  */
 import { checkEventOrder } from "../../lib/progress/event_order.ts";
 import { AssertionError } from "node:assert/strict";
-import { validateEvent } from "../../lib/progress/event_schema.ts";
+import { validateEvent } from "../../lib/progress/validate_event.ts";
 import type { TgpipeEvent } from "../../lib/progress/events.ts";
 import { SETTING_DEFS } from "../../lib/core/settings.ts";
 

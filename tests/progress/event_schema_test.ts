@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { EVENT_SCHEMA, validateEvent } from "../../lib/progress/event_schema.ts";
+import { EVENT_SCHEMA } from "../../lib/progress/event_schema.ts";
+import { validateEvent } from "../../lib/progress/validate_event.ts";
 import type { EventBody, EventType, TgpipeEvent } from "../../lib/progress/events.ts";
 import { EventBus } from "../../lib/progress/event_bus.ts";
 
