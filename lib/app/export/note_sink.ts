@@ -85,7 +85,11 @@ export class NoteSink {
     }));
     // A write worker that cannot start took no batch: each is written here instead. Their
     // rejections come in submission order and the writes are synchronous, so the order holds.
-    this.#inFlight.push(h.result.catch((err) => this.#writeHere(files, err)));
+    const written = h.result.catch((err) => this.#writeHere(files, err));
+    // handled here as the pool handles its own: a stopped export never flushes, and an unhandled
+    // rejection would end the process with exit 1 instead of 75
+    written.catch(() => {});
+    this.#inFlight.push(written);
   }
 
   #writeHere(files: TextBatch["files"], err: unknown): number {

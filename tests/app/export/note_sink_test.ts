@@ -45,6 +45,24 @@ Deno.test("NoteSink: a write worker that cannot start: every note is written her
   }
 });
 
+Deno.test("NoteSink: batches stopped by an abort and never flushed leave no unhandled rejection", async () => {
+  // Ctrl-C: the export stops without flushing; a batch whose submit or result was rejected by the
+  // abort must not surface later as an uncaught rejection (the process then exited 1, not 75).
+  const dir = await Deno.makeTempDir({ prefix: "tgpipe_note_sink_" });
+  const sink = new NoteSink({ batchFiles: 1, queue: 4 });
+  const stop = new AbortController();
+  try {
+    await sink.add(`${dir}/a.md`, "a\n", stop.signal);
+    stop.abort(new Error("stopped"));
+    await sink.add(`${dir}/b.md`, "b\n", stop.signal);
+    // let the rejected batches settle while nobody awaits them
+    for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0));
+  } finally {
+    sink.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("NoteSink: a failed write rejects flush and the next add, and leaves no .part", async () => {
   const dir = await Deno.makeTempDir({ prefix: "tgpipe_note_sink_" });
   const sink = new NoteSink();
