@@ -76,7 +76,10 @@ export class Connection {
     try {
       while (!this.#closed) {
         const n = await this.conn.read(buf);
-        if (n === null) break;
+        if (n === null) {
+          if (this.env.trace) this.#log("EOF from the client");
+          break;
+        }
         if (bps > 0) {
           const now = performance.now();
           nextFree = Math.max(nextFree, now) + (n / bps) * 1000;
@@ -271,7 +274,13 @@ export class Connection {
     const method: string = u.query?.className ?? "?";
     // Both draws happen for every RPC, in arrival order, so a seed always picks the same calls.
     const rDisconnect = this.env.rng(), rTimeout = this.env.rng();
-    if (this.env.trace) this.#log(`<- ${[...u.wrappers, method].join(" > ")} (layer ${L.layer})`);
+    if (this.env.trace) {
+      const q = u.query,
+        what = q?.location?.id ?? (q?.minId !== undefined ? `after ${q.minId}` : q?.id?.length);
+      this.#log(
+        `<- ${[...u.wrappers, method].join(" > ")} #${msgId}${what !== undefined ? ` [${what}]` : ""}`,
+      );
+    }
     if (rDisconnect < this.env.faults.disconnectP) {
       this.env.stats.faultDisconnects++;
       this.#log(`fault: disconnect instead of answering ${method}`);
@@ -299,6 +308,7 @@ export class Connection {
     this.#track((async () => {
       const result = await runRpc(u.query, ctx, this.env);
       await abortableSleep(this.env.faults.rttMs, this.#abort.signal);
+      if (this.env.trace) this.#log(`-> ${method} #${msgId}${this.#closed ? " (closed: dropped)" : ""}`);
       if (!this.#closed) this.#send(inc, rpcResult(msgId, result), { response: true, content: true });
     })());
   }
