@@ -257,6 +257,7 @@ export async function openClient(opts: ClientOptions): Promise<TgClient> {
   }
   const gram = new TelegramClient(session, opts.apiId, opts.apiHash, params);
   gram.setLogLevel(LogLevel.NONE);
+  _oneWelcomeAtATime(gram);
   const client = new TgClient({ ...opts.policy, emit: opts.emit, signal: opts.signal }, dead);
   bindGram(client, gram);
   const onAbort = () => void client.close();
@@ -276,6 +277,21 @@ export async function openClient(opts: ClientOptions): Promise<TgClient> {
     opts.signal?.removeEventListener("abort", onAbort);
   }
   return client;
+}
+
+/**
+ * GramJS asks users.getMe after each reconnect of the main connection (its _handleReconnect). One
+ * still unanswered when the connection drops again is sent again on the next connection, beside
+ * the next reconnect's own: drops in a row piled them up (four on one connection in a faulted
+ * export, each one more request that could draw the next drop). A reconnect while one is still
+ * in flight waits for that one instead. Set before connect(), which binds the callback.
+ */
+function _oneWelcomeAtATime(gram: TelegramClient): void {
+  // deno-lint-ignore no-explicit-any
+  const g = gram as any;
+  const handle: () => Promise<void> = g._handleReconnect.bind(gram);
+  let inFlight: Promise<void> | undefined;
+  g._handleReconnect = () => (inFlight ??= handle().finally(() => (inFlight = undefined)));
 }
 
 function _registerRsaKey(ep: TelegramEndpoints): void {
