@@ -275,11 +275,11 @@ export class Connection {
     // Both draws happen for every RPC, in arrival order, so a seed always picks the same calls.
     const rDisconnect = this.env.rng(), rTimeout = this.env.rng();
     if (this.env.trace) {
-      const q = u.query,
-        what = q?.location?.id ?? (q?.minId !== undefined ? `after ${q.minId}` : q?.id?.length);
-      this.#log(
-        `<- ${[...u.wrappers, method].join(" > ")} #${msgId}${what !== undefined ? ` [${what}]` : ""}`,
-      );
+      // what the request is about first (its id, history range or file), then what tests match on
+      const q = u.query;
+      const what = q?.location?.id ?? (q?.minId !== undefined ? `after ${q.minId}` : undefined);
+      const about = `#${msgId}${what !== undefined ? ` [${what}]` : ""}`;
+      this.#log(`${about} <- ${[...u.wrappers, method].join(" > ")} (layer ${L.layer})`);
     }
     if (rDisconnect < this.env.faults.disconnectP) {
       this.env.stats.faultDisconnects++;
