@@ -27,6 +27,7 @@ import { RtoEstimator } from "./rto_estimator.ts";
 import { type CopyWatch, SenderLedger } from "./sender_ledger.ts";
 import { mainCopyLost } from "./main_copy_watch.ts";
 import { installQuickReconnect } from "./quick_reconnect.ts";
+import { installProbeResend } from "./probe_resend.ts";
 import { withdrawCopies } from "./withdraw_copies.ts";
 import { bindGram, gramOf, unbindGram } from "./_gram.ts";
 
@@ -215,6 +216,7 @@ export async function openClient(opts: ClientOptions): Promise<TgClient> {
   installFastTl();
   installFastSend();
   installQuickReconnect();
+  installProbeResend();
   const dcs = opts.endpoints ? Object.keys(opts.endpoints.dcs).map(Number) : undefined;
   const session: StringSession = parseSession(opts.session ?? "", dcs);
   keepOneRowPerPeer(session);

@@ -182,7 +182,8 @@ export class Connection {
     const ctor = dv.getUint32(0, true);
     if (ctor === S.SVC.container) {
       const count = dv.getInt32(4, true);
-      for (let i = 0, o = 8; i < count; i++) {
+      // a message that closed the connection (a disconnect fault) ends the container too
+      for (let i = 0, o = 8; i < count && !this.#closed; i++) {
         const id = dv.getBigInt64(o, true), seq = dv.getInt32(o + 8, true), len = dv.getInt32(o + 12, true);
         this.#dispatch(inc, body.subarray(o + 16, o + 16 + len), id, seq);
         o += 16 + len;
