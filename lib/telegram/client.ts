@@ -24,7 +24,10 @@ import { keepOneRowPerPeer } from "./session_entities.ts";
 import { parseSession } from "./parse_session.ts";
 import { isIdempotent } from "./hedged_call.ts";
 import { RtoEstimator } from "./rto_estimator.ts";
+import { type CopyWatch, SenderLedger } from "./sender_ledger.ts";
+import { mainCopyLost } from "./main_copy_watch.ts";
 import { installQuickReconnect } from "./quick_reconnect.ts";
+import { installProbeResend } from "./probe_resend.ts";
 import { withdrawCopies } from "./withdraw_copies.ts";
 import { bindGram, gramOf, unbindGram } from "./_gram.ts";
 
@@ -60,6 +63,8 @@ export class TgClient {
   readonly #rto: RtoEstimator;
   /** Calls in flight per request object: copies are taken back only when no other call shares it. */
   readonly #inFlight = new Map<object, number>();
+  /** What the main connection was asked and answered: tells a lost read from one waiting its turn. */
+  readonly #ledger = new SenderLedger();
 
   constructor(policy: CallPolicy, dead: DeadSession = new DeadSession()) {
     this.#policy = policy;
@@ -81,23 +86,64 @@ export class TgClient {
   call<T>(request: object, opts: { dcId?: number; signal?: AbortSignal } = {}): Promise<T> {
     const gram = gramOf(this);
     const method = (request as { className?: string }).className ?? "unknown";
-    // deno-lint-ignore no-explicit-any
-    const invoke = () => this.#dead.race(gram.invoke(request as any, opts.dcId) as Promise<T>);
+    const main = !opts.dcId;
+    // every copy on the main connection, in the ledger; the latest one is what shouldCopy checks
+    const watches: CopyWatch[] = [];
+    const answerFrom = new Map<number, number>();
+    const invoke = (copy: number): Promise<T> => {
+      // deno-lint-ignore no-explicit-any
+      const p = this.#dead.race(gram.invoke(request as any, opts.dcId) as Promise<T>);
+      if (!main) return p;
+      const w = this.#ledger.send(performance.now());
+      watches.push(w);
+      return p.then((v) => {
+        this.#ledger.answer(w.seq, method);
+        answerFrom.set(copy, this.#ledger.transferStart(w.sentAt, performance.now()));
+        return v;
+      }, (e) => {
+        this.#ledger.forget(w.seq);
+        throw e;
+      });
+    };
     const signal = opts.signal ?? this.#policy.signal;
     // GramJS has one connection per DC here: a copy of an unanswered read goes out on it again
     // (the connection itself is watched by GramJS's pings and reconnects); once the call settled,
     // the copies GramJS still holds are taken back, else each reconnect sent them all again
     const hedge = isIdempotent(request)
-      ? { rto: this.#rto, onSettled: () => this.#withdraw(request, opts.dcId) }
+      ? {
+        rto: this.#rto,
+        onSettled: () => this.#withdraw(request, opts.dcId),
+        ...(main
+          ? {
+            shouldCopy: () => this.#looksLost(watches.at(-1), method),
+            // timed from when its answer began to come, not while it waited behind other answers
+            answerFrom: (copy: number) => answerFrom.get(copy),
+          }
+          : {}),
+      }
       : undefined;
     this.#inFlight.set(request, (this.#inFlight.get(request) ?? 0) + 1);
     return callWithPolicy(invoke, method, { ...this.#policy, signal, account: this.account, hedge }).finally(
       () => {
+        for (const w of watches) this.#ledger.forget(w.seq);
         const n = this.#inFlight.get(request)! - 1;
         if (n > 0) this.#inFlight.set(request, n);
         else this.#inFlight.delete(request);
       },
     );
+  }
+
+  /** Whether the copy `w` on the main connection looks lost (main_copy_watch.ts). */
+  #looksLost(w: CopyWatch | undefined, method: string): boolean {
+    let gram;
+    try {
+      gram = gramOf(this);
+    } catch {
+      return true; // closed: the copy fails at once
+    }
+    // deno-lint-ignore no-explicit-any
+    const reconnecting = (gram as any)._sender?.isReconnecting === true;
+    return mainCopyLost(w, method, { reconnecting, ledger: this.#ledger, now: performance.now() });
   }
 
   /** Takes the copies of `request` back from the main connection (see withdraw_copies.ts). */
@@ -170,6 +216,7 @@ export async function openClient(opts: ClientOptions): Promise<TgClient> {
   installFastTl();
   installFastSend();
   installQuickReconnect();
+  installProbeResend();
   const dcs = opts.endpoints ? Object.keys(opts.endpoints.dcs).map(Number) : undefined;
   const session: StringSession = parseSession(opts.session ?? "", dcs);
   keepOneRowPerPeer(session);
@@ -212,6 +259,7 @@ export async function openClient(opts: ClientOptions): Promise<TgClient> {
   }
   const gram = new TelegramClient(session, opts.apiId, opts.apiHash, params);
   gram.setLogLevel(LogLevel.NONE);
+  _oneWelcomeAtATime(gram);
   const client = new TgClient({ ...opts.policy, emit: opts.emit, signal: opts.signal }, dead);
   bindGram(client, gram);
   const onAbort = () => void client.close();
@@ -231,6 +279,21 @@ export async function openClient(opts: ClientOptions): Promise<TgClient> {
     opts.signal?.removeEventListener("abort", onAbort);
   }
   return client;
+}
+
+/**
+ * GramJS asks users.getMe after each reconnect of the main connection (its _handleReconnect). One
+ * still unanswered when the connection drops again is sent again on the next connection, beside
+ * the next reconnect's own: drops in a row piled them up (four on one connection in a faulted
+ * export, each one more request that could draw the next drop). A reconnect while one is still
+ * in flight waits for that one instead. Set before connect(), which binds the callback.
+ */
+function _oneWelcomeAtATime(gram: TelegramClient): void {
+  // deno-lint-ignore no-explicit-any
+  const g = gram as any;
+  const handle: () => Promise<void> = g._handleReconnect.bind(gram);
+  let inFlight: Promise<void> | undefined;
+  g._handleReconnect = () => (inFlight ??= handle().finally(() => (inFlight = undefined)));
 }
 
 function _registerRsaKey(ep: TelegramEndpoints): void {

@@ -11,6 +11,8 @@
 export interface SenderQueues {
   _pendingState?: { _pending: Map<string, _State> };
   _sendQueue?: { _queue: Array<_State | undefined>; _pendingStates: _State[] };
+  /** Requests held back after a reconnect (probe_resend.ts). */
+  _tgpipeHeld?: _State[];
 }
 
 interface _State {
@@ -41,6 +43,13 @@ export function withdrawCopies(sender: SenderQueues | undefined, request: object
     });
     // what GramJS adds back to the pending requests when it reconnects
     q._pendingStates = q._pendingStates.filter((st) => st.request !== request);
+  }
+  if (sender._tgpipeHeld) {
+    sender._tgpipeHeld = sender._tgpipeHeld.filter((st) => {
+      if (st.request !== request) return true;
+      gone.push(st);
+      return false;
+    });
   }
   const unique = [...new Set(gone)];
   for (const st of unique) st.reject?.(reason);

@@ -76,7 +76,10 @@ export class Connection {
     try {
       while (!this.#closed) {
         const n = await this.conn.read(buf);
-        if (n === null) break;
+        if (n === null) {
+          if (this.env.trace) this.#log("EOF from the client");
+          break;
+        }
         if (bps > 0) {
           const now = performance.now();
           nextFree = Math.max(nextFree, now) + (n / bps) * 1000;
@@ -179,7 +182,8 @@ export class Connection {
     const ctor = dv.getUint32(0, true);
     if (ctor === S.SVC.container) {
       const count = dv.getInt32(4, true);
-      for (let i = 0, o = 8; i < count; i++) {
+      // a message that closed the connection (a disconnect fault) ends the container too
+      for (let i = 0, o = 8; i < count && !this.#closed; i++) {
         const id = dv.getBigInt64(o, true), seq = dv.getInt32(o + 8, true), len = dv.getInt32(o + 12, true);
         this.#dispatch(inc, body.subarray(o + 16, o + 16 + len), id, seq);
         o += 16 + len;
@@ -271,7 +275,13 @@ export class Connection {
     const method: string = u.query?.className ?? "?";
     // Both draws happen for every RPC, in arrival order, so a seed always picks the same calls.
     const rDisconnect = this.env.rng(), rTimeout = this.env.rng();
-    if (this.env.trace) this.#log(`<- ${[...u.wrappers, method].join(" > ")} (layer ${L.layer})`);
+    if (this.env.trace) {
+      // what the request is about first (its id, history range or file), then what tests match on
+      const q = u.query;
+      const what = q?.location?.id ?? (q?.minId !== undefined ? `after ${q.minId}` : undefined);
+      const about = `#${msgId}${what !== undefined ? ` [${what}]` : ""}`;
+      this.#log(`${about} <- ${[...u.wrappers, method].join(" > ")} (layer ${L.layer})`);
+    }
     if (rDisconnect < this.env.faults.disconnectP) {
       this.env.stats.faultDisconnects++;
       this.#log(`fault: disconnect instead of answering ${method}`);
@@ -299,6 +309,7 @@ export class Connection {
     this.#track((async () => {
       const result = await runRpc(u.query, ctx, this.env);
       await abortableSleep(this.env.faults.rttMs, this.#abort.signal);
+      if (this.env.trace) this.#log(`-> ${method} #${msgId}${this.#closed ? " (closed: dropped)" : ""}`);
       if (!this.#closed) this.#send(inc, rpcResult(msgId, result), { response: true, content: true });
     })());
   }

@@ -41,6 +41,7 @@ export class DcServer {
         sock.setNoDelay(true);
         this.env.stats.connections++;
         const c = new Connection(sock, _nextConnId++, this.env);
+        if (this.env.trace) this.env.log(`[dc${this.env.dc.id} c${c.id}] accepted`);
         this.#conns.add(c);
         const run = c.run().finally(() => {
           this.#conns.delete(c);

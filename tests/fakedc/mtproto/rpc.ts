@@ -62,6 +62,8 @@ export interface RpcEnv {
   /** Methods that hit METHOD_NOT_IMPLEMENTED_IN_FAKE_DC (tests assert it stays empty). */
   unimplemented: Set<string>;
   stats: ServerStats;
+  /** Log RPC errors too (ConnEnv.trace). */
+  trace?: boolean;
 }
 
 function _errorBytes(L: Layer, code: number, message: string): Uint8Array {
@@ -91,7 +93,10 @@ export async function runRpc(query: TlObject, ctx: RpcContext, env: RpcEnv): Pro
     }
     body = serializeResult(result);
   } catch (e) {
-    if (e instanceof RpcError) return _errorBytes(ctx.L, e.code, e.errorMessage);
+    if (e instanceof RpcError) {
+      if (env.trace) env.log(`[dc${ctx.dcId} c${ctx.connId}] !! ${method}: ${e.code} ${e.errorMessage}`);
+      return _errorBytes(ctx.L, e.code, e.errorMessage);
+    }
     const msg = e instanceof Error ? (e.stack ?? e.message) : String(e);
     env.log(`!!! handler ${method} threw (dc ${ctx.dcId}): ${msg}`);
     return _errorBytes(ctx.L, 500, "INTERNAL");
