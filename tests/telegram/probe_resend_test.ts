@@ -16,6 +16,8 @@ Deno.test("TgClient: after a drop, one unanswered request goes out first, the re
   let dropping = false;
   // set below: while dropping, each connection drops on the second history request it reads
   // (the DC draws its faults right after this log line)
+  // assigned once, after the DC starts: a const would be in its TDZ when log runs before that
+  // deno-lint-ignore prefer-const
   let faults: { disconnectP: number } | undefined;
   const tg = await startFakeTelegram({
     world: "gen:chats=1,messages=100,files=0,forum=0,comments=0,left=0",
