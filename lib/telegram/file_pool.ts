@@ -53,6 +53,12 @@ interface _Dc extends DcKey {
   senders: _Sender[];
   opening: number;
   rto: RtoEstimator;
+  /** When any of its senders first answered (undefined before). */
+  firstAnswerAt?: number;
+  /** Every slot was open at once: from then on a sender opened again holds up no request. */
+  started: boolean;
+  /** Requests waiting for the senders still opening (see #pick). */
+  changed: Array<() => void>;
 }
 
 /** A pool of file connections per DC for one account (see module comment). */
@@ -121,9 +127,15 @@ export class FilePool {
     return callWithPolicy(
       async (copy, sent) => {
         if (copy === 0) used.clear();
+        // counted busy by #pick: requests woken together then see each other's picks
         const sender = await this.#pick(dcId, used);
+        if (signal?.aborted) {
+          // given up while it waited for a sender: nobody would read its answer
+          sender.busy--;
+          this.#changed(this.#dc(dcId));
+          throw signal.reason;
+        }
         used.add(sender);
-        sender.busy++;
         const answersAtSend = sender.ledger.answers;
         const watch = sender.ledger.send(performance.now());
         latest = { sender, watch };
@@ -152,6 +164,8 @@ export class FilePool {
             sent();
             (sender.s.send(request) as Promise<T>).then((v) => {
               sender.ledger.answer(watch.seq, method);
+              const dc = this.#dcs.get(dcId);
+              if (dc) dc.firstAnswerAt ??= performance.now();
               answerFrom.set(copy, sender.ledger.transferStart(watch.sentAt, performance.now()));
               resolve(v);
             }, reject).finally(() => sender.waiting.delete(reject));
@@ -160,6 +174,8 @@ export class FilePool {
           clearTimeout(timer);
           if (giveUp) signal?.removeEventListener("abort", giveUp);
           sender.busy--;
+          const dc = this.#dcs.get(dcId);
+          if (dc) this.#changed(dc);
           sender.ledger.forget(watch.seq);
         }
       },
@@ -176,8 +192,20 @@ export class FilePool {
    * keeps answering the requests sent before it is working through its queue).
    */
   #lost(dcId: number, method: string, c: _Copy | undefined): boolean {
-    if (!c || !this.#dcs.get(dcId)?.senders.includes(c.sender)) return true;
-    return c.sender.ledger.looksLost(c.watch, method, performance.now(), FIRST_ANSWER_GRACE_MS);
+    const dc = this.#dcs.get(dcId);
+    if (!c || !dc?.senders.includes(c.sender)) return true;
+    // A connection that never answered, while other requests wait on the DC too: until the DC's
+    // first answer it is still working through a batch's first requests (dozens of 1 MB parts and
+    // hash requests at once on a busy machine), and a copy would only move work to another
+    // connection as silent as this one (in `bench download --small` most first parts were copied
+    // once the first requests were spread over the connections); its grace counts from that
+    // answer. A lone request is judged by its connection's ledger.
+    const now = performance.now();
+    if (c.sender.ledger.answers === 0 && _busy(dc) > 1) {
+      if (dc.firstAnswerAt === undefined) return false;
+      if (now - Math.max(c.watch.sentAt, dc.firstAnswerAt) < FIRST_ANSWER_GRACE_MS) return false;
+    }
+    return c.sender.ledger.looksLost(c.watch, method, now, FIRST_ANSWER_GRACE_MS);
   }
 
   /** Disconnects every sender of the pool. */
@@ -185,6 +213,7 @@ export class FilePool {
     this.#closed = true;
     const all = [...this.#dcs.values()].flatMap((d) => d.senders);
     for (const x of all) x.drop(); // fails the requests still waiting on them
+    for (const dc of this.#dcs.values()) this.#changed(dc); // and those waiting for a sender
     this.#dcs.clear();
     await Promise.all(all.map((x) => x.s.disconnect().catch(() => {})));
   }
@@ -194,31 +223,38 @@ export class FilePool {
     if (!dc) {
       // a DC not heard from yet: the main connection's estimate (same network) until answers come
       const rto = new RtoEstimator({ maxMs: this.#timeoutMs, initialMs: this.#client.answerTimeoutMs() });
-      dc = { senders: [], opening: 0, rto };
+      dc = { senders: [], opening: 0, rto, started: false, changed: [] };
       this.#dcs.set(dcId, dc);
     }
     return dc;
   }
 
-  /** The least busy sender of the DC not in `avoid` (any when all are), opening one if it may. */
+  /**
+   * The least busy sender of the DC not in `avoid` (any when all are), opening one if it may; counted
+   * busy with the request it is picked for.
+   */
   async #pick(dcId: number, avoid: Set<_Sender>): Promise<_Sender> {
-    if (this.#closed) throw new Error("File pool is closed");
-    const dc = this.#dc(dcId);
-    const least = (ok: (x: _Sender) => boolean) =>
-      dc.senders.reduce<_Sender | undefined>(
-        (a, b) => (!ok(b) ? a : !a || b.busy < a.busy ? b : a),
-        undefined,
-      );
-    const full = dc.senders.length + dc.opening >= this.#max;
-    const idle = least((x) => !avoid.has(x)) ?? (full ? least(() => true) : undefined);
-    const total = dc.senders.length + dc.opening;
-    if (idle && (idle.busy < this.#perConn || total >= this.#max)) return idle;
-    if (total >= this.#max) {
-      // every slot is still connecting: wait for one; if they all failed, open one again
-      // (waiting on senders alone hung forever once every opening connection had failed)
-      while (dc.senders.length === 0 && dc.opening > 0) await new Promise((r) => setTimeout(r, 20));
-      return dc.senders[0] ?? await this.#pick(dcId, avoid);
+    for (;;) {
+      if (this.#closed) throw new Error("File pool is closed");
+      const dc = this.#dc(dcId);
+      const least = (ok: (x: _Sender) => boolean) =>
+        dc.senders.reduce<_Sender | undefined>(
+          (a, b) => (!ok(b) ? a : !a || b.busy < a.busy ? b : a),
+          undefined,
+        );
+      const full = dc.senders.length + dc.opening >= this.#max;
+      const idle = least((x) => !avoid.has(x)) ?? (full ? least(() => true) : undefined);
+      if (idle && idle.busy < this.#perConn) return _take(idle);
+      if (!full) break;
+      // Every slot is taken. While the DC's first senders are still opening, a request waits for
+      // them instead of queueing on the ones already open: the first sender that opened took ~50 of
+      // a batch's first parts and hash requests and drained them at one connection's bandwidth
+      // while the others carried one each (seen in `bench download --small`). Once they all opened
+      // (or while one is opened again later) the least busy one takes it, however busy.
+      if (idle && (dc.started || dc.opening === 0)) return _take(idle);
+      await new Promise<void>((r) => dc.changed.push(r));
     }
+    const dc = this.#dc(dcId);
     dc.opening++;
     try {
       const s = this.#wrap(dcId, await this.#senders.open(dcId, dc));
@@ -227,10 +263,17 @@ export class FilePool {
         throw new Error("File pool is closed");
       }
       dc.senders.push(s);
-      return s;
+      return _take(s);
     } finally {
       dc.opening--;
+      if (dc.opening === 0 && dc.senders.length >= this.#max) dc.started = true;
+      this.#changed(dc);
     }
+  }
+
+  /** Wakes the requests waiting for a sender of `dc` (one opened or failed, or a request ended). */
+  #changed(dc: _Dc): void {
+    for (const wake of dc.changed.splice(0)) wake();
   }
 
   // deno-lint-ignore no-explicit-any
@@ -245,6 +288,7 @@ export class FilePool {
         const i = dc?.senders.indexOf(sender) ?? -1;
         if (i < 0) return;
         dc!.senders.splice(i, 1);
+        this.#changed(dc!);
         const err = new Error("Connection closed (dropped by the file pool)");
         for (const reject of sender.waiting) reject(err);
         sender.waiting.clear();
@@ -257,4 +301,14 @@ export class FilePool {
     raw.reconnect = () => sender.drop();
     return sender;
   }
+}
+
+/** Requests on the DC's senders (copies each count). */
+function _busy(dc: _Dc): number {
+  return dc.senders.reduce((n, x) => n + x.busy, 0);
+}
+
+function _take(s: _Sender): _Sender {
+  s.busy++;
+  return s;
 }
