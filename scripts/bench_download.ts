@@ -64,12 +64,20 @@ try {
   const ids = picked.map((d) => d.id);
   const setup = { bench: "download", small, faults: FAULTS, files: ids.length, total, cap: CAP };
   const rounds: BenchRun[][] = [];
+  const served = new Map<BenchRun, { rpcs: number; get_file_x: number }>();
   for (let i = 0; i < repeat; i++) {
     const runs: BenchRun[] = [];
     for (const client of only) {
       const out = `${tmp}/${client}`;
       await Deno.mkdir(out);
-      runs.push(await _run(client, out, ids, total));
+      const served0 = { rpcs: tg.stats.rpcs, bytes: tg.stats.getFileBytes };
+      const run = await _run(client, out, ids, total);
+      // work the fake DC did for it: parts sent twice (copies) and hash requests show here
+      served.set(run, {
+        rpcs: tg.stats.rpcs - served0.rpcs,
+        get_file_x: +((tg.stats.getFileBytes - served0.bytes) / total).toFixed(3),
+      });
+      runs.push(run);
       await Deno.remove(out, { recursive: true });
       await tg.dropConnections();
     }
@@ -80,7 +88,7 @@ try {
   const share = (client: string) => rounds.map((r) => _ofLimit(setup, r.find((x) => x.client === client)!));
   const repeats = repeat > 1 || beforeRoot
     ? {
-      rounds,
+      rounds: rounds.map((r) => r.map((x) => ({ ...x, served: served.get(x) }))),
       of_limit: Object.fromEntries(
         only.filter((c) => c === "tgpipe" || c === "before").map((
           c,
@@ -92,9 +100,16 @@ try {
   else {
     printBenchSummary(summary);
     for (const [i, runs] of rounds.entries()) {
-      if (i === 0) continue;
-      console.log(`round ${i + 1}:`);
-      printBenchSummary(benchSummary(setup, runs));
+      if (i > 0) {
+        console.log(`round ${i + 1}:`);
+        printBenchSummary(benchSummary(setup, runs));
+      }
+      for (const r of runs) {
+        const v = served.get(r)!;
+        console.log(
+          `  ${r.client.padEnd(8)} fake DC: ${v.rpcs} RPCs, getFile bytes ${v.get_file_x}x the files`,
+        );
+      }
     }
     for (const [c, v] of Object.entries(repeats?.of_limit ?? {})) {
       console.log(

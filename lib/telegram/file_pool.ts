@@ -11,6 +11,7 @@ import { isIdempotent } from "./hedged_call.ts";
 import { RtoEstimator } from "./rto_estimator.ts";
 import { type DcKey, FileSenders } from "./file_senders.ts";
 import { type CopyWatch, SenderLedger } from "./sender_ledger.ts";
+import { dcBusy, type DcWatch } from "./dc_busy.ts";
 import { withdrawCopies } from "./withdraw_copies.ts";
 
 /** Options of {@link FilePool}. */
@@ -43,6 +44,8 @@ interface _Sender {
 interface _Copy {
   sender: _Sender;
   watch: CopyWatch;
+  /** The copy as its DC saw it (dcBusy). */
+  dc: DcWatch;
 }
 
 /** How long a connection that has not answered anything yet may stay silent before its requests look lost. */
@@ -53,7 +56,8 @@ interface _Dc extends DcKey {
   senders: _Sender[];
   opening: number;
   rto: RtoEstimator;
-  /** When any of its senders first answered (undefined before). */
+  /** Answers over all its senders, and when the first came (dcBusy). */
+  answers: number;
   firstAnswerAt?: number;
   /** Every slot was open at once: from then on a sender opened again holds up no request. */
   started: boolean;
@@ -138,7 +142,7 @@ export class FilePool {
         used.add(sender);
         const answersAtSend = sender.ledger.answers;
         const watch = sender.ledger.send(performance.now());
-        latest = { sender, watch };
+        latest = { sender, watch, dc: { dcAnswers: this.#dc(dcId).answers, sentAt: watch.sentAt } };
         copies.push(latest);
         let giveUp: (() => void) | undefined;
         let timer: ReturnType<typeof setTimeout> | undefined;
@@ -165,7 +169,7 @@ export class FilePool {
             (sender.s.send(request) as Promise<T>).then((v) => {
               sender.ledger.answer(watch.seq, method);
               const dc = this.#dcs.get(dcId);
-              if (dc) dc.firstAnswerAt ??= performance.now();
+              if (dc) (dc.answers++, dc.firstAnswerAt ??= performance.now());
               answerFrom.set(copy, sender.ledger.transferStart(watch.sentAt, performance.now()));
               resolve(v);
             }, reject).finally(() => sender.waiting.delete(reject));
@@ -189,21 +193,17 @@ export class FilePool {
   /**
    * Whether the copy in flight looks lost once the adaptive timeout passed, so another copy should
    * go out: its sender was dropped, or its ledger says so (SenderLedger.looksLost: a connection that
-   * keeps answering the requests sent before it is working through its queue).
+   * keeps answering the requests sent before it is working through its queue), unless the whole DC
+   * is busy (dcBusy: silent everywhere, or this connection new and the DC's first answers recent).
    */
   #lost(dcId: number, method: string, c: _Copy | undefined): boolean {
     const dc = this.#dcs.get(dcId);
     if (!c || !dc?.senders.includes(c.sender)) return true;
-    // A connection that never answered, while other requests wait on the DC too: until the DC's
-    // first answer it is still working through a batch's first requests (dozens of 1 MB parts and
-    // hash requests at once on a busy machine), and a copy would only move work to another
-    // connection as silent as this one (in `bench download --small` most first parts were copied
-    // once the first requests were spread over the connections); its grace counts from that
-    // answer. A lone request is judged by its connection's ledger.
     const now = performance.now();
-    if (c.sender.ledger.answers === 0 && _busy(dc) > 1) {
-      if (dc.firstAnswerAt === undefined) return false;
-      if (now - Math.max(c.watch.sentAt, dc.firstAnswerAt) < FIRST_ANSWER_GRACE_MS) return false;
+    const othersWaiting = dc.senders.some((x) => x !== c.sender && x.busy > 0);
+    const state = { answers: dc.answers, firstAnswerAt: dc.firstAnswerAt, othersWaiting };
+    if (dcBusy(state, c.dc, c.sender.ledger.answers, now, FIRST_ANSWER_GRACE_MS)) {
+      return false;
     }
     return c.sender.ledger.looksLost(c.watch, method, now, FIRST_ANSWER_GRACE_MS);
   }
@@ -223,7 +223,7 @@ export class FilePool {
     if (!dc) {
       // a DC not heard from yet: the main connection's estimate (same network) until answers come
       const rto = new RtoEstimator({ maxMs: this.#timeoutMs, initialMs: this.#client.answerTimeoutMs() });
-      dc = { senders: [], opening: 0, rto, started: false, changed: [] };
+      dc = { senders: [], opening: 0, rto, answers: 0, started: false, changed: [] };
       this.#dcs.set(dcId, dc);
     }
     return dc;
@@ -301,11 +301,6 @@ export class FilePool {
     raw.reconnect = () => sender.drop();
     return sender;
   }
-}
-
-/** Requests on the DC's senders (copies each count). */
-function _busy(dc: _Dc): number {
-  return dc.senders.reduce((n, x) => n + x.busy, 0);
 }
 
 function _take(s: _Sender): _Sender {

@@ -230,6 +230,48 @@ Deno.test("hashes are fetched beside the parts; a part corrupted in flight fails
     await assert.rejects(Deno.stat(`${dir}/h.bin`));
   }));
 
+/** Parts that answer only when the test releases them, and a wait for a count of them or for a flag. */
+function heldParts() {
+  const release: Array<() => void> = [];
+  let changed = () => {};
+  const tick = () => changed();
+  const until = async (ok: () => boolean) => {
+    while (!ok()) await new Promise<void>((r) => (changed = r));
+  };
+  const behave = () => new Promise<void>((r) => (release.push(r), tick()));
+  return { release, tick, until, behave };
+}
+
+Deno.test("hashes are asked once a first part arrived, not with the first parts", () =>
+  withTmp(async (dir) => {
+    const h = heldParts();
+    const src = new MemSource(blob(4 * 131072), h.behave);
+    let asked = false;
+    const hashes = src.hashes.bind(src);
+    src.hashes = () => ((asked = true), h.tick(), hashes());
+    const run = downloadFile(src, `${dir}/k.bin`, { item: "k", concurrency: 4, partSize: 131072 });
+    await h.until(() => h.release.length === 4);
+    // before, hash requests went out with the first parts (on a fake DC at a batch's start they
+    // made every first part later: the DC generated and hashed their bytes first)
+    assert.equal(asked, false, "hashes asked before any part arrived");
+    h.release.shift()!();
+    await h.until(() => asked);
+    for (const r of h.release.splice(0)) r();
+    await run;
+    assert.deepEqual(await Deno.readFile(`${dir}/k.bin`), src.data);
+
+    // a file of one part to fetch (or none left, resumed) asks at once: nothing to wait for
+    const g = heldParts();
+    const one = new MemSource(blob(1000), g.behave);
+    let oneAsked = false;
+    const oneHashes = one.hashes.bind(one);
+    one.hashes = () => ((oneAsked = true), g.tick(), oneHashes());
+    const oneRun = downloadFile(one, `${dir}/l.bin`, { item: "l", concurrency: 4, partSize: 131072 });
+    await g.until(() => g.release.length === 1 && oneAsked);
+    g.release.shift()!();
+    await oneRun;
+  }));
+
 Deno.test("files sharing an inFlight limiter never have more parts in flight together than it allows", () =>
   withTmp(async (dir) => {
     let now = 0, peak = 0;
