@@ -72,6 +72,8 @@ export async function downloadFile(
   opts.emit?.({ type: "item_progress", item: opts.item, done_bytes: doneBytes, total_bytes: source.size });
   const limiter = new Limiter(opts.concurrency);
   const todo = parts.filter((p) => !done.has(p.index));
+  // a failure here is the parts' to meet (and retry): waiting is all this is for
+  if (todo.length > 0 && opts.inFlight) await source.ready?.(signal).catch(() => {});
   // Hashes are fetched beside the parts, not after them: for a 1 GB file that is a thousand
   // round trips which used to follow the last part. But only once a first part has arrived: asked
   // with a batch's first parts, 8 hash requests a file joined them in the DC's first burst of work,

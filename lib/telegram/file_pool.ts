@@ -208,6 +208,14 @@ export class FilePool {
     return c.sender.ledger.looksLost(c.watch, method, now, FIRST_ANSWER_GRACE_MS);
   }
 
+  /** Resolves once `dcId` has a connection (opening the first one; a new DC makes its key and imports there). */
+  async ready(dcId: number): Promise<void> {
+    if (this.#dc(dcId).senders.length > 0) return;
+    const s = await this.#pick(dcId, new Set());
+    s.busy--; // picked to be open, not for a request
+    this.#changed(this.#dc(dcId));
+  }
+
   /** Disconnects every sender of the pool. */
   async close(): Promise<void> {
     this.#closed = true;

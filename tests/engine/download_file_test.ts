@@ -14,6 +14,7 @@ function blob(size: number): Uint8Array {
 
 class MemSource implements FileSource {
   readonly key = "mem:1";
+  ready?: (signal: AbortSignal) => Promise<void>;
   fetched: number[] = [];
   constructor(
     readonly data: Uint8Array,
@@ -270,6 +271,25 @@ Deno.test("hashes are asked once a first part arrived, not with the first parts"
     await g.until(() => g.release.length === 1 && oneAsked);
     g.release.shift()!();
     await oneRun;
+  }));
+
+Deno.test("a file whose server is not ready yet holds no place among the parts in flight", () =>
+  withTmp(async (dir) => {
+    const inFlight = new Limiter(2);
+    let open!: () => void;
+    const opened = new Promise<void>((r) => (open = r));
+    const waiting = new MemSource(blob(4 * 131072));
+    waiting.ready = () => opened;
+    const other = new MemSource(blob(6 * 131072));
+    const opts = (item: string) => ({ item, concurrency: 2, partSize: 131072, inFlight });
+    const a = downloadFile(waiting, `${dir}/m.bin`, opts("m"));
+    // the other file gets both places and finishes while the first one's server is still opening
+    await downloadFile(other, `${dir}/n.bin`, opts("n"));
+    // before, its parts took the places at once and waited in them for the connection
+    assert.deepEqual(waiting.fetched, [], "parts asked for before the server was ready");
+    open();
+    await a;
+    assert.deepEqual(await Deno.readFile(`${dir}/m.bin`), waiting.data);
   }));
 
 Deno.test("files sharing an inFlight limiter never have more parts in flight together than it allows", () =>
