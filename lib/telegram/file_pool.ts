@@ -142,7 +142,12 @@ export class FilePool {
         used.add(sender);
         const answersAtSend = sender.ledger.answers;
         const watch = sender.ledger.send(performance.now());
-        latest = { sender, watch, dc: { dcAnswers: this.#dc(dcId).answers, sentAt: watch.sentAt } };
+        const dc = { dcAnswers: this.#dc(dcId).answers, sentAt: watch.sentAt };
+        latest = {
+          sender,
+          watch,
+          dc: { ...dc, connAnswers: sender.ledger.answers, received: _received(sender) },
+        };
         copies.push(latest);
         let giveUp: (() => void) | undefined;
         let timer: ReturnType<typeof setTimeout> | undefined;
@@ -202,7 +207,8 @@ export class FilePool {
     const now = performance.now();
     const othersWaiting = dc.senders.some((x) => x !== c.sender && x.busy > 0);
     const state = { answers: dc.answers, firstAnswerAt: dc.firstAnswerAt, othersWaiting };
-    if (dcBusy(state, c.dc, c.sender.ledger.answers, now, FIRST_ANSWER_GRACE_MS)) {
+    const conn = { answers: c.sender.ledger.answers, received: _received(c.sender) };
+    if (dcBusy(state, c.dc, conn, now, FIRST_ANSWER_GRACE_MS)) {
       return false;
     }
     return c.sender.ledger.looksLost(c.watch, method, now, FIRST_ANSWER_GRACE_MS);
@@ -309,6 +315,11 @@ export class FilePool {
     raw.reconnect = () => sender.drop();
     return sender;
   }
+}
+
+/** Bytes the sender's socket received so far (FastSocket; 0 for another transport). */
+function _received(s: _Sender): number {
+  return Number(s.s._connection?.socket?.received ?? 0);
 }
 
 function _take(s: _Sender): _Sender {

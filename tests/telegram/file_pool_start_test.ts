@@ -125,3 +125,35 @@ Deno.test("FilePool: connections silent together after their first answers get n
     }
   });
 });
+
+Deno.test("FilePool: a part still coming in is not copied while the other connections answer", async () => {
+  // 128 KB/s per connection: a 512 KB part takes about 4 s, longer than its timeout, while hash
+  // requests on the other connection are answered all along
+  await withDc("bw=128K", async ({ client, file }) => {
+    const events: EventBody[] = [];
+    const pool = new FilePool(client, { connectionsPerDc: 2, perConnection: 1, emit: (e) => events.push(e) });
+    try {
+      const location = inputLocation(file.location);
+      const hash = () =>
+        pool.call<Api.TypeFileHash[]>(
+          file.location.dcId,
+          new Api.upload.GetFileHashes({ location, offset: bigInt(0) }),
+        );
+      await Promise.all([hash(), hash()]); // both connections open and answered
+      let done = false;
+      const part = pool.call<Api.upload.File>(
+        file.location.dcId,
+        new Api.upload.GetFile({ location, offset: bigInt(0), limit: 512 * 1024 }),
+      ).finally(() => (done = true));
+      let hashes = 0;
+      while (!done) (await hash(), hashes++);
+      assert.equal((await part).bytes.length, 512 * 1024);
+      assert.ok(hashes > 0, "the other connection answered meanwhile");
+      // before, the part was taken for lost at each timeout its connection gave no whole answer in
+      const copies = events.filter((e) => e.type === "retry");
+      assert.equal(copies.length, 0, `copies: ${JSON.stringify(copies)}`);
+    } finally {
+      await pool.close();
+    }
+  });
+});
