@@ -12,6 +12,7 @@ import { RtoEstimator } from "./rto_estimator.ts";
 import { type DcKey, FileSenders } from "./file_senders.ts";
 import { type CopyWatch, SenderLedger } from "./sender_ledger.ts";
 import { dcBusy, type DcWatch } from "./dc_busy.ts";
+import { type PickableDc, pickSender, take } from "./pick_sender.ts";
 import { withdrawCopies } from "./withdraw_copies.ts";
 
 /** Options of {@link FilePool}. */
@@ -52,17 +53,11 @@ interface _Copy {
 const FIRST_ANSWER_GRACE_MS = 2000;
 
 /** A DC's senders; its key (once the first sender has it) and answer times (when a copy goes out). */
-interface _Dc extends DcKey {
-  senders: _Sender[];
-  opening: number;
+interface _Dc extends DcKey, PickableDc<_Sender> {
   rto: RtoEstimator;
   /** Answers over all its senders, and when the first came (dcBusy). */
   answers: number;
   firstAnswerAt?: number;
-  /** Every slot was open at once: from then on a sender opened again holds up no request. */
-  started: boolean;
-  /** Requests waiting for the senders still opening (see #pick). */
-  changed: Array<() => void>;
 }
 
 /** A pool of file connections per DC for one account (see module comment). */
@@ -248,28 +243,10 @@ export class FilePool {
    * busy with the request it is picked for.
    */
   async #pick(dcId: number, avoid: Set<_Sender>): Promise<_Sender> {
-    for (;;) {
-      if (this.#closed) throw new Error("File pool is closed");
-      const dc = this.#dc(dcId);
-      const least = (ok: (x: _Sender) => boolean) =>
-        dc.senders.reduce<_Sender | undefined>(
-          (a, b) => (!ok(b) ? a : !a || b.busy < a.busy ? b : a),
-          undefined,
-        );
-      const full = dc.senders.length + dc.opening >= this.#max;
-      const idle = least((x) => !avoid.has(x)) ?? (full ? least(() => true) : undefined);
-      if (idle && idle.busy < this.#perConn) return _take(idle);
-      if (!full) break;
-      // Every slot is taken. While the DC's first senders are still opening, a request waits for
-      // them instead of queueing on the ones already open: the first sender that opened took ~50 of
-      // a batch's first parts and hash requests and drained them at one connection's bandwidth
-      // while the others carried one each (seen in `bench download --small`). Once they all opened
-      // (or while one is opened again later) the least busy one takes it, however busy.
-      if (idle && (dc.started || dc.opening === 0)) return _take(idle);
-      await new Promise<void>((r) => dc.changed.push(r));
-    }
     const dc = this.#dc(dcId);
-    dc.opening++;
+    const got = await pickSender(dc, { max: this.#max, perConn: this.#perConn }, avoid, () => this.#closed);
+    if (got) return got;
+    // dc.opening counts this sender already (pickSender reserved the slot)
     try {
       const s = this.#wrap(dcId, await this.#senders.open(dcId, dc));
       if (this.#closed) {
@@ -277,7 +254,7 @@ export class FilePool {
         throw new Error("File pool is closed");
       }
       dc.senders.push(s);
-      return _take(s);
+      return take(s);
     } finally {
       dc.opening--;
       if (dc.opening === 0 && dc.senders.length >= this.#max) dc.started = true;
@@ -320,9 +297,4 @@ export class FilePool {
 /** Bytes the sender's socket received so far (FastSocket; 0 for another transport). */
 function _received(s: _Sender): number {
   return Number(s.s._connection?.socket?.received ?? 0);
-}
-
-function _take(s: _Sender): _Sender {
-  s.busy++;
-  return s;
 }
