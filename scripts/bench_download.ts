@@ -1,13 +1,23 @@
 /**
- * `deno task bench download [--small] [--json] [--only tgpipe,gramjs,telethon] [-- <tgpipe dl flags>]`:
- * one fake DC (30 ms RTT, 8 MB/s per connection) serving one big file plus many ~10 MB files;
- * tgpipe (the CLI as a subprocess) against GramJS's downloadMedia and Telethon's download_media,
- * each looping over the same messages. Reports MB/s, ratios, the limit (min of connections x cap
- * and the CPU rate of client + fake DC on this machine's cores), client CPU-seconds per GB and
- * peak RSS (from /usr/bin/time -v). --json prints one JSON line.
+ * `deno task bench download [--small] [--json] [--only tgpipe,gramjs,telethon] [--before DIR] [--repeat N]
+ * [-- <tgpipe dl flags>]`: one fake DC (30 ms RTT, 8 MB/s per connection) serving one big file plus many
+ * ~10 MB files; tgpipe (the CLI as a subprocess) against GramJS's downloadMedia and Telethon's
+ * download_media, each looping over the same messages. Reports MB/s, ratios, the limit (min of
+ * connections x cap and the CPU rate of client + fake DC on this machine's cores), client CPU-seconds
+ * per GB and peak RSS (from /usr/bin/time -v). --json prints one JSON line. `--before DIR` also runs
+ * the tgpipe checked out in DIR (another commit, with its node_modules) right before this one against
+ * the same fake DC, as client "before"; `--repeat N` runs the clients N times, interleaved, and reports
+ * each tgpipe run's share of its own limit and the medians: before and after in one run of a noisy machine.
  */
 import { startFakeTelegram } from "../tests/fakedc/cluster.ts";
-import { type BenchRun, benchRun, benchSummary, printBenchSummary, runTimed } from "./_bench_proc.ts";
+import {
+  type BenchRun,
+  benchRun,
+  type BenchSetup,
+  benchSummary,
+  printBenchSummary,
+  runTimed,
+} from "./_bench_proc.ts";
 
 const argv = [...Deno.args];
 const dash = argv.indexOf("--");
@@ -15,7 +25,14 @@ const extra = dash >= 0 ? argv.splice(dash).slice(1) : [];
 const small = argv.includes("--small");
 const json = argv.includes("--json");
 const onlyAt = argv.indexOf("--only");
-const only = onlyAt >= 0 ? argv[onlyAt + 1].split(",") : ["tgpipe", "gramjs", "telethon"];
+const beforeAt = argv.indexOf("--before");
+const beforeRoot = beforeAt >= 0 ? `${Deno.realPathSync(argv[beforeAt + 1])}/` : undefined;
+const repeatAt = argv.indexOf("--repeat");
+const repeat = repeatAt >= 0 ? Number(argv[repeatAt + 1]) : 1;
+const only = [
+  ...(beforeRoot ? ["before"] : []),
+  ...(onlyAt >= 0 ? argv[onlyAt + 1].split(",") : ["tgpipe", "gramjs", "telethon"]),
+];
 // --v8-flags=... goes to tgpipe's deno (e.g. --v8-flags=--prof to profile it), after the
 // flags `deno task tgpipe` uses, so the bench measures what users run
 const v8 = [
@@ -45,20 +62,63 @@ try {
   const total = picked.reduce((n, d) => n + d.size, 0);
   if (rest.length < SMALL_FILES) throw new Error(`World has only ${rest.length} files of 4-64 MB`);
   const ids = picked.map((d) => d.id);
-  const runs: BenchRun[] = [];
-  for (const client of only) {
-    const out = `${tmp}/${client}`;
-    await Deno.mkdir(out);
-    runs.push(await _run(client, out, ids, total));
-    await Deno.remove(out, { recursive: true });
-    await tg.dropConnections();
+  const setup = { bench: "download", small, faults: FAULTS, files: ids.length, total, cap: CAP };
+  const rounds: BenchRun[][] = [];
+  const served = new Map<BenchRun, { rpcs: number; get_file_x: number }>();
+  for (let i = 0; i < repeat; i++) {
+    const runs: BenchRun[] = [];
+    for (const client of only) {
+      const out = `${tmp}/${client}`;
+      await Deno.mkdir(out);
+      const served0 = { rpcs: tg.stats.rpcs, bytes: tg.stats.getFileBytes };
+      const run = await _run(client, out, ids, total);
+      // work the fake DC did for it: parts sent twice (copies) and hash requests show here
+      served.set(run, {
+        rpcs: tg.stats.rpcs - served0.rpcs,
+        get_file_x: +((tg.stats.getFileBytes - served0.bytes) / total).toFixed(3),
+      });
+      runs.push(run);
+      await Deno.remove(out, { recursive: true });
+      await tg.dropConnections();
+    }
+    rounds.push(runs);
   }
-  const summary = benchSummary(
-    { bench: "download", small, faults: FAULTS, files: ids.length, total, cap: CAP },
-    runs,
-  );
-  if (json) console.log(JSON.stringify(summary));
-  else printBenchSummary(summary);
+  const summary = benchSummary(setup, rounds[0]);
+  // each tgpipe run against its own limit (its own CPU-s/GB): the share is how busy it kept the cores
+  const share = (client: string) => rounds.map((r) => _ofLimit(setup, r.find((x) => x.client === client)!));
+  const repeats = repeat > 1 || beforeRoot
+    ? {
+      rounds: rounds.map((r) => r.map((x) => ({ ...x, served: served.get(x) }))),
+      of_limit: Object.fromEntries(
+        only.filter((c) => c === "tgpipe" || c === "before").map((
+          c,
+        ) => [c, { runs: share(c), median: _median(share(c)) }]),
+      ),
+    }
+    : undefined;
+  if (json) console.log(JSON.stringify({ ...summary, ...repeats }));
+  else {
+    printBenchSummary(summary);
+    for (const [i, runs] of rounds.entries()) {
+      if (i > 0) {
+        console.log(`round ${i + 1}:`);
+        printBenchSummary(benchSummary(setup, runs));
+      }
+      for (const r of runs) {
+        const v = served.get(r)!;
+        console.log(
+          `  ${r.client.padEnd(8)} fake DC: ${v.rpcs} RPCs, getFile bytes ${v.get_file_x}x the files`,
+        );
+      }
+    }
+    for (const [c, v] of Object.entries(repeats?.of_limit ?? {})) {
+      console.log(
+        `  ${c.padEnd(8)} of limit: ${v.runs.map((x) => `${(x * 100).toFixed(0)}%`).join(", ")}; median ${
+          (v.median * 100).toFixed(0)
+        }%`,
+      );
+    }
+  }
 } finally {
   await tg.close();
   await Deno.remove(tmp, { recursive: true }).catch(() => {});
@@ -67,15 +127,21 @@ try {
 async function _run(client: string, out: string, ids: number[], total: number): Promise<BenchRun> {
   const chatLink = "https://t.me/gen_channel_0";
   let cmd: string[];
-  if (client === "tgpipe") {
+  if (client === "tgpipe" || client === "before") {
+    const repo = client === "before" ? beforeRoot! : root;
     await Deno.writeTextFile(`${out}.links`, ids.map((id) => `${chatLink}/${id}`).join("\n") + "\n");
     cmd = [
       Deno.execPath(),
       "run",
       "-A",
       "--unstable-kv",
+      // what `deno task tgpipe` passes (see deno.json): modules of other commands are not loaded
+      "--unstable-lazy-dynamic-imports",
+      "--node-modules-dir=manual",
+      "--config",
+      `${repo}deno.json`,
       `--v8-flags=${v8.join(",")}`,
-      `${root}main.ts`,
+      `${repo}main.ts`,
       "dl",
       "--from-file",
       `${out}.links`,
@@ -107,6 +173,20 @@ async function _run(client: string, out: string, ids: number[], total: number): 
   const got = await _dirBytes(out);
   if (got !== total) throw new Error(`${client} wrote ${got} bytes, expected ${total}`);
   return await benchRun(client, total, timed);
+}
+
+/** A tgpipe run's MB/s over its own limit (the lower of connections x cap and its CPU rate). */
+function _ofLimit(s: BenchSetup, r: BenchRun): number {
+  const limit = Math.min(
+    (r.peak_connections * s.cap) / 2 ** 20,
+    (navigator.hardwareConcurrency * 1024) / (r.cpu_s_per_gb + r.server_cpu_s_per_gb),
+  );
+  return +(r.mb_s / limit).toFixed(3);
+}
+
+function _median(xs: number[]): number {
+  const s = xs.toSorted((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : +((s[s.length / 2 - 1] + s[s.length / 2]) / 2).toFixed(3);
 }
 
 async function _dirBytes(dir: string): Promise<number> {

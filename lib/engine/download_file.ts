@@ -71,17 +71,26 @@ export async function downloadFile(
   let fetchedBytes = 0;
   opts.emit?.({ type: "item_progress", item: opts.item, done_bytes: doneBytes, total_bytes: source.size });
   const limiter = new Limiter(opts.concurrency);
+  const todo = parts.filter((p) => !done.has(p.index));
+  // a failure here is the parts' to meet (and retry): waiting is all this is for
+  if (todo.length > 0 && opts.inFlight) await source.ready?.(signal).catch(() => {});
   // Hashes are fetched beside the parts, not after them: for a 1 GB file that is a thousand
-  // round trips which used to follow the last part. Awaited after the parts (a failure then too).
-  const hashes = source.hashes?.(signal);
+  // round trips which used to follow the last part. But only once a first part has arrived: asked
+  // with a batch's first parts, 8 hash requests a file joined them in the DC's first burst of work,
+  // so every first part came later and the slow first answers drew copies (bench download --small).
+  // Awaited after the parts (a failure then too).
+  let firstPart = () => {};
+  const started = todo.length > 1 ? new Promise<void>((r) => (firstPart = r)) : Promise.resolve();
+  const hashes = source.hashes && started.then(() => source.hashes!(signal));
   hashes?.catch(() => {});
   try {
     await Promise.all(
-      parts.filter((p) => !done.has(p.index)).map((part) =>
+      todo.map((part) =>
         limiter.run(async () => {
           signal.throwIfAborted();
           const fetch = () => _fetchWithRetry(source, part, signal, opts, file);
           const n = await (opts.inFlight ? opts.inFlight.run(fetch) : fetch());
+          firstPart();
           // recorded before it is acknowledged: a kill after this line loses nothing
           await ledger?.markDone(source.key, part.index);
           doneBytes += n;

@@ -19,6 +19,12 @@ export interface FileSource {
    * reused; the engine never touches them afterwards.
    */
   release?(bytes: Uint8Array): void;
+  /**
+   * Resolves once requests can go out (the connection to the file's server is open): the engine waits
+   * for it before the file's parts take their places among the parts in flight of a batch, which they
+   * would otherwise hold while a new DC is opened (its own auth key: a second or more).
+   */
+  ready?(signal: AbortSignal): Promise<void>;
   /** Hashes of the whole file by range, when the server offers them. */
   hashes?(signal: AbortSignal): Promise<FileHashRange[]>;
 }

@@ -61,6 +61,8 @@ export function shareFile(lanes: FileLane[], file: { key: string; size: number }
       src?.release?.(bytes);
     },
   };
+  // the file's own lane is the one its parts go to first
+  if (sourceOf(lanes[0]).ready) source.ready = (signal) => sourceOf(lanes[0]).ready!(signal);
   // one lane's source decides whether the file has hashes (--no-verify leaves them out everywhere)
   if (sourceOf(lanes[0]).hashes) {
     source.hashes = (signal: AbortSignal): Promise<FileHashRange[]> =>

@@ -49,6 +49,11 @@ export class FastSocket {
     this.#proxy = proxy;
   }
 
+  /** Bytes received since the connection opened (FilePool: an answer still coming in is not lost). */
+  get received(): number {
+    return this.#received;
+  }
+
   /** Opens the TCP connection (GramJS passes port first). */
   async connect(port: number, ip: string): Promise<this> {
     this.#conn = this.#proxy

@@ -11,6 +11,8 @@ import { isIdempotent } from "./hedged_call.ts";
 import { RtoEstimator } from "./rto_estimator.ts";
 import { type DcKey, FileSenders } from "./file_senders.ts";
 import { type CopyWatch, SenderLedger } from "./sender_ledger.ts";
+import { dcBusy, type DcWatch } from "./dc_busy.ts";
+import { type PickableDc, pickSender, take } from "./pick_sender.ts";
 import { withdrawCopies } from "./withdraw_copies.ts";
 
 /** Options of {@link FilePool}. */
@@ -43,16 +45,19 @@ interface _Sender {
 interface _Copy {
   sender: _Sender;
   watch: CopyWatch;
+  /** The copy as its DC saw it (dcBusy). */
+  dc: DcWatch;
 }
 
 /** How long a connection that has not answered anything yet may stay silent before its requests look lost. */
 const FIRST_ANSWER_GRACE_MS = 2000;
 
 /** A DC's senders; its key (once the first sender has it) and answer times (when a copy goes out). */
-interface _Dc extends DcKey {
-  senders: _Sender[];
-  opening: number;
+interface _Dc extends DcKey, PickableDc<_Sender> {
   rto: RtoEstimator;
+  /** Answers over all its senders, and when the first came (dcBusy). */
+  answers: number;
+  firstAnswerAt?: number;
 }
 
 /** A pool of file connections per DC for one account (see module comment). */
@@ -121,12 +126,23 @@ export class FilePool {
     return callWithPolicy(
       async (copy, sent) => {
         if (copy === 0) used.clear();
+        // counted busy by #pick: requests woken together then see each other's picks
         const sender = await this.#pick(dcId, used);
+        if (signal?.aborted) {
+          // given up while it waited for a sender: nobody would read its answer
+          sender.busy--;
+          this.#changed(this.#dc(dcId));
+          throw signal.reason;
+        }
         used.add(sender);
-        sender.busy++;
         const answersAtSend = sender.ledger.answers;
         const watch = sender.ledger.send(performance.now());
-        latest = { sender, watch };
+        const dc = { dcAnswers: this.#dc(dcId).answers, sentAt: watch.sentAt };
+        latest = {
+          sender,
+          watch,
+          dc: { ...dc, connAnswers: sender.ledger.answers, received: _received(sender) },
+        };
         copies.push(latest);
         let giveUp: (() => void) | undefined;
         let timer: ReturnType<typeof setTimeout> | undefined;
@@ -152,6 +168,8 @@ export class FilePool {
             sent();
             (sender.s.send(request) as Promise<T>).then((v) => {
               sender.ledger.answer(watch.seq, method);
+              const dc = this.#dcs.get(dcId);
+              if (dc) (dc.answers++, dc.firstAnswerAt ??= performance.now());
               answerFrom.set(copy, sender.ledger.transferStart(watch.sentAt, performance.now()));
               resolve(v);
             }, reject).finally(() => sender.waiting.delete(reject));
@@ -160,6 +178,8 @@ export class FilePool {
           clearTimeout(timer);
           if (giveUp) signal?.removeEventListener("abort", giveUp);
           sender.busy--;
+          const dc = this.#dcs.get(dcId);
+          if (dc) this.#changed(dc);
           sender.ledger.forget(watch.seq);
         }
       },
@@ -173,11 +193,28 @@ export class FilePool {
   /**
    * Whether the copy in flight looks lost once the adaptive timeout passed, so another copy should
    * go out: its sender was dropped, or its ledger says so (SenderLedger.looksLost: a connection that
-   * keeps answering the requests sent before it is working through its queue).
+   * keeps answering the requests sent before it is working through its queue), unless the whole DC
+   * is busy (dcBusy: silent everywhere, or this connection new and the DC's first answers recent).
    */
   #lost(dcId: number, method: string, c: _Copy | undefined): boolean {
-    if (!c || !this.#dcs.get(dcId)?.senders.includes(c.sender)) return true;
-    return c.sender.ledger.looksLost(c.watch, method, performance.now(), FIRST_ANSWER_GRACE_MS);
+    const dc = this.#dcs.get(dcId);
+    if (!c || !dc?.senders.includes(c.sender)) return true;
+    const now = performance.now();
+    const othersWaiting = dc.senders.some((x) => x !== c.sender && x.busy > 0);
+    const state = { answers: dc.answers, firstAnswerAt: dc.firstAnswerAt, othersWaiting };
+    const conn = { answers: c.sender.ledger.answers, received: _received(c.sender) };
+    if (dcBusy(state, c.dc, conn, now, FIRST_ANSWER_GRACE_MS)) {
+      return false;
+    }
+    return c.sender.ledger.looksLost(c.watch, method, now, FIRST_ANSWER_GRACE_MS);
+  }
+
+  /** Resolves once `dcId` has a connection (opening the first one; a new DC makes its key and imports there). */
+  async ready(dcId: number): Promise<void> {
+    if (this.#dc(dcId).senders.length > 0) return;
+    const s = await this.#pick(dcId, new Set());
+    s.busy--; // picked to be open, not for a request
+    this.#changed(this.#dc(dcId));
   }
 
   /** Disconnects every sender of the pool. */
@@ -185,6 +222,7 @@ export class FilePool {
     this.#closed = true;
     const all = [...this.#dcs.values()].flatMap((d) => d.senders);
     for (const x of all) x.drop(); // fails the requests still waiting on them
+    for (const dc of this.#dcs.values()) this.#changed(dc); // and those waiting for a sender
     this.#dcs.clear();
     await Promise.all(all.map((x) => x.s.disconnect().catch(() => {})));
   }
@@ -194,32 +232,21 @@ export class FilePool {
     if (!dc) {
       // a DC not heard from yet: the main connection's estimate (same network) until answers come
       const rto = new RtoEstimator({ maxMs: this.#timeoutMs, initialMs: this.#client.answerTimeoutMs() });
-      dc = { senders: [], opening: 0, rto };
+      dc = { senders: [], opening: 0, rto, answers: 0, started: false, changed: [] };
       this.#dcs.set(dcId, dc);
     }
     return dc;
   }
 
-  /** The least busy sender of the DC not in `avoid` (any when all are), opening one if it may. */
+  /**
+   * The least busy sender of the DC not in `avoid` (any when all are), opening one if it may; counted
+   * busy with the request it is picked for.
+   */
   async #pick(dcId: number, avoid: Set<_Sender>): Promise<_Sender> {
-    if (this.#closed) throw new Error("File pool is closed");
     const dc = this.#dc(dcId);
-    const least = (ok: (x: _Sender) => boolean) =>
-      dc.senders.reduce<_Sender | undefined>(
-        (a, b) => (!ok(b) ? a : !a || b.busy < a.busy ? b : a),
-        undefined,
-      );
-    const full = dc.senders.length + dc.opening >= this.#max;
-    const idle = least((x) => !avoid.has(x)) ?? (full ? least(() => true) : undefined);
-    const total = dc.senders.length + dc.opening;
-    if (idle && (idle.busy < this.#perConn || total >= this.#max)) return idle;
-    if (total >= this.#max) {
-      // every slot is still connecting: wait for one; if they all failed, open one again
-      // (waiting on senders alone hung forever once every opening connection had failed)
-      while (dc.senders.length === 0 && dc.opening > 0) await new Promise((r) => setTimeout(r, 20));
-      return dc.senders[0] ?? await this.#pick(dcId, avoid);
-    }
-    dc.opening++;
+    const got = await pickSender(dc, { max: this.#max, perConn: this.#perConn }, avoid, () => this.#closed);
+    if (got) return got;
+    // dc.opening counts this sender already (pickSender reserved the slot)
     try {
       const s = this.#wrap(dcId, await this.#senders.open(dcId, dc));
       if (this.#closed) {
@@ -227,10 +254,17 @@ export class FilePool {
         throw new Error("File pool is closed");
       }
       dc.senders.push(s);
-      return s;
+      return take(s);
     } finally {
       dc.opening--;
+      if (dc.opening === 0 && dc.senders.length >= this.#max) dc.started = true;
+      this.#changed(dc);
     }
+  }
+
+  /** Wakes the requests waiting for a sender of `dc` (one opened or failed, or a request ended). */
+  #changed(dc: _Dc): void {
+    for (const wake of dc.changed.splice(0)) wake();
   }
 
   // deno-lint-ignore no-explicit-any
@@ -245,6 +279,7 @@ export class FilePool {
         const i = dc?.senders.indexOf(sender) ?? -1;
         if (i < 0) return;
         dc!.senders.splice(i, 1);
+        this.#changed(dc!);
         const err = new Error("Connection closed (dropped by the file pool)");
         for (const reject of sender.waiting) reject(err);
         sender.waiting.clear();
@@ -257,4 +292,9 @@ export class FilePool {
     raw.reconnect = () => sender.drop();
     return sender;
   }
+}
+
+/** Bytes the sender's socket received so far (FastSocket; 0 for another transport). */
+function _received(s: _Sender): number {
+  return Number(s.s._connection?.socket?.received ?? 0);
 }

@@ -80,6 +80,7 @@ export function telegramFileSource(
       return new Uint8Array(b.buffer, b.byteOffset, b.length);
     },
     release: releasePacketBuffer,
+    ready: () => pool.ready(dcId),
   };
   if (opts.verify ?? true) {
     source.hashes = async (signal: AbortSignal): Promise<FileHashRange[]> => {

@@ -14,6 +14,7 @@ function blob(size: number): Uint8Array {
 
 class MemSource implements FileSource {
   readonly key = "mem:1";
+  ready?: (signal: AbortSignal) => Promise<void>;
   fetched: number[] = [];
   constructor(
     readonly data: Uint8Array,
@@ -228,6 +229,67 @@ Deno.test("hashes are fetched beside the parts; a part corrupted in flight fails
       /sha256 mismatch at offset 262144/,
     );
     await assert.rejects(Deno.stat(`${dir}/h.bin`));
+  }));
+
+/** Parts that answer only when the test releases them, and a wait for a count of them or for a flag. */
+function heldParts() {
+  const release: Array<() => void> = [];
+  let changed = () => {};
+  const tick = () => changed();
+  const until = async (ok: () => boolean) => {
+    while (!ok()) await new Promise<void>((r) => (changed = r));
+  };
+  const behave = () => new Promise<void>((r) => (release.push(r), tick()));
+  return { release, tick, until, behave };
+}
+
+Deno.test("hashes are asked once a first part arrived, not with the first parts", () =>
+  withTmp(async (dir) => {
+    const h = heldParts();
+    const src = new MemSource(blob(4 * 131072), h.behave);
+    let asked = false;
+    const hashes = src.hashes.bind(src);
+    src.hashes = () => ((asked = true), h.tick(), hashes());
+    const run = downloadFile(src, `${dir}/k.bin`, { item: "k", concurrency: 4, partSize: 131072 });
+    await h.until(() => h.release.length === 4);
+    // before, hash requests went out with the first parts (on a fake DC at a batch's start they
+    // made every first part later: the DC generated and hashed their bytes first)
+    assert.equal(asked, false, "hashes asked before any part arrived");
+    h.release.shift()!();
+    await h.until(() => asked);
+    for (const r of h.release.splice(0)) r();
+    await run;
+    assert.deepEqual(await Deno.readFile(`${dir}/k.bin`), src.data);
+
+    // a file of one part to fetch (or none left, resumed) asks at once: nothing to wait for
+    const g = heldParts();
+    const one = new MemSource(blob(1000), g.behave);
+    let oneAsked = false;
+    const oneHashes = one.hashes.bind(one);
+    one.hashes = () => ((oneAsked = true), g.tick(), oneHashes());
+    const oneRun = downloadFile(one, `${dir}/l.bin`, { item: "l", concurrency: 4, partSize: 131072 });
+    await g.until(() => g.release.length === 1 && oneAsked);
+    g.release.shift()!();
+    await oneRun;
+  }));
+
+Deno.test("a file whose server is not ready yet holds no place among the parts in flight", () =>
+  withTmp(async (dir) => {
+    const inFlight = new Limiter(2);
+    let open!: () => void;
+    const opened = new Promise<void>((r) => (open = r));
+    const waiting = new MemSource(blob(4 * 131072));
+    waiting.ready = () => opened;
+    const other = new MemSource(blob(6 * 131072));
+    const opts = (item: string) => ({ item, concurrency: 2, partSize: 131072, inFlight });
+    const a = downloadFile(waiting, `${dir}/m.bin`, opts("m"));
+    // the other file gets both places and finishes while the first one's server is still opening
+    await downloadFile(other, `${dir}/n.bin`, opts("n"));
+    // before, its parts took the places at once and waited in them for the connection
+    assert.deepEqual(waiting.fetched, [], "parts asked for before the server was ready");
+    open();
+    await a;
+    assert.deepEqual(await Deno.readFile(`${dir}/m.bin`), waiting.data);
   }));
 
 Deno.test("files sharing an inFlight limiter never have more parts in flight together than it allows", () =>
