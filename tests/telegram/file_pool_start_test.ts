@@ -32,7 +32,8 @@ async function withDc(
     faults,
     trace: true,
     log: (line) => {
-      const m = /^\[(dc\d+ c\d+)\] <- upload\.GetFile /.exec(line);
+      // "[dc2 c3] #<msg id> [<file id>] <- upload.GetFile (layer N)": the fake DC's trace line of a request
+      const m = /^\[(dc\d+ c\d+)\] (?:#\d+ (?:\[[^\]]*\] )?)?<- upload\.GetFile /.exec(line);
       if (m) perConn.set(m[1], (perConn.get(m[1]) ?? 0) + 1);
     },
   });
