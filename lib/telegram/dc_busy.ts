@@ -29,7 +29,22 @@ export interface DcWatch {
   /** Its connection's whole answers and bytes received, when the copy went out, then at each check. */
   connAnswers: number;
   received: number;
+  /** Checks in a row that found the whole DC silent (see MAX_SILENT_CHECKS). */
+  silentChecks?: number;
 }
+
+/**
+ * Bytes that must come in on the connection between two checks for it to count as mid-answer: a part
+ * in flight brings kilobytes, while a stalled request's connection still gets the server's acks, pongs
+ * and salts (tens of bytes each), and those alone held a lost part until the stall timeout (20-30 s).
+ */
+const MID_ANSWER_BYTES = 4096;
+/**
+ * Checks in a row a silent DC may hold a copy back. A busy server's silence ends with its burst (1-2 s
+ * at a batch's start), but one whose every request in flight was lost stays silent: without a bound
+ * those waited for the stall timeout.
+ */
+const MAX_SILENT_CHECKS = 3;
 
 /**
  * True when the copy should wait another timeout (see module comment); `connAnswers` are the answers
@@ -45,14 +60,16 @@ export function dcBusy(
   const dcSilent = dc.answers === w.dcAnswers;
   // bytes came in on the connection but no whole answer: a big answer (a 1 MB part) is on its way
   // there, slower than the timeout on a starved machine; the connection is alive and working
-  const midAnswer = conn.answers === w.connAnswers && conn.received !== w.received;
+  const midAnswer = conn.answers === w.connAnswers && conn.received - w.received >= MID_ANSWER_BYTES;
   w.dcAnswers = dc.answers;
   w.connAnswers = conn.answers;
   w.received = conn.received;
+  w.silentChecks = dcSilent && dc.othersWaiting && !midAnswer ? (w.silentChecks ?? 0) + 1 : 0;
   if (midAnswer) return true;
   const connAnswers = conn.answers;
   if (!dc.othersWaiting) return false;
-  if (dcSilent) return true;
+  // before its first answer a new DC is still making keys and its first parts: no bound then
+  if (dcSilent) return dc.firstAnswerAt === undefined || w.silentChecks <= MAX_SILENT_CHECKS;
   return connAnswers === 0 && dc.firstAnswerAt !== undefined &&
     now - Math.max(w.sentAt, dc.firstAnswerAt) < graceMs;
 }

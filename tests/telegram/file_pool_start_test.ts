@@ -101,9 +101,11 @@ Deno.test("FilePool: first answers late on every new connection are not copied",
 });
 
 Deno.test("FilePool: connections silent together after their first answers get no copies", async () => {
-  // each connection answers a hash request at once, then a part at 32 KB/s (about 4 s): the whole
-  // DC is silent for longer than the parts' timeout, which is the server working, not a lost request
-  await withDc("bw=32K", async ({ client, file }) => {
+  // each connection answers a hash request at once, then a part at 128 KB/s (about 1 s, its first
+  // 64 KB after ~0.5 s): no answer anywhere on the DC for longer than the parts' timeout, which is
+  // the server working, not a lost request (a DC silent for more than a few timeouts does get
+  // copies: dc_busy_test)
+  await withDc("bw=128K", async ({ client, file }) => {
     const events: EventBody[] = [];
     const pool = new FilePool(client, { connectionsPerDc: 4, perConnection: 2, emit: (e) => events.push(e) });
     try {
