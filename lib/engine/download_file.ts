@@ -1,4 +1,5 @@
 import { TgpipeError } from "../core/errors.ts";
+import { untilAborted } from "../core/until_aborted.ts";
 import type { Emit } from "../progress/events.ts";
 import type { FileSource, PartLedger, PartWriter } from "./file_source.ts";
 import { Limiter } from "./limiter.ts";
@@ -73,7 +74,11 @@ export async function downloadFile(
   const limiter = new Limiter(opts.concurrency);
   const todo = parts.filter((p) => !done.has(p.index));
   // a failure here is the parts' to meet (and retry): waiting is all this is for
-  if (todo.length > 0 && opts.inFlight) await source.ready?.(signal).catch(() => {});
+  // raced with the signal: a source may not take it (a DC's first connection), and a stop must not
+  // wait for the connection to open or time out
+  if (todo.length > 0 && opts.inFlight && source.ready) {
+    await untilAborted(source.ready(signal), signal).catch(() => {});
+  }
   // Hashes are fetched beside the parts, not after them: for a 1 GB file that is a thousand
   // round trips which used to follow the last part. But only once a first part has arrived: asked
   // with a batch's first parts, 8 hash requests a file joined them in the DC's first burst of work,

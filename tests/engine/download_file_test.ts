@@ -292,6 +292,28 @@ Deno.test("a file whose server is not ready yet holds no place among the parts i
     assert.deepEqual(await Deno.readFile(`${dir}/m.bin`), waiting.data);
   }));
 
+Deno.test("a stop while a file waits for its server to be ready ends the wait at once", () =>
+  withTmp(async (dir) => {
+    // the server never gets ready (a DC silent while its first connection opens) and ready() takes
+    // no signal: before, a Ctrl-C waited for the connection to time out (30 s in interrupt_test)
+    const src = new MemSource(blob(4 * 131072));
+    let asked!: () => void;
+    const askedReady = new Promise<void>((r) => (asked = r));
+    src.ready = () => (asked(), new Promise<void>(() => {}));
+    const stop = new AbortController();
+    const run = downloadFile(src, `${dir}/s.bin`, {
+      item: "s",
+      concurrency: 2,
+      partSize: 131072,
+      inFlight: new Limiter(2),
+      signal: stop.signal,
+    });
+    await askedReady;
+    stop.abort(new Error("stopped"));
+    await assert.rejects(run, /stopped/);
+    assert.deepEqual(src.fetched, [], "no part asked for after the stop");
+  }));
+
 Deno.test("files sharing an inFlight limiter never have more parts in flight together than it allows", () =>
   withTmp(async (dir) => {
     let now = 0, peak = 0;

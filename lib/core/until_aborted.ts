@@ -1,0 +1,13 @@
+/**
+ * Settles as `p` does, or rejects with the signal's reason as soon as it aborts: for waits on work
+ * that takes no signal of its own (the work goes on; its result is then ignored).
+ */
+export function untilAborted<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
