@@ -4,6 +4,9 @@
  */
 export function untilAborted<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
   if (!signal) return p;
+  // what p comes to after a stop is of no interest, but it must not go unhandled (often it fails
+  // with the same stop: an uncaught rejection would end the process with exit 1, not 75)
+  p.catch(() => {});
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
