@@ -1,9 +1,9 @@
-/** A counting semaphore: at most `n` holders at once, FIFO waiters. */
+/** A counting semaphore: at most `n` holders at once; waiters by priority (lowest first), then FIFO. */
 export class Limiter {
   #free: number;
   #cap: number;
   readonly #max: number;
-  #waiters: Array<() => void> = [];
+  #waiters: Array<{ priority: number; go: () => void }> = [];
 
   /**
    * `start`: holders allowed at first, one more each time a holder finishes, up to `n` (a slow start:
@@ -19,10 +19,10 @@ export class Limiter {
     this.#free = this.#cap;
   }
 
-  /** Runs `fn` once a slot is free. */
-  async run<T>(fn: () => Promise<T>): Promise<T> {
+  /** Runs `fn` once a slot is free; of the waiters, the lowest `priority` goes first (default: FIFO). */
+  async run<T>(fn: () => Promise<T>, priority = 0): Promise<T> {
     if (this.#free > 0) this.#free--;
-    else await new Promise<void>((resolve) => this.#waiters.push(resolve));
+    else await new Promise<void>((go) => this.#waiters.push({ priority, go }));
     try {
       return await fn();
     } finally {
@@ -35,8 +35,15 @@ export class Limiter {
   }
 
   #release(): void {
-    const next = this.#waiters.shift();
-    if (next) next();
-    else this.#free++;
+    if (this.#waiters.length === 0) {
+      this.#free++;
+      return;
+    }
+    // the first of the lowest priority: equal priorities keep their order
+    let best = 0;
+    for (let i = 1; i < this.#waiters.length; i++) {
+      if (this.#waiters[i].priority < this.#waiters[best].priority) best = i;
+    }
+    this.#waiters.splice(best, 1)[0].go();
   }
 }

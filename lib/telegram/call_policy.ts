@@ -52,6 +52,11 @@ export interface CallPolicy {
    * on this account; it emits no `resume` (the hook's owner ends the pause). Default: always sleep.
    */
   handoff?: (seconds: number) => boolean;
+  /**
+   * Told each time the call is held up: before it waits out a FLOOD_WAIT, sends a copy of a
+   * request that looks lost, or retries after a transient error (a caller may start other work).
+   */
+  onTrouble?: () => void;
   /** Injected for tests: [0, 1). Default Math.random. */
   random?: () => number;
 }
@@ -96,6 +101,7 @@ export async function callWithPolicy<T>(
         transient: isTransient,
         signal: policy.signal,
         onHedge: (copy, waited) => {
+          policy.onTrouble?.();
           const e = mapTelegramError(new CallTimeout(`No answer within ${waited} ms`), method);
           policy.emit?.({
             type: "retry",
@@ -115,6 +121,7 @@ export async function callWithPolicy<T>(
     _checkAborted(policy.signal);
     const seconds = floodSeconds(err);
     if (seconds !== undefined) {
+      policy.onTrouble?.();
       // before the limits: a wait too long to sleep is no reason to fail when another account is free
       if (policy.handoff?.(seconds)) {
         policy.emit?.({ type: "pause", reason: "flood_wait", seconds, account: policy.account, method });
@@ -130,6 +137,7 @@ export async function callWithPolicy<T>(
       continue;
     }
     if (isTransient(err) && retries < maxRetries) {
+      policy.onTrouble?.();
       retries++;
       const delay = Math.round(base * 2 ** (retries - 1) * (1 + random() / 2));
       const mapped = mapTelegramError(err, method);

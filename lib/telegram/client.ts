@@ -81,9 +81,13 @@ export class TgClient {
   /**
    * Invokes one TL request (an Api.* object built inside lib/telegram) through the call policy.
    * `dcId` sends it on another DC's connection (file DCs); `signal` replaces the client's own
-   * (clean-up calls that must still go out after the run was stopped).
+   * (clean-up calls that must still go out after the run was stopped). `onTrouble` is told when the
+   * call is held up: it waits out a FLOOD_WAIT, sends a copy of a lost request, or retries.
    */
-  call<T>(request: object, opts: { dcId?: number; signal?: AbortSignal } = {}): Promise<T> {
+  call<T>(
+    request: object,
+    opts: { dcId?: number; signal?: AbortSignal; onTrouble?: () => void } = {},
+  ): Promise<T> {
     const gram = gramOf(this);
     const method = (request as { className?: string }).className ?? "unknown";
     const main = !opts.dcId;
@@ -123,7 +127,8 @@ export class TgClient {
       }
       : undefined;
     this.#inFlight.set(request, (this.#inFlight.get(request) ?? 0) + 1);
-    return callWithPolicy(invoke, method, { ...this.#policy, signal, account: this.account, hedge }).finally(
+    const policy = { ...this.#policy, signal, account: this.account, hedge, onTrouble: opts.onTrouble };
+    return callWithPolicy(invoke, method, policy).finally(
       () => {
         for (const w of watches) this.#ledger.forget(w.seq);
         const n = this.#inFlight.get(request)! - 1;

@@ -94,6 +94,24 @@ export class FastConnection extends Connection {
     return socket.obfuscate(this.dcId, (this.PacketCodecClass as typeof _IntermediateCodec).obfuscateTag);
   }
 
+  /**
+   * Writes the packet at once instead of through GramJS's one-slot queue and its send loop: when
+   * the socket closed under that loop (a dropped connection, before the receive side noticed), the
+   * loop ended while the connection still counted as connected, and the next send waited forever
+   * for a slot. MTProtoSender's own send loop was then stuck on it, so after its reconnect nothing
+   * was ever sent on the new connection either (an export hung ~2 minutes in `bench faults`, every
+   * request resent into the void). A closed socket now throws here, and the sender reconnects.
+   */
+  override async send(data: Buffer): Promise<void> {
+    if (!(this as unknown as { _connected: boolean })._connected) throw new Error("Not connected");
+    await this._send(data);
+  }
+
+  /** No queue to drain (see send). */
+  override _sendLoop(): Promise<void> {
+    return Promise.resolve();
+  }
+
   /** The DC this connection talks to. */
   get dcId(): number {
     return (this as unknown as { _dcId: number })._dcId;

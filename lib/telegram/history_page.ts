@@ -43,16 +43,18 @@ export interface HistoryPage {
   more: boolean;
 }
 
-/** Fetches one ascending page (see module comment). */
+/** Fetches one ascending page (see module comment); `call.onTrouble` as in TgClient.call. */
 export async function fetchHistoryPage(
   client: TgClient,
   chat: ChatRef,
   opts: HistoryPageOptions,
+  call: { onTrouble?: () => void; signal?: AbortSignal } = {},
 ): Promise<HistoryPage> {
   const req = historyPageRequest(chat, opts);
   // the answer is decoded straight into the model (fast_history.ts), or by GramJS when it must
   const res = await client.call<Api.messages.TypeMessages | FastPageAnswer>(
     readPageFast(withTakeout(req, opts.takeoutId), chat),
+    call,
   );
   return historyPageOf(pageItems(res, chat), chat, opts);
 }

@@ -6,6 +6,7 @@
 import type { TgClient } from "./client.ts";
 import type { AccountConfig } from "./connect_files.ts";
 import { fetchHistoryPage, type MappedMessage } from "./history_page.ts";
+import { fetchRange } from "./history_range.ts";
 import type { ChatRef } from "./media_messages.ts";
 
 /** Fetch the messages with `after < id <= upTo` of one chat, for each shard of the task. */
@@ -23,50 +24,40 @@ export interface HistoryShardTask {
   takeoutId?: string;
 }
 
-/** One page of a shard, ascending. */
+/** One page of a shard, ascending; a shard's pages may arrive out of order (history_range.ts). */
 export interface HistoryPageEvent {
   kind: "history_page";
   shard: number;
   messages: MappedMessage[];
-  /** Highest id covered so far: the shard's cursor. */
+  /** The page covers `after < id <= cursor`. */
+  after: number;
   cursor: number;
 }
 
 /**
- * Pages through every shard of the task at once (one request in flight per shard, all on the
- * same connection: MTProto pipelines them), handing each page to `onPage`; returns the number of
- * messages.
+ * Pages through every shard of the task at once (one request in flight per shard, more while a
+ * page is held up; all on the same connection: MTProto pipelines them), handing each page to
+ * `onPage`; returns the number of messages.
  */
 export async function runHistoryShard(
   client: TgClient,
   task: HistoryShardTask,
   ctx: { onPage: (page: HistoryPageEvent) => void; signal?: AbortSignal },
 ): Promise<number> {
-  const counts = await Promise.all(task.shards.map((s) => _one(client, task, s, ctx)));
+  const counts = await Promise.all(task.shards.map((s) =>
+    fetchRange(
+      s.after,
+      s.upTo,
+      (after, upTo, onTrouble) =>
+        fetchHistoryPage(
+          client,
+          task.chat,
+          { after, upTo, replyTo: task.replyTo, takeoutId: task.takeoutId },
+          { onTrouble },
+        ),
+      (page) => ctx.onPage({ kind: "history_page", shard: s.shard, ...page }),
+      ctx.signal,
+    )
+  ));
   return counts.reduce((a, b) => a + b, 0);
-}
-
-async function _one(
-  client: TgClient,
-  task: HistoryShardTask,
-  s: { shard: number; after: number; upTo: number },
-  ctx: { onPage: (page: HistoryPageEvent) => void; signal?: AbortSignal },
-): Promise<number> {
-  let after = s.after;
-  let total = 0;
-  while (after < s.upTo) {
-    ctx.signal?.throwIfAborted();
-    const page = await fetchHistoryPage(client, task.chat, {
-      after,
-      upTo: s.upTo,
-      replyTo: task.replyTo,
-      takeoutId: task.takeoutId,
-    });
-    // a page that ends early (or stops moving) means the range above `after` is exhausted
-    const cursor = page.more && page.last > after ? page.last : s.upTo;
-    total += page.messages.length;
-    ctx.onPage({ kind: "history_page", shard: s.shard, messages: page.messages, cursor });
-    after = cursor;
-  }
-  return total;
 }

@@ -53,3 +53,15 @@ Deno.test("Limiter: a slow start allows `start` holders, one more per finished o
   await t.done;
   assert.equal(t.peak(), 6);
 });
+
+Deno.test("Limiter: a free slot goes to the lowest priority waiting, equal ones in order", async () => {
+  const limiter = new Limiter(1);
+  const order: number[] = [];
+  let release!: () => void;
+  const first = limiter.run(() => new Promise<void>((r) => (release = r)));
+  const waiting = [50, 7, 30, 7, 1].map((p, i) => limiter.run(() => (order.push(i), Promise.resolve()), p));
+  release();
+  await Promise.all([first, ...waiting]);
+  // priorities 1, 7, 7, 30, 50: the two 7s in the order they came
+  assert.deepEqual(order, [4, 1, 3, 2, 0]);
+});

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { LoginRequiredError, StoppedError, TelegramError } from "../../lib/core/errors.ts";
 import type { EventBody } from "../../lib/progress/events.ts";
 import { callWithPolicy, floodSeconds, isTransient } from "../../lib/telegram/call_policy.ts";
+import { RtoEstimator } from "../../lib/telegram/rto_estimator.ts";
 
 /** Shapes of GramJS errors as the middleware sees them. */
 const flood = (seconds: number) =>
@@ -158,4 +159,29 @@ Deno.test("handoff: when no other account is free the wait is slept here, as wit
   });
   assert.equal(got, "ok");
   assert.deepEqual(events.map((e) => e.type), ["pause", "resume"]);
+});
+
+Deno.test("onTrouble is told of each flood wait, copy and retry of the call, and not of a clean one", async () => {
+  let told = 0;
+  const onTrouble = () => told++;
+  assert.equal(await callWithPolicy(_script(["ok"]).fn, "m", { onTrouble }), "ok");
+  assert.equal(told, 0);
+  // told before the wait is slept (the retry had not gone out yet): the caller can start other work
+  const slow = _script([flood(0), "ok"]);
+  let callsWhenTold = -1;
+  assert.equal(await callWithPolicy(slow.fn, "m", { onTrouble: () => (callsWhenTold = slow.calls()) }), "ok");
+  assert.equal(callsWhenTold, 1);
+  await callWithPolicy(_script([rpc(500, "INTERNAL"), "ok"]).fn, "m", { onTrouble, baseDelayMs: 1 });
+  assert.equal(told, 1, "a retry");
+  // a copy of an unanswered request (the hedge)
+  let n = 0;
+  const lost = () => (n++ === 0 ? new Promise<string>(() => {}) : Promise.resolve("copy ok"));
+  assert.equal(
+    await callWithPolicy(lost, "m", {
+      onTrouble,
+      hedge: { rto: new RtoEstimator({ floorMs: 1, initialMs: 5 }) },
+    }),
+    "copy ok",
+  );
+  assert.equal(told, 2, "a copy");
 });

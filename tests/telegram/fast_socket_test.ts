@@ -138,3 +138,43 @@ Deno.test("FastConnection: intermediate framing both ways, transport errors pass
   assert.deepEqual([...seen!.subarray(0, 8)], [0xee, 0xee, 0xee, 0xee, 8, 0, 0, 0]);
   assert.deepEqual(seen!.subarray(8), _bytes(8, 9));
 });
+
+Deno.test("FastConnection: sends after its socket closed under it fail at once, not vanish or wait forever", async () => {
+  await _withServer(async (conn) => {
+    // read until the client goes away
+    const buf = new Uint8Array(1024);
+    while (await conn.read(buf).catch(() => null) !== null) { /* drain */ }
+  }, async (port) => {
+    const c = new FastConnection({
+      ip: "127.0.0.1",
+      port,
+      dcId: 2,
+      // deno-lint-ignore no-explicit-any
+      loggers: { debug() {}, info() {}, warn() {}, error() {} } as any,
+      proxy: undefined,
+      // deno-lint-ignore no-explicit-any
+      socket: undefined as any,
+      testServers: false,
+    });
+    await c.connect();
+    try {
+      await c.send(Buffer.from(_bytes(8, 1)));
+      // the socket closes (a dropped connection) before the receive side has told the connection
+      await (c as unknown as { socket: FastSocket }).socket.close();
+      // GramJS's queued send "sent" them into the closed socket, or (once its loop had ended) waited
+      // for a slot forever: either way the sender never learnt that the connection was gone
+      const timers: ReturnType<typeof setTimeout>[] = [];
+      const sends = [1, 2, 3].map((i) =>
+        Promise.race([
+          c.send(Buffer.from(_bytes(8, i))).then(() => "sent", () => "failed"),
+          new Promise<string>((r) => timers.push(setTimeout(() => r("hung"), 5000))),
+        ])
+      );
+      const got = await Promise.all(sends);
+      timers.forEach(clearTimeout);
+      assert.deepEqual(got, ["failed", "failed", "failed"]);
+    } finally {
+      await c.disconnect();
+    }
+  });
+});

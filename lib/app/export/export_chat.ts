@@ -293,8 +293,9 @@ function _chatMedia(
 
 /**
  * The messages of `ranges`, page by page in id order, within the date bounds. With media, each
- * page's files start downloading as soon as it arrives (readAhead: several pages ahead), while
- * the exporter still renders (and waits on the files of) the pages before it. (Without media, `files` stays unused.)
+ * page's files start downloading as soon as the page arrives from its shard (in any order), while
+ * the exporter still renders (and waits on the files of) the pages before it; the feed is read
+ * several pages ahead so that it keeps fetching. (Without media, `files` stays unused.)
  */
 async function* _pages(
   chat: ResolvedChat,
@@ -305,19 +306,10 @@ async function* _pages(
   const inBounds = (m: Message) =>
     !(opts.bounds.minDate !== undefined && m.date < opts.bounds.minDate) &&
     !(opts.bounds.maxDate !== undefined && m.date >= opts.bounds.maxDate);
-  const feed = shardFeed(opts.pool, {
-    account: opts.account,
-    chat,
-    ranges,
-    lanes: opts.lanes,
-    replyTo: opts.topicId,
-    takeoutId: opts.takeoutId,
-    emit: opts.emit,
-    signal: opts.signal,
-  });
   const { prefetch, files } = c.media;
-  const onArrive = (page: { messages: Array<{ message: Message; file?: RemoteFile }> }) => {
-    for (const { message, file } of page.messages) {
+  // a page's media start as soon as the page arrives, before the pages ahead of it (shard_feed.ts)
+  const onArrive = (messages: Array<{ message: Message; file?: RemoteFile }>) => {
+    for (const { message, file } of messages) {
       if (!file || !inBounds(message)) continue;
       files.set(message.id, file);
       _prefetch(prefetch, message, file, {
@@ -328,12 +320,23 @@ async function* _pages(
       });
     }
   };
+  const feed = shardFeed(opts.pool, {
+    account: opts.account,
+    chat,
+    ranges,
+    lanes: opts.lanes,
+    replyTo: opts.topicId,
+    takeoutId: opts.takeoutId,
+    onArrive: prefetch ? onArrive : undefined,
+    emit: opts.emit,
+    signal: opts.signal,
+  });
   // Pages wait for the writer long enough that V8 promotes them (and the GramJS objects they were
   // decoded from) to the old space, where they pile up until a full collection: one every
   // TRIM_EVERY messages keeps the heap, and so the RSS, the same at 10k and at 100k messages.
   const trim = new HeapTrimmer(TRIM_EVERY);
   let seen = 0;
-  for await (const page of prefetch ? readAhead(feed, onArrive) : feed) {
+  for await (const page of prefetch ? readAhead(feed) : feed) {
     yield page.messages.filter(({ message }) => inBounds(message)).map(({ message }) => message);
     trim.progress("messages", seen += page.messages.length);
   }

@@ -1,7 +1,7 @@
 /**
  * Export's media downloads, started as soon as a page of messages arrives instead of when the
- * exporter reaches each message: a bounded number of files at once, started in message order
- * (FIFO), so the message the exporter waits for is always among the first. The exporter still
+ * exporter reaches each message: a bounded number of files at once; a free slot goes to the
+ * lowest message id waiting, so the message the exporter waits for is always among the first. The exporter still
  * takes them one by one in id order, so notes and messages.jsonl are written exactly as before.
  */
 import { Limiter } from "../../engine/limiter.ts";
@@ -39,11 +39,12 @@ export class MediaPrefetch {
     // Two messages with the same file would share its resume record (the part ledger is keyed
     // by file): the second waits for the first.
     const before = this.#byKey.get(file.key) ?? Promise.resolve();
+    // pages may arrive out of order: the lowest message id (the exporter's next) gets a slot first
     const done = before.then(() =>
       this.#limiter.run(() => {
         this.#signal.throwIfAborted(); // closed while it waited for a slot
         return this.#fetch(file, dest, this.#signal);
-      })
+      }, id)
     );
     done.catch(() => {}); // a failure is reported when the exporter takes it, in message order
     const settled = done.then(() => {}, () => {});

@@ -1,6 +1,7 @@
 /**
- * Pages of a feed read ahead of their consumer, each handed to `onArrive` as soon as it arrives
- * (export starts a page's media downloads there). Several pages ahead, not one: the exporter waits
+ * Pages of a feed read ahead of their consumer, each handed to `onArrive` as soon as it arrives.
+ * Export reads its shard feed ahead so that the feed keeps fetching (the feed's window follows what
+ * was read from it) and its media downloads start early. Several pages ahead, not one: the exporter waits
  * for each message's file in message order, and with one page read ahead a file held by a
  * FLOOD_WAIT also held back every download of the pages after it (measured: media requests came
  * in bursts after each wait, the writer idle in between; `deno task bench faults`).
@@ -17,7 +18,7 @@ export const READ_AHEAD_PAGES = 32;
 /** The pages of `feed` in order, up to `depth` of them read before the consumer takes them. */
 export async function* readAhead<T>(
   feed: AsyncGenerator<T>,
-  onArrive: (page: T) => void,
+  onArrive: (page: T) => void = () => {},
   depth = READ_AHEAD_PAGES,
 ): AsyncGenerator<T> {
   const queue: Promise<IteratorResult<T>>[] = [];

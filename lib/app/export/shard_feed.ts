@@ -3,7 +3,10 @@
  * tasks on the fetch workers (each worker its own Telegram connection). Pages come back over the
  * pool's MessagePorts and are handed out strictly in id order to the one writer. Back-pressure:
  * only `window` tasks (of `lanes` shards each) are fetched ahead of the one the writer is on, so
- * at most window × lanes × shard size messages wait in memory however long the chat is.
+ * at most window × lanes × shard size messages wait in memory however long the chat is. A shard's
+ * pages may arrive out of order (a held-up page has the rest of its shard fetched beside it:
+ * lib/telegram/history_range.ts); each page names the id it starts after, and they are put back in
+ * order here. `onArrive` sees every page as it arrives, in any order (export starts its media there).
  */
 import type { WorkerPool } from "../../engine/worker_pool.ts";
 import type { Emit } from "../../progress/events.ts";
@@ -36,6 +39,8 @@ export interface ShardFeedOptions {
   window?: number;
   replyTo?: number;
   takeoutId?: string;
+  /** Called with each page's messages as the page arrives, before it is in order. */
+  onArrive?: (messages: MappedMessage[]) => void;
   /** Failed shard tasks are resubmitted from their cursor this many times. Default 3. */
   attempts?: number;
   emit?: Emit;
@@ -50,9 +55,13 @@ export interface FeedPage {
 
 interface _Shard {
   range: ShardRange;
+  /** Pages in order, for the writer. */
   pages: FeedPage[];
+  /** Pages that arrived before the one they follow, by the id they start after. */
+  early: Map<number, FeedPage>;
   done: boolean;
   error?: unknown;
+  /** Every id up to here has arrived, in order. */
   cursor: number;
   attempt: number;
 }
@@ -73,6 +82,7 @@ export async function* shardFeed(pool: FetchPool, opts: ShardFeedOptions): Async
   const shards: _Shard[] = opts.ranges.map((range) => ({
     range,
     pages: [],
+    early: new Map(),
     done: range.after >= range.upTo,
     cursor: range.after,
     attempt: 0,
@@ -138,16 +148,21 @@ function _startGroup(run: _Run, group: number, attempt: number): void {
     onEvent: (ev) => {
       if (ev.kind === "history_page") {
         const s = shards[ev.shard];
-        if (!s || !ids.includes(ev.shard)) return;
-        s.pages.push({ messages: ev.messages, cursor: ev.cursor });
-        s.cursor = ev.cursor;
-        if (ev.cursor >= s.range.upTo) s.done = true;
+        if (!s || !ids.includes(ev.shard) || ev.after < s.cursor) return;
+        opts.onArrive?.(ev.messages);
+        s.early.set(ev.after, { messages: ev.messages, cursor: ev.cursor });
+        _inOrder(s);
         poke();
       } else if (ev.kind === "event") opts.emit?.(ev.event);
     },
   }).then((h) => h.result).then(
     () => {
-      for (const i of ids) shards[i].done = true;
+      for (const i of ids) {
+        const s = shards[i];
+        // a task ends after its last page: a gap left would be a bug, not a short chat
+        if (s.early.size > 0) s.error = new Error(`Shard ${i} ended with pages missing after ${s.cursor}`);
+        s.done = true;
+      }
       poke();
     },
     (err) => {
@@ -162,6 +177,8 @@ function _startGroup(run: _Run, group: number, attempt: number): void {
             message: String((err as Error)?.message ?? err),
           },
         });
+        // the next attempt starts at each shard's cursor: pages past a gap come again
+        for (const i of ids) shards[i].early.clear();
         _startGroup(run, group, attempt + 1);
         return;
       }
@@ -169,4 +186,14 @@ function _startGroup(run: _Run, group: number, attempt: number): void {
       poke();
     },
   );
+}
+
+/** Moves a shard's early pages that now follow its cursor to its in-order pages. */
+function _inOrder(s: _Shard): void {
+  for (let next = s.early.get(s.cursor); next; next = s.early.get(s.cursor)) {
+    s.early.delete(s.cursor);
+    s.pages.push(next);
+    s.cursor = next.cursor;
+  }
+  if (s.cursor >= s.range.upTo) s.done = true;
 }
