@@ -108,6 +108,7 @@ Deno.test("shardFeed: a failed task is resubmitted from the in-order cursor; ear
           const out = failing.script(s, attempt) as Page[] | (Error & { pages: Page[] });
           const pages = out instanceof Error ? out.pages : out;
           for (const p of pages) {
+            await Promise.resolve(); // pages come one per turn, as from a worker
             opts.onEvent?.({ kind: "history_page", shard: s.shard, messages: msgs(p), ...p });
           }
           if (out instanceof Error) throw out;
