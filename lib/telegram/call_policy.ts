@@ -43,6 +43,8 @@ export interface CallPolicy {
     shouldCopy?: () => boolean;
     /** See HedgeOptions.answerFrom. */
     answerFrom?: (copy: number) => number | undefined;
+    /** See HedgeOptions.capMs. */
+    capMs?: () => number | undefined;
     /** See HedgeOptions.onSettled (called after each attempt, before any flood wait or backoff). */
     onSettled?: () => void;
   };
@@ -97,6 +99,7 @@ export async function callWithPolicy<T>(
         shouldCopy: policy.hedge?.shouldCopy,
         onSettled: policy.hedge?.onSettled,
         answerFrom: policy.hedge?.answerFrom,
+        capMs: policy.hedge?.capMs,
         maxMs: policy.timeoutMs ?? 60_000,
         transient: isTransient,
         signal: policy.signal,

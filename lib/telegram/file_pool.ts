@@ -97,6 +97,7 @@ export class FilePool {
   call<T>(dcId: number, request: object, signal?: AbortSignal): Promise<T> {
     const method = (request as { className?: string }).className ?? "unknown";
     const bytes = (request as { limit?: unknown }).limit;
+    const bytesOf = typeof bytes === "number" ? bytes : undefined;
     // the latest copy: its sender and its watch there
     let latest: _Copy | undefined;
     // every copy's sender and sequence number: once the call is over, none waits there any more
@@ -106,9 +107,12 @@ export class FilePool {
     const hedge = isIdempotent(request)
       ? {
         rto: this.#dc(dcId).rto,
-        bytes: typeof bytes === "number" ? bytes : undefined,
+        bytes: bytesOf,
         waitForSent: true,
         shouldCopy: () => this.#lost(dcId, method, latest),
+        // alone on its DC (only this call's copies in flight): a lost part or hash request waited
+        // the busy DC's estimate, doubled per copy (5-12 s for the last file of a faulted download)
+        capMs: () => this.#alone(dcId, copies.length) ? this.#dc(dcId).rto.loneTimeoutMs(bytesOf) : undefined,
         answerFrom: (copy: number) => answerFrom.get(copy),
         // the copies still in flight when an attempt ends (answered, or a FLOOD_WAIT to sleep on)
         // hold up nothing any more: taken back, they neither wait ahead of later requests on their
@@ -196,6 +200,12 @@ export class FilePool {
    * keeps answering the requests sent before it is working through its queue), unless the whole DC
    * is busy (dcBusy: silent everywhere, or this connection new and the DC's first answers recent).
    */
+  /** Whether `dcId` has nothing in flight but `own` requests (one call's copies). */
+  #alone(dcId: number, own: number): boolean {
+    const dc = this.#dcs.get(dcId);
+    return (dc?.senders.reduce((n, s) => n + s.busy, 0) ?? 0) <= own;
+  }
+
   #lost(dcId: number, method: string, c: _Copy | undefined): boolean {
     const dc = this.#dcs.get(dcId);
     if (!c || !dc?.senders.includes(c.sender)) return true;

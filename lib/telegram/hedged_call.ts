@@ -37,6 +37,12 @@ export interface HedgeOptions {
    * again instead of sending a copy. Default: always copy.
    */
   shouldCopy?: () => boolean;
+  /**
+   * The longest the next copy may wait right now, ms, or undefined for no cap: read as each copy is
+   * armed. A request alone on its connections has nothing to queue behind and no server to spare, so
+   * its copies need neither the estimate's allowance for a busy connection nor the doubling.
+   */
+  capMs?: () => number | undefined;
   /** Runs `fn` after `ms` and returns what cancels it (tests pass their own). Default setTimeout. */
   schedule?: (fn: () => void, ms: number) => () => void;
   /**
@@ -80,7 +86,11 @@ export function hedgedCall<T>(
     // waited for a new connection started from the 2 s before any answer, and kept it); doubled per
     // copy sent for lack of an answer
     const wait = () =>
-      Math.min(opts.rto!.timeoutMs(opts.bytes) * 2 ** timed, timed === 0 ? opts.maxMs / 2 : opts.maxMs);
+      Math.min(
+        opts.rto!.timeoutMs(opts.bytes) * 2 ** timed,
+        timed === 0 ? opts.maxMs / 2 : opts.maxMs,
+        opts.capMs?.() ?? Infinity,
+      );
     /** The wait the copy in flight was armed with: kept while shouldCopy says it is still on its way. */
     let armedMs = 0;
     let cancelHedge: (() => void) | undefined;

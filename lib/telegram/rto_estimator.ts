@@ -114,6 +114,14 @@ export class RtoEstimator {
     return Math.round(Math.min(this.#max, Math.max(this.#floor, this.#floorRtts * this.#minRtt)));
   }
 
+  /**
+   * How long a request alone on its DC may take: {@link idleTimeoutMs} plus twice the transfer time
+   * of `bytes` at the rate learnt (nothing else is in flight to share the connection with).
+   */
+  loneTimeoutMs(bytes = 0): number {
+    return Math.round(Math.min(this.#max, this.idleTimeoutMs() + 2 * this.#transfer(bytes)));
+  }
+
   #transfer(bytes: number): number {
     return bytes > 0 ? bytes / (this.#rate ?? ASSUMED_RATE) : 0;
   }

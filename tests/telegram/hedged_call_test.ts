@@ -242,3 +242,22 @@ Deno.test("hedgedCall: with waitForSent, a connection that never opens still end
   const v = hedgedCall((_copy, _sent) => new Promise<string>(() => {}), { maxMs: 30, waitForSent: true });
   await assert.rejects(v, CallTimeout);
 });
+
+Deno.test("hedgedCall: capMs bounds each copy's wait (no doubling) while it says so; undefined leaves the estimate", async () => {
+  // the copies' waits as armed, with a slow estimate (5 s) and a cap of 300 ms for the first two
+  const armed: number[] = [];
+  let fire: (() => void) | undefined;
+  const schedule = (fn: () => void, ms: number) => (armed.push(ms), fire = fn, () => {});
+  let capped = 2;
+  const call = hedgedCall((copy) => (copy === 3 ? Promise.resolve("c3") : never()), {
+    rto: new RtoEstimator({ initialMs: 5000 }),
+    hedges: 3,
+    maxMs: 600_000,
+    schedule,
+    capMs: () => (capped-- > 0 ? 300 : undefined),
+  });
+  for (let i = 0; i < 3; i++) fire!();
+  assert.equal(await call, "c3");
+  // alone: 300, 300 (not 5000, 10000); then no cap: the estimate doubled twice
+  assert.deepEqual(armed, [300, 300, 20_000]);
+});

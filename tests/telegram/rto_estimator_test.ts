@@ -101,3 +101,17 @@ Deno.test("RtoEstimator: a lone small request is given floorRtts × the lowest l
   slow.observe(s);
   assert.equal(slow.idleTimeoutMs(), 1200);
 });
+
+Deno.test("loneTimeoutMs: the idle latency allowance plus the transfer at the rate learnt, not the busy estimate", () => {
+  let now = 0;
+  const rto = new RtoEstimator({ now: () => now });
+  // answers that waited behind others: a smoothed latency of ~1 s; the fastest one took 30 ms
+  for (const ms of [30, 1500, 1200, 1400]) (now += ms, rto.observe(now - ms));
+  const mb = 1024 * 1024;
+  rto.observe((now += 500) - 500, mb); // 1 MB in 0.5 s: ~2 MB/s
+  assert.ok(rto.timeoutMs(mb) > 2000, `busy estimate ${rto.timeoutMs(mb)}`);
+  // 4 × 30 ms floored at 400, plus 2 × ~0.5 s of transfer
+  const lone = rto.loneTimeoutMs(mb);
+  assert.ok(lone >= 1300 && lone <= 1500, `lone ${lone}`);
+  assert.equal(rto.loneTimeoutMs(), 400);
+});
