@@ -20,8 +20,9 @@ if (Deno.args.some((a) => a === "--help" || a === "-h" || a === "help")) {
   }
 }
 
-// A Telegram command starts loading GramJS now, beside the command tree (lib/cli/warm_up.ts).
-import("./lib/cli/warm_up.ts").then((m) => m.warmUp(Deno.args), () => {});
+// A Telegram command asks Telegram for its account now, without GramJS, then starts loading GramJS
+// beside the command tree (lib/cli/early_start.ts, warm_up.ts).
+import("./lib/cli/early_start.ts").then((m) => m.earlyStart(Deno.args, Deno.env.toObject()), () => {});
 const [{ runCli }, { onInterrupts }, { promptLine }] = await Promise.all([
   import("./lib/cli/program.ts"),
   import("./lib/cli/interrupts.ts"),

@@ -14,9 +14,17 @@ export function whoamiCommand(io: CliIo, state: CliState): AnyCommand {
     .description("Show the logged-in account: id, name, username, masked phone, bot or user, DC")
     .addHelpText("after", EXAMPLES)
     .action(makeAction(io, state, async (rt) => {
-      const { telegramAccess } = await import("../../app/shared/telegram_access.ts");
-      const { whoami } = await import("../../app/account/whoami.ts");
-      const a = await whoami(telegramAccess(rt.settings), { emit: rt.emit, signal: rt.signal });
+      const [{ telegramAccess }, { earlyAccount }] = await Promise.all([
+        import("../../app/shared/telegram_settings.ts"),
+        import("../../app/shared/early_account.ts"),
+      ]);
+      const access = telegramAccess(rt.settings);
+      // the early session check (main.ts) usually answered already: then GramJS never loads
+      const a = await earlyAccount(access) ??
+        await (await import("../../app/account/whoami.ts")).whoami(access, {
+          emit: rt.emit,
+          signal: rt.signal,
+        });
       rt.result("account", a, () =>
         [
           `id        ${a.id}`,

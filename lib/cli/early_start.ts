@@ -1,0 +1,72 @@
+/**
+ * What main.ts starts for a Telegram command before the command tree loads: the early session
+ * check on the run's own session (lib/app/shared/early_account.ts), sent before GramJS loads, and
+ * then the warm-up that loads GramJS (warm_up.ts). Settings come from the same resolution the
+ * action uses (loadSettings), fed only the program options that choose the account and its
+ * connection; anything unusual starts no check (the action then does all as before).
+ */
+import { loadSettings } from "./load_settings.ts";
+import { telegramCommand, warmUp } from "./warm_up.ts";
+
+/** Commands whose action connects the run's own account first (through connectAccount). */
+export const EARLY_COMMANDS: ReadonlySet<string> = new Set([
+  "whoami",
+  "chats",
+  "export",
+  "download",
+  "dl",
+  "sync",
+  "upload",
+  "up",
+  "serve",
+]);
+
+/**
+ * For a Telegram command: starts the early check when it can, and once its request is written,
+ * the warm-up; for whoami no warm-up at all (its action loads GramJS only when the check could
+ * not tell). Never rejects.
+ */
+export async function earlyStart(
+  argv: readonly string[],
+  env: Record<string, string | undefined>,
+): Promise<void> {
+  const command = telegramCommand(argv);
+  if (command === undefined) return;
+  const started = EARLY_COMMANDS.has(command) && await _startCheck(argv, env).catch(() => false);
+  if (started && command === "whoami") return;
+  await warmUp(argv);
+}
+
+/** Resolves once the check's request is written (true) or when none was started (false). */
+async function _startCheck(
+  argv: readonly string[],
+  env: Record<string, string | undefined>,
+): Promise<boolean> {
+  const flags = earlyFlags(argv);
+  if (!flags) return false;
+  const { settings } = await loadSettings(flags, { env });
+  const [{ telegramAccess }, { startEarlyAccount }] = await Promise.all([
+    import("../app/shared/telegram_settings.ts"),
+    import("../app/shared/early_account.ts"),
+  ]);
+  return await startEarlyAccount(telegramAccess(settings));
+}
+
+/**
+ * The program options of argv that choose the account (`--config`, `--session`, as commander
+ * reads them: `--x v` or `--x=v`, the last one wins); undefined when argv names a proxy (the
+ * check would bypass it) or ends its options with `--`.
+ */
+export function earlyFlags(argv: readonly string[]): { config?: string; session?: string } | undefined {
+  const flags: { config?: string; session?: string } = {};
+  for (let i = 0; i < argv.length; i++) {
+    const m = argv[i].match(/^--(config|session|proxy)(?:=(.*))?$/s);
+    if (argv[i] === "--") return undefined;
+    if (!m) continue;
+    if (m[1] === "proxy") return undefined;
+    const value = m[2] ?? argv[++i];
+    if (value === undefined) return undefined;
+    flags[m[1] as "config" | "session"] = value;
+  }
+  return flags;
+}

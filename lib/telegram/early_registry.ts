@@ -1,0 +1,56 @@
+/**
+ * Where the early session check (early_check.ts) started at process start waits for the account
+ * connect it saves a round trip and GramJS's first request for: keyed by the exact session string,
+ * API id and endpoints, so another session (or the same one at another address) never gets it,
+ * and taken once, so a later connect of the run checks the session itself.
+ */
+import { earlyCheck, type EarlyOutcome } from "./early_check.ts";
+import { readEarlySession } from "./early_session.ts";
+import { parseEndpoints } from "./endpoints.ts";
+
+/** Which account an early check is for; `session` is a secret (kept in memory only). */
+export interface EarlyKey {
+  apiId: number;
+  /** Raw telegram_endpoints JSON (the test seam); undefined = Telegram. */
+  endpoints?: string;
+  session: string;
+}
+
+/**
+ * How long the early check may take before it gives up and GramJS checks the session: three
+ * round trips (the connection, a bad_server_salt resend, the answer) on a slow link, with room.
+ */
+export const EARLY_TIMEOUT_MS = 3000;
+
+const _pending = new Map<string, Promise<EarlyOutcome>>();
+
+function _id(k: EarlyKey): string {
+  return JSON.stringify([k.apiId, k.endpoints ?? null, k.session]);
+}
+
+/**
+ * Starts the early check for `key` (a direct connection: the caller knows no proxy is set);
+ * returns a promise settled once the request is written or the check ended, or undefined when
+ * the session or endpoints are not something it can use (GramJS then reports what is wrong).
+ */
+export function startEarlyCheck(key: EarlyKey, timeoutMs = EARLY_TIMEOUT_MS): Promise<void> | undefined {
+  let endpoints;
+  try {
+    endpoints = key.endpoints ? parseEndpoints(key.endpoints) : undefined;
+  } catch {
+    return undefined;
+  }
+  const session = readEarlySession(key.session, endpoints);
+  if (!session) return undefined;
+  const check = earlyCheck({ apiId: key.apiId, session, signal: AbortSignal.timeout(timeoutMs) });
+  _pending.set(_id(key), check.outcome);
+  return check.sent;
+}
+
+/** The outcome of the early check started for `key` (once; undefined when none was started). */
+export function takeEarlyOutcome(key: EarlyKey): Promise<EarlyOutcome> | undefined {
+  const id = _id(key);
+  const p = _pending.get(id);
+  _pending.delete(id);
+  return p;
+}
