@@ -59,6 +59,12 @@ export function encryptClientMessage(authKey: Uint8Array, keyId: Uint8Array, pla
   const padded = new Uint8Array(plain.length + pad);
   padded.set(plain);
   crypto.getRandomValues(padded.subarray(plain.length));
+  return encryptPadded(authKey, keyId, padded);
+}
+
+/** {@link encryptClientMessage} of a plaintext already padded (whole blocks, 12..1024 padding). */
+export function encryptPadded(authKey: Uint8Array, keyId: Uint8Array, padded: Uint8Array): Uint8Array {
+  initEarlyCrypto();
   const msgKey = sha256(_concat(authKey.subarray(88, 120), padded)).slice(8, 24);
   const { key, iv } = _keyIv(authKey, msgKey, 0);
   return _concat(keyId, msgKey, ige256Encrypt(padded, key, iv));

@@ -65,6 +65,7 @@ export const LAYER = ${LAYER};
 ${ids.map(([n, id]) => `export const ${n} = ${hex(id)};`).join("\n")}
 
 /** \`User\` and every type a User holds, as GramJS's apiTl.js has them. */
-export const EARLY_TL = ${JSON.stringify(schemaClosure("User").join("\n"))};
+export const EARLY_TL = [
+${schemaClosure("User").map((l) => `  ${JSON.stringify(l)},\n`).join("")}].join("\\n");
 `;
 }
