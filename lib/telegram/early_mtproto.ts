@@ -42,6 +42,8 @@ export class EarlyMtproto {
   /** Sets the clock offset from a server msg_id (its high 32 bits are the server's time). */
   syncClock(serverMsgId: bigint): void {
     this.offsetS = Number(serverMsgId >> 32n) - Math.floor(this.now() / 1000);
+    // the refused ids counted for nothing: the next ones follow the server's clock (as GramJS does)
+    this.#lastMsgId = 0n;
   }
 
   /** Encrypts `body` as a new content-related message; returns its msg_id and the packet. */
