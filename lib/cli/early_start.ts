@@ -32,22 +32,37 @@ export async function earlyStart(
 ): Promise<void> {
   const command = telegramCommand(argv);
   if (command === undefined) return;
-  const started = EARLY_COMMANDS.has(command) && await _startCheck(argv, env).catch(() => false);
-  if (started && command === "whoami") return;
+  // loading it also checks GramJS's schema cache, before any action can load GramJS (see the file)
+  const early = import("../app/shared/early_account.ts");
+  const check = EARLY_COMMANDS.has(command) ? _startCheck(argv, env, early).catch(() => false) : undefined;
+  _started = check?.then(() => {});
+  if (await check && command === "whoami") return;
   await warmUp(argv);
+}
+
+let _started: Promise<void> | undefined;
+
+/**
+ * Settles once earlyStart has started its check (its request written) or found it could not;
+ * at once when earlyStart never ran. An action that reads the check's outcome waits for this
+ * first: on a busy machine the command tree may be ready before the check was even started.
+ */
+export function earlyStarted(): Promise<void> {
+  return _started ?? Promise.resolve();
 }
 
 /** Resolves once the check's request is written (true) or when none was started (false). */
 async function _startCheck(
   argv: readonly string[],
   env: Record<string, string | undefined>,
+  early: Promise<typeof import("../app/shared/early_account.ts")>,
 ): Promise<boolean> {
   const flags = earlyFlags(argv);
   if (!flags) return false;
   const { settings } = await loadSettings(flags, { env });
   const [{ telegramAccess }, { startEarlyAccount }] = await Promise.all([
     import("../app/shared/telegram_settings.ts"),
-    import("../app/shared/early_account.ts"),
+    early,
   ]);
   return await startEarlyAccount(telegramAccess(settings));
 }

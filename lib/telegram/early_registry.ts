@@ -47,10 +47,21 @@ export function startEarlyCheck(key: EarlyKey, timeoutMs = EARLY_TIMEOUT_MS): Pr
   return check.sent;
 }
 
+let _starting: Promise<unknown> = Promise.resolve();
+
+/**
+ * Tells the registry that a check is being started (`starting` settles once startEarlyCheck was
+ * called, or it was found that none can be): takeEarlyOutcome waits for it first.
+ */
+export function noteEarlyStart(starting: Promise<unknown>): void {
+  _starting = Promise.all([_starting, starting.catch(() => {})]);
+}
+
 /** The outcome of the early check started for `key` (once; undefined when none was started). */
-export function takeEarlyOutcome(key: EarlyKey): Promise<EarlyOutcome> | undefined {
+export async function takeEarlyOutcome(key: EarlyKey): Promise<EarlyOutcome | undefined> {
+  await _starting;
   const id = _id(key);
   const p = _pending.get(id);
   _pending.delete(id);
-  return p;
+  return await p;
 }

@@ -155,7 +155,7 @@ Deno.test("connectAccount takes the early check's account: the DC sees one users
     await sent;
     // another session of the same account: not this check's (it is GramJS's to check)
     const other = tg.sessionFor();
-    assert.equal(takeEarlyOutcome(_key(tg, other)), undefined);
+    assert.equal(await takeEarlyOutcome(_key(tg, other)), undefined);
     const spec = {
       apiId: Number(tg.env.TGPIPE_API_ID),
       apiHash: tg.env.TGPIPE_API_HASH,
@@ -171,7 +171,7 @@ Deno.test("connectAccount takes the early check's account: the DC sees one users
       await client.close();
     }
     // taken once: the next connect of the run checks the session itself
-    assert.equal(takeEarlyOutcome(_key(tg)), undefined);
+    assert.equal(await takeEarlyOutcome(_key(tg)), undefined);
     const again = await connectAccount(spec);
     await again.close();
     assert.equal(getUsers(), 2);

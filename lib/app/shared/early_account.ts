@@ -3,8 +3,12 @@
  * the use cases: started from the settings before the command tree loads, and read by whoami
  * before it would load GramJS. Loads no GramJS.
  */
+// first: GramJS's schema cache is checked before any GramJS module runs (see the file). The warm-up
+// now starts only once the early request is out, so an action may load its use case, and GramJS
+// through it, before lib/telegram/client.ts (whose first import this is otherwise)
+import "../../telegram/schema_cache.ts";
 import type { Account } from "../../core/account.ts";
-import { startEarlyCheck, takeEarlyOutcome } from "../../telegram/early_registry.ts";
+import { noteEarlyStart, startEarlyCheck, takeEarlyOutcome } from "../../telegram/early_registry.ts";
 import { loadSession } from "../../telegram/session_store.ts";
 import type { TelegramAccess } from "./telegram_settings.ts";
 
@@ -15,9 +19,14 @@ import type { TelegramAccess } from "./telegram_settings.ts";
  */
 export async function startEarlyAccount(access: TelegramAccess): Promise<boolean> {
   if (!access.apiId || !access.apiHash || access.proxy || access.botToken) return false;
-  const session = await _session(access);
-  if (!session) return false;
-  const sent = startEarlyCheck({ apiId: access.apiId, endpoints: access.endpoints, session });
+  const apiId = access.apiId;
+  // (an object around `sent`: a promise would be flattened into this one's value)
+  const registered = _session(access).then((session) => ({
+    sent: session ? startEarlyCheck({ apiId, endpoints: access.endpoints, session }) : undefined,
+  }));
+  // a connect that asks for the outcome while the session file is read waits for it
+  noteEarlyStart(registered);
+  const { sent } = await registered;
   await sent;
   return sent !== undefined;
 }

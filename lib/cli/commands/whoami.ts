@@ -19,6 +19,7 @@ export function whoamiCommand(io: CliIo, state: CliState): AnyCommand {
         import("../../app/shared/early_account.ts"),
       ]);
       const access = telegramAccess(rt.settings);
+      await (await import("../early_start.ts")).earlyStarted();
       // the early session check (main.ts) usually answered already: then GramJS never loads
       const a = await earlyAccount(access) ??
         await (await import("../../app/account/whoami.ts")).whoami(access, {
