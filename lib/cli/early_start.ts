@@ -51,6 +51,22 @@ export function earlyStarted(): Promise<void> {
   return _started ?? Promise.resolve();
 }
 
+/**
+ * How long an action waits for the early request before it loads its use case: GramJS's load holds
+ * the main thread for about a third of a second, and the check's request must be out first (its
+ * first try, with salt 0, is always refused, so the real one waits on the server's answer). Bounded:
+ * on a slow network the command does not wait for it.
+ */
+export const EARLY_FIRST_MS = 300;
+
+/** Settles when {@link earlyStarted} does, or after `maxMs`. */
+export async function earlyFirst(maxMs = EARLY_FIRST_MS): Promise<void> {
+  if (!_started) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([_started, new Promise<void>((r) => (timer = setTimeout(r, maxMs)))]);
+  clearTimeout(timer);
+}
+
 /** Resolves once the check's request is written (true) or when none was started (false). */
 async function _startCheck(
   argv: readonly string[],

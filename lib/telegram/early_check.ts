@@ -36,7 +36,10 @@ export interface EarlyCheckOptions {
   signal?: AbortSignal;
 }
 
-/** A running check: `sent` settles once the request is written (or the check ended before). */
+/**
+ * A running check: `sent` settles once the request is written with the server's salt (the one the
+ * server runs), or the check ended before.
+ */
 export interface EarlyCheck {
   sent: Promise<void>;
   outcome: Promise<EarlyOutcome>;
@@ -76,9 +79,12 @@ async function _run(opts: EarlyCheckOptions, onSent: () => void): Promise<EarlyO
     let first = true;
     for (let sends = 0; sends < MAX_SENDS; sends++) {
       const { msgId, packet } = mt.pack(body);
+      const salted = mt.salt !== 0n;
       await _write(conn, first ? [INTERMEDIATE, _frame(packet)] : [_frame(packet)]);
-      if (first) onSent();
       first = false;
+      // sent for real only with the server's salt: the first try, with salt 0, is always refused
+      // (bad_server_salt), and its answer must not wait behind GramJS's load on the main thread
+      if (salted) onSent();
       const answer = await _await(mt, frames, msgId, session.dcId);
       if (answer !== "resend") return answer;
     }

@@ -30,7 +30,7 @@ function _id(k: EarlyKey): string {
 
 /**
  * Starts the early check for `key` (a direct connection: the caller knows no proxy is set);
- * returns a promise settled once the request is written or the check ended, or undefined when
+ * returns a promise settled once the request is written with the server's salt or the check ended, or undefined when
  * the session or endpoints are not something it can use (GramJS then reports what is wrong).
  */
 export function startEarlyCheck(key: EarlyKey, timeoutMs = EARLY_TIMEOUT_MS): Promise<void> | undefined {
