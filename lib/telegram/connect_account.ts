@@ -8,7 +8,7 @@ import type { Emit } from "../progress/events.ts";
 import { openClient, type TgClient } from "./client.ts";
 import { parseEndpoints } from "./endpoints.ts";
 import type { ProxyConfig } from "../core/proxy.ts";
-import { takeEarlyOutcome } from "./early_registry.ts";
+import { earlyFallbackLog, takeEarlyOutcome } from "./early_registry.ts";
 import { getAccount, rememberAccount } from "./get_account.ts";
 import { loginBot } from "./login.ts";
 import { loadSession, saveSession } from "./session_store.ts";
@@ -50,6 +50,7 @@ export async function connectAccount(
     ? undefined
     : await takeEarlyOutcome({ apiId: spec.apiId, endpoints: spec.endpoints, session });
   if (early?.kind === "dead") throw early.error;
+  if (early?.kind === "fallback") ctx.emit?.(earlyFallbackLog(early.reason));
   const client = await _open(spec, session, ctx);
   if (early?.kind !== "account") return await _checked(client);
   rememberAccount(client, early.account);

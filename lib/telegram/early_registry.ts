@@ -4,6 +4,7 @@
  * API id and endpoints, so another session (or the same one at another address) never gets it,
  * and taken once, so a later connect of the run checks the session itself.
  */
+import type { EventBody } from "../progress/events.ts";
 import { earlyCheck, type EarlyOutcome } from "./early_check.ts";
 import { readEarlySession } from "./early_session.ts";
 import { parseEndpoints } from "./endpoints.ts";
@@ -64,4 +65,13 @@ export async function takeEarlyOutcome(key: EarlyKey): Promise<EarlyOutcome | un
   const p = _pending.get(id);
   _pending.delete(id);
   return await p;
+}
+
+/** The `--verbose` line saying why the early check could not tell (its reason names no secret). */
+export function earlyFallbackLog(reason: string): EventBody {
+  return {
+    type: "log",
+    level: "debug",
+    message: `early session check: ${reason}; GramJS checks the session`,
+  };
 }

@@ -76,6 +76,8 @@ Deno.test("export: the DC sees one users.getUsers (the early check's; GramJS sen
     });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(getUsers(), 1, lines.filter((l) => l.includes("<-")).join("\n"));
+    // the early check's (GramJS wraps its help.getConfig in initConnection, and would ask bare)
+    assert.ok(lines.some((l) => /<- InvokeWithLayer > InitConnection > users\.GetUsers /.test(l)));
   } finally {
     await tg.close();
     await Deno.remove(dir, { recursive: true });
@@ -140,12 +142,14 @@ Deno.test("whoami when the early check's answer is spoiled on the way: the accou
   try {
     const endpoints = JSON.parse(tg.env.TGPIPE_TELEGRAM_ENDPOINTS);
     endpoints.dcs[String(dc.id)].port = relay.port;
-    const r = await runCli(["whoami"], {
+    const r = await runCli(["--verbose", "whoami"], {
       env: { ...tg.env, TGPIPE_TELEGRAM_ENDPOINTS: JSON.stringify(endpoints) },
       denoFlags: [`--location=${origin}`],
     });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`^id\\s+${tg.world.selfUserId}$`, "m"));
+    // --verbose says why
+    assert.match(r.stderr, /early session check: .*msg_key mismatch; GramJS checks the session/);
     assert.ok(connections >= 2, `${connections} connections through the relay`);
     assert.ok(((await storedCache(origin)).definitions ?? 0) > 1000, "GramJS answered");
     // the spoiled answer was the bad_server_salt: the early request never ran, GramJS's did

@@ -8,7 +8,13 @@
 // through it, before lib/telegram/client.ts (whose first import this is otherwise)
 import "../../telegram/schema_cache.ts";
 import type { Account } from "../../core/account.ts";
-import { noteEarlyStart, startEarlyCheck, takeEarlyOutcome } from "../../telegram/early_registry.ts";
+import type { Emit } from "../../progress/events.ts";
+import {
+  earlyFallbackLog,
+  noteEarlyStart,
+  startEarlyCheck,
+  takeEarlyOutcome,
+} from "../../telegram/early_registry.ts";
 import { loadSession } from "../../telegram/session_store.ts";
 import type { TelegramAccess } from "./telegram_settings.ts";
 
@@ -34,14 +40,15 @@ export async function startEarlyAccount(access: TelegramAccess): Promise<boolean
 /**
  * The account the early check found for `access`: the Account; LoginRequiredError (exit 4) when
  * Telegram said the session is dead; undefined when no check ran for it or it could not tell
- * (GramJS then checks the session as always).
+ * (GramJS then checks the session as always; `emit` gets a debug line saying why).
  */
-export async function earlyAccount(access: TelegramAccess): Promise<Account | undefined> {
+export async function earlyAccount(access: TelegramAccess, emit?: Emit): Promise<Account | undefined> {
   if (!access.apiId || access.proxy || access.botToken) return undefined;
   const session = await _session(access);
   if (!session) return undefined;
   const outcome = await takeEarlyOutcome({ apiId: access.apiId, endpoints: access.endpoints, session });
   if (outcome?.kind === "dead") throw outcome.error;
+  if (outcome?.kind === "fallback") emit?.(earlyFallbackLog(outcome.reason));
   return outcome?.kind === "account" ? outcome.account : undefined;
 }
 

@@ -21,7 +21,7 @@ export function whoamiCommand(io: CliIo, state: CliState): AnyCommand {
       const access = telegramAccess(rt.settings);
       await (await import("../early_start.ts")).earlyStarted();
       // the early session check (main.ts) usually answered already: then GramJS never loads
-      const a = await earlyAccount(access) ??
+      const a = await earlyAccount(access, rt.emit) ??
         await (await import("../../app/account/whoami.ts")).whoami(access, {
           emit: rt.emit,
           signal: rt.signal,
