@@ -65,7 +65,7 @@ async function _run(opts: EarlyCheckOptions, onSent: () => void): Promise<EarlyO
   const { session, signal } = opts;
   signal?.throwIfAborted();
   const mt = new EarlyMtproto(session.authKey);
-  const conn = await Deno.connect({ hostname: session.host, port: session.port });
+  const conn = await _connect(session, signal);
   const close = () => {
     try {
       conn.close();
@@ -142,6 +142,20 @@ function _result(result: Uint8Array, dcId: number): EarlyOutcome {
     return { kind: "fallback", reason: `rpc_error ${code} ${message}` };
   }
   return { kind: "account", account: readSelfAccount(result, dcId) };
+}
+
+/** Deno.connect, given up when `signal` aborts first (a connection that opens later is closed). */
+function _connect(session: EarlySession, signal?: AbortSignal): Promise<Deno.Conn> {
+  const connecting = Deno.connect({ hostname: session.host, port: session.port });
+  if (!signal) return connecting;
+  return new Promise<Deno.Conn>((resolve, reject) => {
+    const onAbort = () => {
+      reject(signal.reason);
+      connecting.then((c) => c.close(), () => {});
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    connecting.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }
 
 function _frame(packet: Uint8Array): Uint8Array {

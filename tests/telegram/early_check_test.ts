@@ -132,6 +132,11 @@ Deno.test("early check: falls back on garbage, a changed byte, a refused or a si
     fallback(await _check(tg, { at: garbage.port }).outcome, /frame length|msg_key|packet length|closed/);
     fallback(await _check(tg, { at: tamper.port }).outcome, /msg_key mismatch/);
     fallback(await _check(tg, { at: refusedPort }).outcome, /ConnectionRefused/);
+    // stopped while the connection is being opened: given up at once, not when it opens
+    const stop = new AbortController();
+    const connecting = _check(tg, { signal: stop.signal });
+    stop.abort(new DOMException("stopped", "AbortError"));
+    fallback(await connecting.outcome, /AbortError: stopped/);
     const ctl = new AbortController();
     const check = _check(tg, { at: silent.port, signal: ctl.signal });
     await got;
