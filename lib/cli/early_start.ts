@@ -1,7 +1,7 @@
 /**
  * What main.ts starts for a Telegram command before the command tree loads: the early session
- * check on the run's own session (lib/app/shared/early_account.ts), sent before GramJS loads, and
- * then the warm-up that loads GramJS (warm_up.ts). Settings come from the same resolution the
+ * check on the run's own session (lib/app/shared/early_account.ts), which needs no GramJS, and the
+ * warm-up that loads GramJS (warm_up.ts). Settings come from the same resolution the
  * action uses (loadSettings), fed only the program options that choose the account and its
  * connection; anything unusual starts no check (the action then does all as before).
  */
@@ -22,9 +22,10 @@ export const EARLY_COMMANDS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * For a Telegram command: starts the early check when it can, and once its request is written,
- * the warm-up; for whoami no warm-up at all (its action loads GramJS only when the check could
- * not tell). Never rejects.
+ * For a Telegram command: starts the early check when it can (connected and salted before the
+ * command tree is loaded; the request goes out when the command connects), and the warm-up; for
+ * whoami no warm-up when the check started (its action loads GramJS only when the check could not
+ * tell). Never rejects.
  */
 export async function earlyStart(
   argv: readonly string[],
@@ -36,14 +37,16 @@ export async function earlyStart(
   const early = import("../app/shared/early_account.ts");
   const check = EARLY_COMMANDS.has(command) ? _startCheck(argv, env, early).catch(() => false) : undefined;
   _started = check?.then(() => {});
-  if (await check && command === "whoami") return;
-  await warmUp(argv);
+  // whoami loads GramJS only when the check could not tell; another command loads it now, beside
+  // the command tree (the check's few steps on the main thread can wait: its request goes out
+  // only when the command connects)
+  if (command !== "whoami" || !await check) await warmUp(argv);
 }
 
 let _started: Promise<void> | undefined;
 
 /**
- * Settles once earlyStart has started its check (its request written) or found it could not;
+ * Settles once earlyStart has started its check (ready to send its request) or found it could not;
  * at once when earlyStart never ran. An action that reads the check's outcome waits for this
  * first: on a busy machine the command tree may be ready before the check was even started.
  */
@@ -51,23 +54,7 @@ export function earlyStarted(): Promise<void> {
   return _started ?? Promise.resolve();
 }
 
-/**
- * How long an action waits for the early request before it loads its use case: GramJS's load holds
- * the main thread for about a third of a second, and the check's request must be out first (its
- * first try, with salt 0, is always refused, so the real one waits on the server's answer). Bounded:
- * on a slow network the command does not wait for it.
- */
-export const EARLY_FIRST_MS = 300;
-
-/** Settles when {@link earlyStarted} does, or after `maxMs`. */
-export async function earlyFirst(maxMs = EARLY_FIRST_MS): Promise<void> {
-  if (!_started) return;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  await Promise.race([_started, new Promise<void>((r) => (timer = setTimeout(r, maxMs)))]);
-  clearTimeout(timer);
-}
-
-/** Resolves once the check's request is written (true) or when none was started (false). */
+/** Resolves once the check is ready to send its request (true) or when none was started (false). */
 async function _startCheck(
   argv: readonly string[],
   env: Record<string, string | undefined>,

@@ -6,7 +6,6 @@ import type { Emit } from "../progress/events.ts";
 import { EventBus } from "../progress/event_bus.ts";
 import { createReporter } from "../progress/create_reporter.ts";
 import { writeJsonEvent } from "../progress/json_reporter.ts";
-import { earlyFirst } from "./early_start.ts";
 import { loadSettings } from "./load_settings.ts";
 
 /** What the process gives the CLI: output streams, environment, TTY-ness and the stop signal. */
@@ -74,8 +73,6 @@ export function makeAction<A extends unknown[]>(
     // Human error lines go out after the bars are cleared: a closing TTY bar erases its lines
     let afterClose = "";
     try {
-      // a Telegram command's early session check (main.ts) goes out before the action loads GramJS
-      await earlyFirst();
       const resolved = await loadSettings(flags, { env: io.env });
       bus = new EventBus();
       bus.add(createReporter(resolved.settings, io));

@@ -14,11 +14,13 @@ import {
   BAD_MSG_NOTIFICATION,
   BAD_SERVER_SALT,
   NEW_SESSION_CREATED,
+  PING,
+  PONG,
   RPC_ERROR,
   RPC_RESULT,
 } from "./early_schema.ts";
 import type { EarlySession } from "./early_session.ts";
-import { TlReader } from "./early_tl.ts";
+import { TlReader, TlWriter } from "./early_tl.ts";
 import { readSelfAccount } from "./early_user.ts";
 import { REVOKED, revokedError } from "./revoked.ts";
 
@@ -34,14 +36,21 @@ export interface EarlyCheckOptions {
   session: EarlySession;
   /** Gives up (a fallback) when aborted. */
   signal?: AbortSignal;
+  /** Longest wait for the server, per step (opening and the salt; then the answer). Default 3000. */
+  timeoutMs?: number;
+  /** Longest wait for release() before the connection is closed (a fallback then). Default 60000. */
+  holdMs?: number;
 }
 
 /**
- * A running check: `sent` settles once the request is written with the server's salt (the one the
- * server runs), or the check ended before.
+ * A running check. `ready` settles once the connection is open and the server's salt known (or
+ * the check ended): until then only a ping went out, which the server runs nothing for. The
+ * request itself goes out on `release()`: a command calls it when it is about to connect, after
+ * its input was checked, so a bad input still makes no request.
  */
 export interface EarlyCheck {
-  sent: Promise<void>;
+  ready: Promise<void>;
+  release(): void;
   outcome: Promise<EarlyOutcome>;
 }
 
@@ -52,47 +61,116 @@ const INTERMEDIATE = new Uint8Array([0xee, 0xee, 0xee, 0xee]);
 
 /** Starts the check; never rejects (every failure is a fallback outcome). */
 export function earlyCheck(opts: EarlyCheckOptions): EarlyCheck {
-  let onSent!: () => void;
-  const sent = new Promise<void>((r) => (onSent = r));
-  const outcome = _run(opts, onSent).catch((err): EarlyOutcome => ({
+  let onReady!: () => void, release!: () => void;
+  const ready = new Promise<void>((r) => (onReady = r));
+  const released = new Promise<void>((r) => (release = r));
+  const outcome = _run(opts, onReady, released).catch((err): EarlyOutcome => ({
     kind: "fallback",
     reason: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
-  })).finally(onSent);
-  return { sent, outcome };
+  })).finally(onReady);
+  return { ready, release, outcome };
 }
 
-async function _run(opts: EarlyCheckOptions, onSent: () => void): Promise<EarlyOutcome> {
-  const { session, signal } = opts;
-  signal?.throwIfAborted();
-  const mt = new EarlyMtproto(session.authKey);
-  const conn = await _connect(session, signal);
-  const close = () => {
-    try {
-      conn.close();
-    } catch { /* closed already */ }
-  };
-  signal?.addEventListener("abort", close, { once: true });
+async function _run(
+  opts: EarlyCheckOptions,
+  onReady: () => void,
+  released: Promise<void>,
+): Promise<EarlyOutcome> {
+  const { session } = opts;
+  const step = new _Steps(opts.signal, opts.timeoutMs ?? 3000);
   try {
-    signal?.throwIfAborted();
+    const mt = new EarlyMtproto(session.authKey);
+    const conn = await step.run(() => _connect(session, step.signal));
+    step.onAbort(() => _close(conn));
     const frames = new _Frames(conn);
+    await _write(conn, [INTERMEDIATE]);
+    // a ping first: its answer (bad_server_salt, with salt 0) gives the salt, or -404 a dead key
+    for (let sends = 0;; sends++) {
+      if (sends === MAX_SENDS) return { kind: "fallback", reason: "no salt after resends" };
+      const { msgId, packet } = mt.pack(
+        new TlWriter().int(PING).raw(crypto.getRandomValues(new Uint8Array(8))).done(),
+      );
+      await _write(conn, [_frame(packet)]);
+      const answer = await step.run(() => _await(mt, frames, msgId, session.dcId, true));
+      if (answer === "ok") break;
+      if (answer !== "resend") return answer;
+    }
+    onReady();
+    await step.hold(released, opts.holdMs ?? 60_000);
     const body = selfRequest(initParams(opts.apiId));
-    let first = true;
     for (let sends = 0; sends < MAX_SENDS; sends++) {
       const { msgId, packet } = mt.pack(body);
-      const salted = mt.salt !== 0n;
-      await _write(conn, first ? [INTERMEDIATE, _frame(packet)] : [_frame(packet)]);
-      first = false;
-      // sent for real only with the server's salt: the first try, with salt 0, is always refused
-      // (bad_server_salt), and its answer must not wait behind GramJS's load on the main thread
-      if (salted) onSent();
-      const answer = await _await(mt, frames, msgId, session.dcId);
-      if (answer !== "resend") return answer;
+      await _write(conn, [_frame(packet)]);
+      const answer = await step.run(() => _await(mt, frames, msgId, session.dcId, false));
+      if (answer !== "resend" && answer !== "ok") return answer;
     }
     return { kind: "fallback", reason: "no answer after resends" };
   } finally {
-    signal?.removeEventListener("abort", close);
-    close();
+    step.end();
   }
+}
+
+/** The check's stop (the caller's signal) and per-step timeouts, which close the connection. */
+class _Steps {
+  readonly #ctl = new AbortController();
+  readonly #unlink: () => void;
+
+  constructor(outer: AbortSignal | undefined, readonly timeoutMs: number) {
+    const stop = () => this.#ctl.abort(outer?.reason);
+    outer?.addEventListener("abort", stop, { once: true });
+    if (outer?.aborted) stop();
+    this.#unlink = () => outer?.removeEventListener("abort", stop);
+  }
+
+  get signal(): AbortSignal {
+    return this.#ctl.signal;
+  }
+
+  /** Calls `fn` now, or when the check stops. */
+  onAbort(fn: () => void): void {
+    if (this.signal.aborted) fn();
+    else this.signal.addEventListener("abort", fn, { once: true });
+  }
+
+  /** Runs one network step; it times out after timeoutMs. */
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    return await this.#bounded(fn(), this.timeoutMs, "no answer in time");
+  }
+
+  /** Waits for `p` (the release), at most `ms`. */
+  async hold(p: Promise<void>, ms: number): Promise<void> {
+    await this.#bounded(p, ms, "not released in time");
+  }
+
+  async #bounded<T>(p: Promise<T>, ms: number, why: string): Promise<T> {
+    this.signal.throwIfAborted();
+    const timer = setTimeout(() => this.#ctl.abort(new DOMException(why, "TimeoutError")), ms);
+    let onAbort!: () => void;
+    try {
+      return await Promise.race([
+        p,
+        new Promise<never>((_, reject) => {
+          onAbort = () => reject(this.signal.reason);
+          this.signal.addEventListener("abort", onAbort, { once: true });
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+      this.signal.removeEventListener("abort", onAbort);
+    }
+  }
+
+  /** Ends the check: the connection is closed, the caller's signal let go. */
+  end(): void {
+    this.#ctl.abort(new DOMException("check over", "AbortError"));
+    this.#unlink();
+  }
+}
+
+function _close(conn: Deno.Conn): void {
+  try {
+    conn.close();
+  } catch { /* closed already */ }
 }
 
 /** Reads until the answer to `msgId` comes, or the server asks for the request again. */
@@ -101,7 +179,8 @@ async function _await(
   frames: _Frames,
   msgId: bigint,
   dcId: number,
-): Promise<EarlyOutcome | "resend"> {
+  ping: boolean,
+): Promise<EarlyOutcome | "resend" | "ok"> {
   for (;;) {
     const packet = await frames.next();
     if (packet.length === 4) {
@@ -124,8 +203,11 @@ async function _await(
         if (ctor === BAD_SERVER_SALT) mt.salt = r.long();
         else if (code === 16 || code === 17) mt.syncClock(m.msgId);
         else return { kind: "fallback", reason: `bad_msg_notification ${code}` };
-        return "resend";
-      } else if (ctor === RPC_RESULT && r.long() === msgId) {
+        // the ping was for the salt: known now
+        return ping && ctor === BAD_SERVER_SALT ? "ok" : "resend";
+      } else if (ping && ctor === PONG && r.long() === msgId) {
+        return "ok";
+      } else if (!ping && ctor === RPC_RESULT && r.long() === msgId) {
         return _result(unpackGzip(m.body.subarray(12)), dcId);
       }
       // msgs_ack, updates, rpc_results of nothing we asked: not the answer

@@ -5,7 +5,7 @@
  * and taken once, so a later connect of the run checks the session itself.
  */
 import type { EventBody } from "../progress/events.ts";
-import { earlyCheck, type EarlyOutcome } from "./early_check.ts";
+import { type EarlyCheck, earlyCheck, type EarlyOutcome } from "./early_check.ts";
 import { readEarlySession } from "./early_session.ts";
 import { parseEndpoints } from "./endpoints.ts";
 
@@ -18,21 +18,22 @@ export interface EarlyKey {
 }
 
 /**
- * How long the early check may take before it gives up and GramJS checks the session: three
- * round trips (the connection, a bad_server_salt resend, the answer) on a slow link, with room.
+ * How long the early check waits for the server per step (the connection and the salt, then the
+ * answer) before it gives up and GramJS checks the session: a round trip on a slow link, with room.
  */
 export const EARLY_TIMEOUT_MS = 3000;
 
-const _pending = new Map<string, Promise<EarlyOutcome>>();
+const _pending = new Map<string, EarlyCheck>();
 
 function _id(k: EarlyKey): string {
   return JSON.stringify([k.apiId, k.endpoints ?? null, k.session]);
 }
 
 /**
- * Starts the early check for `key` (a direct connection: the caller knows no proxy is set);
- * returns a promise settled once the request is written with the server's salt or the check ended, or undefined when
- * the session or endpoints are not something it can use (GramJS then reports what is wrong).
+ * Starts the early check for `key` (a direct connection: the caller knows no proxy is set): it
+ * connects and learns the server's salt, and sends the request once its outcome is taken. Returns
+ * a promise settled when it is ready to (or ended), or undefined when the session or endpoints are
+ * not something it can use (GramJS then reports what is wrong).
  */
 export function startEarlyCheck(key: EarlyKey, timeoutMs = EARLY_TIMEOUT_MS): Promise<void> | undefined {
   let endpoints;
@@ -43,9 +44,9 @@ export function startEarlyCheck(key: EarlyKey, timeoutMs = EARLY_TIMEOUT_MS): Pr
   }
   const session = readEarlySession(key.session, endpoints);
   if (!session) return undefined;
-  const check = earlyCheck({ apiId: key.apiId, session, signal: AbortSignal.timeout(timeoutMs) });
-  _pending.set(_id(key), check.outcome);
-  return check.sent;
+  const check = earlyCheck({ apiId: key.apiId, session, timeoutMs });
+  _pending.set(_id(key), check);
+  return check.ready;
 }
 
 let _starting: Promise<unknown> = Promise.resolve();
@@ -58,13 +59,17 @@ export function noteEarlyStart(starting: Promise<unknown>): void {
   _starting = Promise.all([_starting, starting.catch(() => {})]);
 }
 
-/** The outcome of the early check started for `key` (once; undefined when none was started). */
+/**
+ * Sends the request of the early check started for `key` and returns its outcome (once; undefined
+ * when none was started). Called when the command is about to connect: its input is checked.
+ */
 export async function takeEarlyOutcome(key: EarlyKey): Promise<EarlyOutcome | undefined> {
   await _starting;
   const id = _id(key);
-  const p = _pending.get(id);
+  const check = _pending.get(id);
   _pending.delete(id);
-  return await p;
+  check?.release();
+  return await check?.outcome;
 }
 
 /** The `--verbose` line saying why the early check could not tell (its reason names no secret). */

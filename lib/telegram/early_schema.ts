@@ -16,6 +16,8 @@ export const MSGS_ACK = 0x62d6b459;
 export const BAD_SERVER_SALT = 0xedab447b;
 export const BAD_MSG_NOTIFICATION = 0xa7eff811;
 export const NEW_SESSION_CREATED = 0x9ec20908;
+export const PING = 0x7abe77ec;
+export const PONG = 0x347773c5;
 export const VECTOR = 0x1cb5c415;
 
 /** `User` and every type a User holds, as GramJS's apiTl.js has them. */

@@ -53,6 +53,8 @@ export function earlySchemaSource(): string {
     ["BAD_SERVER_SALT", A.BadServerSalt.CONSTRUCTOR_ID],
     ["BAD_MSG_NOTIFICATION", A.BadMsgNotification.CONSTRUCTOR_ID],
     ["NEW_SESSION_CREATED", A.NewSessionCreated.CONSTRUCTOR_ID],
+    ["PING", A.Ping.CONSTRUCTOR_ID],
+    ["PONG", A.Pong.CONSTRUCTOR_ID],
     ["VECTOR", 0x1cb5c415],
   ];
   const hex = (n: number) => `0x${(n >>> 0).toString(16).padStart(8, "0")}`;

@@ -23,13 +23,26 @@ function _key(tg: FakeTelegram, session = tg.env.TGPIPE_SESSION): EarlyKey {
   return { apiId: Number(tg.env.TGPIPE_API_ID), endpoints: tg.env.TGPIPE_TELEGRAM_ENDPOINTS, session };
 }
 
-/** The early check of `tg`'s session, with the DC addresses replaced by `at` when given. */
-function _check(tg: FakeTelegram, opts: { session?: string; at?: number; signal?: AbortSignal } = {}) {
+/**
+ * The early check of `tg`'s session, with the DC addresses replaced by `at` when given; released
+ * at once unless `hold`.
+ */
+function _check(
+  tg: FakeTelegram,
+  opts: { session?: string; at?: number; signal?: AbortSignal; hold?: boolean; holdMs?: number } = {},
+) {
   const ep = parseEndpoints(tg.env.TGPIPE_TELEGRAM_ENDPOINTS);
   if (opts.at !== undefined) { for (const dc of Object.values(ep.dcs)) dc.port = opts.at; }
   const session = readEarlySession(opts.session ?? tg.env.TGPIPE_SESSION, ep);
   assert.ok(session, "a fake DC session is readable");
-  return earlyCheck({ apiId: Number(tg.env.TGPIPE_API_ID), session, signal: opts.signal });
+  const check = earlyCheck({
+    apiId: Number(tg.env.TGPIPE_API_ID),
+    session,
+    signal: opts.signal,
+    holdMs: opts.holdMs,
+  });
+  if (!opts.hold) check.release();
+  return check;
 }
 
 /** The account GramJS's own check finds for the session (connectAccount without an early check). */
@@ -66,6 +79,31 @@ Deno.test("early check: the account GramJS finds, through bad_server_salt and a 
     } finally {
       await tg.close();
     }
+  }
+});
+
+Deno.test("early check: only a ping until released (the DC runs nothing); then the request; unreleased, it ends", async () => {
+  const tg = await startFakeTelegram({ world: WORLD });
+  try {
+    const check = _check(tg, { hold: true });
+    await check.ready;
+    assert.deepEqual(
+      [tg.stats.badServerSalt, tg.stats.rpcs],
+      [1, 0],
+      "the ping learnt the salt, nothing ran",
+    );
+    check.release();
+    assert.equal((await check.outcome).kind, "account");
+    assert.equal(tg.stats.rpcs, 1);
+    assert.equal(tg.stats.badServerSalt, 1, "the request went out with the server's salt");
+    // never released (the command's input was bad): no request, and the connection is closed
+    const idle = _check(tg, { hold: true, holdMs: 1 });
+    const got = await idle.outcome;
+    assert.equal(got.kind, "fallback");
+    assert.match((got as { reason: string }).reason, /not released in time/);
+    assert.equal(tg.stats.rpcs, 1);
+  } finally {
+    await tg.close();
   }
 });
 
@@ -141,7 +179,7 @@ Deno.test("early check: falls back on garbage, a changed byte, a refused or a si
     const check = _check(tg, { at: silent.port, signal: ctl.signal });
     await got;
     ctl.abort();
-    fallback(await check.outcome, /closed|Bad resource|Interrupted/i);
+    fallback(await check.outcome, /AbortError/);
     // nothing reached the DC through the tampering relay but one request (answered with a bad salt)
     assert.equal(tg.stats.rpcs, 0);
   } finally {

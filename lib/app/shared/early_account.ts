@@ -1,7 +1,8 @@
 /**
  * The early session check for a run's own account (lib/telegram/early_registry.ts), seen from
- * the use cases: started from the settings before the command tree loads, and read by whoami
- * before it would load GramJS. Loads no GramJS.
+ * the use cases: started from the settings before the command tree loads (only a ping goes out),
+ * and taken by whoami before it would load GramJS, or by connectAccount (the request goes out
+ * then, once the command's input was checked). Loads no GramJS.
  */
 // first: GramJS's schema cache is checked before any GramJS module runs (see the file). The warm-up
 // now starts only once the early request is out, so an action may load its use case, and GramJS
@@ -20,21 +21,22 @@ import type { TelegramAccess } from "./telegram_settings.ts";
 
 /**
  * Starts the check when the account can be asked directly: API credentials and a stored session,
- * no proxy (every connection must go through it) and no bot token. Resolves once the request is
- * written or the check gave up: true when one was started.
+ * no proxy (every connection must go through it) and no bot token. Resolves once the check is
+ * ready to send its request (connected, the server's salt known) or gave up: true when one was
+ * started. The request itself goes out when earlyAccount or connectAccount takes the outcome.
  */
 export async function startEarlyAccount(access: TelegramAccess): Promise<boolean> {
   if (!access.apiId || !access.apiHash || access.proxy || access.botToken) return false;
   const apiId = access.apiId;
-  // (an object around `sent`: a promise would be flattened into this one's value)
+  // (an object around `ready`: a promise would be flattened into this one's value)
   const registered = _session(access).then((session) => ({
-    sent: session ? startEarlyCheck({ apiId, endpoints: access.endpoints, session }) : undefined,
+    ready: session ? startEarlyCheck({ apiId, endpoints: access.endpoints, session }) : undefined,
   }));
   // a connect that asks for the outcome while the session file is read waits for it
   noteEarlyStart(registered);
-  const { sent } = await registered;
-  await sent;
-  return sent !== undefined;
+  const { ready } = await registered;
+  await ready;
+  return ready !== undefined;
 }
 
 /**
