@@ -44,16 +44,23 @@ export async function connectAccount(
     throw new LoginRequiredError("Not logged in; run `tgpipe login` first", "no_session");
   }
   const session = await loadSession({ file: spec.sessionFile ?? "", sessionString: spec.sessionString });
-  // the early check (early_registry.ts) asked Telegram already, on this very session: a dead
-  // session ends here, and a live one needs no second users.getUsers from GramJS
+  // the early check (early_registry.ts) asks Telegram on this very session, on a connection open
+  // already, while GramJS connects: a dead session ends here, and a live one needs no second
+  // users.getUsers from GramJS
   const early = spec.proxy
     ? undefined
-    : await takeEarlyOutcome({ apiId: spec.apiId, endpoints: spec.endpoints, session });
-  if (early?.kind === "dead") throw early.error;
-  if (early?.kind === "fallback") ctx.emit?.(earlyFallbackLog(early.reason));
-  const client = await _open(spec, session, ctx);
-  if (early?.kind !== "account") return await _checked(client);
-  rememberAccount(client, early.account);
+    : takeEarlyOutcome({ apiId: spec.apiId, endpoints: spec.endpoints, session });
+  const opening = _open(spec, session, ctx);
+  opening.catch(() => {}); // awaited below; not unhandled meanwhile
+  const outcome = await early;
+  if (outcome?.kind === "dead") {
+    await opening.then((c) => c.close(), () => {});
+    throw outcome.error;
+  }
+  if (outcome?.kind === "fallback") ctx.emit?.(earlyFallbackLog(outcome.reason));
+  const client = await opening;
+  if (outcome?.kind !== "account") return await _checked(client);
+  rememberAccount(client, outcome.account);
   return client;
 }
 
