@@ -21,6 +21,8 @@ import {
 } from "./early_schema.ts";
 import type { EarlySession } from "./early_session.ts";
 import { TlReader, TlWriter } from "./early_tl.ts";
+import { CheckSteps, closeQuietly } from "./early_steps.ts";
+import { connectAbortable, frame, FrameReader, writeAll } from "./early_transport.ts";
 import { readSelfAccount } from "./early_user.ts";
 import { REVOKED, revokedError } from "./revoked.ts";
 
@@ -77,20 +79,20 @@ async function _run(
   released: Promise<void>,
 ): Promise<EarlyOutcome> {
   const { session } = opts;
-  const step = new _Steps(opts.signal, opts.timeoutMs ?? 3000);
+  const step = new CheckSteps(opts.signal, opts.timeoutMs ?? 3000);
   try {
     const mt = new EarlyMtproto(session.authKey);
-    const conn = await step.run(() => _connect(session, step.signal));
-    step.onAbort(() => _close(conn));
-    const frames = new _Frames(conn);
-    await _write(conn, [INTERMEDIATE]);
+    const conn = await step.run(() => connectAbortable(session, step.signal));
+    step.onAbort(() => closeQuietly(conn));
+    const frames = new FrameReader(conn);
+    await writeAll(conn, [INTERMEDIATE]);
     // a ping first: its answer (bad_server_salt, with salt 0) gives the salt, or -404 a dead key
     for (let sends = 0;; sends++) {
       if (sends === MAX_SENDS) return { kind: "fallback", reason: "no salt after resends" };
       const { msgId, packet } = mt.pack(
         new TlWriter().int(PING).raw(crypto.getRandomValues(new Uint8Array(8))).done(),
       );
-      await _write(conn, [_frame(packet)]);
+      await writeAll(conn, [frame(packet)]);
       const answer = await step.run(() => _await(mt, frames, msgId, session.dcId, true));
       if (answer === "ok") break;
       if (answer !== "resend") return answer;
@@ -100,7 +102,7 @@ async function _run(
     const body = selfRequest(initParams(opts.apiId));
     for (let sends = 0; sends < MAX_SENDS; sends++) {
       const { msgId, packet } = mt.pack(body);
-      await _write(conn, [_frame(packet)]);
+      await writeAll(conn, [frame(packet)]);
       const answer = await step.run(() => _await(mt, frames, msgId, session.dcId, false));
       if (answer !== "resend" && answer !== "ok") return answer;
     }
@@ -110,73 +112,10 @@ async function _run(
   }
 }
 
-/** The check's stop (the caller's signal) and per-step timeouts, which close the connection. */
-class _Steps {
-  readonly #ctl = new AbortController();
-  readonly #unlink: () => void;
-
-  constructor(outer: AbortSignal | undefined, readonly timeoutMs: number) {
-    const stop = () => this.#ctl.abort(outer?.reason);
-    outer?.addEventListener("abort", stop, { once: true });
-    if (outer?.aborted) stop();
-    this.#unlink = () => outer?.removeEventListener("abort", stop);
-  }
-
-  get signal(): AbortSignal {
-    return this.#ctl.signal;
-  }
-
-  /** Calls `fn` now, or when the check stops. */
-  onAbort(fn: () => void): void {
-    if (this.signal.aborted) fn();
-    else this.signal.addEventListener("abort", fn, { once: true });
-  }
-
-  /** Runs one network step; it times out after timeoutMs. */
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    return await this.#bounded(fn(), this.timeoutMs, "no answer in time");
-  }
-
-  /** Waits for `p` (the release), at most `ms`. */
-  async hold(p: Promise<void>, ms: number): Promise<void> {
-    await this.#bounded(p, ms, "not released in time");
-  }
-
-  async #bounded<T>(p: Promise<T>, ms: number, why: string): Promise<T> {
-    this.signal.throwIfAborted();
-    const timer = setTimeout(() => this.#ctl.abort(new DOMException(why, "TimeoutError")), ms);
-    let onAbort!: () => void;
-    try {
-      return await Promise.race([
-        p,
-        new Promise<never>((_, reject) => {
-          onAbort = () => reject(this.signal.reason);
-          this.signal.addEventListener("abort", onAbort, { once: true });
-        }),
-      ]);
-    } finally {
-      clearTimeout(timer);
-      this.signal.removeEventListener("abort", onAbort);
-    }
-  }
-
-  /** Ends the check: the connection is closed, the caller's signal let go. */
-  end(): void {
-    this.#ctl.abort(new DOMException("check over", "AbortError"));
-    this.#unlink();
-  }
-}
-
-function _close(conn: Deno.Conn): void {
-  try {
-    conn.close();
-  } catch { /* closed already */ }
-}
-
 /** Reads until the answer to `msgId` comes, or the server asks for the request again. */
 async function _await(
   mt: EarlyMtproto,
-  frames: _Frames,
+  frames: FrameReader,
   msgId: bigint,
   dcId: number,
   ping: boolean,
@@ -224,67 +163,4 @@ function _result(result: Uint8Array, dcId: number): EarlyOutcome {
     return { kind: "fallback", reason: `rpc_error ${code} ${message}` };
   }
   return { kind: "account", account: readSelfAccount(result, dcId) };
-}
-
-/** Deno.connect, given up when `signal` aborts first (a connection that opens later is closed). */
-function _connect(session: EarlySession, signal?: AbortSignal): Promise<Deno.Conn> {
-  const connecting = Deno.connect({ hostname: session.host, port: session.port });
-  if (!signal) return connecting;
-  return new Promise<Deno.Conn>((resolve, reject) => {
-    const onAbort = () => {
-      reject(signal.reason);
-      connecting.then((c) => c.close(), () => {});
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-    connecting.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
-}
-
-function _frame(packet: Uint8Array): Uint8Array {
-  const out = new Uint8Array(4 + packet.length);
-  new DataView(out.buffer).setUint32(0, packet.length, true);
-  out.set(packet, 4);
-  return out;
-}
-
-async function _write(conn: Deno.Conn, parts: Uint8Array[]): Promise<void> {
-  const data = parts.length === 1 ? parts[0] : new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  if (parts.length > 1) {
-    let o = 0;
-    for (const p of parts) {
-      data.set(p, o);
-      o += p.length;
-    }
-  }
-  for (let o = 0; o < data.length;) o += await conn.write(data.subarray(o));
-}
-
-/** Intermediate transport frames from a connection: a 4-byte length, then the packet. */
-class _Frames {
-  #buf = new Uint8Array(0);
-  readonly #chunk = new Uint8Array(64 * 1024);
-
-  constructor(readonly conn: Deno.Conn) {}
-
-  async #fill(n: number): Promise<void> {
-    while (this.#buf.length < n) {
-      const got = await this.conn.read(this.#chunk);
-      if (got === null) throw new Error("connection closed by the server");
-      const b = new Uint8Array(this.#buf.length + got);
-      b.set(this.#buf);
-      b.set(this.#chunk.subarray(0, got), this.#buf.length);
-      this.#buf = b;
-    }
-  }
-
-  /** The next packet. */
-  async next(): Promise<Uint8Array> {
-    await this.#fill(4);
-    const len = new DataView(this.#buf.buffer, this.#buf.byteOffset, 4).getInt32(0, true);
-    if (len < 4 || len > 1 << 20) throw new Error(`bad frame length ${len}`);
-    await this.#fill(4 + len);
-    const packet = this.#buf.slice(4, 4 + len);
-    this.#buf = this.#buf.subarray(4 + len);
-    return packet;
-  }
 }
