@@ -20,8 +20,9 @@ if (Deno.args.some((a) => a === "--help" || a === "-h" || a === "help")) {
   }
 }
 
-// A Telegram command asks Telegram for its account now, without GramJS, then starts loading GramJS
-// beside the command tree (lib/cli/early_start.ts, warm_up.ts).
+// A Telegram command opens its early session check now, without GramJS (its request goes out when
+// the command connects), and starts loading GramJS beside the command tree (lib/cli/early_start.ts,
+// warm_up.ts; whoami needs no GramJS when the check answers).
 import("./lib/cli/early_start.ts").then((m) => m.earlyStart(Deno.args, Deno.env.toObject()), () => {});
 const [{ runCli }, { onInterrupts }, { promptLine }] = await Promise.all([
   import("./lib/cli/program.ts"),

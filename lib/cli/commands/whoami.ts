@@ -20,7 +20,8 @@ export function whoamiCommand(io: CliIo, state: CliState): AnyCommand {
       ]);
       const access = telegramAccess(rt.settings);
       await (await import("../early_start.ts")).earlyStarted();
-      // the early session check (main.ts) usually answered already: then GramJS never loads
+      // the early session check (main.ts) sends its request now (whoami has no input to check) and
+      // usually answers: then GramJS never loads
       const a = await earlyAccount(access, rt.emit) ??
         await (await import("../../app/account/whoami.ts")).whoami(access, {
           emit: rt.emit,
