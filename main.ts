@@ -20,8 +20,10 @@ if (Deno.args.some((a) => a === "--help" || a === "-h" || a === "help")) {
   }
 }
 
-// A Telegram command starts loading GramJS now, beside the command tree (lib/cli/warm_up.ts).
-import("./lib/cli/warm_up.ts").then((m) => m.warmUp(Deno.args), () => {});
+// A Telegram command opens its early session check now, without GramJS (its request goes out when
+// the command connects), and starts loading GramJS beside the command tree (lib/cli/early_start.ts,
+// warm_up.ts; whoami needs no GramJS when the check answers).
+import("./lib/cli/early_start.ts").then((m) => m.earlyStart(Deno.args, Deno.env.toObject()), () => {});
 const [{ runCli }, { onInterrupts }, { promptLine }] = await Promise.all([
   import("./lib/cli/program.ts"),
   import("./lib/cli/interrupts.ts"),

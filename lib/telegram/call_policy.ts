@@ -5,9 +5,10 @@
  * and every other RPC error becomes a TelegramError carrying its code and message.
  */
 import { ProxyError } from "../core/proxy.ts";
-import { LoginRequiredError, StoppedError, TelegramError, type TgpipeError } from "../core/errors.ts";
+import { StoppedError, TelegramError, type TgpipeError } from "../core/errors.ts";
 import type { Emit } from "../progress/events.ts";
 import { CallTimeout, hedgedCall } from "./hedged_call.ts";
+import { REVOKED, revokedError } from "./revoked.ts";
 import type { RtoEstimator } from "./rto_estimator.ts";
 
 /** How a call is retried and reported. Every field has a default. */
@@ -62,18 +63,6 @@ export interface CallPolicy {
   /** Injected for tests: [0, 1). Default Math.random. */
   random?: () => number;
 }
-
-const REVOKED = new Set([
-  "AUTH_KEY_UNREGISTERED",
-  "SESSION_REVOKED",
-  "SESSION_EXPIRED",
-  "USER_DEACTIVATED",
-  "USER_DEACTIVATED_BAN",
-  "AUTH_KEY_INVALID",
-  "AUTH_KEY_PERM_EMPTY",
-  // the key was used from two places at once: Telegram drops it
-  "AUTH_KEY_DUPLICATED",
-]);
 
 /** Runs `fn` (one Telegram call named `method`) under the policy; see the module comment. */
 export async function callWithPolicy<T>(
@@ -190,10 +179,7 @@ export function mapTelegramError(err: unknown, method: string): TgpipeError {
   const e = err as { code?: unknown; errorMessage?: unknown; message?: unknown } | null;
   const rpc = _migrateName(err) ?? (typeof e?.errorMessage === "string" ? e.errorMessage : undefined);
   if (rpc !== undefined && REVOKED.has(rpc)) {
-    return new LoginRequiredError(
-      `The Telegram session is no longer valid (${rpc}); run \`tgpipe login\` again`,
-      rpc.toLowerCase(),
-    );
+    return revokedError(rpc);
   }
   const seconds = floodSeconds(err);
   if (seconds !== undefined) return new TelegramError(420, `FLOOD_WAIT_${seconds}`, method);

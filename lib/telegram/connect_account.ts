@@ -8,7 +8,8 @@ import type { Emit } from "../progress/events.ts";
 import { openClient, type TgClient } from "./client.ts";
 import { parseEndpoints } from "./endpoints.ts";
 import type { ProxyConfig } from "../core/proxy.ts";
-import { getAccount } from "./get_account.ts";
+import { earlyFallbackLog, takeEarlyOutcome } from "./early_registry.ts";
+import { getAccount, rememberAccount } from "./get_account.ts";
 import { loginBot } from "./login.ts";
 import { loadSession, saveSession } from "./session_store.ts";
 
@@ -43,7 +44,24 @@ export async function connectAccount(
     throw new LoginRequiredError("Not logged in; run `tgpipe login` first", "no_session");
   }
   const session = await loadSession({ file: spec.sessionFile ?? "", sessionString: spec.sessionString });
-  return await _checked(await _open(spec, session, ctx));
+  // the early check (early_registry.ts) asks Telegram on this very session, on a connection open
+  // already, while GramJS connects: a dead session ends here, and a live one needs no second
+  // users.getUsers from GramJS
+  const early = spec.proxy
+    ? undefined
+    : takeEarlyOutcome({ apiId: spec.apiId, endpoints: spec.endpoints, session });
+  const opening = _open(spec, session, ctx);
+  opening.catch(() => {}); // awaited below; not unhandled meanwhile
+  const outcome = await early;
+  if (outcome?.kind === "dead") {
+    await opening.then((c) => c.close(), () => {});
+    throw outcome.error;
+  }
+  if (outcome?.kind === "fallback") ctx.emit?.(earlyFallbackLog(outcome.reason));
+  const client = await opening;
+  if (outcome?.kind !== "account") return await _checked(client);
+  rememberAccount(client, outcome.account);
+  return client;
 }
 
 /** The cache file of a bot token's session in `dir`: named by a SHA-256 prefix of the token. */

@@ -21,9 +21,14 @@ export async function getAccount(client: TgClient): Promise<Account> {
   if (username) account.username = username;
   const phone = maskPhone(u.phone ?? undefined);
   if (phone) account.phone_masked = phone;
+  rememberAccount(client, account);
+  return account;
+}
+
+/** Records `account` as the client's (its event label, and what knownAccount answers). */
+export function rememberAccount(client: TgClient, account: Account): void {
   client.account = accountLabel(account);
   _known.set(client, account);
-  return account;
 }
 
 /** The account getAccount last fetched on this client (no request), or undefined. */

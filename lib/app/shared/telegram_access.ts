@@ -3,41 +3,14 @@
  * client for the stored session.
  */
 import { UsageError } from "../../core/errors.ts";
-import { parseProxy, type ProxyConfig } from "../../core/proxy.ts";
-import type { Settings } from "../../core/settings.ts";
 import type { Emit } from "../../progress/events.ts";
 import { openClient, type TgClient } from "../../telegram/client.ts";
 import { type AccountSpec, connectAccount as connectSpec } from "../../telegram/connect_account.ts";
 import { parseEndpoints } from "../../telegram/endpoints.ts";
+import type { TelegramAccess } from "./telegram_settings.ts";
 
-/** Telegram settings of one run (from lib/cli). `sessionString` is a secret. */
-export interface TelegramAccess {
-  apiId: number | undefined;
-  apiHash: string | undefined;
-  /** Raw telegram_endpoints JSON (the test seam); undefined = Telegram. */
-  endpoints: string | undefined;
-  /** Every connection goes through this proxy (`--proxy`); undefined = direct. */
-  proxy?: ProxyConfig;
-  sessionFile: string;
-  sessionString: string | undefined;
-  /** A bot account: logs in with this token (a secret) instead of the session. */
-  botToken?: string;
-  /** Where a bot token's session is cached (the data directory). */
-  dataDir?: string;
-}
-
-/** Picks the Telegram settings out of the resolved settings. */
-export function telegramAccess(s: Settings): TelegramAccess {
-  return {
-    apiId: s.apiId,
-    apiHash: s.apiHash,
-    endpoints: s.telegramEndpoints,
-    proxy: s.proxy ? parseProxy(s.proxy) : undefined,
-    sessionFile: s.session,
-    sessionString: s.sessionString,
-    dataDir: s.dataDir,
-  };
-}
+// lives in telegram_settings.ts (which loads no GramJS, for the early session check); re-exported
+export { type TelegramAccess, telegramAccess } from "./telegram_settings.ts";
 
 /**
  * The accounts of a run: the session's own first, then `--account` sessions (a file, or a session

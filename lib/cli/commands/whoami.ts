@@ -14,9 +14,19 @@ export function whoamiCommand(io: CliIo, state: CliState): AnyCommand {
     .description("Show the logged-in account: id, name, username, masked phone, bot or user, DC")
     .addHelpText("after", EXAMPLES)
     .action(makeAction(io, state, async (rt) => {
-      const { telegramAccess } = await import("../../app/shared/telegram_access.ts");
-      const { whoami } = await import("../../app/account/whoami.ts");
-      const a = await whoami(telegramAccess(rt.settings), { emit: rt.emit, signal: rt.signal });
+      const [{ telegramAccess }, { earlyAccount }] = await Promise.all([
+        import("../../app/shared/telegram_settings.ts"),
+        import("../../app/shared/early_account.ts"),
+      ]);
+      const access = telegramAccess(rt.settings);
+      await (await import("../early_start.ts")).earlyStarted();
+      // the early session check (main.ts) sends its request now (whoami has no input to check) and
+      // usually answers: then GramJS never loads
+      const a = await earlyAccount(access, rt.emit) ??
+        await (await import("../../app/account/whoami.ts")).whoami(access, {
+          emit: rt.emit,
+          signal: rt.signal,
+        });
       rt.result("account", a, () =>
         [
           `id        ${a.id}`,

@@ -40,6 +40,9 @@ interface Incoming {
   session: SessionState;
 }
 
+/** Service messages: their seqno is not checked here (queries' is). */
+const _SERVICE = new Set<number>(Object.values(S.SVC).filter((id) => id !== S.SVC.invokeWithLayer));
+
 /** Serves one accepted socket until either side closes it. */
 export class Connection {
   readonly #abort = new AbortController();
@@ -135,6 +138,11 @@ export class Connection {
     const seqno = dv.getInt32(24, true);
     const len = dv.getInt32(28, true);
     if (len < 4 || 32 + len > plain.length) throw new Error(`Bad message length ${len}`);
+    // MTProto 2.0: 12..1024 bytes of padding; Telegram drops a message with less or more
+    const pad = plain.length - 32 - len;
+    if (pad < 12 || pad > 1024) {
+      throw new Error(`Padding of ${pad} bytes: dropping the connection as Telegram does`);
+    }
     const session = this.env.state.session(keyIdHex, plain.subarray(8, 16));
     const inc: Incoming = {
       auth,
@@ -195,6 +203,13 @@ export class Connection {
       return this.#dispatch(inc, zlib.gunzipSync(packed), msgId, seqno);
     }
     if (seqno & 1) this.#outbox.ack(inc.session, msgId);
+    else if (!_SERVICE.has(ctor)) {
+      // a query is content-related: Telegram wants an odd seqno (error 35) and does not run it
+      this.env.stats.badMsgNotification++;
+      this.#log(`bad_msg_notification 35 for msg_id ${msgId} (an even seqno on a query)`);
+      this.#send(inc, S.badMsgNotification(msgId, seqno, 35), { response: true, bare: true });
+      return;
+    }
     switch (ctor) {
       case S.SVC.msgsAck:
       case S.SVC.msgResendReq:
