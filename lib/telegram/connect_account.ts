@@ -8,6 +8,7 @@ import type { Emit } from "../progress/events.ts";
 import { openClient, type TgClient } from "./client.ts";
 import { parseEndpoints } from "./endpoints.ts";
 import type { ProxyConfig } from "../core/proxy.ts";
+import type { EarlyOutcome } from "./early_check.ts";
 import { earlyFallbackLog, takeEarlyOutcome } from "./early_registry.ts";
 import { getAccount, rememberAccount } from "./get_account.ts";
 import { loginBot } from "./login.ts";
@@ -52,7 +53,7 @@ export async function connectAccount(
     : takeEarlyOutcome({ apiId: spec.apiId, endpoints: spec.endpoints, session });
   const opening = _open(spec, session, ctx);
   opening.catch(() => {}); // awaited below; not unhandled meanwhile
-  const outcome = await early;
+  const outcome = early && await _earlyOrLate(early, opening);
   if (outcome?.kind === "dead") {
     await opening.then((c) => c.close(), () => {});
     throw outcome.error;
@@ -62,6 +63,32 @@ export async function connectAccount(
   if (outcome?.kind !== "account") return await _checked(client);
   rememberAccount(client, outcome.account);
   return client;
+}
+
+/**
+ * How long after its request connectAccount waits for the early check's answer once GramJS is open
+ * too, ms. Past it, GramJS's own (hedged) users.getUsers checks the session: a lost early answer cost
+ * the check's whole 3 s step timeout before, in every faulted run that drew it (`bench faults`).
+ */
+const EARLY_ANSWER_MS = 1000;
+
+/** The early outcome, or a fallback once GramJS is open and EARLY_ANSWER_MS passed without it. */
+async function _earlyOrLate(
+  early: Promise<EarlyOutcome | undefined>,
+  opening: Promise<unknown>,
+): Promise<EarlyOutcome | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<EarlyOutcome>((resolve) => {
+    timer = setTimeout(() => {
+      const reason = `no answer within ${EARLY_ANSWER_MS} ms while GramJS was open`;
+      opening.then(() => resolve({ kind: "fallback", reason }), () => resolve({ kind: "fallback", reason }));
+    }, EARLY_ANSWER_MS);
+  });
+  try {
+    return await Promise.race([early, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The cache file of a bot token's session in `dir`: named by a SHA-256 prefix of the token. */

@@ -160,3 +160,42 @@ Deno.test("whoami when the early check's answer is spoiled on the way: the accou
     await done();
   }
 });
+
+Deno.test("chats when the early check's answer is lost: GramJS checks the session once it is open, no 3 s wait", async () => {
+  const { origin, done } = freshOrigin();
+  const { tg, getUsers } = await _tracedDc();
+  const dc = tg.dcs[0];
+  let connections = 0;
+  // DC 2 behind a relay whose first connection (the early check's) passes the salt, then no answer
+  const relay = listenLoopback(async (c, conns) => {
+    const early = connections++ === 0;
+    const up = await Deno.connect({ hostname: dc.host, port: dc.port });
+    conns.add(up);
+    let answers = 0;
+    await Promise.all([
+      pipe(c, up),
+      pipe(up, c, (bytes) => (early && answers++ > 0 ? new Uint8Array(0) : bytes)),
+    ]);
+  });
+  try {
+    const endpoints = JSON.parse(tg.env.TGPIPE_TELEGRAM_ENDPOINTS);
+    endpoints.dcs[String(dc.id)].port = relay.port;
+    const r = await runCli(["--verbose", "chats"], {
+      env: { ...tg.env, TGPIPE_TELEGRAM_ENDPOINTS: JSON.stringify(endpoints) },
+      denoFlags: [`--location=${origin}`],
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /gen_channel_0/);
+    // not the check's own 3 s step timeout: GramJS asked as soon as the early answer was a second late
+    assert.match(
+      r.stderr,
+      /early session check: no answer within 1000 ms while GramJS was open; GramJS checks/,
+    );
+    // the early request reached the DC (its answer was lost), then GramJS's own
+    assert.equal(getUsers(), 2);
+  } finally {
+    await relay.close();
+    await tg.close();
+    await done();
+  }
+});
