@@ -73,6 +73,19 @@ export class TgClient {
     this.#releaseDecrypt = useFastDecrypt();
   }
 
+  /**
+   * Teaches the main connection's timeout estimate a round trip measured elsewhere to the same DC
+   * (the early session check's): without any sample its first lost request waited the initial 2 s.
+   */
+  learnRoundTrip(ms: number): void {
+    this.#rto.observe(performance.now() - Math.max(0, ms));
+  }
+
+  /** The main connection's adaptive timeout for a small read now, ms (diagnostics and tests). */
+  get timeoutEstimateMs(): number {
+    return this.#rto.timeoutMs();
+  }
+
   /** The DC this session lives on. */
   get dcId(): number {
     return gramOf(this).session.dcId;

@@ -48,9 +48,14 @@ export async function connectAccount(
   // the early check (early_registry.ts) asks Telegram on this very session, on a connection open
   // already, while GramJS connects: a dead session ends here, and a live one needs no second
   // users.getUsers from GramJS
+  const asked = performance.now();
+  let answeredIn = 0;
   const early = spec.proxy
     ? undefined
-    : takeEarlyOutcome({ apiId: spec.apiId, endpoints: spec.endpoints, session });
+    : takeEarlyOutcome({ apiId: spec.apiId, endpoints: spec.endpoints, session }).then((o) => {
+      answeredIn = performance.now() - asked;
+      return o;
+    });
   const opening = _open(spec, session, ctx);
   opening.catch(() => {}); // awaited below; not unhandled meanwhile
   const outcome = early && await _earlyOrLate(early, opening);
@@ -62,6 +67,9 @@ export async function connectAccount(
   const client = await opening;
   if (outcome?.kind !== "account") return await _checked(client);
   rememberAccount(client, outcome.account);
+  // the check was the session's first round trip: GramJS's connection learns from it (its first
+  // request lost in a faulted run was copied after the 2 s of an estimate with no sample)
+  client.learnRoundTrip(answeredIn);
   return client;
 }
 

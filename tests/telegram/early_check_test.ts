@@ -210,6 +210,9 @@ Deno.test("connectAccount takes the early check's account: the DC sees one users
       assert.equal(knownAccount(client)?.id, Number(tg.world.selfUserId));
       assert.equal(client.account, "+155******01");
       assert.equal(getUsers(), 1, lines.join("\n"));
+      // GramJS's connection learnt the check's round trip: a first lost read is copied after the
+      // floor, not after the 2 s of an estimate with no sample
+      assert.ok(client.timeoutEstimateMs < 2000, `timeout ${client.timeoutEstimateMs} ms`);
     } finally {
       await client.close();
     }
