@@ -31,6 +31,21 @@ function _bytes(n: number, seed: number): Uint8Array {
   return Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff);
 }
 
+/** A FastConnection to DC 2 at `port` on loopback, with silent loggers. */
+function _connection(port: number): FastConnection {
+  return new FastConnection({
+    ip: "127.0.0.1",
+    port,
+    dcId: 2,
+    // deno-lint-ignore no-explicit-any
+    loggers: { debug() {}, info() {}, warn() {}, error() {} } as any,
+    proxy: undefined,
+    // deno-lint-ignore no-explicit-any
+    socket: undefined as any,
+    testServers: false,
+  });
+}
+
 async function _writeAll(conn: Deno.Conn, b: Uint8Array): Promise<void> {
   for (let o = 0; o < b.length;) o += await conn.write(b.subarray(o));
 }
@@ -113,17 +128,7 @@ Deno.test("FastConnection: intermediate framing both ways, transport errors pass
     await _writeAll(conn, Uint8Array.from([4, 0, 0, 0, 0x6c, 0xfe, 0xff, 0xff]));
     await _writeAll(conn, Uint8Array.from([0xff, 0xff, 0xff, 0xff]));
   }, async (port) => {
-    const c = new FastConnection({
-      ip: "127.0.0.1",
-      port,
-      dcId: 2,
-      // deno-lint-ignore no-explicit-any
-      loggers: { debug() {}, info() {}, warn() {}, error() {} } as any,
-      proxy: undefined,
-      // deno-lint-ignore no-explicit-any
-      socket: undefined as any,
-      testServers: false,
-    });
+    const c = _connection(port);
     await c.connect();
     try {
       await c.send(Buffer.from(_bytes(8, 9)));
@@ -145,17 +150,7 @@ Deno.test("FastConnection: sends after its socket closed under it fail at once, 
     const buf = new Uint8Array(1024);
     while (await conn.read(buf).catch(() => null) !== null) { /* drain */ }
   }, async (port) => {
-    const c = new FastConnection({
-      ip: "127.0.0.1",
-      port,
-      dcId: 2,
-      // deno-lint-ignore no-explicit-any
-      loggers: { debug() {}, info() {}, warn() {}, error() {} } as any,
-      proxy: undefined,
-      // deno-lint-ignore no-explicit-any
-      socket: undefined as any,
-      testServers: false,
-    });
+    const c = _connection(port);
     await c.connect();
     try {
       await c.send(Buffer.from(_bytes(8, 1)));
