@@ -1,9 +1,11 @@
 /**
  * MTProto 2.0 message encryption for the early session check (core.telegram.org/mtproto/description),
  * with @mtcute/wasm's SHA and AES-256-IGE: no node:crypto (its first import loads Deno's Node layer)
- * and no GramJS. The same wasm instance serves fast_ige.ts later (its initSync runs once).
+ * and no GramJS. The same wasm instance serves fast_ige.ts later (mtcute_wasm.ts loads it once).
  */
-import { getWasmUrl, ige256Decrypt, ige256Encrypt, initSync, sha1, sha256 } from "@mtcute/wasm";
+import { ige256Decrypt, ige256Encrypt, sha1, sha256 } from "@mtcute/wasm";
+import { concatBytes } from "../core/concat_bytes.ts";
+import { loadMtcuteWasm } from "./mtcute_wasm.ts";
 
 /** The packet is not a message of this key, or its msg_key does not match. */
 export class EarlyCryptoError extends Error {
@@ -13,23 +15,9 @@ export class EarlyCryptoError extends Error {
   }
 }
 
-let _ready = false;
-
-/** Loads @mtcute/wasm once per thread. */
+/** Loads @mtcute/wasm once per thread (mtcute_wasm.ts). */
 export function initEarlyCrypto(): void {
-  if (_ready) return;
-  initSync(Deno.readFileSync(getWasmUrl()));
-  _ready = true;
-}
-
-function _concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  loadMtcuteWasm();
 }
 
 /** auth_key_id: the low 64 bits of SHA-1(auth_key), as they go on the wire. */
@@ -40,11 +28,11 @@ export function authKeyId(authKey: Uint8Array): Uint8Array {
 
 /** MTProto 2.0 AES key and IV from msg_key; x = 0 client to server, 8 server to client. */
 function _keyIv(authKey: Uint8Array, msgKey: Uint8Array, x: number): { key: Uint8Array; iv: Uint8Array } {
-  const a = sha256(_concat(msgKey, authKey.subarray(x, x + 36)));
-  const b = sha256(_concat(authKey.subarray(40 + x, 76 + x), msgKey));
+  const a = sha256(concatBytes([msgKey, authKey.subarray(x, x + 36)]));
+  const b = sha256(concatBytes([authKey.subarray(40 + x, 76 + x), msgKey]));
   return {
-    key: _concat(a.subarray(0, 8), b.subarray(8, 24), a.subarray(24, 32)),
-    iv: _concat(b.subarray(0, 8), a.subarray(8, 24), b.subarray(24, 32)),
+    key: concatBytes([a.subarray(0, 8), b.subarray(8, 24), a.subarray(24, 32)]),
+    iv: concatBytes([b.subarray(0, 8), a.subarray(8, 24), b.subarray(24, 32)]),
   };
 }
 
@@ -65,9 +53,9 @@ export function encryptClientMessage(authKey: Uint8Array, keyId: Uint8Array, pla
 /** {@link encryptClientMessage} of a plaintext already padded (whole blocks, 12..1024 padding). */
 export function encryptPadded(authKey: Uint8Array, keyId: Uint8Array, padded: Uint8Array): Uint8Array {
   initEarlyCrypto();
-  const msgKey = sha256(_concat(authKey.subarray(88, 120), padded)).slice(8, 24);
+  const msgKey = sha256(concatBytes([authKey.subarray(88, 120), padded])).slice(8, 24);
   const { key, iv } = _keyIv(authKey, msgKey, 0);
-  return _concat(keyId, msgKey, ige256Encrypt(padded, key, iv));
+  return concatBytes([keyId, msgKey, ige256Encrypt(padded, key, iv)]);
 }
 
 /**
@@ -84,7 +72,7 @@ export function decryptServerMessage(authKey: Uint8Array, keyId: Uint8Array, pac
   const msgKey = packet.subarray(8, 24);
   const { key, iv } = _keyIv(authKey, msgKey, 8);
   const plain = ige256Decrypt(packet.subarray(24), key, iv);
-  const check = sha256(_concat(authKey.subarray(96, 128), plain));
+  const check = sha256(concatBytes([authKey.subarray(96, 128), plain]));
   for (let i = 0; i < 16; i++) if (check[8 + i] !== msgKey[i]) throw new EarlyCryptoError("msg_key mismatch");
   return plain;
 }

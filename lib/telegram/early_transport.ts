@@ -4,6 +4,7 @@
  * frames of a 4-byte length and the packet.
  */
 import type { EarlySession } from "./early_session.ts";
+import { concatBytes } from "../core/concat_bytes.ts";
 
 /** Deno.connect, given up when `signal` aborts first (a connection that opens later is closed). */
 export function connectAbortable(session: EarlySession, signal?: AbortSignal): Promise<Deno.Conn> {
@@ -29,14 +30,7 @@ export function frame(packet: Uint8Array): Uint8Array {
 
 /** Writes `parts` as one write (a frame and its transport tag go out together). */
 export async function writeAll(conn: Deno.Conn, parts: Uint8Array[]): Promise<void> {
-  const data = parts.length === 1 ? parts[0] : new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  if (parts.length > 1) {
-    let o = 0;
-    for (const p of parts) {
-      data.set(p, o);
-      o += p.length;
-    }
-  }
+  const data = parts.length === 1 ? parts[0] : concatBytes(parts);
   for (let o = 0; o < data.length;) o += await conn.write(data.subarray(o));
 }
 

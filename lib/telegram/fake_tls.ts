@@ -6,6 +6,7 @@
  * with the HMAC of our random and its reply. No real TLS runs: the proxy checks only the HMACs.
  */
 import nodeCrypto from "node:crypto";
+import { concatBytes } from "../core/concat_bytes.ts";
 
 /** A ClientHello is exactly this long: proxies recognise it by its first 11 bytes. */
 export const HELLO_LENGTH = 517; // any host name (at most 253 bytes) fits
@@ -86,8 +87,7 @@ export async function readServerHello(
     if (head[0] !== type || head[1] !== 3 || head[2] !== 3) return false;
     parts.push(head, await read((head[3] << 8) | head[4]));
   }
-  const answer = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  parts.reduce((at, p) => (answer.set(p, at), at + p.length), 0);
+  const answer = concatBytes(parts);
   const theirs = answer.slice(RANDOM_AT, RANDOM_AT + 32);
   answer.fill(0, RANDOM_AT, RANDOM_AT + 32);
   const want = _hmac(secret, new Uint8Array([...random, ...answer]));

@@ -6,7 +6,8 @@
  * what filled the heap between collections. Runs on the main thread or in workers/crypto_worker.ts.
  */
 import { createHash } from "node:crypto";
-import { __getWasm, getWasmUrl, initSync } from "@mtcute/wasm";
+import { __getWasm } from "@mtcute/wasm";
+import { loadMtcuteWasm } from "./mtcute_wasm.ts";
 
 /** One decryption: `length` bytes at `offset` of `buffer`, replaced by their plaintext. */
 export interface DecryptTask {
@@ -44,7 +45,7 @@ let _scratchSize = 0;
 /** @mtcute/wasm, initialised once per thread (fast_ige.ts uses the same instance). */
 export function mtcuteWasm(): MtcuteWasm {
   if (_wasm) return _wasm;
-  initSync(Deno.readFileSync(getWasmUrl()));
+  loadMtcuteWasm();
   _wasm = __getWasm() as unknown as MtcuteWasm;
   return _wasm;
 }

@@ -1,4 +1,5 @@
 /** Reading a running tool's stdout and stderr: bounded, by lines if asked, never hung by a stray pipe. */
+import { concatBytes } from "../core/concat_bytes.ts";
 
 /** What {@link readToolOutput} reads, and what it does with it. */
 export interface ToolOutputOptions {
@@ -109,13 +110,7 @@ function _collect(
     } catch {
       // Cancelled after the process exited; keep what was read.
     }
-    const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-    let off = 0;
-    for (const c of chunks) {
-      out.set(c, off);
-      off += c.length;
-    }
-    return out;
+    return concatBytes(chunks);
   })();
   return { done, cancel: () => reader.cancel().catch(() => {}) };
 }
