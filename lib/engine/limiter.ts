@@ -22,7 +22,7 @@ export class Limiter {
   /** Runs `fn` once a slot is free; of the waiters, the lowest `priority` goes first (default: FIFO). */
   async run<T>(fn: () => Promise<T>, priority = 0): Promise<T> {
     if (this.#free > 0) this.#free--;
-    else await new Promise<void>((go) => this.#waiters.push({ priority, go }));
+    else await new Promise<void>((go) => this.#enqueue({ priority, go }));
     try {
       return await fn();
     } finally {
@@ -34,16 +34,16 @@ export class Limiter {
     }
   }
 
+  /** Keeps the waiters in order (priority, then arrival): found from the end, so FIFO use is a push. */
+  #enqueue(w: { priority: number; go: () => void }): void {
+    let i = this.#waiters.length;
+    while (i > 0 && this.#waiters[i - 1].priority > w.priority) i--;
+    this.#waiters.splice(i, 0, w);
+  }
+
   #release(): void {
-    if (this.#waiters.length === 0) {
-      this.#free++;
-      return;
-    }
-    // the first of the lowest priority: equal priorities keep their order
-    let best = 0;
-    for (let i = 1; i < this.#waiters.length; i++) {
-      if (this.#waiters[i].priority < this.#waiters[best].priority) best = i;
-    }
-    this.#waiters.splice(best, 1)[0].go();
+    const next = this.#waiters.shift();
+    if (next) next.go();
+    else this.#free++;
   }
 }
