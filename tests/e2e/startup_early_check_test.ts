@@ -25,6 +25,32 @@ async function _tracedDc() {
   return { tg, lines, getUsers: () => lines.filter((l) => /<- .*users\.GetUsers/.test(l)).length };
 }
 
+/**
+ * The fake DC's first DC behind a loopback relay: the server's bytes to each connection pass through
+ * `answers(first)` (`first` for the relay's first connection, the early check's); `env` points tgpipe
+ * at the relay.
+ */
+function _relay(
+  tg: Awaited<ReturnType<typeof startFakeTelegram>>,
+  answers: (first: boolean) => (bytes: Uint8Array) => Uint8Array,
+) {
+  const dc = tg.dcs[0];
+  let connections = 0;
+  const relay = listenLoopback(async (c, conns) => {
+    const map = answers(connections++ === 0);
+    const up = await Deno.connect({ hostname: dc.host, port: dc.port });
+    conns.add(up);
+    await Promise.all([pipe(c, up), pipe(up, c, map)]);
+  });
+  const endpoints = JSON.parse(tg.env.TGPIPE_TELEGRAM_ENDPOINTS);
+  endpoints.dcs[String(dc.id)].port = relay.port;
+  return {
+    env: { ...tg.env, TGPIPE_TELEGRAM_ENDPOINTS: JSON.stringify(endpoints) },
+    connections: () => connections,
+    close: () => relay.close(),
+  };
+}
+
 Deno.test("whoami: the early check's account, GramJS never loaded, one users.getUsers", async () => {
   const { origin, done } = freshOrigin();
   const { tg, lines, getUsers } = await _tracedDc();
@@ -123,34 +149,21 @@ Deno.test("whoami with a dead session: exit 4 with the usual message, GramJS nev
 Deno.test("whoami when the early check's answer is spoiled on the way: the account, through GramJS", async () => {
   const { origin, done } = freshOrigin();
   const { tg, getUsers } = await _tracedDc();
-  const dc = tg.dcs[0];
-  let connections = 0;
   // DC 2 behind a relay that changes one bit of the first answer on its first connection
-  const relay = listenLoopback(async (c, conns) => {
-    const spoil = connections++ === 0;
-    const up = await Deno.connect({ hostname: dc.host, port: dc.port });
-    conns.add(up);
-    let first = spoil;
-    await Promise.all([
-      pipe(c, up),
-      pipe(up, c, (bytes) => {
-        if (first && bytes.length > 40) bytes[40] ^= 1, first = false;
-        return bytes;
-      }),
-    ]);
+  const relay = _relay(tg, (first) => {
+    let spoil = first;
+    return (bytes) => {
+      if (spoil && bytes.length > 40) bytes[40] ^= 1, spoil = false;
+      return bytes;
+    };
   });
   try {
-    const endpoints = JSON.parse(tg.env.TGPIPE_TELEGRAM_ENDPOINTS);
-    endpoints.dcs[String(dc.id)].port = relay.port;
-    const r = await runCli(["--verbose", "whoami"], {
-      env: { ...tg.env, TGPIPE_TELEGRAM_ENDPOINTS: JSON.stringify(endpoints) },
-      denoFlags: [`--location=${origin}`],
-    });
+    const r = await runCli(["--verbose", "whoami"], { env: relay.env, denoFlags: [`--location=${origin}`] });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`^id\\s+${tg.world.selfUserId}$`, "m"));
     // --verbose says why
     assert.match(r.stderr, /early session check: .*msg_key mismatch; GramJS checks the session/);
-    assert.ok(connections >= 2, `${connections} connections through the relay`);
+    assert.ok(relay.connections() >= 2, `${relay.connections()} connections through the relay`);
     assert.ok(((await storedCache(origin)).definitions ?? 0) > 1000, "GramJS answered");
     // the spoiled answer was the bad_server_salt: the early request never ran, GramJS's did
     assert.equal(getUsers(), 1);
@@ -164,26 +177,13 @@ Deno.test("whoami when the early check's answer is spoiled on the way: the accou
 Deno.test("chats when the early check's answer is lost: GramJS checks the session once it is open, no 3 s wait", async () => {
   const { origin, done } = freshOrigin();
   const { tg, getUsers } = await _tracedDc();
-  const dc = tg.dcs[0];
-  let connections = 0;
   // DC 2 behind a relay whose first connection (the early check's) passes the salt, then no answer
-  const relay = listenLoopback(async (c, conns) => {
-    const early = connections++ === 0;
-    const up = await Deno.connect({ hostname: dc.host, port: dc.port });
-    conns.add(up);
+  const relay = _relay(tg, (first) => {
     let answers = 0;
-    await Promise.all([
-      pipe(c, up),
-      pipe(up, c, (bytes) => (early && answers++ > 0 ? new Uint8Array(0) : bytes)),
-    ]);
+    return (bytes) => (first && answers++ > 0 ? new Uint8Array(0) : bytes);
   });
   try {
-    const endpoints = JSON.parse(tg.env.TGPIPE_TELEGRAM_ENDPOINTS);
-    endpoints.dcs[String(dc.id)].port = relay.port;
-    const r = await runCli(["--verbose", "chats"], {
-      env: { ...tg.env, TGPIPE_TELEGRAM_ENDPOINTS: JSON.stringify(endpoints) },
-      denoFlags: [`--location=${origin}`],
-    });
+    const r = await runCli(["--verbose", "chats"], { env: relay.env, denoFlags: [`--location=${origin}`] });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /gen_channel_0/);
     // not the check's own 3 s step timeout: GramJS asked as soon as the early answer was a second late
