@@ -233,3 +233,46 @@ Deno.test("connectAccount takes the early check's account: the DC sees one users
     await tg.close();
   }
 });
+
+Deno.test("connectAccount when the early answer is lost: GramJS checks the session 1 s after the request, not after the check's 3 s", async () => {
+  const lines: string[] = [];
+  const tg = await startFakeTelegram({ world: WORLD, trace: true, log: (l) => lines.push(l) });
+  const dc = tg.dcs[0];
+  let connections = 0;
+  // the relay's first connection is the early check's (opened and salted below, before GramJS
+  // connects): it passes the salt, then no answer
+  const relay = listenLoopback(async (c, conns) => {
+    const early = connections++ === 0;
+    const up = await Deno.connect({ hostname: dc.host, port: dc.port });
+    conns.add(up);
+    let answers = 0;
+    await Promise.all([pipe(c, up), pipe(up, c, (b) => (early && answers++ > 0 ? new Uint8Array(0) : b))]);
+  });
+  try {
+    const ep = JSON.parse(tg.env.TGPIPE_TELEGRAM_ENDPOINTS);
+    ep.dcs[String(dc.id)].port = relay.port;
+    const endpoints = JSON.stringify(ep);
+    const key = { ..._key(tg), endpoints };
+    await startEarlyCheck(key);
+    assert.equal(connections, 1, "the early check connected first");
+    const logs: string[] = [];
+    const client = await connectAccount(
+      { apiId: key.apiId, apiHash: tg.env.TGPIPE_API_HASH, endpoints, sessionString: key.session },
+      { emit: (e) => e.type === "log" && logs.push(e.message) },
+    );
+    try {
+      assert.equal(knownAccount(client)?.id, Number(tg.world.selfUserId));
+      // not the check's own 3 s step timeout: GramJS asked once the early answer was a second late
+      assert.deepEqual(logs, [
+        "early session check: no answer within 1000 ms while GramJS was open; GramJS checks the session",
+      ]);
+      // the early request reached the DC (its answer was lost), then GramJS's own
+      assert.equal(lines.filter((l) => /<- .*users\.GetUsers/.test(l)).length, 2);
+    } finally {
+      await client.close();
+    }
+  } finally {
+    await relay.close();
+    await tg.close();
+  }
+});
