@@ -61,7 +61,7 @@ export const HELP_TEXTS: ReadonlyArray<{ argv: string[]; anyWidth: boolean; text
     ],
     "anyWidth": true,
     "text":
-      "Usage: tgpipe logout [options]\n\nLog out of Telegram and delete the session file\n\nOptions:\n  -h, --help  display help for command\n\nExamples:\n  tgpipe logout\n  tgpipe --session ./work.session logout\n\nEnds the session on Telegram's side (auth.logOut) and deletes the session file.\n",
+      "Usage: tgpipe logout [options]\n\nLog out of Telegram and delete the session file\n\nOptions:\n  -h, --help  display help for command\n\nExamples:\n  tgpipe logout\n  tgpipe --session ./work.session logout\n\nEnds the session on Telegram's side (auth.logOut) and deletes the session file and the\nsession's stored keys of other DCs (<data dir>/dc-keys).\n",
   },
   {
     "argv": [

@@ -29,6 +29,8 @@ export interface AccountSpec {
   botToken?: string;
   /** Where a bot token's session is cached; undefined = log in on every run. */
   botSessionDir?: string;
+  /** Where the authorized keys of the account's other DCs are kept between runs; undefined = nowhere. */
+  dcKeyDir?: string;
 }
 
 /**

@@ -7,6 +7,7 @@ import type { Emit } from "../progress/events.ts";
 import { openClient, type TgClient } from "./client.ts";
 import { parseEndpoints } from "./endpoints.ts";
 import type { ProxyConfig } from "../core/proxy.ts";
+import type { DcKeyScope } from "./dc_key_store.ts";
 import { FilePool } from "./file_pool.ts";
 import { telegramFileSource } from "./file_source.ts";
 import { fetchMessageFiles } from "./media_messages.ts";
@@ -22,6 +23,8 @@ export interface AccountConfig {
   endpoints?: string;
   /** Every connection goes through this proxy; undefined = direct. */
   proxy?: ProxyConfig;
+  /** Where the authorized keys of other DCs are kept between runs (`<data dir>/dc-keys`); undefined = nowhere. */
+  dcKeyDir?: string;
 }
 
 /** A client with its file connections. */
@@ -42,11 +45,18 @@ export async function connectFiles(
     callTimeoutMs?: number;
     /** See CallPolicy.handoff: a FLOOD_WAIT on a file request fails at once when this says so. */
     handoff?: (seconds: number) => boolean;
+    /** Where the keys of other DCs are kept, for a connected client (an AccountConfig says it itself). */
+    dcKeys?: DcKeyScope;
     emit?: Emit;
     signal?: AbortSignal;
   },
 ): Promise<FileAccess> {
   const owned = !("call" in from);
+  const dcKeys = "call" in from
+    ? opts.dcKeys
+    : from.dcKeyDir
+    ? { dir: from.dcKeyDir, apiId: from.apiId, endpoints: from.endpoints }
+    : undefined;
   const client = "call" in from ? from : await openClient({
     apiId: from.apiId,
     apiHash: from.apiHash,
@@ -60,6 +70,7 @@ export async function connectFiles(
     connectionsPerDc: opts.connections,
     emit: opts.emit,
     policy: { timeoutMs: opts.callTimeoutMs, handoff: opts.handoff },
+    dcKeys,
   });
   // references of one page expire together: one lookup refreshes them all
   const refresh = batchRefresh((chat, ids) => fetchMessageFiles(client, chat, ids, { signal: opts.signal }));

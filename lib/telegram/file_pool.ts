@@ -1,8 +1,9 @@
 /**
  * Connections for file transfers: several MTProto senders per DC (GramJS lends one per DC, which
- * caps a download at one connection's bandwidth). The first sender on a foreign DC makes its own
- * auth key and imports the account's authorization (auth.exportAuthorization); the others reuse
- * that key, so only one handshake and one import happen per DC. Media DCs work the same way.
+ * caps a download at one connection's bandwidth). The first sender on a foreign DC uses the key an
+ * earlier run stored for it, or makes its own auth key and imports the account's authorization
+ * (auth.exportAuthorization); the others reuse that key, so at most one handshake and one import
+ * happen per DC. Media DCs work the same way.
  */
 import type { Emit } from "../progress/events.ts";
 import { type CallPolicy, callWithPolicy } from "./call_policy.ts";
@@ -10,6 +11,7 @@ import type { TgClient } from "./client.ts";
 import { isIdempotent } from "./hedged_call.ts";
 import { RtoEstimator } from "./rto_estimator.ts";
 import { type DcKey, FileSenders } from "./file_senders.ts";
+import type { DcKeyScope } from "./dc_key_store.ts";
 import { type CopyWatch, SenderLedger } from "./sender_ledger.ts";
 import { dcBusy, type DcWatch } from "./dc_busy.ts";
 import { type PickableDc, pickSender, take } from "./pick_sender.ts";
@@ -24,6 +26,8 @@ export interface FilePoolOptions {
   emit?: Emit;
   /** Overrides for the call policy (tests shorten timeouts). */
   policy?: Omit<CallPolicy, "emit" | "signal" | "account">;
+  /** Where the authorized keys of other DCs are kept between runs (dc_key_store.ts); undefined = nowhere. */
+  dcKeys?: DcKeyScope;
 }
 
 interface _Sender {
@@ -77,7 +81,7 @@ export class FilePool {
     this.#perConn = opts.perConnection ?? 2;
     this.#opts = opts;
     this.#timeoutMs = opts.policy?.timeoutMs ?? 60_000;
-    this.#senders = new FileSenders(client, this.#timeoutMs);
+    this.#senders = new FileSenders(client, this.#timeoutMs, { dcKeys: opts.dcKeys, emit: opts.emit });
   }
 
   /** Account label of the client, for events. */
@@ -235,6 +239,7 @@ export class FilePool {
     for (const dc of this.#dcs.values()) this.#changed(dc); // and those waiting for a sender
     this.#dcs.clear();
     await Promise.all(all.map((x) => x.s.disconnect().catch(() => {})));
+    await this.#senders.flush(); // a new DC key reaches the store before the run ends
   }
 
   #dc(dcId: number): _Dc {

@@ -120,6 +120,9 @@ async function _open(spec: AccountSpec, opts: AccountPoolOptions, peers: _Accoun
       connections: opts.connections ?? 8,
       callTimeoutMs: opts.stallMs,
       handoff,
+      dcKeys: spec.dcKeyDir
+        ? { dir: spec.dcKeyDir, apiId: spec.apiId, endpoints: spec.endpoints }
+        : undefined,
       emit,
       signal: opts.signal,
     });
@@ -178,6 +181,8 @@ function _workerWriter(
     session: client.exportSession(),
     endpoints: spec.endpoints,
     proxy: spec.proxy,
+    // the same store as this thread's: a worker's new key serves the next run too
+    dcKeyDir: spec.dcKeyDir,
   };
   const pool = new WorkerPool<FetchTask, FetchTaskResult, FetchTaskEvent>(
     new URL("../../workers/fetch_worker.ts", import.meta.url),

@@ -30,6 +30,11 @@ export interface AuthRecord {
   userId?: bigint;
   /** Set by auth.logOut or a revocation fault: every call then fails AUTH_KEY_UNREGISTERED. */
   revoked?: boolean;
+  /**
+   * The key whose authorization auth.importAuthorization copied here: once that one is logged out
+   * (revoked), calls on this key fail AUTH_KEY_UNREGISTERED too, as on Telegram.
+   */
+  importedFrom?: string;
 }
 
 /** Per-call context the server hands to a handler. */

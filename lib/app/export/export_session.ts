@@ -19,7 +19,7 @@ import { openAccountPool, type TelegramAccount } from "../../telegram/telegram_a
 import { loadSession } from "../../telegram/session_store.ts";
 import { finishTakeout, initTakeout } from "../../telegram/takeout.ts";
 import { type MediaPost, type MediaPostSettings, openMediaPost } from "../shared/media_post.ts";
-import { accountSpec, type TelegramAccess } from "../shared/telegram_access.ts";
+import { accountSpec, dcKeyDir, type TelegramAccess } from "../shared/telegram_access.ts";
 import type { MediaFetch, MediaPostProcess } from "./export_chat.ts";
 import { FallbackFetchPool } from "./fallback_fetch_pool.ts";
 import { LocalFetchPool } from "./local_fetch_pool.ts";
@@ -77,6 +77,7 @@ export async function openExportSession(opts: ExportSessionOptions): Promise<Exp
     session: (await loadSession({ file: access.sessionFile, sessionString: access.sessionString }))!,
     endpoints: access.endpoints,
     proxy: access.proxy,
+    dcKeyDir: dcKeyDir(access),
   };
   let workers: _Workers | undefined;
   // Fetch workers load GramJS and connect (~0.6 s) while this thread connects and resolves.

@@ -37,10 +37,16 @@ export function accountSpec(access: TelegramAccess): AccountSpec {
     apiHash: access.apiHash,
     endpoints: access.endpoints,
     proxy: access.proxy,
+    dcKeyDir: dcKeyDir(access),
     ...(access.botToken
       ? { botToken: access.botToken, botSessionDir: access.dataDir && `${access.dataDir}/bots` }
       : { sessionFile: access.sessionFile, sessionString: access.sessionString }),
   };
+}
+
+/** Where the authorized keys of an account's other DCs are kept (`<data dir>/dc-keys`); undefined without a data dir. */
+export function dcKeyDir(access: TelegramAccess): string | undefined {
+  return access.dataDir && `${access.dataDir}/dc-keys`;
 }
 
 /** Opens a client on `session` (undefined = a fresh one, for login). */

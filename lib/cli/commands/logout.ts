@@ -6,7 +6,8 @@ Examples:
   tgpipe logout
   tgpipe --session ./work.session logout
 
-Ends the session on Telegram's side (auth.logOut) and deletes the session file.`;
+Ends the session on Telegram's side (auth.logOut) and deletes the session file and the
+session's stored keys of other DCs (<data dir>/dc-keys).`;
 
 /** `tgpipe logout`: log the session out and delete its file. */
 export function logoutCommand(io: CliIo, state: CliState): AnyCommand {
@@ -23,7 +24,7 @@ export function logoutCommand(io: CliIo, state: CliState): AnyCommand {
         () =>
           `Logged out${r.remote ? "" : " (the session was already invalid)"}; ${
             r.file_deleted ? `deleted ${r.session_file}` : "no session file to delete"
-          }\n`,
+          }${r.dc_keys_deleted ? "; deleted its stored DC keys" : ""}\n`,
       );
     }));
 }

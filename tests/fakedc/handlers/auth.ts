@@ -29,7 +29,7 @@ export function authHandlers(env: HandlerEnv): HandlerMap {
   const latest = new Map<string, string>();
   const pending2fa = new Map<string, bigint>();
   const srp = new Map<string, { id: bigint; check: (A: Uint8Array, M1: Uint8Array) => boolean }>();
-  const exported = new Map<string, { userId: bigint; dcId: number }>();
+  const exported = new Map<string, { userId: bigint; dcId: number; from: string }>();
   const verifiers = new Map<bigint, SrpVerifier>();
   const verifier = (userId: bigint, password: string) => {
     let v = verifiers.get(userId);
@@ -147,7 +147,7 @@ export function authHandlers(env: HandlerEnv): HandlerMap {
       const me = env.me(ctx);
       if (!env.dcIds.includes(q.dcId)) throw new RpcError(400, "DC_ID_INVALID");
       const bytes = randomBytes(32);
-      exported.set(bytes.toString("hex"), { userId: me, dcId: q.dcId });
+      exported.set(bytes.toString("hex"), { userId: me, dcId: q.dcId, from: ctx.auth.keyIdHex });
       return new ctx.L.Api.auth.ExportedAuthorization({ id: big(me), bytes });
     },
     "auth.ImportAuthorization": (q: Req, ctx) => {
@@ -157,6 +157,8 @@ export function authHandlers(env: HandlerEnv): HandlerMap {
         throw new RpcError(400, "AUTH_BYTES_INVALID");
       }
       exported.delete(key);
+      // bound to the authorization it came from: that one's logout ends this one too
+      ctx.auth.importedFrom = e.from;
       return authorized(ctx, e.userId);
     },
   };

@@ -70,6 +70,8 @@ export function createHandlers(world: World, opts: HandlerOptions): (dc: DcSpec)
     for (const [name, h] of Object.entries(raw)) {
       guarded[name] = (req, ctx: RpcContext) => {
         if (ctx.auth.revoked) throw new RpcError(401, "AUTH_KEY_UNREGISTERED");
+        const from = ctx.auth.importedFrom && opts.registry.get(ctx.auth.importedFrom);
+        if (from && from.revoked) throw new RpcError(401, "AUTH_KEY_UNREGISTERED");
         if (ctx.auth.userId === undefined && !PUBLIC.has(name)) {
           throw new RpcError(401, "AUTH_KEY_UNREGISTERED");
         }
