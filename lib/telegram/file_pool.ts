@@ -113,7 +113,7 @@ export class FilePool {
         rto: this.#dc(dcId).rto,
         bytes: bytesOf,
         waitForSent: true,
-        shouldCopy: () => this.#lost(dcId, method, latest),
+        shouldCopy: () => this.#lost(dcId, method, latest, copies.length),
         // alone on its DC (only this call's copies in flight): a lost part or hash request waited
         // the busy DC's estimate, doubled per copy (5-12 s for the last file of a faulted download)
         capMs: () => this.#alone(dcId, copies.length) ? this.#dc(dcId).rto.loneTimeoutMs(bytesOf) : undefined,
@@ -210,7 +210,7 @@ export class FilePool {
     return (dc?.senders.reduce((n, s) => n + s.busy, 0) ?? 0) <= own;
   }
 
-  #lost(dcId: number, method: string, c: _Copy | undefined): boolean {
+  #lost(dcId: number, method: string, c: _Copy | undefined, own: number): boolean {
     const dc = this.#dcs.get(dcId);
     if (!c || !dc?.senders.includes(c.sender)) return true;
     const now = performance.now();
@@ -220,7 +220,11 @@ export class FilePool {
     if (dcBusy(state, c.dc, conn, now, FIRST_ANSWER_GRACE_MS)) {
       return false;
     }
-    return c.sender.ledger.looksLost(c.watch, method, now, FIRST_ANSWER_GRACE_MS);
+    // the grace of a connection that never answered is for a DC busy with a batch's first parts;
+    // with nothing else in flight on a DC that has answered, silence is loss (a hash request lost on
+    // the connection that imported the authorization waited out the 2 s in a faulted download)
+    const grace = dc.answers > 0 && this.#alone(dcId, own) ? 0 : FIRST_ANSWER_GRACE_MS;
+    return c.sender.ledger.looksLost(c.watch, method, now, grace);
   }
 
   /** Resolves once `dcId` has a connection (opening the first one; a new DC makes its key and imports there). */

@@ -94,11 +94,14 @@ export function hedgedCall<T>(
     /** The wait the copy in flight was armed with: kept while shouldCopy says it is still on its way. */
     let armedMs = 0;
     let cancelHedge: (() => void) | undefined;
+    /** Stops following the estimate's lessons for the armed wait (see arm). */
+    let stopLearning = () => {};
     let firstSent = false;
     const finish = (then: () => void) => {
       if (settled) return;
       settled = true;
       cancelHedge?.();
+      stopLearning();
       cancelDeadline();
       opts.signal?.removeEventListener("abort", onAbort);
       then();
@@ -109,9 +112,26 @@ export function hedgedCall<T>(
     const arm = (again = false) => {
       if (settled || timed >= hedges) return;
       // checked again after the same wait: an estimate that grew meanwhile (big answers that queued
-      // behind others teach a low rate) put off the next check by many seconds
-      if (!again) armedMs = wait();
+      // behind others teach a low rate) put off the next check by many seconds; one that shrank
+      // (the first answers of a new DC) brings it forward
+      armedMs = again ? Math.min(armedMs, wait()) : wait();
+      const armedAt = opts.rto!.start();
       cancelHedge = schedule(onTimer, armedMs);
+      stopLearning();
+      // armed on a default (no answer, or no rate for a 1 MB part: 2.4 s at a 30 ms RTT), the wait
+      // follows the estimate's first lessons: a part lost among the first ones of a faulted download
+      // waited out those 2.4 s while the DC's answers had taught ~600 ms within 100 ms
+      if (!opts.rto!.provisional(opts.bytes)) return;
+      const unlearn = opts.rto!.onLearn(() => {
+        if (opts.rto!.provisional(opts.bytes)) return;
+        stopLearning();
+        const ms = Math.min(armedMs, wait());
+        if (settled || ms >= armedMs) return;
+        armedMs = ms;
+        cancelHedge?.();
+        cancelHedge = schedule(onTimer, Math.max(0, armedAt + ms - opts.rto!.start()));
+      });
+      stopLearning = unlearn;
     };
     /** `primary`: the copy whose silence sends the next one (the first, then each timed copy). */
     const sendCopy = (primary: boolean) => {
@@ -142,6 +162,7 @@ export function hedgedCall<T>(
       p.then((v) => {
         pending--;
         if (settled) return;
+        stopLearning(); // this answer's own lesson moves no timer: the call is over
         // timed from this copy's own send: never an answer to an earlier copy (Karn's rule)
         opts.rto?.observe(Math.max(started, opts.answerFrom?.(copy) ?? started), opts.bytes);
         finish(() => resolve(v));

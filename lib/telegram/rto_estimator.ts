@@ -48,6 +48,8 @@ export class RtoEstimator {
   #minRtt: number | undefined;
   /** Bytes per ms of big answers, smoothed; undefined until one was seen. */
   #rate: number | undefined;
+  /** Told after each answer learnt from (see {@link onLearn}). */
+  readonly #learners = new Set<() => void>();
 
   constructor(opts: RtoOptions = {}) {
     this.#floor = opts.floorMs ?? 400;
@@ -83,6 +85,21 @@ export class RtoEstimator {
       this.#rttvar = 0.75 * this.#rttvar + 0.25 * Math.abs(this.#srtt - latency);
       this.#srtt = 0.875 * this.#srtt + 0.125 * latency;
     }
+    for (const fn of [...this.#learners]) fn();
+  }
+
+  /** Calls `fn` after each answer learnt from, until the returned function is called. */
+  onLearn(fn: () => void): () => void {
+    this.#learners.add(fn);
+    return () => void this.#learners.delete(fn);
+  }
+
+  /**
+   * True while {@link timeoutMs} for `bytes` still rests on a default: no answer seen yet, or no
+   * big answer to tell the transfer rate when `bytes` is big enough to need one.
+   */
+  provisional(bytes = 0): boolean {
+    return this.#srtt === undefined || (bytes > 0 && this.#rate === undefined);
   }
 
   /** Smoothed latency in ms (undefined before the first answer). */

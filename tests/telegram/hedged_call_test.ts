@@ -261,3 +261,60 @@ Deno.test("hedgedCall: capMs bounds each copy's wait (no doubling) while it says
   // alone: 300, 300 (not 5000, 10000); then no cap: the estimate doubled twice
   assert.deepEqual(armed, [300, 300, 20_000]);
 });
+
+Deno.test("hedgedCall: a wait armed on a default estimate is brought forward once the estimate learns", async () => {
+  // a 1 MB part sent before any rate was known waited 2.4 s for its copy (1 MB/s assumed) although
+  // the DC's first answers taught ~600 ms within 100 ms (faulted downloads of `bench faults`)
+  const MB = 1 << 20;
+  let t = 0;
+  const rto = new RtoEstimator({ initialMs: 400, now: () => t });
+  const armed: number[] = [];
+  const timers: Array<() => void> = [];
+  let cancelled = 0;
+  const v = hedgedCall((copy) => (copy > 0 ? Promise.resolve(`c${copy}`) : never()), {
+    rto,
+    bytes: MB,
+    hedges: 2,
+    maxMs: 120_000,
+    schedule: (fn, ms) => (armed.push(ms), timers.push(fn), () => void cancelled++),
+  });
+  assert.deepEqual(armed, [2400]);
+  t = 100;
+  const s = rto.start() - 60; // another part: 1 MB in 60 ms
+  rto.observe(s, MB);
+  const learnt = rto.timeoutMs(MB);
+  assert.ok(learnt < 1000, `${learnt} ms`);
+  assert.equal(cancelled, 1, "the 2.4 s timer is cancelled");
+  assert.deepEqual(armed, [2400, learnt - 100], "armed again for what is left of the learnt wait");
+  t = 150;
+  rto.observe(rto.start() - 60, MB); // a later lesson no longer moves it
+  assert.equal(armed.length, 2);
+  timers[1]();
+  assert.equal(await v, "c1");
+});
+
+Deno.test("hedgedCall: a copy still on its way is checked again sooner when the estimate shrank", async () => {
+  // the counterpart of the test above: a grown estimate leaves the wait alone, a shrunk one shortens it
+  // (a part checked at 4 s was checked again only 2.4 s later while the DC's estimate was ~500 ms)
+  const rto = new RtoEstimator({ initialMs: 2000, floorMs: 100, now: () => 0 });
+  const armed: number[] = [];
+  const timers: Array<() => void> = [];
+  let onWay = true;
+  const v = hedgedCall((copy) => (copy > 0 ? Promise.resolve("c1") : never()), {
+    rto,
+    hedges: 2,
+    maxMs: 120_000,
+    shouldCopy: () => !onWay,
+    schedule: (fn, ms) => (armed.push(ms), timers.push(fn), () => {}),
+  });
+  rto.observe(rto.start() - 600); // a slow first answer: the estimate stays above the 2 s armed
+  assert.deepEqual(armed, [2000]);
+  for (let i = 0; i < 40; i++) rto.observe(rto.start() - 50); // then steady 50 ms answers
+  const learnt = rto.timeoutMs();
+  assert.ok(learnt < 1000, `${learnt} ms`);
+  timers[0](); // still on its way: checked again after the shorter wait
+  assert.deepEqual(armed, [2000, learnt]);
+  onWay = false;
+  timers[1]();
+  assert.equal(await v, "c1");
+});

@@ -115,3 +115,19 @@ Deno.test("loneTimeoutMs: the idle latency allowance plus the transfer at the ra
   assert.ok(lone >= 1300 && lone <= 1500, `lone ${lone}`);
   assert.equal(rto.loneTimeoutMs(), 400);
 });
+
+Deno.test("RtoEstimator: provisional until an answer (and, for big answers, a rate) was seen; onLearn hears each answer", () => {
+  const { rto, answer } = _est({ initialMs: 400 });
+  const heard: number[] = [];
+  const stop = rto.onLearn(() => heard.push(rto.timeoutMs(1 << 20)));
+  assert.ok(rto.provisional() && rto.provisional(1 << 20));
+  answer(30); // a small answer: the latency is known, the rate is not
+  assert.ok(!rto.provisional() && rto.provisional(1 << 20));
+  assert.equal(heard.length, 1);
+  answer(100, 1 << 20); // a 1 MB answer teaches the rate
+  assert.ok(!rto.provisional(1 << 20));
+  assert.equal(heard.length, 2);
+  stop();
+  answer(30);
+  assert.equal(heard.length, 2, "not told after stop");
+});
