@@ -10,11 +10,18 @@ import { type CallPolicy, callWithPolicy } from "./call_policy.ts";
 import type { TgClient } from "./client.ts";
 import { isIdempotent } from "./hedged_call.ts";
 import { RtoEstimator } from "./rto_estimator.ts";
-import { type DcKey, FileSenders } from "./file_senders.ts";
+import { FileSenders } from "./file_senders.ts";
 import type { DcKeyScope } from "./dc_key_store.ts";
-import { type CopyWatch, SenderLedger } from "./sender_ledger.ts";
-import { dcBusy, type DcWatch } from "./dc_busy.ts";
-import { type PickableDc, pickSender, take } from "./pick_sender.ts";
+import { SenderLedger } from "./sender_ledger.ts";
+import {
+  copyLooksLost,
+  dcAlone,
+  type PoolCopy,
+  type PoolDc,
+  type PoolSender,
+  receivedBytes,
+} from "./copy_lost.ts";
+import { pickSender, take } from "./pick_sender.ts";
 import { withdrawCopies } from "./withdraw_copies.ts";
 
 /** Options of {@link FilePool}. */
@@ -30,40 +37,6 @@ export interface FilePoolOptions {
   dcKeys?: DcKeyScope;
 }
 
-interface _Sender {
-  // deno-lint-ignore no-explicit-any
-  s: any;
-  busy: number;
-  /**
-   * Rejecters of the requests in flight, called when the sender is dropped (GramJS leaves the
-   * requests of a closed sender pending). Not a shared "gone" promise raced against each call:
-   * such a promise keeps every race it joined, and so every 1 MB answer, alive until it settles.
-   */
-  waiting: Set<(e: Error) => void>;
-  /** What it was asked and answered (tells a request waiting its turn from a lost one). */
-  ledger: SenderLedger;
-  drop: () => void;
-}
-
-/** The latest copy of a request: its sender and its watch there. */
-interface _Copy {
-  sender: _Sender;
-  watch: CopyWatch;
-  /** The copy as its DC saw it (dcBusy). */
-  dc: DcWatch;
-}
-
-/** How long a connection that has not answered anything yet may stay silent before its requests look lost. */
-const FIRST_ANSWER_GRACE_MS = 2000;
-
-/** A DC's senders; its key (once the first sender has it) and answer times (when a copy goes out). */
-interface _Dc extends DcKey, PickableDc<_Sender> {
-  rto: RtoEstimator;
-  /** Answers over all its senders, and when the first came (dcBusy). */
-  answers: number;
-  firstAnswerAt?: number;
-}
-
 /** A pool of file connections per DC for one account (see module comment). */
 export class FilePool {
   readonly #client: TgClient;
@@ -71,7 +44,7 @@ export class FilePool {
   readonly #perConn: number;
   readonly #opts: FilePoolOptions;
   readonly #timeoutMs: number;
-  #dcs = new Map<number, _Dc>();
+  #dcs = new Map<number, PoolDc>();
   #closed = false;
   readonly #senders: FileSenders;
 
@@ -103,9 +76,9 @@ export class FilePool {
     const bytes = (request as { limit?: unknown }).limit;
     const bytesOf = typeof bytes === "number" ? bytes : undefined;
     // the latest copy: its sender and its watch there
-    let latest: _Copy | undefined;
+    let latest: PoolCopy | undefined;
     // every copy's sender and sequence number: once the call is over, none waits there any more
-    const copies: _Copy[] = [];
+    const copies: PoolCopy[] = [];
     // per copy, when its answer began to come (its own transfer, not its time queued behind others)
     const answerFrom = new Map<number, number>();
     const hedge = isIdempotent(request)
@@ -113,10 +86,11 @@ export class FilePool {
         rto: this.#dc(dcId).rto,
         bytes: bytesOf,
         waitForSent: true,
-        shouldCopy: () => this.#lost(dcId, method, latest, copies.length),
+        shouldCopy: () => copyLooksLost(this.#dcs.get(dcId), latest, method, copies.length),
         // alone on its DC (only this call's copies in flight): a lost part or hash request waited
         // the busy DC's estimate, doubled per copy (5-12 s for the last file of a faulted download)
-        capMs: () => this.#alone(dcId, copies.length) ? this.#dc(dcId).rto.loneTimeoutMs(bytesOf) : undefined,
+        capMs: () =>
+          dcAlone(this.#dcs.get(dcId), copies.length) ? this.#dc(dcId).rto.loneTimeoutMs(bytesOf) : undefined,
         answerFrom: (copy: number) => answerFrom.get(copy),
         // the copies still in flight when an attempt ends (answered, or a FLOOD_WAIT to sleep on)
         // hold up nothing any more: taken back, they neither wait ahead of later requests on their
@@ -130,7 +104,7 @@ export class FilePool {
       }
       : undefined;
     // senders this call's copies went out on: a copy goes to another one while there is one
-    const used = new Set<_Sender>();
+    const used = new Set<PoolSender>();
     return callWithPolicy(
       async (copy, sent) => {
         if (copy === 0) used.clear();
@@ -149,7 +123,7 @@ export class FilePool {
         latest = {
           sender,
           watch,
-          dc: { ...dc, connAnswers: sender.ledger.answers, received: _received(sender) },
+          dc: { ...dc, connAnswers: sender.ledger.answers, received: receivedBytes(sender) },
         };
         copies.push(latest);
         let giveUp: (() => void) | undefined;
@@ -198,35 +172,6 @@ export class FilePool {
     });
   }
 
-  /**
-   * Whether the copy in flight looks lost once the adaptive timeout passed, so another copy should
-   * go out: its sender was dropped, or its ledger says so (SenderLedger.looksLost: a connection that
-   * keeps answering the requests sent before it is working through its queue), unless the whole DC
-   * is busy (dcBusy: silent everywhere, or this connection new and the DC's first answers recent).
-   */
-  /** Whether `dcId` has nothing in flight but `own` requests (one call's copies). */
-  #alone(dcId: number, own: number): boolean {
-    const dc = this.#dcs.get(dcId);
-    return (dc?.senders.reduce((n, s) => n + s.busy, 0) ?? 0) <= own;
-  }
-
-  #lost(dcId: number, method: string, c: _Copy | undefined, own: number): boolean {
-    const dc = this.#dcs.get(dcId);
-    if (!c || !dc?.senders.includes(c.sender)) return true;
-    const now = performance.now();
-    const othersWaiting = dc.senders.some((x) => x !== c.sender && x.busy > 0);
-    const state = { answers: dc.answers, firstAnswerAt: dc.firstAnswerAt, othersWaiting };
-    const conn = { answers: c.sender.ledger.answers, received: _received(c.sender) };
-    if (dcBusy(state, c.dc, conn, now, FIRST_ANSWER_GRACE_MS)) {
-      return false;
-    }
-    // the grace of a connection that never answered is for a DC busy with a batch's first parts;
-    // with nothing else in flight on a DC that has answered, silence is loss (a hash request lost on
-    // the connection that imported the authorization waited out the 2 s in a faulted download)
-    const grace = dc.answers > 0 && this.#alone(dcId, own) ? 0 : FIRST_ANSWER_GRACE_MS;
-    return c.sender.ledger.looksLost(c.watch, method, now, grace);
-  }
-
   /** Resolves once `dcId` has a connection (opening the first one; a new DC makes its key and imports there). */
   async ready(dcId: number): Promise<void> {
     if (this.#dc(dcId).senders.length > 0) return;
@@ -246,7 +191,7 @@ export class FilePool {
     await this.#senders.flush(); // a new DC key reaches the store before the run ends
   }
 
-  #dc(dcId: number): _Dc {
+  #dc(dcId: number): PoolDc {
     let dc = this.#dcs.get(dcId);
     if (!dc) {
       // a DC not heard from yet: the main connection's estimate (same network) until answers come
@@ -261,7 +206,7 @@ export class FilePool {
    * The least busy sender of the DC not in `avoid` (any when all are), opening one if it may; counted
    * busy with the request it is picked for.
    */
-  async #pick(dcId: number, avoid: Set<_Sender>): Promise<_Sender> {
+  async #pick(dcId: number, avoid: Set<PoolSender>): Promise<PoolSender> {
     const dc = this.#dc(dcId);
     const got = await pickSender(dc, { max: this.#max, perConn: this.#perConn }, avoid, () => this.#closed);
     if (got) return got;
@@ -282,13 +227,13 @@ export class FilePool {
   }
 
   /** Wakes the requests waiting for a sender of `dc` (one opened or failed, or a request ended). */
-  #changed(dc: _Dc): void {
+  #changed(dc: PoolDc): void {
     for (const wake of dc.changed.splice(0)) wake();
   }
 
   // deno-lint-ignore no-explicit-any
-  #wrap(dcId: number, raw: any): _Sender {
-    const sender: _Sender = {
+  #wrap(dcId: number, raw: any): PoolSender {
+    const sender: PoolSender = {
       s: raw,
       busy: 0,
       waiting: new Set(),
@@ -311,9 +256,4 @@ export class FilePool {
     raw.reconnect = () => sender.drop();
     return sender;
   }
-}
-
-/** Bytes the sender's socket received so far (FastSocket; 0 for another transport). */
-function _received(s: _Sender): number {
-  return Number(s.s._connection?.socket?.received ?? 0);
 }

@@ -41,19 +41,18 @@ export async function loadSession(source: SessionSource): Promise<string> {
 }
 
 /**
- * Writes the session string to `file` with mode 0600: first `<file>.part` (created 0600,
- * so the secret is never readable by others even for a moment), then rename. On any failure
- * the .part file is removed and an existing session file is left as it was.
+ * Writes the session string to `file` with mode 0600: first a temp file of its own beside it
+ * (`<file>.<uuid>.part`, created 0600, so the secret is never readable by others even for a
+ * moment, and two runs saving at once never write into one file), then rename: the last rename
+ * wins. On any failure the temp file is removed and an existing session file is left as it was.
  */
 export async function saveSession(file: string, session: string): Promise<void> {
-  const part = `${file}.part`;
+  const part = `${file}.${crypto.randomUUID()}.part`;
   const dir = file.includes("/") ? file.slice(0, file.lastIndexOf("/")) : ".";
   await Deno.mkdir(dir || "/", { recursive: true, mode: 0o700 });
   try {
-    const f = await Deno.open(part, { write: true, create: true, truncate: true, mode: 0o600 });
+    const f = await Deno.open(part, { write: true, createNew: true, mode: 0o600 });
     try {
-      // mode only applies when the file is created; a stale .part may have other bits
-      if (Deno.build.os !== "windows") await Deno.chmod(part, 0o600);
       const data = new TextEncoder().encode(session + "\n");
       for (let off = 0; off < data.length;) off += await f.write(data.subarray(off));
       await f.sync();

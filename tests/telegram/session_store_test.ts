@@ -30,6 +30,22 @@ Deno.test("saveSession leaves no file behind when it fails", async () => {
   }
 });
 
+Deno.test("saveSession: runs saving at once each succeed, and the file holds one whole session", async () => {
+  // two cron runs of one bot token logging in together shared `<file>.part`: one run's rename found
+  // the file gone (ENOENT) and the run failed, or the file held one run's bytes over the other's
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = `${dir}/session`;
+    const sessions = Array.from({ length: 8 }, (_, i) => `1${String(i).repeat(400 + i * 50)}`);
+    await Promise.all(sessions.map((s) => saveSession(file, s)));
+    assert.ok(sessions.includes(await loadSession({ file })), "one of the sessions, whole");
+    assert.equal((await Deno.stat(file)).mode! & 0o777, 0o600);
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["session"], "no temp file left");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("loadSession prefers the session string and says login is needed without one", async () => {
   const dir = await Deno.makeTempDir();
   try {
