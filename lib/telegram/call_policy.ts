@@ -27,6 +27,12 @@ export interface CallPolicy {
   maxRetries?: number;
   /** First backoff delay, doubled per attempt, plus up to 50% jitter. Default 500 ms. */
   baseDelayMs?: number;
+  /**
+   * First backoff delay instead of `baseDelayMs` when the call failed because its connection was
+   * lost (closed, reset, not connected): for a caller that retries on another or a fresh connection,
+   * the failure was the connection's, not a busy server's. Default `baseDelayMs`.
+   */
+  dropDelayMs?: number;
   /** A call with no answer after this long counts as a transient timeout. Default 60000 ms. */
   timeoutMs?: number;
   /**
@@ -131,7 +137,8 @@ export async function callWithPolicy<T>(
     if (isTransient(err) && retries < maxRetries) {
       policy.onTrouble?.();
       retries++;
-      const delay = Math.round(base * 2 ** (retries - 1) * (1 + random() / 2));
+      const first = _connectionLost(err) ? policy.dropDelayMs ?? base : base;
+      const delay = Math.round(first * 2 ** (retries - 1) * (1 + random() / 2));
       const mapped = mapTelegramError(err, method);
       policy.emit?.({
         type: "retry",
@@ -169,6 +176,15 @@ export function isTransient(err: unknown): boolean {
   const msg = typeof e.message === "string" ? e.message : "";
   return /Not connected|disconnected|Connection (closed|reset|refused)|ECONNRESET|ECONNREFUSED|timed? ?out|Request was unsuccessful/i
     .test(msg) || e.name === "ConnectionReset" || e.name === "ConnectionRefused" || e.name === "BrokenPipe";
+}
+
+/** A failure of the request's connection itself (not a refusal to connect, not a server error). */
+function _connectionLost(err: unknown): boolean {
+  const e = err as { message?: unknown; name?: unknown } | null;
+  if (e === null || typeof e !== "object") return false;
+  const msg = typeof e.message === "string" ? e.message : "";
+  return /Not connected|disconnected|Connection (closed|reset)|ECONNRESET/i.test(msg) ||
+    e.name === "ConnectionReset" || e.name === "BrokenPipe";
 }
 
 /** Maps a GramJS failure to tgpipe's typed errors; tgpipe errors pass through unchanged. */

@@ -166,7 +166,16 @@ export class FilePool {
         }
       },
       method,
-      { ...this.#opts.policy, emit: this.#opts.emit, signal, account: this.#client.account, hedge },
+      {
+        // a dropped connection's requests go out again on the others or a fresh one: the 500 ms base
+        // backoff, 0.5-0.75 s per drop, put a faulted download's flooded part that much later
+        dropDelayMs: 100,
+        ...this.#opts.policy,
+        emit: this.#opts.emit,
+        signal,
+        account: this.#client.account,
+        hedge,
+      },
     ).finally(() => {
       for (const c of copies) c.sender.ledger.forget(c.watch.seq);
     });

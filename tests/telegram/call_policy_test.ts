@@ -82,6 +82,29 @@ Deno.test("transient failures retry with growing, jittered delays", async () => 
   assert.equal(stuck.calls(), 3);
 });
 
+Deno.test("dropDelayMs: a lost connection backs off from its own base, a server error or refusal from baseDelayMs", async () => {
+  // FilePool retries a dropped connection's requests on the others: the 500 ms base put a faulted
+  // download's part (and the flood wait it drew next) 0.5-0.75 s later (`bench faults`)
+  const delays = async (outcomes: unknown[]) => {
+    const events: EventBody[] = [];
+    await callWithPolicy(_script(outcomes).fn, "m", {
+      emit: (e) => events.push(e),
+      baseDelayMs: 40,
+      dropDelayMs: 4,
+      random: () => 0,
+    });
+    return events.flatMap((e) => e.type === "retry" ? [e.delay_ms] : []);
+  };
+  assert.deepEqual(await delays([new Error("Connection closed (dropped by the file pool)"), "ok"]), [4]);
+  assert.deepEqual(await delays([new Error("Not connected"), new Error("ECONNRESET"), "ok"]), [4, 8]);
+  assert.deepEqual(await delays([rpc(500, "INTERNAL"), "ok"]), [40]);
+  assert.deepEqual(
+    await delays([new Error("Connection refused"), "ok"]),
+    [40],
+    "a DC refusing connections is not hurried",
+  );
+});
+
 Deno.test("a call that never answers times out and is retried", async () => {
   let n = 0;
   const fn = () => (n++ === 0 ? new Promise<string>(() => {}) : Promise.resolve("late ok"));
