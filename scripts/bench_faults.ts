@@ -3,7 +3,8 @@
  * speed under faults (issue #19). A small generated world on the fake DC (30 ms RTT, 8 MB/s per
  * connection); tgpipe export (3000 messages with some media) and tgpipe download (10 files of a
  * few MB) run fault-free, then with 5% each of flood, disconnect, timeout, stall and migrate plus
- * expiring file references, once per seed. Reports time per run, the ratio to the fault-free run,
+ * expiring file references, once per seed (each checkout runs each command once untimed first, so that no
+ * timed run pays for compiling its modules). Reports time per run, the ratio to the fault-free run,
  * the exit code and whether the output tree hashes the same as the fault-free one. A run longer
  * than --cap seconds (default 600) is killed and reported as exit "cap". `--before DIR` also runs
  * the tgpipe checked out in DIR (another commit, e.g. `git archive dev | tar -x -C DIR`, with a
@@ -146,6 +147,10 @@ try {
   for (const command of only) {
     const clean: Partial<Record<Run["code"], Run>> = {};
     for (const code of codes) {
+      // untimed first: a checkout's first run compiles its modules (Deno's transpile cache), which
+      // made --before's fault-free run 1-1.5 s slower than its later ones and its ratios look better
+      log(`${command} (${code}): warm-up (untimed) ...`);
+      await _run(command, BASE, null, tmp, code);
       log(`${command} (${code}): fault-free ...`);
       const c = clean[code] = await _run(command, BASE, null, tmp, code);
       log(`  ${c.seconds} s, exit ${c.exit}, hash ${c.hash}`);
