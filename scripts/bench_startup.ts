@@ -10,7 +10,8 @@
  *
  * "whoami first RPC" is the time from spawning `tgpipe whoami` to the first RPC the fake DC sees
  * (its trace log, in this process); "whoami" is the whole run. "chats" likewise: a command that loads
- * GramJS after its first request (whoami answers from the early session check without it).
+ * GramJS after its first request (whoami answers from the early session check without it). "export"
+ * and "download" (a one-file chat) also check their input and open the progress store first.
  */
 import { startFakeTelegram } from "../tests/fakedc/cluster.ts";
 
@@ -24,7 +25,8 @@ const empty = await Deno.makeTempFile({ suffix: ".ts" });
 await Deno.writeTextFile(empty, "console.log(1);\n");
 let firstRpcAt: number | undefined;
 const tg = await startFakeTelegram({
-  world: "gen:chats=1,messages=1",
+  // one small file, for download
+  world: "gen:chats=1,messages=2,files=1,file_size=64KB,forum=0,comments=0,left=0",
   basePort: 0,
   trace: true,
   log: (line) => {
@@ -106,13 +108,37 @@ async function _tgpipeCases(repo: string, prefix: string): Promise<Case[]> {
     ["config show", tgpipe("config", "show")],
     ["whoami", tgpipe("whoami")],
     ["chats", tgpipe("chats")],
+    // commands that check their input and open the progress store before the first request; each
+    // checkout writes its own output and store (runs after the first resume them: same requests)
+    [
+      "export",
+      tgpipe(
+        "--kv",
+        `${home}/${prefix ? "b" : "a"}.kv`,
+        "export",
+        "@gen_channel_0",
+        "--out",
+        `${home}/${prefix ? "b" : "a"}-export`,
+      ),
+    ],
+    [
+      "download",
+      tgpipe(
+        "--kv",
+        `${home}/${prefix ? "b" : "a"}.kv`,
+        "dl",
+        "https://t.me/gen_channel_0",
+        "--out",
+        `${home}/${prefix ? "b" : "a"}-dl`,
+      ),
+    ],
   ];
   return named.map(([name, args]) => ({ name: prefix + name, args, cwd: repo }));
 }
 
 /** Whether the case talks to the fake DC (its first RPC is timed). */
 function _telegram(name: string): boolean {
-  return name.endsWith("whoami") || name.endsWith("chats");
+  return ["whoami", "chats", "export", "download"].includes(name.replace(/^before: /, ""));
 }
 
 /** Runs deno with args to the end; returns when it ended (performance.now()). */
