@@ -2,7 +2,10 @@
  * Where each exported message's note is, for reply links, in a few bytes per message: a chat of
  * 100k messages kept 100k note-path strings in a Map before (tens of MB of heap once V8's growth
  * is counted). Ids arrive in ascending order (the sharded fetch and the Desktop reader keep it),
- * so they go into growable typed arrays searched by bisection; an id out of order goes to a Map.
+ * so they go into fixed-size chunks of 32-bit fields searched by bisection (16 bytes a message;
+ * chunks, not one array doubled and copied: at 100k messages a doubled Float64Array held 4 MB plus
+ * the 2 MB it was copied from, outside V8's heap, which showed as RSS growing with the chat). An
+ * id out of order, or a value that does not fit the fields, goes to a Map.
  */
 
 /** The album head a message's note derives from: its first message's id, date and topic. */
@@ -12,11 +15,13 @@ export interface NoteHead {
   topic_id?: number;
 }
 
-const FIELDS = 4; // id, head id, head date, head topic (NaN = none)
+const FIELDS = 4; // id, head id, head date (unix seconds), head topic (0 = none)
+const CHUNK = 8192; // messages per chunk (128 KB)
+const U32 = 2 ** 32;
 
 /** See the module comment. */
 export class LinkIndex {
-  #data = new Float64Array(FIELDS * 1024);
+  readonly #chunks: Uint32Array[] = [];
   #count = 0;
   #late = new Map<number, NoteHead>();
 
@@ -28,20 +33,19 @@ export class LinkIndex {
   /** Records that message `id` lives in the note of album head `head`. */
   set(id: number, head: NoteHead): void {
     const n = this.#count;
-    if (n > 0 && id <= this.#data[(n - 1) * FIELDS]) {
+    const fits = _u32(id) && id > 0 && _u32(head.id) && _u32(head.date) &&
+      (head.topic_id === undefined || (_u32(head.topic_id) && head.topic_id > 0));
+    if (!fits || (n > 0 && id <= this.#field(n - 1, 0))) {
       this.#late.set(id, { id: head.id, date: head.date, topic_id: head.topic_id });
       return;
     }
-    if ((n + 1) * FIELDS > this.#data.length) {
-      const bigger = new Float64Array(this.#data.length * 2);
-      bigger.set(this.#data);
-      this.#data = bigger;
-    }
-    const at = n * FIELDS;
-    this.#data[at] = id;
-    this.#data[at + 1] = head.id;
-    this.#data[at + 2] = head.date;
-    this.#data[at + 3] = head.topic_id ?? NaN;
+    if (n % CHUNK === 0) this.#chunks.push(new Uint32Array(CHUNK * FIELDS));
+    const chunk = this.#chunks[this.#chunks.length - 1];
+    const at = (n % CHUNK) * FIELDS;
+    chunk[at] = id;
+    chunk[at + 1] = head.id;
+    chunk[at + 2] = head.date;
+    chunk[at + 3] = head.topic_id ?? 0;
     this.#count = n + 1;
   }
 
@@ -51,14 +55,13 @@ export class LinkIndex {
     if (late) return late;
     let lo = 0;
     let hi = this.#count - 1;
-    const d = this.#data;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
-      const v = d[mid * FIELDS];
+      const v = this.#field(mid, 0);
       if (v === id) {
-        const topic = d[mid * FIELDS + 3];
-        const head: NoteHead = { id: d[mid * FIELDS + 1], date: d[mid * FIELDS + 2] };
-        if (!Number.isNaN(topic)) head.topic_id = topic;
+        const topic = this.#field(mid, 3);
+        const head: NoteHead = { id: this.#field(mid, 1), date: this.#field(mid, 2) };
+        if (topic !== 0) head.topic_id = topic;
         return head;
       }
       if (v < id) lo = mid + 1;
@@ -66,4 +69,12 @@ export class LinkIndex {
     }
     return undefined;
   }
+
+  #field(i: number, f: number): number {
+    return this.#chunks[Math.floor(i / CHUNK)][(i % CHUNK) * FIELDS + f];
+  }
+}
+
+function _u32(v: number): boolean {
+  return Number.isInteger(v) && v >= 0 && v < U32;
 }

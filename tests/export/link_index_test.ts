@@ -31,3 +31,26 @@ Deno.test("LinkIndex keeps ids that arrive out of order (and a later record of t
   assert.deepEqual(idx.get(20), { id: 20, date: 2 });
   assert.equal(idx.size, 4);
 });
+
+Deno.test("LinkIndex: past many chunks, and values that do not fit 32 bits, all come back as recorded", () => {
+  const idx = new LinkIndex();
+  const n = 3 * 8192 + 17; // several chunks, the last one partial
+  for (let id = 1; id <= n; id++) {
+    idx.set(id, { id, date: 4_000_000_000 + (id % 1000), topic_id: id % 5 ? 1 : undefined });
+  }
+  // these go to the out-of-band map: a date past 2106, a negative topic, a fractional id
+  idx.set(n + 1, { id: n + 1, date: 2 ** 32 + 5 });
+  idx.set(n + 2, { id: n + 2, date: 1, topic_id: -3 });
+  idx.set(n + 2.5, { id: 1, date: 1 });
+  idx.set(n + 3, { id: n + 3, date: 7, topic_id: 0 });
+  assert.equal(idx.size, n + 4);
+  for (const id of [1, 8191, 8192, 8193, 16384, n]) {
+    const want = { id, date: 4_000_000_000 + (id % 1000), ...(id % 5 ? { topic_id: 1 } : {}) };
+    assert.deepEqual(idx.get(id), want, `id ${id}`);
+  }
+  assert.deepEqual(idx.get(n + 1), { id: n + 1, date: 2 ** 32 + 5, topic_id: undefined });
+  assert.deepEqual(idx.get(n + 2), { id: n + 2, date: 1, topic_id: -3 });
+  assert.deepEqual(idx.get(n + 2.5), { id: 1, date: 1, topic_id: undefined });
+  assert.deepEqual(idx.get(n + 3), { id: n + 3, date: 7, topic_id: 0 });
+  assert.equal(idx.get(n + 4), undefined);
+});
