@@ -81,7 +81,9 @@ Deno.test("DcKeyStore: concurrent writers never leave a torn file or a temp file
     await reader;
     assert.ok(reads > 0);
     assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), [stores[0].file.slice(dir.length + 1)]);
-    assert.ok((await stores[0].get(1)) || (await stores[0].get(2)), "the last writer's keys");
+    // last rename wins: which writer came last (and so which DCs its file holds) varies from run to run
+    const held = await Promise.all([1, 2, 3, 4, 5].map((dc) => stores[0].get(dc)));
+    assert.ok(held.some((k) => k !== undefined), "the last writer's keys");
   });
 });
 
