@@ -173,9 +173,10 @@ export function isTransient(err: unknown): boolean {
   if (e instanceof ProxyError) return false;
   if (typeof e.code === "number" && (e.code >= 500 || e.code === -500 || e.code === -503)) return true;
   if (e.errorMessage === "RPC_CALL_FAIL" || e.errorMessage === "RPC_MCGET_FAIL") return true;
+  if (_connectionLost(e)) return true;
   const msg = typeof e.message === "string" ? e.message : "";
-  return /Not connected|disconnected|Connection (closed|reset|refused)|ECONNRESET|ECONNREFUSED|timed? ?out|Request was unsuccessful/i
-    .test(msg) || e.name === "ConnectionReset" || e.name === "ConnectionRefused" || e.name === "BrokenPipe";
+  return /Connection refused|ECONNREFUSED|timed? ?out|Request was unsuccessful/i.test(msg) ||
+    e.name === "ConnectionRefused";
 }
 
 /** A failure of the request's connection itself (not a refusal to connect, not a server error). */

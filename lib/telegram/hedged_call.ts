@@ -122,7 +122,7 @@ export function hedgedCall<T>(
       // follows the estimate's first lessons: a part lost among the first ones of a faulted download
       // waited out those 2.4 s while the DC's answers had taught ~600 ms within 100 ms
       if (!opts.rto!.provisional(opts.bytes)) return;
-      const unlearn = opts.rto!.onLearn(() => {
+      stopLearning = opts.rto!.onLearn(() => {
         if (opts.rto!.provisional(opts.bytes)) return;
         stopLearning();
         const ms = Math.min(armedMs, wait());
@@ -131,7 +131,6 @@ export function hedgedCall<T>(
         cancelHedge?.();
         cancelHedge = schedule(onTimer, Math.max(0, armedAt + ms - opts.rto!.start()));
       });
-      stopLearning = unlearn;
     };
     /** `primary`: the copy whose silence sends the next one (the first, then each timed copy). */
     const sendCopy = (primary: boolean) => {
