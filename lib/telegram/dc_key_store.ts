@@ -8,6 +8,7 @@
  * replaced by the next write; a write that fails only costs the next run the import again.
  */
 import { Buffer } from "node:buffer";
+import { writeSecretFile } from "./write_secret_file.ts";
 
 /** Where an account's DC keys are kept, and what they are bound to. */
 export interface DcKeyScope {
@@ -94,13 +95,8 @@ export class DcKeyStore {
     return keys;
   }
 
-  /**
-   * Writes the file atomically: a temp file of its own (created 0600, so concurrent writers never
-   * share one), then rename; the last rename wins, and no reader ever sees a torn file.
-   */
+  /** Writes the file atomically (writeSecretFile); an empty store is no file. */
   async #write(keys: Map<number, Uint8Array>): Promise<void> {
-    const dir = this.file.slice(0, this.file.lastIndexOf("/")) || "/";
-    await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
     if (keys.size === 0) {
       await Deno.remove(this.file).catch(() => {});
       return;
@@ -109,21 +105,7 @@ export class DcKeyStore {
       version: 1,
       keys: Object.fromEntries([...keys].map(([dc, k]) => [String(dc), Buffer.from(k).toString("base64")])),
     };
-    const tmp = `${this.file}.${crypto.randomUUID()}.tmp`;
-    try {
-      const f = await Deno.open(tmp, { write: true, createNew: true, mode: 0o600 });
-      try {
-        const data = new TextEncoder().encode(JSON.stringify(body) + "\n");
-        for (let off = 0; off < data.length;) off += await f.write(data.subarray(off));
-        await f.sync();
-      } finally {
-        f.close();
-      }
-      await Deno.rename(tmp, this.file);
-    } catch (err) {
-      await Deno.remove(tmp).catch(() => {});
-      throw err;
-    }
+    await writeSecretFile(this.file, JSON.stringify(body) + "\n");
   }
 }
 

@@ -3,6 +3,7 @@
  * replaced atomically so a crash or a failed login never leaves half a session behind.
  */
 import { LoginRequiredError } from "../core/errors.ts";
+import { writeSecretFile } from "./write_secret_file.ts";
 
 /** Where a session comes from: an explicit string (env/flag) wins over the file. */
 export interface SessionSource {
@@ -41,29 +42,12 @@ export async function loadSession(source: SessionSource): Promise<string> {
 }
 
 /**
- * Writes the session string to `file` with mode 0600: first a temp file of its own beside it
- * (`<file>.<uuid>.part`, created 0600, so the secret is never readable by others even for a
- * moment, and two runs saving at once never write into one file), then rename: the last rename
- * wins. On any failure the temp file is removed and an existing session file is left as it was.
+ * Writes the session string to `file` with mode 0600, atomically (writeSecretFile: a temp file of
+ * its own, then rename; the last of two runs saving at once wins). On any failure an existing
+ * session file is left as it was.
  */
 export async function saveSession(file: string, session: string): Promise<void> {
-  const part = `${file}.${crypto.randomUUID()}.part`;
-  const dir = file.includes("/") ? file.slice(0, file.lastIndexOf("/")) : ".";
-  await Deno.mkdir(dir || "/", { recursive: true, mode: 0o700 });
-  try {
-    const f = await Deno.open(part, { write: true, createNew: true, mode: 0o600 });
-    try {
-      const data = new TextEncoder().encode(session + "\n");
-      for (let off = 0; off < data.length;) off += await f.write(data.subarray(off));
-      await f.sync();
-    } finally {
-      f.close();
-    }
-    await Deno.rename(part, file);
-  } catch (err) {
-    await Deno.remove(part).catch(() => {});
-    throw err;
-  }
+  await writeSecretFile(file, session + "\n");
 }
 
 /** Deletes the session file; true when one existed. */
