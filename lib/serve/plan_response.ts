@@ -5,6 +5,7 @@
  * plan names is the caller's.
  */
 import { type ByteRange, coalesceRanges, parseRange } from "./range.ts";
+import { toHex } from "../core/to_hex.ts";
 
 /** What the response is about: one file and its validators. */
 export interface Entity {
@@ -135,5 +136,5 @@ function _opaque(tag: string): string {
 
 function _boundary(): string {
   const b = crypto.getRandomValues(new Uint8Array(12));
-  return `tgpipe-${Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("")}`;
+  return `tgpipe-${toHex(b)}`;
 }

@@ -13,6 +13,7 @@ import { earlyFallbackLog, takeEarlyOutcome } from "./early_registry.ts";
 import { getAccount, rememberAccount } from "./get_account.ts";
 import { loginBot } from "./login.ts";
 import { loadSession, saveSession } from "./session_store.ts";
+import { toHex } from "../core/to_hex.ts";
 
 /** How to log one account in; `apiHash`, `sessionString` and `botToken` are secrets. */
 export interface AccountSpec {
@@ -104,9 +105,7 @@ async function _earlyOrLate(
 /** The cache file of a bot token's session in `dir`: named by a SHA-256 prefix of the token. */
 export async function botSessionFile(dir: string, token: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token));
-  return `${dir}/bot-${
-    [...new Uint8Array(digest, 0, 8)].map((b) => b.toString(16).padStart(2, "0")).join("")
-  }.session`;
+  return `${dir}/bot-${toHex(new Uint8Array(digest, 0, 8))}.session`;
 }
 
 async function _connectBot(

@@ -9,6 +9,8 @@
  */
 import { Buffer } from "node:buffer";
 import { writeSecretFile } from "./write_secret_file.ts";
+import { concatBytes } from "../core/concat_bytes.ts";
+import { toHex } from "../core/to_hex.ts";
 
 /** Where an account's DC keys are kept, and what they are bound to. */
 export interface DcKeyScope {
@@ -34,11 +36,8 @@ export async function dcKeyFile(scope: DcKeyScope, home: HomeKey): Promise<strin
   const head = new TextEncoder().encode(
     `tgpipe dc-keys v1\0${scope.apiId}\0${scope.endpoints ?? "telegram"}\0${home.dcId}\0`,
   );
-  const data = new Uint8Array(head.length + home.key.length);
-  data.set(head);
-  data.set(home.key, head.length);
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", data));
-  const name = [...digest.subarray(0, 16)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", concatBytes([head, home.key])));
+  const name = toHex(digest.subarray(0, 16));
   return `${scope.dir}/${name}.json`;
 }
 

@@ -5,6 +5,7 @@
  */
 import { UsageError } from "../../core/errors.ts";
 import { saveSession } from "../../telegram/session_store.ts";
+import { toHex } from "../../core/to_hex.ts";
 
 /** The secret file in `dataDir`. */
 export function secretFile(dataDir: string): string {
@@ -33,8 +34,7 @@ export async function loadSecret(
   } catch (err) {
     if (!(err instanceof Deno.errors.NotFound)) throw err;
   }
-  const hex = Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) => b.toString(16).padStart(2, "0"))
-    .join("");
+  const hex = toHex(crypto.getRandomValues(new Uint8Array(32)));
   await saveSession(file, hex);
   return _hex(hex);
 }

@@ -1,5 +1,6 @@
 import { BOT_KEYS } from "./bot_keys.ts";
 import type { BotDb } from "./bot_db.ts";
+import { toHex } from "../../core/to_hex.ts";
 
 /** An admin page session. */
 export interface AdminSession {
@@ -73,5 +74,5 @@ export function randomToken(): string {
 /** Hex SHA-256 of a token: what the store keeps instead of the token. */
 export async function tokenHash(token: string): Promise<string> {
   const d = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token)));
-  return [...d].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return toHex(d);
 }

@@ -1,4 +1,5 @@
 import type { DeliveryState, DownloadStatus } from "../../core/bot_records.ts";
+import { toHex } from "../../core/to_hex.ts";
 
 /**
  * The bot's KV layout, beside the progress store's keys (all under "bot"):
@@ -58,7 +59,5 @@ function _opt(key: Deno.KvKey, id?: string): Deno.KvKey {
  */
 export function timeId(now: number): string {
   const rnd = crypto.getRandomValues(new Uint8Array(5));
-  return `${String(Math.floor(now)).padStart(13, "0")}-${
-    [...rnd].map((b) => b.toString(16).padStart(2, "0")).join("")
-  }`;
+  return `${String(Math.floor(now)).padStart(13, "0")}-${toHex(rnd)}`;
 }
