@@ -100,6 +100,8 @@ else {
 async function _tgpipeCases(repo: string, prefix: string): Promise<Case[]> {
   const flags = await _taskRunFlags(repo);
   const tgpipe = (...args: string[]) => ["run", ...flags, `${repo}main.ts`, ...args];
+  // this checkout's output and progress store
+  const own = `${home}/${prefix ? "b" : "a"}`;
   const named: [string, string[]][] = [
     ["version", tgpipe("--version")],
     ["help", tgpipe("--help")],
@@ -110,28 +112,8 @@ async function _tgpipeCases(repo: string, prefix: string): Promise<Case[]> {
     ["chats", tgpipe("chats")],
     // commands that check their input and open the progress store before the first request; each
     // checkout writes its own output and store (runs after the first resume them: same requests)
-    [
-      "export",
-      tgpipe(
-        "--kv",
-        `${home}/${prefix ? "b" : "a"}.kv`,
-        "export",
-        "@gen_channel_0",
-        "--out",
-        `${home}/${prefix ? "b" : "a"}-export`,
-      ),
-    ],
-    [
-      "download",
-      tgpipe(
-        "--kv",
-        `${home}/${prefix ? "b" : "a"}.kv`,
-        "dl",
-        "https://t.me/gen_channel_0",
-        "--out",
-        `${home}/${prefix ? "b" : "a"}-dl`,
-      ),
-    ],
+    ["export", tgpipe("--kv", `${own}.kv`, "export", "@gen_channel_0", "--out", `${own}-export`)],
+    ["download", tgpipe("--kv", `${own}.kv`, "dl", "https://t.me/gen_channel_0", "--out", `${own}-dl`)],
   ];
   return named.map(([name, args]) => ({ name: prefix + name, args, cwd: repo }));
 }

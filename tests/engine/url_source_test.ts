@@ -14,6 +14,7 @@ import {
 import type { UploadSource } from "../../lib/engine/upload_source.ts";
 import { type HttpOrigin, type OriginFaults, startOrigin } from "../_helpers/http_origin.ts";
 import { randomBytes, TripClock } from "./_source_helpers.ts";
+import { concatBytes } from "../../lib/core/concat_bytes.ts";
 
 const BODY = randomBytes(600_000);
 const SIG = new AbortController().signal;
@@ -21,13 +22,7 @@ const SIG = new AbortController().signal;
 async function _read(src: UploadSource, offset = 0, signal = SIG): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   for await (const c of src.open(offset, signal)) parts.push(c);
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /** Runs `fn` against an origin serving BODY at /f with per-request `faults`, then closes it. */
