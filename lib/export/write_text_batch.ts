@@ -1,9 +1,11 @@
 /**
- * Writes a batch of small text files (notes) with synchronous calls, each as `<file>.part` renamed
- * into place, so no file is ever seen half-written. Runs on the write worker
+ * Writes a batch of small text files (notes) with synchronous calls, each made whole before it gets
+ * its name (on Linux an unnamed file linked into place, lib/export/linux_new_file.ts; elsewhere
+ * `<file>.part` renamed into place), so no file is ever seen half-written. Runs on the write worker
  * (workers/write_worker.ts): creating a file is kernel work (inode allocation), and doing it off
  * the renderer's thread lets rendering and file creation overlap.
  */
+import { openLinuxNewFile } from "./linux_new_file.ts";
 
 /** Whole files to write; paths are absolute and already checked to lie inside the output. */
 export interface TextBatch {
@@ -11,12 +13,15 @@ export interface TextBatch {
 }
 
 const encoder = new TextEncoder();
+// opened once per thread (the write worker, or the main thread when that cannot start)
+let linux: ReturnType<typeof openLinuxNewFile> | null = null;
 
 /**
  * Writes every file of `batch` in order; `dirs` remembers folders already created (one mkdir per
  * folder, not per file). On a failure the file's `.part` is removed and the error names the file.
  */
 export function writeTextBatch(batch: TextBatch, dirs: Set<string>): number {
+  if (linux === null) linux = openLinuxNewFile();
   for (const { path, text } of batch.files) {
     const dir = path.slice(0, path.lastIndexOf("/"));
     const part = `${path}.part`;
@@ -25,7 +30,9 @@ export function writeTextBatch(batch: TextBatch, dirs: Set<string>): number {
         Deno.mkdirSync(dir, { recursive: true });
         dirs.add(dir);
       }
-      Deno.writeFileSync(part, encoder.encode(text));
+      const data = encoder.encode(text);
+      if (linux?.write(path, data)) continue;
+      Deno.writeFileSync(part, data);
       Deno.renameSync(part, path);
     } catch (err) {
       try {
