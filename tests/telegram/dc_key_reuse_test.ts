@@ -121,8 +121,13 @@ Deno.test("DC keys: a second download on the same data dir reuses the file DC's 
     const first = await _download(c);
     assert.deepEqual(first.bytes, want);
     const one = c.take();
-    assert.equal(one.get(`dc${c.tg.homeDcId} auth.ExportAuthorization`), 1, JSON.stringify([...one]));
-    assert.equal(one.get(`dc${c.file.location.dcId} auth.ImportAuthorization`), 1, JSON.stringify([...one]));
+    // at least one: on a loaded machine an import unanswered for 400 ms is sent again with a fresh
+    // token (import_resend.ts); what this test is about is the second run's none
+    assert.ok((one.get(`dc${c.tg.homeDcId} auth.ExportAuthorization`) ?? 0) >= 1, JSON.stringify([...one]));
+    assert.ok(
+      (one.get(`dc${c.file.location.dcId} auth.ImportAuthorization`) ?? 0) >= 1,
+      JSON.stringify([...one]),
+    );
     assert.equal(c.tg.stats.handshakes - hs0, 1, "one key exchange, on the file DC");
     const info = await Deno.stat(c.store);
     assert.equal(info.mode! & 0o777, 0o600);
@@ -161,7 +166,7 @@ Deno.test("DC keys: a stored key the DC does not know (-404) falls back at once 
     // told by the -404 itself, not by the check's timeout
     assert.deepEqual(run.logs, [`DC ${dcId}: stored auth key refused (-404, key unknown); making a new one`]);
     const seen = c.take();
-    assert.equal(seen.get(`dc${dcId} auth.ImportAuthorization`), 1, JSON.stringify([...seen]));
+    assert.ok((seen.get(`dc${dcId} auth.ImportAuthorization`) ?? 0) >= 1, JSON.stringify([...seen]));
     const stored = await _storedKey(c.store, dcId);
     assert.ok(stored && stored !== garbage, "the new key replaced the unknown one");
     assert.equal((await Deno.stat(c.store)).mode! & 0o777, 0o600);
@@ -187,7 +192,7 @@ Deno.test("DC keys: a stored key whose authorization is gone (401) falls back an
     ]);
     const seen = c.take();
     assert.equal(seen.get(`dc${dcId} users.GetUsers`), 1, JSON.stringify([...seen]));
-    assert.equal(seen.get(`dc${dcId} auth.ImportAuthorization`), 1, JSON.stringify([...seen]));
+    assert.ok((seen.get(`dc${dcId} auth.ImportAuthorization`) ?? 0) >= 1, JSON.stringify([...seen]));
     const now = await _storedKey(c.store, dcId);
     assert.ok(now && now !== stored, "the new key replaced the refused one");
   });
