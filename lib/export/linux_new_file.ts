@@ -83,7 +83,7 @@ export function openLinuxNewFile(): LinuxNewFile | undefined {
       if (off) return false;
       const slash = path.lastIndexOf("/");
       const fd = c.open(
-        _cString(slash > 0 ? path.slice(0, slash) : "/"),
+        _cString(slash > 0 ? path.slice(0, slash) : slash === 0 ? "/" : "."),
         O_WRONLY | O_TMPFILE | O_CLOEXEC,
         0o666,
       );
@@ -110,7 +110,11 @@ export function openLinuxNewFile(): LinuxNewFile | undefined {
             try {
               Deno.renameSync(part, path);
             } catch (e) {
-              Deno.removeSync(part);
+              try {
+                Deno.removeSync(part);
+              } catch {
+                // the rename's error is the one to report
+              }
               throw e;
             }
           }
