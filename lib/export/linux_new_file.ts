@@ -8,7 +8,8 @@
  *
  * libc is reached by FFI. `openLinuxNewFile` gives undefined where that is not possible (another
  * OS, no FFI permission, no glibc), and `write` returns false where it cannot do the work (a
- * filesystem without O_TMPFILE, no /proc): the caller then writes the usual way.
+ * filesystem without O_TMPFILE, no /proc) or the file exists already: the caller then writes the
+ * usual way, which also replaces an existing file whole.
  */
 
 const O_WRONLY = 0o1;
@@ -18,7 +19,6 @@ const AT_FDCWD = -100;
 const AT_SYMLINK_FOLLOW = 0x400;
 const ENOENT = 2;
 const EINTR = 4;
-const EEXIST = 17;
 const EISDIR = 21;
 const EOPNOTSUPP = 95;
 
@@ -33,8 +33,8 @@ const SYMBOLS = {
 /** Writes new files whole through O_TMPFILE + linkat (see the module comment). */
 export interface LinuxNewFile {
   /**
-   * Writes `data` as `path`, replacing a file already there atomically (through `<path>.part`
-   * and a rename, as the usual way). False: nothing was written, write it the usual way.
+   * Writes `data` as the new file `path`. False: nothing was written (the file exists already, or
+   * this way is not possible here), write it the usual way.
    */
   write(path: string, data: Uint8Array): boolean;
 }
@@ -96,30 +96,9 @@ export function openLinuxNewFile(): LinuxNewFile | undefined {
       }
       try {
         if (!writeAll(fd, data)) return false;
-        let err = link(fd, path);
-        if (err === EEXIST) {
-          // a rewrite (resume, --refresh): replace the file whole, through a name of its own
-          const part = `${path}.part`;
-          try {
-            Deno.removeSync(part);
-          } catch {
-            // no stale .part
-          }
-          err = link(fd, part);
-          if (err === 0) {
-            try {
-              Deno.renameSync(part, path);
-            } catch (e) {
-              try {
-                Deno.removeSync(part);
-              } catch {
-                // the rename's error is the one to report
-              }
-              throw e;
-            }
-          }
-        }
+        const err = link(fd, path);
         if (err === ENOENT) off = true; // no /proc/self/fd to link from
+        // EEXIST: a rewrite (resume, --refresh), which the usual way replaces whole
         return err === 0;
       } finally {
         c.close(fd);

@@ -26,17 +26,21 @@ Deno.test("linux_new_file: a new file is whole under its name, with the mode wri
   }
 });
 
-Deno.test("linux_new_file: a file already there is replaced whole, a stale .part is cleared, none is left", async () => {
+Deno.test("linux_new_file: a file already there is left to the usual way, which replaces it whole, a stale .part cleared", async () => {
   const dir = await Deno.makeTempDir({ prefix: "tgpipe_new_file_" });
   try {
     const w = openLinuxNewFile()!;
     await Deno.writeTextFile(`${dir}/a.md`, "old\n");
     await Deno.writeTextFile(`${dir}/a.md.part`, "a crashed run's\n");
-    assert.equal(w.write(`${dir}/a.md`, enc.encode("new\n")), true);
+    assert.equal(w.write(`${dir}/a.md`, enc.encode("new\n")), false);
+    assert.equal(await Deno.readTextFile(`${dir}/a.md`), "old\n", "untouched by the fast way");
+    assert.equal(writeTextBatch({ files: [{ path: `${dir}/a.md`, text: "new\n" }] }, new Set([dir])), 1);
     assert.equal(await Deno.readTextFile(`${dir}/a.md`), "new\n");
-    assert.equal(w.write(`${dir}/a.md`, enc.encode("newer\n")), true);
+    assert.equal(writeTextBatch({ files: [{ path: `${dir}/a.md`, text: "newer\n" }] }, new Set([dir])), 1);
     assert.equal(await Deno.readTextFile(`${dir}/a.md`), "newer\n");
     assert.deepEqual(await names(dir), ["a.md"]);
+    // that was the file's own matter: a new file takes the fast way again
+    assert.equal(w.write(`${dir}/b.md`, enc.encode("b\n")), true);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
