@@ -190,8 +190,7 @@ export class FileSenders {
       _exportedSenderPromises: new Map(),
       reconnectRetries: g._reconnectRetries,
     });
-    await this.#config(g);
-    const dc = await g.getDC(dcId, true);
+    const dc = await this.#address(g, dcId);
     const connection = new g._connection({
       ip: dc.ipAddress,
       port: dc.port,
@@ -215,6 +214,21 @@ export class FileSenders {
       throw new Error(`Connection to DC ${dcId} failed`);
     }
     return sender;
+  }
+
+  /**
+   * Where to connect for `dcId`. The home DC is where the main connection already is (GramJS too
+   * downloads from it over the main address): no help.getConfig, which cost every download from
+   * the home DC a round trip before its first part. Other DCs come from GramJS's DC list.
+   */
+  // deno-lint-ignore no-explicit-any
+  async #address(g: any, dcId: number): Promise<{ ipAddress: string; port: number }> {
+    if (dcId === g.session.dcId && g.session.serverAddress) {
+      // the port getDC answers for a download DC (the main connection's is 80 or 443)
+      return { ipAddress: g.session.serverAddress, port: 443 };
+    }
+    await this.#config(g);
+    return await g.getDC(dcId, true);
   }
 
   /**

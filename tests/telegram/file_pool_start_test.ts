@@ -160,3 +160,37 @@ Deno.test("FilePool: a part still coming in is not copied while the other connec
     }
   });
 });
+
+Deno.test("FilePool: parts from the home DC go out without a help.getConfig first", async () => {
+  const methods: string[] = [];
+  const tg = await startFakeTelegram({
+    world: WORLD,
+    basePort: 0,
+    trace: true,
+    log: (line) => {
+      const m = /^\[dc\d+ c\d+\] (?:#\d+ (?:\[[^\]]*\] )?)?<- ([\w.]+) /.exec(line);
+      if (m) methods.push(m[1]);
+    },
+  });
+  const client = await openFakeDcClient(tg);
+  try {
+    const chat = await resolveChat(client, "gen_channel_0");
+    const ids = Array.from({ length: 10 }, (_, i) => i + 1);
+    const files = (await fetchMessageFiles(client, chat, ids)).flatMap((r) => "file" in r ? [r.file] : []);
+    const file = files.find((f) => f.location.dcId === tg.homeDcId);
+    assert.ok(file, `a file on the home DC ${tg.homeDcId}: ${files.map((f) => f.location.dcId)}`);
+    methods.length = 0;
+    const pool = new FilePool(client, { connectionsPerDc: 2 });
+    try {
+      const parts = await getParts(pool, file, 2);
+      assert.ok(parts.every((p) => p.bytes.length === PART));
+      // before, the first connection waited one round trip for GramJS's DC list (help.getConfig)
+      assert.deepEqual(methods, ["upload.GetFile", "upload.GetFile"]);
+    } finally {
+      await pool.close();
+    }
+  } finally {
+    await client.close();
+    await tg.close();
+  }
+});
