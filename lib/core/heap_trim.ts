@@ -4,21 +4,30 @@
  * download grew the heap by about 40 MB before a collection. When the runtime exposes `gc`
  * (`--v8-flags=--expose-gc`, as `deno task tgpipe` and the compiled binary run), a full
  * collection runs after every `everyBytes` transferred: a few milliseconds per 128 MB. The count
- * may be of anything that leaves such garbage: `tgpipe export` counts messages.
+ * may be of anything that leaves such garbage: `tgpipe export` counts messages. After each
+ * collection the C heap's free pages go back to the system too (malloc_trim.ts).
  */
+import { mallocTrim } from "./malloc_trim.ts";
 
 /** Counts transferred bytes per item and collects garbage every `everyBytes` of them. */
 export class HeapTrimmer {
   readonly #every: number;
   readonly #gc: (() => void) | undefined;
+  readonly #native: () => (() => void) | undefined;
   #last = new Map<string, number>();
   #since = 0;
   /** Collections run so far (tests). */
   runs = 0;
 
-  constructor(everyBytes: number, gc = (globalThis as { gc?: () => void }).gc) {
+  /** `native`: what trims the C heap after a collection (tests count its calls). */
+  constructor(
+    everyBytes: number,
+    gc = (globalThis as { gc?: () => void }).gc,
+    native: () => (() => void) | undefined = mallocTrim,
+  ) {
     this.#every = everyBytes;
     this.#gc = gc;
+    this.#native = native;
   }
 
   /** Records that `item` has `doneBytes` in all (from its item_progress events). */
@@ -31,6 +40,8 @@ export class HeapTrimmer {
     this.#since = 0;
     this.runs++;
     this.#gc();
+    // the collection freed the native buffers its objects held: their pages can go now
+    this.#native()?.();
   }
 
   /** Forgets a finished item. */
