@@ -12,6 +12,7 @@ import { readBlob } from "../fakedc/world/blob.ts";
 import { openFakeDcClient } from "./_open_client.ts";
 import { type AccountConfig, connectFiles } from "../../lib/telegram/connect_files.ts";
 import { dcKeyFile } from "../../lib/telegram/dc_key_store.ts";
+import { gramOf } from "../../lib/telegram/_gram.ts";
 import { fetchMessageFiles } from "../../lib/telegram/media_messages.ts";
 import { parseSession } from "../../lib/telegram/parse_session.ts";
 import { resolveChat } from "../../lib/telegram/resolve_chat.ts";
@@ -221,7 +222,9 @@ Deno.test("DC keys: once the home session is logged out, the DC refuses the key 
       emit: (e) => void (e.type === "log" && logs.push(e.message)),
     });
     try {
-      await access.pool.ready(c.tg.homeDcId); // GramJS's DC list (help.getConfig) asked while it may
+      // GramJS's DC list (help.getConfig) asked while the session may: the home DC's connections
+      // no longer need it, and the fake DC refuses every call of a logged-out key
+      await gramOf(access.client).getDC(dcId, true);
       // auth.logOut on the home key, as the fake DC records it (the client is connected already)
       const home = [...c.tg.registry.values()].find((r) =>
         r.dcId === c.tg.homeDcId && r.userId !== undefined
