@@ -30,7 +30,7 @@ export function renderEventsDoc(): string {
     "",
     "An `error` field (in `item_failed`, `retry` and `error`) is an object with `code` (string),",
     '`message` (string, one line) and optionally `data` (object, e.g. `{"seconds": 30}` for',
-    "FLOOD_WAIT).",
+    "FLOOD_WAIT). A file system error has its errno name as the code (`ENOSPC`, `EACCES`, ...).",
     "",
     "## Types",
     "",

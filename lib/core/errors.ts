@@ -167,7 +167,10 @@ export function toTgpipeError(err: unknown): TgpipeError {
   if (err instanceof RangeError) {
     return new TgpipeError(_firstLine(err.message), { code: "USAGE", exitCode: ExitCode.USAGE, cause: err });
   }
-  if (err instanceof Error) return new TgpipeError(_firstLine(err.message), { code: "INTERNAL", cause: err });
+  // a file system error keeps its errno name (ENOSPC, EACCES) as the code people look up
+  if (err instanceof Error) {
+    return new TgpipeError(_firstLine(err.message), { code: errnoCode(err) ?? "INTERNAL", cause: err });
+  }
   return new TgpipeError(_firstLine(String(err)), { code: "INTERNAL" });
 }
 

@@ -5,6 +5,7 @@
  * (workers/write_worker.ts): creating a file is kernel work (inode allocation), and doing it off
  * the renderer's thread lets rendering and file creation overlap.
  */
+import { errnoCode } from "../core/errors.ts";
 import { openLinuxNewFile } from "./linux_new_file.ts";
 
 /** Whole files to write; paths are absolute and already checked to lie inside the output. */
@@ -41,7 +42,9 @@ export function writeTextBatch(batch: TextBatch, dirs: Set<string>): number {
         // never created, or already gone
       }
       const why = err instanceof Error ? err.message : String(err);
-      throw Object.assign(new Error(`Cannot write ${path}: ${why}`), { cause: err });
+      // the errno name (ENOSPC, EACCES) crosses the worker boundary with the error: the job runner
+      // does not retry a disk error and reports it under that name
+      throw Object.assign(new Error(`Cannot write ${path}: ${why}`), { cause: err, code: errnoCode(err) });
     }
   }
   return batch.files.length;

@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { NoteSink } from "../../../lib/app/export/note_sink.ts";
 import { ResumeWriter } from "../../../lib/app/export/resume_writer.ts";
 import type { EventBody } from "../../../lib/progress/events.ts";
+import { errnoCode } from "../../../lib/core/errors.ts";
+import { isTransient } from "../../../lib/engine/is_transient.ts";
 
 /** Adds 100 notes and then one of them again, flushes, and checks that all are on disk and the later write won. */
 async function hundredNotes(sink: NoteSink, dir: string): Promise<void> {
@@ -70,7 +72,11 @@ Deno.test("NoteSink: a failed write rejects flush and the next add, and leaves n
     await Deno.writeTextFile(`${dir}/file`, "x");
     await sink.add(`${dir}/ok.md`, "ok");
     await sink.add(`${dir}/file/under-a-file.md`, "x"); // a file is not a folder
-    await assert.rejects(() => sink.flush(), /Cannot write .*under-a-file\.md/);
+    const err = await sink.flush().then(() => undefined, (e) => e);
+    assert.match(String(err), /Cannot write .*under-a-file\.md/);
+    // a disk error keeps its errno name through the write worker: not retried, reported under it
+    assert.match(errnoCode(err) ?? "", /^E[A-Z]+$/, `code ${err?.code}`);
+    assert.equal(isTransient(err), false);
     await assert.rejects(() => sink.add(`${dir}/later.md`, "x"), /Cannot write/);
     assert.equal(await Deno.readTextFile(`${dir}/ok.md`), "ok");
     const names = [];
