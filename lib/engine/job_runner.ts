@@ -81,6 +81,7 @@ export async function runJob<T extends JobItem>(spec: JobSpec<T>, opts: RunJobOp
       const fatal = await _drain(list ?? plan, { spec, opts, report, stop, emit, clock });
       if (fatal !== undefined) throw fatal;
       stop.signal.throwIfAborted();
+      await spec.finish?.({ jobId: job.id, signal: stop.signal });
     } catch (err) {
       if (stop.signal.aborted) {
         await store.updateJob(job.id, { state: "stopped" }).catch(() => {});

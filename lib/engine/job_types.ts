@@ -63,6 +63,11 @@ export interface JobSpec<T extends JobItem> {
   plan(ctx: PlanContext): Promise<JobPlan<T>> | JobPlan<T>;
   /** Does one item; a thrown error fails that item only (or stops the run when stopping). */
   step(item: T, ctx: StepContext): Promise<StepOutcome | void>;
+  /**
+   * Work after the items (indexes over all of them), before `done`: a throw fails the run as a
+   * planner error does, so `done` never reports an outcome the command does not exit with.
+   */
+  finish?(ctx: { jobId: string; signal: AbortSignal }): Promise<void>;
 }
 
 /** A timer the runner uses for --max-runtime and retry delays; tests pass their own. */

@@ -186,6 +186,33 @@ export function jobRunnerConformance(name: string, factory: RunnerStoreFactory):
     assert.equal(job?.state, "done");
   });
 
+  t("finish runs after the items and before done; a finish that throws fails the run with no done", async (
+    store,
+    events,
+  ) => {
+    const at: string[] = [];
+    const spec = {
+      ..._spec(items(2), () => Promise.resolve()),
+      finish: () => (at.push(events.map((e) => e.type).join(",")), Promise.resolve()),
+    };
+    const r = await runJob(spec, opts(store, events));
+    assert.deepEqual(at, ["start,item_start,item_done,item_start,item_done"]);
+    assert.equal(events.at(-1)?.type, "done");
+    assert.equal(r.exit_code, 0);
+    events.length = 0;
+    const full = Object.assign(new Error("No space left on device (os error 28)"), { code: "ENOSPC" });
+    const failing = {
+      ..._spec(items(1), () => Promise.resolve()),
+      key: "k2",
+      finish: () => Promise.reject(full),
+    };
+    await assert.rejects(() => runJob(failing, opts(store, events)), /No space left/);
+    // before, `done` said exit 0 (or 3) and the command then failed with exit 1
+    assert.deepEqual(events.map((e) => e.type), ["start", "item_start", "item_done"]);
+    const jobs = await store.listJobs();
+    assert.equal(jobs.find((j) => j.id !== r.job)?.state, "failed");
+  });
+
   t("skipDone false calls the step for every item on every run", async (store, events) => {
     let calls = 0;
     const step = () => (calls++, Promise.resolve());

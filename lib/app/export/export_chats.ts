@@ -149,6 +149,11 @@ export async function exportChats(inputs: string[], opts: ExportOptions): Promis
       },
       step: (item, ctx) =>
         exportChatStep(item, { session: s, opts: { ...opts, store }, results, shards }, ctx),
+      // before `done`: a root index that cannot be written (a full disk) is the run's outcome
+      finish: async ({ signal }) => {
+        await s.finishMedia();
+        await writeRootIndex(opts.out, signal);
+      },
     }, {
       store,
       // every run exports every named chat again, incrementally from its checkpoint
@@ -159,8 +164,6 @@ export async function exportChats(inputs: string[], opts: ExportOptions): Promis
       emit,
       signal: opts.signal,
     });
-    await s.finishMedia();
-    await writeRootIndex(opts.out, opts.signal);
     finished = job.exit_code === 0;
     const sum = (k: "messages" | "fetched" | "media_files" | "media_failed") =>
       results.reduce((n, r) => n + r[k], 0);
