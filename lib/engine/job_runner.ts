@@ -6,7 +6,7 @@
  * the time budget (--max-runtime: stop starting items, let those in flight checkpoint, exit 75).
  * No Telegram inside: steps bring their own transfers.
  */
-import { errnoCode, LoginRequiredError, StoppedError, toTgpipeError } from "../core/errors.ts";
+import { LoginRequiredError, StoppedError, toTgpipeError } from "../core/errors.ts";
 import type { Emit } from "../progress/events.ts";
 import {
   exitCodeOf,
@@ -212,9 +212,9 @@ async function _runOne<T extends JobItem>(
     // the session is gone (revoked, or a key the server does not know): every other item would
     // fail the same way, so the run ends with exit 4 instead of one failure per item
     if (err instanceof LoginRequiredError || opts.isFatal?.(err)) throw err;
+    // toTgpipeError keeps a file system error's errno name (ENOSPC, EACCES) as its code
     const e = toTgpipeError(err);
-    // file system errors keep their errno name (ENOSPC, EACCES) as the code people look up
-    const error = { code: errnoCode(err) ?? e.code, message: e.message, data: { ...e.data } };
+    const error = { code: e.code, message: e.message, data: { ...e.data } };
     if (w.attempt <= (opts.retries ?? 0) && (opts.isRetryable?.(err) ?? false)) {
       const delay = opts.retryDelayMs?.(w.attempt) ?? 1000 * w.attempt;
       emit({ type: "retry", item: item.id, attempt: w.attempt, delay_ms: delay, error });

@@ -11,6 +11,7 @@
  * filesystem without O_TMPFILE, no /proc) or the file exists already: the caller then writes the
  * usual way, which also replaces an existing file whole.
  */
+import { openLibc } from "../core/libc.ts";
 
 const O_WRONLY = 0o1;
 const O_CLOEXEC = 0o2000000;
@@ -50,15 +51,9 @@ function _cString(s: string): Uint8Array<ArrayBuffer> {
 
 /** The writer, or undefined where libc cannot be reached without asking for a permission. */
 export function openLinuxNewFile(): LinuxNewFile | undefined {
-  if (Deno.build.os !== "linux") return undefined;
   // never prompt: an export run without --allow-ffi writes the usual way
-  if (Deno.permissions.querySync({ name: "ffi" }).state !== "granted") return undefined;
-  let c: Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
-  try {
-    c = Deno.dlopen("libc.so.6", SYMBOLS).symbols;
-  } catch {
-    return undefined;
-  }
+  const c = openLibc(SYMBOLS);
+  if (!c) return undefined;
   const errno = () => new Deno.UnsafePointerView(c.__errno_location()!).getInt32();
   let off = false;
 

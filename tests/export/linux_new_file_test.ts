@@ -4,15 +4,24 @@ import { writeTextBatch } from "../../lib/export/write_text_batch.ts";
 
 const enc = new TextEncoder();
 
+/** Runs `fn` in a new temporary folder, removed afterwards. */
+async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "tgpipe_new_file_" });
+  try {
+    await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
 async function names(dir: string): Promise<string[]> {
   const out: string[] = [];
   for await (const e of Deno.readDir(dir)) out.push(e.name);
   return out.sort();
 }
 
-Deno.test("linux_new_file: a new file is whole under its name, with the mode writeFileSync gives", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "tgpipe_new_file_" });
-  try {
+Deno.test("linux_new_file: a new file is whole under its name, with the mode writeFileSync gives", () =>
+  withDir(async (dir) => {
     const w = openLinuxNewFile();
     assert.ok(w, "libc reachable on Linux with FFI allowed");
     const text = "é".repeat(5000) + "\n"; // more than one page
@@ -21,14 +30,10 @@ Deno.test("linux_new_file: a new file is whole under its name, with the mode wri
     Deno.writeFileSync(`${dir}/b.md`, enc.encode("x"));
     assert.equal(Deno.statSync(`${dir}/a.md`).mode, Deno.statSync(`${dir}/b.md`).mode);
     assert.deepEqual(await names(dir), ["a.md", "b.md"]);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-});
+  }));
 
-Deno.test("linux_new_file: a file already there is left to the usual way, which replaces it whole, a stale .part cleared", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "tgpipe_new_file_" });
-  try {
+Deno.test("linux_new_file: a file already there is left to the usual way, which replaces it whole, a stale .part cleared", () =>
+  withDir(async (dir) => {
     const w = openLinuxNewFile()!;
     await Deno.writeTextFile(`${dir}/a.md`, "old\n");
     await Deno.writeTextFile(`${dir}/a.md.part`, "a crashed run's\n");
@@ -41,14 +46,10 @@ Deno.test("linux_new_file: a file already there is left to the usual way, which 
     assert.deepEqual(await names(dir), ["a.md"]);
     // that was the file's own matter: a new file takes the fast way again
     assert.equal(w.write(`${dir}/b.md`, enc.encode("b\n")), true);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-});
+  }));
 
-Deno.test("linux_new_file: a folder it cannot open makes it step aside (false), and writeTextBatch names the file", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "tgpipe_new_file_" });
-  try {
+Deno.test("linux_new_file: a folder it cannot open makes it step aside (false), and writeTextBatch names the file", () =>
+  withDir(async (dir) => {
     const w = openLinuxNewFile()!;
     assert.equal(w.write(`${dir}/missing/a.md`, enc.encode("x")), false);
     // that folder's trouble is its own: the next file in a good folder takes the fast way again
@@ -59,10 +60,7 @@ Deno.test("linux_new_file: a folder it cannot open makes it step aside (false), 
       () => writeTextBatch({ files: [{ path: `${dir}/file/a.md`, text: "x" }] }, new Set([`${dir}/file`])),
       (e: Error) => e.message.startsWith(`Cannot write ${dir}/file/a.md:`),
     );
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-});
+  }));
 
 Deno.test("writeTextBatch: new notes never appear under a .part name (each is linked whole into place)", async () => {
   const dir = await Deno.makeTempDir({ prefix: "tgpipe_new_file_" });
